@@ -1,0 +1,1 @@
+//! Talking to devices: discovery, ONVIF sessions, switch queries.

@@ -1,0 +1,1 @@
+//! Handover workflows: bounded concurrency, progress events, crash recovery.

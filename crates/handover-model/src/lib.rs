@@ -1,0 +1,1 @@
+//! Domain nouns of Handover: site, plan, device, finding, waiver. No IO.

@@ -1,0 +1,1 @@
+//! Catalogs and rules: facts to findings. Pure, no IO, no clock.

@@ -1,0 +1,1 @@
+//! The handover report: model, PDF, PAdES signature, verification.

@@ -1,0 +1,1 @@
+//! A simulated site: ONVIF devices, WS-Discovery responder, SNMP switch, faults.

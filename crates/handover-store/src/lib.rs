@@ -1,0 +1,1 @@
+//! The Handover project file: SQLite schema, migrations, journal and audit log.

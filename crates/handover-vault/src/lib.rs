@@ -1,0 +1,1 @@
+//! Secrets: Secret<T>, the OS keyring store, password policy, export for IT.
