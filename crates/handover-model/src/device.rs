@@ -1,0 +1,238 @@
+//! Devices: their stable identity, where they were found, and the facts read from them.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::ids::DeviceId;
+use crate::plan::Role;
+
+/// A 48-bit Ethernet address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct MacAddr(pub [u8; 6]);
+
+/// Why a MAC address could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a MAC address (six hex pairs, e.g. 00:40:8c:12:34:56)")]
+pub struct MacParseError(pub String);
+
+impl MacAddr {
+    /// The first three bytes: the manufacturer's OUI.
+    pub fn oui(&self) -> [u8; 3] {
+        [self.0[0], self.0[1], self.0[2]]
+    }
+}
+
+impl FromStr for MacAddr {
+    type Err = MacParseError;
+    /// Accepts `00:40:8C:12:34:56`, `00-40-8c-12-34-56` and `00408c123456`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let hex: String = s
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, ':' | '-' | '.'))
+            .collect();
+        if hex.len() != 12 {
+            return Err(MacParseError(s.to_owned()));
+        }
+        let mut out = [0u8; 6];
+        for (i, b) in out.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
+                .map_err(|_| MacParseError(s.to_owned()))?;
+        }
+        Ok(Self(out))
+    }
+}
+
+impl fmt::Display for MacAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = self.0;
+        write!(
+            f,
+            "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}",
+            b[0], b[1], b[2], b[3], b[4], b[5]
+        )
+    }
+}
+
+impl Serialize for MacAddr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for MacAddr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// How a device was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiscoveryMethod {
+    /// A multicast WS-Discovery probe on a local interface.
+    WsDiscovery,
+    /// A Hello announcement heard while listening.
+    Hello,
+    /// A unicast WS-Discovery probe sent while sweeping a subnet.
+    UnicastSweep,
+    /// mDNS / DNS-SD.
+    Mdns,
+    /// SSDP (UPnP).
+    Ssdp,
+    /// Typed in by the technician.
+    Manual,
+}
+
+impl fmt::Display for DiscoveryMethod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DiscoveryMethod::WsDiscovery => "ws-discovery",
+            DiscoveryMethod::Hello => "hello",
+            DiscoveryMethod::UnicastSweep => "unicast-sweep",
+            DiscoveryMethod::Mdns => "mdns",
+            DiscoveryMethod::Ssdp => "ssdp",
+            DiscoveryMethod::Manual => "manual",
+        })
+    }
+}
+
+/// What makes a device the same device when it is seen again, possibly at another address.
+///
+/// Two sightings are the same device when any of the three match (endpoint reference first, then MAC, then
+/// serial qualified by manufacturer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeviceIdentity {
+    /// The WS-Discovery endpoint reference (usually `urn:uuid:...`).
+    pub endpoint_ref: Option<String>,
+    /// The primary network interface's MAC.
+    pub mac: Option<MacAddr>,
+    /// The serial number the device reports.
+    pub serial: Option<String>,
+}
+
+impl DeviceIdentity {
+    /// Whether two identities name the same physical device.
+    pub fn same_device(&self, other: &DeviceIdentity) -> bool {
+        fn both<T: PartialEq>(a: &Option<T>, b: &Option<T>) -> bool {
+            matches!((a, b), (Some(x), Some(y)) if x == y)
+        }
+        both(&self.endpoint_ref, &other.endpoint_ref)
+            || both(&self.mac, &other.mac)
+            || both(&self.serial, &other.serial)
+    }
+}
+
+/// What was read from a device. Every field is optional: a device may refuse or not support a query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DeviceFacts {
+    /// Manufacturer as the device reports it.
+    pub manufacturer: Option<String>,
+    /// Model.
+    pub model: Option<String>,
+    /// Firmware version string, as reported.
+    pub firmware: Option<String>,
+    /// Hardware id.
+    pub hardware_id: Option<String>,
+    /// Host name.
+    pub hostname: Option<String>,
+    /// ONVIF device service address.
+    pub xaddr: Option<String>,
+    /// ONVIF scopes.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Whether the address came from DHCP.
+    pub dhcp: Option<bool>,
+    /// Default gateway(s).
+    #[serde(default)]
+    pub gateways: Vec<IpAddr>,
+    /// DNS servers.
+    #[serde(default)]
+    pub dns: Vec<IpAddr>,
+    /// NTP servers configured on the device.
+    #[serde(default)]
+    pub ntp: Vec<String>,
+    /// Whether the device takes its time from NTP.
+    pub ntp_enabled: Option<bool>,
+    /// Device clock minus our clock, in milliseconds, when last read.
+    pub clock_skew_ms: Option<i64>,
+    /// Network protocols the device reports (e.g. `HTTP:80`, `HTTPS:443`, `RTSP:554`), `name:port` when enabled.
+    #[serde(default)]
+    pub protocols: Vec<String>,
+    /// Whether WS-Discovery is on.
+    pub discoverable: Option<bool>,
+    /// How the device wants to be authenticated: `http-digest`, `ws-username-token`, or `none`.
+    pub auth_scheme: Option<String>,
+}
+
+/// A device in the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Device {
+    /// The id inside this project.
+    pub id: DeviceId,
+    /// What makes it the same device when seen again.
+    pub identity: DeviceIdentity,
+    /// The address it was last reached at.
+    pub address: IpAddr,
+    /// Earlier addresses it was seen at, oldest first.
+    #[serde(default)]
+    pub previous_addresses: Vec<IpAddr>,
+    /// Its role (from its scopes, or set by the technician).
+    pub role: Option<Role>,
+    /// How it was found.
+    pub found_by: BTreeSet<DiscoveryMethod>,
+    /// What was read from it.
+    pub facts: DeviceFacts,
+    /// When it was first seen.
+    #[serde(with = "time::serde::rfc3339")]
+    pub first_seen: OffsetDateTime,
+    /// When it was last seen.
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_seen: OffsetDateTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mac_parses_common_forms_and_rejects_junk() {
+        let m: MacAddr = "00:40:8C:12:34:56".parse().unwrap();
+        assert_eq!(m.to_string(), "00:40:8c:12:34:56");
+        assert_eq!("00-40-8c-12-34-56".parse::<MacAddr>().unwrap(), m);
+        assert_eq!("00408c123456".parse::<MacAddr>().unwrap(), m);
+        assert_eq!(m.oui(), [0x00, 0x40, 0x8c]);
+        for bad in [
+            "",
+            "00:40:8c:12:34",
+            "zz:40:8c:12:34:56",
+            "00:40:8c:12:34:56:78",
+        ] {
+            assert!(bad.parse::<MacAddr>().is_err(), "{bad} should be refused");
+        }
+    }
+
+    #[test]
+    fn identity_matches_on_any_shared_key_but_not_on_absent_ones() {
+        let a = DeviceIdentity {
+            endpoint_ref: Some("urn:uuid:1".into()),
+            mac: None,
+            serial: Some("S1".into()),
+        };
+        let b = DeviceIdentity {
+            endpoint_ref: None,
+            mac: None,
+            serial: Some("S1".into()),
+        };
+        let c = DeviceIdentity::default();
+        assert!(a.same_device(&b));
+        assert!(!a.same_device(&c));
+        assert!(!c.same_device(&DeviceIdentity::default()));
+    }
+}

@@ -1,0 +1,78 @@
+//! Identifiers: a project's UUID, and the short numeric ids of devices and findings inside one project file.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// A project's identity, stable for the life of the project file and used to name its keyring entries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ProjectId(pub Uuid);
+
+impl ProjectId {
+    /// A new random project id.
+    pub fn new_random() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for ProjectId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+macro_rules! row_id {
+    ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, concat!($prefix, "{}"), self.0)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            /// Accepts `12` as well as the displayed form with its prefix.
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                let s = s.trim();
+                let digits = s
+                    .strip_prefix($prefix)
+                    .or_else(|| s.strip_prefix(&$prefix.to_ascii_lowercase()))
+                    .unwrap_or(s);
+                digits.parse().map(Self)
+            }
+        }
+    };
+}
+
+row_id!(
+    /// A device inside one project file, shown as `D12`.
+    DeviceId,
+    "D"
+);
+row_id!(
+    /// A finding inside one project file, shown as `F7`.
+    FindingId,
+    "F"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_display_with_prefix_and_parse_both_forms() {
+        assert_eq!(DeviceId(12).to_string(), "D12");
+        assert_eq!("D12".parse::<DeviceId>().unwrap(), DeviceId(12));
+        assert_eq!("d12".parse::<DeviceId>().unwrap(), DeviceId(12));
+        assert_eq!("12".parse::<DeviceId>().unwrap(), DeviceId(12));
+        assert_eq!("F3".parse::<FindingId>().unwrap(), FindingId(3));
+        assert!("X3".parse::<FindingId>().is_err());
+    }
+}
