@@ -1,0 +1,95 @@
+//! The crate's one error type, [`Error`]. It carries the real source error of each
+//! failing layer (PDF parser, DER codec, X.509 builder, PKCS#12, JSON/CSV) and has
+//! question methods for the cases a caller treats differently. A *bad signature* found by
+//! [`crate::verify`] is not an error: it is data in the returned [`crate::Verification`].
+
+/// Everything that can go wrong while rendering, exporting, signing or loading an identity.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The bundled font could not be parsed (a broken build, never user input).
+    #[error("the bundled font {0} could not be parsed")]
+    Font(&'static str),
+    /// Subsetting the bundled font failed.
+    #[error("font subsetting: {0}")]
+    FontSubset(#[source] allsorts::subset::SubsetError),
+    /// The PDF could not be parsed or written by lopdf.
+    #[error("PDF structure: {0}")]
+    Pdf(#[from] lopdf::Error),
+    /// The PDF writer (printpdf's lopdf) failed.
+    #[error("PDF writer: {0}")]
+    PdfWrite(#[source] std::io::Error),
+    /// The document is not a PDF this crate can sign (e.g. no pages, or already has our placeholder).
+    #[error("unsupported PDF: {0}")]
+    UnsupportedPdf(&'static str),
+    /// The CMS signature does not fit into the reserved `/Contents` space.
+    #[error("signature of {needed} bytes does not fit the {reserved} bytes reserved")]
+    SignatureTooLarge {
+        /// DER length of the CMS structure.
+        needed: usize,
+        /// Bytes reserved in the placeholder.
+        reserved: usize,
+    },
+    /// DER encoding or decoding failed.
+    #[error("DER: {0}")]
+    Der(#[from] der::Error),
+    /// Building a certificate failed.
+    #[error("certificate builder: {0}")]
+    CertBuilder(#[from] x509_cert::builder::Error),
+    /// A signature operation failed.
+    #[error("signature: {0}")]
+    Signature(#[from] signature::Error),
+    /// An RSA key could not be used.
+    #[error("RSA: {0}")]
+    Rsa(#[from] rsa::Error),
+    /// A PKCS#8 private key could not be decoded.
+    #[error("PKCS#8: {0}")]
+    Pkcs8(#[from] pkcs8::Error),
+    /// A public key could not be decoded.
+    #[error("SPKI: {0}")]
+    Spki(#[from] spki::Error),
+    /// The PKCS#12 file could not be read (wrong password, corrupt or unsupported).
+    #[error("PKCS#12: {0}")]
+    Pkcs12(#[from] p12_keystore::error::Error),
+    /// The PKCS#12 file holds no private key with a certificate chain.
+    #[error("the PKCS#12 file holds no private key with a certificate")]
+    Pkcs12NoKey,
+    /// The key algorithm is neither RSA nor ECDSA P-256.
+    #[error("unsupported key algorithm {0}")]
+    UnsupportedKey(der::asn1::ObjectIdentifier),
+    /// The private key does not belong to the certificate.
+    #[error("the private key does not match the certificate's public key")]
+    KeyMismatch,
+    /// A stored identity (see [`crate::SigningIdentity::to_bytes`]) is malformed.
+    #[error("malformed identity bundle: {0}")]
+    IdentityBundle(&'static str),
+    /// JSON export failed.
+    #[error("JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// CSV export failed.
+    #[error("CSV: {0}")]
+    Csv(#[from] csv::Error),
+    /// A timestamp could not be formatted or is out of range.
+    #[error("time: {0}")]
+    Time(#[from] time::error::ComponentRange),
+}
+
+impl Error {
+    /// True when a PKCS#12 import failed, most often because of a wrong password.
+    pub fn is_pkcs12(&self) -> bool {
+        matches!(self, Error::Pkcs12(_) | Error::Pkcs12NoKey)
+    }
+
+    /// True when the key or certificate is of a kind this crate cannot sign with.
+    pub fn is_unsupported_key(&self) -> bool {
+        matches!(self, Error::UnsupportedKey(_) | Error::KeyMismatch)
+    }
+
+    /// True when the input PDF could not be processed (parse error or unsupported layout).
+    pub fn is_pdf(&self) -> bool {
+        matches!(self, Error::Pdf(_) | Error::UnsupportedPdf(_))
+    }
+}
+
+/// Shorthand used throughout the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

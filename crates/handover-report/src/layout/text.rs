@@ -1,0 +1,313 @@
+//! Text measuring and shaping-lite for the report: the bundled DejaVu fonts (parsed once),
+//! advance widths from the font's `hmtx`, sanitizing of untrusted text (control and bidi
+//! override characters stripped, glyphs the font lacks replaced), greedy word wrapping with
+//! an ellipsis when a cell runs out of lines, and visual reordering of right-to-left runs
+//! (Unicode bidi algorithm) so Hebrew and Arabic letters come out in reading order.
+//! Not a shaper: Arabic letters are drawn in their isolated forms, and there is no kerning.
+
+use std::sync::OnceLock;
+
+use printpdf::{ParsedFont, PdfFontParseWarning};
+
+/// The regular face, DejaVu Sans (Bitstream Vera licence, see assets/fonts/DejaVu-LICENSE.txt).
+pub const REGULAR_TTF: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans.ttf");
+/// The bold face, DejaVu Sans Bold.
+pub const BOLD_TTF: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Which face to draw with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weight {
+    /// DejaVu Sans.
+    Regular = 0,
+    /// DejaVu Sans Bold.
+    Bold = 1,
+}
+
+/// One parsed face with a fast path for ASCII widths.
+pub struct Face {
+    /// The parsed font handed to printpdf.
+    pub parsed: ParsedFont,
+    units_per_em: f32,
+    ascii: [f32; 128],
+    replacement: char,
+}
+
+/// Both faces.
+pub struct Fonts {
+    /// Regular face.
+    pub regular: Face,
+    /// Bold face.
+    pub bold: Face,
+}
+
+impl Fonts {
+    /// The bundled fonts, parsed on first use (they are compiled in: no IO).
+    pub fn get() -> crate::error::Result<&'static Fonts> {
+        static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
+        FONTS
+            .get_or_init(|| {
+                Some(Fonts {
+                    regular: Face::parse(REGULAR_TTF)?,
+                    bold: Face::parse(BOLD_TTF)?,
+                })
+            })
+            .as_ref()
+            .ok_or(crate::error::Error::Font("DejaVuSans"))
+    }
+
+    /// The face for a weight.
+    pub fn face(&self, w: Weight) -> &Face {
+        match w {
+            Weight::Regular => &self.regular,
+            Weight::Bold => &self.bold,
+        }
+    }
+}
+
+impl Face {
+    fn parse(bytes: &[u8]) -> Option<Face> {
+        let mut warnings: Vec<PdfFontParseWarning> = Vec::new();
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)?;
+        let units_per_em = f32::from(parsed.units_per_em.max(1));
+        let mut face = Face {
+            parsed,
+            units_per_em,
+            ascii: [0.0; 128],
+            replacement: '?',
+        };
+        for c in 0u8..128 {
+            face.ascii[c as usize] = face.slow_advance(char::from(c));
+        }
+        if face.has_glyph('\u{FFFD}') {
+            face.replacement = '\u{FFFD}';
+        }
+        Some(face)
+    }
+
+    fn slow_advance(&self, c: char) -> f32 {
+        let gid = self.parsed.lookup_glyph_index(c as u32).unwrap_or(0);
+        f32::from(self.parsed.get_glyph_width(gid).unwrap_or(0)) / self.units_per_em
+    }
+
+    /// True when the font has a glyph for `c`.
+    pub fn has_glyph(&self, c: char) -> bool {
+        matches!(self.parsed.lookup_glyph_index(c as u32), Some(g) if g != 0)
+    }
+
+    /// Advance of `c` in em.
+    pub fn advance(&self, c: char) -> f32 {
+        if c.is_ascii() {
+            self.ascii[c as usize]
+        } else {
+            self.slow_advance(c)
+        }
+    }
+
+    /// Width of `text` at `size` points.
+    pub fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars().map(|c| self.advance(c)).sum::<f32>() * size
+    }
+
+    /// Untrusted text made safe to draw: control characters become spaces (line breaks,
+    /// tabs) or vanish, bidi override/isolate marks vanish (they could visually reorder a
+    /// name into something else), and characters the font lacks become U+FFFD.
+    pub fn sanitize(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_control() {
+                if c.is_whitespace() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+                continue;
+            }
+            if is_format_mark(c) {
+                continue;
+            }
+            if c.is_ascii() || self.has_glyph(c) {
+                out.push(c);
+            } else {
+                out.push(self.replacement);
+            }
+        }
+        out
+    }
+
+    /// Wraps sanitized `text` into at most `max_lines` lines of at most `width` points;
+    /// when text remains, the last line ends in an ellipsis. Words longer than a line are
+    /// broken between characters. Lines are in logical order; call [`visual`] before drawing.
+    pub fn wrap(&self, text: &str, size: f32, width: f32, max_lines: usize) -> Vec<String> {
+        let max_lines = max_lines.max(1);
+        let space = self.advance(' ') * size;
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        let mut line_w = 0.0f32;
+        let mut truncated = false;
+        'words: for word in text.split(' ').filter(|w| !w.is_empty()) {
+            let word_w = self.width(word, size);
+            let needed = if line.is_empty() { word_w } else { line_w + space + word_w };
+            if needed <= width {
+                if !line.is_empty() {
+                    line.push(' ');
+                    line_w += space;
+                }
+                line.push_str(word);
+                line_w += word_w;
+                continue;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                line_w = 0.0;
+                if lines.len() == max_lines {
+                    truncated = true;
+                    break 'words;
+                }
+            }
+            if word_w <= width {
+                line.push_str(word);
+                line_w = word_w;
+                continue;
+            }
+            // A word longer than the line: break it between characters.
+            for c in word.chars() {
+                let cw = self.advance(c) * size;
+                if line_w + cw > width && !line.is_empty() {
+                    lines.push(std::mem::take(&mut line));
+                    line_w = 0.0;
+                    if lines.len() == max_lines {
+                        truncated = true;
+                        break 'words;
+                    }
+                }
+                line.push(c);
+                line_w += cw;
+            }
+        }
+        if !truncated && !line.is_empty() {
+            lines.push(line);
+        }
+        if truncated {
+            if let Some(last) = lines.last_mut() {
+                *last = self.ellipsize(&format!("{last}\u{2026}"), size, width);
+                if !last.ends_with('\u{2026}') {
+                    last.push('\u{2026}');
+                }
+            }
+        }
+        lines
+    }
+
+    /// `text` cut to fit `width` points, ending in an ellipsis when it was cut.
+    pub fn ellipsize(&self, text: &str, size: f32, width: f32) -> String {
+        if self.width(text, size) <= width {
+            return text.to_owned();
+        }
+        let ell = self.advance('\u{2026}') * size;
+        let mut out = String::new();
+        let mut w = 0.0;
+        for c in text.chars() {
+            let cw = self.advance(c) * size;
+            if w + cw + ell > width {
+                break;
+            }
+            out.push(c);
+            w += cw;
+        }
+        out.push('\u{2026}');
+        out
+    }
+}
+
+/// Bidi and zero-width format marks that are dropped from untrusted text.
+fn is_format_mark(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{061C}' | '\u{FEFF}')
+}
+
+fn has_rtl(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{0590}'..='\u{08FF}' | '\u{FB1D}'..='\u{FDFF}' | '\u{FE70}'..='\u{FEFE}')
+    })
+}
+
+/// One line in visual (left-to-right drawing) order: right-to-left runs reversed per the
+/// Unicode bidi algorithm. Pure LTR text is returned unchanged without allocation work.
+pub fn visual(line: &str) -> String {
+    if !has_rtl(line) {
+        return line.to_owned();
+    }
+    let info = unicode_bidi::BidiInfo::new(line, None);
+    let mut out = String::with_capacity(line.len());
+    for para in &info.paragraphs {
+        out.push_str(&info.reorder_line(para, para.range.clone()));
+    }
+    out
+}
+
+/// A UTC timestamp as "YYYY-MM-DD HH:MM UTC".
+pub fn format_timestamp(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// A UTC date as "YYYY-MM-DD".
+pub fn format_date(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn face() -> &'static Face {
+        &Fonts::get().unwrap().regular
+    }
+
+    #[test]
+    fn sanitize_strips_controls_and_overrides() {
+        let f = face();
+        assert_eq!(f.sanitize("cam\u{0}\u{7}era\r\n01"), "camera 01");
+        assert_eq!(f.sanitize("a\u{202E}b\u{2066}c"), "abc");
+        assert_eq!(f.sanitize(") Tj \\ ("), ") Tj \\ (");
+        // A character DejaVu lacks (a CJK ideograph) becomes the replacement glyph.
+        assert_eq!(f.sanitize("x\u{4E2D}"), "x\u{FFFD}");
+    }
+
+    #[test]
+    fn wrap_respects_width_and_lines() {
+        let f = face();
+        let text = "the quick brown fox jumps over the lazy dog again and again";
+        let lines = f.wrap(text, 10.0, 80.0, 10);
+        assert!(lines.len() > 2);
+        for l in &lines {
+            assert!(f.width(l, 10.0) <= 80.0 + 0.01, "{l}");
+        }
+        assert_eq!(lines.join(" "), text);
+        let cut = f.wrap(text, 10.0, 80.0, 2);
+        assert_eq!(cut.len(), 2);
+        assert!(cut[1].ends_with('\u{2026}'));
+        assert!(f.width(&cut[1], 10.0) <= 80.0 + 0.01);
+    }
+
+    #[test]
+    fn long_words_break() {
+        let f = face();
+        let word = "X".repeat(200);
+        let lines = f.wrap(&word, 8.0, 50.0, 100);
+        assert!(lines.len() > 5);
+        assert_eq!(lines.concat(), word);
+    }
+
+    #[test]
+    fn rtl_is_reversed_for_drawing() {
+        assert_eq!(visual("abc"), "abc");
+        assert_eq!(visual("\u{05D0}\u{05D1}\u{05D2}"), "\u{05D2}\u{05D1}\u{05D0}");
+    }
+}

@@ -1,0 +1,386 @@
+//! The report model: plain serde structs the engine fills from the project file and hands
+//! to [`crate::render`]. It is a *view* of a finished handover, not the domain model: every
+//! field is already a display-ready fact. There is deliberately no field that could hold a
+//! secret (passwords, keys, tokens): the PDF and the JSON/CSV twins are built from this
+//! model alone, so nothing secret can leak into them. Timestamps are UTC
+//! [`OffsetDateTime`]s serialized as RFC 3339.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// Everything one handover report shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportModel {
+    /// The project's id (printed on the cover, in footers and in the twins).
+    pub project_id: String,
+    /// When the report was generated (the injected clock; also the PDF's creation date).
+    #[serde(with = "time::serde::rfc3339")]
+    pub generated_at: OffsetDateTime,
+    /// Site, customer and the people involved.
+    pub site: Site,
+    /// The planned VLANs; devices refer to them by [`Vlan::id`].
+    pub vlans: Vec<Vlan>,
+    /// Every device handed over.
+    pub devices: Vec<Device>,
+    /// Findings (open, resolved or waived).
+    pub findings: Vec<Finding>,
+    /// Waivers accepted by the customer for specific findings.
+    pub waivers: Vec<Waiver>,
+    /// Standards clauses and how many devices pass, fail or are waived for each.
+    pub standards: Vec<StandardsRow>,
+    /// How the facts were gathered (versions, hashes, discovery methods, audit log head).
+    pub method: MethodAppendix,
+}
+
+/// Site and the parties to the handover.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    /// Site name, e.g. "Northgate Logistics — Warehouse 3".
+    pub name: String,
+    /// Postal address (free text, may be empty).
+    pub address: String,
+    /// The customer receiving the system.
+    pub customer: String,
+    /// The integrator handing it over.
+    pub integrator: String,
+    /// The technician who did the work.
+    pub technician: String,
+    /// The customer's IT reviewer, if already known (printed in the sign-off block).
+    pub it_reviewer: Option<String>,
+}
+
+/// One planned VLAN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vlan {
+    /// 802.1Q id.
+    pub id: u16,
+    /// Name, e.g. "CCTV".
+    pub name: String,
+    /// Subnet in CIDR notation, e.g. "10.20.0.0/24".
+    pub subnet: String,
+    /// What belongs on it, e.g. "cameras".
+    pub role: String,
+}
+
+/// One handed-over device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    /// Stable device id within the project (findings refer to it).
+    pub id: String,
+    /// Display name as configured on the device (untrusted text: sanitized when rendered).
+    pub name: String,
+    /// The VLAN the device was found on.
+    pub vlan_id: u16,
+    /// IP address.
+    pub address: String,
+    /// MAC address, `aa:bb:cc:dd:ee:ff`.
+    pub mac: String,
+    /// Manufacturer.
+    pub maker: String,
+    /// Model designation.
+    pub model: String,
+    /// Serial number.
+    pub serial: String,
+    /// Firmware version against the catalog baseline.
+    pub firmware: Firmware,
+    /// What happened to the device's credentials (never the credential itself).
+    pub credential: CredentialStatus,
+    /// Whether the device sits where the plan says, and the evidence for it.
+    pub placement: Placement,
+    /// Network services found listening.
+    pub services: Vec<Service>,
+    /// The device clock.
+    pub clock: Clock,
+}
+
+/// Firmware version and its compliance with the catalog baseline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Firmware {
+    /// Version reported by the device.
+    pub version: String,
+    /// Minimum version the catalog asks for, if the catalog knows the model.
+    pub baseline: Option<String>,
+    /// Verdict.
+    pub status: FirmwareStatus,
+}
+
+/// Firmware verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FirmwareStatus {
+    /// At or above the baseline.
+    Compliant,
+    /// Below the baseline.
+    Outdated,
+    /// No baseline known for this model.
+    Unknown,
+}
+
+/// Credential custody status. Who rotated and when; never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialStatus {
+    /// Verdict.
+    pub state: CredentialState,
+    /// When the credential was rotated, if it was.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub rotated_at: Option<OffsetDateTime>,
+    /// Who rotated it (technician name or account), if it was.
+    pub rotated_by: Option<String>,
+}
+
+/// Credential verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialState {
+    /// Factory default replaced by a unique credential held in the vault.
+    Rotated,
+    /// The factory default still works.
+    DefaultActive,
+    /// Credentials are managed by the customer or another system.
+    ExternallyManaged,
+    /// Not checked.
+    Unknown,
+}
+
+/// Placement verdict with its evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placement {
+    /// True when the device sits on its planned VLAN.
+    pub verified: bool,
+    /// Evidence, e.g. "switch sw-core-1 port Gi1/0/14, PVID 20".
+    pub evidence: String,
+}
+
+/// A listening network service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// Port number.
+    pub port: u16,
+    /// "tcp" or "udp".
+    pub transport: String,
+    /// Protocol name, e.g. "https", "rtsp", "telnet".
+    pub name: String,
+}
+
+/// The device clock.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Clock {
+    /// Device clock minus reference clock in seconds, if it could be read.
+    pub skew_seconds: Option<i64>,
+    /// Configured NTP server, if any.
+    pub ntp_server: Option<String>,
+}
+
+/// A check outcome that needs attention (or had it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Finding id, e.g. "F-0007".
+    pub id: String,
+    /// The device concerned, if any.
+    pub device_id: Option<String>,
+    /// Severity.
+    pub severity: Severity,
+    /// One-line title.
+    pub title: String,
+    /// Detail and recommended action.
+    pub detail: String,
+    /// Standard clauses this finding relates to, e.g. "ETSI 5.1".
+    pub clauses: Vec<String>,
+    /// Current state.
+    pub status: FindingStatus,
+}
+
+/// Finding severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Informational.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+/// Finding state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingStatus {
+    /// Still open at handover.
+    Open,
+    /// Fixed before handover.
+    Resolved,
+    /// Accepted by the customer (see the waiver).
+    Waived,
+}
+
+/// A customer's acceptance of a finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Waiver {
+    /// Waiver id.
+    pub id: String,
+    /// The waived finding.
+    pub finding_id: String,
+    /// Why it is acceptable.
+    pub reason: String,
+    /// Who accepted it.
+    pub approved_by: String,
+    /// When.
+    #[serde(with = "time::serde::rfc3339")]
+    pub approved_at: OffsetDateTime,
+    /// Until when the waiver holds, if limited.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub expires_at: Option<OffsetDateTime>,
+}
+
+/// One row of the standards table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandardsRow {
+    /// "ETSI EN 303 645" or "NIST IR 8259A".
+    pub standard: String,
+    /// Clause id, e.g. "5.1".
+    pub clause: String,
+    /// Clause title, e.g. "No universal default passwords".
+    pub title: String,
+    /// Devices passing.
+    pub passing: u32,
+    /// Devices failing.
+    pub failing: u32,
+    /// Devices whose failure is waived.
+    pub waived: u32,
+}
+
+/// The method appendix: how the facts were established.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MethodAppendix {
+    /// Handover version that produced the report.
+    pub handover_version: String,
+    /// Catalogs used, with versions and content hashes.
+    pub catalogs: Vec<CatalogRef>,
+    /// Discovery per subnet.
+    pub discovery: Vec<SubnetDiscovery>,
+    /// Head hash of the project's audit log at report time (hex).
+    pub audit_log_head: String,
+    /// When the work on site started.
+    #[serde(with = "time::serde::rfc3339")]
+    pub started_at: OffsetDateTime,
+    /// When the work on site finished.
+    #[serde(with = "time::serde::rfc3339")]
+    pub finished_at: OffsetDateTime,
+}
+
+/// A catalog used for the checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CatalogRef {
+    /// Catalog name, e.g. "default-credentials".
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// SHA-256 of its content, hex.
+    pub sha256: String,
+}
+
+/// How one subnet was searched.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetDiscovery {
+    /// Subnet in CIDR notation.
+    pub subnet: String,
+    /// Methods used, e.g. "WS-Discovery", "unicast sweep".
+    pub methods: Vec<String>,
+    /// Devices found there.
+    pub devices_found: u32,
+    /// Why planned devices were not found (one line each), if any.
+    pub not_found: Vec<String>,
+}
+
+/// Figures for the executive summary, computed from the model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Devices handed over.
+    pub devices: u32,
+    /// Devices whose factory default credential was replaced.
+    pub defaults_removed: u32,
+    /// Devices whose firmware meets the baseline.
+    pub firmware_compliant: u32,
+    /// Devices on their planned VLAN.
+    pub placement_verified: u32,
+    /// Findings still open.
+    pub open_findings: u32,
+    /// Waivers.
+    pub waivers: u32,
+}
+
+impl ReportModel {
+    /// The executive-summary figures.
+    pub fn summary(&self) -> Summary {
+        let count = |f: &dyn Fn(&Device) -> bool| self.devices.iter().filter(|d| f(d)).count() as u32;
+        Summary {
+            devices: self.devices.len() as u32,
+            defaults_removed: count(&|d| d.credential.state == CredentialState::Rotated),
+            firmware_compliant: count(&|d| d.firmware.status == FirmwareStatus::Compliant),
+            placement_verified: count(&|d| d.placement.verified),
+            open_findings: self
+                .findings
+                .iter()
+                .filter(|f| f.status == FindingStatus::Open)
+                .count() as u32,
+            waivers: self.waivers.len() as u32,
+        }
+    }
+
+    /// The device with this id, if any.
+    pub fn device(&self, id: &str) -> Option<&Device> {
+        self.devices.iter().find(|d| d.id == id)
+    }
+}
+
+impl CredentialState {
+    /// Short label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            CredentialState::Rotated => "rotated",
+            CredentialState::DefaultActive => "DEFAULT",
+            CredentialState::ExternallyManaged => "external",
+            CredentialState::Unknown => "unknown",
+        }
+    }
+}
+
+impl FirmwareStatus {
+    /// Short label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            FirmwareStatus::Compliant => "ok",
+            FirmwareStatus::Outdated => "OUTDATED",
+            FirmwareStatus::Unknown => "no baseline",
+        }
+    }
+}
+
+impl Severity {
+    /// Label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl FindingStatus {
+    /// Label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            FindingStatus::Open => "open",
+            FindingStatus::Resolved => "resolved",
+            FindingStatus::Waived => "waived",
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! The machine-readable twin of the report: the inventory and findings as JSON (embedded in
+//! the PDF as an attached file and exported beside it) and the device inventory as CSV, for
+//! IT to load into a CMDB. Field order is the struct declaration order, so the output is
+//! stable. Built from [`ReportModel`] alone, which has no field for a secret, so no secret can
+//! appear here. This module does no IO: it returns bytes.
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::model::{Device, Finding, ReportModel, Site, Summary, Vlan, Waiver};
+
+/// The schema identifier written into every inventory JSON document.
+pub const INVENTORY_SCHEMA: &str = "handover-inventory/1";
+
+/// The file name of the JSON attached inside the PDF.
+pub const EMBEDDED_JSON_NAME: &str = "handover-inventory.json";
+
+/// The inventory document as serialized (borrowing from the model).
+#[derive(Serialize)]
+struct Inventory<'a> {
+    schema: &'static str,
+    project_id: &'a str,
+    #[serde(with = "time::serde::rfc3339")]
+    generated_at: time::OffsetDateTime,
+    site: &'a Site,
+    summary: Summary,
+    vlans: &'a [Vlan],
+    devices: &'a [Device],
+    findings: &'a [Finding],
+    waivers: &'a [Waiver],
+}
+
+/// The inventory and findings as pretty-printed JSON (UTF-8, trailing newline).
+pub fn inventory_json(model: &ReportModel) -> Result<Vec<u8>> {
+    let inv = Inventory {
+        schema: INVENTORY_SCHEMA,
+        project_id: &model.project_id,
+        generated_at: model.generated_at,
+        site: &model.site,
+        summary: model.summary(),
+        vlans: &model.vlans,
+        devices: &model.devices,
+        findings: &model.findings,
+        waivers: &model.waivers,
+    };
+    let mut out = serde_json::to_vec_pretty(&inv)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// The CSV header, one column per field of a device row.
+pub const CSV_HEADER: [&str; 18] = [
+    "device_id",
+    "name",
+    "vlan_id",
+    "vlan_name",
+    "address",
+    "mac",
+    "maker",
+    "model",
+    "serial",
+    "firmware_version",
+    "firmware_baseline",
+    "firmware_status",
+    "credential_state",
+    "credential_rotated_at",
+    "credential_rotated_by",
+    "placement_verified",
+    "services",
+    "open_findings",
+];
+
+/// The device inventory as CSV (RFC 4180 quoting, header row first, one row per device).
+pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(CSV_HEADER)?;
+    for d in &model.devices {
+        let vlan_name = model
+            .vlans
+            .iter()
+            .find(|v| v.id == d.vlan_id)
+            .map(|v| v.name.as_str())
+            .unwrap_or("");
+        let rotated_at = d
+            .credential
+            .rotated_at
+            .map(|t| crate::layout::text::format_timestamp(t))
+            .unwrap_or_default();
+        let services = d
+            .services
+            .iter()
+            .map(|s| format!("{}/{} {}", s.port, s.transport, s.name))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let open = model
+            .findings
+            .iter()
+            .filter(|f| {
+                f.status == crate::model::FindingStatus::Open
+                    && f.device_id.as_deref() == Some(d.id.as_str())
+            })
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        w.write_record([
+            d.id.as_str(),
+            &csv_safe(&d.name),
+            &d.vlan_id.to_string(),
+            &csv_safe(vlan_name),
+            &d.address,
+            &d.mac,
+            &csv_safe(&d.maker),
+            &csv_safe(&d.model),
+            &csv_safe(&d.serial),
+            &csv_safe(&d.firmware.version),
+            d.firmware.baseline.as_deref().unwrap_or(""),
+            d.firmware.status.label(),
+            d.credential.state.label(),
+            &rotated_at,
+            &csv_safe(d.credential.rotated_by.as_deref().unwrap_or("")),
+            if d.placement.verified { "yes" } else { "no" },
+            &services,
+            &open,
+        ])?;
+    }
+    w.flush().map_err(csv::Error::from)?;
+    w.into_inner()
+        .map_err(|e| crate::error::Error::Csv(csv::Error::from(e.into_error())))
+}
+
+/// Neutralise spreadsheet formula injection: a cell that a spreadsheet would evaluate
+/// (leading `=`, `+`, `-`, `@`, tab or CR) gets a leading apostrophe. Device names come from
+/// devices and are untrusted.
+fn csv_safe(s: &str) -> String {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
+        _ => s.to_owned(),
+    }
+}
