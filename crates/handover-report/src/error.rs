@@ -33,6 +33,12 @@ pub enum Error {
     /// DER encoding or decoding failed.
     #[error("DER: {0}")]
     Der(#[from] der::Error),
+    /// PEM encoding or decoding failed.
+    #[error("PEM: {0:?}")]
+    Pem(der::pem::Error),
+    /// Building the CMS structure failed.
+    #[error("CMS builder: {0:?}")]
+    Cms(cms::builder::Error),
     /// Building a certificate failed.
     #[error("certificate builder: {0}")]
     CertBuilder(#[from] x509_cert::builder::Error),
@@ -72,6 +78,20 @@ pub enum Error {
     /// A timestamp could not be formatted or is out of range.
     #[error("time: {0}")]
     Time(#[from] time::error::ComponentRange),
+}
+
+// These two source errors do not implement `std::error::Error` in the versions used, so
+// they are carried (not chained as `source()`) and converted by hand.
+impl From<der::pem::Error> for Error {
+    fn from(e: der::pem::Error) -> Self {
+        Error::Pem(e)
+    }
+}
+
+impl From<cms::builder::Error> for Error {
+    fn from(e: cms::builder::Error) -> Self {
+        Error::Cms(e)
+    }
 }
 
 impl Error {

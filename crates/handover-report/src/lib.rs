@@ -17,3 +17,9 @@ pub use layout::page::PageSize;
 pub use model::*;
 pub use render::{RenderOptions, render};
 pub mod sample;
+pub mod sign;
+pub mod verify;
+
+pub use sign::identity::{CaBundle, IdentityDescription, SigningIdentity, TrustedCert};
+pub use sign::pades::sign;
+pub use verify::{ChainStatus, InventorySummary, Verdict, Verification, verify};

@@ -1,0 +1,349 @@
+//! Signing identities: a private key (ECDSA P-256 or RSA) with its leaf certificate and the
+//! chain above it. Created as a fresh integrator CA plus a signing leaf
+//! ([`SigningIdentity::create_integrator_ca`]), imported from the integrator's PKCS#12
+//! ([`SigningIdentity::from_pkcs12`]), or restored from the bytes the vault stored
+//! ([`SigningIdentity::to_bytes`] / [`SigningIdentity::from_bytes`], a PEM bundle). Key
+//! bytes only ever leave in [`Zeroizing`] buffers. This module stores nothing itself.
+
+use der::asn1::{Any, SetOfVec, UtcTime, GeneralizedTime};
+use der::{Decode, DecodePem, Encode, EncodePem, Tag};
+use pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
+use rand::{CryptoRng, RngCore};
+use sha2::{Digest, Sha256};
+use spki::{EncodePublicKey, SubjectPublicKeyInfoOwned};
+use time::OffsetDateTime;
+use x509_cert::Certificate;
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::builder::{Builder, CertificateBuilder, Profile};
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::time::{Time, Validity};
+use zeroize::Zeroizing;
+
+use crate::error::{Error, Result};
+
+/// The private key of an identity.
+#[derive(Clone)]
+pub(crate) enum Key {
+    /// ECDSA over P-256 (what Handover creates).
+    P256(p256::ecdsa::SigningKey),
+    /// RSA (common in imported PKCS#12 files).
+    Rsa(Box<rsa::RsaPrivateKey>),
+}
+
+impl Key {
+    fn from_pkcs8_der(der: &[u8]) -> Result<Key> {
+        let info = pkcs8::PrivateKeyInfo::from_der(der)?;
+        let oid = info.algorithm.oid;
+        if oid == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY {
+            Ok(Key::P256(p256::ecdsa::SigningKey::from_pkcs8_der(der)?))
+        } else if oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
+            Ok(Key::Rsa(Box::new(rsa::RsaPrivateKey::from_pkcs8_der(der)?)))
+        } else {
+            Err(Error::UnsupportedKey(oid))
+        }
+    }
+
+    fn to_pkcs8_der(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let doc = match self {
+            Key::P256(k) => k.to_pkcs8_der()?,
+            Key::Rsa(k) => k.to_pkcs8_der()?,
+        };
+        Ok(Zeroizing::new(doc.as_bytes().to_vec()))
+    }
+
+    fn public_key_der(&self) -> Result<Vec<u8>> {
+        let doc = match self {
+            Key::P256(k) => k.verifying_key().to_public_key_der()?,
+            Key::Rsa(k) => k.to_public_key().to_public_key_der()?,
+        };
+        Ok(doc.as_bytes().to_vec())
+    }
+}
+
+/// A key with its certificate chain, ready to sign reports.
+#[derive(Clone)]
+pub struct SigningIdentity {
+    pub(crate) key: Key,
+    pub(crate) leaf: Certificate,
+    /// Issuers above the leaf (closest first); may be empty.
+    pub(crate) chain: Vec<Certificate>,
+}
+
+impl std::fmt::Debug for SigningIdentity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SigningIdentity")
+            .field("subject", &self.leaf.tbs_certificate.subject.to_string())
+            .field("key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The integrator CA created by [`SigningIdentity::create_integrator_ca`]: its certificate
+/// (give it to IT to trust) and its private key (keep it in the vault to issue new leaves).
+pub struct CaBundle {
+    /// The CA certificate, PEM.
+    pub ca_cert_pem: String,
+    /// The CA private key, PKCS#8 DER.
+    pub ca_key: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for CaBundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CaBundle").field("ca_cert_pem", &self.ca_cert_pem).field("ca_key", &"<redacted>").finish()
+    }
+}
+
+/// What `handover sign-identity show` prints.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct IdentityDescription {
+    /// Subject DN of the signing certificate.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Validity start (RFC 3339).
+    pub not_before: String,
+    /// Validity end (RFC 3339).
+    pub not_after: String,
+    /// SHA-256 of the certificate DER, colon-separated upper-case hex.
+    pub sha256_fingerprint: String,
+    /// "ECDSA P-256" or "RSA-<bits>".
+    pub key_algorithm: String,
+    /// Number of issuer certificates carried with the leaf.
+    pub chain_len: usize,
+}
+
+/// Validity of the created CA and leaf, in days.
+const CA_DAYS: i64 = 3650;
+const LEAF_DAYS: i64 = 1095;
+
+fn x509_time(t: OffsetDateTime) -> Result<Time> {
+    let secs = u64::try_from(t.unix_timestamp()).map_err(|_| Error::IdentityBundle("time before 1970"))?;
+    let d = std::time::Duration::from_secs(secs);
+    if t.year() < 2050 {
+        Ok(Time::UtcTime(UtcTime::from_unix_duration(d)?))
+    } else {
+        Ok(Time::GeneralTime(GeneralizedTime::from_unix_duration(d)?))
+    }
+}
+
+/// A distinguished name `CN=<cn>, O=<org>` built attribute by attribute (no string parsing,
+/// so commas or equals signs in the names cannot inject attributes).
+fn name(cn: &str, org: &str) -> Result<Name> {
+    let atv = |oid, value: &str| -> Result<RelativeDistinguishedName> {
+        let any = Any::new(Tag::Utf8String, value.as_bytes())?;
+        Ok(RelativeDistinguishedName(SetOfVec::try_from(vec![AttributeTypeAndValue { oid, value: any }])?))
+    };
+    let mut rdns = Vec::new();
+    if !org.is_empty() {
+        rdns.push(atv(const_oid::db::rfc4519::O, org)?);
+    }
+    rdns.push(atv(const_oid::db::rfc4519::CN, cn)?);
+    Ok(RdnSequence(rdns))
+}
+
+fn serial(rng: &mut (impl RngCore + CryptoRng)) -> Result<SerialNumber> {
+    let mut b = [0u8; 16];
+    rng.fill_bytes(&mut b);
+    b[0] &= 0x7f;
+    b[0] |= 0x01;
+    Ok(SerialNumber::new(&b)?)
+}
+
+impl SigningIdentity {
+    /// Creates an integrator CA (P-256, 10 years, `CN=<name> Handover CA, O=<org>`) and a
+    /// signing leaf under it (P-256, 3 years, key usage digitalSignature + nonRepudiation,
+    /// `CN=<name>, O=<org>`). Returns the CA for IT to trust and the identity to sign with.
+    pub fn create_integrator_ca(
+        name_cn: &str,
+        org: &str,
+        now: OffsetDateTime,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<(CaBundle, SigningIdentity)> {
+        let ca_key = p256::ecdsa::SigningKey::random(rng);
+        let ca_subject = name(&format!("{name_cn} Handover CA"), org)?;
+        let not_before = now - time::Duration::minutes(5);
+        let ca_validity = Validity { not_before: x509_time(not_before)?, not_after: x509_time(now + time::Duration::days(CA_DAYS))? };
+        let ca_spki = SubjectPublicKeyInfoOwned::from_key(*ca_key.verifying_key())?;
+        let ca_cert = CertificateBuilder::new(Profile::Root, serial(rng)?, ca_validity, ca_subject.clone(), ca_spki, &ca_key)?
+            .build::<p256::ecdsa::DerSignature>()?;
+
+        let leaf_key = p256::ecdsa::SigningKey::random(rng);
+        let leaf_validity = Validity { not_before: x509_time(not_before)?, not_after: x509_time(now + time::Duration::days(LEAF_DAYS))? };
+        let leaf_spki = SubjectPublicKeyInfoOwned::from_key(*leaf_key.verifying_key())?;
+        let profile = Profile::Leaf { issuer: ca_subject, enable_key_agreement: false, enable_key_encipherment: false };
+        let leaf = CertificateBuilder::new(profile, serial(rng)?, leaf_validity, name(name_cn, org)?, leaf_spki, &ca_key)?
+            .build::<p256::ecdsa::DerSignature>()?;
+
+        let bundle = CaBundle {
+            ca_cert_pem: ca_cert.to_pem(LineEnding::LF)?,
+            ca_key: Zeroizing::new(ca_key.to_pkcs8_der()?.as_bytes().to_vec()),
+        };
+        Ok((bundle, SigningIdentity { key: Key::P256(leaf_key), leaf, chain: vec![ca_cert] }))
+    }
+
+    /// Imports a PKCS#12 file (OpenSSL 3 defaults, AES/PBKDF2, are supported): the first key
+    /// with certificates; the leaf is the certificate matching the key, the others its chain.
+    pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<SigningIdentity> {
+        let store = p12_keystore::KeyStore::from_pkcs12(bytes, password, p12_keystore::Pkcs12ImportPolicy::Relaxed)?;
+        let (_, chain) = store.private_key_chain().ok_or(Error::Pkcs12NoKey)?;
+        let key_der = Zeroizing::new(chain.key().as_der().to_vec());
+        let certs = chain
+            .certs()
+            .iter()
+            .map(|c| Certificate::from_der(c.as_der()).map_err(Error::from))
+            .collect::<Result<Vec<_>>>()?;
+        Self::assemble(Key::from_pkcs8_der(&key_der)?, certs)
+    }
+
+    fn assemble(key: Key, mut certs: Vec<Certificate>) -> Result<SigningIdentity> {
+        if certs.is_empty() {
+            return Err(Error::Pkcs12NoKey);
+        }
+        let public = key.public_key_der()?;
+        let pos = certs
+            .iter()
+            .position(|c| c.tbs_certificate.subject_public_key_info.to_der().ok().as_deref() == Some(public.as_slice()))
+            .ok_or(Error::KeyMismatch)?;
+        let leaf = certs.remove(pos);
+        Ok(SigningIdentity { key, leaf, chain: certs })
+    }
+
+    /// The identity as bytes for the vault: a PEM bundle (PKCS#8 `PRIVATE KEY`, then the
+    /// leaf and chain `CERTIFICATE`s). Contains the private key: keep it secret.
+    pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
+        let key = self.key.to_pkcs8_der()?;
+        let key_pem = Zeroizing::new(der::pem::encode_string("PRIVATE KEY", LineEnding::LF, &key)?);
+        let mut out = Zeroizing::new(Vec::with_capacity(4096));
+        out.extend_from_slice(key_pem.as_bytes());
+        for c in std::iter::once(&self.leaf).chain(&self.chain) {
+            out.extend_from_slice(c.to_pem(LineEnding::LF)?.as_bytes());
+        }
+        Ok(out)
+    }
+
+    /// Restores an identity written by [`SigningIdentity::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<SigningIdentity> {
+        let text = std::str::from_utf8(bytes).map_err(|_| Error::IdentityBundle("not UTF-8 PEM"))?;
+        let mut key = None;
+        let mut certs = Vec::new();
+        for block in pem_blocks(text) {
+            let (label, der) = der::pem::decode_vec(block.as_bytes())?;
+            let der = Zeroizing::new(der);
+            match label {
+                "PRIVATE KEY" => key = Some(Key::from_pkcs8_der(&der)?),
+                "CERTIFICATE" => certs.push(Certificate::from_der(&der)?),
+                _ => return Err(Error::IdentityBundle("unexpected PEM block")),
+            }
+        }
+        let key = key.ok_or(Error::IdentityBundle("no private key"))?;
+        Self::assemble(key, certs)
+    }
+
+    /// The signing certificate as PEM.
+    pub fn certificate_pem(&self) -> Result<String> {
+        Ok(self.leaf.to_pem(LineEnding::LF)?)
+    }
+
+    /// The certificate of the topmost issuer carried (the CA to trust), as PEM, if any.
+    pub fn root_pem(&self) -> Result<Option<String>> {
+        self.chain.last().map(|c| c.to_pem(LineEnding::LF).map_err(Error::from)).transpose()
+    }
+
+    /// Subject, issuer, validity and fingerprint of the signing certificate.
+    pub fn describe(&self) -> Result<IdentityDescription> {
+        let key_algorithm = match &self.key {
+            Key::P256(_) => "ECDSA P-256".to_owned(),
+            Key::Rsa(k) => format!("RSA-{}", rsa::traits::PublicKeyParts::size(k.as_ref()) * 8),
+        };
+        let mut d = describe_certificate(&self.leaf)?;
+        d.key_algorithm = key_algorithm;
+        d.chain_len = self.chain.len();
+        Ok(d)
+    }
+}
+
+/// Describes any certificate (key algorithm from its SPKI).
+pub(crate) fn describe_certificate(c: &Certificate) -> Result<IdentityDescription> {
+    let tbs = &c.tbs_certificate;
+    let fp: [u8; 32] = Sha256::digest(c.to_der()?).into();
+    let validity = |t: &Time| {
+        OffsetDateTime::from_unix_timestamp(t.to_unix_duration().as_secs() as i64)
+            .ok()
+            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .unwrap_or_default()
+    };
+    let alg = tbs.subject_public_key_info.algorithm.oid;
+    let key_algorithm = if alg == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY {
+        "ECDSA".to_owned()
+    } else if alg == const_oid::db::rfc5912::RSA_ENCRYPTION {
+        "RSA".to_owned()
+    } else {
+        alg.to_string()
+    };
+    Ok(IdentityDescription {
+        subject: tbs.subject.to_string(),
+        issuer: tbs.issuer.to_string(),
+        not_before: validity(&tbs.validity.not_before),
+        not_after: validity(&tbs.validity.not_after),
+        sha256_fingerprint: fp.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":"),
+        key_algorithm,
+        chain_len: 0,
+    })
+}
+
+/// Splits PEM text into its `-----BEGIN … END …-----` blocks.
+pub(crate) fn pem_blocks(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("-----BEGIN ") {
+        let after = &rest[start..];
+        let Some(end_tag) = after.find("-----END ") else { break };
+        let Some(close) = after[end_tag + 9..].find("-----") else { break };
+        let end = end_tag + 9 + close + 5;
+        out.push(&after[..end]);
+        rest = &after[end..];
+    }
+    out
+}
+
+/// A DER certificate a caller trusts (e.g. the integrator CA IT was given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedCert(pub(crate) Certificate);
+
+impl TrustedCert {
+    /// Parses every `CERTIFICATE` in a PEM file (other blocks are ignored).
+    pub fn from_pem(pem: &[u8]) -> Result<Vec<TrustedCert>> {
+        let text = std::str::from_utf8(pem).map_err(|_| Error::IdentityBundle("not UTF-8 PEM"))?;
+        let mut out = Vec::new();
+        for block in pem_blocks(text) {
+            if block.starts_with("-----BEGIN CERTIFICATE-----") {
+                out.push(TrustedCert(Certificate::from_pem(block.as_bytes())?));
+            }
+        }
+        Ok(out)
+    }
+
+    /// One certificate from DER.
+    pub fn from_der(der: &[u8]) -> Result<TrustedCert> {
+        Ok(TrustedCert(Certificate::from_der(der)?))
+    }
+
+    /// Subject DN.
+    pub fn subject(&self) -> String {
+        self.0.tbs_certificate.subject.to_string()
+    }
+}
+
+/// Parses a PKCS#8 key + certificates and checks they belong together (used by tests and
+/// by callers that hold PEM files from another PKI).
+pub fn identity_from_pem_parts(key_pem: &str, certs_pem: &str) -> Result<SigningIdentity> {
+    let (label, der) = der::pem::decode_vec(key_pem.trim().as_bytes())?;
+    let der = Zeroizing::new(der);
+    if label != "PRIVATE KEY" {
+        return Err(Error::IdentityBundle("expected a PKCS#8 PRIVATE KEY block"));
+    }
+    let key = Key::from_pkcs8_der(&der)?;
+    let certs = TrustedCert::from_pem(certs_pem.as_bytes())?.into_iter().map(|t| t.0).collect();
+    SigningIdentity::assemble(key, certs)
+}

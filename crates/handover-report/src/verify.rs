@@ -1,0 +1,372 @@
+//! Offline verification of a signed handover report, for `handover verify REPORT.pdf
+//! [--trust CA.pem]`: finds the signature dictionary, checks the byte range (well formed,
+//! covering the whole file, or how many bytes were appended after signing), recomputes the
+//! SHA-256 of the signed ranges against the CMS message digest, checks the CMS signature
+//! with the embedded signer certificate and its signing-certificate-v2 binding, walks the
+//! chain to a trusted CA at the caller's `now`, and summarises the embedded inventory JSON.
+//! Problems are data in [`Verification`], never errors; [`Verification::verdict`] folds
+//! them into one outcome the CLI maps to an exit code.
+
+use der::Encode;
+use lopdf::{Document, Object};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use x509_cert::Certificate;
+
+use crate::sign::cms::{self, ID_AA_SIGNING_CERTIFICATE_V2, ID_MESSAGE_DIGEST, SigningCertificateV2};
+use crate::sign::identity::{IdentityDescription, TrustedCert, describe_certificate};
+use crate::twin::EMBEDDED_JSON_NAME;
+
+/// Result of checking the certificate chain.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "status", content = "detail")]
+pub enum ChainStatus {
+    /// The signer chains to this trusted CA (subject DN) and every certificate is valid now.
+    Trusted(String),
+    /// No trusted CA was given, so the chain was not judged.
+    NoTrustAnchors,
+    /// The chain does not reach any of the given CAs.
+    Untrusted,
+    /// A certificate on the path is expired or not yet valid at `now` (subject DN).
+    OutsideValidity(String),
+}
+
+/// Figures from the embedded inventory JSON.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct InventorySummary {
+    /// Project id.
+    pub project_id: String,
+    /// Site name.
+    pub site: String,
+    /// Generation time as written (RFC 3339).
+    pub generated_at: String,
+    /// Devices listed.
+    pub devices: usize,
+    /// VLANs listed.
+    pub vlans: usize,
+    /// Findings still open.
+    pub open_findings: usize,
+    /// Waivers.
+    pub waivers: usize,
+}
+
+/// Everything `verify` found out.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Verification {
+    /// A signature dictionary was found.
+    pub signed: bool,
+    /// The CMS signature over the signed attributes verifies with the signer certificate.
+    pub signature_valid: bool,
+    /// The SHA-256 of the signed byte ranges equals the signed message digest.
+    pub digest_matches: bool,
+    /// The byte range covers the whole file (nothing was appended after signing).
+    pub covers_whole_file: bool,
+    /// Bytes after the signed range (0 when the whole file is covered).
+    pub appended_bytes: u64,
+    /// Certificate chain verdict.
+    pub chain: ChainStatus,
+    /// The signer's certificate.
+    pub signer: Option<IdentityDescription>,
+    /// The signature dictionary's `/M`.
+    pub signing_time: Option<String>,
+    /// The `/SubFilter`.
+    pub sub_filter: Option<String>,
+    /// The embedded inventory, if present and readable.
+    pub inventory: Option<InventorySummary>,
+    /// Human-readable problems, in the order found.
+    pub problems: Vec<String>,
+}
+
+/// One outcome for the CLI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Signature valid, whole file covered, chain trusted.
+    Trusted,
+    /// Signature valid and whole file covered, but no trust anchor given or not trusted.
+    ValidUntrusted,
+    /// The signed part is intact but bytes were appended after signing.
+    ModifiedAfterSigning,
+    /// Digest mismatch or bad signature: the signed content was changed.
+    Invalid,
+    /// No signature (or not a readable PDF).
+    NotSigned,
+}
+
+impl Verdict {
+    /// Suggested process exit code: 0 trusted, 1 invalid, 2 valid but untrusted, 3 content
+    /// appended after signing, 4 not signed or unreadable.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Trusted => 0,
+            Verdict::Invalid => 1,
+            Verdict::ValidUntrusted => 2,
+            Verdict::ModifiedAfterSigning => 3,
+            Verdict::NotSigned => 4,
+        }
+    }
+}
+
+impl Verification {
+    /// The overall outcome.
+    pub fn verdict(&self) -> Verdict {
+        if !self.signed {
+            Verdict::NotSigned
+        } else if !self.signature_valid || !self.digest_matches {
+            Verdict::Invalid
+        } else if !self.covers_whole_file {
+            Verdict::ModifiedAfterSigning
+        } else if matches!(self.chain, ChainStatus::Trusted(_)) {
+            Verdict::Trusted
+        } else {
+            Verdict::ValidUntrusted
+        }
+    }
+
+    fn empty() -> Self {
+        Verification {
+            signed: false,
+            signature_valid: false,
+            digest_matches: false,
+            covers_whole_file: false,
+            appended_bytes: 0,
+            chain: ChainStatus::NoTrustAnchors,
+            signer: None,
+            signing_time: None,
+            sub_filter: None,
+            inventory: None,
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// Verifies a signed report offline against `trusted` CAs at time `now`.
+pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Verification {
+    let mut v = Verification::empty();
+    let doc = match Document::load_mem(bytes) {
+        Ok(d) => d,
+        Err(e) => {
+            v.problems.push(format!("not a readable PDF: {e}"));
+            return v;
+        }
+    };
+    v.inventory = inventory_summary(&doc, &mut v.problems);
+    // The last signature dictionary in the file (Handover writes exactly one).
+    let sig = doc.objects.values().filter_map(|o| o.as_dict().ok()).filter(|d| d.has(b"ByteRange") && d.has(b"Contents")).last();
+    let Some(sig) = sig else {
+        v.problems.push("no signature found".into());
+        return v;
+    };
+    v.signed = true;
+    v.signing_time = sig.get(b"M").ok().and_then(|o| o.as_str().ok()).map(|s| String::from_utf8_lossy(s).into_owned());
+    v.sub_filter = sig.get(b"SubFilter").ok().and_then(|o| o.as_name().ok()).map(|s| String::from_utf8_lossy(s).into_owned());
+    let Some(range) = byte_range(sig, bytes.len(), &mut v.problems) else { return v };
+    let signed_end = range[2] + range[3];
+    v.appended_bytes = (bytes.len() - signed_end) as u64;
+    v.covers_whole_file = v.appended_bytes == 0;
+    if !v.covers_whole_file {
+        v.problems.push(format!("{} bytes were appended after the signed range", v.appended_bytes));
+    }
+    let contents = match sig.get(b"Contents").and_then(Object::as_str) {
+        Ok(c) => c,
+        Err(_) => {
+            v.problems.push("/Contents is not a string".into());
+            return v;
+        }
+    };
+    let sd = match cms::parse_signed_data(contents) {
+        Ok(sd) => sd,
+        Err(e) => {
+            v.problems.push(format!("the signature is not a CMS SignedData: {e}"));
+            return v;
+        }
+    };
+    let mut h = Sha256::new();
+    h.update(&bytes[range[0]..range[0] + range[1]]);
+    h.update(&bytes[range[2]..signed_end]);
+    let digest: [u8; 32] = h.finalize().into();
+    check_signer(&sd, &digest, trusted, now, &mut v);
+    v
+}
+
+fn byte_range(sig: &lopdf::Dictionary, len: usize, problems: &mut Vec<String>) -> Option<[usize; 4]> {
+    let arr = sig.get(b"ByteRange").and_then(Object::as_array).ok()?;
+    let nums: Vec<usize> = arr.iter().filter_map(|o| o.as_i64().ok()).filter_map(|n| usize::try_from(n).ok()).collect();
+    if nums.len() != 4 || nums[0] != 0 || nums[1] > nums[2] || nums[2].checked_add(nums[3]).is_none_or(|e| e > len) {
+        problems.push("malformed /ByteRange".into());
+        return None;
+    }
+    Some([nums[0], nums[1], nums[2], nums[3]])
+}
+
+fn check_signer(sd: &::cms::signed_data::SignedData, digest: &[u8; 32], trusted: &[TrustedCert], now: OffsetDateTime, v: &mut Verification) {
+    let certs: Vec<Certificate> = sd
+        .certificates
+        .as_ref()
+        .map(|set| {
+            set.0.iter().filter_map(|c| match c {
+                ::cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
+                _ => None,
+            })
+            .collect()
+        })
+        .unwrap_or_default();
+    let Some(si) = sd.signer_infos.0.iter().next() else {
+        v.problems.push("the CMS has no signer".into());
+        return;
+    };
+    let signer = match &si.sid {
+        ::cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => certs
+            .iter()
+            .find(|c| c.tbs_certificate.issuer == ias.issuer && c.tbs_certificate.serial_number == ias.serial_number),
+        ::cms::signed_data::SignerIdentifier::SubjectKeyIdentifier(_) => certs.first(),
+    };
+    let Some(signer) = signer else {
+        v.problems.push("the signer's certificate is not embedded".into());
+        return;
+    };
+    v.signer = describe_certificate(signer).ok();
+    let Some(attrs) = &si.signed_attrs else {
+        v.problems.push("no signed attributes".into());
+        return;
+    };
+    let md = attrs
+        .iter()
+        .find(|a| a.oid == ID_MESSAGE_DIGEST)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|any| any.decode_as::<der::asn1::OctetString>().ok());
+    v.digest_matches = md.as_ref().map(|m| m.as_bytes() == digest.as_slice()).unwrap_or(false);
+    if !v.digest_matches {
+        v.problems.push("digest mismatch: the signed content was changed".into());
+    }
+    let ess_ok = attrs
+        .iter()
+        .find(|a| a.oid == ID_AA_SIGNING_CERTIFICATE_V2)
+        .and_then(|a| a.values.iter().next())
+        .and_then(|any| any.decode_as::<SigningCertificateV2>().ok())
+        .and_then(|scv2| scv2.certs.into_iter().next())
+        .map(|id| signer.to_der().map(|d| Sha256::digest(d).as_slice() == id.cert_hash.as_bytes()).unwrap_or(false));
+    match ess_ok {
+        Some(true) => {}
+        Some(false) => v.problems.push("signing-certificate-v2 does not match the signer certificate".into()),
+        None => v.problems.push("no signing-certificate-v2 attribute".into()),
+    }
+    let signed_attrs_der = match attrs.to_der() {
+        Ok(d) => d,
+        Err(e) => {
+            v.problems.push(format!("signed attributes cannot be encoded: {e}"));
+            return;
+        }
+    };
+    match cms::verify_with_spki(&signer.tbs_certificate.subject_public_key_info, &si.signature_algorithm.oid, &signed_attrs_der, si.signature.as_bytes()) {
+        Ok(()) => v.signature_valid = ess_ok == Some(true),
+        Err(e) => v.problems.push(format!("bad signature: {e}")),
+    }
+    v.chain = chain_status(signer, &certs, trusted, now, &mut v.problems);
+}
+
+fn within(c: &Certificate, now: OffsetDateTime) -> bool {
+    let t = now.unix_timestamp();
+    let v = &c.tbs_certificate.validity;
+    let nb = v.not_before.to_unix_duration().as_secs() as i64;
+    let na = v.not_after.to_unix_duration().as_secs() as i64;
+    nb <= t && t <= na
+}
+
+fn chain_status(signer: &Certificate, pool: &[Certificate], trusted: &[TrustedCert], now: OffsetDateTime, problems: &mut Vec<String>) -> ChainStatus {
+    if trusted.is_empty() {
+        return ChainStatus::NoTrustAnchors;
+    }
+    let mut current = signer.clone();
+    for _ in 0..8 {
+        if !within(&current, now) {
+            let s = current.tbs_certificate.subject.to_string();
+            problems.push(format!("certificate {s} is not valid at the verification time"));
+            return ChainStatus::OutsideValidity(s);
+        }
+        // A trusted CA that issued the current certificate ends the walk.
+        for anchor in trusted {
+            let a = &anchor.0;
+            if a.tbs_certificate.subject == current.tbs_certificate.issuer && cms::verify_cert_signature(&current, a).is_ok() {
+                if !within(a, now) {
+                    let s = a.tbs_certificate.subject.to_string();
+                    problems.push(format!("trusted CA {s} is not valid at the verification time"));
+                    return ChainStatus::OutsideValidity(s);
+                }
+                return ChainStatus::Trusted(a.tbs_certificate.subject.to_string());
+            }
+            if a == &current {
+                return ChainStatus::Trusted(a.tbs_certificate.subject.to_string());
+            }
+        }
+        // Otherwise climb through an embedded intermediate.
+        let next = pool.iter().find(|c| {
+            *c != &current && c.tbs_certificate.subject == current.tbs_certificate.issuer && cms::verify_cert_signature(&current, c).is_ok()
+        });
+        match next {
+            Some(n) => current = n.clone(),
+            None => break,
+        }
+    }
+    problems.push("the signer does not chain to a trusted CA".into());
+    ChainStatus::Untrusted
+}
+
+/// Reads the embedded inventory JSON (name tree `/EmbeddedFiles`, file `handover-inventory.json`).
+fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<InventorySummary> {
+    let found = (|| -> Option<Vec<u8>> {
+        let catalog = doc.catalog().ok()?;
+        let names = deref_dict(doc, catalog.get(b"Names").ok()?)?;
+        let ef = deref_dict(doc, names.get(b"EmbeddedFiles").ok()?)?;
+        let arr = deref(doc, ef.get(b"Names").ok()?)?.as_array().ok()?;
+        let mut i = 0;
+        while i + 1 < arr.len() {
+            if arr[i].as_str().ok() == Some(EMBEDDED_JSON_NAME.as_bytes()) {
+                let spec = deref_dict(doc, &arr[i + 1])?;
+                let efd = deref_dict(doc, spec.get(b"EF").ok()?)?;
+                let stream = deref(doc, efd.get(b"F").ok()?)?.as_stream().ok()?;
+                return stream.decompressed_content().ok().or_else(|| Some(stream.content.clone()));
+            }
+            i += 2;
+        }
+        None
+    })();
+    let Some(json) = found else {
+        problems.push(format!("no embedded {EMBEDDED_JSON_NAME}"));
+        return None;
+    };
+    let value: serde_json::Value = match serde_json::from_slice(&json) {
+        Ok(v) => v,
+        Err(e) => {
+            problems.push(format!("embedded inventory is not JSON: {e}"));
+            return None;
+        }
+    };
+    let s = |p: &str| value.pointer(p).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let n = |p: &str| value.pointer(p).and_then(|v| v.as_array()).map(Vec::len).unwrap_or(0);
+    let open = value
+        .pointer("/findings")
+        .and_then(|v| v.as_array())
+        .map(|a| a.iter().filter(|f| f.get("status").and_then(|s| s.as_str()) == Some("open")).count())
+        .unwrap_or(0);
+    Some(InventorySummary {
+        project_id: s("/project_id"),
+        site: s("/site/name"),
+        generated_at: s("/generated_at"),
+        devices: n("/devices"),
+        vlans: n("/vlans"),
+        open_findings: open,
+        waivers: n("/waivers"),
+    })
+}
+
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).ok(),
+        other => Some(other),
+    }
+}
+
+fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
+    deref(doc, o)?.as_dict().ok()
+}
