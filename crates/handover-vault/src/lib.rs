@@ -1,1 +1,29 @@
-//! Secrets: Secret<T>, the OS keyring store, password policy, export for IT.
+//! Handover's secrets layer: [`Secret`], the [`CredentialStore`] trait and its OS keyring implementation
+//! [`OsKeyring`], the password policy and generator, and the encrypted KeePass export for IT.
+//!
+//! Architecture invariant: only this crate touches the keyring, and secrets leave it only through
+//! [`Secret::expose`] at the point of use, the OS keyring, or the encrypted KDBX export. Nothing here writes a
+//! secret to a log, a project file or a plain-text export. The keyring API is blocking: async callers use
+//! `spawn_blocking`. There is no fallback store: a locked or missing keyring is an error that says what to do.
+//!
+//! Module map: [`secret`] (Secret<T>), [`entry`] (EntryKey, Slot, naming), [`store`] (the trait),
+//! [`os_keyring`] (OsKeyring), `platform` (per-OS glue), `memory` (MemoryStore test double, feature
+//! `test-support`), [`error`] (VaultError).
+
+pub mod entry;
+pub mod error;
+pub mod os_keyring;
+mod platform;
+pub mod secret;
+pub mod store;
+
+#[cfg(any(test, feature = "test-support"))]
+pub mod memory;
+
+pub use entry::{EntryKey, EntryKind, SERVICE, Slot};
+pub use error::VaultError;
+#[cfg(any(test, feature = "test-support"))]
+pub use memory::MemoryStore;
+pub use os_keyring::OsKeyring;
+pub use secret::{Secret, SecretBytes, SecretString};
+pub use store::CredentialStore;
