@@ -1,0 +1,94 @@
+//! Faults on demand: what a device should do wrong, as plain data. A manifest can set them from the
+//! start; tests and other processes toggle them at run time (`DeviceHandle::set_faults`, or POST to the
+//! status endpoint). The HTTP and WS-Discovery servers read this struct; it holds no behaviour itself
+//! beyond the random draws.
+
+use std::time::Duration;
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+/// A hostile answer instead of a real one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Hostile {
+    /// Well-framed but broken XML (unclosed elements, a bad XAddr).
+    Malformed,
+    /// A huge document: ~60 KB in a UDP datagram, 64 MiB over HTTP.
+    Gigantic,
+    /// A "billion laughs" entity expansion bomb in a DOCTYPE.
+    EntityBomb,
+}
+
+/// The fault switches of one device. All off by default.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FaultSpec {
+    /// Fixed delay before every HTTP answer, in milliseconds.
+    pub latency_ms: u64,
+    /// Extra random delay, uniform in 0..=jitter_ms.
+    pub jitter_ms: u64,
+    /// Share (0..=1) of HTTP requests whose connection is closed without an answer.
+    pub drop_connection_share: f64,
+    /// Share (0..=1) of HTTP requests answered with a bare HTTP 500.
+    pub http_500_share: f64,
+    /// Answer every SOAP request with malformed XML.
+    pub malformed_xml: bool,
+    /// Send the headers and the start of a body, then never finish.
+    pub never_ending_response: bool,
+    /// The next SetUser changes the password, then the device reboots without answering.
+    pub reboot_during_set_user: bool,
+    /// Share (0..=1) of incoming UDP datagrams (probes) silently dropped.
+    pub udp_drop_share: f64,
+    /// Hostile ProbeMatch instead of a real one.
+    pub hostile_discovery: Option<Hostile>,
+    /// Hostile SOAP answer instead of a real one.
+    pub hostile_http: Option<Hostile>,
+}
+
+impl FaultSpec {
+    /// Draws the delay for one answer.
+    pub fn draw_latency(&self) -> Duration {
+        let jitter = if self.jitter_ms > 0 { rand::thread_rng().gen_range(0..=self.jitter_ms) } else { 0 };
+        Duration::from_millis(self.latency_ms + jitter)
+    }
+
+    /// True with probability `share` (clamped to 0..=1).
+    pub fn draw(share: f64) -> bool {
+        share > 0.0 && rand::thread_rng().gen_bool(share.clamp(0.0, 1.0))
+    }
+
+    /// True when no fault is switched on.
+    pub fn is_clean(&self) -> bool {
+        self == &FaultSpec::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_of_zero_and_one_are_exact() {
+        assert!((0..1000).all(|_| !FaultSpec::draw(0.0)));
+        assert!((0..1000).all(|_| FaultSpec::draw(1.0)));
+        assert!((0..1000).all(|_| FaultSpec::draw(7.0)), "clamped");
+    }
+
+    #[test]
+    fn latency_stays_within_jitter() {
+        let f = FaultSpec { latency_ms: 10, jitter_ms: 5, ..FaultSpec::default() };
+        for _ in 0..200 {
+            let d = f.draw_latency();
+            assert!(d >= Duration::from_millis(10) && d <= Duration::from_millis(15), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn parses_from_toml() {
+        let f: FaultSpec = toml::from_str("latency_ms = 5\nhostile_discovery = \"entity-bomb\"").unwrap();
+        assert_eq!(f.latency_ms, 5);
+        assert_eq!(f.hostile_discovery, Some(Hostile::EntityBomb));
+        assert!(!f.is_clean());
+    }
+}

@@ -1,0 +1,283 @@
+//! Bringing a whole simulated site up: every device's HTTP listener and WS-Discovery socket (on its own
+//! loopback address, or its own ports on one address), the optional multicast listener (network
+//! namespaces only), the SNMP switch and the status endpoint, all on the caller's tokio runtime.
+//! `SimSite` owns the tasks: dropping it stops everything.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+
+use tokio::net::{TcpListener, UdpSocket};
+use tokio::task::JoinHandle;
+
+use crate::device::{Device, DeviceConfig, DeviceHandle, Endpoints};
+use crate::error::{Error, Result};
+use crate::manifest::{SiteManifest, SwitchSpec};
+use crate::wsdiscovery::{self, DiscoveryOptions, Responder};
+use crate::{http, multicast, snmp, status};
+
+/// Where devices listen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Addressing {
+    /// Each device on its own manifest address (127.x.y.z), HTTP and WS-Discovery on these ports
+    /// (0 = an ephemeral port per device; XAddrs carry the real port).
+    PerDevice {
+        /// HTTP port (default 8080).
+        http_port: u16,
+        /// WS-Discovery UDP port (default 3702).
+        discovery_port: u16,
+    },
+    /// Every device on one address, device i on `base + i` (a base of 0 = ephemeral ports), for
+    /// systems where only 127.0.0.1 exists.
+    SingleAddress {
+        /// The shared address.
+        address: Ipv4Addr,
+        /// HTTP port of the first device.
+        http_base_port: u16,
+        /// WS-Discovery port of the first device.
+        discovery_base_port: u16,
+    },
+}
+
+/// How to run a manifest.
+#[derive(Debug, Clone)]
+pub struct SpawnOptions {
+    /// Addresses and ports.
+    pub addressing: Addressing,
+    /// Run a WS-Discovery responder per device.
+    pub discovery: bool,
+    /// WS-Discovery timing and announcements.
+    pub discovery_options: DiscoveryOptions,
+    /// Overrides the switch's SNMP address and port (port 0 = ephemeral).
+    pub switch_bind: Option<SocketAddr>,
+    /// Status endpoint address (HTTP JSON); None disables it.
+    pub status: Option<SocketAddr>,
+    /// Network interface to join 239.255.255.250 on (only inside a network namespace).
+    pub multicast_interface: Option<String>,
+}
+
+impl Default for SpawnOptions {
+    /// The demo's defaults: own addresses, HTTP 8080, WS-Discovery 3702, status on 127.0.0.1:18080.
+    fn default() -> Self {
+        SpawnOptions {
+            addressing: Addressing::PerDevice { http_port: 8080, discovery_port: wsdiscovery::PORT },
+            discovery: true,
+            discovery_options: DiscoveryOptions::default(),
+            switch_bind: None,
+            status: Some(SocketAddr::from(([127, 0, 0, 1], 18080))),
+            multicast_interface: None,
+        }
+    }
+}
+
+impl SpawnOptions {
+    /// Own addresses, but every port ephemeral (tests running in parallel never collide).
+    pub fn ephemeral() -> Self {
+        SpawnOptions {
+            addressing: Addressing::PerDevice { http_port: 0, discovery_port: 0 },
+            switch_bind: None,
+            status: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            ..SpawnOptions::default()
+        }
+    }
+
+    /// Everything on 127.0.0.1 with ephemeral ports.
+    pub fn single_address() -> Self {
+        SpawnOptions {
+            addressing: Addressing::SingleAddress {
+                address: Ipv4Addr::LOCALHOST,
+                http_base_port: 0,
+                discovery_base_port: 0,
+            },
+            ..SpawnOptions::ephemeral()
+        }
+    }
+}
+
+/// A running simulated site.
+pub struct SimSite {
+    manifest: SiteManifest,
+    devices: Vec<DeviceHandle>,
+    switch: Option<(SocketAddr, SwitchSpec, Arc<async_snmp::agent::Agent>)>,
+    status: Option<SocketAddr>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for SimSite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimSite")
+            .field("site", &self.manifest.site.name)
+            .field("devices", &self.devices.len())
+            .field("switch", &self.switch.as_ref().map(|s| s.0))
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+fn ports_for(addressing: &Addressing, ip: Ipv4Addr, index: usize) -> (SocketAddr, SocketAddr) {
+    let offset = |base: u16| if base == 0 { 0 } else { base.saturating_add(index as u16) };
+    match addressing {
+        Addressing::PerDevice { http_port, discovery_port } => {
+            (SocketAddr::from((ip, *http_port)), SocketAddr::from((ip, *discovery_port)))
+        }
+        Addressing::SingleAddress { address, http_base_port, discovery_base_port } => (
+            SocketAddr::from((*address, offset(*http_base_port))),
+            SocketAddr::from((*address, offset(*discovery_base_port))),
+        ),
+    }
+}
+
+/// Raises the open-file limit to fit `devices` (two sockets each, plus connections).
+fn raise_nofile(devices: usize) {
+    let want = (devices as u64) * 3 + 1024;
+    if let Ok((soft, hard)) = rlimit::Resource::NOFILE.get()
+        && soft < want
+    {
+        let _ = rlimit::Resource::NOFILE.set(want.min(hard), hard);
+    }
+}
+
+impl SimSite {
+    /// Starts every device, the switch and the status endpoint.
+    pub async fn spawn(manifest: SiteManifest, opts: SpawnOptions) -> Result<SimSite> {
+        manifest.validate()?;
+        raise_nofile(manifest.devices.len());
+        let dopts = Arc::new(opts.discovery_options.clone());
+        let instance_id = wsdiscovery::instance_id();
+        let mut site = SimSite {
+            devices: Vec::with_capacity(manifest.devices.len()),
+            switch: None,
+            status: None,
+            tasks: Vec::with_capacity(manifest.devices.len() * 2 + 3),
+            manifest,
+        };
+        let mut responders = Vec::new();
+        for (i, spec) in site.manifest.devices.iter().enumerate() {
+            let cfg = DeviceConfig::resolve(&site.manifest, i);
+            let dev = Device::new(cfg, spec);
+            let (http_addr, disc_addr) = ports_for(&opts.addressing, spec.address, i);
+            let listener =
+                TcpListener::bind(http_addr).await.map_err(|source| Error::Bind { addr: http_addr, source })?;
+            let http_addr = listener.local_addr()?;
+            let mut discovery = None;
+            let mut socket = None;
+            if opts.discovery {
+                let s = UdpSocket::bind(disc_addr).await.map_err(|source| Error::Bind { addr: disc_addr, source })?;
+                discovery = Some(s.local_addr()?);
+                socket = Some(s);
+            }
+            let _ = dev.endpoints.set(Endpoints { http: http_addr, discovery });
+            site.tasks.push(tokio::spawn(http::serve(dev.clone(), listener, http_addr)));
+            if let Some(socket) = socket {
+                let r = Arc::new(Responder {
+                    dev: dev.clone(),
+                    socket,
+                    opts: dopts.clone(),
+                    instance_id,
+                    message_number: AtomicU64::new(0),
+                });
+                site.tasks.push(tokio::spawn(wsdiscovery::serve(r.clone())));
+                responders.push(r);
+            }
+            site.devices.push(DeviceHandle(dev));
+        }
+        if let Some(iface) = &opts.multicast_interface {
+            let task = multicast::spawn(iface, responders)?;
+            site.tasks.push(task);
+        }
+        if let Some(sw) = site.manifest.switch.clone() {
+            let ports: Vec<_> = site.devices.iter().map(|d| (d.0.cfg.switch_port, d.0.cfg.port_vlan, d.0.cfg.mac)).collect();
+            let table = snmp::build_table(&site.manifest, &sw, &ports);
+            let bind = opts.switch_bind.unwrap_or(SocketAddr::from((sw.address, sw.port)));
+            let running = snmp::spawn(table, &sw, bind).await?;
+            site.switch = Some((running.addr, sw, running.agent));
+        }
+        if let Some(addr) = opts.status {
+            let (bound, task) = status::spawn(addr, site.devices.clone(), site.manifest.site.name.clone()).await?;
+            site.status = Some(bound);
+            site.tasks.push(task);
+        }
+        Ok(site)
+    }
+
+    /// The manifest this site runs.
+    pub fn manifest(&self) -> &SiteManifest {
+        &self.manifest
+    }
+    /// Every device, in manifest order.
+    pub fn devices(&self) -> &[DeviceHandle] {
+        &self.devices
+    }
+    /// A device by name.
+    pub fn device(&self, name: &str) -> Option<&DeviceHandle> {
+        self.devices.iter().find(|d| d.name() == name)
+    }
+    /// The switch's SNMP address.
+    pub fn switch_addr(&self) -> Option<SocketAddr> {
+        self.switch.as_ref().map(|s| s.0)
+    }
+    /// The switch's settings (community, v3 user and passphrases).
+    pub fn switch_spec(&self) -> Option<&SwitchSpec> {
+        self.switch.as_ref().map(|s| &s.1)
+    }
+    /// The status endpoint's address.
+    pub fn status_addr(&self) -> Option<SocketAddr> {
+        self.status
+    }
+    /// Stops everything.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+
+    /// A human-readable listing of every address (what the binary prints).
+    pub fn describe(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = format!("Simulated site: {} ({} devices)\n", self.manifest.site.name, self.devices.len());
+        if let Some(a) = self.status {
+            let _ = writeln!(s, "status endpoint: http://{a}/status");
+        }
+        if let Some((a, sw, _)) = &self.switch {
+            let _ = writeln!(
+                s,
+                "switch {}: SNMP {a} (v2c community {:?}; v3 user {:?} authPriv SHA-256/AES-128)",
+                sw.name, sw.community, sw.v3_user
+            );
+        }
+        for d in &self.devices {
+            let disc = d.discovery_addr().map_or_else(|| "-".to_string(), |a| a.to_string());
+            let _ = writeln!(
+                s,
+                "{:<20} {:<10} {:<15} {:<40} ws-discovery {:<22} mac {}",
+                d.name(),
+                d.vendor().key(),
+                d.role().as_str(),
+                d.xaddr(),
+                disc,
+                d.mac()
+            );
+        }
+        s
+    }
+}
+
+impl Drop for SimSite {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        if let Some((_, _, agent)) = &self.switch {
+            agent.cancel();
+        }
+    }
+}
+
+/// Runs a manifest until Ctrl-C, printing every address first (the `handover-sim` binary and
+/// `handover sim` call this).
+pub async fn run_until_ctrl_c(manifest: SiteManifest, opts: SpawnOptions) -> Result<()> {
+    let site = SimSite::spawn(manifest, opts).await?;
+    println!("{}", site.describe());
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await?;
+    site.shutdown();
+    Ok(())
+}
