@@ -1,0 +1,92 @@
+//! Signing identities: created CA + leaf (key usage as NSS wants it), the vault round trip
+//! through bytes, `describe()`, and import of an OpenSSL 3 PKCS#12 with an RSA key made by
+//! the `openssl` command (a real foreign PKI file), signed with and checked by `pdfsig`.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use handover_report::{SigningIdentity, TrustedCert, Verdict, sign, verify};
+
+#[test]
+fn created_identity_round_trips_through_bytes() {
+    let (ca, id) = identity(21);
+    let bytes = id.to_bytes().unwrap();
+    let text = std::str::from_utf8(&bytes).unwrap();
+    assert!(text.starts_with("-----BEGIN PRIVATE KEY-----"));
+    assert_eq!(text.matches("-----BEGIN CERTIFICATE-----").count(), 2, "leaf and CA");
+    let back = SigningIdentity::from_bytes(&bytes).unwrap();
+    let d = back.describe().unwrap();
+    assert_eq!(d, id.describe().unwrap());
+    assert!(d.subject.contains("CN=Brightline Security"), "{d:?}");
+    assert!(d.issuer.contains("Handover CA"), "{d:?}");
+    assert_eq!(d.key_algorithm, "ECDSA P-256");
+    assert_eq!(d.sha256_fingerprint.len(), 32 * 3 - 1);
+    assert!(d.not_before.starts_with("2026-11-20"), "{d:?}");
+    assert!(d.not_after.starts_with("2029-11-"), "{d:?}");
+    assert_eq!(back.root_pem().unwrap().as_deref(), Some(ca.ca_cert_pem.as_str()));
+    // The restored identity signs, and the result verifies against the CA.
+    let signed = sign(&render_n(2), &back, clock()).unwrap();
+    let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes()).unwrap();
+    assert_eq!(verify(&signed, &anchors, clock()).verdict(), Verdict::Trusted);
+    // A bundle without its key is refused.
+    let certs_only = text[text.find("-----BEGIN CERTIFICATE-----").unwrap()..].as_bytes();
+    assert!(SigningIdentity::from_bytes(certs_only).is_err());
+}
+
+#[test]
+fn names_with_dn_syntax_do_not_inject_attributes() {
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(5);
+    let (_, id) = SigningIdentity::create_integrator_ca("Evil, CN=Root", "O=Other+OU=x", clock(), &mut rng).unwrap();
+    let d = id.describe().unwrap();
+    // Exactly one CN and one O attribute exist; the commas are escaped in the DN string.
+    assert_eq!(d.subject.matches("CN=").count(), 2, "{}", d.subject); // one real, one inside the value
+    assert!(d.subject.contains("\\,"), "{}", d.subject);
+}
+
+fn openssl(args: &[&str], dir: &std::path::Path) {
+    let found = Command::new("openssl").arg("version").output().is_ok();
+    assert!(found, "`openssl` is not installed: apt-get install openssl (listed in scripts/packages.txt)");
+    let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
+    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // A two-level PKI as an integrator might run it: CA, then a leaf with nonRepudiation.
+    std::fs::write(d.join("leaf.ext"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n").unwrap();
+    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650", "-subj", "/O=Acme Integrators/CN=Acme Root CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], d);
+    openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/O=Acme Integrators/CN=Acme Signing"], d);
+    openssl(&["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "3650", "-extfile", "leaf.ext"], d);
+    openssl(&["pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-certfile", "ca.pem", "-out", "id.p12", "-passout", "pass:s3cret"], d);
+    let p12 = std::fs::read(d.join("id.p12")).unwrap();
+
+    let err = SigningIdentity::from_pkcs12(&p12, "wrong").unwrap_err();
+    assert!(err.is_pkcs12(), "{err}");
+
+    let id = SigningIdentity::from_pkcs12(&p12, "s3cret").unwrap();
+    let desc = id.describe().unwrap();
+    assert_eq!(desc.key_algorithm, "RSA-2048");
+    assert!(desc.subject.contains("CN=Acme Signing"), "{desc:?}");
+    assert_eq!(desc.chain_len, 1);
+
+    // The imported identity survives the vault round trip and signs a report pdfsig accepts.
+    let id = SigningIdentity::from_bytes(&id.to_bytes().unwrap()).unwrap();
+    let signed = sign(&render_n(4), &id, clock()).unwrap();
+    let path = write(d, "rsa.pdf", &signed);
+    let ca_pem = std::fs::read_to_string(d.join("ca.pem")).unwrap();
+    let db = nss_db_trusting(d, &ca_pem);
+    let out = pdfsig(&path, Some(&db));
+    assert!(out.contains("Signature is Valid."), "{out}");
+    assert!(out.contains("Certificate is Trusted."), "{out}");
+    let anchors = TrustedCert::from_pem(ca_pem.as_bytes()).unwrap();
+    let now = time::OffsetDateTime::from_unix_timestamp(
+        std::fs::metadata(d.join("leaf.pem")).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
+    )
+    .unwrap();
+    let v = verify(&signed, &anchors, now);
+    assert_eq!(v.verdict(), Verdict::Trusted, "{v:#?}");
+}
