@@ -1,3 +1,20 @@
-//! The `handover` command-line tool.
+//! The `handover` command-line tool: every engine workflow from a terminal or a script.
+//!
+//! Each subcommand lives in `cmd/`, parses its arguments with clap, calls the engine, and prints either a
+//! readable summary or, with `--json`, one JSON document on stdout. Errors go to stderr with what to do next;
+//! the exit status says what kind of failure it was (see [`exit`]).
 
-fn main() {}
+mod args;
+mod cmd;
+mod exit;
+mod output;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = args::Cli::parse();
+    match cmd::run(cli) {
+        Ok(code) => code,
+        Err(e) => exit::report(&e),
+    }
+}

@@ -1,1 +1,16 @@
-//! Handover workflows: bounded concurrency, progress events, crash recovery.
+//! The engine: every workflow Handover offers, behind one UI-agnostic API that the CLI and the desktop app
+//! both call. It owns the open project, applies the domain rules, and reports progress; it knows nothing of
+//! terminals, Tauri or JSON-over-IPC.
+//!
+//! Architecture invariant: whatever one front end can do, the other can, because both only call this crate.
+
+mod error;
+mod session;
+mod status;
+
+pub use error::{Error, ErrorCode, Result};
+pub use session::{NewProject, Session, read_plan_csv};
+pub use status::{CountBy, Status, VlanSummary};
+
+pub use handover_model as model;
+pub use handover_store as store;

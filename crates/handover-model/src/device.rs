@@ -197,6 +197,56 @@ pub struct Device {
     pub last_seen: OffsetDateTime,
 }
 
+impl DeviceFacts {
+    /// Takes every fact `newer` knows, keeping what `self` knew where `newer` has nothing.
+    pub fn merge_from(&mut self, newer: DeviceFacts) {
+        fn opt<T>(old: &mut Option<T>, new: Option<T>) {
+            if new.is_some() {
+                *old = new;
+            }
+        }
+        fn list<T>(old: &mut Vec<T>, new: Vec<T>) {
+            if !new.is_empty() {
+                *old = new;
+            }
+        }
+        let DeviceFacts {
+            manufacturer,
+            model,
+            firmware,
+            hardware_id,
+            hostname,
+            xaddr,
+            scopes,
+            dhcp,
+            gateways,
+            dns,
+            ntp,
+            ntp_enabled,
+            clock_skew_ms,
+            protocols,
+            discoverable,
+            auth_scheme,
+        } = newer;
+        opt(&mut self.manufacturer, manufacturer);
+        opt(&mut self.model, model);
+        opt(&mut self.firmware, firmware);
+        opt(&mut self.hardware_id, hardware_id);
+        opt(&mut self.hostname, hostname);
+        opt(&mut self.xaddr, xaddr);
+        list(&mut self.scopes, scopes);
+        opt(&mut self.dhcp, dhcp);
+        list(&mut self.gateways, gateways);
+        list(&mut self.dns, dns);
+        list(&mut self.ntp, ntp);
+        opt(&mut self.ntp_enabled, ntp_enabled);
+        opt(&mut self.clock_skew_ms, clock_skew_ms);
+        list(&mut self.protocols, protocols);
+        opt(&mut self.discoverable, discoverable);
+        opt(&mut self.auth_scheme, auth_scheme);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -43,9 +43,8 @@ fn plan_round_trips_through_csv() {
 
 #[test]
 fn header_is_case_insensitive_and_bom_tolerant_and_blank_lines_skip() {
-    let csv = format!(
-        "\u{feff}VLAN_ID,Name,Subnet,Gateway,Roles\n\n10,Cams,10.10.0.0/24,10.10.0.1,Camera; NVR\n"
-    );
+    let csv =
+        "\u{feff}VLAN_ID,Name,Subnet,Gateway,Roles\n\n10,Cams,10.10.0.0/24,10.10.0.1,Camera; NVR\n";
     let plan = Plan::from_csv(csv.as_bytes()).unwrap();
     assert_eq!(plan.vlans[0].roles.len(), 2);
 }

@@ -1,1 +1,29 @@
-//! The Handover project file: SQLite schema, migrations, journal and audit log.
+//! The project file: one SQLite file per site holding everything Handover knows about it except secrets.
+//!
+//! A [`Project`] is an open, exclusively locked project file. Each table lives in its own module, which owns its
+//! migration steps, its row type and its read/write functions. Every change that matters to IT is written in the
+//! same transaction as an entry of the hash-chained [`audit`] log, so history cannot be edited unnoticed.
+//!
+//! This crate never stores a secret: credentials appear only as references (see `handover_model::CredentialRef`).
+
+pub mod audit;
+pub mod credentials;
+pub mod devices;
+mod error;
+pub mod findings;
+pub mod journal;
+mod lock;
+mod meta;
+mod migrate;
+mod plan;
+mod project;
+mod site;
+
+pub use error::{Error, Result};
+pub use lock::LockHolder;
+pub use meta::ProjectMeta;
+pub use migrate::{LATEST_VERSION, apply_up_to};
+pub use project::{Actor, Project};
+
+/// The file extension of project files.
+pub const EXTENSION: &str = "handover";

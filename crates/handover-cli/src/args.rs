@@ -1,0 +1,108 @@
+//! The command line's shape: global options and the subcommand tree.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Handover: discover, secure and hand over physical-security devices.
+#[derive(Debug, Parser)]
+#[command(name = "handover", version, about, long_about = None)]
+pub struct Cli {
+    /// The project file.
+    #[arg(
+        long,
+        short = 'p',
+        global = true,
+        env = "HANDOVER_PROJECT",
+        default_value = "site.handover"
+    )]
+    pub project: PathBuf,
+    /// Print one JSON document instead of text (read commands).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Who is acting, for the audit log (default: the project's technician).
+    #[arg(long = "as", global = true, env = "HANDOVER_TECHNICIAN")]
+    pub actor: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a new project file for a site.
+    Init(InitArgs),
+    /// IT's network plan.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// A readable summary of the project.
+    Status,
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Run the demo on the built-in simulated site.
+    Demo(DemoArgs),
+}
+
+/// `handover init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The site's name.
+    #[arg(long)]
+    pub name: String,
+    /// The customer organisation.
+    #[arg(long, default_value = "")]
+    pub customer: String,
+    /// The site's address.
+    #[arg(long, default_value = "")]
+    pub address: String,
+    /// The integrator company.
+    #[arg(long, default_value = "")]
+    pub integrator: String,
+    /// The technician doing the handover.
+    #[arg(long, env = "HANDOVER_TECHNICIAN")]
+    pub technician: String,
+    /// IT's plan as CSV (see the README for the format).
+    #[arg(long)]
+    pub plan: Option<PathBuf>,
+}
+
+/// `handover plan ...`.
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Replace the plan with one from a CSV file; a bad file changes nothing.
+    Import {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// Show the plan (as CSV, or JSON with --json).
+    Show,
+}
+
+/// `handover audit ...`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain and name the first broken entry.
+    Verify,
+    /// List audit entries.
+    Log {
+        /// Start after this entry number.
+        #[arg(long, default_value_t = 0)]
+        after: i64,
+        /// At most this many entries.
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+/// `handover demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Folder for the demo's project file and outputs.
+    #[arg(long, default_value = "handover-demo")]
+    pub out: PathBuf,
+    /// Start over: remove an earlier demo project in that folder first.
+    #[arg(long)]
+    pub fresh: bool,
+}

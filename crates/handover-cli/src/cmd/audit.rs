@@ -1,0 +1,55 @@
+//! `handover audit verify|log`: the hash-chained audit log.
+
+use std::process::ExitCode;
+
+use crate::args::{AuditCommand, Cli};
+
+pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
+    let session = super::open(cli)?;
+    match c {
+        AuditCommand::Verify => {
+            let v = session.verify_audit()?;
+            if cli.json {
+                crate::output::json(&v)?;
+            } else if let Some(p) = &v.problem {
+                println!("Audit log BROKEN: {p}.");
+                println!(
+                    "{} entries before it verified. The project file was edited outside Handover.",
+                    v.entries
+                );
+            } else {
+                println!(
+                    "Audit log intact: {} entries, head {}.",
+                    v.entries, v.head_hash
+                );
+            }
+            Ok(if v.is_intact() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(crate::exit::VERIFY_FAILED)
+            })
+        }
+        AuditCommand::Log { after, limit } => {
+            let entries = session.project().audit_entries(*after, *limit)?;
+            if cli.json {
+                crate::output::json(&entries)?;
+            } else {
+                let rows: Vec<Vec<String>> = entries
+                    .iter()
+                    .map(|e| {
+                        vec![
+                            e.seq.to_string(),
+                            e.at.to_string(),
+                            e.actor.clone(),
+                            e.action.clone(),
+                            e.subject.clone(),
+                            e.detail.to_string(),
+                        ]
+                    })
+                    .collect();
+                crate::output::table(&["#", "AT", "WHO", "ACTION", "SUBJECT", "DETAIL"], &rows);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! `handover status`: the project at a glance.
+
+use std::process::ExitCode;
+
+use crate::args::Cli;
+
+pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let s = super::open(cli)?.status()?;
+    if cli.json {
+        crate::output::json(&s)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("Project   {} ({})", s.path, s.meta.project_id);
+    let join = |a: &str, b: &str| {
+        if b.is_empty() {
+            a.to_owned()
+        } else {
+            format!("{a} — {b}")
+        }
+    };
+    println!("Site      {}", join(&s.site.name, &s.site.customer));
+    if !s.site.address.is_empty() {
+        println!("Address   {}", s.site.address);
+    }
+    println!("By        {}", join(&s.site.technician, &s.site.integrator));
+    println!();
+    if s.vlans.is_empty() {
+        println!("Plan      none yet: `handover plan import plan.csv`");
+    } else {
+        let rows: Vec<Vec<String>> = s
+            .vlans
+            .iter()
+            .map(|v| {
+                vec![
+                    v.vlan.to_string(),
+                    v.name.clone(),
+                    v.subnet.clone(),
+                    v.roles.join(", "),
+                    v.devices.to_string(),
+                ]
+            })
+            .collect();
+        crate::output::table(&["VLAN", "NAME", "SUBNET", "ROLES", "DEVICES"], &rows);
+    }
+    println!();
+    println!(
+        "Devices   {} known, {} outside every planned subnet",
+        s.devices, s.devices_outside_plan
+    );
+    let counts = |c: &handover_engine::CountBy| {
+        if c.is_empty() {
+            "none".to_owned()
+        } else {
+            c.iter()
+                .map(|(k, v)| format!("{v} {k}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    println!("Findings  {}", counts(&s.findings));
+    println!("Accounts  {}", counts(&s.credentials));
+    if s.unsettled_rotations > 0 {
+        println!(
+            "Attention {} password rotations were interrupted: run `handover credentials recover`",
+            s.unsettled_rotations
+        );
+    }
+    let chain = if s.audit_intact {
+        "intact"
+    } else {
+        "BROKEN: run `handover audit verify`"
+    };
+    println!(
+        "Audit     {} entries, chain {chain}, head {}",
+        s.audit_entries,
+        &s.audit_head[..16.min(s.audit_head.len())]
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,44 @@
+//! Exit statuses and error reporting. The numbers are part of the CLI's contract (documented in the README):
+//!
+//! | status | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | failure not covered below |
+//! | 2 | bad command line (clap) |
+//! | 3 | the project is open in another process |
+//! | 4 | input refused (plan, catalog, arguments); nothing was changed |
+//! | 5 | verification failed (audit chain broken, signature invalid) |
+//! | 6 | not found (project, device, finding, file) |
+//! | 7 | the disk is full |
+
+use std::process::ExitCode;
+
+use handover_engine::ErrorCode;
+
+/// Verification ran and found a problem.
+pub const VERIFY_FAILED: u8 = 5;
+
+/// Prints an error to stderr and returns its exit status.
+pub fn report(e: &anyhow::Error) -> ExitCode {
+    let top = e.to_string();
+    eprintln!("error: {top}");
+    for cause in e
+        .chain()
+        .skip(1)
+        .map(ToString::to_string)
+        .filter(|c| !top.contains(c.as_str()))
+    {
+        eprintln!("  caused by: {cause}");
+    }
+    let code = match e
+        .downcast_ref::<handover_engine::Error>()
+        .map(handover_engine::Error::code)
+    {
+        Some(ErrorCode::ProjectLocked) => 3,
+        Some(ErrorCode::InvalidInput) => 4,
+        Some(ErrorCode::NotFound) => 6,
+        Some(ErrorCode::DiskFull) => 7,
+        _ => 1,
+    };
+    ExitCode::from(code)
+}

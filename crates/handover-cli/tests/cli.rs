@@ -1,0 +1,237 @@
+//! The `handover` binary as a user meets it: init, plan import, status, audit verify, exit statuses, and two
+//! processes on one project.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const DEMO_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
+
+fn handover(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env_remove("HANDOVER_PROJECT")
+        .env_remove("HANDOVER_TECHNICIAN")
+        .output()
+        .expect("run handover")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn init(dir: &Path) -> PathBuf {
+    let p = dir.join("site.handover");
+    let o = handover(
+        &p,
+        &[
+            "init",
+            "--name",
+            "Warehouse 3",
+            "--technician",
+            "Ana",
+            "--plan",
+            DEMO_PLAN,
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    p
+}
+
+fn sqlite3(path: &Path, sql: &str) -> Output {
+    Command::new("sqlite3")
+        .arg(path)
+        .arg(sql)
+        .output()
+        .expect("sqlite3 is installed by scripts/setup.sh")
+}
+
+#[test]
+fn init_with_plan_gives_a_file_sqlite3_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let o = sqlite3(
+        &p,
+        "SELECT vlan_id, subnet FROM vlans ORDER BY vlan_id; PRAGMA integrity_check;",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "20|127.20.0.0/24\n30|127.30.0.0/24\n40|127.40.0.0/24\nok\n"
+    );
+    let o = handover(&p, &["--json", "status"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["vlans"].as_array().unwrap().len(), 3);
+    assert_eq!(v["audit_intact"], true);
+    assert_eq!(v["site"]["technician"], "Ana");
+}
+
+#[test]
+fn a_bad_plan_names_the_line_changes_nothing_and_exits_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let before = sqlite3(&p, "SELECT * FROM vlans; SELECT count(*) FROM audit;").stdout;
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "vlan_id,name,subnet,gateway,roles\n10,Cams,10.10.0.0/24,10.10.0.1,camera\n11,Doors,10.10.0.0/25,10.10.0.1,access-control\n").unwrap();
+    let o = handover(&p, &["plan", "import", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    let msg = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        msg.contains("line 3") && msg.contains("subnet") && msg.contains("overlaps"),
+        "{msg}"
+    );
+    assert_eq!(
+        sqlite3(&p, "SELECT * FROM vlans; SELECT count(*) FROM audit;").stdout,
+        before
+    );
+}
+
+#[test]
+fn a_bad_plan_at_init_creates_no_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "vlan,name,subnet,gateway,roles\n").unwrap();
+    let p = dir.path().join("site.handover");
+    let o = handover(
+        &p,
+        &[
+            "init",
+            "--name",
+            "X",
+            "--technician",
+            "Ana",
+            "--plan",
+            bad.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("line 1"));
+    assert!(!p.exists());
+}
+
+#[test]
+fn hand_edits_of_the_audit_log_fail_verify_naming_the_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let o = handover(&p, &["audit", "verify"]);
+    assert!(
+        o.status.success() && text(&o).contains("intact: 2 entries"),
+        "{}",
+        text(&o)
+    );
+    let o = sqlite3(&p, "UPDATE audit SET actor = 'Mallory' WHERE seq = 2;");
+    assert!(String::from_utf8_lossy(&o.stderr).contains("append-only"));
+    sqlite3(
+        &p,
+        "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'Mallory' WHERE seq = 2;",
+    );
+    let o = handover(&p, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(text(&o).contains("entry 2 was changed"), "{}", text(&o));
+    let o = handover(&p, &["--json", "audit", "verify"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["problem"]["kind"], "edited");
+    assert_eq!(v["problem"]["seq"], 2);
+}
+
+#[test]
+fn deleting_the_newest_audit_row_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    sqlite3(
+        &p,
+        "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq = 2;",
+    );
+    let o = handover(&p, &["audit", "verify"]);
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(
+        text(&o).contains("entries at the end were removed"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_project_held_by_another_process_is_refused_with_exit_3() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let held = handover_engine::store::Project::open(
+        &p,
+        std::sync::Arc::new(handover_engine::model::SystemClock),
+    )
+    .unwrap();
+    let o = handover(&p, &["status"]);
+    assert_eq!(o.status.code(), Some(3), "{}", text(&o));
+    assert!(text(&o).contains("open elsewhere"), "{}", text(&o));
+    drop(held);
+    assert!(handover(&p, &["status"]).status.success());
+}
+
+/// Many processes import plans into one project at once: each either succeeds or is told the project is open
+/// elsewhere; the file stays consistent and the audit chain intact.
+#[test]
+fn concurrent_processes_never_corrupt_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let children: Vec<_> = (0..8)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_handover"))
+                .arg("--project")
+                .arg(&p)
+                .args(["plan", "import", DEMO_PLAN])
+                .output()
+        })
+        .collect();
+    let mut ok = 0;
+    for c in children {
+        let o = c.unwrap();
+        match o.status.code() {
+            Some(0) => ok += 1,
+            Some(3) => assert!(text(&o).contains("open elsewhere")),
+            other => panic!("unexpected exit {other:?}: {}", text(&o)),
+        }
+    }
+    assert!(ok >= 1);
+    let o = handover(&p, &["--json", "audit", "verify"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["entries"], 2 + ok);
+    assert!(v["problem"].is_null());
+    assert_eq!(
+        String::from_utf8_lossy(&sqlite3(&p, "PRAGMA integrity_check;").stdout),
+        "ok\n"
+    );
+}
+
+#[test]
+fn missing_project_says_how_to_create_one_and_exits_6() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = handover(&dir.path().join("none.handover"), &["status"]);
+    assert_eq!(o.status.code(), Some(6));
+    assert!(text(&o).contains("handover init"));
+}
+
+#[test]
+fn demo_creates_a_project_and_reopens_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_handover"))
+            .args(["demo", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap()
+    };
+    let o = run();
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(out.join("demo.handover").is_file());
+    let o = run();
+    assert!(
+        o.status.success() && text(&o).contains("Reopening"),
+        "{}",
+        text(&o)
+    );
+}

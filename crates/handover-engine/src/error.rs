@@ -1,0 +1,76 @@
+//! The engine's error type, with a stable machine-readable code for each kind (the UI gets `{code, message}`,
+//! the CLI maps codes to exit statuses).
+
+use std::path::PathBuf;
+
+/// Result with the engine's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What went wrong, in terms a front end can act on.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The project file.
+    #[error(transparent)]
+    Store(#[from] handover_store::Error),
+    /// A plan CSV that cannot be used.
+    #[error("{}: {source}", path.display())]
+    PlanCsv {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong and where.
+        source: handover_model::PlanCsvError,
+    },
+    /// A plan that is inconsistent.
+    #[error(transparent)]
+    Plan(#[from] handover_model::PlanError),
+    /// A file could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The IO error.
+        source: std::io::Error,
+    },
+    /// Input that makes no sense (e.g. an empty required field).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// Stable error codes for front ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ErrorCode {
+    /// The project is open in another process.
+    ProjectLocked,
+    /// A project, device or finding does not exist.
+    NotFound,
+    /// Input was refused; nothing was changed.
+    InvalidInput,
+    /// The disk is full.
+    DiskFull,
+    /// Anything else.
+    Internal,
+}
+
+impl Error {
+    /// The machine-readable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Store(e) if e.is_locked() => ErrorCode::ProjectLocked,
+            Error::Store(e) if e.is_not_found() => ErrorCode::NotFound,
+            Error::Store(e) if e.is_disk_full() => ErrorCode::DiskFull,
+            Error::Store(
+                handover_store::Error::AlreadyExists { .. }
+                | handover_store::Error::NotAProject { .. }
+                | handover_store::Error::NewerSchema { .. }
+                | handover_store::Error::Conflict(_),
+            ) => ErrorCode::InvalidInput,
+            Error::PlanCsv { .. } | Error::Plan(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                ErrorCode::NotFound
+            }
+            _ => ErrorCode::Internal,
+        }
+    }
+}

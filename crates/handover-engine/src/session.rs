@@ -1,0 +1,138 @@
+//! A session: one open project and the operations on it. Front ends hold a `Session` for as long as the
+//! technician works on the project; dropping it releases the project for other processes.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use handover_model::{Clock, Plan, Site};
+use handover_store::audit::Verdict;
+use handover_store::{Actor, Project};
+
+use crate::error::{Error, Result};
+use crate::status::{CountBy, Status, VlanSummary};
+
+/// What a new project needs.
+#[derive(Debug, Clone)]
+pub struct NewProject {
+    /// Where the project file goes.
+    pub path: PathBuf,
+    /// The site details.
+    pub site: Site,
+    /// IT's plan, if already at hand.
+    pub plan: Option<(Plan, String)>,
+}
+
+/// An open project.
+#[derive(Debug)]
+pub struct Session {
+    project: Project,
+    actor: Actor,
+}
+
+/// Reads and parses a plan CSV file; nothing is written anywhere.
+pub fn read_plan_csv(path: &Path) -> Result<Plan> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    Plan::from_csv(&bytes).map_err(|source| Error::PlanCsv {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+impl Session {
+    /// Creates a project (and imports its plan) and opens it. On a bad plan nothing is created.
+    pub fn create(new: NewProject, clock: Arc<dyn Clock>) -> Result<Self> {
+        if new.site.technician.trim().is_empty() {
+            return Err(Error::Invalid(
+                "the technician's name is required: it goes into the audit log and the report"
+                    .into(),
+            ));
+        }
+        if let Some((plan, _)) = &new.plan {
+            plan.validate()?;
+        }
+        let actor = Actor(new.site.technician.clone());
+        let mut project = Project::create(&new.path, &new.site, clock)?;
+        if let Some((plan, source)) = &new.plan {
+            project.import_plan(plan, source, &actor)?;
+        }
+        Ok(Self { project, actor })
+    }
+
+    /// Opens an existing project. The acting technician is the site's, unless `actor` names another.
+    pub fn open(path: &Path, actor: Option<String>, clock: Arc<dyn Clock>) -> Result<Self> {
+        let project = Project::open(path, clock)?;
+        let actor = Actor(actor.unwrap_or(project.site()?.technician));
+        Ok(Self { project, actor })
+    }
+
+    /// The open project (read access for front ends and other engine modules).
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Replaces the plan with the one in a CSV file. A bad file changes nothing.
+    pub fn import_plan_csv(&mut self, path: &Path) -> Result<Plan> {
+        let plan = read_plan_csv(path)?;
+        let source = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        self.project.import_plan(&plan, &source, &self.actor)?;
+        Ok(plan)
+    }
+
+    /// Walks the audit chain.
+    pub fn verify_audit(&self) -> Result<Verdict> {
+        Ok(self.project.audit_verify()?)
+    }
+
+    /// The project at a glance.
+    pub fn status(&self) -> Result<Status> {
+        let p = &self.project;
+        let plan = p.plan()?;
+        let devices = p.devices()?;
+        let vlans = plan
+            .vlans
+            .iter()
+            .map(|v| VlanSummary {
+                vlan: v.id,
+                name: v.name.clone(),
+                subnet: v.subnet.to_string(),
+                roles: v.roles.iter().map(ToString::to_string).collect(),
+                devices: devices
+                    .iter()
+                    .filter(|d| v.subnet.contains(&d.address))
+                    .count(),
+            })
+            .collect();
+        let mut findings = CountBy::new();
+        for f in p.findings()? {
+            *findings.entry(f.status.to_string()).or_default() += 1;
+        }
+        let mut credentials = CountBy::new();
+        for c in p.credentials()? {
+            *credentials.entry(c.state.to_string()).or_default() += 1;
+        }
+        let verdict = p.audit_verify()?;
+        Ok(Status {
+            path: p.path().display().to_string(),
+            meta: p.meta().clone(),
+            site: p.site()?,
+            vlans,
+            devices: devices.len(),
+            devices_outside_plan: devices
+                .iter()
+                .filter(|d| plan.vlan_for_address(d.address).is_none())
+                .count(),
+            findings,
+            credentials,
+            unsettled_rotations: p.rotations(true)?.len(),
+            audit_entries: verdict.entries,
+            audit_head: verdict.head_hash.clone(),
+            audit_intact: verdict.is_intact(),
+        })
+    }
+}

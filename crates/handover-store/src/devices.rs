@@ -1,0 +1,285 @@
+//! The `devices` table and its address history: every device ever seen on the site, one row per physical
+//! device however often and wherever it is seen again.
+//!
+//! A sighting is matched to a known device by endpoint reference, then MAC, then serial; a sighting with none of
+//! these (a manual add, a bare sweep hit) matches a device at the same address. When identification later
+//! reveals that two rows are one device, they are merged into the older row. Nothing known is dropped.
+
+use std::collections::BTreeSet;
+use std::net::IpAddr;
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use time::OffsetDateTime;
+
+use handover_model::{
+    Device, DeviceFacts, DeviceId, DeviceIdentity, DiscoveryMethod, MacAddr, Role,
+};
+
+use crate::error::{Error, Result};
+use crate::migrate::Step;
+use crate::project::{parse_ts, ts};
+
+pub(crate) const MIGRATIONS: &[Step] = &[Step {
+    version: 1,
+    sql: "CREATE TABLE devices (
+        id INTEGER PRIMARY KEY,
+        endpoint_ref TEXT UNIQUE,
+        mac TEXT UNIQUE,
+        serial TEXT,
+        address TEXT NOT NULL,
+        role TEXT,
+        found_by TEXT NOT NULL,
+        facts TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    ) STRICT;
+    CREATE INDEX devices_address ON devices (address);
+    CREATE INDEX devices_serial ON devices (serial);
+    CREATE TABLE device_addresses (
+        device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (device_id, address)
+    ) STRICT;",
+}];
+
+/// One sighting of a device, from discovery or identification.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Sighting {
+    /// What identifies it (any part may be unknown).
+    pub identity: DeviceIdentity,
+    /// Where it answered.
+    pub address: Option<IpAddr>,
+    /// How it was found, if this sighting came from discovery.
+    pub method: Option<DiscoveryMethod>,
+    /// What was read from it.
+    pub facts: DeviceFacts,
+    /// Its role, if known.
+    pub role: Option<Role>,
+}
+
+/// What recording a sighting changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A device not known before.
+    New,
+    /// A known device, at the same address.
+    Seen,
+    /// A known device at a new address.
+    Moved {
+        /// Where it was.
+        from: IpAddr,
+    },
+}
+
+const COLS: &str =
+    "id, endpoint_ref, mac, serial, address, role, found_by, facts, first_seen, last_seen";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<(Device, String, String)> {
+    let parse_err = |i, e: String| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, e.into())
+    };
+    let mac: Option<String> = r.get(2)?;
+    let address: String = r.get(4)?;
+    let role: Option<String> = r.get(5)?;
+    let first: String = r.get(8)?;
+    let last: String = r.get(9)?;
+    let device = Device {
+        id: DeviceId(r.get(0)?),
+        identity: DeviceIdentity {
+            endpoint_ref: r.get(1)?,
+            mac: mac
+                .map(|m| m.parse::<MacAddr>())
+                .transpose()
+                .map_err(|e| parse_err(2, e.to_string()))?,
+            serial: r.get(3)?,
+        },
+        address: address.parse().map_err(|_| parse_err(4, address.clone()))?,
+        previous_addresses: Vec::new(),
+        role: role
+            .map(|r| Role::parse(&r))
+            .transpose()
+            .map_err(|e| parse_err(5, e.to_string()))?,
+        found_by: BTreeSet::new(),
+        facts: DeviceFacts::default(),
+        first_seen: parse_ts(&first).map_err(|e| parse_err(8, e.to_string()))?,
+        last_seen: parse_ts(&last).map_err(|e| parse_err(9, e.to_string()))?,
+    };
+    Ok((device, r.get(6)?, r.get(7)?))
+}
+
+fn finish(conn: &Connection, (mut d, found_by, facts): (Device, String, String)) -> Result<Device> {
+    d.found_by = serde_json::from_str(&found_by)?;
+    d.facts = serde_json::from_str(&facts)?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT address FROM device_addresses WHERE device_id = ?1 AND address != ?2 ORDER BY first_seen, address",
+    )?;
+    for a in stmt.query_map(params![d.id.0, d.address.to_string()], |r| {
+        r.get::<_, String>(0)
+    })? {
+        if let Ok(ip) = a?.parse() {
+            d.previous_addresses.push(ip);
+        }
+    }
+    Ok(d)
+}
+
+/// One device by id.
+pub fn get(conn: &Connection, id: DeviceId) -> Result<Device> {
+    let raw = conn
+        .query_row(
+            &format!("SELECT {COLS} FROM devices WHERE id = ?1"),
+            [id.0],
+            from_row,
+        )
+        .optional()?
+        .ok_or_else(|| Error::Missing {
+            what: format!("device {id}"),
+        })?;
+    finish(conn, raw)
+}
+
+/// Every device, by id.
+pub fn list(conn: &Connection) -> Result<Vec<Device>> {
+    let mut stmt = conn.prepare(&format!("SELECT {COLS} FROM devices ORDER BY id"))?;
+    let raws = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(|raw| finish(conn, raw)).collect()
+}
+
+/// How many devices the project knows.
+pub fn count(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?)
+}
+
+fn find_matches(conn: &Connection, s: &Sighting) -> Result<Vec<DeviceId>> {
+    let mut ids = BTreeSet::new();
+    let id = &s.identity;
+    let mut probe = |sql: &str, v: &str| -> Result<()> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        for row in stmt.query_map([v], |r| r.get::<_, i64>(0))? {
+            ids.insert(DeviceId(row?));
+        }
+        Ok(())
+    };
+    if let Some(e) = &id.endpoint_ref {
+        probe("SELECT id FROM devices WHERE endpoint_ref = ?1", e)?;
+    }
+    if let Some(m) = &id.mac {
+        probe("SELECT id FROM devices WHERE mac = ?1", &m.to_string())?;
+    }
+    if let Some(sn) = &id.serial {
+        probe("SELECT id FROM devices WHERE serial = ?1", sn)?;
+    }
+    let anonymous = id.endpoint_ref.is_none() && id.mac.is_none() && id.serial.is_none();
+    if let (true, Some(a)) = (anonymous, s.address) {
+        probe("SELECT id FROM devices WHERE address = ?1", &a.to_string())?;
+    }
+    Ok(ids.into_iter().collect())
+}
+
+fn touch_address(conn: &Connection, id: DeviceId, addr: IpAddr, now: &str) -> Result<()> {
+    conn.execute(
+        "INSERT INTO device_addresses (device_id, address, first_seen, last_seen) VALUES (?1, ?2, ?3, ?3)
+         ON CONFLICT (device_id, address) DO UPDATE SET last_seen = ?3",
+        params![id.0, addr.to_string(), now],
+    )?;
+    Ok(())
+}
+
+/// Folds device `gone` into `keep`: addresses, methods and facts move over, then `gone` is deleted.
+fn merge_into(conn: &Connection, keep: &mut Device, gone: DeviceId) -> Result<()> {
+    let other = get(conn, gone)?;
+    conn.execute(
+        "INSERT OR IGNORE INTO device_addresses (device_id, address, first_seen, last_seen)
+         SELECT ?1, address, first_seen, last_seen FROM device_addresses WHERE device_id = ?2",
+        params![keep.id.0, gone.0],
+    )?;
+    for table in ["findings", "credentials", "rotation_journal"] {
+        conn.execute(
+            &format!("UPDATE OR IGNORE {table} SET device_id = ?1 WHERE device_id = ?2"),
+            params![keep.id.0, gone.0],
+        )?;
+    }
+    conn.execute("DELETE FROM devices WHERE id = ?1", [gone.0])?;
+    keep.found_by.extend(other.found_by);
+    let mut facts = other.facts;
+    facts.merge_from(std::mem::take(&mut keep.facts));
+    keep.facts = facts;
+    let id = &mut keep.identity;
+    id.endpoint_ref = id.endpoint_ref.take().or(other.identity.endpoint_ref);
+    id.mac = id.mac.or(other.identity.mac);
+    id.serial = id.serial.take().or(other.identity.serial);
+    keep.role = keep.role.take().or(other.role);
+    keep.first_seen = keep.first_seen.min(other.first_seen);
+    Ok(())
+}
+
+/// Records a sighting: creates the device, or updates the one it matches (merging rows that turn out to be one
+/// device). Returns the device as now stored and what changed. Call inside a transaction.
+pub(crate) fn record(
+    conn: &Connection,
+    s: Sighting,
+    now: OffsetDateTime,
+) -> Result<(Device, Change)> {
+    let now_s = ts(now);
+    let matches = find_matches(conn, &s)?;
+    let (mut dev, change) = match matches.split_first() {
+        None => {
+            let address = s
+                .address
+                .ok_or_else(|| Error::Conflict("a new device needs an address".into()))?;
+            conn.execute(
+                "INSERT INTO devices (address, found_by, facts, first_seen, last_seen) VALUES (?1, '[]', '{}', ?2, ?2)",
+                params![address.to_string(), now_s],
+            )?;
+            let id = DeviceId(conn.last_insert_rowid());
+            (get(conn, id)?, Change::New)
+        }
+        Some((first, rest)) => {
+            let mut dev = get(conn, *first)?;
+            for other in rest {
+                merge_into(conn, &mut dev, *other)?;
+            }
+            let change = match s.address {
+                Some(a) if a != dev.address => Change::Moved { from: dev.address },
+                _ => Change::Seen,
+            };
+            (dev, change)
+        }
+    };
+    if let Some(a) = s.address {
+        dev.address = a;
+        touch_address(conn, dev.id, a, &now_s)?;
+    }
+    let id = &mut dev.identity;
+    id.endpoint_ref = s.identity.endpoint_ref.or(id.endpoint_ref.take());
+    id.mac = s.identity.mac.or(id.mac);
+    id.serial = s.identity.serial.or(id.serial.take());
+    if s.role.is_some() {
+        dev.role = s.role;
+    }
+    dev.found_by.extend(s.method);
+    dev.facts.merge_from(s.facts);
+    dev.last_seen = now;
+    conn.execute(
+        "UPDATE devices SET endpoint_ref = ?2, mac = ?3, serial = ?4, address = ?5, role = ?6, found_by = ?7,
+         facts = ?8, first_seen = ?9, last_seen = ?10 WHERE id = ?1",
+        params![
+            dev.id.0,
+            dev.identity.endpoint_ref,
+            dev.identity.mac.map(|m| m.to_string()),
+            dev.identity.serial,
+            dev.address.to_string(),
+            dev.role.as_ref().map(Role::as_str),
+            serde_json::to_string(&dev.found_by)?,
+            serde_json::to_string(&dev.facts)?,
+            ts(dev.first_seen),
+            now_s,
+        ],
+    )?;
+    let dev = get(conn, dev.id)?;
+    Ok((dev, change))
+}

@@ -1,0 +1,424 @@
+//! An open project file: the exclusive lock, the SQLite connection with its pragmas, and the write operations,
+//! each of which commits its change together with an audit entry.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rusqlite::{Connection, OpenFlags, Transaction};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use handover_model::{
+    Clock, CredentialRef, Device, DeviceId, Finding, FindingId, FindingStatus, Plan, ProjectId,
+    Site, Waiver,
+};
+
+use crate::audit::{self, Entry, Verdict};
+use crate::devices::{self, Change, Sighting};
+use crate::error::{Error, Result};
+use crate::findings::{self, NewFinding};
+use crate::journal::{self, Phase, Rotation};
+use crate::lock::ProjectLock;
+use crate::meta::{self, ProjectMeta};
+use crate::{credentials, migrate, plan, site};
+
+/// "HOVR": marks a SQLite file as a Handover project.
+const APPLICATION_ID: i32 = 0x484F_5652;
+
+/// Who is acting: the technician's name, or `handover` for automatic steps. Recorded in the audit log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor(pub String);
+
+impl Actor {
+    /// Handover itself (automatic recovery, migrations).
+    pub fn system() -> Self {
+        Self("handover".into())
+    }
+}
+
+pub(crate) fn ts(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(&Rfc3339)
+        .unwrap_or_default()
+}
+
+pub(crate) fn parse_ts(s: &str) -> Result<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339)
+        .map_err(|e| Error::Conflict(format!("bad timestamp {s:?} in the project file: {e}")))
+}
+
+/// An open, locked project file.
+pub struct Project {
+    conn: Connection,
+    path: PathBuf,
+    meta: ProjectMeta,
+    clock: Arc<dyn Clock>,
+    _lock: ProjectLock,
+}
+
+impl std::fmt::Debug for Project {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Project")
+            .field("path", &self.path)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "journal_mode", "wal")?;
+    // FULL: a committed journal phase or audit entry survives a power cut, which credential custody relies on.
+    conn.pragma_update(None, "synchronous", "full")?;
+    Ok(())
+}
+
+impl Project {
+    /// Creates a new project file at `path` for `site`. Fails if the path exists.
+    pub fn create(path: &Path, site: &Site, clock: Arc<dyn Clock>) -> Result<Self> {
+        if path.exists() {
+            return Err(Error::AlreadyExists {
+                path: path.to_owned(),
+            });
+        }
+        let lock = ProjectLock::acquire(path)?;
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE,
+        )?;
+        conn.pragma_update(None, "application_id", APPLICATION_ID)?;
+        configure(&conn)?;
+        migrate::apply_up_to(&mut conn, migrate::LATEST_VERSION)?;
+        let now = clock.now();
+        let id = ProjectId::new_random();
+        let tx = conn.transaction()?;
+        meta::insert(&tx, id, now)?;
+        site::write(&tx, site)?;
+        audit::append(
+            &tx,
+            now,
+            &site.technician,
+            "project.create",
+            "project",
+            &serde_json::json!({
+                "project_id": id.to_string(), "site": site.name, "customer": site.customer,
+            }),
+        )?;
+        tx.commit()?;
+        Self::finish_open(conn, path, clock, lock)
+    }
+
+    /// Opens an existing project, migrating it to the current schema. Fails with [`Error::Locked`] if another
+    /// process has it open.
+    pub fn open(path: &Path, clock: Arc<dyn Clock>) -> Result<Self> {
+        if !path.is_file() {
+            return Err(Error::NotFound {
+                path: path.to_owned(),
+            });
+        }
+        let lock = ProjectLock::acquire(path)?;
+        let mut conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
+        let not_project = || Error::NotAProject {
+            path: path.to_owned(),
+        };
+        let app: i32 = conn
+            .pragma_query_value(None, "application_id", |r| r.get(0))
+            .map_err(|e| match e.sqlite_error_code() {
+                Some(rusqlite::ErrorCode::NotADatabase) => not_project(),
+                _ => e.into(),
+            })?;
+        if app != APPLICATION_ID {
+            return Err(not_project());
+        }
+        configure(&conn)?;
+        migrate::apply_up_to(&mut conn, migrate::LATEST_VERSION)?;
+        Self::finish_open(conn, path, clock, lock)
+    }
+
+    fn finish_open(
+        conn: Connection,
+        path: &Path,
+        clock: Arc<dyn Clock>,
+        lock: ProjectLock,
+    ) -> Result<Self> {
+        let meta = meta::read(&conn)?.ok_or_else(|| Error::NotAProject {
+            path: path.to_owned(),
+        })?;
+        Ok(Self {
+            conn,
+            path: path.to_owned(),
+            meta,
+            clock,
+            _lock: lock,
+        })
+    }
+
+    /// The project file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    /// The project's identity.
+    pub fn meta(&self) -> &ProjectMeta {
+        &self.meta
+    }
+    /// The project id.
+    pub fn id(&self) -> ProjectId {
+        self.meta.project_id
+    }
+    /// The clock this project records times with.
+    pub fn now(&self) -> OffsetDateTime {
+        self.clock.now()
+    }
+    /// The connection, for the read functions of the table modules.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one transaction and appends the audit entry it returns; both commit together or not at all.
+    fn audited<T>(
+        &mut self,
+        actor: &Actor,
+        f: impl FnOnce(
+            &Transaction<'_>,
+            OffsetDateTime,
+        ) -> Result<(T, Option<(String, String, serde_json::Value)>)>,
+    ) -> Result<T> {
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        let (out, entry) = f(&tx, now)?;
+        if let Some((action, subject, detail)) = entry {
+            audit::append(&tx, now, &actor.0, &action, &subject, &detail)?;
+        }
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// The site details.
+    pub fn site(&self) -> Result<Site> {
+        site::read(&self.conn)
+    }
+    /// Changes the site details.
+    pub fn set_site(&mut self, s: &Site, actor: &Actor) -> Result<()> {
+        self.audited(actor, |tx, _| {
+            site::write(tx, s)?;
+            Ok((
+                (),
+                Some((
+                    "site.update".into(),
+                    "project".into(),
+                    serde_json::to_value(s)?,
+                )),
+            ))
+        })
+    }
+
+    /// IT's plan as imported (empty if none yet).
+    pub fn plan(&self) -> Result<Plan> {
+        plan::read(&self.conn)
+    }
+    /// Replaces the plan. `source` names where it came from (e.g. the CSV file name) for the audit log.
+    pub fn import_plan(&mut self, p: &Plan, source: &str, actor: &Actor) -> Result<()> {
+        p.validate().map_err(|e| Error::Conflict(e.to_string()))?;
+        self.audited(actor, |tx, _| {
+            plan::replace(tx, p)?;
+            let vlans: Vec<_> = p
+                .vlans
+                .iter()
+                .map(|v| serde_json::json!({"vlan": v.id, "subnet": v.subnet.to_string()}))
+                .collect();
+            Ok((
+                (),
+                Some((
+                    "plan.import".into(),
+                    "plan".into(),
+                    serde_json::json!({"source": source, "vlans": vlans}),
+                )),
+            ))
+        })
+    }
+
+    /// Every device.
+    pub fn devices(&self) -> Result<Vec<Device>> {
+        devices::list(&self.conn)
+    }
+    /// One device.
+    pub fn device(&self, id: DeviceId) -> Result<Device> {
+        devices::get(&self.conn, id)
+    }
+    /// Records a sighting (see [`devices`]); new devices and address changes are audited.
+    pub fn record_sighting(&mut self, s: Sighting, actor: &Actor) -> Result<(Device, Change)> {
+        self.audited(actor, |tx, now| {
+            let (dev, change) = devices::record(tx, s, now)?;
+            let entry = match &change {
+                Change::New => Some((
+                    "device.found".into(),
+                    dev.id.to_string(),
+                    serde_json::json!({
+                        "address": dev.address.to_string(), "found_by": dev.found_by,
+                    }),
+                )),
+                Change::Moved { from } => Some((
+                    "device.moved".into(),
+                    dev.id.to_string(),
+                    serde_json::json!({
+                        "from": from.to_string(), "to": dev.address.to_string(),
+                    }),
+                )),
+                Change::Seen => None,
+            };
+            Ok(((dev, change), entry))
+        })
+    }
+
+    /// Every finding.
+    pub fn findings(&self) -> Result<Vec<Finding>> {
+        findings::list(&self.conn)
+    }
+    /// Raises or refreshes a finding; a new one is audited.
+    pub fn raise_finding(&mut self, f: &NewFinding, actor: &Actor) -> Result<Finding> {
+        self.audited(actor, |tx, now| {
+            let (finding, new) = findings::raise(tx, f, now)?;
+            let entry = new.then(|| ("finding.raise".into(), finding.id.to_string(), serde_json::json!({
+                "device": finding.device.to_string(), "check": finding.check, "severity": finding.severity,
+            })));
+            Ok((finding, entry))
+        })
+    }
+    /// Sets a finding's status, audited with `why`.
+    pub fn set_finding_status(
+        &mut self,
+        id: FindingId,
+        status: FindingStatus,
+        why: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.audited(actor, |tx, now| {
+            findings::set_status(tx, id, status, now)?;
+            Ok((
+                (),
+                Some((
+                    "finding.status".into(),
+                    id.to_string(),
+                    serde_json::json!({"status": status, "why": why}),
+                )),
+            ))
+        })
+    }
+    /// Waives a finding with a reason.
+    pub fn waive(&mut self, id: FindingId, reason: &str, actor: &Actor) -> Result<Waiver> {
+        if reason.trim().is_empty() {
+            return Err(Error::Conflict("a waiver needs a reason".into()));
+        }
+        self.audited(actor, |tx, now| {
+            let w = Waiver {
+                finding: id,
+                reason: reason.trim().to_owned(),
+                by: actor.0.clone(),
+                at: now,
+            };
+            findings::waive(tx, &w)?;
+            Ok((
+                w,
+                Some((
+                    "finding.waive".into(),
+                    id.to_string(),
+                    serde_json::json!({"reason": reason.trim()}),
+                )),
+            ))
+        })
+    }
+    /// Every waiver.
+    pub fn waivers(&self) -> Result<Vec<Waiver>> {
+        findings::waivers(&self.conn)
+    }
+
+    /// Every credential reference.
+    pub fn credentials(&self) -> Result<Vec<CredentialRef>> {
+        credentials::list(&self.conn)
+    }
+    /// Records what is known about an account's password (never the password), audited as `action`.
+    pub fn put_credential(&mut self, c: &CredentialRef, action: &str, actor: &Actor) -> Result<()> {
+        self.audited(actor, |tx, _| {
+            credentials::put(tx, c)?;
+            Ok((
+                (),
+                Some((
+                    action.into(),
+                    c.device.to_string(),
+                    serde_json::json!({
+                        "user": c.username, "state": c.state, "matched_default": c.matched_default,
+                    }),
+                )),
+            ))
+        })
+    }
+
+    /// Starts a rotation in the journal (phase `intent`); durable when this returns.
+    pub fn rotation_begin(
+        &mut self,
+        device: DeviceId,
+        username: &str,
+        actor: &Actor,
+    ) -> Result<i64> {
+        self.audited(actor, |tx, now| {
+            let id = journal::begin(tx, device, username, now)?;
+            Ok((
+                id,
+                Some((
+                    "rotation.begin".into(),
+                    device.to_string(),
+                    serde_json::json!({"user": username, "rotation": id}),
+                )),
+            ))
+        })
+    }
+    /// Moves a rotation to `phase`; durable when this returns.
+    pub fn rotation_advance(
+        &mut self,
+        id: i64,
+        device: DeviceId,
+        phase: Phase,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.audited(actor, |tx, now| {
+            journal::advance(tx, id, phase, note, now)?;
+            Ok((
+                (),
+                Some((
+                    "rotation.phase".into(),
+                    device.to_string(),
+                    serde_json::json!({"rotation": id, "phase": phase, "note": note}),
+                )),
+            ))
+        })
+    }
+    /// Rotations; only unsettled ones when `open_only`.
+    pub fn rotations(&self, open_only: bool) -> Result<Vec<Rotation>> {
+        journal::list(&self.conn, open_only)
+    }
+
+    /// Appends a free-standing audit entry (for actions with no table of their own, e.g. a report signed).
+    pub fn record(
+        &mut self,
+        actor: &Actor,
+        action: &str,
+        subject: &str,
+        detail: serde_json::Value,
+    ) -> Result<Entry> {
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        let e = audit::append(&tx, now, &actor.0, action, subject, &detail)?;
+        tx.commit()?;
+        Ok(e)
+    }
+    /// Audit entries after `after_seq`, at most `limit`.
+    pub fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<Entry>> {
+        audit::entries(&self.conn, after_seq, limit)
+    }
+    /// Walks the audit chain.
+    pub fn audit_verify(&self) -> Result<Verdict> {
+        audit::verify(&self.conn)
+    }
+}
