@@ -6,7 +6,9 @@
 
 use std::time::Instant;
 
-use handover_report::{RenderOptions, SigningIdentity, TrustedCert, render, sample::sample_model, sign, verify};
+use handover_report::{
+    RenderOptions, SigningIdentity, TrustedCert, render, sample::sample_model, sign, verify,
+};
 use rand::SeedableRng;
 
 fn vm_hwm_kib() -> Option<u64> {
@@ -16,20 +18,31 @@ fn vm_hwm_kib() -> Option<u64> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut sizes: Vec<usize> = std::env::args().skip(1).map(|s| s.parse()).collect::<Result<_, _>>()?;
+    let mut sizes: Vec<usize> = std::env::args()
+        .skip(1)
+        .map(|s| s.parse())
+        .collect::<Result<_, _>>()?;
     if sizes.is_empty() {
         sizes = vec![100, 1_000, 5_000];
     }
     sizes.sort_unstable();
     let clock = time::macros::datetime!(2026-11-20 16:30 UTC);
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    let (ca, id) = SigningIdentity::create_integrator_ca("Bench", "Bench Integrators", clock, &mut rng)?;
+    let (ca, id) =
+        SigningIdentity::create_integrator_ca("Bench", "Bench Integrators", clock, &mut rng)?;
     let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes())?;
-    println!("devices | pages | render ms | sign ms | render+sign ms | verify ms | file KiB | peak RSS MiB");
-    println!("--------|-------|-----------|---------|----------------|-----------|----------|-------------");
+    println!(
+        "devices | pages | render ms | sign ms | render+sign ms | verify ms | file KiB | peak RSS MiB"
+    );
+    println!(
+        "--------|-------|-----------|---------|----------------|-----------|----------|-------------"
+    );
     for n in sizes {
         let model = sample_model(n, clock);
-        let opts = RenderOptions { document_id: format!("bench-{n}"), ..RenderOptions::default() };
+        let opts = RenderOptions {
+            document_id: format!("bench-{n}"),
+            ..RenderOptions::default()
+        };
         let t0 = Instant::now();
         let pdf = render(&model, &opts)?;
         let t_render = t0.elapsed();
@@ -39,7 +52,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t2 = Instant::now();
         let v = verify(&signed, &anchors, clock);
         let t_verify = t2.elapsed();
-        assert_eq!(v.verdict(), handover_report::Verdict::Trusted, "{:?}", v.problems);
+        assert_eq!(
+            v.verdict(),
+            handover_report::Verdict::Trusted,
+            "{:?}",
+            v.problems
+        );
         let pages = lopdf::Document::load_mem(&signed)?.get_pages().len();
         println!(
             "{:>7} | {:>5} | {:>9.0} | {:>7.0} | {:>14.0} | {:>9.0} | {:>8} | {:>11}",
@@ -50,7 +68,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             (t_render + t_sign).as_secs_f64() * 1e3,
             t_verify.as_secs_f64() * 1e3,
             signed.len() / 1024,
-            vm_hwm_kib().map(|k| format!("{:.1}", k as f64 / 1024.0)).unwrap_or_else(|| "n/a".into()),
+            vm_hwm_kib()
+                .map(|k| format!("{:.1}", k as f64 / 1024.0))
+                .unwrap_or_else(|| "n/a".into()),
         );
     }
     Ok(())

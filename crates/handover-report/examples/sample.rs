@@ -8,10 +8,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let out = args.next().unwrap_or_else(|| "sample.pdf".into());
     let n: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(40);
-    let page_size = if args.next().as_deref() == Some("letter") { PageSize::Letter } else { PageSize::A4 };
+    let page_size = if args.next().as_deref() == Some("letter") {
+        PageSize::Letter
+    } else {
+        PageSize::A4
+    };
     let clock = time::macros::datetime!(2026-11-20 16:30 UTC);
     let model = sample_model(n, clock);
-    let pdf = render(&model, &RenderOptions { page_size, document_id: "sample-doc-1".into() })?;
+    let pdf = render(
+        &model,
+        &RenderOptions {
+            page_size,
+            document_id: "sample-doc-1".into(),
+        },
+    )?;
     std::fs::write(&out, &pdf)?;
     println!("{out}: {} bytes", pdf.len());
     Ok(())

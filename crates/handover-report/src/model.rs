@@ -317,7 +317,8 @@ pub struct Summary {
 impl ReportModel {
     /// The executive-summary figures.
     pub fn summary(&self) -> Summary {
-        let count = |f: &dyn Fn(&Device) -> bool| self.devices.iter().filter(|d| f(d)).count() as u32;
+        let count =
+            |f: &dyn Fn(&Device) -> bool| self.devices.iter().filter(|d| f(d)).count() as u32;
         Summary {
             devices: self.devices.len() as u32,
             defaults_removed: count(&|d| d.credential.state == CredentialState::Rotated),

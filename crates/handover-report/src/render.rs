@@ -30,7 +30,10 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        RenderOptions { page_size: PageSize::A4, document_id: String::from("handover") }
+        RenderOptions {
+            page_size: PageSize::A4,
+            document_id: String::from("handover"),
+        }
     }
 }
 
@@ -51,8 +54,9 @@ pub fn render(model: &ReportModel, opts: &RenderOptions) -> Result<Vec<u8>> {
     let (w, h) = opts.page_size.points();
     let (wmm, hmm): (Mm, Mm) = (Pt(w).into(), Pt(h).into());
     let mut doc = PdfDocument::new("Security handover report");
-    let created = printpdf::date::DateTime::from_unix_timestamp(model.generated_at.unix_timestamp())
-        .map_err(|_| Error::UnsupportedPdf("generated_at is out of the PDF date range"))?;
+    let created =
+        printpdf::date::DateTime::from_unix_timestamp(model.generated_at.unix_timestamp())
+            .map_err(|_| Error::UnsupportedPdf("generated_at is out of the PDF date range"))?;
     doc.metadata.info.creation_date = created;
     doc.metadata.info.modification_date = created;
     doc.metadata.info.metadata_date = created;
@@ -61,17 +65,25 @@ pub fn render(model: &ReportModel, opts: &RenderOptions) -> Result<Vec<u8>> {
     doc.metadata.info.subject = format!("Handover report for {}", model.site.name);
     doc.metadata.info.author = model.site.integrator.clone();
     doc.metadata.info.identifier = opts.document_id.clone();
-    doc.resources
-        .fonts
-        .map
-        .insert(FontId(FONT_REGULAR.to_owned()), printpdf::PdfFont::new(regular));
+    doc.resources.fonts.map.insert(
+        FontId(FONT_REGULAR.to_owned()),
+        printpdf::PdfFont::new(regular),
+    );
     doc.resources
         .fonts
         .map
         .insert(FontId(FONT_BOLD.to_owned()), printpdf::PdfFont::new(bold));
-    doc.pages = pages_ops.into_iter().map(|ops| PdfPage::new(wmm, hmm, ops)).collect();
+    doc.pages = pages_ops
+        .into_iter()
+        .map(|ops| PdfPage::new(wmm, hmm, ops))
+        .collect();
 
-    let save = PdfSaveOptions { optimize: true, subset_fonts: true, secure: true, image_optimization: None };
+    let save = PdfSaveOptions {
+        optimize: true,
+        subset_fonts: true,
+        secure: true,
+        image_optimization: None,
+    };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     drop(doc);
@@ -111,11 +123,22 @@ fn subset_font(ttf: &[u8], face: &Face, chars: &BTreeSet<char>) -> Result<printp
     gids.push(0);
     gids.sort_unstable();
     gids.dedup();
-    let font_file = ReadScope::new(ttf).read::<FontData<'_>>().map_err(|e| Error::FontSubset(e.into()))?;
-    let provider = font_file.table_provider(0).map_err(|e| Error::FontSubset(e.into()))?;
-    let bytes = subset(&provider, &gids, &SubsetProfile::Pdf, CmapTarget::Unrestricted).map_err(Error::FontSubset)?;
+    let font_file = ReadScope::new(ttf)
+        .read::<FontData<'_>>()
+        .map_err(|e| Error::FontSubset(e.into()))?;
+    let provider = font_file
+        .table_provider(0)
+        .map_err(|e| Error::FontSubset(e.into()))?;
+    let bytes = subset(
+        &provider,
+        &gids,
+        &SubsetProfile::Pdf,
+        CmapTarget::Unrestricted,
+    )
+    .map_err(Error::FontSubset)?;
     let mut warnings = Vec::new();
-    printpdf::ParsedFont::from_bytes(&bytes, 0, &mut warnings).ok_or(Error::Font("subset of DejaVu Sans"))
+    printpdf::ParsedFont::from_bytes(&bytes, 0, &mut warnings)
+        .ok_or(Error::Font("subset of DejaVu Sans"))
 }
 
 /// Adds the inventory JSON as an embedded file, referenced from the catalog's name tree
@@ -125,7 +148,10 @@ fn attach_json(doc: &mut lopdf_pp::Document, json: &[u8], model: &ReportModel) {
     let mut params = Dictionary::new();
     params.set("Size", Object::Integer(json.len() as i64));
     params.set("CheckSum", Object::String(md5, StringFormat::Hexadecimal));
-    params.set("ModDate", Object::string_literal(pdf_date(model.generated_at)));
+    params.set(
+        "ModDate",
+        Object::string_literal(pdf_date(model.generated_at)),
+    );
     let mut sd = Dictionary::new();
     sd.set("Type", Object::Name(b"EmbeddedFile".to_vec()));
     sd.set("Subtype", Object::Name(b"application/json".to_vec()));
@@ -138,7 +164,10 @@ fn attach_json(doc: &mut lopdf_pp::Document, json: &[u8], model: &ReportModel) {
     spec.set("Type", Object::Name(b"Filespec".to_vec()));
     spec.set("F", Object::string_literal(twin::EMBEDDED_JSON_NAME));
     spec.set("UF", Object::string_literal(twin::EMBEDDED_JSON_NAME));
-    spec.set("Desc", Object::string_literal("Inventory and findings (machine-readable twin of this report)"));
+    spec.set(
+        "Desc",
+        Object::string_literal("Inventory and findings (machine-readable twin of this report)"),
+    );
     spec.set("AFRelationship", Object::Name(b"Data".to_vec()));
     spec.set("EF", Object::Dictionary(ef));
     let spec_id = doc.add_object(Object::Dictionary(spec));
@@ -146,7 +175,10 @@ fn attach_json(doc: &mut lopdf_pp::Document, json: &[u8], model: &ReportModel) {
     let mut names = Dictionary::new();
     names.set(
         "Names",
-        Object::Array(vec![Object::string_literal(twin::EMBEDDED_JSON_NAME), Object::Reference(spec_id)]),
+        Object::Array(vec![
+            Object::string_literal(twin::EMBEDDED_JSON_NAME),
+            Object::Reference(spec_id),
+        ]),
     );
     let names_id = doc.add_object(Object::Dictionary(names));
     let mut name_dict = Dictionary::new();

@@ -37,9 +37,24 @@ pub fn serial(i: usize) -> String {
 pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
     let started = generated_at - Duration::hours(9);
     let vlans = vec![
-        Vlan { id: 20, name: "CCTV".into(), subnet: "10.20.0.0/16".into(), role: "cameras and recorders".into() },
-        Vlan { id: 30, name: "ACCESS".into(), subnet: "10.30.0.0/16".into(), role: "access control".into() },
-        Vlan { id: 40, name: "INTERCOM".into(), subnet: "10.40.0.0/16".into(), role: "intercoms".into() },
+        Vlan {
+            id: 20,
+            name: "CCTV".into(),
+            subnet: "10.20.0.0/16".into(),
+            role: "cameras and recorders".into(),
+        },
+        Vlan {
+            id: 30,
+            name: "ACCESS".into(),
+            subnet: "10.30.0.0/16".into(),
+            role: "access control".into(),
+        },
+        Vlan {
+            id: 40,
+            name: "INTERCOM".into(),
+            subnet: "10.40.0.0/16".into(),
+            role: "intercoms".into(),
+        },
     ];
     let mut devices = Vec::with_capacity(n);
     let mut findings = Vec::new();
@@ -51,7 +66,15 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
             7 | 8 => 30,
             _ => 40,
         };
-        let name = if i < HOSTILE_NAMES.len() { HOSTILE_NAMES[i].to_owned() } else { format!("cam-{:04}-{}", i, ["lobby", "dock", "gate", "yard", "stair"][i % 5]) };
+        let name = if i < HOSTILE_NAMES.len() {
+            HOSTILE_NAMES[i].to_owned()
+        } else {
+            format!(
+                "cam-{:04}-{}",
+                i,
+                ["lobby", "dock", "gate", "yard", "stair"][i % 5]
+            )
+        };
         let outdated = i % 17 == 3;
         let default_left = i % 97 == 5;
         let misplaced = i % 53 == 7;
@@ -61,17 +84,30 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
             name,
             vlan_id: if misplaced { 99 } else { vlan },
             address: format!("10.{}.{}.{}", vlan, i / 250, i % 250 + 2),
-            mac: format!("00:40:8c:{:02x}:{:02x}:{:02x}", (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff),
+            mac: format!(
+                "00:40:8c:{:02x}:{:02x}:{:02x}",
+                (i >> 16) & 0xff,
+                (i >> 8) & 0xff,
+                i & 0xff
+            ),
             maker: maker.into(),
             model: model.into(),
             serial: serial(i),
             firmware: Firmware {
                 version: if outdated { "1.0.0".into() } else { fw.into() },
                 baseline: Some(fw.into()),
-                status: if outdated { FirmwareStatus::Outdated } else { FirmwareStatus::Compliant },
+                status: if outdated {
+                    FirmwareStatus::Outdated
+                } else {
+                    FirmwareStatus::Compliant
+                },
             },
             credential: if default_left {
-                CredentialStatus { state: CredentialState::DefaultActive, rotated_at: None, rotated_by: None }
+                CredentialStatus {
+                    state: CredentialState::DefaultActive,
+                    rotated_at: None,
+                    rotated_by: None,
+                }
             } else {
                 CredentialStatus {
                     state: CredentialState::Rotated,
@@ -81,26 +117,59 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
             },
             placement: Placement {
                 verified: !misplaced,
-                evidence: format!("sw-core-{} port Gi1/0/{} PVID {}", i % 4 + 1, i % 48 + 1, if misplaced { 99 } else { vlan }),
+                evidence: format!(
+                    "sw-core-{} port Gi1/0/{} PVID {}",
+                    i % 4 + 1,
+                    i % 48 + 1,
+                    if misplaced { 99 } else { vlan }
+                ),
             },
             services: if i % 11 == 0 {
                 vec![
-                    Service { port: 443, transport: "tcp".into(), name: "https".into() },
-                    Service { port: 554, transport: "tcp".into(), name: "rtsp".into() },
-                    Service { port: 23, transport: "tcp".into(), name: "telnet".into() },
+                    Service {
+                        port: 443,
+                        transport: "tcp".into(),
+                        name: "https".into(),
+                    },
+                    Service {
+                        port: 554,
+                        transport: "tcp".into(),
+                        name: "rtsp".into(),
+                    },
+                    Service {
+                        port: 23,
+                        transport: "tcp".into(),
+                        name: "telnet".into(),
+                    },
                 ]
             } else {
                 vec![
-                    Service { port: 443, transport: "tcp".into(), name: "https".into() },
-                    Service { port: 554, transport: "tcp".into(), name: "rtsp".into() },
+                    Service {
+                        port: 443,
+                        transport: "tcp".into(),
+                        name: "https".into(),
+                    },
+                    Service {
+                        port: 554,
+                        transport: "tcp".into(),
+                        name: "rtsp".into(),
+                    },
                 ]
             },
             clock: Clock {
-                skew_seconds: if i % 29 == 4 { Some(187) } else { Some((i % 3) as i64 - 1) },
+                skew_seconds: if i % 29 == 4 {
+                    Some(187)
+                } else {
+                    Some((i % 3) as i64 - 1)
+                },
                 ntp_server: Some("10.1.0.1".into()),
             },
         });
-        let mut push = |title: String, detail: &str, sev: Severity, clauses: &[&str], status: FindingStatus| {
+        let mut push = |title: String,
+                        detail: &str,
+                        sev: Severity,
+                        clauses: &[&str],
+                        status: FindingStatus| {
             let fid = format!("F-{:04}", findings.len() + 1);
             findings.push(Finding {
                 id: fid.clone(),
@@ -120,7 +189,11 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 "The vendor's update fixes CVE-listed issues; schedule the update in the next maintenance window.",
                 Severity::High,
                 &["ETSI 5.3", "NIST software update"],
-                if waived { FindingStatus::Waived } else { FindingStatus::Open },
+                if waived {
+                    FindingStatus::Waived
+                } else {
+                    FindingStatus::Open
+                },
             );
             if waived {
                 waivers.push(Waiver {
@@ -157,23 +230,66 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
     let defaults = count(&|d| d.credential.state != CredentialState::Rotated);
     let fw_bad = count(&|d| d.firmware.status != FirmwareStatus::Compliant);
     let waived = waivers.len() as u32;
-    let std_row = |standard: &str, clause: &str, title: &str, failing: u32, waived: u32| StandardsRow {
-        standard: standard.into(),
-        clause: clause.into(),
-        title: title.into(),
-        passing: total - failing,
-        failing: failing - waived,
-        waived,
-    };
+    let std_row =
+        |standard: &str, clause: &str, title: &str, failing: u32, waived: u32| StandardsRow {
+            standard: standard.into(),
+            clause: clause.into(),
+            title: title.into(),
+            passing: total - failing,
+            failing: failing - waived,
+            waived,
+        };
     let standards = vec![
-        std_row("ETSI EN 303 645", "5.1", "No universal default passwords", defaults, 0),
-        std_row("ETSI EN 303 645", "5.3", "Keep software updated", fw_bad, waived),
+        std_row(
+            "ETSI EN 303 645",
+            "5.1",
+            "No universal default passwords",
+            defaults,
+            0,
+        ),
+        std_row(
+            "ETSI EN 303 645",
+            "5.3",
+            "Keep software updated",
+            fw_bad,
+            waived,
+        ),
         std_row("ETSI EN 303 645", "5.5", "Communicate securely", 0, 0),
-        std_row("ETSI EN 303 645", "5.6", "Minimize exposed attack surfaces", 0, 0),
-        std_row("NIST IR 8259A", "Device identification", "The device can be uniquely identified", 0, 0),
-        std_row("NIST IR 8259A", "Logical access", "Access to interfaces is restricted", defaults, 0),
-        std_row("NIST IR 8259A", "Software update", "Software can be updated securely", fw_bad, waived),
-        std_row("NIST IR 8259A", "State awareness", "Cybersecurity state can be reported", 0, 0),
+        std_row(
+            "ETSI EN 303 645",
+            "5.6",
+            "Minimize exposed attack surfaces",
+            0,
+            0,
+        ),
+        std_row(
+            "NIST IR 8259A",
+            "Device identification",
+            "The device can be uniquely identified",
+            0,
+            0,
+        ),
+        std_row(
+            "NIST IR 8259A",
+            "Logical access",
+            "Access to interfaces is restricted",
+            defaults,
+            0,
+        ),
+        std_row(
+            "NIST IR 8259A",
+            "Software update",
+            "Software can be updated securely",
+            fw_bad,
+            waived,
+        ),
+        std_row(
+            "NIST IR 8259A",
+            "State awareness",
+            "Cybersecurity state can be reported",
+            0,
+            0,
+        ),
     ];
     let found = [20u16, 30, 40].map(|v| count(&|d| d.vlan_id == v));
     ReportModel {
@@ -195,20 +311,42 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
         method: MethodAppendix {
             handover_version: "0.1.0".into(),
             catalogs: vec![
-                CatalogRef { name: "default-credentials".into(), version: "2026.10".into(), sha256: "9f2c".repeat(16) },
-                CatalogRef { name: "firmware-baselines".into(), version: "2026.11".into(), sha256: "41ab".repeat(16) },
+                CatalogRef {
+                    name: "default-credentials".into(),
+                    version: "2026.10".into(),
+                    sha256: "9f2c".repeat(16),
+                },
+                CatalogRef {
+                    name: "firmware-baselines".into(),
+                    version: "2026.11".into(),
+                    sha256: "41ab".repeat(16),
+                },
             ],
             discovery: vec![
-                SubnetDiscovery { subnet: "10.20.0.0/16".into(), methods: vec!["WS-Discovery".into(), "unicast sweep".into()], devices_found: found[0], not_found: vec![] },
+                SubnetDiscovery {
+                    subnet: "10.20.0.0/16".into(),
+                    methods: vec!["WS-Discovery".into(), "unicast sweep".into()],
+                    devices_found: found[0],
+                    not_found: vec![],
+                },
                 SubnetDiscovery {
                     subnet: "10.30.0.0/16".into(),
                     methods: vec!["unicast sweep".into(), "SNMP FDB".into()],
                     devices_found: found[1],
-                    not_found: vec!["Door controller DC-07: no link on switch port Gi1/0/31 (powered off?)".into()],
+                    not_found: vec![
+                        "Door controller DC-07: no link on switch port Gi1/0/31 (powered off?)"
+                            .into(),
+                    ],
                 },
-                SubnetDiscovery { subnet: "10.40.0.0/16".into(), methods: vec!["mDNS".into(), "unicast sweep".into()], devices_found: found[2], not_found: vec![] },
+                SubnetDiscovery {
+                    subnet: "10.40.0.0/16".into(),
+                    methods: vec!["mDNS".into(), "unicast sweep".into()],
+                    devices_found: found[2],
+                    not_found: vec![],
+                },
             ],
-            audit_log_head: "3b1f0c9e5a7d2b4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809".into(),
+            audit_log_head: "3b1f0c9e5a7d2b4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809"
+                .into(),
             started_at: started,
             finished_at: generated_at - Duration::minutes(20),
         },

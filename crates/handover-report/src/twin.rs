@@ -84,7 +84,7 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
         let rotated_at = d
             .credential
             .rotated_at
-            .map(|t| crate::layout::text::format_timestamp(t))
+            .map(crate::layout::text::format_timestamp)
             .unwrap_or_default();
         let services = d
             .services

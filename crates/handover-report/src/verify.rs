@@ -13,7 +13,9 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 
-use crate::sign::cms::{self, ID_AA_SIGNING_CERTIFICATE_V2, ID_MESSAGE_DIGEST, SigningCertificateV2};
+use crate::sign::cms::{
+    self, ID_AA_SIGNING_CERTIFICATE_V2, ID_MESSAGE_DIGEST, SigningCertificateV2,
+};
 use crate::sign::identity::{IdentityDescription, TrustedCert, describe_certificate};
 use crate::twin::EMBEDDED_JSON_NAME;
 
@@ -152,20 +154,37 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
     };
     v.inventory = inventory_summary(&doc, &mut v.problems);
     // The last signature dictionary in the file (Handover writes exactly one).
-    let sig = doc.objects.values().filter_map(|o| o.as_dict().ok()).filter(|d| d.has(b"ByteRange") && d.has(b"Contents")).last();
+    let sig = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .rfind(|d| d.has(b"ByteRange") && d.has(b"Contents"));
     let Some(sig) = sig else {
         v.problems.push("no signature found".into());
         return v;
     };
     v.signed = true;
-    v.signing_time = sig.get(b"M").ok().and_then(|o| o.as_str().ok()).map(|s| String::from_utf8_lossy(s).into_owned());
-    v.sub_filter = sig.get(b"SubFilter").ok().and_then(|o| o.as_name().ok()).map(|s| String::from_utf8_lossy(s).into_owned());
-    let Some(range) = byte_range(sig, bytes.len(), &mut v.problems) else { return v };
+    v.signing_time = sig
+        .get(b"M")
+        .ok()
+        .and_then(|o| o.as_str().ok())
+        .map(|s| String::from_utf8_lossy(s).into_owned());
+    v.sub_filter = sig
+        .get(b"SubFilter")
+        .ok()
+        .and_then(|o| o.as_name().ok())
+        .map(|s| String::from_utf8_lossy(s).into_owned());
+    let Some(range) = byte_range(sig, bytes.len(), &mut v.problems) else {
+        return v;
+    };
     let signed_end = range[2] + range[3];
     v.appended_bytes = (bytes.len() - signed_end) as u64;
     v.covers_whole_file = v.appended_bytes == 0;
     if !v.covers_whole_file {
-        v.problems.push(format!("{} bytes were appended after the signed range", v.appended_bytes));
+        v.problems.push(format!(
+            "{} bytes were appended after the signed range",
+            v.appended_bytes
+        ));
     }
     let contents = match sig.get(b"Contents").and_then(Object::as_str) {
         Ok(c) => c,
@@ -177,7 +196,8 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
     let sd = match cms::parse_signed_data(contents) {
         Ok(sd) => sd,
         Err(e) => {
-            v.problems.push(format!("the signature is not a CMS SignedData: {e}"));
+            v.problems
+                .push(format!("the signature is not a CMS SignedData: {e}"));
             return v;
         }
     };
@@ -189,26 +209,46 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
     v
 }
 
-fn byte_range(sig: &lopdf::Dictionary, len: usize, problems: &mut Vec<String>) -> Option<[usize; 4]> {
+fn byte_range(
+    sig: &lopdf::Dictionary,
+    len: usize,
+    problems: &mut Vec<String>,
+) -> Option<[usize; 4]> {
     let arr = sig.get(b"ByteRange").and_then(Object::as_array).ok()?;
-    let nums: Vec<usize> = arr.iter().filter_map(|o| o.as_i64().ok()).filter_map(|n| usize::try_from(n).ok()).collect();
-    if nums.len() != 4 || nums[0] != 0 || nums[1] > nums[2] || nums[2].checked_add(nums[3]).is_none_or(|e| e > len) {
+    let nums: Vec<usize> = arr
+        .iter()
+        .filter_map(|o| o.as_i64().ok())
+        .filter_map(|n| usize::try_from(n).ok())
+        .collect();
+    if nums.len() != 4
+        || nums[0] != 0
+        || nums[1] > nums[2]
+        || nums[2].checked_add(nums[3]).is_none_or(|e| e > len)
+    {
         problems.push("malformed /ByteRange".into());
         return None;
     }
     Some([nums[0], nums[1], nums[2], nums[3]])
 }
 
-fn check_signer(sd: &::cms::signed_data::SignedData, digest: &[u8; 32], trusted: &[TrustedCert], now: OffsetDateTime, v: &mut Verification) {
+fn check_signer(
+    sd: &::cms::signed_data::SignedData,
+    digest: &[u8; 32],
+    trusted: &[TrustedCert],
+    now: OffsetDateTime,
+    v: &mut Verification,
+) {
     let certs: Vec<Certificate> = sd
         .certificates
         .as_ref()
         .map(|set| {
-            set.0.iter().filter_map(|c| match c {
-                ::cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
-                _ => None,
-            })
-            .collect()
+            set.0
+                .iter()
+                .filter_map(|c| match c {
+                    ::cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
+                    _ => None,
+                })
+                .collect()
         })
         .unwrap_or_default();
     let Some(si) = sd.signer_infos.0.iter().next() else {
@@ -216,13 +256,17 @@ fn check_signer(sd: &::cms::signed_data::SignedData, digest: &[u8; 32], trusted:
         return;
     };
     let signer = match &si.sid {
-        ::cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => certs
-            .iter()
-            .find(|c| c.tbs_certificate.issuer == ias.issuer && c.tbs_certificate.serial_number == ias.serial_number),
+        ::cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(ias) => {
+            certs.iter().find(|c| {
+                c.tbs_certificate.issuer == ias.issuer
+                    && c.tbs_certificate.serial_number == ias.serial_number
+            })
+        }
         ::cms::signed_data::SignerIdentifier::SubjectKeyIdentifier(_) => certs.first(),
     };
     let Some(signer) = signer else {
-        v.problems.push("the signer's certificate is not embedded".into());
+        v.problems
+            .push("the signer's certificate is not embedded".into());
         return;
     };
     v.signer = describe_certificate(signer).ok();
@@ -235,9 +279,13 @@ fn check_signer(sd: &::cms::signed_data::SignedData, digest: &[u8; 32], trusted:
         .find(|a| a.oid == ID_MESSAGE_DIGEST)
         .and_then(|a| a.values.iter().next())
         .and_then(|any| any.decode_as::<der::asn1::OctetString>().ok());
-    v.digest_matches = md.as_ref().map(|m| m.as_bytes() == digest.as_slice()).unwrap_or(false);
+    v.digest_matches = md
+        .as_ref()
+        .map(|m| m.as_bytes() == digest.as_slice())
+        .unwrap_or(false);
     if !v.digest_matches {
-        v.problems.push("digest mismatch: the signed content was changed".into());
+        v.problems
+            .push("digest mismatch: the signed content was changed".into());
     }
     let ess_ok = attrs
         .iter()
@@ -245,20 +293,35 @@ fn check_signer(sd: &::cms::signed_data::SignedData, digest: &[u8; 32], trusted:
         .and_then(|a| a.values.iter().next())
         .and_then(|any| any.decode_as::<SigningCertificateV2>().ok())
         .and_then(|scv2| scv2.certs.into_iter().next())
-        .map(|id| signer.to_der().map(|d| Sha256::digest(d).as_slice() == id.cert_hash.as_bytes()).unwrap_or(false));
+        .map(|id| {
+            signer
+                .to_der()
+                .map(|d| Sha256::digest(d).as_slice() == id.cert_hash.as_bytes())
+                .unwrap_or(false)
+        });
     match ess_ok {
         Some(true) => {}
-        Some(false) => v.problems.push("signing-certificate-v2 does not match the signer certificate".into()),
-        None => v.problems.push("no signing-certificate-v2 attribute".into()),
+        Some(false) => v
+            .problems
+            .push("signing-certificate-v2 does not match the signer certificate".into()),
+        None => v
+            .problems
+            .push("no signing-certificate-v2 attribute".into()),
     }
     let signed_attrs_der = match attrs.to_der() {
         Ok(d) => d,
         Err(e) => {
-            v.problems.push(format!("signed attributes cannot be encoded: {e}"));
+            v.problems
+                .push(format!("signed attributes cannot be encoded: {e}"));
             return;
         }
     };
-    match cms::verify_with_spki(&signer.tbs_certificate.subject_public_key_info, &si.signature_algorithm.oid, &signed_attrs_der, si.signature.as_bytes()) {
+    match cms::verify_with_spki(
+        &signer.tbs_certificate.subject_public_key_info,
+        &si.signature_algorithm.oid,
+        &signed_attrs_der,
+        si.signature.as_bytes(),
+    ) {
         Ok(()) => v.signature_valid = ess_ok == Some(true),
         Err(e) => v.problems.push(format!("bad signature: {e}")),
     }
@@ -273,7 +336,13 @@ fn within(c: &Certificate, now: OffsetDateTime) -> bool {
     nb <= t && t <= na
 }
 
-fn chain_status(signer: &Certificate, pool: &[Certificate], trusted: &[TrustedCert], now: OffsetDateTime, problems: &mut Vec<String>) -> ChainStatus {
+fn chain_status(
+    signer: &Certificate,
+    pool: &[Certificate],
+    trusted: &[TrustedCert],
+    now: OffsetDateTime,
+    problems: &mut Vec<String>,
+) -> ChainStatus {
     if trusted.is_empty() {
         return ChainStatus::NoTrustAnchors;
     }
@@ -281,16 +350,22 @@ fn chain_status(signer: &Certificate, pool: &[Certificate], trusted: &[TrustedCe
     for _ in 0..8 {
         if !within(&current, now) {
             let s = current.tbs_certificate.subject.to_string();
-            problems.push(format!("certificate {s} is not valid at the verification time"));
+            problems.push(format!(
+                "certificate {s} is not valid at the verification time"
+            ));
             return ChainStatus::OutsideValidity(s);
         }
         // A trusted CA that issued the current certificate ends the walk.
         for anchor in trusted {
             let a = &anchor.0;
-            if a.tbs_certificate.subject == current.tbs_certificate.issuer && cms::verify_cert_signature(&current, a).is_ok() {
+            if a.tbs_certificate.subject == current.tbs_certificate.issuer
+                && cms::verify_cert_signature(&current, a).is_ok()
+            {
                 if !within(a, now) {
                     let s = a.tbs_certificate.subject.to_string();
-                    problems.push(format!("trusted CA {s} is not valid at the verification time"));
+                    problems.push(format!(
+                        "trusted CA {s} is not valid at the verification time"
+                    ));
                     return ChainStatus::OutsideValidity(s);
                 }
                 return ChainStatus::Trusted(a.tbs_certificate.subject.to_string());
@@ -301,7 +376,9 @@ fn chain_status(signer: &Certificate, pool: &[Certificate], trusted: &[TrustedCe
         }
         // Otherwise climb through an embedded intermediate.
         let next = pool.iter().find(|c| {
-            *c != &current && c.tbs_certificate.subject == current.tbs_certificate.issuer && cms::verify_cert_signature(&current, c).is_ok()
+            *c != &current
+                && c.tbs_certificate.subject == current.tbs_certificate.issuer
+                && cms::verify_cert_signature(&current, c).is_ok()
         });
         match next {
             Some(n) => current = n.clone(),
@@ -325,7 +402,10 @@ fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<Inven
                 let spec = deref_dict(doc, &arr[i + 1])?;
                 let efd = deref_dict(doc, spec.get(b"EF").ok()?)?;
                 let stream = deref(doc, efd.get(b"F").ok()?)?.as_stream().ok()?;
-                return stream.decompressed_content().ok().or_else(|| Some(stream.content.clone()));
+                return stream
+                    .decompressed_content()
+                    .ok()
+                    .or_else(|| Some(stream.content.clone()));
             }
             i += 2;
         }
@@ -342,12 +422,28 @@ fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<Inven
             return None;
         }
     };
-    let s = |p: &str| value.pointer(p).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-    let n = |p: &str| value.pointer(p).and_then(|v| v.as_array()).map(Vec::len).unwrap_or(0);
+    let s = |p: &str| {
+        value
+            .pointer(p)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let n = |p: &str| {
+        value
+            .pointer(p)
+            .and_then(|v| v.as_array())
+            .map(Vec::len)
+            .unwrap_or(0)
+    };
     let open = value
         .pointer("/findings")
         .and_then(|v| v.as_array())
-        .map(|a| a.iter().filter(|f| f.get("status").and_then(|s| s.as_str()) == Some("open")).count())
+        .map(|a| {
+            a.iter()
+                .filter(|f| f.get("status").and_then(|s| s.as_str()) == Some("open"))
+                .count()
+        })
         .unwrap_or(0);
     Some(InventorySummary {
         project_id: s("/project_id"),

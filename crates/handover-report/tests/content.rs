@@ -17,17 +17,41 @@ fn every_serial_and_open_finding_is_in_the_text() {
     for d in &m.devices {
         assert!(text.contains(&d.serial), "serial {} missing", d.serial);
     }
-    let open: Vec<_> = m.findings.iter().filter(|f| f.status == FindingStatus::Open).collect();
+    let open: Vec<_> = m
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Open)
+        .collect();
     assert!(open.len() >= 5, "the sample must have open findings");
     for f in open {
         assert!(text.contains(&f.id), "finding id {} missing", f.id);
-        assert!(text.contains(&f.title), "finding title {:?} missing", f.title);
+        assert!(
+            text.contains(&f.title),
+            "finding title {:?} missing",
+            f.title
+        );
     }
-    for needle in ["Executive summary", "Devices by VLAN", "Findings", "Waivers", "Standards", "Method appendix", "Sign-off", "ETSI EN 303 645", "NIST IR 8259A"] {
+    for needle in [
+        "Executive summary",
+        "Devices by VLAN",
+        "Findings",
+        "Waivers",
+        "Standards",
+        "Method appendix",
+        "Sign-off",
+        "ETSI EN 303 645",
+        "NIST IR 8259A",
+    ] {
         assert!(text.contains(needle), "{needle} missing");
     }
-    assert!(text.contains(&m.method.audit_log_head), "audit log head missing");
-    assert!(text.contains(&m.method.catalogs[0].sha256), "catalog hash missing");
+    assert!(
+        text.contains(&m.method.audit_log_head),
+        "audit log head missing"
+    );
+    assert!(
+        text.contains(&m.method.catalogs[0].sha256),
+        "catalog hash missing"
+    );
 }
 
 #[test]
@@ -36,18 +60,31 @@ fn every_page_renders_with_ink_and_the_tables_break_with_repeated_headers() {
     let pdf = render_n(150);
     let path = write(dir.path(), "r.pdf", &pdf);
     let ink = ink_per_page(&path, dir.path());
-    assert!(ink.len() >= 6, "expected a multi-page report, got {} pages", ink.len());
+    assert!(
+        ink.len() >= 6,
+        "expected a multi-page report, got {} pages",
+        ink.len()
+    );
     for (i, share) in ink.iter().enumerate() {
         assert!(*share > 0.005, "page {} is blank ({share})", i + 1);
     }
     let text = pdftotext(&path);
     let total = ink.len();
     for n in 1..=total {
-        assert!(text.contains(&format!("{n} / {total}")), "footer {n} / {total} missing");
+        assert!(
+            text.contains(&format!("{n} / {total}")),
+            "footer {n} / {total} missing"
+        );
     }
     // The device table continues over pages: its caption and header repeat.
-    assert!(text.matches("(continued)").count() >= 2, "no continued tables");
-    assert!(text.matches("MAC / serial").count() >= 3, "header not repeated");
+    assert!(
+        text.matches("(continued)").count() >= 2,
+        "no continued tables"
+    );
+    assert!(
+        text.matches("MAC / serial").count() >= 3,
+        "header not repeated"
+    );
 }
 
 #[test]
@@ -68,7 +105,10 @@ fn hostile_names_render_as_text_and_break_nothing() {
     assert!(text.contains("كاميرا"), "Arabic word missing");
     // Control characters and the bidi override are gone; the long name was cut.
     assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}') && !text.contains('\u{7}'));
-    assert!(text.contains('\u{2026}'), "long text should end in an ellipsis");
+    assert!(
+        text.contains('\u{2026}'),
+        "long text should end in an ellipsis"
+    );
     // The file is still one valid PDF with every page rendering.
     let ink = ink_per_page(&path, dir.path());
     assert!(ink.iter().all(|s| *s > 0.005));
@@ -77,13 +117,38 @@ fn hostile_names_render_as_text_and_break_nothing() {
 #[test]
 fn letter_and_a4_have_their_page_sizes() {
     let m = model(10);
-    for (size, w, h) in [(PageSize::A4, 595.28, 841.89), (PageSize::Letter, 612.0, 792.0)] {
-        let pdf = render(&m, &RenderOptions { page_size: size, ..options() }).unwrap();
+    for (size, w, h) in [
+        (PageSize::A4, 595.28, 841.89),
+        (PageSize::Letter, 612.0, 792.0),
+    ] {
+        let pdf = render(
+            &m,
+            &RenderOptions {
+                page_size: size,
+                ..options()
+            },
+        )
+        .unwrap();
         let doc = lopdf::Document::load_mem(&pdf).unwrap();
         let page = doc.page_iter().next().unwrap();
-        let mb = doc.get_dictionary(page).unwrap().get(b"MediaBox").unwrap().as_array().unwrap().clone();
-        let num = |o: &lopdf::Object| o.as_float().map(f64::from).or_else(|_| o.as_i64().map(|i| i as f64)).unwrap();
-        assert!((num(&mb[2]) - w).abs() < 0.5 && (num(&mb[3]) - h).abs() < 0.5, "{size:?}: {mb:?}");
+        let mb = doc
+            .get_dictionary(page)
+            .unwrap()
+            .get(b"MediaBox")
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .clone();
+        let num = |o: &lopdf::Object| {
+            o.as_float()
+                .map(f64::from)
+                .or_else(|_| o.as_i64().map(|i| i as f64))
+                .unwrap()
+        };
+        assert!(
+            (num(&mb[2]) - w).abs() < 0.5 && (num(&mb[3]) - h).abs() < 0.5,
+            "{size:?}: {mb:?}"
+        );
     }
 }
 
@@ -93,7 +158,14 @@ fn rendering_is_deterministic() {
     let a = render(&m, &options()).unwrap();
     let b = render(&m, &options()).unwrap();
     assert!(a == b, "two renders of the same model differ");
-    let other = render(&m, &RenderOptions { document_id: "another".into(), ..options() }).unwrap();
+    let other = render(
+        &m,
+        &RenderOptions {
+            document_id: "another".into(),
+            ..options()
+        },
+    )
+    .unwrap();
     assert!(a != other, "the document id must reach the file");
     // Signing with the same identity and clock is deterministic too (RFC 6979 ECDSA).
     let (_, id) = identity(3);

@@ -15,7 +15,11 @@ fn created_identity_round_trips_through_bytes() {
     let bytes = id.to_bytes().unwrap();
     let text = std::str::from_utf8(&bytes).unwrap();
     assert!(text.starts_with("-----BEGIN PRIVATE KEY-----"));
-    assert_eq!(text.matches("-----BEGIN CERTIFICATE-----").count(), 2, "leaf and CA");
+    assert_eq!(
+        text.matches("-----BEGIN CERTIFICATE-----").count(),
+        2,
+        "leaf and CA"
+    );
     let back = SigningIdentity::from_bytes(&bytes).unwrap();
     let d = back.describe().unwrap();
     assert_eq!(d, id.describe().unwrap());
@@ -25,20 +29,28 @@ fn created_identity_round_trips_through_bytes() {
     assert_eq!(d.sha256_fingerprint.len(), 32 * 3 - 1);
     assert!(d.not_before.starts_with("2026-11-20"), "{d:?}");
     assert!(d.not_after.starts_with("2029-11-"), "{d:?}");
-    assert_eq!(back.root_pem().unwrap().as_deref(), Some(ca.ca_cert_pem.as_str()));
+    assert_eq!(
+        back.root_pem().unwrap().as_deref(),
+        Some(ca.ca_cert_pem.as_str())
+    );
     // The restored identity signs, and the result verifies against the CA.
     let signed = sign(&render_n(2), &back, clock()).unwrap();
     let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes()).unwrap();
-    assert_eq!(verify(&signed, &anchors, clock()).verdict(), Verdict::Trusted);
+    assert_eq!(
+        verify(&signed, &anchors, clock()).verdict(),
+        Verdict::Trusted
+    );
     // A bundle without its key is refused.
-    let certs_only = text[text.find("-----BEGIN CERTIFICATE-----").unwrap()..].as_bytes();
+    let certs_only = &text.as_bytes()[text.find("-----BEGIN CERTIFICATE-----").unwrap()..];
     assert!(SigningIdentity::from_bytes(certs_only).is_err());
 }
 
 #[test]
 fn names_with_dn_syntax_do_not_inject_attributes() {
     let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(5);
-    let (_, id) = SigningIdentity::create_integrator_ca("Evil, CN=Root", "O=Other+OU=x", clock(), &mut rng).unwrap();
+    let (_, id) =
+        SigningIdentity::create_integrator_ca("Evil, CN=Root", "O=Other+OU=x", clock(), &mut rng)
+            .unwrap();
     let d = id.describe().unwrap();
     // Exactly one CN and one O attribute exist; the commas are escaped in the DN string.
     assert_eq!(d.subject.matches("CN=").count(), 2, "{}", d.subject); // one real, one inside the value
@@ -47,9 +59,20 @@ fn names_with_dn_syntax_do_not_inject_attributes() {
 
 fn openssl(args: &[&str], dir: &std::path::Path) {
     let found = Command::new("openssl").arg("version").output().is_ok();
-    assert!(found, "`openssl` is not installed: apt-get install openssl (listed in scripts/packages.txt)");
-    let out = Command::new("openssl").args(args).current_dir(dir).output().unwrap();
-    assert!(out.status.success(), "openssl {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        found,
+        "`openssl` is not installed: apt-get install openssl (listed in scripts/packages.txt)"
+    );
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]
@@ -57,11 +80,85 @@ fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     // A two-level PKI as an integrator might run it: CA, then a leaf with nonRepudiation.
-    std::fs::write(d.join("leaf.ext"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n").unwrap();
-    openssl(&["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "3650", "-subj", "/O=Acme Integrators/CN=Acme Root CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign"], d);
-    openssl(&["req", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr", "-subj", "/O=Acme Integrators/CN=Acme Signing"], d);
-    openssl(&["x509", "-req", "-in", "leaf.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "leaf.pem", "-days", "3650", "-extfile", "leaf.ext"], d);
-    openssl(&["pkcs12", "-export", "-inkey", "leaf.key", "-in", "leaf.pem", "-certfile", "ca.pem", "-out", "id.p12", "-passout", "pass:s3cret"], d);
+    std::fs::write(
+        d.join("leaf.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n",
+    )
+    .unwrap();
+    openssl(
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "3650",
+            "-subj",
+            "/O=Acme Integrators/CN=Acme Root CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+        d,
+    );
+    openssl(
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/O=Acme Integrators/CN=Acme Signing",
+        ],
+        d,
+    );
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "3650",
+            "-extfile",
+            "leaf.ext",
+        ],
+        d,
+    );
+    openssl(
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "leaf.key",
+            "-in",
+            "leaf.pem",
+            "-certfile",
+            "ca.pem",
+            "-out",
+            "id.p12",
+            "-passout",
+            "pass:s3cret",
+        ],
+        d,
+    );
     let p12 = std::fs::read(d.join("id.p12")).unwrap();
 
     let err = SigningIdentity::from_pkcs12(&p12, "wrong").unwrap_err();
@@ -84,7 +181,13 @@ fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
     assert!(out.contains("Certificate is Trusted."), "{out}");
     let anchors = TrustedCert::from_pem(ca_pem.as_bytes()).unwrap();
     let now = time::OffsetDateTime::from_unix_timestamp(
-        std::fs::metadata(d.join("leaf.pem")).unwrap().modified().unwrap().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64,
+        std::fs::metadata(d.join("leaf.pem"))
+            .unwrap()
+            .modified()
+            .unwrap()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64,
     )
     .unwrap();
     let v = verify(&signed, &anchors, now);

@@ -21,13 +21,22 @@ fn signed_report_is_valid_and_trusted_in_pdfsig_and_verify() {
 
     let db = nss_db_trusting(dir.path(), &ca.ca_cert_pem);
     let trusted = pdfsig(&path, Some(&db));
-    assert!(trusted.contains("Signature is Valid."), "pdfsig:\n{trusted}");
-    assert!(trusted.contains("Certificate is Trusted."), "pdfsig:\n{trusted}");
+    assert!(
+        trusted.contains("Signature is Valid."),
+        "pdfsig:\n{trusted}"
+    );
+    assert!(
+        trusted.contains("Certificate is Trusted."),
+        "pdfsig:\n{trusted}"
+    );
 
     let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes()).unwrap();
     let v = verify(&signed, &anchors, clock());
     assert_eq!(v.verdict(), Verdict::Trusted, "{v:#?}");
-    assert!(matches!(v.chain, ChainStatus::Trusted(ref s) if s.contains("Handover CA")), "{v:#?}");
+    assert!(
+        matches!(v.chain, ChainStatus::Trusted(ref s) if s.contains("Handover CA")),
+        "{v:#?}"
+    );
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     let inv = v.inventory.expect("inventory summary");
     assert_eq!(inv.devices, 30);
@@ -50,7 +59,10 @@ fn untrusted_without_the_ca_in_both_readers() {
     let v = verify(&signed, &anchors, clock());
     assert_eq!(v.chain, ChainStatus::Untrusted);
     assert_eq!(v.verdict(), Verdict::ValidUntrusted);
-    assert_eq!(verify(&signed, &[], clock()).chain, ChainStatus::NoTrustAnchors);
+    assert_eq!(
+        verify(&signed, &[], clock()).chain,
+        ChainStatus::NoTrustAnchors
+    );
 }
 
 #[test]
@@ -62,7 +74,10 @@ fn flipped_byte_in_signed_range_is_a_digest_mismatch() {
     let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes()).unwrap();
     // Flip a byte inside the first range (in the original document) and one near the end
     // (inside the second range, in the update's trailer area).
-    for (label, pos) in [("first range", unsigned.len() / 2), ("second range", signed.len() - 30)] {
+    for (label, pos) in [
+        ("first range", unsigned.len() / 2),
+        ("second range", signed.len() - 30),
+    ] {
         let mut bad = signed.clone();
         bad[pos] ^= 0x01;
         let path = write(dir.path(), "tampered.pdf", &bad);
@@ -92,8 +107,14 @@ fn appended_bytes_are_reported() {
 fn unsigned_report_is_not_signed() {
     let v = verify(&render_n(2), &[], clock());
     assert_eq!(v.verdict(), Verdict::NotSigned);
-    assert!(v.inventory.is_some(), "the twin is readable without a signature");
-    assert_eq!(verify(b"not a pdf", &[], clock()).verdict(), Verdict::NotSigned);
+    assert!(
+        v.inventory.is_some(),
+        "the twin is readable without a signature"
+    );
+    assert_eq!(
+        verify(b"not a pdf", &[], clock()).verdict(),
+        Verdict::NotSigned
+    );
 }
 
 #[test]

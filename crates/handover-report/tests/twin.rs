@@ -17,10 +17,23 @@ fn json_twin_is_embedded_and_stable() {
     assert_eq!(v["devices"][0]["serial"], m.devices[0].serial);
     // Field order follows the model, so the bytes are stable: top-level keys in order.
     let text = String::from_utf8(json.clone()).unwrap();
-    let order: Vec<usize> = ["schema", "project_id", "generated_at", "site", "summary", "vlans", "devices", "findings", "waivers"]
-        .iter()
-        .map(|k| text.find(&format!("\n  \"{k}\":")).unwrap_or_else(|| panic!("{k} missing")))
-        .collect();
+    let order: Vec<usize> = [
+        "schema",
+        "project_id",
+        "generated_at",
+        "site",
+        "summary",
+        "vlans",
+        "devices",
+        "findings",
+        "waivers",
+    ]
+    .iter()
+    .map(|k| {
+        text.find(&format!("\n  \"{k}\":"))
+            .unwrap_or_else(|| panic!("{k} missing"))
+    })
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
     // No field could hold a secret: no key anywhere names one (values may mention the
     // word, e.g. a finding "default password still active").
@@ -48,9 +61,14 @@ fn json_twin_is_embedded_and_stable() {
         .objects
         .values()
         .filter_map(|o| o.as_stream().ok())
-        .find(|s| s.dict.get(b"Type").ok().and_then(|t| t.as_name().ok()) == Some(b"EmbeddedFile".as_slice()))
+        .find(|s| {
+            s.dict.get(b"Type").ok().and_then(|t| t.as_name().ok())
+                == Some(b"EmbeddedFile".as_slice())
+        })
         .expect("embedded file stream");
-    let content = embedded.decompressed_content().unwrap_or_else(|_| embedded.content.clone());
+    let content = embedded
+        .decompressed_content()
+        .unwrap_or_else(|_| embedded.content.clone());
     assert_eq!(content, json);
 }
 
@@ -60,7 +78,10 @@ fn csv_has_a_row_per_device_and_no_formulas() {
     m.devices[3].name = "=HYPERLINK(\"http://x\")".into();
     let csv = inventory_csv(&m).unwrap();
     let mut r = csv::Reader::from_reader(csv.as_slice());
-    assert_eq!(r.headers().unwrap().iter().collect::<Vec<_>>(), CSV_HEADER.to_vec());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        CSV_HEADER.to_vec()
+    );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 12);
     assert_eq!(&rows[0][8], m.devices[0].serial.as_str());

@@ -141,7 +141,13 @@ impl Composer {
             let face = self.fonts.face(Weight::Regular);
             let h = face.ellipsize(&h, size, self.content_width());
             self.text(self.margin_x, y, Weight::Regular, size, palette::MUTED, &h);
-            self.hline(self.margin_x, self.width - self.margin_x, y + 4.0, 0.5, palette::RULE);
+            self.hline(
+                self.margin_x,
+                self.width - self.margin_x,
+                y + 4.0,
+                0.5,
+                palette::RULE,
+            );
         }
     }
 
@@ -164,7 +170,15 @@ impl Composer {
 
     /// Draws one line of already sanitized text with its baseline `baseline` points below the
     /// top edge. Right-to-left runs are reordered for display here.
-    pub fn text(&mut self, x: f32, baseline: f32, weight: Weight, size: f32, color: palette::Rgb3, s: &str) {
+    pub fn text(
+        &mut self,
+        x: f32,
+        baseline: f32,
+        weight: Weight,
+        size: f32,
+        color: palette::Rgb3,
+        s: &str,
+    ) {
         if s.is_empty() {
             return;
         }
@@ -177,15 +191,30 @@ impl Composer {
         self.used[weight as usize].extend(shown.chars());
         let ops = self.ops();
         ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont { font: PdfFontHandle::External(FontId(font.to_owned())), size: Pt(size) });
+        ops.push(Op::SetFont {
+            font: PdfFontHandle::External(FontId(font.to_owned())),
+            size: Pt(size),
+        });
         ops.push(Op::SetFillColor { col: rgb(color) });
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(x), Pt(y)) });
-        ops.push(Op::ShowText { items: vec![TextItem::Text(shown)] });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(x), Pt(y)),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::Text(shown)],
+        });
         ops.push(Op::EndTextSection);
     }
 
     /// Text right-aligned so that it ends at `right`.
-    pub fn text_right(&mut self, right: f32, baseline: f32, weight: Weight, size: f32, color: palette::Rgb3, s: &str) {
+    pub fn text_right(
+        &mut self,
+        right: f32,
+        baseline: f32,
+        weight: Weight,
+        size: f32,
+        color: palette::Rgb3,
+        s: &str,
+    ) {
         let w = self.fonts.face(weight).width(s, size);
         self.text(right - w, baseline, weight, size, color, s);
     }
@@ -206,7 +235,15 @@ impl Composer {
     }
 
     /// A straight line between two points (top-left coordinates).
-    pub fn line(&mut self, x1: f32, t1: f32, x2: f32, t2: f32, thickness: f32, color: palette::Rgb3) {
+    pub fn line(
+        &mut self,
+        x1: f32,
+        t1: f32,
+        x2: f32,
+        t2: f32,
+        thickness: f32,
+        color: palette::Rgb3,
+    ) {
         let (y1, y2) = (self.height - t1, self.height - t2);
         let ops = self.ops();
         ops.push(Op::SetOutlineColor { col: rgb(color) });
@@ -214,8 +251,20 @@ impl Composer {
         ops.push(Op::DrawLine {
             line: printpdf::Line {
                 points: vec![
-                    printpdf::LinePoint { p: Point { x: Pt(x1), y: Pt(y1) }, bezier: false },
-                    printpdf::LinePoint { p: Point { x: Pt(x2), y: Pt(y2) }, bezier: false },
+                    printpdf::LinePoint {
+                        p: Point {
+                            x: Pt(x1),
+                            y: Pt(y1),
+                        },
+                        bezier: false,
+                    },
+                    printpdf::LinePoint {
+                        p: Point {
+                            x: Pt(x2),
+                            y: Pt(y2),
+                        },
+                        bezier: false,
+                    },
                 ],
                 is_closed: false,
             },
@@ -224,7 +273,10 @@ impl Composer {
 
     /// Stamps footers ("left text … n / N") and returns the pages' operations and the
     /// characters drawn with each weight (regular, bold), for font subsetting.
-    pub fn finish(mut self, footer_left: &str) -> (Vec<Vec<Op>>, [std::collections::BTreeSet<char>; 2]) {
+    pub fn finish(
+        mut self,
+        footer_left: &str,
+    ) -> (Vec<Vec<Op>>, [std::collections::BTreeSet<char>; 2]) {
         let total = self.pages.len();
         let size = 7.5;
         let base = self.height - self.margin_bottom + 28.0;
@@ -234,10 +286,30 @@ impl Composer {
             // Draw into page i by temporarily making it the last one.
             let page = std::mem::take(&mut self.pages[i]);
             self.pages.push(page);
-            self.hline(self.margin_x, self.width - self.margin_x, base - 10.0, 0.5, palette::RULE);
-            self.text(self.margin_x, base, Weight::Regular, size, palette::MUTED, &left);
+            self.hline(
+                self.margin_x,
+                self.width - self.margin_x,
+                base - 10.0,
+                0.5,
+                palette::RULE,
+            );
+            self.text(
+                self.margin_x,
+                base,
+                Weight::Regular,
+                size,
+                palette::MUTED,
+                &left,
+            );
             let label = format!("{} / {}", i + 1, total);
-            self.text_right(self.width - self.margin_x, base, Weight::Regular, size, palette::MUTED, &label);
+            self.text_right(
+                self.width - self.margin_x,
+                base,
+                Weight::Regular,
+                size,
+                palette::MUTED,
+                &label,
+            );
             let page = self.pages.pop().unwrap_or_default();
             self.pages[i] = page;
         }

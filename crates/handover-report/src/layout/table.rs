@@ -56,15 +56,27 @@ pub struct Span {
 impl Span {
     /// Normal text.
     pub fn plain(text: impl Into<String>) -> Self {
-        Span { text: text.into(), tone: Tone::Normal, bold: false }
+        Span {
+            text: text.into(),
+            tone: Tone::Normal,
+            bold: false,
+        }
     }
     /// Text in a tone.
     pub fn toned(text: impl Into<String>, tone: Tone) -> Self {
-        Span { text: text.into(), tone, bold: false }
+        Span {
+            text: text.into(),
+            tone,
+            bold: false,
+        }
     }
     /// Bold text.
     pub fn bold(text: impl Into<String>) -> Self {
-        Span { text: text.into(), tone: Tone::Normal, bold: true }
+        Span {
+            text: text.into(),
+            tone: Tone::Normal,
+            bold: true,
+        }
     }
 }
 
@@ -105,7 +117,12 @@ impl Table {
     }
 
     fn widths(&self, total: f32) -> Vec<f32> {
-        let sum: f32 = self.columns.iter().map(|c| c.share).sum::<f32>().max(f32::EPSILON);
+        let sum: f32 = self
+            .columns
+            .iter()
+            .map(|c| c.share)
+            .sum::<f32>()
+            .max(f32::EPSILON);
         self.columns.iter().map(|c| c.share / sum * total).collect()
     }
 
@@ -116,8 +133,18 @@ impl Table {
     fn draw_header(&self, c: &mut Composer, widths: &[f32], caption: Option<&str>) {
         if let Some(cap) = caption {
             let size = self.font_size + 1.5;
-            let cap = c.fonts().face(Weight::Bold).ellipsize(cap, size, c.content_width());
-            c.text(c.margin_x, c.y + size, Weight::Bold, size, palette::ACCENT, &cap);
+            let cap = c
+                .fonts()
+                .face(Weight::Bold)
+                .ellipsize(cap, size, c.content_width());
+            c.text(
+                c.margin_x,
+                c.y + size,
+                Weight::Bold,
+                size,
+                palette::ACCENT,
+                &cap,
+            );
             c.y += size + 6.0;
         }
         let h = self.header_height();
@@ -129,10 +156,22 @@ impl Table {
             let face = c.fonts().face(Weight::Bold);
             let t = face.ellipsize(col.title, self.font_size, w - 2.0 * PAD_X);
             match col.align {
-                Align::Left => c.text(x + PAD_X, base, Weight::Bold, self.font_size, palette::ACCENT, &t),
-                Align::Right => {
-                    c.text_right(x + w - PAD_X, base, Weight::Bold, self.font_size, palette::ACCENT, &t)
-                }
+                Align::Left => c.text(
+                    x + PAD_X,
+                    base,
+                    Weight::Bold,
+                    self.font_size,
+                    palette::ACCENT,
+                    &t,
+                ),
+                Align::Right => c.text_right(
+                    x + w - PAD_X,
+                    base,
+                    Weight::Bold,
+                    self.font_size,
+                    palette::ACCENT,
+                    &t,
+                ),
             }
             x += w;
         }
@@ -143,7 +182,12 @@ impl Table {
     /// Draws the table at the cursor, starting a new page (header repeated, caption with
     /// "(continued)") whenever the next row does not fit. `caption` is drawn above the
     /// header on the first page too. Returns the number of rows drawn.
-    pub fn draw(&self, c: &mut Composer, caption: Option<&str>, rows: impl IntoIterator<Item = Vec<Cell>>) -> usize {
+    pub fn draw(
+        &self,
+        c: &mut Composer,
+        caption: Option<&str>,
+        rows: impl IntoIterator<Item = Vec<Cell>>,
+    ) -> usize {
         let widths = self.widths(c.content_width());
         let lh = self.line_height();
         let caption_h = caption.map(|_| self.font_size + 7.5).unwrap_or(0.0);
@@ -173,16 +217,34 @@ impl Table {
                     let base = c.y + PAD_Y + self.font_size * 0.95 + i as f32 * lh;
                     let weight = if *bold { Weight::Bold } else { Weight::Regular };
                     match col.align {
-                        Align::Left => c.text(x + PAD_X, base, weight, self.font_size, tone_color(*tone), text),
-                        Align::Right => {
-                            c.text_right(x + w - PAD_X, base, weight, self.font_size, tone_color(*tone), text)
-                        }
+                        Align::Left => c.text(
+                            x + PAD_X,
+                            base,
+                            weight,
+                            self.font_size,
+                            tone_color(*tone),
+                            text,
+                        ),
+                        Align::Right => c.text_right(
+                            x + w - PAD_X,
+                            base,
+                            weight,
+                            self.font_size,
+                            tone_color(*tone),
+                            text,
+                        ),
                     }
                 }
                 x += w;
             }
             c.y += h;
-            c.hline(c.margin_x, c.margin_x + c.content_width(), c.y, 0.3, palette::RULE);
+            c.hline(
+                c.margin_x,
+                c.margin_x + c.content_width(),
+                c.y,
+                0.3,
+                palette::RULE,
+            );
             n += 1;
         }
         c.y += 10.0;
@@ -199,15 +261,20 @@ impl Table {
                     let last: &mut String = last;
                     if !last.ends_with('\u{2026}') {
                         let weight = if *bold { Weight::Bold } else { Weight::Regular };
-                        *last = c
-                            .fonts()
-                            .face(weight)
-                            .ellipsize(&format!("{last}\u{2026}"), self.font_size, width);
+                        *last = c.fonts().face(weight).ellipsize(
+                            &format!("{last}\u{2026}"),
+                            self.font_size,
+                            width,
+                        );
                     }
                 }
                 break;
             }
-            let weight = if span.bold { Weight::Bold } else { Weight::Regular };
+            let weight = if span.bold {
+                Weight::Bold
+            } else {
+                Weight::Regular
+            };
             let face = c.fonts().face(weight);
             let clean = face.sanitize(&span.text);
             for l in face.wrap(&clean, self.font_size, width, left) {

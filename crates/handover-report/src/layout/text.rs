@@ -144,7 +144,11 @@ impl Face {
         let mut truncated = false;
         'words: for word in text.split(' ').filter(|w| !w.is_empty()) {
             let word_w = self.width(word, size);
-            let needed = if line.is_empty() { word_w } else { line_w + space + word_w };
+            let needed = if line.is_empty() {
+                word_w
+            } else {
+                line_w + space + word_w
+            };
             if needed <= width {
                 if !line.is_empty() {
                     line.push(' ');
@@ -185,12 +189,10 @@ impl Face {
         if !truncated && !line.is_empty() {
             lines.push(line);
         }
-        if truncated {
-            if let Some(last) = lines.last_mut() {
-                *last = self.ellipsize(&format!("{last}\u{2026}"), size, width);
-                if !last.ends_with('\u{2026}') {
-                    last.push('\u{2026}');
-                }
+        if truncated && let Some(last) = lines.last_mut() {
+            *last = self.ellipsize(&format!("{last}\u{2026}"), size, width);
+            if !last.ends_with('\u{2026}') {
+                last.push('\u{2026}');
             }
         }
         lines
@@ -308,6 +310,9 @@ mod tests {
     #[test]
     fn rtl_is_reversed_for_drawing() {
         assert_eq!(visual("abc"), "abc");
-        assert_eq!(visual("\u{05D0}\u{05D1}\u{05D2}"), "\u{05D2}\u{05D1}\u{05D0}");
+        assert_eq!(
+            visual("\u{05D0}\u{05D1}\u{05D2}"),
+            "\u{05D2}\u{05D1}\u{05D0}"
+        );
     }
 }

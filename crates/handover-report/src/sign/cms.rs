@@ -23,7 +23,8 @@ use super::identity::{Key, SigningIdentity};
 use crate::error::{Error, Result};
 
 /// id-aa-signingCertificateV2 (RFC 5035).
-pub const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
+pub const ID_AA_SIGNING_CERTIFICATE_V2: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.47");
 /// id-signedData.
 pub const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 /// id-data.
@@ -31,7 +32,8 @@ pub const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1135
 /// id-sha256.
 pub const ID_SHA256: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.16.840.1.101.3.4.2.1");
 /// id-messageDigest.
-pub const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+pub const ID_MESSAGE_DIGEST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 
 /// IssuerSerial ::= SEQUENCE { issuer GeneralNames, serialNumber CertificateSerialNumber }
 #[derive(Clone, Debug, Eq, PartialEq, Sequence)]
@@ -64,12 +66,17 @@ fn signing_certificate_v2(cert: &Certificate) -> Result<Attribute> {
         certs: vec![EssCertIdV2 {
             cert_hash: OctetString::new(hash.to_vec())?,
             issuer_serial: Some(IssuerSerial {
-                issuer: vec![GeneralName::DirectoryName(cert.tbs_certificate.issuer.clone())],
+                issuer: vec![GeneralName::DirectoryName(
+                    cert.tbs_certificate.issuer.clone(),
+                )],
                 serial_number: cert.tbs_certificate.serial_number.clone(),
             }),
         }],
     };
-    Ok(Attribute { oid: ID_AA_SIGNING_CERTIFICATE_V2, values: SetOfVec::try_from(vec![Any::encode_from(&value)?])? })
+    Ok(Attribute {
+        oid: ID_AA_SIGNING_CERTIFICATE_V2,
+        values: SetOfVec::try_from(vec![Any::encode_from(&value)?])?,
+    })
 }
 
 /// The DER of a detached CMS SignedData over `digest` (SHA-256 of the signed content).
@@ -89,8 +96,14 @@ where
     S::VerifyingKey: spki::EncodePublicKey,
     Sig: spki::SignatureBitStringEncoding,
 {
-    let eci = EncapsulatedContentInfo { econtent_type: ID_DATA, econtent: None };
-    let digest_alg = AlgorithmIdentifierOwned { oid: ID_SHA256, parameters: None };
+    let eci = EncapsulatedContentInfo {
+        econtent_type: ID_DATA,
+        econtent: None,
+    };
+    let digest_alg = AlgorithmIdentifierOwned {
+        oid: ID_SHA256,
+        parameters: None,
+    };
     let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
         issuer: id.leaf.tbs_certificate.issuer.clone(),
         serial_number: id.leaf.tbs_certificate.serial_number.clone(),
@@ -109,18 +122,26 @@ where
 
 /// Checks `signature` over `message` with the public key in `spki` (RSA PKCS#1 v1.5 with
 /// SHA-256, or ECDSA P-256 with SHA-256, DER-encoded signature).
-pub fn verify_with_spki(spki: &spki::SubjectPublicKeyInfoOwned, sig_alg: &ObjectIdentifier, message: &[u8], signature: &[u8]) -> Result<()> {
+pub fn verify_with_spki(
+    spki: &spki::SubjectPublicKeyInfoOwned,
+    sig_alg: &ObjectIdentifier,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<()> {
     use signature::Verifier;
     let key_oid = spki.algorithm.oid;
     let spki_der = spki.to_der()?;
     if key_oid == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY {
-        let vk = <p256::ecdsa::VerifyingKey as spki::DecodePublicKey>::from_public_key_der(&spki_der)?;
+        let vk =
+            <p256::ecdsa::VerifyingKey as spki::DecodePublicKey>::from_public_key_der(&spki_der)?;
         let sig = p256::ecdsa::DerSignature::from_bytes(signature)?;
         vk.verify(message, &sig)?;
         Ok(())
     } else if key_oid == const_oid::db::rfc5912::RSA_ENCRYPTION {
         let pk = <rsa::RsaPublicKey as spki::DecodePublicKey>::from_public_key_der(&spki_der)?;
-        if *sig_alg != const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION && *sig_alg != const_oid::db::rfc5912::RSA_ENCRYPTION {
+        if *sig_alg != const_oid::db::rfc5912::SHA_256_WITH_RSA_ENCRYPTION
+            && *sig_alg != const_oid::db::rfc5912::RSA_ENCRYPTION
+        {
             return Err(Error::UnsupportedKey(*sig_alg));
         }
         let vk = rsa::pkcs1v15::VerifyingKey::<Sha256>::new(pk);
@@ -135,8 +156,15 @@ pub fn verify_with_spki(spki: &spki::SubjectPublicKeyInfoOwned, sig_alg: &Object
 /// Checks that `issuer` signed `cert`.
 pub fn verify_cert_signature(cert: &Certificate, issuer: &Certificate) -> Result<()> {
     let tbs = cert.tbs_certificate.to_der()?;
-    let sig = cert.signature.as_bytes().ok_or(Error::IdentityBundle("certificate signature has unused bits"))?;
-    verify_with_spki(&issuer.tbs_certificate.subject_public_key_info, &cert.signature_algorithm.oid, &tbs, sig)
+    let sig = cert.signature.as_bytes().ok_or(Error::IdentityBundle(
+        "certificate signature has unused bits",
+    ))?;
+    verify_with_spki(
+        &issuer.tbs_certificate.subject_public_key_info,
+        &cert.signature_algorithm.oid,
+        &tbs,
+        sig,
+    )
 }
 
 /// The SignedData inside a CMS ContentInfo DER (trailing zero padding allowed).
@@ -145,7 +173,13 @@ pub fn parse_signed_data(der_bytes: &[u8]) -> Result<::cms::signed_data::SignedD
     let mut reader = der::SliceReader::new(der_bytes)?;
     let header = der::Header::decode(&mut reader)?;
     let total = (u32::from(header.length) as usize) + u32::from(header.encoded_len()?) as usize;
-    let exact = der_bytes.get(..total).ok_or(Error::Der(der::ErrorKind::Incomplete { expected_len: header.length, actual_len: der::Length::ZERO }.into()))?;
+    let exact = der_bytes.get(..total).ok_or(Error::Der(
+        der::ErrorKind::Incomplete {
+            expected_len: header.length,
+            actual_len: der::Length::ZERO,
+        }
+        .into(),
+    ))?;
     let ci = ContentInfo::from_der(exact)?;
     if ci.content_type != ID_SIGNED_DATA {
         return Err(Error::UnsupportedKey(ci.content_type));

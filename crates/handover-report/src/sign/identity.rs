@@ -5,7 +5,7 @@
 //! ([`SigningIdentity::to_bytes`] / [`SigningIdentity::from_bytes`], a PEM bundle). Key
 //! bytes only ever leave in [`Zeroizing`] buffers. This module stores nothing itself.
 
-use der::asn1::{Any, SetOfVec, UtcTime, GeneralizedTime};
+use der::asn1::{Any, GeneralizedTime, SetOfVec, UtcTime};
 use der::{Decode, DecodePem, Encode, EncodePem, Tag};
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rand::{CryptoRng, RngCore};
@@ -90,7 +90,10 @@ pub struct CaBundle {
 
 impl std::fmt::Debug for CaBundle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CaBundle").field("ca_cert_pem", &self.ca_cert_pem).field("ca_key", &"<redacted>").finish()
+        f.debug_struct("CaBundle")
+            .field("ca_cert_pem", &self.ca_cert_pem)
+            .field("ca_key", &"<redacted>")
+            .finish()
     }
 }
 
@@ -118,7 +121,8 @@ const CA_DAYS: i64 = 3650;
 const LEAF_DAYS: i64 = 1095;
 
 fn x509_time(t: OffsetDateTime) -> Result<Time> {
-    let secs = u64::try_from(t.unix_timestamp()).map_err(|_| Error::IdentityBundle("time before 1970"))?;
+    let secs =
+        u64::try_from(t.unix_timestamp()).map_err(|_| Error::IdentityBundle("time before 1970"))?;
     let d = std::time::Duration::from_secs(secs);
     if t.year() < 2050 {
         Ok(Time::UtcTime(UtcTime::from_unix_duration(d)?))
@@ -132,7 +136,9 @@ fn x509_time(t: OffsetDateTime) -> Result<Time> {
 fn name(cn: &str, org: &str) -> Result<Name> {
     let atv = |oid, value: &str| -> Result<RelativeDistinguishedName> {
         let any = Any::new(Tag::Utf8String, value.as_bytes())?;
-        Ok(RelativeDistinguishedName(SetOfVec::try_from(vec![AttributeTypeAndValue { oid, value: any }])?))
+        Ok(RelativeDistinguishedName(SetOfVec::try_from(vec![
+            AttributeTypeAndValue { oid, value: any },
+        ])?))
     };
     let mut rdns = Vec::new();
     if !org.is_empty() {
@@ -163,29 +169,64 @@ impl SigningIdentity {
         let ca_key = p256::ecdsa::SigningKey::random(rng);
         let ca_subject = name(&format!("{name_cn} Handover CA"), org)?;
         let not_before = now - time::Duration::minutes(5);
-        let ca_validity = Validity { not_before: x509_time(not_before)?, not_after: x509_time(now + time::Duration::days(CA_DAYS))? };
+        let ca_validity = Validity {
+            not_before: x509_time(not_before)?,
+            not_after: x509_time(now + time::Duration::days(CA_DAYS))?,
+        };
         let ca_spki = SubjectPublicKeyInfoOwned::from_key(*ca_key.verifying_key())?;
-        let ca_cert = CertificateBuilder::new(Profile::Root, serial(rng)?, ca_validity, ca_subject.clone(), ca_spki, &ca_key)?
-            .build::<p256::ecdsa::DerSignature>()?;
+        let ca_cert = CertificateBuilder::new(
+            Profile::Root,
+            serial(rng)?,
+            ca_validity,
+            ca_subject.clone(),
+            ca_spki,
+            &ca_key,
+        )?
+        .build::<p256::ecdsa::DerSignature>()?;
 
         let leaf_key = p256::ecdsa::SigningKey::random(rng);
-        let leaf_validity = Validity { not_before: x509_time(not_before)?, not_after: x509_time(now + time::Duration::days(LEAF_DAYS))? };
+        let leaf_validity = Validity {
+            not_before: x509_time(not_before)?,
+            not_after: x509_time(now + time::Duration::days(LEAF_DAYS))?,
+        };
         let leaf_spki = SubjectPublicKeyInfoOwned::from_key(*leaf_key.verifying_key())?;
-        let profile = Profile::Leaf { issuer: ca_subject, enable_key_agreement: false, enable_key_encipherment: false };
-        let leaf = CertificateBuilder::new(profile, serial(rng)?, leaf_validity, name(name_cn, org)?, leaf_spki, &ca_key)?
-            .build::<p256::ecdsa::DerSignature>()?;
+        let profile = Profile::Leaf {
+            issuer: ca_subject,
+            enable_key_agreement: false,
+            enable_key_encipherment: false,
+        };
+        let leaf = CertificateBuilder::new(
+            profile,
+            serial(rng)?,
+            leaf_validity,
+            name(name_cn, org)?,
+            leaf_spki,
+            &ca_key,
+        )?
+        .build::<p256::ecdsa::DerSignature>()?;
 
         let bundle = CaBundle {
             ca_cert_pem: ca_cert.to_pem(LineEnding::LF)?,
             ca_key: Zeroizing::new(ca_key.to_pkcs8_der()?.as_bytes().to_vec()),
         };
-        Ok((bundle, SigningIdentity { key: Key::P256(leaf_key), leaf, chain: vec![ca_cert] }))
+        Ok((
+            bundle,
+            SigningIdentity {
+                key: Key::P256(leaf_key),
+                leaf,
+                chain: vec![ca_cert],
+            },
+        ))
     }
 
     /// Imports a PKCS#12 file (OpenSSL 3 defaults, AES/PBKDF2, are supported): the first key
     /// with certificates; the leaf is the certificate matching the key, the others its chain.
     pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<SigningIdentity> {
-        let store = p12_keystore::KeyStore::from_pkcs12(bytes, password, p12_keystore::Pkcs12ImportPolicy::Relaxed)?;
+        let store = p12_keystore::KeyStore::from_pkcs12(
+            bytes,
+            password,
+            p12_keystore::Pkcs12ImportPolicy::Relaxed,
+        )?;
         let (_, chain) = store.private_key_chain().ok_or(Error::Pkcs12NoKey)?;
         let key_der = Zeroizing::new(chain.key().as_der().to_vec());
         let certs = chain
@@ -203,17 +244,32 @@ impl SigningIdentity {
         let public = key.public_key_der()?;
         let pos = certs
             .iter()
-            .position(|c| c.tbs_certificate.subject_public_key_info.to_der().ok().as_deref() == Some(public.as_slice()))
+            .position(|c| {
+                c.tbs_certificate
+                    .subject_public_key_info
+                    .to_der()
+                    .ok()
+                    .as_deref()
+                    == Some(public.as_slice())
+            })
             .ok_or(Error::KeyMismatch)?;
         let leaf = certs.remove(pos);
-        Ok(SigningIdentity { key, leaf, chain: certs })
+        Ok(SigningIdentity {
+            key,
+            leaf,
+            chain: certs,
+        })
     }
 
     /// The identity as bytes for the vault: a PEM bundle (PKCS#8 `PRIVATE KEY`, then the
     /// leaf and chain `CERTIFICATE`s). Contains the private key: keep it secret.
     pub fn to_bytes(&self) -> Result<Zeroizing<Vec<u8>>> {
         let key = self.key.to_pkcs8_der()?;
-        let key_pem = Zeroizing::new(der::pem::encode_string("PRIVATE KEY", LineEnding::LF, &key)?);
+        let key_pem = Zeroizing::new(der::pem::encode_string(
+            "PRIVATE KEY",
+            LineEnding::LF,
+            &key,
+        )?);
         let mut out = Zeroizing::new(Vec::with_capacity(4096));
         out.extend_from_slice(key_pem.as_bytes());
         for c in std::iter::once(&self.leaf).chain(&self.chain) {
@@ -224,7 +280,8 @@ impl SigningIdentity {
 
     /// Restores an identity written by [`SigningIdentity::to_bytes`].
     pub fn from_bytes(bytes: &[u8]) -> Result<SigningIdentity> {
-        let text = std::str::from_utf8(bytes).map_err(|_| Error::IdentityBundle("not UTF-8 PEM"))?;
+        let text =
+            std::str::from_utf8(bytes).map_err(|_| Error::IdentityBundle("not UTF-8 PEM"))?;
         let mut key = None;
         let mut certs = Vec::new();
         for block in pem_blocks(text) {
@@ -247,7 +304,10 @@ impl SigningIdentity {
 
     /// The certificate of the topmost issuer carried (the CA to trust), as PEM, if any.
     pub fn root_pem(&self) -> Result<Option<String>> {
-        self.chain.last().map(|c| c.to_pem(LineEnding::LF).map_err(Error::from)).transpose()
+        self.chain
+            .last()
+            .map(|c| c.to_pem(LineEnding::LF).map_err(Error::from))
+            .transpose()
     }
 
     /// Subject, issuer, validity and fingerprint of the signing certificate.
@@ -270,7 +330,10 @@ pub(crate) fn describe_certificate(c: &Certificate) -> Result<IdentityDescriptio
     let validity = |t: &Time| {
         OffsetDateTime::from_unix_timestamp(t.to_unix_duration().as_secs() as i64)
             .ok()
-            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
             .unwrap_or_default()
     };
     let alg = tbs.subject_public_key_info.algorithm.oid;
@@ -286,7 +349,11 @@ pub(crate) fn describe_certificate(c: &Certificate) -> Result<IdentityDescriptio
         issuer: tbs.issuer.to_string(),
         not_before: validity(&tbs.validity.not_before),
         not_after: validity(&tbs.validity.not_after),
-        sha256_fingerprint: fp.iter().map(|b| format!("{b:02X}")).collect::<Vec<_>>().join(":"),
+        sha256_fingerprint: fp
+            .iter()
+            .map(|b| format!("{b:02X}"))
+            .collect::<Vec<_>>()
+            .join(":"),
         key_algorithm,
         chain_len: 0,
     })
@@ -298,8 +365,12 @@ pub(crate) fn pem_blocks(text: &str) -> Vec<&str> {
     let mut rest = text;
     while let Some(start) = rest.find("-----BEGIN ") {
         let after = &rest[start..];
-        let Some(end_tag) = after.find("-----END ") else { break };
-        let Some(close) = after[end_tag + 9..].find("-----") else { break };
+        let Some(end_tag) = after.find("-----END ") else {
+            break;
+        };
+        let Some(close) = after[end_tag + 9..].find("-----") else {
+            break;
+        };
         let end = end_tag + 9 + close + 5;
         out.push(&after[..end]);
         rest = &after[end..];
@@ -344,6 +415,9 @@ pub fn identity_from_pem_parts(key_pem: &str, certs_pem: &str) -> Result<Signing
         return Err(Error::IdentityBundle("expected a PKCS#8 PRIVATE KEY block"));
     }
     let key = Key::from_pkcs8_der(&der)?;
-    let certs = TrustedCert::from_pem(certs_pem.as_bytes())?.into_iter().map(|t| t.0).collect();
+    let certs = TrustedCert::from_pem(certs_pem.as_bytes())?
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
     SigningIdentity::assemble(key, certs)
 }

@@ -20,11 +20,18 @@ const BR_WIDTH: usize = 10;
 
 /// Signs `pdf` with `identity`, stamping `signing_time` into `/M`. Returns the signed file
 /// (the input followed by one incremental update).
-pub fn sign(pdf: &[u8], identity: &SigningIdentity, signing_time: OffsetDateTime) -> Result<Vec<u8>> {
+pub fn sign(
+    pdf: &[u8],
+    identity: &SigningIdentity,
+    signing_time: OffsetDateTime,
+) -> Result<Vec<u8>> {
     let mut inc: IncrementalDocument = pdf.try_into()?;
     let prev = inc.get_prev_documents();
     let catalog_id = prev.trailer.get(b"Root")?.as_reference()?;
-    let page_id: ObjectId = prev.page_iter().next().ok_or(Error::UnsupportedPdf("the document has no pages"))?;
+    let page_id: ObjectId = prev
+        .page_iter()
+        .next()
+        .ok_or(Error::UnsupportedPdf("the document has no pages"))?;
     let signer_name = identity
         .leaf
         .tbs_certificate
@@ -33,7 +40,11 @@ pub fn sign(pdf: &[u8], identity: &SigningIdentity, signing_time: OffsetDateTime
         .iter()
         .flat_map(|rdn| rdn.0.iter())
         .find(|atv| atv.oid == const_oid::db::rfc4519::CN)
-        .and_then(|atv| std::str::from_utf8(atv.value.value()).ok().map(str::to_owned))
+        .and_then(|atv| {
+            std::str::from_utf8(atv.value.value())
+                .ok()
+                .map(str::to_owned)
+        })
         .unwrap_or_else(|| identity.leaf.tbs_certificate.subject.to_string());
 
     let placeholder = "9".repeat(BR_WIDTH).parse::<i64>().unwrap_or(i64::MAX);
@@ -41,18 +52,41 @@ pub fn sign(pdf: &[u8], identity: &SigningIdentity, signing_time: OffsetDateTime
     sig.set("Type", Object::Name(b"Sig".to_vec()));
     sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
     sig.set("SubFilter", Object::Name(b"ETSI.CAdES.detached".to_vec()));
-    sig.set("ByteRange", Object::Array(vec![Object::Integer(0), Object::Integer(placeholder), Object::Integer(placeholder), Object::Integer(placeholder)]));
-    sig.set("Contents", Object::String(vec![0u8; SIGNATURE_RESERVED], StringFormat::Hexadecimal));
-    sig.set("M", Object::string_literal(crate::render::pdf_date(signing_time)));
-    sig.set("Name", Object::String(utf16_text(&signer_name), StringFormat::Hexadecimal));
-    sig.set("Reason", Object::string_literal("Handover report: technician sign-off"));
+    sig.set(
+        "ByteRange",
+        Object::Array(vec![
+            Object::Integer(0),
+            Object::Integer(placeholder),
+            Object::Integer(placeholder),
+            Object::Integer(placeholder),
+        ]),
+    );
+    sig.set(
+        "Contents",
+        Object::String(vec![0u8; SIGNATURE_RESERVED], StringFormat::Hexadecimal),
+    );
+    sig.set(
+        "M",
+        Object::string_literal(crate::render::pdf_date(signing_time)),
+    );
+    sig.set(
+        "Name",
+        Object::String(utf16_text(&signer_name), StringFormat::Hexadecimal),
+    );
+    sig.set(
+        "Reason",
+        Object::string_literal("Handover report: technician sign-off"),
+    );
     let sig_id = inc.new_document.add_object(Object::Dictionary(sig));
 
     let mut widget = Dictionary::new();
     widget.set("Type", Object::Name(b"Annot".to_vec()));
     widget.set("Subtype", Object::Name(b"Widget".to_vec()));
     widget.set("FT", Object::Name(b"Sig".to_vec()));
-    widget.set("Rect", Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]));
+    widget.set(
+        "Rect",
+        Object::Array(vec![0.into(), 0.into(), 0.into(), 0.into()]),
+    );
     widget.set("V", Object::Reference(sig_id));
     widget.set("T", Object::string_literal("HandoverSignature"));
     widget.set("F", Object::Integer(132));
@@ -72,7 +106,9 @@ pub fn sign(pdf: &[u8], identity: &SigningIdentity, signing_time: OffsetDateTime
     inc.opt_clone_object_to_new_document(catalog_id)?;
     let catalog = inc.new_document.get_object_mut(catalog_id)?.as_dict_mut()?;
     if catalog.has(b"AcroForm") {
-        return Err(Error::UnsupportedPdf("the document already has a form (signed twice?)"));
+        return Err(Error::UnsupportedPdf(
+            "the document already has a form (signed twice?)",
+        ));
     }
     let mut form = Dictionary::new();
     form.set("Fields", Object::Array(vec![Object::Reference(widget_id)]));
@@ -80,24 +116,32 @@ pub fn sign(pdf: &[u8], identity: &SigningIdentity, signing_time: OffsetDateTime
     catalog.set("AcroForm", Object::Dictionary(form));
 
     let mut out = Vec::with_capacity(pdf.len() + 2 * SIGNATURE_RESERVED + 4096);
-    inc.save_to(&mut out).map_err(|e| Error::Pdf(lopdf::Error::IO(e)))?;
+    inc.save_to(&mut out)
+        .map_err(|e| Error::Pdf(lopdf::Error::IO(e)))?;
 
     // Locate the placeholders in the appended update.
     let update_start = pdf.len();
-    let br_key = find(&out, b"/ByteRange", update_start).ok_or(Error::UnsupportedPdf("ByteRange not written"))?;
+    let br_key = find(&out, b"/ByteRange", update_start)
+        .ok_or(Error::UnsupportedPdf("ByteRange not written"))?;
     let br_open = find(&out, b"[", br_key).ok_or(Error::UnsupportedPdf("ByteRange not written"))?;
-    let br_close = find(&out, b"]", br_open).ok_or(Error::UnsupportedPdf("ByteRange not written"))?;
+    let br_close =
+        find(&out, b"]", br_open).ok_or(Error::UnsupportedPdf("ByteRange not written"))?;
     // The page dictionary in the update has a /Contents too: look for the zero-filled string.
-    let c_start = find(&out, b"<00000000000000000000000000000000", update_start).ok_or(Error::UnsupportedPdf("Contents not written"))?;
+    let c_start = find(&out, b"<00000000000000000000000000000000", update_start)
+        .ok_or(Error::UnsupportedPdf("Contents not written"))?;
     let c_end = find(&out, b">", c_start).ok_or(Error::UnsupportedPdf("Contents not written"))? + 1;
     if c_end - c_start != 2 * SIGNATURE_RESERVED + 2 {
-        return Err(Error::UnsupportedPdf("Contents placeholder has an unexpected size"));
+        return Err(Error::UnsupportedPdf(
+            "Contents placeholder has an unexpected size",
+        ));
     }
     let ranges = [0usize, c_start, c_end, out.len() - c_end];
     let text = format!("{} {} {} {}", ranges[0], ranges[1], ranges[2], ranges[3]);
     let width = br_close - br_open - 1;
     if text.len() > width {
-        return Err(Error::UnsupportedPdf("document too large for the ByteRange placeholder"));
+        return Err(Error::UnsupportedPdf(
+            "document too large for the ByteRange placeholder",
+        ));
     }
     let padded = format!("{text:<width$}");
     out[br_open + 1..br_close].copy_from_slice(padded.as_bytes());
@@ -108,7 +152,10 @@ pub fn sign(pdf: &[u8], identity: &SigningIdentity, signing_time: OffsetDateTime
     let digest: [u8; 32] = h.finalize().into();
     let cms = sign_digest(identity, &digest)?;
     if cms.len() > SIGNATURE_RESERVED {
-        return Err(Error::SignatureTooLarge { needed: cms.len(), reserved: SIGNATURE_RESERVED });
+        return Err(Error::SignatureTooLarge {
+            needed: cms.len(),
+            reserved: SIGNATURE_RESERVED,
+        });
     }
     let hex = hex::encode_upper(&cms);
     out[c_start + 1..c_start + 1 + hex.len()].copy_from_slice(hex.as_bytes());
@@ -126,5 +173,8 @@ fn utf16_text(s: &str) -> Vec<u8> {
 
 /// Position of `needle` at or after `from`.
 pub(crate) fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }

@@ -9,7 +9,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use handover_report::{CaBundle, RenderOptions, ReportModel, SigningIdentity, render, sample::sample_model};
+use handover_report::{
+    CaBundle, RenderOptions, ReportModel, SigningIdentity, render, sample::sample_model,
+};
 use rand::SeedableRng;
 use time::OffsetDateTime;
 
@@ -25,7 +27,10 @@ pub fn model(n: usize) -> ReportModel {
 
 /// Render options with a fixed document id.
 pub fn options() -> RenderOptions {
-    RenderOptions { document_id: "test-doc-0001".into(), ..RenderOptions::default() }
+    RenderOptions {
+        document_id: "test-doc-0001".into(),
+        ..RenderOptions::default()
+    }
 }
 
 /// Renders `n` devices.
@@ -36,15 +41,23 @@ pub fn render_n(n: usize) -> Vec<u8> {
 /// A created integrator CA and signing identity from a seeded RNG.
 pub fn identity(seed: u64) -> (CaBundle, SigningIdentity) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    SigningIdentity::create_integrator_ca("Brightline Security", "Brightline Security Systems", clock(), &mut rng)
-        .expect("create identity")
+    SigningIdentity::create_integrator_ca(
+        "Brightline Security",
+        "Brightline Security Systems",
+        clock(),
+        &mut rng,
+    )
+    .expect("create identity")
 }
 
 fn tool(name: &str, package: &str) -> Command {
     let found = std::env::var_os("PATH")
         .map(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
         .unwrap_or(false);
-    assert!(found, "`{name}` is not installed: apt-get install {package} (listed in scripts/packages.txt)");
+    assert!(
+        found,
+        "`{name}` is not installed: apt-get install {package} (listed in scripts/packages.txt)"
+    );
     Command::new(name)
 }
 
@@ -78,13 +91,28 @@ pub fn nss_db_trusting(dir: &Path, ca_pem: &str) -> PathBuf {
     std::fs::create_dir_all(&db).expect("mkdir nssdb");
     let ca = write(dir, "ca.pem", ca_pem.as_bytes());
     let mut init = tool("certutil", "libnss3-tools");
-    init.arg("-N").arg("-d").arg(format!("sql:{}", db.display())).arg("--empty-password");
+    init.arg("-N")
+        .arg("-d")
+        .arg(format!("sql:{}", db.display()))
+        .arg("--empty-password");
     let out = init.output().expect("certutil -N");
-    assert!(out.status.success(), "certutil -N: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "certutil -N: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut add = tool("certutil", "libnss3-tools");
-    add.arg("-A").arg("-d").arg(format!("sql:{}", db.display())).args(["-n", "handover-ca", "-t", "CT,C,C", "-i"]).arg(&ca);
+    add.arg("-A")
+        .arg("-d")
+        .arg(format!("sql:{}", db.display()))
+        .args(["-n", "handover-ca", "-t", "CT,C,C", "-i"])
+        .arg(&ca);
     let out = add.output().expect("certutil -A");
-    assert!(out.status.success(), "certutil -A: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "certutil -A: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     db
 }
 
@@ -93,7 +121,11 @@ pub fn pdftotext(pdf: &Path) -> String {
     let mut cmd = tool("pdftotext", "poppler-utils");
     cmd.arg(pdf).arg("-");
     let out = cmd.output().expect("pdftotext");
-    assert!(out.status.success(), "pdftotext failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -104,14 +136,21 @@ pub fn ink_per_page(pdf: &Path, dir: &Path) -> Vec<f64> {
     let mut cmd = tool("pdftoppm", "poppler-utils");
     cmd.args(["-r", "30"]).arg(pdf).arg(&prefix);
     let out = cmd.output().expect("pdftoppm");
-    assert!(out.status.success(), "pdftoppm failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pdftoppm failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut pages: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("read dir")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "ppm"))
         .collect();
     pages.sort();
-    pages.iter().map(|p| ink_share(&std::fs::read(p).expect("read ppm"))).collect()
+    pages
+        .iter()
+        .map(|p| ink_share(&std::fs::read(p).expect("read ppm")))
+        .collect()
 }
 
 /// Share of non-white pixels in a binary PPM (P6, maxval 255).
@@ -132,6 +171,9 @@ fn ink_share(ppm: &[u8]) -> f64 {
     assert_eq!(fields[0], "P6", "not a binary PPM");
     let pixels = &ppm[i + 1..];
     let total = pixels.len() / 3;
-    let inked = pixels.chunks_exact(3).filter(|p| p.iter().any(|&c| c < 200)).count();
+    let inked = pixels
+        .chunks_exact(3)
+        .filter(|p| p.iter().any(|&c| c < 200))
+        .count();
     inked as f64 / total.max(1) as f64
 }
