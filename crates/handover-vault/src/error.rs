@@ -95,6 +95,11 @@ pub enum PolicyProblem {
         /// The policy's maximum length.
         max_len: usize,
     },
+    /// So few strings of the chosen length satisfy the required classes that generating one is impractical.
+    TooTight {
+        /// The length that was tried.
+        length: usize,
+    },
 }
 
 impl fmt::Display for PolicyProblem {
@@ -116,6 +121,11 @@ impl fmt::Display for PolicyProblem {
                     "{required} required classes do not fit into {max_len} characters"
                 )
             }
+            PolicyProblem::TooTight { length } => write!(
+                f,
+                "too few {length}-character strings satisfy the required classes: allow more characters of \
+                 the rare classes or a longer maximum"
+            ),
         }
     }
 }

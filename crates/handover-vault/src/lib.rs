@@ -12,8 +12,10 @@
 
 pub mod entry;
 pub mod error;
+pub mod generate;
 pub mod os_keyring;
 mod platform;
+pub mod policy;
 pub mod secret;
 pub mod store;
 
@@ -22,8 +24,10 @@ pub mod memory;
 
 pub use entry::{EntryKey, EntryKind, SERVICE, Slot};
 pub use error::VaultError;
+pub use generate::{GeneratedPassword, generate, generate_os, percent_encode_userinfo, rtsp_url};
 #[cfg(any(test, feature = "test-support"))]
 pub use memory::MemoryStore;
 pub use os_keyring::OsKeyring;
+pub use policy::{CharClass, PasswordPolicy};
 pub use secret::{Secret, SecretBytes, SecretString};
 pub use store::CredentialStore;
