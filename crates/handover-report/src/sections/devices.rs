@@ -1,0 +1,165 @@
+//! Device tables, one per VLAN (devices on VLANs outside the plan get their own table):
+//! address, MAC, maker and model, serial, firmware against baseline, credential custody,
+//! placement evidence, exposed services and clock.
+
+use super::{col, heading, paragraph};
+use crate::layout::page::{Composer, palette};
+use crate::layout::table::{Cell, Span, Table, Tone};
+use crate::layout::text::{Weight, format_timestamp};
+use crate::model::{CredentialState, Device, FindingStatus, FirmwareStatus, ReportModel};
+
+fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
+    let fw = &d.firmware;
+    let fw_tone = match fw.status {
+        FirmwareStatus::Compliant => Tone::Good,
+        FirmwareStatus::Outdated => Tone::Bad,
+        FirmwareStatus::Unknown => Tone::Warn,
+    };
+    let baseline = match &fw.baseline {
+        Some(b) => format!("baseline {b} \u{00B7} {}", fw.status.label()),
+        None => fw.status.label().to_owned(),
+    };
+    let cred = &d.credential;
+    let cred_tone = match cred.state {
+        CredentialState::Rotated => Tone::Good,
+        CredentialState::DefaultActive => Tone::Bad,
+        _ => Tone::Warn,
+    };
+    let mut cred_cell = vec![Span {
+        text: cred.state.label().to_owned(),
+        tone: cred_tone,
+        bold: true,
+    }];
+    if let Some(t) = cred.rotated_at {
+        cred_cell.push(Span::toned(format_timestamp(t), Tone::Muted));
+    }
+    if let Some(by) = &cred.rotated_by {
+        cred_cell.push(Span::toned(format!("by {by}"), Tone::Muted));
+    }
+    let place = if d.placement.verified {
+        Span {
+            text: "verified".into(),
+            tone: Tone::Good,
+            bold: true,
+        }
+    } else {
+        Span {
+            text: "NOT verified".into(),
+            tone: Tone::Bad,
+            bold: true,
+        }
+    };
+    let services = if d.services.is_empty() {
+        "none".to_owned()
+    } else {
+        d.services
+            .iter()
+            .map(|s| format!("{}/{} {}", s.port, s.transport, s.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let clock = match d.clock.skew_seconds {
+        Some(s) if s.abs() <= 2 => Span::toned(format!("{s:+} s"), Tone::Good),
+        Some(s) => Span::toned(format!("{s:+} s"), Tone::Bad),
+        None => Span::toned("unread", Tone::Warn),
+    };
+    let ntp = Span::toned(
+        d.clock
+            .ntp_server
+            .clone()
+            .map(|n| format!("NTP {n}"))
+            .unwrap_or_else(|| "no NTP".into()),
+        Tone::Muted,
+    );
+    let open: Vec<&str> = m
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Open && f.device_id.as_deref() == Some(&d.id))
+        .map(|f| f.id.as_str())
+        .collect();
+    let mut name_cell = vec![Span::bold(d.name.clone()), Span::plain(d.address.clone())];
+    if !open.is_empty() {
+        name_cell.push(Span::toned(format!("open: {}", open.join(" ")), Tone::Bad));
+    }
+    vec![
+        name_cell,
+        vec![
+            Span::plain(d.mac.clone()),
+            Span::toned(d.serial.clone(), Tone::Normal),
+        ],
+        vec![
+            Span::plain(d.maker.clone()),
+            Span::toned(d.model.clone(), Tone::Muted),
+        ],
+        vec![
+            Span::toned(fw.version.clone(), fw_tone),
+            Span::toned(baseline, Tone::Muted),
+        ],
+        cred_cell,
+        vec![
+            place,
+            Span::toned(d.placement.evidence.clone(), Tone::Muted),
+        ],
+        vec![Span::plain(services)],
+        vec![clock, ntp],
+    ]
+}
+
+pub(super) fn devices(c: &mut Composer, m: &ReportModel) {
+    heading(c, "Devices by VLAN");
+    let table = Table {
+        columns: vec![
+            col("Device / address", 1.25),
+            col("MAC / serial", 1.2),
+            col("Maker / model", 1.0),
+            col("Firmware", 1.05),
+            col("Credential", 1.0),
+            col("Placement", 1.2),
+            col("Services", 1.05),
+            col("Clock", 0.75),
+        ],
+        font_size: 6.6,
+        max_lines: 4,
+    };
+    let mut vlan_ids: Vec<u16> = m.vlans.iter().map(|v| v.id).collect();
+    for d in &m.devices {
+        if !vlan_ids.contains(&d.vlan_id) {
+            vlan_ids.push(d.vlan_id);
+        }
+    }
+    vlan_ids.sort_unstable();
+    vlan_ids.dedup();
+    for id in vlan_ids {
+        let on: Vec<&Device> = m.devices.iter().filter(|d| d.vlan_id == id).collect();
+        let caption = match m.vlans.iter().find(|v| v.id == id) {
+            Some(v) => format!(
+                "VLAN {} \u{00B7} {} \u{00B7} {} \u{00B7} {} \u{2014} {} device(s)",
+                v.id,
+                v.name,
+                v.subnet,
+                v.role,
+                on.len()
+            ),
+            None => format!(
+                "VLAN {id} (not in the plan) \u{2014} {} device(s)",
+                on.len()
+            ),
+        };
+        let caption = c.fonts().bold.sanitize(&caption);
+        if on.is_empty() {
+            c.ensure(30.0);
+            c.text(
+                c.margin_x,
+                c.y + 9.0,
+                Weight::Bold,
+                8.1,
+                palette::ACCENT,
+                &caption,
+            );
+            c.y += 14.0;
+            paragraph(c, "No devices found on this VLAN.", 8.0, palette::MUTED);
+            continue;
+        }
+        table.draw(c, Some(&caption), on.into_iter().map(|d| device_row(m, d)));
+    }
+}

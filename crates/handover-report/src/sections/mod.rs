@@ -1,0 +1,120 @@
+//! The report's sections, in reading order: cover with the executive summary and its bar
+//! chart (`front`), device tables per VLAN (`devices`), findings, waivers and the standards
+//! table (`findings`), the method appendix and the sign-off block (`appendix`). Each section
+//! turns model facts into composer calls; untrusted text goes through the helpers here and
+//! in the table module, which sanitize, wrap and clip. Does not build the PDF file (see
+//! `render.rs`).
+
+mod appendix;
+mod devices;
+mod findings;
+mod front;
+
+use crate::layout::page::{Composer, palette};
+use crate::layout::table::{Align, Column};
+use crate::layout::text::Weight;
+use crate::model::ReportModel;
+use crate::render::RenderOptions;
+
+/// Lays out the whole report.
+pub fn compose(c: &mut Composer, m: &ReportModel, opts: &RenderOptions) {
+    front::cover(c, m, opts);
+    front::summary(c, m);
+    let header = format!(
+        "Security handover report \u{00B7} {}",
+        c.fonts().regular.sanitize(&m.site.name)
+    );
+    c.set_running_header(Some(header));
+    c.new_page();
+    devices::devices(c, m);
+    findings::findings(c, m);
+    findings::waivers(c, m);
+    findings::standards(c, m);
+    appendix::method(c, m);
+    appendix::sign_off(c, m);
+}
+
+pub(crate) fn col(title: &'static str, share: f32) -> Column {
+    Column {
+        title,
+        share,
+        align: Align::Left,
+    }
+}
+
+pub(crate) fn num(title: &'static str, share: f32) -> Column {
+    Column {
+        title,
+        share,
+        align: Align::Right,
+    }
+}
+
+/// A section title with a rule under it; starts a new page unless the title and
+/// `keep` points of what follows fit on this one.
+pub(crate) fn heading(c: &mut Composer, title: &str) {
+    heading_keep(c, title, 60.0);
+}
+
+pub(crate) fn heading_keep(c: &mut Composer, title: &str, keep: f32) {
+    c.ensure(keep + 40.0);
+    if c.y > c.margin_top + 1.0 {
+        c.y += 8.0;
+    }
+    let size = 14.0;
+    c.text(
+        c.margin_x,
+        c.y + size,
+        Weight::Bold,
+        size,
+        palette::ACCENT,
+        title,
+    );
+    c.y += size + 5.0;
+    c.hline(c.margin_x, c.width - c.margin_x, c.y, 1.0, palette::ACCENT);
+    c.y += 10.0;
+}
+
+/// A paragraph of wrapped text.
+pub(crate) fn paragraph(c: &mut Composer, text: &str, size: f32, color: palette::Rgb3) {
+    let face = c.fonts().face(Weight::Regular);
+    let clean = face.sanitize(text);
+    let lines = face.wrap(&clean, size, c.content_width(), 200);
+    for l in lines {
+        c.ensure(size * 1.4);
+        c.text(c.margin_x, c.y + size, Weight::Regular, size, color, &l);
+        c.y += size * 1.4;
+    }
+    c.y += 4.0;
+}
+
+/// Label/value rows (labels muted, values wrapped to at most three lines).
+pub(crate) fn key_values(c: &mut Composer, rows: &[(&str, String)], label_w: f32, size: f32) {
+    let value_w = c.content_width() - label_w;
+    for (label, value) in rows {
+        let face = c.fonts().face(Weight::Regular);
+        let clean = face.sanitize(value);
+        let lines = face.wrap(&clean, size, value_w, 3);
+        let h = lines.len().max(1) as f32 * size * 1.35 + 3.0;
+        c.ensure(h);
+        c.text(
+            c.margin_x,
+            c.y + size,
+            Weight::Regular,
+            size,
+            palette::MUTED,
+            label,
+        );
+        for (i, l) in lines.iter().enumerate() {
+            c.text(
+                c.margin_x + label_w,
+                c.y + size + i as f32 * size * 1.35,
+                Weight::Regular,
+                size,
+                palette::INK,
+                l,
+            );
+        }
+        c.y += h;
+    }
+}
