@@ -173,3 +173,21 @@ fn rendering_is_deterministic() {
     let s2 = handover_report::sign(&b, &id, clock()).unwrap();
     assert!(s1 == s2, "signing is not deterministic");
 }
+
+#[test]
+fn an_empty_project_still_renders_every_section() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = model(0);
+    m.vlans.clear();
+    m.standards.clear();
+    m.method.catalogs.clear();
+    m.method.discovery.clear();
+    let pdf = render(&m, &options()).unwrap();
+    let path = write(dir.path(), "empty.pdf", &pdf);
+    let text = pdftotext(&path);
+    assert!(
+        text.contains("No findings.") && text.contains("No waivers"),
+        "{text}"
+    );
+    assert!(ink_per_page(&path, dir.path()).iter().all(|s| *s > 0.005));
+}

@@ -193,3 +193,36 @@ fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
     let v = verify(&signed, &anchors, now);
     assert_eq!(v.verdict(), Verdict::Trusted, "{v:#?}");
 }
+
+#[test]
+fn the_ca_bundle_issues_new_identities_it_still_trusts() {
+    let (ca, first) = identity(31);
+    let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::seed_from_u64(32);
+    let later = clock() + time::Duration::days(400);
+    let second = ca
+        .issue_signing_identity(
+            "Second Tech",
+            "Brightline Security Systems",
+            later,
+            &mut rng,
+        )
+        .unwrap();
+    assert_ne!(
+        first.describe().unwrap().sha256_fingerprint,
+        second.describe().unwrap().sha256_fingerprint
+    );
+    assert!(second.describe().unwrap().issuer.contains("Handover CA"));
+    let signed = sign(&render_n(2), &second, later).unwrap();
+    let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes()).unwrap();
+    assert_eq!(verify(&signed, &anchors, later).verdict(), Verdict::Trusted);
+    // A CA bundle whose key does not match its certificate is refused.
+    let (other, _) = identity(33);
+    let mixed = handover_report::CaBundle {
+        ca_cert_pem: ca.ca_cert_pem.clone(),
+        ca_key: other.ca_key.clone(),
+    };
+    let err = mixed
+        .issue_signing_identity("x", "y", later, &mut rng)
+        .unwrap_err();
+    assert!(err.is_unsupported_key(), "{err}");
+}

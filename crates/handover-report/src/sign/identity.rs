@@ -97,6 +97,64 @@ impl std::fmt::Debug for CaBundle {
     }
 }
 
+impl CaBundle {
+    /// Issues a fresh signing identity (new P-256 key, 3-year leaf) under this CA, e.g. when
+    /// the previous leaf expires or a second technician needs one. IT keeps trusting the
+    /// same CA certificate.
+    pub fn issue_signing_identity(
+        &self,
+        name_cn: &str,
+        org: &str,
+        now: OffsetDateTime,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<SigningIdentity> {
+        let ca_key = p256::ecdsa::SigningKey::from_pkcs8_der(&self.ca_key)?;
+        let ca_cert = Certificate::from_pem(self.ca_cert_pem.as_bytes())?;
+        let public = ca_key.verifying_key().to_public_key_der()?;
+        if ca_cert.tbs_certificate.subject_public_key_info.to_der()? != public.as_bytes() {
+            return Err(Error::KeyMismatch);
+        }
+        issue_leaf(&ca_key, &ca_cert, name_cn, org, now, rng)
+    }
+}
+
+/// A P-256 signing leaf (digitalSignature + nonRepudiation) issued by `ca_key`/`ca_cert`.
+fn issue_leaf(
+    ca_key: &p256::ecdsa::SigningKey,
+    ca_cert: &Certificate,
+    name_cn: &str,
+    org: &str,
+    now: OffsetDateTime,
+    rng: &mut (impl RngCore + CryptoRng),
+) -> Result<SigningIdentity> {
+    let leaf_key = p256::ecdsa::SigningKey::random(rng);
+    let not_before = now - time::Duration::minutes(5);
+    let leaf_validity = Validity {
+        not_before: x509_time(not_before)?,
+        not_after: x509_time(now + time::Duration::days(LEAF_DAYS))?,
+    };
+    let leaf_spki = SubjectPublicKeyInfoOwned::from_key(*leaf_key.verifying_key())?;
+    let profile = Profile::Leaf {
+        issuer: ca_cert.tbs_certificate.subject.clone(),
+        enable_key_agreement: false,
+        enable_key_encipherment: false,
+    };
+    let leaf = CertificateBuilder::new(
+        profile,
+        serial(rng)?,
+        leaf_validity,
+        name(name_cn, org)?,
+        leaf_spki,
+        ca_key,
+    )?
+    .build::<p256::ecdsa::DerSignature>()?;
+    Ok(SigningIdentity {
+        key: Key::P256(leaf_key),
+        leaf,
+        chain: vec![ca_cert.clone()],
+    })
+}
+
 /// What `handover sign-identity show` prints.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IdentityDescription {
@@ -184,39 +242,12 @@ impl SigningIdentity {
         )?
         .build::<p256::ecdsa::DerSignature>()?;
 
-        let leaf_key = p256::ecdsa::SigningKey::random(rng);
-        let leaf_validity = Validity {
-            not_before: x509_time(not_before)?,
-            not_after: x509_time(now + time::Duration::days(LEAF_DAYS))?,
-        };
-        let leaf_spki = SubjectPublicKeyInfoOwned::from_key(*leaf_key.verifying_key())?;
-        let profile = Profile::Leaf {
-            issuer: ca_subject,
-            enable_key_agreement: false,
-            enable_key_encipherment: false,
-        };
-        let leaf = CertificateBuilder::new(
-            profile,
-            serial(rng)?,
-            leaf_validity,
-            name(name_cn, org)?,
-            leaf_spki,
-            &ca_key,
-        )?
-        .build::<p256::ecdsa::DerSignature>()?;
-
         let bundle = CaBundle {
             ca_cert_pem: ca_cert.to_pem(LineEnding::LF)?,
             ca_key: Zeroizing::new(ca_key.to_pkcs8_der()?.as_bytes().to_vec()),
         };
-        Ok((
-            bundle,
-            SigningIdentity {
-                key: Key::P256(leaf_key),
-                leaf,
-                chain: vec![ca_cert],
-            },
-        ))
+        let identity = issue_leaf(&ca_key, &ca_cert, name_cn, org, now, rng)?;
+        Ok((bundle, identity))
     }
 
     /// Imports a PKCS#12 file (OpenSSL 3 defaults, AES/PBKDF2, are supported): the first key
