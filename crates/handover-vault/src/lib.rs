@@ -12,6 +12,7 @@
 
 pub mod entry;
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod os_keyring;
 mod platform;
@@ -24,6 +25,7 @@ pub mod memory;
 
 pub use entry::{EntryKey, EntryKind, SERVICE, Slot};
 pub use error::VaultError;
+pub use export::{ExportAccount, ExportModel, KdfParams, export_kdbx};
 pub use generate::{GeneratedPassword, generate, generate_os, percent_encode_userinfo, rtsp_url};
 #[cfg(any(test, feature = "test-support"))]
 pub use memory::MemoryStore;
