@@ -7,7 +7,7 @@
 //! Problems are data in [`Verification`], never errors; [`Verification::verdict`] folds
 //! them into one outcome the CLI maps to an exit code.
 
-use der::Encode;
+use der::{Decode, Encode};
 use lopdf::{Document, Object};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -178,6 +178,17 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         return v;
     };
     let signed_end = range[2] + range[3];
+    // The unsigned gap must be exactly the /Contents hex string, or unsigned bytes could hide there.
+    let gap_ok = bytes.get(range[1]) == Some(&b'<')
+        && bytes.get(range[2].wrapping_sub(1)) == Some(&b'>')
+        && bytes[range[1] + 1..range[2] - 1]
+            .iter()
+            .all(u8::is_ascii_hexdigit);
+    if !gap_ok {
+        v.problems
+            .push("the unsigned gap is not just the signature value".into());
+        return v;
+    }
     v.appended_bytes = (bytes.len() - signed_end) as u64;
     v.covers_whole_file = v.appended_bytes == 0;
     if !v.covers_whole_file {
@@ -222,7 +233,7 @@ fn byte_range(
         .collect();
     if nums.len() != 4
         || nums[0] != 0
-        || nums[1] > nums[2]
+        || nums[1].saturating_add(2) > nums[2]
         || nums[2].checked_add(nums[3]).is_none_or(|e| e > len)
     {
         problems.push("malformed /ByteRange".into());
@@ -270,6 +281,11 @@ fn check_signer(
         return;
     };
     v.signer = describe_certificate(signer).ok();
+    if !may_sign_documents(signer) {
+        v.problems
+            .push("the signer certificate's key usage does not allow signing documents".into());
+        return;
+    }
     let Some(attrs) = &si.signed_attrs else {
         v.problems.push("no signed attributes".into());
         return;
@@ -326,6 +342,27 @@ fn check_signer(
         Err(e) => v.problems.push(format!("bad signature: {e}")),
     }
     v.chain = chain_status(signer, &certs, trusted, now, &mut v.problems);
+}
+
+/// True when the certificate has no key usage extension or allows digitalSignature or
+/// nonRepudiation (contentCommitment).
+fn may_sign_documents(c: &Certificate) -> bool {
+    use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
+    let Some(exts) = &c.tbs_certificate.extensions else {
+        return true;
+    };
+    match exts
+        .iter()
+        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE)
+    {
+        None => true,
+        Some(e) => KeyUsage::from_der(e.extn_value.as_bytes())
+            .map(|ku| {
+                ku.0.contains(KeyUsages::DigitalSignature)
+                    || ku.0.contains(KeyUsages::NonRepudiation)
+            })
+            .unwrap_or(false),
+    }
 }
 
 fn within(c: &Certificate, now: OffsetDateTime) -> bool {

@@ -191,3 +191,33 @@ fn an_empty_project_still_renders_every_section() {
     );
     assert!(ink_per_page(&path, dir.path()).iter().all(|s| *s > 0.005));
 }
+
+/// The text of a small report, as poppler extracts it, against the reference in
+/// tests/reference/ (fixed clock and document id). Set HANDOVER_UPDATE_REFERENCE=1 to
+/// rewrite the reference after an intended layout change, then review the diff.
+#[test]
+fn text_matches_the_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = pdftotext(&write(dir.path(), "r.pdf", &render_n(9)));
+    let reference = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/reference/report-9-devices.txt");
+    if std::env::var_os("HANDOVER_UPDATE_REFERENCE").is_some() {
+        std::fs::write(&reference, &text).unwrap();
+    }
+    let expected = std::fs::read_to_string(&reference)
+        .expect("reference text (run with HANDOVER_UPDATE_REFERENCE=1 once)");
+    if text != expected {
+        let line = text
+            .lines()
+            .zip(expected.lines())
+            .position(|(a, b)| a != b)
+            .unwrap_or(0);
+        panic!(
+            "text differs from {} at line {}:\n  got:      {:?}\n  expected: {:?}",
+            reference.display(),
+            line + 1,
+            text.lines().nth(line),
+            expected.lines().nth(line)
+        );
+    }
+}
