@@ -169,6 +169,32 @@ pub struct DeviceFacts {
     pub discoverable: Option<bool>,
     /// How the device wants to be authenticated: `http-digest`, `ws-username-token`, or `none`.
     pub auth_scheme: Option<String>,
+    /// The accounts on the device, when they could be read.
+    #[serde(default)]
+    pub users: Vec<DeviceUser>,
+    /// Where a switch saw the device's MAC, when a switch was asked.
+    #[serde(default)]
+    pub switch_port: Option<SwitchPort>,
+}
+
+/// An account on a device (never its password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceUser {
+    /// User name.
+    pub username: String,
+    /// ONVIF user level: `Administrator`, `Operator`, `User`, `Anonymous` or `Extended`.
+    pub level: String,
+}
+
+/// Layer-2 truth: the switch port a device's MAC was learned on, and that port's VLAN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchPort {
+    /// The switch's name or address.
+    pub switch: String,
+    /// The port (interface name or bridge port number).
+    pub port: String,
+    /// The VLAN the MAC was learned in (Q-BRIDGE-MIB), or the port's PVID.
+    pub vlan: u16,
 }
 
 /// A device in the project.
@@ -227,6 +253,8 @@ impl DeviceFacts {
             protocols,
             discoverable,
             auth_scheme,
+            users,
+            switch_port,
         } = newer;
         opt(&mut self.manufacturer, manufacturer);
         opt(&mut self.model, model);
@@ -244,6 +272,8 @@ impl DeviceFacts {
         list(&mut self.protocols, protocols);
         opt(&mut self.discoverable, discoverable);
         opt(&mut self.auth_scheme, auth_scheme);
+        list(&mut self.users, users);
+        opt(&mut self.switch_port, switch_port);
     }
 }
 

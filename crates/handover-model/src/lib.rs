@@ -16,7 +16,10 @@ mod site;
 
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use credential::{CredentialRef, CredentialState};
-pub use device::{Device, DeviceFacts, DeviceIdentity, DiscoveryMethod, MacAddr, MacParseError};
+pub use device::{
+    Device, DeviceFacts, DeviceIdentity, DeviceUser, DiscoveryMethod, MacAddr, MacParseError,
+    SwitchPort,
+};
 pub use finding::{Clause, Finding, FindingStatus, Severity, Waiver};
 pub use ids::{DeviceId, FindingId, ProjectId};
 pub use plan::{Addressing, Plan, PlanError, Role, RoleError, Vlan};
