@@ -1,28 +1,47 @@
-//! Writes a sample report for a look at the layout:
-//! `cargo run -p handover-report --example sample -- OUT.pdf [DEVICES] [letter]`.
-//! Uses the synthetic model from `handover_report::sample` and a fixed clock.
+//! Writes a sample report and its twins for a look at the layout or a demo:
+//! `cargo run -p handover-report --example sample -- OUT.pdf [DEVICES] [letter] [sign]`.
+//! Uses the synthetic model from `handover_report::sample` and a fixed clock. With `sign`,
+//! also creates an integrator CA (written to OUT.ca.pem) and signs the PDF with it; the
+//! inventory twins go to OUT.json and OUT.csv.
 
-use handover_report::{PageSize, RenderOptions, render, sample::sample_model};
+use handover_report::twin::{inventory_csv, inventory_json};
+use handover_report::{
+    PageSize, RenderOptions, SigningIdentity, render, sample::sample_model, sign,
+};
+use rand::SeedableRng;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let out = args.next().unwrap_or_else(|| "sample.pdf".into());
-    let n: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(40);
-    let page_size = if args.next().as_deref() == Some("letter") {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let out = args.first().cloned().unwrap_or_else(|| "sample.pdf".into());
+    let n: usize = args.get(1).map(|s| s.parse()).transpose()?.unwrap_or(40);
+    let page_size = if args.iter().any(|a| a == "letter") {
         PageSize::Letter
     } else {
         PageSize::A4
     };
     let clock = time::macros::datetime!(2026-11-20 16:30 UTC);
     let model = sample_model(n, clock);
-    let pdf = render(
+    let mut pdf = render(
         &model,
         &RenderOptions {
             page_size,
             document_id: "sample-doc-1".into(),
         },
     )?;
+    if args.iter().any(|a| a == "sign") {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(42);
+        let (ca, id) = SigningIdentity::create_integrator_ca(
+            "Brightline Security",
+            "Brightline Security Systems",
+            clock,
+            &mut rng,
+        )?;
+        std::fs::write(format!("{out}.ca.pem"), &ca.ca_cert_pem)?;
+        pdf = sign(&pdf, &id, clock)?;
+    }
     std::fs::write(&out, &pdf)?;
-    println!("{out}: {} bytes", pdf.len());
+    std::fs::write(format!("{out}.json"), inventory_json(&model)?)?;
+    std::fs::write(format!("{out}.csv"), inventory_csv(&model)?)?;
+    println!("{out}: {} bytes ({n} devices)", pdf.len());
     Ok(())
 }

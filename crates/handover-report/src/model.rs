@@ -385,3 +385,31 @@ impl FindingStatus {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn summary_counts_match_the_devices() {
+        let m = crate::sample::sample_model(200, time::macros::datetime!(2026-11-20 16:30 UTC));
+        let s = m.summary();
+        assert_eq!(s.devices, 200);
+        let rotated = m
+            .devices
+            .iter()
+            .filter(|d| d.credential.state == super::CredentialState::Rotated)
+            .count();
+        assert_eq!(s.defaults_removed as usize, rotated);
+        assert!(
+            s.defaults_removed < s.devices,
+            "the sample leaves some defaults"
+        );
+        assert!(s.firmware_compliant < s.devices && s.placement_verified < s.devices);
+        let open = m
+            .findings
+            .iter()
+            .filter(|f| f.status == super::FindingStatus::Open)
+            .count();
+        assert_eq!(s.open_findings as usize, open);
+        assert_eq!(s.waivers as usize, m.waivers.len());
+    }
+}

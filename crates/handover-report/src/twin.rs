@@ -129,11 +129,29 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
 }
 
 /// Neutralise spreadsheet formula injection: a cell that a spreadsheet would evaluate
-/// (leading `=`, `+`, `-`, `@`, tab or CR) gets a leading apostrophe. Device names come from
-/// devices and are untrusted.
+/// (leading `=`, `+`, `-`, `@`, tab or CR) gets a leading apostrophe. Control characters
+/// (NUL, escape sequences, line breaks) become spaces so every record stays one line that
+/// CMDB importers accept. Device names come from devices and are untrusted.
 fn csv_safe(s: &str) -> String {
+    let clean: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_owned(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{clean}"),
+        _ => clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_safe;
+
+    #[test]
+    fn csv_cells_are_inert() {
+        assert_eq!(csv_safe("=1+1"), "'=1+1");
+        assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_safe("a\u{0}b\r\nc"), "a b  c");
+        assert_eq!(csv_safe("cam-01"), "cam-01");
     }
 }

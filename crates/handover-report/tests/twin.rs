@@ -88,4 +88,17 @@ fn csv_has_a_row_per_device_and_no_formulas() {
     assert!(rows[3][1].starts_with("'="), "{}", &rows[3][1]);
     // Hostile names survive quoting intact.
     assert_eq!(&rows[0][1], m.devices[0].name.as_str());
+    assert_eq!(&rows[1][1], m.devices[1].name.as_str());
+    // Control characters from a device name never reach the CSV.
+    assert!(m.devices[5].name.chars().any(char::is_control));
+    assert!(
+        !rows[5][1].chars().any(char::is_control),
+        "{:?}",
+        &rows[5][1]
+    );
+    assert_eq!(
+        csv.iter().filter(|&&b| b == b'\n').count(),
+        13,
+        "one line per record"
+    );
 }
