@@ -208,6 +208,21 @@ pub enum VaultError {
         #[source]
         source: keyring_core::Error,
     },
+    /// A rotation of this account is already staged (pending or previous entries exist): settle it first.
+    #[error(
+        "a password rotation of '{key}' is still unsettled (pending/previous entries in the keyring): recover it \
+         (ask the device which password works) before starting another"
+    )]
+    RotationInProgress {
+        /// The account's current-slot key.
+        key: EntryKey,
+    },
+    /// A rotation step was called with a key that names no device account (an `other` secret).
+    #[error("'{key}' is not a device account: rotations apply to device accounts only")]
+    NotADeviceAccount {
+        /// The key that was passed.
+        key: EntryKey,
+    },
     /// An entry name component is invalid.
     #[error("invalid keyring entry name: the {what} {problem}")]
     InvalidKey {
@@ -267,6 +282,11 @@ impl VaultError {
     /// Several keyring items match one entry name.
     pub fn is_ambiguous(&self) -> bool {
         matches!(self, VaultError::Ambiguous { .. })
+    }
+
+    /// A rotation of the account is already staged.
+    pub fn is_rotation_in_progress(&self) -> bool {
+        matches!(self, VaultError::RotationInProgress { .. })
     }
 
     /// The password policy is unusable.

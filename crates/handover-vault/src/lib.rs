@@ -17,6 +17,7 @@ pub mod generate;
 pub mod os_keyring;
 mod platform;
 pub mod policy;
+pub mod rotation;
 pub mod secret;
 pub mod store;
 

@@ -317,3 +317,46 @@ fn no_service_child() {
     assert!(msg.contains("start gnome-keyring"), "{msg}");
     println!("CHILD-OK no-service: {msg}");
 }
+
+#[test]
+fn a_rotation_is_visible_in_the_keyring_while_unsettled_and_clean_after_commit() {
+    use handover_vault::rotation;
+    if !keyring_available("a_rotation_is_visible_in_the_keyring") {
+        return;
+    }
+    let vault = OsKeyring::open().unwrap();
+    let project = unique_project("rotate");
+    let account = EntryKey::device(&project, "cam-7", "admin", Slot::Current).unwrap();
+    rotation::stage(
+        &vault,
+        &account,
+        &"factory-12345".into(),
+        &"New-Pass-1".into(),
+    )
+    .unwrap();
+    // An independent reader sees the pending entry, found by its attributes as recovery would.
+    let pending = secret_tool(&[
+        "search", "--all", "service", "handover", "project", &project, "slot", "pending",
+    ]);
+    assert!(pending.contains("secret = New-Pass-1"), "{pending}");
+    let open = rotation::unsettled(&vault, &project).unwrap();
+    assert_eq!(open.len(), 1);
+    assert_eq!(open[0].account, account);
+    // A fresh connection (as after a restart) sees the same.
+    let again = OsKeyring::open().unwrap();
+    assert_eq!(rotation::unsettled(&again, &project).unwrap().len(), 1);
+    rotation::commit(&again, &account).unwrap();
+    assert!(rotation::unsettled(&vault, &project).unwrap().is_empty());
+    assert_eq!(vault.list(&project).unwrap(), vec![account.clone()]);
+    assert_eq!(
+        secret_tool(&[
+            "lookup",
+            "service",
+            "handover",
+            "username",
+            &account.account()
+        ]),
+        "New-Pass-1"
+    );
+    vault.delete(&account).unwrap();
+}
