@@ -66,6 +66,11 @@ pub enum Error {
     /// The private key does not belong to the certificate.
     #[error("the private key does not match the certificate's public key")]
     KeyMismatch,
+    /// The certificate's key usage allows neither digitalSignature nor nonRepudiation.
+    #[error(
+        "the certificate is not allowed to sign documents (key usage lacks digitalSignature and nonRepudiation)"
+    )]
+    NotASigningCertificate,
     /// A stored identity (see [`crate::SigningIdentity::to_bytes`]) is malformed.
     #[error("malformed identity bundle: {0}")]
     IdentityBundle(&'static str),
@@ -102,7 +107,10 @@ impl Error {
 
     /// True when the key or certificate is of a kind this crate cannot sign with.
     pub fn is_unsupported_key(&self) -> bool {
-        matches!(self, Error::UnsupportedKey(_) | Error::KeyMismatch)
+        matches!(
+            self,
+            Error::UnsupportedKey(_) | Error::KeyMismatch | Error::NotASigningCertificate
+        )
     }
 
     /// True when the input PDF could not be processed (parse error or unsupported layout).

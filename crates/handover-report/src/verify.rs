@@ -7,7 +7,7 @@
 //! Problems are data in [`Verification`], never errors; [`Verification::verdict`] folds
 //! them into one outcome the CLI maps to an exit code.
 
-use der::{Decode, Encode};
+use der::Encode;
 use lopdf::{Document, Object};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -16,7 +16,9 @@ use x509_cert::Certificate;
 use crate::sign::cms::{
     self, ID_AA_SIGNING_CERTIFICATE_V2, ID_MESSAGE_DIGEST, SigningCertificateV2,
 };
-use crate::sign::identity::{IdentityDescription, TrustedCert, describe_certificate};
+use crate::sign::identity::{
+    IdentityDescription, TrustedCert, describe_certificate, may_sign_documents,
+};
 use crate::twin::EMBEDDED_JSON_NAME;
 
 /// Result of checking the certificate chain.
@@ -342,27 +344,6 @@ fn check_signer(
         Err(e) => v.problems.push(format!("bad signature: {e}")),
     }
     v.chain = chain_status(signer, &certs, trusted, now, &mut v.problems);
-}
-
-/// True when the certificate has no key usage extension or allows digitalSignature or
-/// nonRepudiation (contentCommitment).
-fn may_sign_documents(c: &Certificate) -> bool {
-    use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
-    let Some(exts) = &c.tbs_certificate.extensions else {
-        return true;
-    };
-    match exts
-        .iter()
-        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE)
-    {
-        None => true,
-        Some(e) => KeyUsage::from_der(e.extn_value.as_bytes())
-            .map(|ku| {
-                ku.0.contains(KeyUsages::DigitalSignature)
-                    || ku.0.contains(KeyUsages::NonRepudiation)
-            })
-            .unwrap_or(false),
-    }
 }
 
 fn within(c: &Certificate, now: OffsetDateTime) -> bool {

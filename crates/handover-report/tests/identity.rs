@@ -161,6 +161,56 @@ fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
     );
     let p12 = std::fs::read(d.join("id.p12")).unwrap();
 
+    // A TLS-style leaf (keyEncipherment only) is refused at import, with a clear error.
+    std::fs::write(
+        d.join("tls.ext"),
+        "basicConstraints=CA:FALSE\nkeyUsage=critical,keyEncipherment\n",
+    )
+    .unwrap();
+    openssl(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "tls.pem",
+            "-days",
+            "3650",
+            "-extfile",
+            "tls.ext",
+        ],
+        d,
+    );
+    openssl(
+        &[
+            "pkcs12",
+            "-export",
+            "-inkey",
+            "leaf.key",
+            "-in",
+            "tls.pem",
+            "-certfile",
+            "ca.pem",
+            "-out",
+            "tls.p12",
+            "-passout",
+            "pass:s3cret",
+        ],
+        d,
+    );
+    let err = SigningIdentity::from_pkcs12(&std::fs::read(d.join("tls.p12")).unwrap(), "s3cret")
+        .unwrap_err();
+    assert!(
+        matches!(err, handover_report::Error::NotASigningCertificate),
+        "{err}"
+    );
+
     let err = SigningIdentity::from_pkcs12(&p12, "wrong").unwrap_err();
     assert!(err.is_pkcs12(), "{err}");
 

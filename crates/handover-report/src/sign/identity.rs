@@ -285,6 +285,9 @@ impl SigningIdentity {
             })
             .ok_or(Error::KeyMismatch)?;
         let leaf = certs.remove(pos);
+        if !may_sign_documents(&leaf) {
+            return Err(Error::NotASigningCertificate);
+        }
         Ok(SigningIdentity {
             key,
             leaf,
@@ -388,6 +391,27 @@ pub(crate) fn describe_certificate(c: &Certificate) -> Result<IdentityDescriptio
         key_algorithm,
         chain_len: 0,
     })
+}
+
+/// True when the certificate has no key usage extension or allows digitalSignature or
+/// nonRepudiation (contentCommitment).
+pub(crate) fn may_sign_documents(c: &Certificate) -> bool {
+    use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
+    let Some(exts) = &c.tbs_certificate.extensions else {
+        return true;
+    };
+    match exts
+        .iter()
+        .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE)
+    {
+        None => true,
+        Some(e) => KeyUsage::from_der(e.extn_value.as_bytes())
+            .map(|ku| {
+                ku.0.contains(KeyUsages::DigitalSignature)
+                    || ku.0.contains(KeyUsages::NonRepudiation)
+            })
+            .unwrap_or(false),
+    }
 }
 
 /// Splits PEM text into its `-----BEGIN … END …-----` blocks.
