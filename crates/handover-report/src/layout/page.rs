@@ -126,11 +126,6 @@ impl Composer {
         self.running_header = text;
     }
 
-    /// Number of pages so far.
-    pub fn page_count(&self) -> usize {
-        self.pages.len()
-    }
-
     /// Starts a new page and puts the cursor at the top margin.
     pub fn new_page(&mut self) {
         self.pages.push(Vec::with_capacity(256));

@@ -168,7 +168,7 @@ pub struct IdentityDescription {
     pub not_after: String,
     /// SHA-256 of the certificate DER, colon-separated upper-case hex.
     pub sha256_fingerprint: String,
-    /// "ECDSA P-256" or "RSA-<bits>".
+    /// "ECDSA P-256" or "RSA-2048" (bits).
     pub key_algorithm: String,
     /// Number of issuer certificates carried with the leaf.
     pub chain_len: usize,
