@@ -1,5 +1,5 @@
 //! The report model: plain serde structs the engine fills from the project file and hands
-//! to [`crate::render`]. It is a *view* of a finished handover, not the domain model: every
+//! to [`crate::render()`]. It is a *view* of a finished handover, not the domain model: every
 //! field is already a display-ready fact. There is deliberately no field that could hold a
 //! secret (passwords, keys, tokens): the PDF and the JSON/CSV twins are built from this
 //! model alone, so nothing secret can leak into them. Timestamps are UTC
