@@ -34,10 +34,12 @@ unset DBUS_SESSION_BUS_ADDRESS GNOME_KEYRING_CONTROL
 
 if [ "$mode" = locked ]; then
   # First session: create the login keyring (unlocked with the throwaway password) and end, leaving it on disk.
-  # gnome-keyring writes login.keyring only once it holds an item, so store a marker item (secret-tool).
+  # gnome-keyring writes login.keyring only once it holds an item, so store a marker item (secret-tool),
+  # named like a Handover entry (project "locked-test", other secret "marker") so tests can try to read it.
   dbus-run-session -- sh -c 'printf %s "$HANDOVER_KEYRING_PASSWORD" |
     gnome-keyring-daemon --unlock --components=secrets >/dev/null &&
-    printf marker | secret-tool store --label=marker service handover-test-marker username marker' 2>/dev/null
+    printf marker | secret-tool store --label=marker service handover username "locked-test/marker#other" \
+      project locked-test' 2>/dev/null
   if [ ! -f "$tmp/share/keyrings/login.keyring" ]; then
     echo "$0: could not create a login keyring to lock (is libsecret-tools installed?)" >&2
     exit 2

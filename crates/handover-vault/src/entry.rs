@@ -24,6 +24,19 @@ pub const MAX_COMPONENT_LEN: usize = 128;
 
 const COMPONENT: &AsciiSet = &CONTROLS.add(b'%').add(b'/').add(b'#');
 
+/// Names of well-known project secrets that belong to no device (for [`EntryKey::other`]).
+pub mod names {
+    /// The private key that signs the handover report (PEM text).
+    pub const REPORT_SIGNING_KEY: &str = "report-signing-key";
+    /// A hint for the KeePass export password (never the password itself).
+    pub const EXPORT_PASSWORD_HINT: &str = "keepass-export-hint";
+
+    /// The SNMP credentials (v2c community or v3 user secrets) of one switch, by the project's switch id.
+    pub fn snmp_switch(switch_id: &str) -> String {
+        format!("snmp-switch:{switch_id}")
+    }
+}
+
 /// Which of a device account's passwords an entry holds during and after a rotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Slot {

@@ -24,7 +24,7 @@ pub mod store;
 #[cfg(any(test, feature = "test-support"))]
 pub mod memory;
 
-pub use entry::{EntryKey, EntryKind, SERVICE, Slot};
+pub use entry::{EntryKey, EntryKind, SERVICE, Slot, names};
 pub use error::VaultError;
 pub use export::{ExportAccount, ExportModel, KdfParams, export_kdbx};
 pub use generate::{GeneratedPassword, generate, generate_os, percent_encode_userinfo, rtsp_url};

@@ -37,7 +37,16 @@ impl OsKeyring {
     /// Service, a default collection, and that collection unlocked). Does not prompt for an unlock: a locked
     /// keyring is reported as [`VaultError::Locked`] so the UI can ask the user at a moment of its choosing.
     pub fn open() -> Result<Self, VaultError> {
-        let store = platform::open_store()?;
+        let store = platform::open_store(true)?;
+        Ok(Self { store })
+    }
+
+    /// Like [`OsKeyring::open`], but a locked keyring is not refused: the first operation that needs it asks
+    /// the OS to unlock it (the desktop's unlock dialog), and fails with [`VaultError::Locked`] when the user
+    /// dismisses the dialog or none can be shown (headless). For an explicit "Unlock keyring" action in the UI;
+    /// background work should use [`OsKeyring::open`].
+    pub fn open_prompting() -> Result<Self, VaultError> {
+        let store = platform::open_store(false)?;
         Ok(Self { store })
     }
 

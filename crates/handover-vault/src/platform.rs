@@ -19,8 +19,9 @@ mod imp {
         keyring_core::Error::PlatformFailure(Box::new(e))
     }
 
-    /// Probes bus, service, default collection and lock state, then opens the keyring-core store.
-    pub(crate) fn open_store() -> Result<Arc<CoreStore>, VaultError> {
+    /// Probes bus, service, default collection and (when `refuse_locked`) lock state, then opens the
+    /// keyring-core store.
+    pub(crate) fn open_store(refuse_locked: bool) -> Result<Arc<CoreStore>, VaultError> {
         let conn = zbus::blocking::Connection::session().map_err(|e| VaultError::Unavailable {
             reason: Unavailable::NoSessionBus,
             source: keyring_core::Error::PlatformFailure(Box::new(e)),
@@ -49,7 +50,7 @@ mod imp {
             operation: "open",
             source: platform_err(e),
         })?;
-        if locked {
+        if locked && refuse_locked {
             return Err(VaultError::Locked {
                 source: keyring_core::Error::NoStorageAccess(Box::new(
                     secret_service::Error::Locked,
@@ -110,8 +111,8 @@ mod imp {
     use crate::entry::SERVICE;
     use crate::error::{Unavailable, VaultError};
 
-    /// The user's login Keychain (keyring-core's `keychain` store).
-    pub(crate) fn open_store() -> Result<Arc<CoreStore>, VaultError> {
+    /// The user's login Keychain (keyring-core's `keychain` store). The Keychain itself prompts when locked.
+    pub(crate) fn open_store(_refuse_locked: bool) -> Result<Arc<CoreStore>, VaultError> {
         let store = apple_native_keyring_store::keychain::Store::new().map_err(|e| match e {
             source @ keyring_core::Error::NoStorageAccess(_) => VaultError::Locked { source },
             source => VaultError::Unavailable {
@@ -155,8 +156,8 @@ mod imp {
     use crate::entry::SERVICE;
     use crate::error::{Unavailable, VaultError};
 
-    /// Windows Credential Manager (generic credentials).
-    pub(crate) fn open_store() -> Result<Arc<CoreStore>, VaultError> {
+    /// Windows Credential Manager (generic credentials); it has no lock state of its own.
+    pub(crate) fn open_store(_refuse_locked: bool) -> Result<Arc<CoreStore>, VaultError> {
         let store = windows_native_keyring_store::Store::new().map_err(|source| {
             VaultError::Unavailable {
                 reason: Unavailable::PlatformStore,

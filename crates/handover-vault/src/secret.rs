@@ -18,6 +18,20 @@ use zeroize::Zeroize;
 /// assert_eq!(format!("{s:?}"), "Secret([REDACTED])");
 /// assert_eq!(s.expose(), "hunter2");
 /// ```
+///
+/// No `Display`, so a secret cannot slip into a format string:
+///
+/// ```compile_fail
+/// let s = handover_vault::SecretString::from("hunter2");
+/// let _ = format!("{s}");
+/// ```
+///
+/// No `Serialize`, so it cannot end up in a JSON/TOML export or the project file by accident:
+///
+/// ```compile_fail
+/// fn needs_serialize<T: serde::Serialize>(_: &T) {}
+/// needs_serialize(&handover_vault::SecretString::from("hunter2"));
+/// ```
 pub struct Secret<T: Zeroize>(T);
 
 /// The common case: a password or key held as a `String`.

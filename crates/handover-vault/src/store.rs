@@ -10,6 +10,16 @@ use crate::error::VaultError;
 use crate::secret::SecretString;
 
 /// A place where secrets are kept under [`EntryKey`] names. Blocking: see the module docs.
+///
+/// From async code (the engine), move the store handle into a blocking task:
+///
+/// ```text
+/// let vault = vault.clone();                       // OsKeyring is Clone (or hold an Arc<dyn CredentialStore>)
+/// let secret = tokio::task::spawn_blocking(move || vault.get(&key)).await??;
+/// ```
+///
+/// Object safe: `Arc<dyn CredentialStore>` lets the engine take the OS keyring in the product and a
+/// `MemoryStore` (feature `test-support`) in its unit tests.
 pub trait CredentialStore: Send + Sync {
     /// Stores `secret` under `key`, replacing any value stored there.
     fn put(&self, key: &EntryKey, secret: &SecretString) -> Result<(), VaultError>;

@@ -231,6 +231,28 @@ fn locked_child() {
     let msg = err.to_string();
     assert!(msg.contains("unlock your login keyring"), "{msg}");
     assert!(msg.contains("never falls back"), "{msg}");
+    // With prompting allowed, operations ask for an unlock; headless, no prompt can be shown, so each
+    // operation fails (quickly, not hanging) as Locked, and nothing is stored anywhere.
+    let vault = OsKeyring::open_prompting().expect("open without the lock probe");
+    let key = EntryKey::device("locked-test", "cam-1", "admin", Slot::Pending).unwrap();
+    let err = vault.put(&key, &"never-stored".into()).unwrap_err();
+    assert!(err.is_locked(), "put: {err:?}");
+    assert!(
+        err.to_string().contains("unlock your login keyring"),
+        "{err}"
+    );
+    let out = Command::new("secret-tool")
+        .args(["search", "--all", "service", "handover"])
+        .output()
+        .unwrap();
+    assert!(!combined(&out).contains("never-stored"));
+    // The marker item the script stored while creating the keyring is there, but locked: reading or listing
+    // it needs an unlock, which cannot be shown here.
+    let marker = EntryKey::other("locked-test", "marker").unwrap();
+    let err = vault.get(&marker).unwrap_err();
+    assert!(err.is_locked(), "get: {err:?}");
+    let err = vault.list("locked-test").unwrap_err();
+    assert!(err.is_locked(), "list: {err:?}");
     println!("CHILD-OK locked: {msg}");
 }
 
