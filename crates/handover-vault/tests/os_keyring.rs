@@ -382,3 +382,80 @@ fn a_rotation_is_visible_in_the_keyring_while_unsettled_and_clean_after_commit()
     );
     vault.delete(&account).unwrap();
 }
+
+#[test]
+fn a_duplicated_item_is_reported_as_ambiguous() {
+    if !keyring_available("a_duplicated_item_is_reported_as_ambiguous") {
+        return;
+    }
+    let vault = OsKeyring::open().unwrap();
+    let project = unique_project("dup");
+    let key = EntryKey::device(&project, "cam-3", "admin", Slot::Current).unwrap();
+    vault.put(&key, &"one".into()).unwrap();
+    // A second item with the same service and account (e.g. restored from a backup by another tool).
+    let account = key.account();
+    let mut child = Command::new("secret-tool")
+        .args([
+            "store",
+            "--label=copy",
+            "service",
+            "handover",
+            "username",
+            &account,
+            "origin",
+            "backup",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"two").unwrap();
+    assert!(child.wait().unwrap().success());
+    let err = vault.get(&key).unwrap_err();
+    assert!(err.is_ambiguous(), "{err:?}");
+    assert!(err.to_string().contains("2 keyring items match"), "{err}");
+    assert!(!err.to_string().contains("one") && !format!("{err:?}").contains("two"));
+    // Clean up both with secret-tool (the vault refuses to guess which one to delete).
+    secret_tool(&["clear", "service", "handover", "username", &account]);
+    assert!(vault.get(&key).unwrap_err().is_not_found());
+}
+
+#[test]
+fn concurrent_use_from_many_threads() {
+    if !keyring_available("concurrent_use_from_many_threads") {
+        return;
+    }
+    let vault = OsKeyring::open().unwrap();
+    let project = unique_project("threads");
+    let started = std::time::Instant::now();
+    std::thread::scope(|s| {
+        for t in 0..8 {
+            let vault = vault.clone();
+            let project = project.clone();
+            s.spawn(move || {
+                for i in 0..10 {
+                    let key = EntryKey::device(
+                        &project,
+                        &format!("dev-{t}"),
+                        &format!("user-{i}"),
+                        Slot::Current,
+                    )
+                    .unwrap();
+                    let value = SecretString::from(format!("pw-{t}-{i}"));
+                    vault.put(&key, &value).unwrap();
+                    assert_eq!(vault.get(&key).unwrap(), value);
+                }
+            });
+        }
+    });
+    let elapsed = started.elapsed();
+    println!(
+        "80 put+get pairs from 8 threads: {elapsed:?} ({:?} per pair)",
+        elapsed / 80
+    );
+    let keys = vault.list(&project).unwrap();
+    assert_eq!(keys.len(), 80);
+    for key in keys {
+        assert!(vault.delete(&key).unwrap());
+    }
+}
