@@ -43,6 +43,50 @@ pub enum Command {
     Audit(AuditCommand),
     /// Run the demo on the built-in simulated site.
     Demo(DemoArgs),
+    /// List the devices the project knows.
+    Devices,
+    /// Check devices against the plan and catalogs (firmware, placement, services, time, accounts).
+    Check(CheckArgs),
+    /// List findings.
+    Findings {
+        /// Include fixed and waived findings.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Accept a finding with a reason (shown in the report as waived, with who and when).
+    Waive {
+        /// The finding, e.g. F7.
+        finding: String,
+        /// Why it is acceptable.
+        #[arg(long)]
+        reason: String,
+    },
+    /// The catalogs in use (factory defaults, firmware baseline).
+    #[command(subcommand)]
+    Catalog(CatalogCommand),
+}
+
+/// `handover check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only these devices (e.g. D3); all when omitted.
+    #[arg(long = "device")]
+    pub devices: Vec<String>,
+    /// Largest acceptable clock difference in seconds.
+    #[arg(long, default_value_t = 10)]
+    pub max_skew: i64,
+}
+
+/// `handover catalog ...`.
+#[derive(Debug, Subcommand)]
+pub enum CatalogCommand {
+    /// Show the catalogs in use with their versions and SHA-256.
+    Show,
+    /// Import a newer signed catalog (FILE.sig must be beside it); a tampered or unsigned one is refused.
+    Import {
+        /// The catalog file.
+        file: PathBuf,
+    },
 }
 
 /// `handover init`.

@@ -38,6 +38,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         Some(ErrorCode::InvalidInput) => 4,
         Some(ErrorCode::NotFound) => 6,
         Some(ErrorCode::DiskFull) => 7,
+        Some(ErrorCode::VerificationFailed) => VERIFY_FAILED,
         _ => 1,
     };
     ExitCode::from(code)

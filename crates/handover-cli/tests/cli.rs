@@ -235,3 +235,48 @@ fn demo_creates_a_project_and_reopens_it() {
         text(&o)
     );
 }
+
+fn with_data_dir(project: &Path, data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env("HANDOVER_DATA_DIR", data)
+        .output()
+        .expect("run handover")
+}
+
+/// The shipped catalogs are signed with the shipped key: importing one is refused only as "not newer";
+/// a tampered copy is refused as a bad signature (exit 5), an unsigned one as unsigned.
+#[test]
+fn catalog_import_checks_signature_then_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/catalogs");
+    let cat = dir.path().join("firmware-baseline.toml");
+    std::fs::copy(src.join("firmware-baseline.toml"), &cat).unwrap();
+    std::fs::copy(
+        src.join("firmware-baseline.toml.sig"),
+        dir.path().join("firmware-baseline.toml.sig"),
+    )
+    .unwrap();
+    let p = dir.path().join("unused.handover");
+    let o = with_data_dir(&p, &data, &["catalog", "import", cat.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("not newer"), "{}", text(&o));
+    let mut bytes = std::fs::read(&cat).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&cat, bytes).unwrap();
+    let o = with_data_dir(&p, &data, &["catalog", "import", cat.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(text(&o).contains("invalid signature"), "{}", text(&o));
+    std::fs::remove_file(dir.path().join("firmware-baseline.toml.sig")).unwrap();
+    let o = with_data_dir(&p, &data, &["catalog", "import", cat.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(text(&o).contains("not signed"), "{}", text(&o));
+    let o = with_data_dir(&p, &data, &["--json", "catalog", "show"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[1]["header"]["kind"], "firmware-baseline");
+    assert_eq!(v[1]["source"], "built-in");
+}

@@ -32,6 +32,9 @@ pub enum Error {
         /// The IO error.
         source: std::io::Error,
     },
+    /// A catalog that was refused.
+    #[error(transparent)]
+    Catalog(#[from] handover_policy::CatalogError),
     /// Input that makes no sense (e.g. an empty required field).
     #[error("{0}")]
     Invalid(String),
@@ -49,6 +52,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The disk is full.
     DiskFull,
+    /// A signature or integrity check failed.
+    VerificationFailed,
     /// Anything else.
     Internal,
 }
@@ -67,6 +72,8 @@ impl Error {
                 | handover_store::Error::Conflict(_),
             ) => ErrorCode::InvalidInput,
             Error::PlanCsv { .. } | Error::Plan(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Catalog(e) if e.is_signature() => ErrorCode::VerificationFailed,
+            Error::Catalog(_) => ErrorCode::InvalidInput,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 ErrorCode::NotFound
             }

@@ -4,6 +4,8 @@
 //!
 //! Architecture invariant: whatever one front end can do, the other can, because both only call this crate.
 
+pub mod catalogs;
+pub mod checks;
 mod error;
 mod session;
 mod status;
@@ -13,4 +15,5 @@ pub use session::{NewProject, Session, read_plan_csv};
 pub use status::{CountBy, Status, VlanSummary};
 
 pub use handover_model as model;
+pub use handover_policy as policy;
 pub use handover_store as store;

@@ -73,6 +73,32 @@ impl Session {
         &self.project
     }
 
+    pub(crate) fn project_mut(&mut self) -> &mut Project {
+        &mut self.project
+    }
+
+    /// Who is acting.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// Records a device sighting (discovery, identification, or a manual add).
+    pub fn record_sighting(
+        &mut self,
+        s: handover_store::devices::Sighting,
+    ) -> Result<(handover_model::Device, handover_store::devices::Change)> {
+        Ok(self.project.record_sighting(s, &self.actor)?)
+    }
+
+    /// Waives a finding with a reason (recorded with who and when).
+    pub fn waive(
+        &mut self,
+        id: handover_model::FindingId,
+        reason: &str,
+    ) -> Result<handover_model::Waiver> {
+        Ok(self.project.waive(id, reason, &self.actor)?)
+    }
+
     /// Replaces the plan with the one in a CSV file. A bad file changes nothing.
     pub fn import_plan_csv(&mut self, path: &Path) -> Result<Plan> {
         let plan = read_plan_csv(path)?;

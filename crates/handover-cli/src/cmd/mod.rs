@@ -1,7 +1,10 @@
 //! Subcommand dispatch: one module per command group.
 
 mod audit;
+mod catalog;
+mod check;
 mod demo;
+mod devices;
 mod init;
 mod plan;
 mod status;
@@ -32,5 +35,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status => status::run(&cli),
         Command::Audit(c) => audit::run(&cli, c),
         Command::Demo(a) => demo::run(&cli, a),
+        Command::Devices => devices::run(&cli),
+        Command::Check(a) => check::run(&cli, a),
+        Command::Findings { all } => check::findings(&cli, *all),
+        Command::Waive { finding, reason } => check::waive(&cli, finding, reason),
+        Command::Catalog(c) => catalog::run(&cli, c),
     }
 }

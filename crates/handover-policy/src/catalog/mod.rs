@@ -65,6 +65,34 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     })
 }
 
+/// Reads only a catalog's header (to learn its kind), with errors that name the line.
+pub fn peek_header(name: &str, bytes: &[u8]) -> Result<Header, CatalogError> {
+    #[derive(Deserialize)]
+    struct Peek {
+        catalog: Header,
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| CatalogError::Malformed {
+        catalog: name.to_owned(),
+        line: Some(
+            1 + bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count(),
+        ),
+        message: "not UTF-8 text".into(),
+    })?;
+    // Parse the whole document (so syntax errors anywhere are caught with their line), keep only the header.
+    let doc: toml::Table = parse_toml(name, text)?;
+    let peek: Peek = doc
+        .try_into()
+        .map_err(|e: toml::de::Error| CatalogError::Malformed {
+            catalog: name.to_owned(),
+            line: line_of(text, "[catalog]"),
+            message: e.message().to_owned(),
+        })?;
+    Ok(peek.catalog)
+}
+
 /// The line on which `needle` (a quoted value or key) first appears, to point at invalid entries.
 pub(crate) fn line_of(text: &str, needle: &str) -> Option<usize> {
     text.find(needle)

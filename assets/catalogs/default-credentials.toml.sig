@@ -1,0 +1,1 @@
+imHh7s/2a7Z4yN0lyu0zCK2ZTEvABmmzx/B+aMTLfjsI1B2Maq/fbRmrlmLPMWuEkWyb2TiC8cZ+AwOZROqfAg==

@@ -1,0 +1,1 @@
+wODUl/UYIdnoSkAXNPYiJw+MNJUnGs4f6s4Sjdhp3+Ytkm+68IuQFSLgJSiJGGjsIv6nd64M1oouhQPaaLERDg==

@@ -1,0 +1,102 @@
+//! `handover check`, `findings` and `waive`: what the checks found, and accepting a finding with a reason.
+
+use std::process::ExitCode;
+
+use handover_engine::model::{DeviceId, FindingId, FindingStatus};
+use handover_engine::policy::checks::Settings;
+
+use crate::args::{CheckArgs, Cli};
+
+pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    let only = a
+        .devices
+        .iter()
+        .map(|d| {
+            d.parse::<DeviceId>()
+                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let settings = Settings {
+        max_clock_skew_secs: a.max_skew,
+        today: session.project().now().date(),
+    };
+    let s = session.run_checks(&only, &catalogs, &settings)?;
+    if cli.json {
+        crate::output::json(&s)?;
+    } else {
+        let open: usize = s.open_by_severity.values().sum();
+        println!(
+            "Checked {} devices: {} new findings, {} fixed since the last run, {open} open.",
+            s.devices, s.new, s.fixed
+        );
+        for sev in handover_engine::checks::SEVERITY_ORDER {
+            if let Some(n) = s.open_by_severity.get(&sev.to_string()) {
+                println!("  {n:>4} {sev}");
+            }
+        }
+        if open > 0 {
+            println!(
+                "See them with `handover findings`; accept one with `handover waive F<n> --reason ...`."
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn findings(cli: &Cli, all: bool) -> anyhow::Result<ExitCode> {
+    let session = super::open(cli)?;
+    let mut findings = session.project().findings()?;
+    if !all {
+        findings.retain(|f| f.status == FindingStatus::Open);
+    }
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
+    if cli.json {
+        crate::output::json(&findings)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if findings.is_empty() {
+        println!(
+            "{}",
+            if all {
+                "No findings."
+            } else {
+                "No open findings."
+            }
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = findings
+        .iter()
+        .map(|f| {
+            vec![
+                f.id.to_string(),
+                f.device.to_string(),
+                f.severity.to_string(),
+                f.status.to_string(),
+                f.check.clone(),
+                f.title.clone(),
+            ]
+        })
+        .collect();
+    crate::output::table(
+        &["ID", "DEVICE", "SEVERITY", "STATUS", "CHECK", "TITLE"],
+        &rows,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn waive(cli: &Cli, finding: &str, reason: &str) -> anyhow::Result<ExitCode> {
+    let id: FindingId = finding
+        .parse()
+        .map_err(|_| anyhow::anyhow!("{finding:?} is not a finding id such as F7"))?;
+    let mut session = super::open(cli)?;
+    let w = session.waive(id, reason)?;
+    if cli.json {
+        crate::output::json(&w)?;
+    } else {
+        println!("Waived {id} by {} at {}: {}", w.by, w.at, w.reason);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,48 @@
+//! `handover devices`: every device the project knows, as a table or JSON.
+
+use std::process::ExitCode;
+
+use crate::args::Cli;
+
+pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let session = super::open(cli)?;
+    let devices = session.project().devices()?;
+    if cli.json {
+        crate::output::json(&devices)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if devices.is_empty() {
+        println!("No devices yet: run `handover discover`.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    let rows: Vec<Vec<String>> = devices
+        .iter()
+        .map(|d| {
+            vec![
+                d.id.to_string(),
+                d.address.to_string(),
+                d.role
+                    .as_ref()
+                    .map_or_else(|| "-".into(), ToString::to_string),
+                opt(&d.facts.manufacturer),
+                opt(&d.facts.model),
+                opt(&d.facts.firmware),
+                d.identity.mac.map_or_else(|| "-".into(), |m| m.to_string()),
+                opt(&d.identity.serial),
+                d.found_by
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ]
+        })
+        .collect();
+    crate::output::table(
+        &[
+            "ID", "ADDRESS", "ROLE", "MAKER", "MODEL", "FIRMWARE", "MAC", "SERIAL", "FOUND BY",
+        ],
+        &rows,
+    );
+    Ok(ExitCode::SUCCESS)
+}

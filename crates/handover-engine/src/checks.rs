@@ -1,0 +1,122 @@
+//! The checks workflow: evaluate every device against the plan and catalogs, raise new findings, refresh
+//! existing ones, and mark fixed those whose check passes now.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use handover_model::{DeviceId, FindingStatus, Severity};
+use handover_policy::Catalogs;
+use handover_policy::checks::{Context, Settings, evaluate};
+use handover_store::findings::NewFinding;
+
+use crate::error::Result;
+use crate::session::Session;
+
+/// What a checks run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct CheckSummary {
+    /// Devices evaluated.
+    pub devices: usize,
+    /// Findings now open, by severity.
+    pub open_by_severity: BTreeMap<String, usize>,
+    /// Findings raised for the first time in this run.
+    pub new: usize,
+    /// Findings marked fixed because their check passes now.
+    pub fixed: usize,
+}
+
+impl Session {
+    /// Runs every check on the given devices (all when `only` is empty).
+    pub fn run_checks(
+        &mut self,
+        only: &[DeviceId],
+        catalogs: &Catalogs,
+        settings: &Settings,
+    ) -> Result<CheckSummary> {
+        let plan = self.project().plan()?;
+        let credentials = self.project().credentials()?;
+        let devices: Vec<_> = self
+            .project()
+            .devices()?
+            .into_iter()
+            .filter(|d| only.is_empty() || only.contains(&d.id))
+            .collect();
+        let actor = self.actor().clone();
+        let mut summary = CheckSummary {
+            devices: devices.len(),
+            ..CheckSummary::default()
+        };
+        for d in &devices {
+            let creds: Vec<_> = credentials
+                .iter()
+                .filter(|c| c.device == d.id)
+                .cloned()
+                .collect();
+            let ev = evaluate(
+                Context {
+                    device: d,
+                    plan: &plan,
+                    credentials: &creds,
+                },
+                catalogs,
+                settings,
+            );
+            let before: Vec<_> = self
+                .project()
+                .findings()?
+                .into_iter()
+                .filter(|f| f.device == d.id)
+                .collect();
+            for r in &ev.raised {
+                let is_new = !before.iter().any(|f| f.check == r.check);
+                self.project_mut().raise_finding(
+                    &NewFinding {
+                        device: d.id,
+                        check: r.check.to_owned(),
+                        severity: r.severity,
+                        title: r.title.clone(),
+                        evidence: r.evidence.clone(),
+                        clauses: r.clauses.clone(),
+                    },
+                    &actor,
+                )?;
+                summary.new += usize::from(is_new);
+            }
+            for f in before.iter().filter(|f| f.status == FindingStatus::Open) {
+                let passes = ev.evaluated.contains(&f.check.as_str())
+                    && !ev.raised.iter().any(|r| r.check == f.check);
+                if passes {
+                    self.project_mut().set_finding_status(
+                        f.id,
+                        FindingStatus::Fixed,
+                        "the check passes now",
+                        &actor,
+                    )?;
+                    summary.fixed += 1;
+                }
+            }
+        }
+        for f in self
+            .project()
+            .findings()?
+            .into_iter()
+            .filter(|f| f.status == FindingStatus::Open)
+        {
+            *summary
+                .open_by_severity
+                .entry(f.severity.to_string())
+                .or_default() += 1;
+        }
+        Ok(summary)
+    }
+}
+
+/// Severities from worst to least, for display.
+pub const SEVERITY_ORDER: [Severity; 5] = [
+    Severity::Critical,
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+    Severity::Info,
+];

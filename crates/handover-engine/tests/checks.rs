@@ -1,0 +1,126 @@
+//! The checks workflow on a real project file: findings raised, refreshed, fixed when the check passes, and
+//! waivers kept across runs and reopening.
+
+use std::sync::Arc;
+
+use handover_engine::model::{
+    DeviceFacts, DeviceIdentity, FindingStatus, FixedClock, Plan, Role, Site,
+};
+use handover_engine::policy::Catalogs;
+use handover_engine::policy::checks::Settings;
+use handover_engine::store::devices::Sighting;
+use handover_engine::{NewProject, Session};
+use time::macros::{date, datetime};
+
+fn settings() -> Settings {
+    Settings {
+        max_clock_skew_secs: 10,
+        today: date!(2026 - 11 - 22),
+    }
+}
+
+fn sighting(addr: &str, firmware: &str, discoverable: bool) -> Sighting {
+    Sighting {
+        identity: DeviceIdentity {
+            endpoint_ref: Some(format!("urn:uuid:{addr}")),
+            mac: None,
+            serial: Some(format!("SN-{addr}")),
+        },
+        address: Some(addr.parse().unwrap()),
+        method: None,
+        role: Some(Role::camera()),
+        facts: DeviceFacts {
+            manufacturer: Some("AXIS".into()),
+            model: Some("P3265-LVE".into()),
+            firmware: Some(firmware.into()),
+            discoverable: Some(discoverable),
+            ..DeviceFacts::default()
+        },
+    }
+}
+
+#[test]
+fn findings_follow_the_devices_and_waivers_persist() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.handover");
+    let clock = Arc::new(FixedClock(datetime!(2026-11-22 10:00 UTC)));
+    let plan = Plan::from_csv(include_bytes!("../../../assets/demo/plan.csv")).unwrap();
+    let site = Site {
+        name: "S".into(),
+        technician: "Ana".into(),
+        ..Site::default()
+    };
+    let mut s = Session::create(
+        NewProject {
+            path: path.clone(),
+            site,
+            plan: Some((plan, "plan.csv".into())),
+        },
+        clock.clone(),
+    )
+    .unwrap();
+    let cat = Catalogs::built_in();
+
+    // Three cameras: one outdated, one on the access-control subnet, one fine but discoverable.
+    for (addr, fw, disc) in [
+        ("127.20.0.10", "11.11.73", false),
+        ("127.30.0.20", "12.5.56", false),
+        ("127.20.0.11", "12.5.56", true),
+    ] {
+        s.record_sighting(sighting(addr, fw, disc)).unwrap();
+    }
+    let sum = s.run_checks(&[], &cat, &settings()).unwrap();
+    assert_eq!((sum.devices, sum.new, sum.fixed), (3, 3, 0));
+    let checks: Vec<_> = s
+        .project()
+        .findings()
+        .unwrap()
+        .into_iter()
+        .map(|f| (f.device.to_string(), f.check))
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            ("D1".into(), "firmware.outdated".to_owned()),
+            ("D2".into(), "network.wrong-subnet".to_owned()),
+            ("D3".into(), "services.discovery-on".to_owned()),
+        ]
+    );
+
+    // Running again raises nothing new.
+    let sum = s.run_checks(&[], &cat, &settings()).unwrap();
+    assert_eq!((sum.new, sum.fixed), (0, 0));
+
+    // Waive one; the firmware gets updated: that one is fixed, the waiver stays.
+    let f2 = s.project().findings().unwrap()[1].id;
+    s.waive(f2, "Temporary: camera moves to VLAN 20 in phase 2")
+        .unwrap();
+    s.record_sighting(sighting("127.20.0.10", "12.5.56", false))
+        .unwrap();
+    let sum = s.run_checks(&[], &cat, &settings()).unwrap();
+    assert_eq!((sum.new, sum.fixed), (0, 1));
+    drop(s);
+
+    let s = Session::open(&path, None, clock).unwrap();
+    let statuses: Vec<_> = s
+        .project()
+        .findings()
+        .unwrap()
+        .into_iter()
+        .map(|f| f.status)
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            FindingStatus::Fixed,
+            FindingStatus::Waived,
+            FindingStatus::Open
+        ]
+    );
+    let w = &s.project().waivers().unwrap()[0];
+    assert_eq!((w.finding, w.by.as_str()), (f2, "Ana"));
+    assert!(s.verify_audit().unwrap().is_intact());
+    let mut s = s;
+    let e = s.waive(f2, "  ").unwrap_err();
+    assert!(e.to_string().contains("reason"), "{e}");
+}
