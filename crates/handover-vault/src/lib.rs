@@ -6,9 +6,12 @@
 //! secret to a log, a project file or a plain-text export. The keyring API is blocking: async callers use
 //! `spawn_blocking`. There is no fallback store: a locked or missing keyring is an error that says what to do.
 //!
-//! Module map: [`secret`] (Secret<T>), [`entry`] (EntryKey, Slot, naming), [`store`] (the trait),
-//! [`os_keyring`] (OsKeyring), `platform` (per-OS glue), `memory` (MemoryStore test double, feature
-//! `test-support`), [`error`] (VaultError).
+//! Module map: [`secret`] (`Secret<T>`), [`entry`] (`EntryKey`, `Slot`, entry naming), [`store`] (the
+//! `CredentialStore` trait), [`os_keyring`] (`OsKeyring`) over `platform` (per-OS keyring-core stores),
+//! [`rotation`] (the keyring side of a journaled password rotation and its crash recovery), [`policy`]
+//! (`PasswordPolicy`, alphabet and entropy), [`mod@generate`] (CSPRNG generator, URL helpers), [`export`] (KeePass
+//! KDBX4 file for IT), [`error`] (`VaultError`), and `memory` (`MemoryStore`, a test double behind the
+//! `test-support` feature).
 
 pub mod entry;
 pub mod error;

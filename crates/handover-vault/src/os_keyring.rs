@@ -1,7 +1,7 @@
 //! [`OsKeyring`]: the product's [`CredentialStore`], on the operating system's keyring via keyring-core.
 //!
 //! The per-OS store is chosen at compile time: Secret Service (zbus, pure-Rust crypto) on Linux, the login
-//! Keychain on macOS, Credential Manager on Windows (see [`crate::platform`]). [`OsKeyring::open`] probes the store
+//! Keychain on macOS, Credential Manager on Windows (see the private `platform` module). [`OsKeyring::open`] probes the store
 //! once and turns "locked", "no session bus", "no Secret Service" into [`VaultError`]s that say what to do.
 //! There is no fallback: when the keyring cannot be used, the caller gets the error and no secret is stored.
 //! Blocking API: async callers use `spawn_blocking`.

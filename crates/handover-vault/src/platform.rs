@@ -26,13 +26,11 @@ mod imp {
             reason: Unavailable::NoSessionBus,
             source: keyring_core::Error::PlatformFailure(Box::new(e)),
         })?;
+        // Any failure to open a session with org.freedesktop.secrets on a working bus means "no usable
+        // Secret Service" (not running, not activatable, or refusing sessions).
         let ss = SecretService::connect_with_existing(EncryptionType::Dh, conn).map_err(|e| {
-            let reason = match e {
-                secret_service::Error::Unavailable => Unavailable::NoSecretService,
-                _ => Unavailable::NoSecretService,
-            };
             VaultError::Unavailable {
-                reason,
+                reason: Unavailable::NoSecretService,
                 source: platform_err(e),
             }
         })?;

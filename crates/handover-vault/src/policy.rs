@@ -2,7 +2,7 @@
 //! (required classes, RTSP-safe characters, an entropy target), plus the alphabet and entropy arithmetic.
 //!
 //! Per-vendor presets are data owned by the engine/catalog and passed in; this module only validates a policy
-//! and computes from it. The generator itself is in [`crate::generate`]. No randomness and no IO here.
+//! and computes from it. The generator itself is in [`mod@crate::generate`]. No randomness and no IO here.
 
 use std::collections::BTreeSet;
 
