@@ -125,6 +125,50 @@ pub fn rtsp_url(user: &str, password: &SecretString, host_port: &str, path: &str
     ))
 }
 
+/// How a given password breaks a policy. Never names the offending character (that would leak it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Violation {
+    /// Fewer characters than `min_len`.
+    TooShort,
+    /// More characters than `max_len` (the device would refuse or truncate it).
+    TooLong,
+    /// A required class is missing.
+    MissingClass(CharClass),
+    /// A character outside the policy's alphabet (forbidden, not allowed by the device, or not RTSP-safe).
+    CharacterNotAllowed,
+}
+
+/// Checks a password someone typed (or an existing one) against `policy`; empty when it complies. Fails only
+/// when the policy itself is invalid.
+pub fn check_password(
+    policy: &PasswordPolicy,
+    password: &SecretString,
+) -> Result<Vec<Violation>, VaultError> {
+    let alphabet = policy.alphabet()?;
+    let pw = password.expose();
+    let len = pw.chars().count();
+    let mut out = Vec::new();
+    if len < policy.min_len {
+        out.push(Violation::TooShort);
+    }
+    if len > policy.max_len {
+        out.push(Violation::TooLong);
+    }
+    for (class, set) in &alphabet.required {
+        if !pw.chars().any(|c| set.contains(&c)) {
+            out.push(Violation::MissingClass(*class));
+        }
+    }
+    if pw
+        .chars()
+        .any(|c| alphabet.chars.binary_search(&c).is_err())
+    {
+        out.push(Violation::CharacterNotAllowed);
+    }
+    Ok(out)
+}
+
 /// Which classes of `policy` the password contains (for checks and tests).
 pub fn classes_of(policy: &PasswordPolicy, password: &str) -> Vec<CharClass> {
     let mut found: Vec<CharClass> = password
@@ -315,6 +359,33 @@ mod tests {
         let a = generate_os(&PasswordPolicy::default()).unwrap();
         let b = generate_os(&PasswordPolicy::default()).unwrap();
         assert_ne!(a.password, b.password);
+    }
+
+    #[test]
+    fn typed_passwords_are_checked_without_revealing_characters() {
+        let p = PasswordPolicy::default();
+        let check = |pw: &str| check_password(&p, &SecretString::from(pw)).unwrap();
+        assert_eq!(check("Abcdefgh-1234567"), vec![]);
+        assert_eq!(check("Abc-1"), vec![Violation::TooShort]);
+        assert_eq!(check(&"aB3".repeat(30)), vec![Violation::TooLong]);
+        assert_eq!(
+            check("abcdefgh-abcdefgh"),
+            vec![
+                Violation::MissingClass(CharClass::Upper),
+                Violation::MissingClass(CharClass::Digit)
+            ]
+        );
+        // '@' is not RTSP-safe under the default policy.
+        assert_eq!(
+            check("Abcdefgh@1234567"),
+            vec![Violation::CharacterNotAllowed]
+        );
+        // Every generated password passes the checker.
+        let mut rng = StdRng::seed_from_u64(10);
+        for _ in 0..1000 {
+            let g = generate(&p, &mut rng).unwrap();
+            assert_eq!(check_password(&p, &g.password).unwrap(), vec![]);
+        }
     }
 
     #[test]

@@ -30,7 +30,10 @@ pub mod memory;
 pub use entry::{EntryKey, EntryKind, SERVICE, Slot, names};
 pub use error::VaultError;
 pub use export::{ExportAccount, ExportModel, KdfParams, export_kdbx};
-pub use generate::{GeneratedPassword, generate, generate_os, percent_encode_userinfo, rtsp_url};
+pub use generate::{
+    GeneratedPassword, Violation, check_password, generate, generate_os, percent_encode_userinfo,
+    rtsp_url,
+};
 #[cfg(any(test, feature = "test-support"))]
 pub use memory::MemoryStore;
 pub use os_keyring::OsKeyring;
