@@ -88,6 +88,7 @@ pub fn render(model: &ReportModel, opts: &RenderOptions) -> Result<Vec<u8>> {
     let mut lo = doc.to_lopdf_document(&save, &mut warnings);
     drop(doc);
 
+    unshape_to_unicode(&mut lo);
     let json = twin::inventory_json(model)?;
     attach_json(&mut lo, &json, model);
 
@@ -139,6 +140,55 @@ fn subset_font(ttf: &[u8], face: &Face, chars: &BTreeSet<char>) -> Result<printp
     let mut warnings = Vec::new();
     printpdf::ParsedFont::from_bytes(&bytes, 0, &mut warnings)
         .ok_or(Error::Font("subset of DejaVu Sans"))
+}
+
+/// Rewrites the fonts' ToUnicode maps so glyphs drawn from Arabic presentation forms
+/// extract as the plain letters they stand for (printpdf maps each glyph to the character
+/// it was drawn from). Runs before compression, when the CMaps are plain text.
+fn unshape_to_unicode(doc: &mut lopdf_pp::Document) {
+    let ids: Vec<lopdf_pp::ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"ToUnicode").ok()?.as_reference().ok())
+        .collect();
+    for id in ids {
+        let Some(Object::Stream(stream)) = doc.objects.get_mut(&id) else {
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(&stream.content) else {
+            continue;
+        };
+        let mut changed = false;
+        let rewritten: Vec<String> = text
+            .lines()
+            .map(|line| match rewrite_bfchar(line) {
+                Some(l) => {
+                    changed = true;
+                    l
+                }
+                None => line.to_owned(),
+            })
+            .collect();
+        if changed {
+            let mut out = rewritten.join("\n");
+            out.push('\n');
+            stream.set_content(out.into_bytes());
+        }
+    }
+}
+
+/// `<CID> <FExx>` → `<CID> <letters>` for an Arabic presentation form target.
+fn rewrite_bfchar(line: &str) -> Option<String> {
+    let (cid, target) = line.split_once(' ')?;
+    let hex = target.strip_prefix('<')?.strip_suffix('>')?;
+    if hex.len() != 4 || !cid.starts_with('<') {
+        return None;
+    }
+    let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+    let base = crate::layout::arabic::base_text(c)?;
+    let utf16: String = base.encode_utf16().map(|u| format!("{u:04X}")).collect();
+    Some(format!("{cid} <{utf16}>"))
 }
 
 /// Adds the inventory JSON as an embedded file, referenced from the catalog's name tree

@@ -3,7 +3,7 @@
 //! override characters stripped, glyphs the font lacks replaced), greedy word wrapping with
 //! an ellipsis when a cell runs out of lines, and visual reordering of right-to-left runs
 //! (Unicode bidi algorithm) so Hebrew and Arabic letters come out in reading order.
-//! Not a shaper: Arabic letters are drawn in their isolated forms, and there is no kerning.
+//! Not a full shaper: Arabic gets contextual forms only (see `arabic.rs`); no kerning.
 
 use std::sync::OnceLock;
 
@@ -110,7 +110,8 @@ impl Face {
 
     /// Untrusted text made safe to draw: control characters become spaces (line breaks,
     /// tabs) or vanish, bidi override/isolate marks vanish (they could visually reorder a
-    /// name into something else), and characters the font lacks become U+FFFD.
+    /// name into something else), characters the font lacks become U+FFFD, and Arabic
+    /// letters take their contextual (joined) forms.
     pub fn sanitize(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         for c in text.chars() {
@@ -128,6 +129,9 @@ impl Face {
             } else {
                 out.push(self.replacement);
             }
+        }
+        if super::arabic::needs_shaping(&out) {
+            out = super::arabic::shape(&out, |c| self.has_glyph(c));
         }
         out
     }
