@@ -1,1 +1,25 @@
-//! Talking to devices: discovery, ONVIF sessions, switch queries.
+//! Talking to devices: discovery (WS-Discovery multicast and unicast sweeps, Hello/Bye, SSDP), ONVIF
+//! sessions (identification, accounts, configuration) over one shared HTTP client, and the "why not
+//! found" account of every planned subnet. The only crate that opens sockets to devices; it decides
+//! nothing about what the facts mean (that is policy) and stores nothing (that is the engine's job).
+//!
+//! Module map: `error` (the one error type), `creds` (credentials with a redacted secret), `http`
+//! (shared client, body caps, per-device gate), `digest` (HTTP Digest, pure), `onvif` (sessions over
+//! oxvif), `discovery` (codecs and IO for every discovery source, merging, why-not-found),
+//! `interfaces` (the laptop's usable interfaces).
+
+pub mod creds;
+pub mod digest;
+pub mod discovery;
+pub mod error;
+pub mod http;
+pub mod interfaces;
+pub mod onvif;
+
+pub use creds::{Credentials, Password};
+pub use error::{Error, Result};
+pub use http::ClientOptions;
+pub use onvif::admin::{LoginCheck, LoginOutcome};
+pub use onvif::identify::{DeviceFacts, Depth, Identification};
+pub use onvif::session::{DeviceClient, OnvifSession};
+pub use onvif::types::*;

@@ -1,0 +1,283 @@
+//! The WS-Discovery codec (2005/04, as ONVIF uses it): building Probe messages and parsing ProbeMatches,
+//! Hello and Bye from datagram bytes, with hard limits (no DOCTYPE, bounded depth, bounded scopes and
+//! XAddrs, every XAddr a valid http(s) URL) so a hostile answer is an error for that sender only. Pure:
+//! no sockets, no clock; message ids come from the caller.
+
+use quick_xml::Reader;
+use quick_xml::events::Event;
+
+/// The WS-Discovery multicast group.
+pub const MULTICAST_V4: std::net::Ipv4Addr = std::net::Ipv4Addr::new(239, 255, 255, 250);
+/// The WS-Discovery port.
+pub const PORT: u16 = 3702;
+/// Most scopes kept from one answer.
+pub const MAX_SCOPES: usize = 256;
+/// Most XAddrs or types kept from one answer.
+pub const MAX_ADDRS: usize = 16;
+/// Longest accepted field text.
+pub const MAX_FIELD: usize = 16 * 1024;
+
+/// ONVIF's probe types: NetworkVideoTransmitter (cameras) and Device (every ONVIF device).
+pub const ONVIF_TYPES: [&str; 2] = ["dn:NetworkVideoTransmitter", "tds:Device"];
+
+/// One endpoint announced in a ProbeMatch or Hello.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// EndpointReference/Address (usually `urn:uuid:...`).
+    pub reference: String,
+    /// Types (qualified names as sent).
+    pub types: Vec<String>,
+    /// Scopes.
+    pub scopes: Vec<String>,
+    /// Transport addresses (device service URLs).
+    pub xaddrs: Vec<String>,
+    /// MetadataVersion.
+    pub metadata_version: Option<u32>,
+}
+
+/// A parsed WS-Discovery message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// Answers to a probe.
+    ProbeMatches {
+        /// RelatesTo: the probe's MessageID.
+        relates_to: Option<String>,
+        /// The endpoints.
+        matches: Vec<Endpoint>,
+    },
+    /// An endpoint joining.
+    Hello(Endpoint),
+    /// An endpoint leaving.
+    Bye {
+        /// EndpointReference/Address.
+        reference: String,
+    },
+    /// A Probe (someone else probing) or anything else.
+    Other,
+}
+
+/// Why a datagram was refused.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WsdError {
+    /// Not well-formed XML.
+    #[error("not well-formed XML")]
+    Xml(#[from] quick_xml::Error),
+    /// A DOCTYPE (entity bombs).
+    #[error("DOCTYPE in a discovery message")]
+    Doctype,
+    /// Too deep, too many items or too long a field.
+    #[error("discovery message exceeds limits: {0}")]
+    TooLarge(&'static str),
+    /// A required element is missing or invalid.
+    #[error("invalid discovery message: {0}")]
+    Invalid(String),
+}
+
+/// Builds a Probe for `types` with MessageID `message_id` (`urn:uuid:...`).
+pub fn probe(message_id: &str, types: &[&str]) -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>"#,
+            r#"<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" "#,
+            r#"xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl" "#,
+            r#"xmlns:tds="http://www.onvif.org/ver10/device/wsdl"><s:Header>"#,
+            r#"<a:Action s:mustUnderstand="1">http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action>"#,
+            r#"<a:MessageID>{}</a:MessageID><a:ReplyTo><a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address></a:ReplyTo>"#,
+            r#"<a:To s:mustUnderstand="1">urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To></s:Header>"#,
+            r#"<s:Body><d:Probe>{}</d:Probe></s:Body></s:Envelope>"#
+        ),
+        message_id,
+        if types.is_empty() { String::new() } else { format!("<d:Types>{}</d:Types>", types.join(" ")) }
+    )
+}
+
+/// A fresh `urn:uuid:` message id from 16 random bytes.
+pub fn message_id(random: [u8; 16]) -> String {
+    format!("urn:uuid:{}", uuid::Builder::from_random_bytes(random).into_uuid())
+}
+
+fn words(text: &str, max: usize, what: &'static str) -> Result<Vec<String>, WsdError> {
+    let v: Vec<String> = text.split_whitespace().map(str::to_string).collect();
+    if v.len() > max {
+        return Err(WsdError::TooLarge(what));
+    }
+    Ok(v)
+}
+
+fn check_xaddr(x: &str) -> Result<(), WsdError> {
+    let uri: hyper::Uri = x.parse().map_err(|_| WsdError::Invalid(format!("XAddr {x:?} is not a URL")))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some("http" | "https"), Some(h)) if !h.is_empty() => Ok(()),
+        _ => Err(WsdError::Invalid(format!("XAddr {x:?} is not an http(s) URL"))),
+    }
+}
+
+#[derive(Default)]
+struct Building {
+    reference: Option<String>,
+    types: Vec<String>,
+    scopes: Vec<String>,
+    xaddrs: Vec<String>,
+    metadata_version: Option<u32>,
+}
+
+impl Building {
+    fn finish(self) -> Result<Endpoint, WsdError> {
+        let reference = self.reference.filter(|r| !r.is_empty()).ok_or_else(|| WsdError::Invalid("no EndpointReference".into()))?;
+        for x in &self.xaddrs {
+            check_xaddr(x)?;
+        }
+        Ok(Endpoint { reference, types: self.types, scopes: self.scopes, xaddrs: self.xaddrs, metadata_version: self.metadata_version })
+    }
+}
+
+/// Parses one datagram.
+pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
+    let mut r = Reader::from_reader(datagram);
+    r.config_mut().check_end_names = true;
+    let mut path: Vec<String> = Vec::new();
+    let mut relates_to = None;
+    let mut matches = Vec::new();
+    let mut current: Option<Building> = None;
+    let mut bye_ref: Option<String> = None;
+    let mut kind: Option<&'static str> = None;
+    let mut buf = Vec::new();
+    loop {
+        let ev = r.read_event_into(&mut buf)?;
+        match ev {
+            Event::DocType(_) => return Err(WsdError::Doctype),
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let in_body = path.len() == 2 && path[1] == "Body";
+                if in_body {
+                    kind = match name.as_str() {
+                        "ProbeMatches" => Some("ProbeMatches"),
+                        "Hello" => {
+                            current = Some(Building::default());
+                            Some("Hello")
+                        }
+                        "Bye" => Some("Bye"),
+                        _ => Some("Other"),
+                    };
+                }
+                if kind == Some("ProbeMatches") && path.len() == 3 && name == "ProbeMatch" {
+                    if matches.len() >= MAX_ADDRS {
+                        return Err(WsdError::TooLarge("ProbeMatch count"));
+                    }
+                    current = Some(Building::default());
+                }
+                path.push(name);
+                if path.len() > 32 {
+                    return Err(WsdError::TooLarge("nesting"));
+                }
+            }
+            Event::End(_) => {
+                let name = path.pop().unwrap_or_default();
+                if name == "ProbeMatch"
+                    && kind == Some("ProbeMatches")
+                    && let Some(b) = current.take()
+                {
+                    matches.push(b.finish()?);
+                }
+            }
+            Event::Text(t) => {
+                let text = t.unescape().map_err(WsdError::Xml)?;
+                let text = text.trim();
+                if text.is_empty() {
+                    buf.clear();
+                    continue;
+                }
+                if text.len() > MAX_FIELD {
+                    return Err(WsdError::TooLarge("field length"));
+                }
+                let p: Vec<&str> = path.iter().map(String::as_str).collect();
+                let last = p.last().copied();
+                let parent = p.len().checked_sub(2).map(|i| p[i]);
+                match p.as_slice() {
+                    [_, "Header", "RelatesTo"] => relates_to = Some(text.to_string()),
+                    [_, "Body", "Bye", "EndpointReference", "Address"] => bye_ref = Some(text.to_string()),
+                    _ => {}
+                }
+                if let Some(b) = current.as_mut() {
+                    match (parent, last) {
+                        (Some("EndpointReference"), Some("Address")) => b.reference = Some(text.to_string()),
+                        (_, Some("Types")) => b.types = words(text, MAX_ADDRS, "Types")?,
+                        (_, Some("Scopes")) => b.scopes = words(text, MAX_SCOPES, "Scopes")?,
+                        (_, Some("XAddrs")) => b.xaddrs = words(text, MAX_ADDRS, "XAddrs")?,
+                        (_, Some("MetadataVersion")) => b.metadata_version = text.parse().ok(),
+                        _ => {}
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !path.is_empty() {
+        return Err(WsdError::Invalid("unclosed elements".into()));
+    }
+    Ok(match kind {
+        Some("ProbeMatches") => Message::ProbeMatches { relates_to, matches },
+        Some("Hello") => Message::Hello(current.unwrap_or_default().finish()?),
+        Some("Bye") => Message::Bye { reference: bye_ref.ok_or_else(|| WsdError::Invalid("Bye without EndpointReference".into()))? },
+        _ => Message::Other,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MATCH: &str = r#"<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><s:Header><a:MessageID>urn:uuid:1</a:MessageID><a:RelatesTo>urn:uuid:probe-1</a:RelatesTo><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</a:Action></s:Header><s:Body><d:ProbeMatches><d:ProbeMatch><a:EndpointReference><a:Address>urn:uuid:dev-1</a:Address></a:EndpointReference><d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types><d:Scopes>onvif://www.onvif.org/type/camera onvif://www.onvif.org/name/cam-1</d:Scopes><d:XAddrs>http://127.0.0.1:8080/onvif/device_service</d:XAddrs><d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>"#;
+
+    #[test]
+    fn probe_matches_parse() {
+        let m = parse(MATCH.as_bytes()).unwrap();
+        let Message::ProbeMatches { relates_to, matches } = m else { panic!("{m:?}") };
+        assert_eq!(relates_to.as_deref(), Some("urn:uuid:probe-1"));
+        assert_eq!(matches.len(), 1);
+        let e = &matches[0];
+        assert_eq!(e.reference, "urn:uuid:dev-1");
+        assert_eq!(e.types, ["dn:NetworkVideoTransmitter", "tds:Device"]);
+        assert_eq!(e.scopes.len(), 2);
+        assert_eq!(e.xaddrs, ["http://127.0.0.1:8080/onvif/device_service"]);
+        assert_eq!(e.metadata_version, Some(1));
+    }
+
+    #[test]
+    fn hello_and_bye_parse() {
+        let hello = MATCH
+            .replace("<d:ProbeMatches><d:ProbeMatch>", "<d:Hello>")
+            .replace("</d:ProbeMatch></d:ProbeMatches>", "</d:Hello>");
+        let Message::Hello(e) = parse(hello.as_bytes()).unwrap() else { panic!() };
+        assert_eq!(e.reference, "urn:uuid:dev-1");
+        let bye = r#"<s:Envelope xmlns:s="x" xmlns:a="y" xmlns:d="z"><s:Body><d:Bye><a:EndpointReference><a:Address>urn:uuid:dev-1</a:Address></a:EndpointReference></d:Bye></s:Body></s:Envelope>"#;
+        assert_eq!(parse(bye.as_bytes()).unwrap(), Message::Bye { reference: "urn:uuid:dev-1".into() });
+    }
+
+    #[test]
+    fn our_probe_is_parsed_as_other_and_carries_types() {
+        let p = probe("urn:uuid:abc", &ONVIF_TYPES);
+        assert!(p.contains("<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>"));
+        assert_eq!(parse(p.as_bytes()).unwrap(), Message::Other);
+        assert!(message_id([7; 16]).starts_with("urn:uuid:07070707-"));
+    }
+
+    #[test]
+    fn hostile_datagrams_are_errors() {
+        let cut = MATCH.find("<d:XAddrs>").unwrap();
+        let malformed = format!("{}<d:XAddrs>http://[::not-an-address/onvif</d:Types></d:ProbeMatch>", &MATCH[..cut]);
+        assert!(parse(malformed.as_bytes()).is_err());
+        let bad_xaddr = MATCH.replace("http://127.0.0.1:8080/onvif/device_service", "http://[::not-an-address/onvif");
+        assert!(matches!(parse(bad_xaddr.as_bytes()), Err(WsdError::Invalid(_))));
+        let pad: String = (0..1900).map(|i| format!(" onvif://www.onvif.org/x/{i:08}")).collect();
+        let gigantic = MATCH.replacen("</d:Scopes>", &format!("{pad}</d:Scopes>"), 1);
+        assert!(matches!(parse(gigantic.as_bytes()), Err(WsdError::TooLarge(_))));
+        let bomb = "<?xml version=\"1.0\"?><!DOCTYPE s:Envelope [<!ENTITY lol \"lol\"><!ENTITY lol1 \"&lol;&lol;\">]><s:Envelope xmlns:s=\"x\"><s:Body>&lol1;</s:Body></s:Envelope>";
+        assert!(matches!(parse(bomb.as_bytes()), Err(WsdError::Doctype)));
+        let no_ref = MATCH.replace("urn:uuid:dev-1", "");
+        assert!(parse(no_ref.as_bytes()).is_err());
+    }
+}

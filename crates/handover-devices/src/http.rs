@@ -1,0 +1,193 @@
+//! The one shared HTTP/1.1 client every device session uses (hyper with a keep-alive pool: building a
+//! client per device costs many times the CPU), with a cap on every body read, a deadline on every
+//! exchange, a global bound on requests in flight and a gate that keeps at most one request in flight
+//! per device. It knows HTTP, not SOAP or authentication.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt as _, Full, Limited};
+use hyper::header::{AUTHORIZATION, CONTENT_TYPE, DATE, HeaderValue, USER_AGENT, WWW_AUTHENTICATE};
+use hyper::{Method, Request, Uri};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
+
+use crate::error::{Error, Result};
+
+/// Limits for the shared client.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// Deadline for one whole exchange (connect, send, read the full body).
+    pub request_timeout: Duration,
+    /// Largest body read from a device, in bytes.
+    pub max_body: usize,
+    /// Requests in flight across all devices.
+    pub max_in_flight: usize,
+    /// Idle keep-alive connections kept per device.
+    pub pool_idle_per_host: usize,
+    /// How long an idle keep-alive connection is kept.
+    pub pool_idle_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(3),
+            request_timeout: Duration::from_secs(10),
+            max_body: 1 << 20,
+            max_in_flight: 256,
+            pool_idle_per_host: 1,
+            pool_idle_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What came back from one POST.
+#[derive(Debug)]
+pub(crate) struct Response {
+    pub status: u16,
+    pub challenges: Vec<String>,
+    pub date: Option<String>,
+    pub body: Bytes,
+}
+
+/// The shared client.
+pub(crate) struct Http {
+    client: Client<HttpConnector, Full<Bytes>>,
+    pub opts: ClientOptions,
+    in_flight: Arc<Semaphore>,
+    gates: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+}
+
+impl std::fmt::Debug for Http {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Http").field("opts", &self.opts).finish()
+    }
+}
+
+/// Held while a request to one device is in flight.
+pub(crate) struct DeviceGate {
+    _device: OwnedMutexGuard<()>,
+    _global: OwnedSemaphorePermit,
+}
+
+impl Http {
+    pub fn new(opts: ClientOptions) -> Self {
+        let mut conn = HttpConnector::new();
+        conn.set_connect_timeout(Some(opts.connect_timeout));
+        conn.set_nodelay(true);
+        let client = Client::builder(TokioExecutor::new())
+            .pool_max_idle_per_host(opts.pool_idle_per_host)
+            .pool_idle_timeout(opts.pool_idle_timeout)
+            .build(conn);
+        Http {
+            client,
+            in_flight: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
+            opts,
+            gates: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits until no other request to `authority` is in flight and a global slot is free.
+    pub async fn gate(&self, authority: &str) -> DeviceGate {
+        let lock = {
+            let mut gates = self.gates.lock().unwrap_or_else(|p| p.into_inner());
+            if gates.len() > 4096 {
+                gates.retain(|_, w| w.strong_count() > 0);
+            }
+            match gates.get(authority).and_then(Weak::upgrade) {
+                Some(l) => l,
+                None => {
+                    let l = Arc::new(tokio::sync::Mutex::new(()));
+                    gates.insert(authority.to_string(), Arc::downgrade(&l));
+                    l
+                }
+            }
+        };
+        let device = lock.lock_owned().await;
+        let global = self.in_flight.clone().acquire_owned().await.expect("the request semaphore is never closed");
+        DeviceGate { _device: device, _global: global }
+    }
+
+    /// POSTs a SOAP body; reads at most `max_body` bytes of the answer within `request_timeout`.
+    pub async fn post_soap(&self, uri: &Uri, action: &str, authorization: Option<&str>, body: Bytes) -> Result<Response> {
+        let addr = authority(uri);
+        let ct = format!("application/soap+xml; charset=utf-8; action=\"{action}\"");
+        let mut req = Request::builder()
+            .method(Method::POST)
+            .uri(uri.clone())
+            .header(CONTENT_TYPE, ct)
+            .header(USER_AGENT, HeaderValue::from_static("handover"));
+        if let Some(a) = authorization {
+            req = req.header(AUTHORIZATION, a);
+        }
+        let req = req.body(Full::new(body)).map_err(|e| Error::InvalidAddress { input: uri.to_string(), source: Some(e.into()) })?;
+        let limit = self.opts.max_body;
+        let timeout = self.opts.request_timeout;
+        let exchange = async {
+            let resp = self.client.request(req).await.map_err(|e| {
+                if e.is_connect() {
+                    Error::Connect { addr: addr.clone(), source: e.into() }
+                } else {
+                    Error::Http { addr: addr.clone(), source: e.into() }
+                }
+            })?;
+            let status = resp.status().as_u16();
+            let headers = resp.headers();
+            let challenges = headers
+                .get_all(WWW_AUTHENTICATE)
+                .iter()
+                .take(8)
+                .filter_map(|v| v.to_str().ok().map(str::to_string))
+                .collect();
+            let date = headers.get(DATE).and_then(|v| v.to_str().ok()).map(str::to_string);
+            if let Some(len) = headers.get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+                && len > limit as u64
+            {
+                return Err(Error::BodyTooLarge { addr: addr.clone(), limit });
+            }
+            let body = Limited::new(resp.into_body(), limit).collect().await.map_err(|e| {
+                if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                    Error::BodyTooLarge { addr: addr.clone(), limit }
+                } else {
+                    Error::Http { addr: addr.clone(), source: e }
+                }
+            })?;
+            Ok(Response { status, challenges, date, body: body.to_bytes() })
+        };
+        match tokio::time::timeout(timeout, exchange).await {
+            Ok(r) => r,
+            Err(_) => Err(Error::Timeout { addr, after: timeout }),
+        }
+    }
+}
+
+/// host:port of a URI, for messages and the per-device gate.
+pub(crate) fn authority(uri: &Uri) -> String {
+    uri.authority().map_or_else(|| uri.to_string(), |a| a.to_string())
+}
+
+/// Parses an HTTP date (`Sun, 22 Nov 2026 04:05:06 GMT`) into a unix time.
+pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
+    let fmt = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(s.trim(), fmt).ok().map(|t| t.assume_utc().unix_timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_parse() {
+        assert_eq!(parse_http_date("Sun, 22 Nov 2026 04:05:06 GMT"), Some(1_795_320_306));
+        assert_eq!(parse_http_date("yesterday"), None);
+    }
+}
