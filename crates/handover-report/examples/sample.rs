@@ -2,9 +2,9 @@
 //! `cargo run -p handover-report --example sample -- OUT.pdf [DEVICES] [letter] [sign]`.
 //! Uses the synthetic model from `handover_report::sample` and a fixed clock. With `sign`,
 //! also creates an integrator CA (written to OUT.ca.pem) and signs the PDF with it; the
-//! inventory twins go to OUT.json and OUT.csv.
+//! inventory twins go to OUT.json and OUT.csv, the findings to OUT.findings.csv.
 
-use handover_report::twin::{inventory_csv, inventory_json};
+use handover_report::twin::{findings_csv, inventory_csv, inventory_json};
 use handover_report::{
     PageSize, RenderOptions, SigningIdentity, render, sample::sample_model, sign,
 };
@@ -42,6 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(&out, &pdf)?;
     std::fs::write(format!("{out}.json"), inventory_json(&model)?)?;
     std::fs::write(format!("{out}.csv"), inventory_csv(&model)?)?;
+    std::fs::write(format!("{out}.findings.csv"), findings_csv(&model)?)?;
     println!("{out}: {} bytes ({n} devices)", pdf.len());
     Ok(())
 }

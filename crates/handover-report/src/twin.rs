@@ -1,6 +1,6 @@
 //! The machine-readable twin of the report: the inventory and findings as JSON (embedded in
 //! the PDF as an attached file and exported beside it) and the device inventory as CSV, for
-//! IT to load into a CMDB. Field order is the struct declaration order, so the output is
+//! IT to load into a CMDB, plus the findings as CSV. Field order is the struct declaration order, so the output is
 //! stable. Built from [`ReportModel`] alone, which has no field for a secret, so no secret can
 //! appear here. This module does no IO: it returns bytes.
 
@@ -121,6 +121,48 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
             if d.placement.verified { "yes" } else { "no" },
             &services,
             &open,
+        ])?;
+    }
+    w.flush().map_err(csv::Error::from)?;
+    w.into_inner()
+        .map_err(|e| crate::error::Error::Csv(csv::Error::from(e.into_error())))
+}
+
+/// The header of the findings CSV.
+pub const FINDINGS_CSV_HEADER: [&str; 10] = [
+    "finding_id",
+    "device_id",
+    "device_serial",
+    "severity",
+    "status",
+    "title",
+    "detail",
+    "clauses",
+    "waiver_id",
+    "waiver_expires_at",
+];
+
+/// The findings as CSV, one row per finding (with its waiver, if any), for IT's ticketing.
+pub fn findings_csv(model: &ReportModel) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(FINDINGS_CSV_HEADER)?;
+    for f in &model.findings {
+        let device = f.device_id.as_deref().and_then(|id| model.device(id));
+        let waiver = model.waivers.iter().find(|w| w.finding_id == f.id);
+        w.write_record([
+            csv_safe(&f.id),
+            csv_safe(f.device_id.as_deref().unwrap_or("")),
+            csv_safe(device.map(|d| d.serial.as_str()).unwrap_or("")),
+            f.severity.label().to_owned(),
+            f.status.label().to_owned(),
+            csv_safe(&f.title),
+            csv_safe(&f.detail),
+            csv_safe(&f.clauses.join("; ")),
+            waiver.map(|w| csv_safe(&w.id)).unwrap_or_default(),
+            waiver
+                .and_then(|w| w.expires_at)
+                .map(crate::layout::text::format_timestamp)
+                .unwrap_or_default(),
         ])?;
     }
     w.flush().map_err(csv::Error::from)?;

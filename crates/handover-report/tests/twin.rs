@@ -5,7 +5,9 @@
 mod common;
 
 use common::*;
-use handover_report::twin::{CSV_HEADER, INVENTORY_SCHEMA, inventory_csv, inventory_json};
+use handover_report::twin::{
+    CSV_HEADER, FINDINGS_CSV_HEADER, INVENTORY_SCHEMA, findings_csv, inventory_csv, inventory_json,
+};
 
 #[test]
 fn json_twin_is_embedded_and_stable() {
@@ -101,4 +103,32 @@ fn csv_has_a_row_per_device_and_no_formulas() {
         13,
         "one line per record"
     );
+}
+
+#[test]
+fn findings_csv_lists_every_finding_with_its_waiver() {
+    let m = model(80);
+    let csv = findings_csv(&m).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_slice());
+    assert_eq!(
+        r.headers().unwrap().iter().collect::<Vec<_>>(),
+        FINDINGS_CSV_HEADER.to_vec()
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), m.findings.len());
+    let waived: Vec<_> = rows.iter().filter(|r| &r[4] == "waived").collect();
+    assert!(!waived.is_empty());
+    assert!(
+        waived.iter().all(|r| r[8].starts_with("W-")),
+        "waived findings name their waiver"
+    );
+    for (row, f) in rows.iter().zip(&m.findings) {
+        assert_eq!(&row[0], f.id.as_str());
+        let serial = m
+            .device(f.device_id.as_deref().unwrap())
+            .unwrap()
+            .serial
+            .as_str();
+        assert_eq!(&row[2], serial);
+    }
 }
