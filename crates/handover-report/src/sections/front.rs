@@ -190,7 +190,9 @@ pub(super) fn summary(c: &mut Composer, m: &ReportModel) {
         c.text(x - 3.0, c.y + 6.0, Weight::Regular, 6.5, palette::MUTED, t);
     }
     c.y += 22.0;
-    let verdict = if s.open_findings == 0 {
+    let verdict = if s.devices == 0 {
+        "No devices are part of this handover.".to_owned()
+    } else if s.open_findings == 0 {
         format!(
             "All {} devices were handed over with no open findings{}.",
             s.devices,
