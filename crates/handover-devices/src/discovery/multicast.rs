@@ -68,8 +68,7 @@ async fn one_interface(iface: Interface, opts: ProbeOptions, cancel: Cancellatio
             return;
         }
     };
-    let id = wsd::message_id(rand::random());
-    let msg = wsd::probe(&id, &wsd::ONVIF_TYPES);
+    let probes = wsd::onvif_probes(rand::random);
     let group = SocketAddr::from((wsd::MULTICAST_V4, opts.port));
     let start = Instant::now();
     let mut last = start;
@@ -85,7 +84,13 @@ async fn one_interface(iface: Interface, opts: ProbeOptions, cancel: Cancellatio
                 if !sending {
                     break;
                 }
-                if let Err(e) = sock.send_to(msg.as_bytes(), group).await {
+                let mut failed = None;
+                for (_, msg) in &probes {
+                    if let Err(e) = sock.send_to(msg.as_bytes(), group).await {
+                        failed = Some(e);
+                    }
+                }
+                if let Some(e) = failed {
                     report.error = Some(Error::io(format!("multicast probe on {}", iface.name), e));
                     break;
                 }
@@ -97,7 +102,7 @@ async fn one_interface(iface: Interface, opts: ProbeOptions, cancel: Cancellatio
                 let Ok((n, from)) = r else { continue };
                 match wsd::parse(&buf[..n]) {
                     Ok(Message::ProbeMatches { relates_to, matches }) => {
-                        if relates_to.as_deref().is_some_and(|r| r != id) {
+                        if relates_to.as_deref().is_some_and(|r| !probes.iter().any(|(id, _)| id == r)) {
                             continue;
                         }
                         last = Instant::now();

@@ -65,12 +65,13 @@ where
         return Ok(round);
     }
     let sock = Arc::new(bind_for(targets).await?);
-    let id = wsd::message_id(rand::random());
-    let msg: Arc<[u8]> = wsd::probe(&id, &wsd::ONVIF_TYPES).into_bytes().into();
+    let probes = wsd::onvif_probes(rand::random);
+    let ids: Vec<String> = probes.iter().map(|(id, _)| id.clone()).collect();
+    let msgs: Arc<Vec<Vec<u8>>> = Arc::new(probes.into_iter().map(|(_, p)| p.into_bytes()).collect());
     let shared = Arc::new(Mutex::new(Shared { pending: targets.iter().copied().collect(), ..Shared::default() }));
     let sender = {
-        let (sock, shared, msg, opts) = (sock.clone(), shared.clone(), msg.clone(), opts.clone());
-        tokio::spawn(async move { send_waves(&sock, &shared, &msg, &opts).await })
+        let (sock, shared, msgs, opts) = (sock.clone(), shared.clone(), msgs.clone(), opts.clone());
+        tokio::spawn(async move { send_waves(&sock, &shared, &msgs, &opts).await })
     };
     let abort = AbortOnDrop(sender.abort_handle());
     let mut sender = Some(sender);
@@ -103,7 +104,7 @@ where
                 let Ok((n, from)) = r else { continue };
                 match wsd::parse(&buf[..n]) {
                     Ok(Message::ProbeMatches { relates_to, matches }) => {
-                        if relates_to.as_deref().is_some_and(|r| r != id) {
+                        if relates_to.as_deref().is_some_and(|r| !ids.iter().any(|id| id == r)) {
                             continue;
                         }
                         lock(&shared).pending.remove(&from);
@@ -149,7 +150,7 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn send_waves(sock: &UdpSocket, shared: &Mutex<Shared>, msg: &[u8], opts: &ProbeOptions) {
+async fn send_waves(sock: &UdpSocket, shared: &Mutex<Shared>, msgs: &[Vec<u8>], opts: &ProbeOptions) {
     let batch = (opts.sends_per_ms.max(1) as usize) * 5;
     for attempt in 0..opts.attempts.max(1) {
         if attempt > 0 {
@@ -163,11 +164,16 @@ async fn send_waves(sock: &UdpSocket, shared: &Mutex<Shared>, msg: &[u8], opts: 
         for chunk in wave.chunks(batch) {
             let mut failed: HashMap<SocketAddr, std::io::Error> = HashMap::new();
             let mut sent = 0;
-            for t in chunk {
-                match sock.send_to(msg, t).await {
-                    Ok(_) => sent += 1,
-                    Err(e) => {
-                        failed.insert(*t, e);
+            for msg in msgs {
+                for t in chunk {
+                    if failed.contains_key(t) {
+                        continue;
+                    }
+                    match sock.send_to(msg, t).await {
+                        Ok(_) => sent += 1,
+                        Err(e) => {
+                            failed.insert(*t, e);
+                        }
                     }
                 }
             }

@@ -17,8 +17,22 @@ pub const MAX_ADDRS: usize = 16;
 /// Longest accepted field text.
 pub const MAX_FIELD: usize = 16 * 1024;
 
-/// ONVIF's probe types: NetworkVideoTransmitter (cameras) and Device (every ONVIF device).
-pub const ONVIF_TYPES: [&str; 2] = ["dn:NetworkVideoTransmitter", "tds:Device"];
+/// ONVIF's probe types: Device (every ONVIF device) and NetworkVideoTransmitter (cameras; some older
+/// ones advertise only this). A probe listing several types matches only devices having all of them, so
+/// each type is probed on its own.
+pub const ONVIF_TYPES: [&str; 2] = ["tds:Device", "dn:NetworkVideoTransmitter"];
+
+/// One probe per ONVIF type, each with its own MessageID: `(message_id, datagram)`.
+pub fn onvif_probes(mut random: impl FnMut() -> [u8; 16]) -> Vec<(String, String)> {
+    ONVIF_TYPES
+        .iter()
+        .map(|t| {
+            let id = message_id(random());
+            let p = probe(&id, &[t]);
+            (id, p)
+        })
+        .collect()
+}
 
 /// One endpoint announced in a ProbeMatch or Hello.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,7 +274,11 @@ mod tests {
     #[test]
     fn our_probe_is_parsed_as_other_and_carries_types() {
         let p = probe("urn:uuid:abc", &ONVIF_TYPES);
-        assert!(p.contains("<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>"));
+        assert!(p.contains("<d:Types>tds:Device dn:NetworkVideoTransmitter</d:Types>"));
+        let both = onvif_probes(rand::random);
+        assert_eq!(both.len(), 2);
+        assert!(both[0].1.contains("<d:Types>tds:Device</d:Types>") && both[0].1.contains(&both[0].0));
+        assert_ne!(both[0].0, both[1].0);
         assert_eq!(parse(p.as_bytes()).unwrap(), Message::Other);
         assert!(message_id([7; 16]).starts_with("urn:uuid:07070707-"));
     }
