@@ -64,6 +64,67 @@ pub enum Command {
     /// The catalogs in use (factory defaults, firmware baseline).
     #[command(subcommand)]
     Catalog(CatalogCommand),
+    /// Render and sign the handover report (PDF, with JSON and CSV twins beside it).
+    Report(ReportArgs),
+    /// The integrator's signing identity (kept in the OS keyring).
+    #[command(subcommand, name = "sign-identity")]
+    SignIdentity(SignIdentityCommand),
+    /// Verify a signed handover report offline (no project needed).
+    Verify(VerifyArgs),
+}
+
+/// Paper sizes.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Paper {
+    /// ISO A4.
+    A4,
+    /// US Letter.
+    Letter,
+}
+
+/// `handover report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The PDF to write (default: handover-report.pdf beside the project).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Paper size.
+    #[arg(long, value_enum, default_value_t = Paper::A4)]
+    pub paper: Paper,
+}
+
+/// `handover sign-identity ...`.
+#[derive(Debug, Subcommand)]
+pub enum SignIdentityCommand {
+    /// Create an integrator CA and a signing certificate; the CA certificate is written for IT to trust.
+    Create {
+        /// The signer's name (certificate CN), e.g. the technician or the company.
+        #[arg(long)]
+        name: String,
+        /// The organisation (certificate O).
+        #[arg(long)]
+        org: String,
+        /// Replace an existing identity.
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Import a PKCS#12 (.p12/.pfx) file from your own PKI; its password is read from the terminal or stdin.
+    Import {
+        /// The PKCS#12 file.
+        file: PathBuf,
+    },
+    /// Show the identity in use.
+    Show,
+}
+
+/// `handover verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signed report.
+    pub report: PathBuf,
+    /// A CA certificate (PEM) to trust; repeat for several.
+    #[arg(long)]
+    pub trust: Vec<PathBuf>,
 }
 
 /// `handover check`.

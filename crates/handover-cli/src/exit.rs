@@ -10,6 +10,8 @@
 //! | 5 | verification failed (audit chain broken, signature invalid) |
 //! | 6 | not found (project, device, finding, file) |
 //! | 7 | the disk is full |
+//! | 8 | the OS keyring is locked or missing |
+//! | 10 | `verify`: the signature is valid but the signer is not trusted (pass `--trust CA.pem`) |
 
 use std::process::ExitCode;
 
@@ -17,6 +19,8 @@ use handover_engine::ErrorCode;
 
 /// Verification ran and found a problem.
 pub const VERIFY_FAILED: u8 = 5;
+/// `verify`: valid, but the signer is not trusted.
+pub const VERIFY_UNTRUSTED: u8 = 10;
 
 /// Prints an error to stderr and returns its exit status.
 pub fn report(e: &anyhow::Error) -> ExitCode {
@@ -39,6 +43,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         Some(ErrorCode::NotFound) => 6,
         Some(ErrorCode::DiskFull) => 7,
         Some(ErrorCode::VerificationFailed) => VERIFY_FAILED,
+        Some(ErrorCode::KeyringUnavailable) => 8,
         _ => 1,
     };
     ExitCode::from(code)

@@ -28,3 +28,15 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
         line(&mut row.iter().map(String::as_str));
     }
 }
+
+/// A timestamp for people: `2026-11-22 10:04:05Z` (UTC, whole seconds).
+pub fn time(t: time::OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{} {:02}:{:02}:{:02}Z",
+        t.date(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}

@@ -280,3 +280,74 @@ fn catalog_import_checks_signature_then_version() {
     assert_eq!(v[1]["header"]["kind"], "firmware-baseline");
     assert_eq!(v[1]["source"], "built-in");
 }
+
+/// The signed report end to end through the real OS keyring (run under scripts/with-keyring.sh, as the test
+/// suite is): identity created, report signed, pdfsig validates it, tampering is caught by `verify`.
+#[test]
+fn report_is_signed_with_the_keyring_identity_and_verifies() {
+    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
+        println!(
+            "SKIP report_is_signed_with_the_keyring_identity_and_verifies: no unlocked test keyring (run under scripts/with-keyring.sh)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let p = init(dir.path());
+    let run = |args: &[&str]| with_data_dir(&p, &data, args);
+    let o = run(&["report"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("sign-identity create"), "{}", text(&o));
+    let o = run(&[
+        "sign-identity",
+        "create",
+        "--name",
+        "Ana Test",
+        "--org",
+        "Test Integrators",
+        "--replace",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let pdf = dir.path().join("out.pdf");
+    let o = run(&[
+        "report",
+        "--out",
+        pdf.to_str().unwrap(),
+        "--paper",
+        "letter",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let ca = data.join("signing/handover-ca.pem");
+    let o = run(&[
+        "verify",
+        pdf.to_str().unwrap(),
+        "--trust",
+        ca.to_str().unwrap(),
+    ]);
+    assert!(
+        o.status.success() && text(&o).contains("VALID"),
+        "{}",
+        text(&o)
+    );
+    let o = run(&["verify", pdf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(10), "{}", text(&o));
+    let sig = Command::new("pdfsig")
+        .arg(&pdf)
+        .output()
+        .expect("pdfsig (poppler-utils)");
+    assert!(String::from_utf8_lossy(&sig.stdout).contains("Signature is Valid."));
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    bytes[1500] ^= 0x01;
+    std::fs::write(&pdf, bytes).unwrap();
+    let o = run(&[
+        "verify",
+        pdf.to_str().unwrap(),
+        "--trust",
+        ca.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(5), "{}", text(&o));
+    assert!(text(&o).contains("INVALID"), "{}", text(&o));
+    assert!(dir.path().join("out.json").is_file() && dir.path().join("out.csv").is_file());
+    let o = run(&["--json", "audit", "log"]);
+    assert!(text(&o).contains("report.sign"));
+}

@@ -35,6 +35,12 @@ pub enum Error {
     /// A catalog that was refused.
     #[error(transparent)]
     Catalog(#[from] handover_policy::CatalogError),
+    /// The keyring.
+    #[error(transparent)]
+    Vault(#[from] handover_vault::VaultError),
+    /// Rendering, signing or verifying the report.
+    #[error(transparent)]
+    Report(#[from] handover_report::Error),
     /// Input that makes no sense (e.g. an empty required field).
     #[error("{0}")]
     Invalid(String),
@@ -52,6 +58,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The disk is full.
     DiskFull,
+    /// The OS keyring is locked or missing.
+    KeyringUnavailable,
     /// A signature or integrity check failed.
     VerificationFailed,
     /// Anything else.
@@ -74,6 +82,8 @@ impl Error {
             Error::PlanCsv { .. } | Error::Plan(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::Catalog(e) if e.is_signature() => ErrorCode::VerificationFailed,
             Error::Catalog(_) => ErrorCode::InvalidInput,
+            Error::Vault(e) if e.is_locked() || e.is_unavailable() => ErrorCode::KeyringUnavailable,
+            Error::Vault(e) if e.is_not_found() => ErrorCode::NotFound,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 ErrorCode::NotFound
             }

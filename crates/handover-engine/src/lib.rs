@@ -7,7 +7,10 @@
 pub mod catalogs;
 pub mod checks;
 mod error;
+pub mod report;
+mod report_model;
 mod session;
+pub mod signing;
 mod status;
 
 pub use error::{Error, ErrorCode, Result};
@@ -16,4 +19,6 @@ pub use status::{CountBy, Status, VlanSummary};
 
 pub use handover_model as model;
 pub use handover_policy as policy;
+pub use handover_report as report_crate;
 pub use handover_store as store;
+pub use handover_vault as vault;

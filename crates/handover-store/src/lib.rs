@@ -9,6 +9,7 @@
 pub mod audit;
 pub mod credentials;
 pub mod devices;
+pub mod discovery;
 mod error;
 pub mod findings;
 pub mod journal;

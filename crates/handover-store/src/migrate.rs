@@ -25,10 +25,11 @@ const STEPS: &[&[Step]] = &[
     crate::credentials::MIGRATIONS,
     crate::journal::MIGRATIONS,
     crate::audit::MIGRATIONS,
+    crate::discovery::MIGRATIONS,
 ];
 
 /// The newest schema version this build writes.
-pub const LATEST_VERSION: u32 = 1;
+pub const LATEST_VERSION: u32 = 2;
 
 fn steps_for(version: u32) -> impl Iterator<Item = &'static Step> {
     STEPS

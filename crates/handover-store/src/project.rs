@@ -399,6 +399,34 @@ impl Project {
         journal::list(&self.conn, open_only)
     }
 
+    /// Records what one discovery run tried on each subnet, in one transaction with its audit entry.
+    pub fn record_discovery(
+        &mut self,
+        notes: &[crate::discovery::Note],
+        actor: &Actor,
+    ) -> Result<i64> {
+        self.audited(actor, |tx, now| {
+            let run = crate::discovery::next_run(tx)?;
+            for n in notes {
+                crate::discovery::add(tx, run, now, n)?;
+            }
+            let subnets: std::collections::BTreeSet<&str> =
+                notes.iter().map(|n| n.subnet.as_str()).collect();
+            Ok((
+                run,
+                Some((
+                    "discovery.run".into(),
+                    "site".into(),
+                    serde_json::json!({"run": run, "subnets": subnets}),
+                )),
+            ))
+        })
+    }
+    /// The latest discovery notes per subnet.
+    pub fn discovery_notes(&self) -> Result<Vec<crate::discovery::StoredNote>> {
+        crate::discovery::latest(&self.conn)
+    }
+
     /// Appends a free-standing audit entry (for actions with no table of their own, e.g. a report signed).
     pub fn record(
         &mut self,

@@ -242,3 +242,43 @@ fn two_rows_that_turn_out_to_be_one_device_are_merged_keeping_everything() {
         vec!["127.20.0.10".parse::<std::net::IpAddr>().unwrap()]
     );
 }
+
+#[test]
+fn discovery_notes_keep_the_latest_run_per_subnet() {
+    use handover_store::discovery::Note;
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&dir.path().join("s.handover"), &site(), clock()).unwrap();
+    let note = |subnet: &str, outcome: &str| Note {
+        subnet: subnet.into(),
+        method: "unicast sweep".into(),
+        outcome: outcome.into(),
+        detail: String::new(),
+    };
+    let a = Actor::system();
+    assert_eq!(
+        p.record_discovery(
+            &[note("10.0.0.0/24", "silence"), note("10.1.0.0/24", "found")],
+            &a
+        )
+        .unwrap(),
+        1
+    );
+    assert_eq!(
+        p.record_discovery(&[note("10.0.0.0/24", "found")], &a)
+            .unwrap(),
+        2
+    );
+    let latest: Vec<_> = p
+        .discovery_notes()
+        .unwrap()
+        .into_iter()
+        .map(|n| (n.run, n.note.subnet, n.note.outcome))
+        .collect();
+    assert_eq!(
+        latest,
+        [
+            (2, "10.0.0.0/24".into(), "found".into()),
+            (1, "10.1.0.0/24".into(), "found".into())
+        ]
+    );
+}

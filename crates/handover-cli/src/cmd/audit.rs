@@ -39,7 +39,7 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
                     .map(|e| {
                         vec![
                             e.seq.to_string(),
-                            e.at.to_string(),
+                            crate::output::time(e.at),
                             e.actor.clone(),
                             e.action.clone(),
                             e.subject.clone(),

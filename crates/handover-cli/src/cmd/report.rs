@@ -1,0 +1,140 @@
+//! `handover report`, `sign-identity` and `verify`: the signed handover, the identity that signs it, and IT's
+//! offline check.
+
+use std::process::ExitCode;
+
+use handover_engine::catalogs;
+use handover_engine::report::verify_report;
+use handover_engine::report_crate::{PageSize, Verdict};
+use handover_engine::signing;
+
+use crate::args::{Cli, Paper, ReportArgs, SignIdentityCommand, VerifyArgs};
+
+pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let store = super::keyring()?;
+    let identity = signing::load(&store)?.ok_or_else(|| {
+        anyhow::anyhow!("no signing identity yet: create one with `handover sign-identity create --name NAME --org ORG` or import yours with `handover sign-identity import FILE.p12`")
+    })?;
+    let mut session = super::open(cli)?;
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| cli.project.with_file_name("handover-report.pdf"));
+    let paper = match a.paper {
+        Paper::A4 => PageSize::A4,
+        Paper::Letter => PageSize::Letter,
+    };
+    let cats = catalogs::load(&catalogs::data_dir());
+    let o = session.write_report(&out, paper, &cats, &identity)?;
+    if cli.json {
+        crate::output::json(&o)?;
+    } else {
+        println!(
+            "Signed report: {} ({} devices, signed by {})",
+            o.pdf.display(),
+            o.devices,
+            o.signer
+        );
+        println!(
+            "Inventory:     {} and {}",
+            o.json.display(),
+            o.csv.display()
+        );
+        println!("SHA-256:       {}", o.sha256);
+        println!(
+            "IT can check it offline with `handover verify {} --trust handover-ca.pem`.",
+            o.pdf.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> {
+    let store = super::keyring()?;
+    let data = catalogs::data_dir();
+    let described = match c {
+        SignIdentityCommand::Create { name, org, replace } => {
+            let d = signing::create(
+                &store,
+                &data,
+                name,
+                org,
+                time::OffsetDateTime::now_utc(),
+                *replace,
+            )?;
+            if !cli.json {
+                println!(
+                    "Created a signing identity; give IT the CA certificate: {}",
+                    signing::ca_cert_path(&data).display()
+                );
+            }
+            d
+        }
+        SignIdentityCommand::Import { file } => {
+            let password = super::read_secret("PKCS#12 password: ")?;
+            signing::import_pkcs12(&store, file, &password)?
+        }
+        SignIdentityCommand::Show => signing::load(&store)?
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "no signing identity yet: `handover sign-identity create --name NAME --org ORG`"
+                )
+            })?
+            .describe()
+            .map_err(handover_engine::Error::from)?,
+    };
+    if cli.json {
+        crate::output::json(&described)?;
+    } else {
+        println!("Subject   {}", described.subject);
+        println!("Issuer    {}", described.issuer);
+        println!(
+            "Valid     {} to {}",
+            described.not_before, described.not_after
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let v = verify_report(&a.report, &a.trust, time::OffsetDateTime::now_utc())?;
+    let verdict = v.verdict();
+    if cli.json {
+        crate::output::json(&serde_json::json!({ "verdict": verdict, "detail": v }))?;
+    } else {
+        let says = match verdict {
+            Verdict::Trusted => "VALID: signed by a trusted signer, and not changed since",
+            Verdict::ValidUntrusted => {
+                "SIGNATURE VALID, SIGNER NOT TRUSTED: the file is intact, but pass --trust CA.pem to check who signed it"
+            }
+            Verdict::ModifiedAfterSigning => {
+                "MODIFIED AFTER SIGNING: content was added after the signature"
+            }
+            Verdict::Invalid => {
+                "INVALID: the file was changed after signing, or the signature is broken"
+            }
+            Verdict::NotSigned => "NOT SIGNED: this PDF carries no handover signature",
+        };
+        println!("{}: {says}", a.report.display());
+        if let Some(s) = &v.signer {
+            println!("Signer    {} (issued by {})", s.subject, s.issuer);
+        }
+        if let Some(t) = &v.signing_time {
+            println!("Signed    {t}");
+        }
+        if let Some(i) = &v.inventory {
+            println!(
+                "Contents  {} — {} devices on {} VLANs, {} open findings, {} waivers",
+                i.site, i.devices, i.vlans, i.open_findings, i.waivers
+            );
+        }
+        for p in &v.problems {
+            println!("Problem   {p}");
+        }
+    }
+    Ok(match verdict {
+        Verdict::Trusted => ExitCode::SUCCESS,
+        Verdict::ValidUntrusted => ExitCode::from(crate::exit::VERIFY_UNTRUSTED),
+        _ => ExitCode::from(crate::exit::VERIFY_FAILED),
+    })
+}

@@ -1,0 +1,111 @@
+//! The report workflow: render the project's report, sign it with the integrator's identity, and write the
+//! signed PDF with its JSON and CSV twins. Each file is written atomically (temp file, then rename).
+
+use std::path::{Path, PathBuf};
+
+use handover_policy::Catalogs;
+use handover_report::{PageSize, RenderOptions, SigningIdentity};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// What was written.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReportOutcome {
+    /// The signed PDF.
+    pub pdf: PathBuf,
+    /// The inventory and findings as JSON.
+    pub json: PathBuf,
+    /// The inventory as CSV.
+    pub csv: PathBuf,
+    /// SHA-256 of the signed PDF.
+    pub sha256: String,
+    /// Pages' size.
+    pub paper: String,
+    /// Devices in it.
+    pub devices: usize,
+    /// Who signed.
+    pub signer: String,
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = path.with_extension("part");
+    std::fs::write(&tmp, bytes).map_err(|source| Error::Io {
+        path: tmp.clone(),
+        source,
+    })?;
+    std::fs::rename(&tmp, path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+impl Session {
+    /// Renders, signs and writes the report to `pdf` (twins beside it: `.json`, `.csv`).
+    pub fn write_report(
+        &mut self,
+        pdf: &Path,
+        paper: PageSize,
+        catalogs: &Catalogs,
+        identity: &SigningIdentity,
+    ) -> Result<ReportOutcome> {
+        let now = self.project().now();
+        let model = self.report_model(catalogs, now)?;
+        let opts = RenderOptions {
+            page_size: paper,
+            document_id: self.project().id().to_string(),
+        };
+        let rendered = handover_report::render(&model, &opts)?;
+        let signed = handover_report::sign(&rendered, identity, now)?;
+        let json = pdf.with_extension("json");
+        let csv = pdf.with_extension("csv");
+        write_atomic(&json, &handover_report::twin::inventory_json(&model)?)?;
+        write_atomic(&csv, &handover_report::twin::inventory_csv(&model)?)?;
+        write_atomic(pdf, &signed)?;
+        let sha256 = hex::encode(Sha256::digest(&signed));
+        let signer = identity.describe()?.subject;
+        let actor = self.actor().clone();
+        self.project_mut().record(
+            &actor,
+            "report.sign",
+            "project",
+            serde_json::json!({
+                "file": pdf.file_name().map(|n| n.to_string_lossy().into_owned()),
+                "sha256": sha256, "devices": model.devices.len(), "signer": signer,
+                "audit_head_in_report": model.method.audit_log_head,
+            }),
+        )?;
+        Ok(ReportOutcome {
+            pdf: pdf.to_owned(),
+            json,
+            csv,
+            sha256,
+            paper: format!("{paper:?}"),
+            devices: model.devices.len(),
+            signer,
+        })
+    }
+}
+
+/// Verifies a signed report offline against the CA certificates in `trust` (PEM files); no project needed.
+pub fn verify_report(
+    pdf: &Path,
+    trust: &[PathBuf],
+    now: time::OffsetDateTime,
+) -> Result<handover_report::Verification> {
+    let bytes = std::fs::read(pdf).map_err(|source| Error::Io {
+        path: pdf.to_owned(),
+        source,
+    })?;
+    let mut anchors = Vec::new();
+    for t in trust {
+        let pem = std::fs::read(t).map_err(|source| Error::Io {
+            path: t.clone(),
+            source,
+        })?;
+        anchors.extend(handover_report::TrustedCert::from_pem(&pem)?);
+    }
+    Ok(handover_report::verify(&bytes, &anchors, now))
+}

@@ -1,0 +1,293 @@
+//! Builds the report model (a display-ready view for the PDF and its JSON/CSV twins) from the project file,
+//! the catalogs and the standards map. Reads no clock: "now" is passed in.
+
+use std::collections::BTreeMap;
+
+use handover_model::{CredentialState, Device, Finding, FindingStatus, Plan, Severity};
+use handover_policy::Catalogs;
+use handover_policy::catalog::firmware::Assessment;
+use handover_policy::clauses;
+use handover_report as r;
+use time::OffsetDateTime;
+
+use crate::error::Result;
+use crate::session::Session;
+
+fn severity(s: Severity) -> r::Severity {
+    match s {
+        Severity::Info => r::Severity::Info,
+        Severity::Low => r::Severity::Low,
+        Severity::Medium => r::Severity::Medium,
+        Severity::High => r::Severity::High,
+        Severity::Critical => r::Severity::Critical,
+    }
+}
+
+fn status(s: FindingStatus) -> r::FindingStatus {
+    match s {
+        FindingStatus::Open => r::FindingStatus::Open,
+        FindingStatus::Fixed => r::FindingStatus::Resolved,
+        FindingStatus::Waived => r::FindingStatus::Waived,
+    }
+}
+
+fn device_name(d: &Device) -> String {
+    let scope_name = d
+        .facts
+        .scopes
+        .iter()
+        .find_map(|s| s.strip_prefix("onvif://www.onvif.org/name/"))
+        .map(str::to_owned);
+    d.facts
+        .hostname
+        .clone()
+        .or(scope_name)
+        .or_else(|| d.facts.model.clone())
+        .unwrap_or_else(|| d.id.to_string())
+}
+
+fn placement(d: &Device, plan: &Plan, findings: &[&Finding]) -> r::Placement {
+    let open_network = findings
+        .iter()
+        .any(|f| f.check.starts_with("network.") && f.status != FindingStatus::Fixed);
+    let here = plan.vlan_for_address(d.address);
+    let subnet = here.map_or_else(
+        || "no planned subnet".to_owned(),
+        |v| format!("subnet of VLAN {} ({})", v.id, v.name),
+    );
+    match (&d.facts.switch_port, here) {
+        (Some(sw), Some(v)) => r::Placement {
+            verified: !open_network && sw.vlan == v.id,
+            evidence: format!(
+                "{subnet}; switch {} port {} on VLAN {}",
+                sw.switch, sw.port, sw.vlan
+            ),
+        },
+        _ => r::Placement {
+            verified: false,
+            evidence: format!("{subnet}; layer 2 not confirmed (no switch asked)"),
+        },
+    }
+}
+
+fn services(d: &Device) -> Vec<r::Service> {
+    d.facts
+        .protocols
+        .iter()
+        .filter_map(|p| {
+            let (name, port) = p.split_once(':')?;
+            Some(r::Service {
+                port: port.parse().ok()?,
+                transport: "tcp".into(),
+                name: name.to_owned(),
+            })
+        })
+        .collect()
+}
+
+impl Session {
+    /// The report model for the project as it stands.
+    pub fn report_model(&self, catalogs: &Catalogs, now: OffsetDateTime) -> Result<r::ReportModel> {
+        let p = self.project();
+        let plan = p.plan()?;
+        let site = p.site()?;
+        let findings = p.findings()?;
+        let credentials = p.credentials()?;
+        let verdict = p.audit_verify()?;
+        let devices = p.devices()?;
+        let mut out_devices = Vec::new();
+        for d in &devices {
+            let mine: Vec<&Finding> = findings.iter().filter(|f| f.device == d.id).collect();
+            let cred = credentials.iter().find(|c| c.device == d.id);
+            let (fw_status, baseline) = match catalogs.firmware.assess(&d.facts, d.identity.mac) {
+                Assessment::Compliant { min_version, .. } => {
+                    (r::FirmwareStatus::Compliant, Some(min_version))
+                }
+                Assessment::Outdated { min_version, .. } => {
+                    (r::FirmwareStatus::Outdated, Some(min_version))
+                }
+                Assessment::NotInBaseline { .. } => (r::FirmwareStatus::Unknown, None),
+            };
+            out_devices.push(r::Device {
+                id: d.id.to_string(),
+                name: device_name(d),
+                vlan_id: plan.vlan_for_address(d.address).map_or(0, |v| v.id),
+                address: d.address.to_string(),
+                mac: d.identity.mac.map(|m| m.to_string()).unwrap_or_default(),
+                maker: d.facts.manufacturer.clone().unwrap_or_default(),
+                model: d.facts.model.clone().unwrap_or_default(),
+                serial: d.identity.serial.clone().unwrap_or_default(),
+                firmware: r::Firmware {
+                    version: d.facts.firmware.clone().unwrap_or_default(),
+                    baseline,
+                    status: fw_status,
+                },
+                credential: r::CredentialStatus {
+                    state: match cred.map(|c| c.state) {
+                        Some(CredentialState::Rotated) => r::CredentialState::Rotated,
+                        Some(CredentialState::FactoryDefault) => r::CredentialState::DefaultActive,
+                        Some(CredentialState::TechnicianSupplied) => {
+                            r::CredentialState::ExternallyManaged
+                        }
+                        Some(CredentialState::Unknown) | None => r::CredentialState::Unknown,
+                    },
+                    rotated_at: cred.and_then(|c| c.rotated_at),
+                    rotated_by: cred.and_then(|c| c.rotated_by.clone()),
+                },
+                placement: placement(d, &plan, &mine),
+                services: services(d),
+                clock: r::Clock {
+                    skew_seconds: d.facts.clock_skew_ms.map(|ms| ms / 1000),
+                    ntp_server: d.facts.ntp.first().cloned(),
+                },
+            });
+        }
+        let out_findings: Vec<r::Finding> = findings
+            .iter()
+            .map(|f| r::Finding {
+                id: f.id.to_string(),
+                device_id: Some(f.device.to_string()),
+                severity: severity(f.severity),
+                title: f.title.clone(),
+                detail: f.evidence.clone(),
+                clauses: f
+                    .clauses
+                    .iter()
+                    .map(|c| format!("{} {}", c.standard, c.clause))
+                    .collect(),
+                status: status(f.status),
+            })
+            .collect();
+        let waivers = p
+            .waivers()?
+            .into_iter()
+            .enumerate()
+            .map(|(i, w)| r::Waiver {
+                id: format!("W{}", i + 1),
+                finding_id: w.finding.to_string(),
+                reason: w.reason,
+                approved_by: w.by,
+                approved_at: w.at,
+                expires_at: None,
+            })
+            .collect();
+        // Standards: per clause, a device fails with an open finding mapped to it, is waived with a waived one,
+        // and passes otherwise.
+        let mut per_clause: BTreeMap<(String, String), (u32, u32, u32)> = BTreeMap::new();
+        for d in &devices {
+            for (std, clause, _) in clauses::ALL {
+                let hits = |st: FindingStatus| {
+                    findings.iter().any(|f| {
+                        f.device == d.id
+                            && f.status == st
+                            && f.clauses
+                                .iter()
+                                .any(|c| c.standard == *std && c.clause == *clause)
+                    })
+                };
+                let e = per_clause
+                    .entry(((*std).to_owned(), (*clause).to_owned()))
+                    .or_default();
+                if hits(FindingStatus::Open) {
+                    e.1 += 1;
+                } else if hits(FindingStatus::Waived) {
+                    e.2 += 1;
+                } else {
+                    e.0 += 1;
+                }
+            }
+        }
+        let standards = clauses::ALL
+            .iter()
+            .map(|(std, clause, title)| {
+                let (passing, failing, waived) = per_clause
+                    .get(&((*std).to_owned(), (*clause).to_owned()))
+                    .copied()
+                    .unwrap_or_default();
+                r::StandardsRow {
+                    standard: (*std).into(),
+                    clause: (*clause).into(),
+                    title: (*title).into(),
+                    passing,
+                    failing,
+                    waived,
+                }
+            })
+            .collect();
+        let notes = p.discovery_notes()?;
+        let discovery = plan
+            .vlans
+            .iter()
+            .map(|v| {
+                let here: Vec<&Device> = devices
+                    .iter()
+                    .filter(|d| v.subnet.contains(&d.address))
+                    .collect();
+                let mut methods: Vec<String> = here
+                    .iter()
+                    .flat_map(|d| d.found_by.iter().map(ToString::to_string))
+                    .collect();
+                methods.sort();
+                methods.dedup();
+                let not_found = notes
+                    .iter()
+                    .filter(|n| n.note.subnet == v.subnet.to_string() && n.note.outcome != "found")
+                    .map(|n| format!("{}: {} ({})", n.note.method, n.note.detail, n.note.outcome))
+                    .collect();
+                r::SubnetDiscovery {
+                    subnet: v.subnet.to_string(),
+                    methods,
+                    devices_found: here.len() as u32,
+                    not_found,
+                }
+            })
+            .collect();
+        Ok(r::ReportModel {
+            project_id: p.id().to_string(),
+            generated_at: now,
+            site: r::Site {
+                name: site.name,
+                address: site.address,
+                customer: site.customer,
+                integrator: site.integrator,
+                technician: site.technician,
+                it_reviewer: None,
+            },
+            vlans: plan
+                .vlans
+                .iter()
+                .map(|v| r::Vlan {
+                    id: v.id,
+                    name: v.name.clone(),
+                    subnet: v.subnet.to_string(),
+                    role: v
+                        .roles
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+                .collect(),
+            devices: out_devices,
+            findings: out_findings,
+            waivers,
+            standards,
+            method: r::MethodAppendix {
+                handover_version: env!("CARGO_PKG_VERSION").into(),
+                catalogs: catalogs
+                    .infos()
+                    .into_iter()
+                    .map(|i| r::CatalogRef {
+                        name: i.header.kind,
+                        version: i.header.version,
+                        sha256: i.sha256,
+                    })
+                    .collect(),
+                discovery,
+                audit_log_head: verdict.head_hash,
+                started_at: p.meta().created_at,
+                finished_at: now,
+            },
+        })
+    }
+}

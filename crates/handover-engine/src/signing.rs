@@ -1,0 +1,96 @@
+//! The integrator's signing identity: created by Handover (an integrator CA plus a signing leaf) or imported
+//! from a PKCS#12 file, kept in the OS keyring, shared by every project on this laptop. The CA certificate is
+//! written to a file for IT to trust; it is public.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use handover_report::{IdentityDescription, SigningIdentity};
+use handover_vault::{CredentialStore, EntryKey, SecretString, names};
+use time::OffsetDateTime;
+
+use crate::error::{Error, Result};
+
+/// The pseudo-project under which integrator-wide secrets are kept in the keyring.
+pub const INTEGRATOR: &str = "integrator";
+const CA_KEY: &str = "report-signing-ca-key";
+
+fn key(name: &str) -> Result<EntryKey> {
+    Ok(EntryKey::other(INTEGRATOR, name)?)
+}
+
+/// Where the public CA certificate is written for IT.
+pub fn ca_cert_path(data: &Path) -> PathBuf {
+    data.join("signing").join("handover-ca.pem")
+}
+
+/// The identity in the keyring, if one was created or imported.
+pub fn load(store: &dyn CredentialStore) -> Result<Option<SigningIdentity>> {
+    let Some(secret) = store.find(&key(names::REPORT_SIGNING_KEY)?)? else {
+        return Ok(None);
+    };
+    let bytes =
+        zeroize::Zeroizing::new(STANDARD.decode(secret.expose().as_bytes()).map_err(|_| {
+            Error::Invalid(
+                "the signing identity in the keyring is damaged: create or import it again".into(),
+            )
+        })?);
+    Ok(Some(SigningIdentity::from_bytes(&bytes)?))
+}
+
+fn save(store: &dyn CredentialStore, id: &SigningIdentity) -> Result<()> {
+    let bytes = id.to_bytes()?;
+    store.put(
+        &key(names::REPORT_SIGNING_KEY)?,
+        &SecretString::new(STANDARD.encode(bytes.as_slice())),
+    )?;
+    Ok(())
+}
+
+/// Creates an integrator CA and a signing certificate, keeps both keys in the keyring, and writes the CA
+/// certificate (for IT to trust) to the data folder. Refuses to replace an existing identity unless `replace`.
+pub fn create(
+    store: &dyn CredentialStore,
+    data: &Path,
+    name: &str,
+    org: &str,
+    now: OffsetDateTime,
+    replace: bool,
+) -> Result<IdentityDescription> {
+    if !replace && load(store)?.is_some() {
+        return Err(Error::Invalid("a signing identity exists already; use --replace to make a new one (IT must then trust the new CA)".into()));
+    }
+    let (ca, id) = SigningIdentity::create_integrator_ca(name, org, now, &mut rand::rngs::OsRng)?;
+    store.put(
+        &key(CA_KEY)?,
+        &SecretString::new(STANDARD.encode(ca.ca_key.as_slice())),
+    )?;
+    save(store, &id)?;
+    let path = ca_cert_path(data);
+    let dir = path.parent().unwrap_or(data);
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    std::fs::write(&path, &ca.ca_cert_pem).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(id.describe()?)
+}
+
+/// Imports an identity from a PKCS#12 file of the integrator's own PKI.
+pub fn import_pkcs12(
+    store: &dyn CredentialStore,
+    file: &Path,
+    password: &str,
+) -> Result<IdentityDescription> {
+    let bytes = std::fs::read(file).map_err(|source| Error::Io {
+        path: file.to_owned(),
+        source,
+    })?;
+    let id = SigningIdentity::from_pkcs12(&bytes, password)?;
+    save(store, &id)?;
+    Ok(id.describe()?)
+}
