@@ -170,12 +170,12 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         .get(b"M")
         .ok()
         .and_then(|o| o.as_str().ok())
-        .map(|s| String::from_utf8_lossy(s).into_owned());
+        .map(|s| printable(&String::from_utf8_lossy(s)));
     v.sub_filter = sig
         .get(b"SubFilter")
         .ok()
         .and_then(|o| o.as_name().ok())
-        .map(|s| String::from_utf8_lossy(s).into_owned());
+        .map(|s| printable(&String::from_utf8_lossy(s)));
     let Some(range) = byte_range(sig, bytes.len(), &mut v.problems) else {
         return v;
     };
@@ -441,11 +441,12 @@ fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<Inven
         }
     };
     let s = |p: &str| {
-        value
-            .pointer(p)
-            .and_then(|v| v.as_str())
-            .unwrap_or_default()
-            .to_owned()
+        printable(
+            value
+                .pointer(p)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default(),
+        )
     };
     let n = |p: &str| {
         value
@@ -474,6 +475,14 @@ fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<Inven
     })
 }
 
+/// Text from the (untrusted) file made safe to print on a terminal: control characters,
+/// including escape sequences, become U+FFFD.
+pub(crate) fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
     match o {
         Object::Reference(id) => doc.get_object(*id).ok(),
@@ -483,4 +492,88 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
 
 fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
     deref(doc, o)?.as_dict().ok()
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Verdict::Trusted => "VALID: signature valid, whole file signed, signer trusted",
+            Verdict::ValidUntrusted => "VALID BUT UNTRUSTED: signature valid, signer not trusted",
+            Verdict::ModifiedAfterSigning => "MODIFIED: content was appended after signing",
+            Verdict::Invalid => "INVALID: the signed content was changed or the signature is bad",
+            Verdict::NotSigned => "NOT SIGNED",
+        })
+    }
+}
+
+/// A plain-text report for `handover verify`: the verdict, each check, the signer, the
+/// embedded inventory and any problems, one fact per line.
+impl std::fmt::Display for Verification {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let yes_no = |b: bool| if b { "yes" } else { "NO" };
+        writeln!(f, "{}", self.verdict())?;
+        writeln!(f, "  signed:                 {}", yes_no(self.signed))?;
+        if self.signed {
+            writeln!(
+                f,
+                "  signature valid:        {}",
+                yes_no(self.signature_valid)
+            )?;
+            writeln!(
+                f,
+                "  digest matches:         {}",
+                yes_no(self.digest_matches)
+            )?;
+            writeln!(
+                f,
+                "  whole file signed:      {}{}",
+                yes_no(self.covers_whole_file),
+                if self.appended_bytes > 0 {
+                    format!(" ({} bytes appended)", self.appended_bytes)
+                } else {
+                    String::new()
+                }
+            )?;
+            let chain = match &self.chain {
+                ChainStatus::Trusted(ca) => format!("trusted (CA {ca})"),
+                ChainStatus::NoTrustAnchors => "not checked (no --trust CA given)".to_owned(),
+                ChainStatus::Untrusted => "NOT trusted".to_owned(),
+                ChainStatus::OutsideValidity(s) => format!("NOT valid now ({s})"),
+            };
+            writeln!(f, "  certificate chain:      {chain}")?;
+            if let Some(s) = &self.signer {
+                writeln!(f, "  signer:                 {}", s.subject)?;
+                writeln!(f, "  issuer:                 {}", s.issuer)?;
+                writeln!(
+                    f,
+                    "  valid:                  {} .. {}",
+                    s.not_before, s.not_after
+                )?;
+                writeln!(f, "  SHA-256 fingerprint:    {}", s.sha256_fingerprint)?;
+            }
+            if let Some(t) = &self.signing_time {
+                writeln!(f, "  signing time (/M):      {t}")?;
+            }
+        }
+        if let Some(inv) = &self.inventory {
+            writeln!(f, "inventory (embedded {EMBEDDED_JSON_NAME}):")?;
+            writeln!(f, "  project:                {}", inv.project_id)?;
+            writeln!(f, "  site:                   {}", inv.site)?;
+            writeln!(f, "  generated at:           {}", inv.generated_at)?;
+            writeln!(
+                f,
+                "  devices / VLANs:        {} / {}",
+                inv.devices, inv.vlans
+            )?;
+            writeln!(
+                f,
+                "  open findings / waivers: {} / {}",
+                inv.open_findings, inv.waivers
+            )?;
+        }
+        for p in &self.problems {
+            writeln!(f, "problem: {p}")?;
+        }
+        Ok(())
+    }
 }

@@ -189,7 +189,10 @@ fn an_empty_project_still_renders_every_section() {
         text.contains("No findings.") && text.contains("No waivers"),
         "{text}"
     );
-    assert!(text.contains("No devices are part of this handover."), "{text}");
+    assert!(
+        text.contains("No devices are part of this handover."),
+        "{text}"
+    );
     assert!(ink_per_page(&path, dir.path()).iter().all(|s| *s > 0.005));
 }
 

@@ -38,6 +38,9 @@ fn signed_report_is_valid_and_trusted_in_pdfsig_and_verify() {
         "{v:#?}"
     );
     assert!(v.problems.is_empty(), "{:?}", v.problems);
+    let shown = v.to_string();
+    assert!(shown.starts_with("VALID: "), "{shown}");
+    assert!(shown.contains("devices / VLANs:        30 / 3"), "{shown}");
     let inv = v.inventory.expect("inventory summary");
     assert_eq!(inv.devices, 30);
     assert_eq!(inv.project_id, "PRJ-2026-0042");
@@ -86,6 +89,7 @@ fn flipped_byte_in_signed_range_is_a_digest_mismatch() {
         let v = verify(&bad, &anchors, clock());
         assert!(!v.digest_matches, "{label}: {v:#?}");
         assert_eq!(v.verdict(), Verdict::Invalid, "{label}");
+        assert!(v.to_string().contains("digest matches:         NO"), "{v}");
         assert_ne!(v.verdict().exit_code(), 0);
     }
 }
@@ -126,4 +130,25 @@ fn expired_certificate_is_outside_validity() {
     let v = verify(&signed, &anchors, later);
     assert!(matches!(v.chain, ChainStatus::OutsideValidity(_)), "{v:#?}");
     assert_eq!(v.verdict(), Verdict::ValidUntrusted);
+}
+
+#[test]
+fn hostile_text_from_the_file_is_printable() {
+    // A site name with a terminal escape sequence travels in the embedded JSON; the
+    // verification report must not replay it to the terminal.
+    let mut m = model(2);
+    m.site.name = "Evil\u{1b}]0;owned\u{7}\u{1b}[2J site".into();
+    let pdf = handover_report::render(&m, &options()).unwrap();
+    let v = verify(&pdf, &[], clock());
+    let shown = v.to_string();
+    assert!(
+        !shown.chars().any(|c| c.is_control() && c != '\n'),
+        "{shown:?}"
+    );
+    assert!(
+        v.inventory
+            .unwrap()
+            .site
+            .starts_with("Evil\u{FFFD}]0;owned")
+    );
 }

@@ -379,8 +379,8 @@ pub(crate) fn describe_certificate(c: &Certificate) -> Result<IdentityDescriptio
         alg.to_string()
     };
     Ok(IdentityDescription {
-        subject: tbs.subject.to_string(),
-        issuer: tbs.issuer.to_string(),
+        subject: crate::verify::printable(&tbs.subject.to_string()),
+        issuer: crate::verify::printable(&tbs.issuer.to_string()),
         not_before: validity(&tbs.validity.not_before),
         not_after: validity(&tbs.validity.not_after),
         sha256_fingerprint: fp
