@@ -15,8 +15,9 @@ use crate::error::{Error, Result};
 
 /// Bytes reserved for the CMS structure (hex doubles it in the file).
 pub const SIGNATURE_RESERVED: usize = 16 * 1024;
-/// Width of each number in the `/ByteRange` placeholder.
-const BR_WIDTH: usize = 10;
+/// Each number of the `/ByteRange` placeholder: ten digits, so any file up to ~9.3 GB fits
+/// when the real numbers are written into its width.
+const BR_PLACEHOLDER: i64 = 9_999_999_999;
 
 /// Signs `pdf` with `identity`, stamping `signing_time` into `/M`. Returns the signed file
 /// (the input followed by one incremental update).
@@ -47,7 +48,7 @@ pub fn sign(
         })
         .unwrap_or_else(|| identity.leaf.tbs_certificate.subject.to_string());
 
-    let placeholder = "9".repeat(BR_WIDTH).parse::<i64>().unwrap_or(i64::MAX);
+    let placeholder = BR_PLACEHOLDER;
     let mut sig = Dictionary::new();
     sig.set("Type", Object::Name(b"Sig".to_vec()));
     sig.set("Filter", Object::Name(b"Adobe.PPKLite".to_vec()));
