@@ -1,0 +1,47 @@
+//! The TypeScript bindings: every IPC type, exported with ts-rs into `ui/src/lib/bindings/` (one `.ts` file
+//! per type). `tests/bindings.rs` regenerates them into a temporary folder and fails when the checked-in files
+//! differ; run it with `UPDATE_BINDINGS=1` to rewrite them after changing a DTO.
+//!
+//! Why ts-rs rather than specta/tauri-specta: ts-rs is a stable 1-derive crate that only describes types; the
+//! command wrappers in `ui/src/lib/api.ts` are a dozen typed lines, and tauri-specta 2 is still a release
+//! candidate whose macros wrap the command handler.
+
+use std::path::Path;
+
+use ts_rs::TS;
+
+use crate::dto::*;
+use crate::error::CommandError;
+
+/// Exports every root type (and what it refers to) into `dir`.
+pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
+    macro_rules! export {
+        ($($t:ty),* $(,)?) => { $( <$t as TS>::export_all_to(dir)?; )* };
+    }
+    export!(
+        CommandError,
+        AppInfo,
+        KeyringStatus,
+        ProgressEvent,
+        CreateProjectRequest,
+        OpenProjectRequest,
+        StatusDto,
+        RecentProject,
+        AuditDto,
+        PathRequest,
+        PlanDto,
+        PlanPreview,
+        DeviceRow,
+        DeviceDetail,
+        DeviceRequest,
+        CredentialDto,
+        FindingDto,
+        CheckSummaryDto,
+        JobRequest,
+        WaiveRequest,
+        ReviewRequest,
+        ReviewDto,
+        ExportCsvRequest,
+    );
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! Checks screen: findings (with waivers), a checks run as a cancellable job with progress per device, and
+//! waiving a finding with a reason.
+
+use std::collections::HashMap;
+
+use tauri::{AppHandle, State};
+
+use handover_engine::model::{DeviceId, FindingId};
+use handover_engine::policy::checks::Settings;
+
+use crate::dto::{self, CheckSummaryDto, FindingDto, JobRequest, WaiveRequest};
+use crate::error::{AppError, CmdResult};
+use crate::jobs::Jobs;
+use crate::state::{AppState, blocking, with_slot};
+
+/// Largest acceptable device clock difference, as the CLI's default (`handover check --max-skew`).
+pub const MAX_CLOCK_SKEW_SECS: i64 = 10;
+
+fn eng(e: handover_engine::store::Error) -> AppError {
+    handover_engine::Error::from(e).into()
+}
+
+fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppError> {
+    let p = s.project();
+    let (plan, findings, creds, waivers) = (
+        p.plan().map_err(eng)?,
+        p.findings().map_err(eng)?,
+        p.credentials().map_err(eng)?,
+        p.waivers().map_err(eng)?,
+    );
+    let labels: HashMap<i64, String> = p
+        .devices()
+        .map_err(eng)?
+        .iter()
+        .map(|d| (d.id.0, dto::row(d, &plan, &findings, &creds).label))
+        .collect();
+    Ok(findings
+        .iter()
+        .map(|f| {
+            let label = labels.get(&f.device.0).cloned().unwrap_or_default();
+            FindingDto::new(f, label, &waivers)
+        })
+        .collect())
+}
+
+/// Every finding in the project.
+#[tauri::command]
+pub async fn list_findings(state: State<'_, AppState>) -> CmdResult<Vec<FindingDto>> {
+    state.with_session(|s| all_findings(s)).await
+}
+
+/// Runs every check on every device, one device at a time: progress after each, cancellable between them
+/// (what was checked before the cancel is kept).
+#[tauri::command]
+pub async fn run_checks(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    req: JobRequest,
+) -> CmdResult<CheckSummaryDto> {
+    let mut job = jobs.start(&app, &req.job, "Running checks")?;
+    let slot = state.slot();
+    let result = blocking(move || {
+        let devices: Vec<(DeviceId, String)> = with_slot(&slot, |s| {
+            let p = s.project();
+            let plan = p.plan().map_err(eng)?;
+            Ok(p.devices()
+                .map_err(eng)?
+                .iter()
+                .map(|d| (d.id, dto::row(d, &plan, &[], &[]).label))
+                .collect())
+        })?;
+        let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+        let total = devices.len() as u64;
+        let mut sum = CheckSummaryDto::default();
+        job.progress(0, total, "");
+        for (i, (id, label)) in devices.iter().enumerate() {
+            job.checkpoint()?;
+            let s = with_slot(&slot, |s| {
+                let settings = Settings {
+                    max_clock_skew_secs: MAX_CLOCK_SKEW_SECS,
+                    today: s.project().now().date(),
+                };
+                Ok(s.run_checks(&[*id], &catalogs, &settings)?)
+            })?;
+            sum.devices += s.devices;
+            sum.new += s.new;
+            sum.fixed += s.fixed;
+            sum.open_by_severity = s.open_by_severity;
+            job.progress(i as u64 + 1, total, label);
+        }
+        Ok(sum)
+    })
+    .await;
+    jobs.finish(&req.job);
+    result
+}
+
+/// Waives a finding with a reason (recorded with who and when in the audit log).
+#[tauri::command]
+pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> CmdResult<FindingDto> {
+    if req.reason.trim().len() < 5 {
+        return Err(AppError::Invalid(
+            "give a reason IT can read (at least a few words): it goes into the signed report".into(),
+        )
+        .into());
+    }
+    state
+        .with_session(move |s| {
+            let id = FindingId(req.id);
+            s.waive(id, req.reason.trim())?;
+            all_findings(s)?
+                .into_iter()
+                .find(|f| f.id == id.0)
+                .ok_or_else(|| AppError::Invalid(format!("finding {id} is gone")))
+        })
+        .await
+}

@@ -1,0 +1,88 @@
+//! Devices screen: the grid (a status per step for every device), the detail panel, credential references.
+
+use tauri::State;
+
+use handover_engine::model::DeviceId;
+
+use crate::dto::{self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto};
+use crate::error::{AppError, CmdResult};
+use crate::state::AppState;
+
+fn eng(e: handover_engine::store::Error) -> AppError {
+    handover_engine::Error::from(e).into()
+}
+
+/// Every device with its step states.
+#[tauri::command]
+pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow>> {
+    state
+        .with_session(|s| {
+            let p = s.project();
+            let (plan, findings, creds) = (
+                p.plan().map_err(eng)?,
+                p.findings().map_err(eng)?,
+                p.credentials().map_err(eng)?,
+            );
+            Ok(p.devices()
+                .map_err(eng)?
+                .iter()
+                .map(|d| dto::row(d, &plan, &findings, &creds))
+                .collect())
+        })
+        .await
+}
+
+/// One device in depth: the evidence per step, its credentials and findings.
+#[tauri::command]
+pub async fn device_detail(state: State<'_, AppState>, req: DeviceRequest) -> CmdResult<DeviceDetail> {
+    state
+        .with_session(move |s| {
+            let p = s.project();
+            let id = DeviceId(req.id);
+            let d = p
+                .devices()
+                .map_err(eng)?
+                .into_iter()
+                .find(|d| d.id == id)
+                .ok_or_else(|| AppError::Invalid(format!("there is no device {id}")))?;
+            let (plan, findings, creds, waivers) = (
+                p.plan().map_err(eng)?,
+                p.findings().map_err(eng)?,
+                p.credentials().map_err(eng)?,
+                p.waivers().map_err(eng)?,
+            );
+            let row = dto::row(&d, &plan, &findings, &creds);
+            Ok(DeviceDetail {
+                facts: dto::facts(&d),
+                credentials: creds
+                    .iter()
+                    .filter(|c| c.device == id)
+                    .map(CredentialDto::from)
+                    .collect(),
+                findings: findings
+                    .iter()
+                    .filter(|f| f.device == id)
+                    .map(|f| FindingDto::new(f, row.label.clone(), &waivers))
+                    .collect(),
+                first_seen: dto::rfc3339(d.first_seen),
+                last_seen: dto::rfc3339(d.last_seen),
+                row,
+            })
+        })
+        .await
+}
+
+/// Every credential reference in the project (never a secret).
+#[tauri::command]
+pub async fn list_credentials(state: State<'_, AppState>) -> CmdResult<Vec<CredentialDto>> {
+    state
+        .with_session(|s| {
+            Ok(s.project()
+                .credentials()
+                .map_err(eng)?
+                .iter()
+                .map(CredentialDto::from)
+                .collect())
+        })
+        .await
+}

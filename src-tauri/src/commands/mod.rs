@@ -1,0 +1,38 @@
+//! The IPC commands, one module per screen. Every command: deserialize a request, call one engine function
+//! on a blocking thread (`state::AppState::with_session`), map errors to `CommandError`. Adding a screen for
+//! a new engine function = a DTO in `dto/`, a module here, one line in [`handler`], and the type names in
+//! `crate::bindings`.
+
+pub mod checks;
+pub mod devices;
+pub mod plan;
+pub mod project;
+pub mod review;
+pub mod system;
+
+/// The invoke handler with every command.
+pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        system::app_info,
+        system::keyring_status,
+        system::cancel_job,
+        project::create_project,
+        project::open_project,
+        project::close_project,
+        project::project_status,
+        project::recent_projects,
+        project::forget_recent,
+        project::verify_audit,
+        plan::get_plan,
+        plan::preview_plan_csv,
+        plan::import_plan_csv,
+        devices::list_devices,
+        devices::device_detail,
+        devices::list_credentials,
+        checks::list_findings,
+        checks::run_checks,
+        checks::waive_finding,
+        review::verify_report,
+        review::export_csv,
+    ]
+}

@@ -1,0 +1,79 @@
+//! App-wide commands: what the app offers, the keyring status, cancelling a job.
+
+use tauri::State;
+
+use crate::dto::{AppInfo, Feature, KeyringState, KeyringStatus};
+use crate::error::CmdResult;
+use crate::jobs::Jobs;
+use crate::state::blocking;
+
+/// Workflow parts and whether the engine offers them in this build. A screen whose part is not ready shows a
+/// "coming" state with the note.
+pub fn features() -> Vec<Feature> {
+    let f = |id: &str, ready: bool, note: &str| Feature {
+        id: id.into(),
+        ready,
+        note: note.into(),
+    };
+    vec![
+        f("projects", true, ""),
+        f("plan", true, ""),
+        f(
+            "discover",
+            false,
+            "Discovery is being added to the engine. Until then, use `handover demo` to fill a project \
+             with the simulated site.",
+        ),
+        f("devices", true, ""),
+        f(
+            "credentials",
+            false,
+            "Credential rotation is being added to the engine. The accounts Handover knows are listed \
+             below.",
+        ),
+        f("checks", true, ""),
+        f(
+            "handover",
+            false,
+            "Report signing is being added to the engine. The checklist below shows what is left.",
+        ),
+        f("review", true, ""),
+    ]
+}
+
+/// The app's version and features.
+#[tauri::command]
+pub fn app_info() -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION").into(),
+        features: features(),
+    }
+}
+
+/// Whether secrets can be kept now (probes the OS keyring through handover-vault; never prompts).
+#[tauri::command]
+pub async fn keyring_status() -> CmdResult<KeyringStatus> {
+    blocking(|| {
+        Ok(match handover_vault::OsKeyring::open() {
+            Ok(k) => KeyringStatus {
+                state: KeyringState::Ready,
+                message: format!("Keyring ready ({})", k.vendor()),
+            },
+            Err(e) if e.is_locked() => KeyringStatus {
+                state: KeyringState::Locked,
+                message: format!("Keyring locked: {e}"),
+            },
+            Err(e) => KeyringStatus {
+                state: KeyringState::Unavailable,
+                message: format!("Keyring unavailable: {e}"),
+            },
+        })
+    })
+    .await
+}
+
+/// Asks a running job to stop at its next step. Returns whether it was running.
+#[tauri::command]
+pub fn cancel_job(jobs: State<'_, Jobs>, job: String) -> bool {
+    jobs.cancel(&job)
+}

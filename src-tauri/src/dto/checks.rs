@@ -1,0 +1,116 @@
+//! Checks screen shapes: findings with their waiver, a checks run's summary, a waive request.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use handover_engine::model::{Finding, Waiver};
+
+/// A waiver.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WaiverDto {
+    /// The reason given.
+    pub reason: String,
+    /// Who waived.
+    pub by: String,
+    /// When (RFC 3339).
+    pub at: String,
+}
+
+impl From<&Waiver> for WaiverDto {
+    fn from(w: &Waiver) -> Self {
+        WaiverDto {
+            reason: w.reason.clone(),
+            by: w.by.clone(),
+            at: super::rfc3339(w.at),
+        }
+    }
+}
+
+/// A finding.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FindingDto {
+    /// Finding id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Device id.
+    #[ts(type = "number")]
+    pub device: i64,
+    /// The device's label, for lists.
+    pub device_label: String,
+    /// Check id, e.g. "firmware.outdated".
+    pub check: String,
+    /// critical, high, medium, low or info.
+    pub severity: String,
+    /// One line.
+    pub title: String,
+    /// What was seen.
+    pub evidence: String,
+    /// Standard clauses, e.g. "ETSI EN 303 645 5.1-1".
+    pub clauses: Vec<String>,
+    /// open, fixed or waived.
+    pub status: String,
+    /// The waiver, when waived.
+    pub waiver: Option<WaiverDto>,
+}
+
+impl FindingDto {
+    /// Builds the DTO; `label` names the device, `waivers` are the project's.
+    pub fn new(f: &Finding, label: String, waivers: &[Waiver]) -> Self {
+        FindingDto {
+            id: f.id.0,
+            device: f.device.0,
+            device_label: label,
+            check: f.check.clone(),
+            severity: f.severity.to_string(),
+            title: f.title.clone(),
+            evidence: f.evidence.clone(),
+            clauses: f
+                .clauses
+                .iter()
+                .map(|c| format!("{} {}", c.standard, c.clause))
+                .collect(),
+            status: f.status.to_string(),
+            waiver: waivers
+                .iter()
+                .filter(|w| w.finding == f.id)
+                .next_back()
+                .map(WaiverDto::from),
+        }
+    }
+}
+
+/// What a checks run did.
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct CheckSummaryDto {
+    /// Devices evaluated.
+    #[ts(type = "number")]
+    pub devices: usize,
+    /// Open findings by severity.
+    #[ts(type = "Record<string, number>")]
+    pub open_by_severity: BTreeMap<String, usize>,
+    /// New findings.
+    #[ts(type = "number")]
+    pub new: usize,
+    /// Findings marked fixed.
+    #[ts(type = "number")]
+    pub fixed: usize,
+}
+
+/// Run the checks as a job.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct JobRequest {
+    /// The job id (the front end's choice; used to cancel and to match progress events).
+    pub job: String,
+}
+
+/// Waive a finding.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct WaiveRequest {
+    /// Finding id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Why it is acceptable (recorded with who and when).
+    pub reason: String,
+}

@@ -1,0 +1,150 @@
+//! Review screen shapes: a signed handover PDF's verdict, who signed and when, and the embedded inventory
+//! and findings for browsing. Built from `handover_report::verify` and the PDF's embedded JSON.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The overall outcome, plainly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum ReviewVerdict {
+    /// Signature valid, file whole, signer chains to a CA you trust.
+    Trusted,
+    /// Signature valid and file whole; the signer is not (or could not be) checked against a trusted CA.
+    Valid,
+    /// The signed part is intact but something was added after signing.
+    ModifiedAfterSigning,
+    /// The signed content was changed: do not rely on it.
+    Tampered,
+    /// No signature, or not a readable PDF.
+    NotSigned,
+}
+
+/// Verify a report.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ReviewRequest {
+    /// The PDF.
+    pub path: String,
+    /// A PEM file with the CA certificates to trust (e.g. the integrator's CA), if any.
+    pub trust_path: Option<String>,
+}
+
+/// The signer.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct SignerDto {
+    /// Subject DN.
+    pub subject: String,
+    /// Issuer DN.
+    pub issuer: String,
+    /// Certificate validity start.
+    pub not_before: String,
+    /// Certificate validity end.
+    pub not_after: String,
+    /// SHA-256 fingerprint.
+    pub fingerprint: String,
+}
+
+/// A device as the report lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReviewDevice {
+    /// Device id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// VLAN.
+    pub vlan_id: u16,
+    /// Address.
+    pub address: String,
+    /// MAC.
+    pub mac: String,
+    /// Maker.
+    pub maker: String,
+    /// Model.
+    pub model: String,
+    /// Serial.
+    pub serial: String,
+    /// Firmware version.
+    pub firmware: String,
+    /// compliant, outdated or unknown.
+    pub firmware_status: String,
+    /// rotated, default_active, externally_managed or unknown.
+    pub credential: String,
+    /// Placement verified.
+    pub placement_verified: bool,
+    /// Placement evidence.
+    pub placement_evidence: String,
+    /// Services, e.g. "443/tcp https".
+    pub services: Vec<String>,
+}
+
+/// A finding as the report lists it.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ReviewFinding {
+    /// Finding id.
+    pub id: String,
+    /// Device id.
+    pub device_id: Option<String>,
+    /// Severity.
+    pub severity: String,
+    /// Title.
+    pub title: String,
+    /// Detail.
+    pub detail: String,
+    /// Clauses.
+    pub clauses: Vec<String>,
+    /// open, resolved or waived.
+    pub status: String,
+    /// The waiver's reason, when waived.
+    pub waiver: Option<String>,
+}
+
+/// The embedded inventory.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewInventory {
+    /// Project id.
+    pub project_id: String,
+    /// Site name.
+    pub site: String,
+    /// Customer.
+    pub customer: String,
+    /// Integrator.
+    pub integrator: String,
+    /// Technician.
+    pub technician: String,
+    /// Generation time.
+    pub generated_at: String,
+    /// Devices.
+    pub devices: Vec<ReviewDevice>,
+    /// Findings.
+    pub findings: Vec<ReviewFinding>,
+}
+
+/// What the Review screen shows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReviewDto {
+    /// The file.
+    pub path: String,
+    /// The verdict.
+    pub verdict: ReviewVerdict,
+    /// The verdict in a sentence.
+    pub headline: String,
+    /// The signer.
+    pub signer: Option<SignerDto>,
+    /// When it was signed, as the signature says.
+    pub signed_at: Option<String>,
+    /// The trusted CA the signer chains to, if any.
+    pub trusted_by: Option<String>,
+    /// Every problem found, in order.
+    pub problems: Vec<String>,
+    /// The embedded inventory (shown also for a bad file, marked as not trustworthy).
+    pub inventory: Option<ReviewInventory>,
+}
+
+/// Save rows as CSV.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct ExportCsvRequest {
+    /// Where (must end in .csv).
+    pub path: String,
+    /// The CSV text.
+    pub contents: String,
+}

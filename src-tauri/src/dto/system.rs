@@ -1,0 +1,72 @@
+//! App-wide shapes: what the app offers (screens ready or coming), the keyring status, progress events.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A part of the workflow and whether the engine offers it yet.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Feature {
+    /// Screen id, e.g. "discover".
+    pub id: String,
+    /// Whether the engine offers it in this build.
+    pub ready: bool,
+    /// What the screen says when it is not ready.
+    pub note: String,
+}
+
+/// What the front end needs to know about the app.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AppInfo {
+    /// The app's version.
+    pub version: String,
+    /// Workflow parts and whether each is ready.
+    pub features: Vec<Feature>,
+}
+
+/// Whether secrets can be kept now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum KeyringState {
+    /// Reachable and unlocked.
+    Ready,
+    /// Reachable but locked.
+    Locked,
+    /// Not reachable at all.
+    Unavailable,
+}
+
+/// The keyring status shown in the header.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct KeyringStatus {
+    /// The state.
+    pub state: KeyringState,
+    /// Which store, or what to do.
+    pub message: String,
+}
+
+/// A `progress` event.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+pub struct ProgressEvent {
+    /// The job id the front end chose.
+    pub job: String,
+    /// What the job is, e.g. "Running checks".
+    pub label: String,
+    /// Steps done.
+    #[ts(type = "number")]
+    pub done: u64,
+    /// Steps in all.
+    #[ts(type = "number")]
+    pub total: u64,
+    /// Time since the start.
+    #[ts(type = "number")]
+    pub elapsed_ms: u64,
+    /// Time left at the pace so far, once known.
+    #[ts(type = "number | null")]
+    pub eta_ms: Option<u64>,
+    /// What is being done now.
+    pub detail: String,
+    /// The last event of the job.
+    pub finished: bool,
+    /// The job ended because it was cancelled.
+    pub cancelled: bool,
+}

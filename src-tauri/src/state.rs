@@ -1,0 +1,92 @@
+//! The app's state: at most one open [`Session`], behind a mutex, and the helper every command uses to run
+//! its engine call on a blocking thread (the engine is synchronous: SQLite).
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+
+use handover_engine::Session;
+
+use crate::error::{AppError, CmdResult};
+
+/// Shared state managed by Tauri.
+#[derive(Default)]
+pub struct AppState {
+    session: Arc<Mutex<Option<Session>>>,
+}
+
+type Slot = Arc<Mutex<Option<Session>>>;
+
+fn lock(slot: &Slot) -> MutexGuard<'_, Option<Session>> {
+    slot.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs `f` on a blocking thread; the error becomes a `CommandError`.
+pub async fn blocking<T, F>(f: F) -> CmdResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, AppError> + Send + 'static,
+{
+    let r = tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(AppError::from)?;
+    r.map_err(Into::into)
+}
+
+impl AppState {
+    /// Runs `f` with the open session, on a blocking thread.
+    pub async fn with_session<T, F>(&self, f: F) -> CmdResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Session) -> Result<T, AppError> + Send + 'static,
+    {
+        let slot = self.session.clone();
+        blocking(move || {
+            let mut g = lock(&slot);
+            let s = g.as_mut().ok_or(AppError::NoProject)?;
+            f(s)
+        })
+        .await
+    }
+
+    /// Replaces the open session (closing the previous one, which releases its lock) with what `f` opens.
+    /// The old project is closed first, so reopening the same file works.
+    pub async fn replace<T, F>(&self, f: F) -> CmdResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<(Session, T), AppError> + Send + 'static,
+    {
+        let slot = self.session.clone();
+        blocking(move || {
+            let mut g = lock(&slot);
+            *g = None;
+            let (s, t) = f()?;
+            *g = Some(s);
+            Ok(t)
+        })
+        .await
+    }
+
+    /// Closes the open project, if any.
+    pub async fn close(&self) -> CmdResult<()> {
+        let slot = self.session.clone();
+        blocking(move || {
+            *lock(&slot) = None;
+            Ok(())
+        })
+        .await
+    }
+
+    /// A handle for long jobs that take the lock step by step.
+    pub fn slot(&self) -> Slot {
+        self.session.clone()
+    }
+}
+
+/// Runs `f` with the session held in `slot` (for long jobs, between steps).
+pub fn with_slot<T>(
+    slot: &Slot,
+    f: impl FnOnce(&mut Session) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    let mut g = lock(slot);
+    let s = g.as_mut().ok_or(AppError::NoProject)?;
+    f(s)
+}

@@ -1,0 +1,118 @@
+//! Starting `tauri-driver` (which starts WebKitWebDriver, which starts the app) and connecting a WebDriver
+//! client to it, plus the few waiting helpers the walk uses. Needs an X server (`xvfb-run`).
+
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// The tauri-driver process; killed on drop.
+pub struct Driver {
+    child: Child,
+    pub port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `tauri-driver`: `TAURI_DRIVER`, else the tools folder scripts/test-desktop.sh installs into, else PATH.
+fn driver_path() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return p.into();
+    }
+    let tools = Path::new("/var/tmp/handover-tools/bin/tauri-driver");
+    if tools.exists() {
+        return tools.into();
+    }
+    "tauri-driver".into()
+}
+
+/// Starts tauri-driver on `port` (native driver on `port + 1`) with the app's environment.
+pub fn start(port: u16, env: &[(&str, &Path)]) -> Driver {
+    let mut cmd = Command::new(driver_path());
+    cmd.args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = cmd
+        .spawn()
+        .expect("tauri-driver must be installed (scripts/test-desktop.sh installs it)");
+    let driver = Driver { child, port };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    driver
+}
+
+/// A WebDriver session on the app binary.
+pub async fn connect(driver: &Driver, app: &Path) -> Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), serde_json::json!("wry"));
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session with the app")
+}
+
+/// Waits (up to 20 s) for an element matching `css`.
+pub async fn wait_for(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+}
+
+/// Waits until the element's text contains `needle`, returning the text.
+pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = wait_for(c, css).await.text().await.unwrap_or_default();
+        if text.contains(needle) {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{css} never showed {needle:?}; it shows:\n{text}"
+        );
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Clears an input and types `text` into it.
+pub async fn fill(c: &Client, css: &str, text: &str) {
+    let e = wait_for(c, css).await;
+    e.clear().await.expect("clear");
+    e.send_keys(text).await.expect("type");
+}
+
+/// Clicks the element matching `css`.
+pub async fn click(c: &Client, css: &str) {
+    wait_for(c, css).await.click().await.expect("click");
+}
+
+/// Saves a PNG of the window to docs/screenshots/NAME.png.
+pub async fn shot(c: &Client, name: &str) {
+    // Let transitions and layout settle.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let png = c.screenshot().await.expect("screenshot");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+}

@@ -1,0 +1,69 @@
+// Typed wrappers over the Tauri commands (one line each; the types come from ./bindings, generated from the
+// Rust DTOs). Every rejection is normalised to a CommandError {code, message, hint}.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AppInfo } from './bindings/AppInfo';
+import type { AuditDto } from './bindings/AuditDto';
+import type { CheckSummaryDto } from './bindings/CheckSummaryDto';
+import type { CreateProjectRequest } from './bindings/CreateProjectRequest';
+import type { CredentialDto } from './bindings/CredentialDto';
+import type { DeviceDetail } from './bindings/DeviceDetail';
+import type { DeviceRow } from './bindings/DeviceRow';
+import type { FindingDto } from './bindings/FindingDto';
+import type { KeyringStatus } from './bindings/KeyringStatus';
+import type { OpenProjectRequest } from './bindings/OpenProjectRequest';
+import type { PlanDto } from './bindings/PlanDto';
+import type { PlanPreview } from './bindings/PlanPreview';
+import type { ProgressEvent } from './bindings/ProgressEvent';
+import type { RecentProject } from './bindings/RecentProject';
+import type { ReviewDto } from './bindings/ReviewDto';
+import type { ReviewRequest } from './bindings/ReviewRequest';
+import type { StatusDto } from './bindings/StatusDto';
+import { toCommandError } from './errors';
+
+async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(cmd, args);
+  } catch (e) {
+    throw toCommandError(e);
+  }
+}
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  keyringStatus: () => call<KeyringStatus>('keyring_status'),
+  cancelJob: (job: string) => call<boolean>('cancel_job', { job }),
+
+  createProject: (req: CreateProjectRequest) => call<StatusDto>('create_project', { req }),
+  openProject: (req: OpenProjectRequest) => call<StatusDto>('open_project', { req }),
+  closeProject: () => call<void>('close_project'),
+  status: () => call<StatusDto>('project_status'),
+  recentProjects: () => call<RecentProject[]>('recent_projects'),
+  forgetRecent: (path: string) => call<RecentProject[]>('forget_recent', { path }),
+  verifyAudit: () => call<AuditDto>('verify_audit'),
+
+  plan: () => call<PlanDto>('get_plan'),
+  previewPlan: (path: string) => call<PlanPreview>('preview_plan_csv', { req: { path } }),
+  importPlan: (path: string) => call<PlanDto>('import_plan_csv', { req: { path } }),
+
+  devices: () => call<DeviceRow[]>('list_devices'),
+  device: (id: number) => call<DeviceDetail>('device_detail', { req: { id } }),
+  credentials: () => call<CredentialDto[]>('list_credentials'),
+
+  findings: () => call<FindingDto[]>('list_findings'),
+  runChecks: (job: string) => call<CheckSummaryDto>('run_checks', { req: { job } }),
+  waive: (id: number, reason: string) => call<FindingDto>('waive_finding', { req: { id, reason } }),
+
+  verifyReport: (req: ReviewRequest) => call<ReviewDto>('verify_report', { req }),
+  exportCsv: (path: string, contents: string) => call<string>('export_csv', { req: { path, contents } }),
+};
+
+export function onProgress(f: (ev: ProgressEvent) => void): Promise<UnlistenFn> {
+  return listen<ProgressEvent>('progress', (e) => f(e.payload));
+}
+
+let jobCounter = 0;
+export function newJobId(kind: string): string {
+  jobCounter += 1;
+  return `${kind}-${Date.now()}-${jobCounter}`;
+}

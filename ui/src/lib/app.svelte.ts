@@ -1,0 +1,43 @@
+// App-wide reactive state (Svelte 5 runes): the open project's status, the keyring, features, running jobs.
+import type { AppInfo } from './bindings/AppInfo';
+import type { KeyringStatus } from './bindings/KeyringStatus';
+import type { ProgressEvent } from './bindings/ProgressEvent';
+import type { StatusDto } from './bindings/StatusDto';
+import type { ScreenId } from './screens';
+import { api } from './api';
+
+export type Theme = 'light' | 'dark';
+
+export const app = $state({
+  screen: 'projects' as ScreenId,
+  status: null as StatusDto | null,
+  keyring: null as KeyringStatus | null,
+  info: null as AppInfo | null,
+  theme: 'light' as Theme,
+  jobs: {} as Record<string, ProgressEvent>,
+});
+
+export function go(screen: ScreenId) {
+  app.screen = screen;
+}
+
+export async function refreshStatus() {
+  try {
+    app.status = await api.status();
+  } catch {
+    app.status = null;
+  }
+}
+
+export async function refreshKeyring() {
+  try {
+    app.keyring = await api.keyringStatus();
+  } catch (e) {
+    app.keyring = { state: 'unavailable', message: `Keyring status unknown: ${String((e as { message?: string }).message ?? e)}` };
+  }
+}
+
+export function featureNote(id: string): string | null {
+  const f = app.info?.features.find((x) => x.id === id);
+  return f && !f.ready ? f.note : null;
+}
