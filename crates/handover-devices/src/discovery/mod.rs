@@ -9,6 +9,7 @@ pub mod multicast;
 pub mod probe;
 pub mod ssdp;
 pub mod sweep;
+pub mod why;
 pub mod wsd;
 
 use std::net::{IpAddr, SocketAddr};

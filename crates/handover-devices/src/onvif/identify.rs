@@ -105,8 +105,12 @@ impl OnvifSession {
                 asked_scheme = Some(if self.anon.digest_offered() { AuthScheme::HttpDigest } else { AuthScheme::WsUsernameToken });
                 out.clock = Some(c);
                 if self.has_credentials() {
-                    match self.system_date_and_time().await {
-                        Ok(c) => out.clock = Some(c),
+                    // The Date header gave the skew; sign with it and read the clock itself.
+                    match self.read_clock(crate::onvif::session::Auth::IfAny).await {
+                        Ok(c) => {
+                            self.set_skew_secs(c.skew_secs);
+                            out.clock = Some(c);
+                        }
                         Err(e) => return self.after_auth_failure(out, "GetSystemDateAndTime", e),
                     }
                 }

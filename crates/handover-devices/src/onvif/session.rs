@@ -187,7 +187,7 @@ impl OnvifSession {
         Ok(reading)
     }
 
-    async fn read_clock(&self, auth: Auth) -> Result<ClockReading> {
+    pub(crate) async fn read_clock(&self, auth: Auth) -> Result<ClockReading> {
         let addr = self.addr.clone();
         let t = self.call(auth, |c| async move { c.get_system_date_and_time().await }).await?;
         let device_unix = t.utc_unix.ok_or_else(|| Error::Malformed {

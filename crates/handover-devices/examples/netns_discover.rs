@@ -1,0 +1,51 @@
+//! The laptop side of the network-namespace test (tests/netns.rs runs it with `ip netns exec`): WS-
+//! Discovery by multicast on every usable interface of the namespace at once, then a unicast sweep of
+//! the planned subnets, and the "why not found" account; prints one JSON document. Usable by hand too:
+//! `netns_discover [--no-multicast] [--no-sweep-follow-up] CIDR...` (the planned subnets).
+//! Never run it in the root namespace: its multicast leaves through the real interfaces.
+
+use std::time::Duration;
+
+use handover_devices::discovery::multicast::probe_multicast;
+use handover_devices::discovery::sweep::{self, SweepOptions};
+use handover_devices::discovery::{ProbeOptions, why};
+use handover_devices::{ClientOptions, DeviceClient, interfaces};
+use tokio_util::sync::CancellationToken;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let multicast = !args.iter().any(|a| a == "--no-multicast");
+    let plan = sweep::parse_ranges(&args.iter().filter(|a| !a.starts_with("--")).cloned().collect::<Vec<_>>().join(" ")).expect("CIDRs");
+    let probe = ProbeOptions { app_max_delay: Duration::from_millis(200), margin: Duration::from_millis(150), ..ProbeOptions::default() };
+    let cancel = CancellationToken::new();
+    let ifaces = interfaces::usable().expect("interfaces");
+    let mut sightings = Vec::new();
+    let mut per_interface = serde_json::Map::new();
+    if multicast {
+        let round = probe_multicast(&ifaces, &probe, &cancel, |_| {}).await.expect("multicast round");
+        for r in &round.interfaces {
+            per_interface.insert(r.interface.clone(), serde_json::json!({"found": r.found, "error": r.error.as_ref().map(|e| e.to_string())}));
+        }
+        sightings.extend(round.found);
+    }
+    let client = DeviceClient::new(ClientOptions { request_timeout: Duration::from_secs(2), ..ClientOptions::default() });
+    let opts = SweepOptions {
+        probe,
+        follow_up_ports: vec![8080],
+        follow_up_timeout: Duration::from_millis(300),
+        follow_up_concurrency: 128,
+        client: Some(client),
+        ..SweepOptions::default()
+    };
+    let report = sweep::sweep(&plan, &opts, &cancel, |_| {}).await.expect("sweep");
+    let accounts = why::explain(&plan, &sightings, Some(&report));
+    let all: Vec<_> = sightings.iter().chain(report.found.iter()).collect();
+    let doc = serde_json::json!({
+        "interfaces": ifaces,
+        "multicast": per_interface,
+        "sightings": all,
+        "accounts": accounts,
+    });
+    println!("{doc}");
+}
