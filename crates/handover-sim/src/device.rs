@@ -265,7 +265,7 @@ pub struct CounterSnapshot {
     pub replayed_nonces: u64,
     /// WS-Security tokens refused for a Created time outside the window.
     pub stale_created: u64,
-    /// SetUser calls received (authorised or not).
+    /// SetUser calls that passed authentication (whatever their outcome).
     pub set_user_calls: u64,
     /// Reboots.
     pub reboots: u64,

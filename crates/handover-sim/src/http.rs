@@ -220,9 +220,6 @@ async fn handle(dev: Arc<Device>, peer: SocketAddr, req: Request<Incoming>) -> R
     let Some(op) = root.child("Body").and_then(|b| b.children.first()) else {
         return Ok(fault_response(&dev, &SoapFault::sender("ter:InvalidArgVal", None, "empty SOAP body")));
     };
-    if op.name == "SetUser" {
-        dev.counters.set_user_calls.fetch_add(1, Ordering::Relaxed);
-    }
     let auth_req = AuthRequest {
         op: &op.name,
         token: UsernameToken::from_envelope(&root),
@@ -235,6 +232,9 @@ async fn handle(dev: Arc<Device>, peer: SocketAddr, req: Request<Incoming>) -> R
         Decision::Challenge { stale } => return Ok(challenge_response(&dev, stale)),
         Decision::Refused(f) => return Ok(fault_response(&dev, &f)),
     };
+    if op.name == "SetUser" {
+        dev.counters.set_user_calls.fetch_add(1, Ordering::Relaxed);
+    }
     match onvif::dispatch(&dev, op, level) {
         Outcome::Body(b) => Ok(respond(&dev, StatusCode::OK, full(soap::envelope(&b)))),
         Outcome::Fault(f) => Ok(fault_response(&dev, &f)),
@@ -272,21 +272,27 @@ fn activate(dev: &Device, body: Option<&[u8]>) -> Response<Body> {
     let Some(password) = password else {
         return respond(dev, StatusCode::BAD_REQUEST, full(status_doc(4, "Invalid XML Content")));
     };
-    let mut st = dev.state();
-    if st.activated {
-        return respond(dev, StatusCode::FORBIDDEN, full(status_doc(4, "Device already activated")));
+    // Decide under the lock, answer after it is released (respond() reads the device clock).
+    let outcome = {
+        let mut st = dev.state();
+        if st.activated {
+            Err((StatusCode::FORBIDDEN, "Device already activated"))
+        } else if dev.cfg.personality.password_rules.check(&password).is_err() {
+            Err((StatusCode::BAD_REQUEST, "Invalid Password: too weak or too long"))
+        } else {
+            st.users = vec![User {
+                username: dev.cfg.personality.default_user.to_string(),
+                password,
+                level: UserLevel::Administrator,
+                preexisting: true,
+            }];
+            st.activated = true;
+            Ok(())
+        }
+    };
+    if let Err((code, text)) = outcome {
+        return respond(dev, code, full(status_doc(4, text)));
     }
-    if dev.cfg.personality.password_rules.check(&password).is_err() {
-        return respond(dev, StatusCode::BAD_REQUEST, full(status_doc(4, "Invalid Password: too weak or too long")));
-    }
-    st.users = vec![User {
-        username: dev.cfg.personality.default_user.to_string(),
-        password,
-        level: UserLevel::Administrator,
-        preexisting: true,
-    }];
-    st.activated = true;
-    drop(st);
     respond(dev, StatusCode::OK, full(status_doc(1, "OK")))
 }
 

@@ -48,8 +48,8 @@ pub struct SpawnOptions {
     pub discovery: bool,
     /// WS-Discovery timing and announcements.
     pub discovery_options: DiscoveryOptions,
-    /// Overrides the switch's SNMP address and port (port 0 = ephemeral).
-    pub switch_bind: Option<SocketAddr>,
+    /// Overrides the switch's SNMP port from the manifest (0 = ephemeral).
+    pub switch_port: Option<u16>,
     /// Status endpoint address (HTTP JSON); None disables it.
     pub status: Option<SocketAddr>,
     /// Network interface to join 239.255.255.250 on (only inside a network namespace).
@@ -63,7 +63,7 @@ impl Default for SpawnOptions {
             addressing: Addressing::PerDevice { http_port: 8080, discovery_port: wsdiscovery::PORT },
             discovery: true,
             discovery_options: DiscoveryOptions::default(),
-            switch_bind: None,
+            switch_port: None,
             status: Some(SocketAddr::from(([127, 0, 0, 1], 18080))),
             multicast_interface: None,
         }
@@ -75,7 +75,7 @@ impl SpawnOptions {
     pub fn ephemeral() -> Self {
         SpawnOptions {
             addressing: Addressing::PerDevice { http_port: 0, discovery_port: 0 },
-            switch_bind: None,
+            switch_port: Some(0),
             status: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             ..SpawnOptions::default()
         }
@@ -188,7 +188,11 @@ impl SimSite {
         if let Some(sw) = site.manifest.switch.clone() {
             let ports: Vec<_> = site.devices.iter().map(|d| (d.0.cfg.switch_port, d.0.cfg.port_vlan, d.0.cfg.mac)).collect();
             let table = snmp::build_table(&site.manifest, &sw, &ports);
-            let bind = opts.switch_bind.unwrap_or(SocketAddr::from((sw.address, sw.port)));
+            let ip = match opts.addressing {
+                Addressing::SingleAddress { address, .. } => address,
+                Addressing::PerDevice { .. } => sw.address,
+            };
+            let bind = SocketAddr::from((ip, opts.switch_port.unwrap_or(sw.port)));
             let running = snmp::spawn(table, &sw, bind).await?;
             site.switch = Some((running.addr, sw, running.agent));
         }
