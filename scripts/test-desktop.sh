@@ -30,6 +30,7 @@ cd "$ROOT/ui"
 if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm install --no-audit --no-fund
 fi
+npx svelte-check --tsconfig ./tsconfig.json
 npx vitest run
 npx vite build
 cd "$ROOT"

@@ -112,7 +112,9 @@ impl ErrorCode {
             }
             ErrorCode::NoProject => "Create a project or open one on the Projects screen.",
             ErrorCode::Cancelled => "Stopped. Everything finished before you cancelled is saved.",
-            ErrorCode::Internal => "Try again. If it keeps happening, note the message for support.",
+            ErrorCode::Internal => {
+                "Try again. If it keeps happening, note the message for support."
+            }
         }
     }
 }

@@ -80,11 +80,6 @@ pub fn eta_ms(elapsed_ms: u64, done: u64, total: u64) -> Option<u64> {
 }
 
 impl Job {
-    /// The job id.
-    pub fn id(&self) -> &str {
-        &self.id
-    }
-
     /// Fails with `Cancelled` when the technician asked to stop.
     pub fn checkpoint(&self) -> Result<(), AppError> {
         if self.cancel.load(Ordering::SeqCst) {

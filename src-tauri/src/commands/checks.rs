@@ -101,7 +101,8 @@ pub async fn run_checks(
 pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> CmdResult<FindingDto> {
     if req.reason.trim().len() < 5 {
         return Err(AppError::Invalid(
-            "give a reason IT can read (at least a few words): it goes into the signed report".into(),
+            "give a reason IT can read (at least a few words): it goes into the signed report"
+                .into(),
         )
         .into());
     }

@@ -34,7 +34,10 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
 
 /// One device in depth: the evidence per step, its credentials and findings.
 #[tauri::command]
-pub async fn device_detail(state: State<'_, AppState>, req: DeviceRequest) -> CmdResult<DeviceDetail> {
+pub async fn device_detail(
+    state: State<'_, AppState>,
+    req: DeviceRequest,
+) -> CmdResult<DeviceDetail> {
     state
         .with_session(move |s| {
             let p = s.project();

@@ -12,7 +12,11 @@ use crate::state::{AppState, blocking};
 #[tauri::command]
 pub async fn get_plan(state: State<'_, AppState>) -> CmdResult<PlanDto> {
     state
-        .with_session(|s| Ok(PlanDto::from(&s.project().plan().map_err(handover_engine::Error::from)?)))
+        .with_session(|s| {
+            Ok(PlanDto::from(
+                &s.project().plan().map_err(handover_engine::Error::from)?,
+            ))
+        })
         .await
 }
 
@@ -22,7 +26,12 @@ pub async fn preview_plan_csv(req: PathRequest) -> CmdResult<PlanPreview> {
     blocking(move || {
         let path = Path::new(req.path.trim());
         let lines = std::fs::read(path)
-            .map(|b| String::from_utf8_lossy(&b).lines().map(str::to_owned).collect())
+            .map(|b| {
+                String::from_utf8_lossy(&b)
+                    .lines()
+                    .map(str::to_owned)
+                    .collect()
+            })
             .map_err(|source| AppError::Io {
                 path: path.to_owned(),
                 source,
@@ -36,7 +45,9 @@ pub async fn preview_plan_csv(req: PathRequest) -> CmdResult<PlanPreview> {
             },
             Err(e @ handover_engine::Error::PlanCsv { .. }) => {
                 let problem = match &e {
-                    handover_engine::Error::PlanCsv { source, .. } => Some(CsvProblem::from(source)),
+                    handover_engine::Error::PlanCsv { source, .. } => {
+                        Some(CsvProblem::from(source))
+                    }
                     _ => None,
                 };
                 PlanPreview {
@@ -62,6 +73,10 @@ pub async fn preview_plan_csv(req: PathRequest) -> CmdResult<PlanPreview> {
 #[tauri::command]
 pub async fn import_plan_csv(state: State<'_, AppState>, req: PathRequest) -> CmdResult<PlanDto> {
     state
-        .with_session(move |s| Ok(PlanDto::from(&s.import_plan_csv(Path::new(req.path.trim()))?)))
+        .with_session(move |s| {
+            Ok(PlanDto::from(
+                &s.import_plan_csv(Path::new(req.path.trim()))?,
+            ))
+        })
         .await
 }

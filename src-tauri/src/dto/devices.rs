@@ -227,7 +227,10 @@ fn list<T: ToString>(v: &[T]) -> String {
     if v.is_empty() {
         "none".into()
     } else {
-        v.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+        v.iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -250,10 +253,18 @@ pub fn facts(d: &Device) -> Vec<Fact> {
                 .mac
                 .map_or_else(|| "not read".into(), |m| m.to_string()),
         ),
-        fact("identified", "Found by", list(&d.found_by.iter().collect::<Vec<_>>())),
+        fact(
+            "identified",
+            "Found by",
+            list(&d.found_by.iter().collect::<Vec<_>>()),
+        ),
         fact("firmware", "Firmware", opt(&f.firmware)),
         fact("placement", "Address", d.address.to_string()),
-        fact("placement", "DHCP", f.dhcp.map_or("not read".into(), |b| b.to_string())),
+        fact(
+            "placement",
+            "DHCP",
+            f.dhcp.map_or("not read".into(), |b| b.to_string()),
+        ),
         fact("placement", "Gateways", list(&f.gateways)),
         fact("placement", "DNS", list(&f.dns)),
     ];

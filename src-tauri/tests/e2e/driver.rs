@@ -37,9 +37,14 @@ fn driver_path() -> PathBuf {
 /// Starts tauri-driver on `port` (native driver on `port + 1`) with the app's environment.
 pub fn start(port: u16, env: &[(&str, &Path)]) -> Driver {
     let mut cmd = Command::new(driver_path());
-    cmd.args(["--port", &port.to_string(), "--native-port", &(port + 1).to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
+    cmd.args([
+        "--port",
+        &port.to_string(),
+        "--native-port",
+        &(port + 1).to_string(),
+    ])
+    .stdout(Stdio::null())
+    .stderr(Stdio::inherit());
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -49,7 +54,10 @@ pub fn start(port: u16, env: &[(&str, &Path)]) -> Driver {
     let driver = Driver { child, port };
     let deadline = Instant::now() + Duration::from_secs(30);
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tauri-driver did not listen on {port}");
+        assert!(
+            Instant::now() < deadline,
+            "tauri-driver did not listen on {port}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     driver

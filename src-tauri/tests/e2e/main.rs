@@ -71,7 +71,10 @@ async fn technician_walk_and_it_review() {
     // Site & plan: the demo plan's VLANs.
     click(&c, "[data-testid=nav-plan]").await;
     let plan = wait_text(&c, "[data-testid=plan-table]", "Cameras").await;
-    assert!(plan.contains("Access control") && plan.contains("127.20.0.0/24"), "{plan}");
+    assert!(
+        plan.contains("Access control") && plan.contains("127.20.0.0/24"),
+        "{plan}"
+    );
     shot(&c, "03-plan").await;
     // A bad CSV: refused with line and column, nothing changed.
     fill(&c, "#plan-import", &s(&fx.bad_plan)).await;
@@ -110,7 +113,10 @@ async fn technician_walk_and_it_review() {
     fill(&c, "#review-pdf", &s(&fx.signed)).await;
     click(&c, "[data-testid=verify]").await;
     let verdict = wait_for(&c, "[data-testid=verdict]").await;
-    assert_eq!(verdict.attr("data-verdict").await.unwrap().as_deref(), Some("valid"));
+    assert_eq!(
+        verdict.attr("data-verdict").await.unwrap().as_deref(),
+        Some("valid")
+    );
     wait_text(&c, "[data-testid=verdict]", "Valid signature").await;
     wait_text(&c, "[data-testid=signer]", "Ana Lopez").await;
     wait_text(&c, "[data-testid=inventory]", "Findings (").await;
@@ -129,7 +135,10 @@ async fn technician_walk_and_it_review() {
     click(&c, "[data-testid=verify]").await;
     wait_text(&c, "[data-testid=verdict]", "Tampered").await;
     let verdict = wait_for(&c, "[data-testid=verdict]").await;
-    assert_eq!(verdict.attr("data-verdict").await.unwrap().as_deref(), Some("tampered"));
+    assert_eq!(
+        verdict.attr("data-verdict").await.unwrap().as_deref(),
+        Some("tampered")
+    );
     shot(&c, "12-review-tampered").await;
 
     // Dark theme.
