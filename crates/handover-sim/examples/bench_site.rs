@@ -33,7 +33,9 @@ fn soap(body: &str, header: &str) -> String {
 
 fn wsse(user: &str, password: &str) -> String {
     let nonce: [u8; 16] = rand::random();
-    let created = time::OffsetDateTime::now_utc().format(&time::format_description::well_known::Rfc3339).unwrap();
+    let created = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
     let digest = handover_sim::auth::wsse::digest(&nonce, &created, password);
     format!(
         r#"<Security xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><UsernameToken><Username>{user}</Username><Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">{digest}</Password><Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">{}</Nonce><Created xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">{created}</Created></UsernameToken></Security>"#,
@@ -42,8 +44,11 @@ fn wsse(user: &str, password: &str) -> String {
 }
 
 async fn client(addr: SocketAddr, requests: usize, auth: bool) -> usize {
-    let Ok(stream) = TcpStream::connect(addr).await else { return 0 };
-    let Ok((mut sender, conn)) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await else {
+    let Ok(stream) = TcpStream::connect(addr).await else {
+        return 0;
+    };
+    let Ok((mut sender, conn)) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await
+    else {
         return 0;
     };
     tokio::spawn(conn);
@@ -59,7 +64,9 @@ async fn client(addr: SocketAddr, requests: usize, auth: bool) -> usize {
             .header("host", addr.to_string())
             .body(Full::new(Bytes::from(body)))
             .expect("request");
-        let Ok(resp) = sender.send_request(req).await else { break };
+        let Ok(resp) = sender.send_request(req).await else {
+            break;
+        };
         let status = resp.status();
         if resp.into_body().collect().await.is_ok() && status.is_success() {
             ok += 1;
@@ -68,7 +75,12 @@ async fn client(addr: SocketAddr, requests: usize, auth: bool) -> usize {
     ok
 }
 
-async fn throughput(site: &SimSite, clients: usize, per_client: usize, auth: bool) -> (usize, Duration) {
+async fn throughput(
+    site: &SimSite,
+    clients: usize,
+    per_client: usize,
+    auth: bool,
+) -> (usize, Duration) {
     let n = site.devices().len();
     let start = Instant::now();
     let tasks: Vec<_> = (0..clients)
@@ -85,10 +97,16 @@ async fn throughput(site: &SimSite, clients: usize, per_client: usize, auth: boo
 }
 
 async fn probe_sweep(site: &SimSite) -> (usize, Duration) {
-    let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0)).await.expect("udp");
+    let sock = UdpSocket::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("udp");
     let probe = r#"<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery"><s:Header><a:MessageID>urn:uuid:bench</a:MessageID><a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action></s:Header><s:Body><d:Probe/></s:Body></s:Envelope>"#;
     let start = Instant::now();
-    let targets: Vec<SocketAddr> = site.devices().iter().filter_map(|d| d.discovery_addr()).collect();
+    let targets: Vec<SocketAddr> = site
+        .devices()
+        .iter()
+        .filter_map(|d| d.discovery_addr())
+        .collect();
     let mut seen = std::collections::HashSet::new();
     let mut buf = vec![0u8; 16 * 1024];
     for chunk in targets.chunks(250) {
@@ -96,13 +114,17 @@ async fn probe_sweep(site: &SimSite) -> (usize, Duration) {
             let _ = sock.send_to(probe.as_bytes(), t).await;
         }
         // Drain what has arrived so the receive buffer does not overflow.
-        while let Ok(Ok((_, from))) = tokio::time::timeout(Duration::from_millis(1), sock.recv_from(&mut buf)).await {
+        while let Ok(Ok((_, from))) =
+            tokio::time::timeout(Duration::from_millis(1), sock.recv_from(&mut buf)).await
+        {
             seen.insert(from);
         }
     }
     let deadline = Instant::now() + Duration::from_secs(3);
     while seen.len() < targets.len() && Instant::now() < deadline {
-        if let Ok(Ok((_, from))) = tokio::time::timeout(Duration::from_millis(200), sock.recv_from(&mut buf)).await {
+        if let Ok(Ok((_, from))) =
+            tokio::time::timeout(Duration::from_millis(200), sock.recv_from(&mut buf)).await
+        {
             seen.insert(from);
         }
     }
@@ -110,8 +132,15 @@ async fn probe_sweep(site: &SimSite) -> (usize, Duration) {
 }
 
 fn main() {
-    let devices: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5000);
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let devices: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(5000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         let rss0 = rss_kib("VmRSS:");
         let manifest = SiteManifest::generated(devices, Ipv4Addr::new(127, 50, 0, 10));

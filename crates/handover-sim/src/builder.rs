@@ -22,8 +22,16 @@ impl SimDevice {
     /// Starts describing a device (Generic vendor, camera, 127.0.0.1, factory default password).
     pub fn builder() -> SimDeviceBuilder {
         SimDeviceBuilder {
-            spec: DeviceSpec::new("sim-device", Vendor::Generic, Role::Camera, Ipv4Addr::LOCALHOST),
-            opts: SpawnOptions { status: None, ..SpawnOptions::ephemeral() },
+            spec: DeviceSpec::new(
+                "sim-device",
+                Vendor::Generic,
+                Role::Camera,
+                Ipv4Addr::LOCALHOST,
+            ),
+            opts: SpawnOptions {
+                status: None,
+                ..SpawnOptions::ephemeral()
+            },
         }
     }
 
@@ -147,11 +155,16 @@ impl SimDeviceBuilder {
     /// Starts the device.
     pub async fn spawn(self) -> Result<SimDevice> {
         let manifest = SiteManifest {
-            site: SiteInfo { name: "single device".into(), location: None },
+            site: SiteInfo {
+                name: "single device".into(),
+                location: None,
+            },
             vlans: Vec::new(),
             switch: None,
             devices: vec![self.spec],
         };
-        Ok(SimDevice { site: SimSite::spawn(manifest, self.opts).await? })
+        Ok(SimDevice {
+            site: SimSite::spawn(manifest, self.opts).await?,
+        })
     }
 }

@@ -142,7 +142,11 @@ impl DeviceConfig {
             role: spec.role,
             model: spec.effective_model().to_string(),
             firmware: spec.effective_firmware(),
-            serial: format!("{}{}", &p.key[..2].to_uppercase(), hex::encode_upper(&mac[3..])),
+            serial: format!(
+                "{}{}",
+                &p.key[..2].to_uppercase(),
+                hex::encode_upper(&mac[3..])
+            ),
             mac,
             address: spec.address,
             prefix_len: vlan.map_or(24, |v| v.subnet.prefix_len()),
@@ -165,7 +169,11 @@ impl DeviceConfig {
 
     /// The MAC as `aa:bb:cc:dd:ee:ff`.
     pub fn mac_string(&self) -> String {
-        self.mac.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+        self.mac
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":")
     }
 
     /// ONVIF scopes, including the role convention `onvif://www.onvif.org/type/<role>`.
@@ -178,10 +186,15 @@ impl DeviceConfig {
             format!("onvif://www.onvif.org/hardware/{}", enc(&self.model)),
             format!("onvif://www.onvif.org/name/{}", enc(&self.name)),
             format!("onvif://www.onvif.org/location/{}", enc(&self.location)),
-            format!("onvif://www.onvif.org/manufacturer/{}", enc(self.personality.manufacturer)),
+            format!(
+                "onvif://www.onvif.org/manufacturer/{}",
+                enc(self.personality.manufacturer)
+            ),
         ];
         if matches!(self.role, Role::AccessControl) {
-            v.retain(|s| !s.ends_with("Network_Video_Transmitter") && !s.ends_with("Profile/Streaming"));
+            v.retain(|s| {
+                !s.ends_with("Network_Video_Transmitter") && !s.ends_with("Profile/Streaming")
+            });
             v.push("onvif://www.onvif.org/Profile/C".into());
         }
         v
@@ -298,12 +311,8 @@ impl Device {
     pub(crate) fn new(cfg: DeviceConfig, spec: &DeviceSpec) -> Arc<Self> {
         let p = cfg.personality;
         let mut users = Vec::new();
-        let mut activated = true;
-        if spec.condition == DeviceCondition::FactoryNew {
-            if let FirstSetup::Activation { .. } = p.first_setup {
-                activated = false;
-            }
-        }
+        let activated = !(spec.condition == DeviceCondition::FactoryNew
+            && matches!(p.first_setup, FirstSetup::Activation { .. }));
         if let Some(pw) = spec.effective_password() {
             users.push(User {
                 username: spec.effective_username().to_string(),
@@ -313,9 +322,21 @@ impl Device {
             });
         }
         let mut protocols = vec![
-            Protocol { name: "HTTP", enabled: true, port: 80 },
-            Protocol { name: "HTTPS", enabled: spec.https, port: 443 },
-            Protocol { name: "RTSP", enabled: true, port: 554 },
+            Protocol {
+                name: "HTTP",
+                enabled: true,
+                port: 80,
+            },
+            Protocol {
+                name: "HTTPS",
+                enabled: spec.https,
+                port: 443,
+            },
+            Protocol {
+                name: "RTSP",
+                enabled: true,
+                port: 554,
+            },
         ];
         if matches!(cfg.role, Role::AccessControl) {
             protocols.retain(|p| p.name != "RTSP");
@@ -323,7 +344,10 @@ impl Device {
         let ntp = NtpState {
             from_dhcp: false,
             manual: if spec.ntp_set {
-                vec![cfg.ntp.map_or_else(|| "pool.ntp.org".to_string(), |ip| ip.to_string())]
+                vec![
+                    cfg.ntp
+                        .map_or_else(|| "pool.ntp.org".to_string(), |ip| ip.to_string()),
+                ]
             } else {
                 Vec::new()
             },
@@ -438,7 +462,11 @@ impl DeviceHandle {
     }
     /// Where it listens.
     pub fn endpoints(&self) -> Endpoints {
-        *self.0.endpoints.get().expect("endpoints are set before a handle is given out")
+        *self
+            .0
+            .endpoints
+            .get()
+            .expect("endpoints are set before a handle is given out")
     }
     /// The HTTP socket address.
     pub fn http_addr(&self) -> SocketAddr {
@@ -471,15 +499,29 @@ impl DeviceHandle {
     }
     /// User names, in order.
     pub fn users(&self) -> Vec<String> {
-        self.0.state().users.iter().map(|u| u.username.clone()).collect()
+        self.0
+            .state()
+            .users
+            .iter()
+            .map(|u| u.username.clone())
+            .collect()
     }
     /// SHA-256 (hex) of a user's current password.
     pub fn password_hash(&self, username: &str) -> Option<String> {
-        self.0.state().users.iter().find(|u| u.username == username).map(|u| password_hash(&u.password))
+        self.0
+            .state()
+            .users
+            .iter()
+            .find(|u| u.username == username)
+            .map(|u| password_hash(&u.password))
     }
     /// True when `password` is the user's current password.
     pub fn check_password(&self, username: &str, password: &str) -> bool {
-        self.0.state().users.iter().any(|u| u.username == username && u.password == password)
+        self.0
+            .state()
+            .users
+            .iter()
+            .any(|u| u.username == username && u.password == password)
     }
     /// True once a factory-new device needing activation has been activated (always true otherwise).
     pub fn is_activated(&self) -> bool {
@@ -518,12 +560,18 @@ impl DeviceHandle {
     /// True when the account is locked now.
     pub fn is_account_locked(&self, username: &str) -> bool {
         let st = self.0.state();
-        st.account_locks.get(username).and_then(|l| l.locked_until).is_some_and(|t| Instant::now() < t)
+        st.account_locks
+            .get(username)
+            .and_then(|l| l.locked_until)
+            .is_some_and(|t| Instant::now() < t)
     }
     /// True when a client address is blocked now.
     pub fn is_address_blocked(&self, ip: IpAddr) -> bool {
         let st = self.0.state();
-        st.address_locks.get(&ip).and_then(|l| l.locked_until).is_some_and(|t| Instant::now() < t)
+        st.address_locks
+            .get(&ip)
+            .and_then(|l| l.locked_until)
+            .is_some_and(|t| Instant::now() < t)
     }
     /// WS-Discovery mode.
     pub fn is_discoverable(&self) -> bool {

@@ -49,7 +49,11 @@ pub struct FaultSpec {
 impl FaultSpec {
     /// Draws the delay for one answer.
     pub fn draw_latency(&self) -> Duration {
-        let jitter = if self.jitter_ms > 0 { rand::thread_rng().gen_range(0..=self.jitter_ms) } else { 0 };
+        let jitter = if self.jitter_ms > 0 {
+            rand::thread_rng().gen_range(0..=self.jitter_ms)
+        } else {
+            0
+        };
         Duration::from_millis(self.latency_ms + jitter)
     }
 
@@ -77,16 +81,24 @@ mod tests {
 
     #[test]
     fn latency_stays_within_jitter() {
-        let f = FaultSpec { latency_ms: 10, jitter_ms: 5, ..FaultSpec::default() };
+        let f = FaultSpec {
+            latency_ms: 10,
+            jitter_ms: 5,
+            ..FaultSpec::default()
+        };
         for _ in 0..200 {
             let d = f.draw_latency();
-            assert!(d >= Duration::from_millis(10) && d <= Duration::from_millis(15), "{d:?}");
+            assert!(
+                d >= Duration::from_millis(10) && d <= Duration::from_millis(15),
+                "{d:?}"
+            );
         }
     }
 
     #[test]
     fn parses_from_toml() {
-        let f: FaultSpec = toml::from_str("latency_ms = 5\nhostile_discovery = \"entity-bomb\"").unwrap();
+        let f: FaultSpec =
+            toml::from_str("latency_ms = 5\nhostile_discovery = \"entity-bomb\"").unwrap();
         assert_eq!(f.latency_ms, 5);
         assert_eq!(f.hostile_discovery, Some(Hostile::EntityBomb));
         assert!(!f.is_clean());

@@ -108,7 +108,9 @@ async fn connection(dev: Arc<Device>, stream: tokio::net::TcpStream, peer: Socke
 
 fn http_date(t: time::OffsetDateTime) -> String {
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     format!(
         "{}, {:02} {} {} {:02}:{:02}:{:02} GMT",
         DAYS[t.weekday().number_days_from_monday() as usize],
@@ -124,7 +126,10 @@ fn http_date(t: time::OffsetDateTime) -> String {
 fn respond(dev: &Device, status: StatusCode, body: Body) -> Response<Body> {
     let mut r = Response::new(body);
     *r.status_mut() = status;
-    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/soap+xml; charset=utf-8"));
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("application/soap+xml; charset=utf-8"),
+    );
     if let Ok(v) = HeaderValue::from_str(&http_date(dev.now())) {
         r.headers_mut().insert(DATE, v);
     }
@@ -138,7 +143,10 @@ fn fault_response(dev: &Device, f: &SoapFault) -> Response<Body> {
 
 fn challenge_response(dev: &Device, stale: bool) -> Response<Body> {
     let nonce = auth::new_nonce(dev);
-    let mut r = fault_response(dev, &SoapFault::not_authorized("HTTP Digest authentication required"));
+    let mut r = fault_response(
+        dev,
+        &SoapFault::not_authorized("HTTP Digest authentication required"),
+    );
     *r.status_mut() = StatusCode::UNAUTHORIZED;
     for c in auth::digest::challenges(dev.cfg.personality.realm, &nonce, stale) {
         if let Ok(v) = HeaderValue::from_str(&c) {
@@ -154,9 +162,16 @@ fn hostile_response(dev: &Device, h: Hostile) -> Response<Body> {
         Hostile::EntityBomb => full(hostile::entity_bomb()),
         Hostile::Gigantic => {
             let head = futures::stream::once(async { Bytes::from(hostile::gigantic_head()) });
-            let pad = futures::stream::iter((0..hostile::GIGANTIC_CHUNKS).map(|_| hostile::gigantic_chunk()));
-            let tail = futures::stream::once(async { Bytes::from_static(hostile::GIGANTIC_TAIL.as_bytes()) });
-            let frames = head.chain(pad).chain(tail).map(|b| Ok::<_, Infallible>(Frame::data(b)));
+            let pad = futures::stream::iter(
+                (0..hostile::GIGANTIC_CHUNKS).map(|_| hostile::gigantic_chunk()),
+            );
+            let tail = futures::stream::once(async {
+                Bytes::from_static(hostile::GIGANTIC_TAIL.as_bytes())
+            });
+            let frames = head
+                .chain(pad)
+                .chain(tail)
+                .map(|b| Ok::<_, Infallible>(Frame::data(b)));
             http_body_util::BodyExt::boxed(StreamBody::new(frames))
         }
     };
@@ -167,10 +182,18 @@ fn never_ending(dev: &Device) -> Response<Body> {
     let head = Bytes::from(hostile::gigantic_head());
     let frames = futures::stream::once(async move { Ok::<_, Infallible>(Frame::data(head)) })
         .chain(futures::stream::pending());
-    respond(dev, StatusCode::OK, http_body_util::BodyExt::boxed(StreamBody::new(frames)))
+    respond(
+        dev,
+        StatusCode::OK,
+        http_body_util::BodyExt::boxed(StreamBody::new(frames)),
+    )
 }
 
-async fn handle(dev: Arc<Device>, peer: SocketAddr, req: Request<Incoming>) -> Result<Response<Body>, Dropped> {
+async fn handle(
+    dev: Arc<Device>,
+    peer: SocketAddr,
+    req: Request<Incoming>,
+) -> Result<Response<Body>, Dropped> {
     dev.counters.requests.fetch_add(1, Ordering::Relaxed);
     let faults: FaultSpec = dev.state().faults.clone();
     let delay = faults.draw_latency();
@@ -214,11 +237,24 @@ async fn handle(dev: Arc<Device>, peer: SocketAddr, req: Request<Incoming>) -> R
     }
     let root = match soap::parse(&body) {
         Ok(r) if r.name == "Envelope" => r,
-        Ok(_) => return Ok(fault_response(&dev, &SoapFault::sender("ter:WellFormed", None, "not a SOAP envelope"))),
-        Err(e) => return Ok(fault_response(&dev, &SoapFault::sender("ter:WellFormed", None, e.to_string()))),
+        Ok(_) => {
+            return Ok(fault_response(
+                &dev,
+                &SoapFault::sender("ter:WellFormed", None, "not a SOAP envelope"),
+            ));
+        }
+        Err(e) => {
+            return Ok(fault_response(
+                &dev,
+                &SoapFault::sender("ter:WellFormed", None, e.to_string()),
+            ));
+        }
     };
     let Some(op) = root.child("Body").and_then(|b| b.children.first()) else {
-        return Ok(fault_response(&dev, &SoapFault::sender("ter:InvalidArgVal", None, "empty SOAP body")));
+        return Ok(fault_response(
+            &dev,
+            &SoapFault::sender("ter:InvalidArgVal", None, "empty SOAP body"),
+        ));
     };
     let auth_req = AuthRequest {
         op: &op.name,
@@ -255,7 +291,11 @@ async fn handle(dev: Arc<Device>, peer: SocketAddr, req: Request<Incoming>) -> R
 
 async fn read_body(req: Request<Incoming>) -> Option<Bytes> {
     let limited = Limited::new(req.into_body(), soap::parse::MAX_INPUT);
-    tokio::time::timeout(Duration::from_secs(30), limited.collect()).await.ok()?.ok().map(|c| c.to_bytes())
+    tokio::time::timeout(Duration::from_secs(30), limited.collect())
+        .await
+        .ok()?
+        .ok()
+        .map(|c| c.to_bytes())
 }
 
 /// The vendor activation endpoint (simplified: the password travels in a `<password>` element; real
@@ -267,10 +307,18 @@ fn activate(dev: &Device, body: Option<&[u8]>) -> Response<Body> {
         )
     };
     let password = body.and_then(|b| soap::parse(b).ok()).and_then(|root| {
-        if root.name == "password" { Some(root.text.clone()) } else { root.child("password").map(|p| p.text.clone()) }
+        if root.name == "password" {
+            Some(root.text.clone())
+        } else {
+            root.child("password").map(|p| p.text.clone())
+        }
     });
     let Some(password) = password else {
-        return respond(dev, StatusCode::BAD_REQUEST, full(status_doc(4, "Invalid XML Content")));
+        return respond(
+            dev,
+            StatusCode::BAD_REQUEST,
+            full(status_doc(4, "Invalid XML Content")),
+        );
     };
     // Decide under the lock, answer after it is released (respond() reads the device clock).
     let outcome = {
@@ -278,7 +326,10 @@ fn activate(dev: &Device, body: Option<&[u8]>) -> Response<Body> {
         if st.activated {
             Err((StatusCode::FORBIDDEN, "Device already activated"))
         } else if dev.cfg.personality.password_rules.check(&password).is_err() {
-            Err((StatusCode::BAD_REQUEST, "Invalid Password: too weak or too long"))
+            Err((
+                StatusCode::BAD_REQUEST,
+                "Invalid Password: too weak or too long",
+            ))
         } else {
             st.users = vec![User {
                 username: dev.cfg.personality.default_user.to_string(),

@@ -290,7 +290,12 @@ impl DeviceSpec {
     pub fn effective_model(&self) -> &str {
         match &self.model {
             Some(m) => m,
-            None => self.vendor.personality().model_for_role(self.role.as_str()).model,
+            None => {
+                self.vendor
+                    .personality()
+                    .model_for_role(self.role.as_str())
+                    .model
+            }
         }
     }
 
@@ -308,7 +313,9 @@ impl DeviceSpec {
 
     /// The administrator user name in effect.
     pub fn effective_username(&self) -> &str {
-        self.username.as_deref().unwrap_or(self.vendor.personality().default_user)
+        self.username
+            .as_deref()
+            .unwrap_or(self.vendor.personality().default_user)
     }
 
     /// The administrator password in effect (None when the device starts without users or unactivated).
@@ -318,7 +325,11 @@ impl DeviceSpec {
         {
             return None;
         }
-        Some(self.password.as_deref().unwrap_or(self.vendor.personality().default_password))
+        Some(
+            self.password
+                .as_deref()
+                .unwrap_or(self.vendor.personality().default_password),
+        )
     }
 }
 
@@ -351,7 +362,10 @@ impl SiteManifest {
             devices.push(DeviceSpec::new(name, Vendor::Generic, Role::Camera, ip));
         }
         SiteManifest {
-            site: SiteInfo { name: format!("generated site ({count} devices)"), location: None },
+            site: SiteInfo {
+                name: format!("generated site ({count} devices)"),
+                location: None,
+            },
             vlans: Vec::new(),
             switch: None,
             devices,
@@ -382,7 +396,9 @@ impl SiteManifest {
             out.insert(Planted::OutdatedFirmware);
         }
         if d.condition == DeviceCondition::Configured
-            && d.password.as_deref().is_some_and(|pw| pw != p.default_password)
+            && d.password
+                .as_deref()
+                .is_some_and(|pw| pw != p.default_password)
         {
             out.insert(Planted::PasswordChanged);
         }
@@ -416,30 +432,49 @@ impl SiteManifest {
         let mut vlan_ids = HashSet::new();
         for v in &self.vlans {
             if !vlan_ids.insert(v.id) || v.id == 0 || v.id > 4094 {
-                return Err(Error::invalid(format!("VLAN id {} is duplicated or out of range", v.id)));
+                return Err(Error::invalid(format!(
+                    "VLAN id {} is duplicated or out of range",
+                    v.id
+                )));
             }
         }
         for (i, d) in self.devices.iter().enumerate() {
             if d.name.is_empty() || !names.insert(d.name.as_str()) {
-                return Err(Error::invalid(format!("device name {:?} is empty or duplicated", d.name)));
+                return Err(Error::invalid(format!(
+                    "device name {:?} is empty or duplicated",
+                    d.name
+                )));
             }
             if !addrs.insert(d.address) {
-                return Err(Error::invalid(format!("{}: address {} is duplicated", d.name, d.address)));
+                return Err(Error::invalid(format!(
+                    "{}: address {} is duplicated",
+                    d.name, d.address
+                )));
             }
             let port = d.switch_port.unwrap_or(i as u16 + 1);
             if !ports.insert(port) || self.switch.as_ref().is_some_and(|s| s.uplink_port == port) {
-                return Err(Error::invalid(format!("{}: switch port {port} is taken", d.name)));
+                return Err(Error::invalid(format!(
+                    "{}: switch port {port} is taken",
+                    d.name
+                )));
             }
             if let Some(mac) = &d.mac {
-                parse_mac(mac).ok_or_else(|| Error::invalid(format!("{}: bad MAC {mac:?}", d.name)))?;
+                parse_mac(mac)
+                    .ok_or_else(|| Error::invalid(format!("{}: bad MAC {mac:?}", d.name)))?;
             }
             if !self.vlans.is_empty() && self.vlan_of(d.address).is_none() {
-                return Err(Error::invalid(format!("{}: {} is in no VLAN of the site", d.name, d.address)));
+                return Err(Error::invalid(format!(
+                    "{}: {} is in no VLAN of the site",
+                    d.name, d.address
+                )));
             }
             if let Some(pv) = d.port_vlan
                 && !vlan_ids.contains(&pv)
             {
-                return Err(Error::invalid(format!("{}: port VLAN {pv} is not a site VLAN", d.name)));
+                return Err(Error::invalid(format!(
+                    "{}: port VLAN {pv} is not a site VLAN",
+                    d.name
+                )));
             }
             if let Some(planted) = &d.planted {
                 let listed: BTreeSet<Planted> = planted.iter().copied().collect();
@@ -476,9 +511,15 @@ mod tests {
     #[test]
     fn demo_manifest_loads_and_plants_what_it_says() {
         let m = SiteManifest::demo();
-        assert!((20..=30).contains(&m.devices.len()), "{} devices", m.devices.len());
+        assert!(
+            (20..=30).contains(&m.devices.len()),
+            "{} devices",
+            m.devices.len()
+        );
         assert_eq!(m.vlans.len(), 3);
-        let all: BTreeSet<Planted> = (0..m.devices.len()).flat_map(|i| m.derived_planted(i)).collect();
+        let all: BTreeSet<Planted> = (0..m.devices.len())
+            .flat_map(|i| m.derived_planted(i))
+            .collect();
         for want in [
             Planted::MisplacedSubnet,
             Planted::WrongPortVlan,
@@ -494,7 +535,11 @@ mod tests {
             assert!(all.contains(&want), "demo lacks {want:?}");
         }
         for d in &m.devices {
-            assert!(d.planted.is_some(), "{} must list its planted faults", d.name);
+            assert!(
+                d.planted.is_some(),
+                "{} must list its planted faults",
+                d.name
+            );
         }
     }
 
@@ -517,7 +562,11 @@ mod tests {
     fn generated_sites_skip_network_and_broadcast_addresses() {
         let m = SiteManifest::generated(600, Ipv4Addr::new(127, 60, 0, 250));
         assert_eq!(m.devices.len(), 600);
-        assert!(m.devices.iter().all(|d| !matches!(d.address.octets()[3], 0 | 1 | 255)));
+        assert!(
+            m.devices
+                .iter()
+                .all(|d| !matches!(d.address.octets()[3], 0 | 1 | 255))
+        );
         m.validate().unwrap();
     }
 }

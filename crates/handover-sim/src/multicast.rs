@@ -15,7 +15,9 @@ use crate::wsdiscovery::{MULTICAST_GROUP, PORT, Responder};
 
 fn ifindex(iface: &str) -> std::io::Result<u32> {
     let text = std::fs::read_to_string(format!("/sys/class/net/{iface}/ifindex"))?;
-    text.trim().parse().map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    text.trim()
+        .parse()
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
 }
 
 /// Binds the multicast listener on `iface` and starts fanning probes out to `responders`.
@@ -26,14 +28,19 @@ pub(crate) fn spawn(iface: &str, responders: Vec<Arc<Responder>>) -> Result<Join
     sock.set_reuse_address(true)?;
     sock.bind_device(Some(iface.as_bytes())).map_err(bind_err)?;
     sock.bind(&addr.into()).map_err(bind_err)?;
-    sock.join_multicast_v4_n(&MULTICAST_GROUP, &InterfaceIndexOrAddress::Index(ifindex(iface)?))
-        .map_err(bind_err)?;
+    sock.join_multicast_v4_n(
+        &MULTICAST_GROUP,
+        &InterfaceIndexOrAddress::Index(ifindex(iface)?),
+    )
+    .map_err(bind_err)?;
     sock.set_nonblocking(true)?;
     let udp = UdpSocket::from_std(sock.into())?;
     Ok(tokio::spawn(async move {
         let mut buf = vec![0u8; 16 * 1024];
         loop {
-            let Ok((n, from)) = udp.recv_from(&mut buf).await else { continue };
+            let Ok((n, from)) = udp.recv_from(&mut buf).await else {
+                continue;
+            };
             for r in &responders {
                 r.on_datagram(&buf[..n], from).await;
             }

@@ -85,10 +85,14 @@ impl LockoutPolicy {
     pub fn with_duration(self, d: Duration) -> Self {
         match self {
             LockoutPolicy::None => LockoutPolicy::None,
-            LockoutPolicy::Account { failures, .. } => LockoutPolicy::Account { failures, duration: d },
-            LockoutPolicy::ClientAddress { failures, .. } => {
-                LockoutPolicy::ClientAddress { failures, duration: d }
-            }
+            LockoutPolicy::Account { failures, .. } => LockoutPolicy::Account {
+                failures,
+                duration: d,
+            },
+            LockoutPolicy::ClientAddress { failures, .. } => LockoutPolicy::ClientAddress {
+                failures,
+                duration: d,
+            },
         }
     }
 }
@@ -211,7 +215,10 @@ impl Personality {
 
     /// The first model for a role, used when a manifest names none.
     pub fn model_for_role(&self, role: &str) -> &'static ModelInfo {
-        self.models.iter().find(|m| m.role == role).unwrap_or(&self.models[0])
+        self.models
+            .iter()
+            .find(|m| m.role == role)
+            .unwrap_or(&self.models[0])
     }
 }
 
@@ -232,14 +239,35 @@ static AXIS: Personality = Personality {
     unauthenticated_ops: &[],
     lockout: LockoutPolicy::None,
     created_window: Duration::from_secs(5 * 60),
-    password_rules: PasswordRules { min_len: 1, max_len: 64, allowed_specials: PRINTABLE_SPECIALS, min_classes: 1 },
+    password_rules: PasswordRules {
+        min_len: 1,
+        max_len: 64,
+        allowed_specials: PRINTABLE_SPECIALS,
+        min_classes: 1,
+    },
     set_user_only_preexisting: false,
     realm: "AXIS_ACCC8E000000",
     models: &[
-        ModelInfo { model: "P3265-LVE", role: "camera", current_firmware: "12.5.56" },
-        ModelInfo { model: "Q1656-LE", role: "camera", current_firmware: "12.5.56" },
-        ModelInfo { model: "A1601", role: "access-control", current_firmware: "12.5.56" },
-        ModelInfo { model: "I8116-E", role: "intercom", current_firmware: "12.5.56" },
+        ModelInfo {
+            model: "P3265-LVE",
+            role: "camera",
+            current_firmware: "12.5.56",
+        },
+        ModelInfo {
+            model: "Q1656-LE",
+            role: "camera",
+            current_firmware: "12.5.56",
+        },
+        ModelInfo {
+            model: "A1601",
+            role: "access-control",
+            current_firmware: "12.5.56",
+        },
+        ModelInfo {
+            model: "I8116-E",
+            role: "intercom",
+            current_firmware: "12.5.56",
+        },
     ],
 };
 
@@ -249,21 +277,47 @@ static HIKVISION: Personality = Personality {
     oui: [0x44, 0x19, 0xB6],
     default_user: "admin",
     default_password: "12345",
-    first_setup: FirstSetup::Activation { path: "/ISAPI/System/activate" },
+    first_setup: FirstSetup::Activation {
+        path: "/ISAPI/System/activate",
+    },
     wsse: false,
     wsse_password_text: false,
     http_digest: true,
     unauthenticated_ops: SPEC_PREAUTH,
-    lockout: LockoutPolicy::ClientAddress { failures: 5, duration: Duration::from_secs(30 * 60) },
+    lockout: LockoutPolicy::ClientAddress {
+        failures: 5,
+        duration: Duration::from_secs(30 * 60),
+    },
     created_window: Duration::from_secs(5 * 60),
-    password_rules: PasswordRules { min_len: 8, max_len: 16, allowed_specials: PRINTABLE_SPECIALS, min_classes: 2 },
+    password_rules: PasswordRules {
+        min_len: 8,
+        max_len: 16,
+        allowed_specials: PRINTABLE_SPECIALS,
+        min_classes: 2,
+    },
     set_user_only_preexisting: false,
     realm: "IP Camera(C1234)",
     models: &[
-        ModelInfo { model: "DS-2CD2143G2-I", role: "camera", current_firmware: "V5.7.23 build 240618" },
-        ModelInfo { model: "DS-7608NI-K2", role: "nvr", current_firmware: "V4.74.105 build 240307" },
-        ModelInfo { model: "DS-K1T671M", role: "access-control", current_firmware: "V3.2.30 build 230817" },
-        ModelInfo { model: "DS-KV6113-WPE1", role: "intercom", current_firmware: "V2.2.65 build 240110" },
+        ModelInfo {
+            model: "DS-2CD2143G2-I",
+            role: "camera",
+            current_firmware: "V5.7.23 build 240618",
+        },
+        ModelInfo {
+            model: "DS-7608NI-K2",
+            role: "nvr",
+            current_firmware: "V4.74.105 build 240307",
+        },
+        ModelInfo {
+            model: "DS-K1T671M",
+            role: "access-control",
+            current_firmware: "V3.2.30 build 230817",
+        },
+        ModelInfo {
+            model: "DS-KV6113-WPE1",
+            role: "intercom",
+            current_firmware: "V2.2.65 build 240110",
+        },
     ],
 };
 
@@ -278,15 +332,35 @@ static HANWHA: Personality = Personality {
     wsse_password_text: false,
     http_digest: true,
     unauthenticated_ops: SPEC_PREAUTH,
-    lockout: LockoutPolicy::Account { failures: 5, duration: Duration::from_secs(30) },
+    lockout: LockoutPolicy::Account {
+        failures: 5,
+        duration: Duration::from_secs(30),
+    },
     created_window: Duration::from_secs(5 * 60),
-    password_rules: PasswordRules { min_len: 8, max_len: 15, allowed_specials: "~`!@#$%^*()_-+=|{}[].?/", min_classes: 2 },
+    password_rules: PasswordRules {
+        min_len: 8,
+        max_len: 15,
+        allowed_specials: "~`!@#$%^*()_-+=|{}[].?/",
+        min_classes: 2,
+    },
     set_user_only_preexisting: false,
     realm: "iPOLiS",
     models: &[
-        ModelInfo { model: "XNV-8080R", role: "camera", current_firmware: "2.21.02_20240528_R297" },
-        ModelInfo { model: "QNV-6012R", role: "camera", current_firmware: "2.10.04_20231027_R139" },
-        ModelInfo { model: "XRN-810S", role: "nvr", current_firmware: "4.02.05" },
+        ModelInfo {
+            model: "XNV-8080R",
+            role: "camera",
+            current_firmware: "2.21.02_20240528_R297",
+        },
+        ModelInfo {
+            model: "QNV-6012R",
+            role: "camera",
+            current_firmware: "2.10.04_20231027_R139",
+        },
+        ModelInfo {
+            model: "XRN-810S",
+            role: "nvr",
+            current_firmware: "4.02.05",
+        },
     ],
 };
 
@@ -296,20 +370,39 @@ static DAHUA: Personality = Personality {
     oui: [0x3C, 0xEF, 0x8C],
     default_user: "admin",
     default_password: "admin",
-    first_setup: FirstSetup::Activation { path: "/cgi-bin/initDevice" },
+    first_setup: FirstSetup::Activation {
+        path: "/cgi-bin/initDevice",
+    },
     wsse: true,
     wsse_password_text: true,
     http_digest: true,
     unauthenticated_ops: SPEC_PREAUTH,
     lockout: LockoutPolicy::None,
     created_window: Duration::from_secs(10 * 60),
-    password_rules: PasswordRules { min_len: 8, max_len: 32, allowed_specials: "!#$%()*+,-./<=>?@[]^_`{|}~", min_classes: 2 },
+    password_rules: PasswordRules {
+        min_len: 8,
+        max_len: 32,
+        allowed_specials: "!#$%()*+,-./<=>?@[]^_`{|}~",
+        min_classes: 2,
+    },
     set_user_only_preexisting: false,
     realm: "Login to 3CEF8C000000",
     models: &[
-        ModelInfo { model: "IPC-HFW2431S-S-S2", role: "camera", current_firmware: "V2.820.0000000.5.R" },
-        ModelInfo { model: "ASI7213Y-V3", role: "access-control", current_firmware: "V1.000.10DH000.0.R" },
-        ModelInfo { model: "VTO2202F-P", role: "intercom", current_firmware: "V4.600.0000000.4.R" },
+        ModelInfo {
+            model: "IPC-HFW2431S-S-S2",
+            role: "camera",
+            current_firmware: "V2.820.0000000.5.R",
+        },
+        ModelInfo {
+            model: "ASI7213Y-V3",
+            role: "access-control",
+            current_firmware: "V1.000.10DH000.0.R",
+        },
+        ModelInfo {
+            model: "VTO2202F-P",
+            role: "intercom",
+            current_firmware: "V4.600.0000000.4.R",
+        },
     ],
 };
 
@@ -326,12 +419,25 @@ static BOSCH: Personality = Personality {
     unauthenticated_ops: SPEC_PREAUTH,
     lockout: LockoutPolicy::None,
     created_window: Duration::from_secs(5 * 60),
-    password_rules: PasswordRules { min_len: 1, max_len: 19, allowed_specials: "!#$%()*+,-./:;=?@[]^_{|}~", min_classes: 1 },
+    password_rules: PasswordRules {
+        min_len: 1,
+        max_len: 19,
+        allowed_specials: "!#$%()*+,-./:;=?@[]^_{|}~",
+        min_classes: 1,
+    },
     set_user_only_preexisting: true,
     realm: "Bosch Video",
     models: &[
-        ModelInfo { model: "FLEXIDOME IP 5100i", role: "camera", current_firmware: "9.10.0018" },
-        ModelInfo { model: "DINION IP 3000i", role: "camera", current_firmware: "9.10.0018" },
+        ModelInfo {
+            model: "FLEXIDOME IP 5100i",
+            role: "camera",
+            current_firmware: "9.10.0018",
+        },
+        ModelInfo {
+            model: "DINION IP 3000i",
+            role: "camera",
+            current_firmware: "9.10.0018",
+        },
     ],
 };
 
@@ -348,14 +454,35 @@ static GENERIC: Personality = Personality {
     unauthenticated_ops: SPEC_PREAUTH,
     lockout: LockoutPolicy::None,
     created_window: Duration::from_secs(5 * 60),
-    password_rules: PasswordRules { min_len: 1, max_len: 64, allowed_specials: PRINTABLE_SPECIALS, min_classes: 1 },
+    password_rules: PasswordRules {
+        min_len: 1,
+        max_len: 64,
+        allowed_specials: PRINTABLE_SPECIALS,
+        min_classes: 1,
+    },
     set_user_only_preexisting: false,
     realm: "ONVIF",
     models: &[
-        ModelInfo { model: "IPC-G100", role: "camera", current_firmware: "1.4.2" },
-        ModelInfo { model: "ACU-G10", role: "access-control", current_firmware: "1.4.2" },
-        ModelInfo { model: "DPI-G20", role: "intercom", current_firmware: "1.4.2" },
-        ModelInfo { model: "NVR-G8", role: "nvr", current_firmware: "1.4.2" },
+        ModelInfo {
+            model: "IPC-G100",
+            role: "camera",
+            current_firmware: "1.4.2",
+        },
+        ModelInfo {
+            model: "ACU-G10",
+            role: "access-control",
+            current_firmware: "1.4.2",
+        },
+        ModelInfo {
+            model: "DPI-G20",
+            role: "intercom",
+            current_firmware: "1.4.2",
+        },
+        ModelInfo {
+            model: "NVR-G8",
+            role: "nvr",
+            current_firmware: "1.4.2",
+        },
     ],
 };
 
@@ -374,7 +501,11 @@ mod tests {
         check(hik, "abcdefgh", Err(PasswordRejection::TooWeak));
         check(hik, "Abcdefg1Abcdefg12", Err(PasswordRejection::TooLong));
         let bosch = Vendor::Bosch.personality().password_rules;
-        check(bosch, "a-very-long-password-20", Err(PasswordRejection::TooLong));
+        check(
+            bosch,
+            "a-very-long-password-20",
+            Err(PasswordRejection::TooLong),
+        );
         check(bosch, "has space", Err(PasswordRejection::TooWeak));
     }
 

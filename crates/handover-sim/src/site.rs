@@ -60,7 +60,10 @@ impl Default for SpawnOptions {
     /// The demo's defaults: own addresses, HTTP 8080, WS-Discovery 3702, status on 127.0.0.1:18080.
     fn default() -> Self {
         SpawnOptions {
-            addressing: Addressing::PerDevice { http_port: 8080, discovery_port: wsdiscovery::PORT },
+            addressing: Addressing::PerDevice {
+                http_port: 8080,
+                discovery_port: wsdiscovery::PORT,
+            },
             discovery: true,
             discovery_options: DiscoveryOptions::default(),
             switch_port: None,
@@ -74,7 +77,10 @@ impl SpawnOptions {
     /// Own addresses, but every port ephemeral (tests running in parallel never collide).
     pub fn ephemeral() -> Self {
         SpawnOptions {
-            addressing: Addressing::PerDevice { http_port: 0, discovery_port: 0 },
+            addressing: Addressing::PerDevice {
+                http_port: 0,
+                discovery_port: 0,
+            },
             switch_port: Some(0),
             status: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             ..SpawnOptions::default()
@@ -115,12 +121,26 @@ impl std::fmt::Debug for SimSite {
 }
 
 fn ports_for(addressing: &Addressing, ip: Ipv4Addr, index: usize) -> (SocketAddr, SocketAddr) {
-    let offset = |base: u16| if base == 0 { 0 } else { base.saturating_add(index as u16) };
-    match addressing {
-        Addressing::PerDevice { http_port, discovery_port } => {
-            (SocketAddr::from((ip, *http_port)), SocketAddr::from((ip, *discovery_port)))
+    let offset = |base: u16| {
+        if base == 0 {
+            0
+        } else {
+            base.saturating_add(index as u16)
         }
-        Addressing::SingleAddress { address, http_base_port, discovery_base_port } => (
+    };
+    match addressing {
+        Addressing::PerDevice {
+            http_port,
+            discovery_port,
+        } => (
+            SocketAddr::from((ip, *http_port)),
+            SocketAddr::from((ip, *discovery_port)),
+        ),
+        Addressing::SingleAddress {
+            address,
+            http_base_port,
+            discovery_base_port,
+        } => (
             SocketAddr::from((*address, offset(*http_base_port))),
             SocketAddr::from((*address, offset(*discovery_base_port))),
         ),
@@ -156,18 +176,31 @@ impl SimSite {
             let cfg = DeviceConfig::resolve(&site.manifest, i);
             let dev = Device::new(cfg, spec);
             let (http_addr, disc_addr) = ports_for(&opts.addressing, spec.address, i);
-            let listener =
-                TcpListener::bind(http_addr).await.map_err(|source| Error::Bind { addr: http_addr, source })?;
+            let listener = TcpListener::bind(http_addr)
+                .await
+                .map_err(|source| Error::Bind {
+                    addr: http_addr,
+                    source,
+                })?;
             let http_addr = listener.local_addr()?;
             let mut discovery = None;
             let mut socket = None;
             if opts.discovery {
-                let s = UdpSocket::bind(disc_addr).await.map_err(|source| Error::Bind { addr: disc_addr, source })?;
+                let s = UdpSocket::bind(disc_addr)
+                    .await
+                    .map_err(|source| Error::Bind {
+                        addr: disc_addr,
+                        source,
+                    })?;
                 discovery = Some(s.local_addr()?);
                 socket = Some(s);
             }
-            let _ = dev.endpoints.set(Endpoints { http: http_addr, discovery });
-            site.tasks.push(tokio::spawn(http::serve(dev.clone(), listener, http_addr)));
+            let _ = dev.endpoints.set(Endpoints {
+                http: http_addr,
+                discovery,
+            });
+            site.tasks
+                .push(tokio::spawn(http::serve(dev.clone(), listener, http_addr)));
             if let Some(socket) = socket {
                 let r = Arc::new(Responder {
                     dev: dev.clone(),
@@ -186,7 +219,11 @@ impl SimSite {
             site.tasks.push(task);
         }
         if let Some(sw) = site.manifest.switch.clone() {
-            let ports: Vec<_> = site.devices.iter().map(|d| (d.0.cfg.switch_port, d.0.cfg.port_vlan, d.0.cfg.mac)).collect();
+            let ports: Vec<_> = site
+                .devices
+                .iter()
+                .map(|d| (d.0.cfg.switch_port, d.0.cfg.port_vlan, d.0.cfg.mac))
+                .collect();
             let table = snmp::build_table(&site.manifest, &sw, &ports);
             let ip = match opts.addressing {
                 Addressing::SingleAddress { address, .. } => address,
@@ -197,7 +234,8 @@ impl SimSite {
             site.switch = Some((running.addr, sw, running.agent));
         }
         if let Some(addr) = opts.status {
-            let (bound, task) = status::spawn(addr, site.devices.clone(), site.manifest.site.name.clone()).await?;
+            let (bound, task) =
+                status::spawn(addr, site.devices.clone(), site.manifest.site.name.clone()).await?;
             site.status = Some(bound);
             site.tasks.push(task);
         }
@@ -236,7 +274,11 @@ impl SimSite {
     /// A human-readable listing of every address (what the binary prints).
     pub fn describe(&self) -> String {
         use std::fmt::Write as _;
-        let mut s = format!("Simulated site: {} ({} devices)\n", self.manifest.site.name, self.devices.len());
+        let mut s = format!(
+            "Simulated site: {} ({} devices)\n",
+            self.manifest.site.name,
+            self.devices.len()
+        );
         if let Some(a) = self.status {
             let _ = writeln!(s, "status endpoint: http://{a}/status");
         }
@@ -248,7 +290,9 @@ impl SimSite {
             );
         }
         for d in &self.devices {
-            let disc = d.discovery_addr().map_or_else(|| "-".to_string(), |a| a.to_string());
+            let disc = d
+                .discovery_addr()
+                .map_or_else(|| "-".to_string(), |a| a.to_string());
             let _ = writeln!(
                 s,
                 "{:<20} {:<10} {:<15} {:<40} ws-discovery {:<22} mac {}",

@@ -9,8 +9,12 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use async_snmp::agent::{Agent, SecurityModel};
-use async_snmp::handler::{BoxFuture, GetNextResult, GetResult, HandlerResult, MibHandler, OidTable, RequestContext};
-use async_snmp::{AuthProtocol, AuthoritativeEngine, Oid, PrivProtocol, SecurityLevel, Value, VarBind};
+use async_snmp::handler::{
+    BoxFuture, GetNextResult, GetResult, HandlerResult, MibHandler, OidTable, RequestContext,
+};
+use async_snmp::{
+    AuthProtocol, AuthoritativeEngine, Oid, PrivProtocol, SecurityLevel, Value, VarBind,
+};
 use bytes::Bytes;
 
 use crate::error::Result;
@@ -49,46 +53,106 @@ fn port_list(ports: impl IntoIterator<Item = u16>, num_ports: u16) -> Bytes {
 }
 
 /// Builds the switch's MIB view from the manifest (device MACs come from the resolved devices).
-pub(crate) fn build_table(manifest: &SiteManifest, sw: &SwitchSpec, ports: &[(u16, Option<u16>, [u8; 6])]) -> OidTable<Value> {
-    let num_ports = ports.iter().map(|p| p.0).chain([sw.uplink_port]).max().unwrap_or(1);
+pub(crate) fn build_table(
+    manifest: &SiteManifest,
+    sw: &SwitchSpec,
+    ports: &[(u16, Option<u16>, [u8; 6])],
+) -> OidTable<Value> {
+    let num_ports = ports
+        .iter()
+        .map(|p| p.0)
+        .chain([sw.uplink_port])
+        .max()
+        .unwrap_or(1);
     let mut rows: Vec<(Oid, Value)> = vec![
-        (oid("1.3.6.1.2.1.1.1", &[0]), Value::OctetString(Bytes::from(format!("Handover simulated switch, {num_ports} ports")))),
-        (oid("1.3.6.1.2.1.1.2", &[0]), Value::ObjectIdentifier(oid("1.3.6.1.4.1.8072.3.2.10", &[]))),
+        (
+            oid("1.3.6.1.2.1.1.1", &[0]),
+            Value::OctetString(Bytes::from(format!(
+                "Handover simulated switch, {num_ports} ports"
+            ))),
+        ),
+        (
+            oid("1.3.6.1.2.1.1.2", &[0]),
+            Value::ObjectIdentifier(oid("1.3.6.1.4.1.8072.3.2.10", &[])),
+        ),
         (oid("1.3.6.1.2.1.1.3", &[0]), Value::TimeTicks(123_456)),
-        (oid("1.3.6.1.2.1.1.5", &[0]), Value::OctetString(Bytes::from(sw.name.clone()))),
-        (oid("1.3.6.1.2.1.17.1.2", &[0]), Value::Integer(i32::from(num_ports))),
+        (
+            oid("1.3.6.1.2.1.1.5", &[0]),
+            Value::OctetString(Bytes::from(sw.name.clone())),
+        ),
+        (
+            oid("1.3.6.1.2.1.17.1.2", &[0]),
+            Value::Integer(i32::from(num_ports)),
+        ),
     ];
     let first_vlan = manifest.vlans.first().map_or(1, |v| v.id);
     for port in 1..=num_ports {
         let p = u32::from(port);
         let dev = ports.iter().find(|d| d.0 == port);
         let up = dev.is_some() || port == sw.uplink_port;
-        rows.push((oid("1.3.6.1.2.1.2.2.1.1", &[p]), Value::Integer(i32::from(port))));
-        rows.push((oid("1.3.6.1.2.1.2.2.1.2", &[p]), Value::OctetString(Bytes::from(format!("GigabitEthernet1/0/{port}")))));
-        rows.push((oid("1.3.6.1.2.1.2.2.1.8", &[p]), Value::Integer(if up { 1 } else { 2 })));
-        rows.push((oid("1.3.6.1.2.1.31.1.1.1.1", &[p]), Value::OctetString(Bytes::from(format!("Gi1/0/{port}")))));
-        rows.push((oid(oids::DOT1D_BASE_PORT_IF_INDEX, &[p]), Value::Integer(i32::from(port))));
+        rows.push((
+            oid("1.3.6.1.2.1.2.2.1.1", &[p]),
+            Value::Integer(i32::from(port)),
+        ));
+        rows.push((
+            oid("1.3.6.1.2.1.2.2.1.2", &[p]),
+            Value::OctetString(Bytes::from(format!("GigabitEthernet1/0/{port}"))),
+        ));
+        rows.push((
+            oid("1.3.6.1.2.1.2.2.1.8", &[p]),
+            Value::Integer(if up { 1 } else { 2 }),
+        ));
+        rows.push((
+            oid("1.3.6.1.2.1.31.1.1.1.1", &[p]),
+            Value::OctetString(Bytes::from(format!("Gi1/0/{port}"))),
+        ));
+        rows.push((
+            oid(oids::DOT1D_BASE_PORT_IF_INDEX, &[p]),
+            Value::Integer(i32::from(port)),
+        ));
         let pvid = dev.and_then(|d| d.1).unwrap_or(first_vlan);
         rows.push((oid(oids::DOT1Q_PVID, &[p]), Value::Gauge32(u32::from(pvid))));
     }
     for (port, vlan, mac) in ports {
         let m: Vec<u32> = mac.iter().map(|b| u32::from(*b)).collect();
-        rows.push((oid("1.3.6.1.2.1.17.4.3.1.1", &m), Value::OctetString(Bytes::copy_from_slice(mac))));
-        rows.push((oid(oids::DOT1D_TP_FDB_PORT, &m), Value::Integer(i32::from(*port))));
+        rows.push((
+            oid("1.3.6.1.2.1.17.4.3.1.1", &m),
+            Value::OctetString(Bytes::copy_from_slice(mac)),
+        ));
+        rows.push((
+            oid(oids::DOT1D_TP_FDB_PORT, &m),
+            Value::Integer(i32::from(*port)),
+        ));
         rows.push((oid("1.3.6.1.2.1.17.4.3.1.3", &m), Value::Integer(3)));
         let fdb = u32::from(vlan.unwrap_or(first_vlan));
         let mut idx = vec![fdb];
         idx.extend_from_slice(&m);
-        rows.push((oid(oids::DOT1Q_TP_FDB_PORT, &idx), Value::Integer(i32::from(*port))));
+        rows.push((
+            oid(oids::DOT1Q_TP_FDB_PORT, &idx),
+            Value::Integer(i32::from(*port)),
+        ));
         rows.push((oid("1.3.6.1.2.1.17.7.1.2.2.1.3", &idx), Value::Integer(3)));
     }
     for v in &manifest.vlans {
         let id = u32::from(v.id);
-        let untagged: Vec<u16> = ports.iter().filter(|d| d.1 == Some(v.id)).map(|d| d.0).collect();
+        let untagged: Vec<u16> = ports
+            .iter()
+            .filter(|d| d.1 == Some(v.id))
+            .map(|d| d.0)
+            .collect();
         let egress = untagged.iter().copied().chain([sw.uplink_port]);
-        rows.push((oid(oids::DOT1Q_VLAN_STATIC_NAME, &[id]), Value::OctetString(Bytes::from(v.name.clone()))));
-        rows.push((oid("1.3.6.1.2.1.17.7.1.4.3.1.2", &[id]), Value::OctetString(port_list(egress, num_ports))));
-        rows.push((oid("1.3.6.1.2.1.17.7.1.4.3.1.4", &[id]), Value::OctetString(port_list(untagged, num_ports))));
+        rows.push((
+            oid(oids::DOT1Q_VLAN_STATIC_NAME, &[id]),
+            Value::OctetString(Bytes::from(v.name.clone())),
+        ));
+        rows.push((
+            oid("1.3.6.1.2.1.17.7.1.4.3.1.2", &[id]),
+            Value::OctetString(port_list(egress, num_ports)),
+        ));
+        rows.push((
+            oid("1.3.6.1.2.1.17.7.1.4.3.1.4", &[id]),
+            Value::OctetString(port_list(untagged, num_ports)),
+        ));
         rows.push((oid("1.3.6.1.2.1.17.7.1.4.3.1.5", &[id]), Value::Integer(1)));
     }
     rows.into_iter().collect()
@@ -99,16 +163,32 @@ struct SwitchMib {
 }
 
 impl MibHandler for SwitchMib {
-    fn get<'a>(&'a self, _ctx: &'a RequestContext, oid: &'a Oid) -> BoxFuture<'a, HandlerResult<GetResult>> {
-        Box::pin(async move { Ok(self.table.get(oid).cloned().map_or(GetResult::NoSuchObject, GetResult::Value)) })
+    fn get<'a>(
+        &'a self,
+        _ctx: &'a RequestContext,
+        oid: &'a Oid,
+    ) -> BoxFuture<'a, HandlerResult<GetResult>> {
+        Box::pin(async move {
+            Ok(self
+                .table
+                .get(oid)
+                .cloned()
+                .map_or(GetResult::NoSuchObject, GetResult::Value))
+        })
     }
 
-    fn get_next<'a>(&'a self, _ctx: &'a RequestContext, oid: &'a Oid) -> BoxFuture<'a, HandlerResult<GetNextResult>> {
+    fn get_next<'a>(
+        &'a self,
+        _ctx: &'a RequestContext,
+        oid: &'a Oid,
+    ) -> BoxFuture<'a, HandlerResult<GetNextResult>> {
         Box::pin(async move {
             Ok(self
                 .table
                 .get_next(oid)
-                .map_or(GetNextResult::EndOfMibView, |(o, v)| GetNextResult::Value(VarBind::new(o.clone(), v.clone()))))
+                .map_or(GetNextResult::EndOfMibView, |(o, v)| {
+                    GetNextResult::Value(VarBind::new(o.clone(), v.clone()))
+                }))
         })
     }
 }
@@ -120,7 +200,11 @@ pub(crate) struct RunningSwitch {
 }
 
 /// Starts the SNMP agent on `bind`.
-pub(crate) async fn spawn(table: OidTable<Value>, sw: &SwitchSpec, bind: SocketAddr) -> Result<RunningSwitch> {
+pub(crate) async fn spawn(
+    table: OidTable<Value>,
+    sw: &SwitchSpec,
+    bind: SocketAddr,
+) -> Result<RunningSwitch> {
     // RFC 3411 engine id: enterprise 8072 (net-snmp), format 4 (text).
     let mut engine_id = vec![0x80, 0x00, 0x1F, 0x88, 0x04];
     engine_id.extend_from_slice(format!("handover-{}", sw.name).as_bytes());
@@ -132,14 +216,26 @@ pub(crate) async fn spawn(table: OidTable<Value>, sw: &SwitchSpec, bind: SocketA
         .authoritative_engine(engine)
         .community(community.clone().into_bytes())
         .usm_user(user.clone().into_bytes(), |u| {
-            u.auth_priv(AuthProtocol::Sha256, sw.v3_auth_password.as_bytes(), PrivProtocol::Aes128, sw.v3_priv_password.as_bytes())
+            u.auth_priv(
+                AuthProtocol::Sha256,
+                sw.v3_auth_password.as_bytes(),
+                PrivProtocol::Aes128,
+                sw.v3_priv_password.as_bytes(),
+            )
         })?
         .handler(oid("1.3.6.1.2.1", &[]), Arc::new(SwitchMib { table }))
         .vacm(|v| {
             v.group(community.clone().into_bytes(), SecurityModel::V2c, "ro-v2c")
                 .group(user.clone().into_bytes(), SecurityModel::Usm, "ro-v3")
-                .access("ro-v2c", SecurityModel::V2c, SecurityLevel::NoAuthNoPriv, |a| a.read_view("all"))
-                .access("ro-v3", SecurityModel::Usm, SecurityLevel::AuthPriv, |a| a.read_view("all"))
+                .access(
+                    "ro-v2c",
+                    SecurityModel::V2c,
+                    SecurityLevel::NoAuthNoPriv,
+                    |a| a.read_view("all"),
+                )
+                .access("ro-v3", SecurityModel::Usm, SecurityLevel::AuthPriv, |a| {
+                    a.read_view("all")
+                })
                 .view("all", |view| view.include(oid("1.3.6.1", &[])))
         })
         .build()

@@ -57,7 +57,10 @@ pub fn device_json(d: &DeviceHandle) -> Value {
 fn json_response(status: StatusCode, v: &Value) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(v.to_string())));
     *r.status_mut() = status;
-    r.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
     r
 }
 
@@ -80,16 +83,25 @@ async fn handle(
             None => not_found(),
         },
         (Method::POST, ["devices", name, action]) => {
-            let Some(d) = find(name) else { return Ok(not_found()) };
-            let body = Limited::new(req.into_body(), 64 * 1024).collect().await.map(|c| c.to_bytes());
+            let Some(d) = find(name) else {
+                return Ok(not_found());
+            };
+            let body = Limited::new(req.into_body(), 64 * 1024)
+                .collect()
+                .await
+                .map(|c| c.to_bytes());
             match *action {
                 "faults" => match body.ok().map(|b| serde_json::from_slice::<FaultSpec>(&b)) {
                     Some(Ok(f)) => {
                         d.set_faults(f);
                         json_response(StatusCode::OK, &device_json(&d))
                     }
-                    Some(Err(e)) => json_response(StatusCode::BAD_REQUEST, &json!({"error": e.to_string()})),
-                    None => json_response(StatusCode::BAD_REQUEST, &json!({"error": "body too large"})),
+                    Some(Err(e)) => {
+                        json_response(StatusCode::BAD_REQUEST, &json!({"error": e.to_string()}))
+                    }
+                    None => {
+                        json_response(StatusCode::BAD_REQUEST, &json!({"error": "body too large"}))
+                    }
                 },
                 "reboot" => {
                     d.reboot();
@@ -113,16 +125,22 @@ pub(crate) async fn spawn(
     devices: Vec<DeviceHandle>,
     site_name: String,
 ) -> Result<(SocketAddr, JoinHandle<()>)> {
-    let listener = TcpListener::bind(addr).await.map_err(|source| Error::Bind { addr, source })?;
+    let listener = TcpListener::bind(addr)
+        .await
+        .map_err(|source| Error::Bind { addr, source })?;
     let bound = listener.local_addr()?;
     let site = Arc::new((site_name, devices));
     let task = tokio::spawn(async move {
         loop {
-            let Ok((stream, _)) = listener.accept().await else { continue };
+            let Ok((stream, _)) = listener.accept().await else {
+                continue;
+            };
             let site = site.clone();
             tokio::spawn(async move {
                 let svc = service_fn(move |req| handle(site.clone(), req));
-                let _ = http1::Builder::new().serve_connection(TokioIo::new(stream), svc).await;
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), svc)
+                    .await;
             });
         }
     });

@@ -47,7 +47,11 @@ pub struct DiscoveryOptions {
 
 impl Default for DiscoveryOptions {
     fn default() -> Self {
-        DiscoveryOptions { app_max_delay: APP_MAX_DELAY, hello_targets: Vec::new(), multicast_announce: false }
+        DiscoveryOptions {
+            app_max_delay: APP_MAX_DELAY,
+            hello_targets: Vec::new(),
+            multicast_announce: false,
+        }
     }
 }
 
@@ -75,14 +79,17 @@ fn uuid_v4() -> String {
 pub fn probe_matches(probe: &Element, device_types: &str, device_scopes: &[String]) -> bool {
     let local = |q: &str| q.rsplit(':').next().unwrap_or(q).to_string();
     let have: Vec<String> = device_types.split_whitespace().map(local).collect();
-    let types_ok = probe
-        .child("Types")
-        .is_none_or(|t| t.text.split_whitespace().all(|want| have.contains(&local(want))));
+    let types_ok = probe.child("Types").is_none_or(|t| {
+        t.text
+            .split_whitespace()
+            .all(|want| have.contains(&local(want)))
+    });
     let scopes_ok = probe.child("Scopes").is_none_or(|s| {
         s.text.split_whitespace().all(|want| {
             let want = want.trim_end_matches('/');
             device_scopes.iter().any(|have| {
-                have == want || (have.starts_with(want) && have.as_bytes().get(want.len()) == Some(&b'/'))
+                have == want
+                    || (have.starts_with(want) && have.as_bytes().get(want.len()) == Some(&b'/'))
             })
         })
     });
@@ -92,11 +99,18 @@ pub fn probe_matches(probe: &Element, device_types: &str, device_scopes: &[Strin
 impl Responder {
     fn app_sequence(&self) -> String {
         let n = self.message_number.fetch_add(1, Ordering::Relaxed) + 1;
-        format!(r#"<d:AppSequence InstanceId="{}" MessageNumber="{n}"/>"#, self.instance_id)
+        format!(
+            r#"<d:AppSequence InstanceId="{}" MessageNumber="{n}"/>"#,
+            self.instance_id
+        )
     }
 
     fn xaddrs(&self) -> String {
-        self.dev.endpoints.get().map(|e| format!("http://{}/onvif/device_service", e.http)).unwrap_or_default()
+        self.dev
+            .endpoints
+            .get()
+            .map(|e| format!("http://{}/onvif/device_service", e.http))
+            .unwrap_or_default()
     }
 
     fn scopes(&self) -> String {
@@ -132,7 +146,13 @@ impl Responder {
                 ),
             )
         } else {
-            ("Bye", format!("<d:Bye><a:EndpointReference><a:Address>{}</a:Address></a:EndpointReference></d:Bye>", c.endpoint))
+            (
+                "Bye",
+                format!(
+                    "<d:Bye><a:EndpointReference><a:Address>{}</a:Address></a:EndpointReference></d:Bye>",
+                    c.endpoint
+                ),
+            )
         };
         format!(
             r#"<?xml version="1.0" encoding="UTF-8"?><s:Envelope {NS}><s:Header><a:MessageID>{}</a:MessageID><a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/{action}</a:Action>{}</s:Header><s:Body>{body}</s:Body></s:Envelope>"#,
@@ -150,7 +170,10 @@ impl Responder {
             let _ = self.socket.send_to(msg.as_bytes(), t).await;
         }
         if self.opts.multicast_announce {
-            let _ = self.socket.send_to(msg.as_bytes(), (MULTICAST_GROUP, PORT)).await;
+            let _ = self
+                .socket
+                .send_to(msg.as_bytes(), (MULTICAST_GROUP, PORT))
+                .await;
         }
     }
 
@@ -158,18 +181,26 @@ impl Responder {
     pub(crate) async fn on_datagram(self: &Arc<Self>, data: &[u8], from: SocketAddr) {
         let faults = self.dev.state().faults.clone();
         if FaultSpec::draw(faults.udp_drop_share) {
-            self.dev.counters.datagrams_dropped.fetch_add(1, Ordering::Relaxed);
+            self.dev
+                .counters
+                .datagrams_dropped
+                .fetch_add(1, Ordering::Relaxed);
             return;
         }
         if self.dev.is_rebooting() || !self.dev.state().discoverable {
             return;
         }
         let Ok(root) = parse(data) else { return };
-        let Some(probe) = root.path(&["Body", "Probe"]) else { return };
+        let Some(probe) = root.path(&["Body", "Probe"]) else {
+            return;
+        };
         if !probe_matches(probe, self.dev.cfg.types(), &self.dev.cfg.scopes()) {
             return;
         }
-        let relates_to = root.text_at(&["Header", "MessageID"]).unwrap_or_default().to_string();
+        let relates_to = root
+            .text_at(&["Header", "MessageID"])
+            .unwrap_or_default()
+            .to_string();
         let delay = if self.opts.app_max_delay.is_zero() {
             Duration::ZERO
         } else {
@@ -186,14 +217,19 @@ impl Responder {
                 Some(Hostile::EntityBomb) => hostile::entity_bomb(),
             };
             if me.socket.send_to(msg.as_bytes(), from).await.is_ok() {
-                me.dev.counters.probes_answered.fetch_add(1, Ordering::Relaxed);
+                me.dev
+                    .counters
+                    .probes_answered
+                    .fetch_add(1, Ordering::Relaxed);
             }
         });
     }
 }
 
 pub(crate) fn instance_id() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_secs())
 }
 
 /// Runs a responder until its task is aborted: probes in, Hello at start, Bye/Hello around reboots.
@@ -237,18 +273,49 @@ mod tests {
         let doc = format!(
             r#"<s:Envelope xmlns:s="x" xmlns:d="y"><s:Body><d:Probe><d:Types>{types}</d:Types><d:Scopes>{scopes}</d:Scopes></d:Probe></s:Body></s:Envelope>"#
         );
-        parse(doc.as_bytes()).unwrap().path(&["Body", "Probe"]).unwrap().clone()
+        parse(doc.as_bytes())
+            .unwrap()
+            .path(&["Body", "Probe"])
+            .unwrap()
+            .clone()
     }
 
     #[test]
     fn types_and_scopes_match_like_rfc3986_prefixes() {
-        let scopes = vec!["onvif://www.onvif.org/type/camera".to_string(), "onvif://www.onvif.org/name/cam-1".into()];
+        let scopes = vec![
+            "onvif://www.onvif.org/type/camera".to_string(),
+            "onvif://www.onvif.org/name/cam-1".into(),
+        ];
         let t = "dn:NetworkVideoTransmitter tds:Device";
-        assert!(probe_matches(&probe("dn:NetworkVideoTransmitter", ""), t, &scopes));
-        assert!(probe_matches(&probe("", "onvif://www.onvif.org/type"), t, &scopes));
-        assert!(probe_matches(&probe("", "onvif://www.onvif.org/type/camera"), t, &scopes));
-        assert!(!probe_matches(&probe("", "onvif://www.onvif.org/type/cam"), t, &scopes));
-        assert!(!probe_matches(&probe("tds:Device", "onvif://www.onvif.org/type/intercom"), t, &scopes));
-        assert!(!probe_matches(&probe("tac:AccessController", ""), t, &scopes));
+        assert!(probe_matches(
+            &probe("dn:NetworkVideoTransmitter", ""),
+            t,
+            &scopes
+        ));
+        assert!(probe_matches(
+            &probe("", "onvif://www.onvif.org/type"),
+            t,
+            &scopes
+        ));
+        assert!(probe_matches(
+            &probe("", "onvif://www.onvif.org/type/camera"),
+            t,
+            &scopes
+        ));
+        assert!(!probe_matches(
+            &probe("", "onvif://www.onvif.org/type/cam"),
+            t,
+            &scopes
+        ));
+        assert!(!probe_matches(
+            &probe("tds:Device", "onvif://www.onvif.org/type/intercom"),
+            t,
+            &scopes
+        ));
+        assert!(!probe_matches(
+            &probe("tac:AccessController", ""),
+            t,
+            &scopes
+        ));
     }
 }

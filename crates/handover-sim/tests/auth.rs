@@ -35,7 +35,10 @@ async fn hanwha_locks_the_account_after_five_failures_for_its_lock_time() {
     assert!(dev.is_account_locked("admin"));
     assert_eq!(dev.counters().lockouts, 1);
     let r = post(a, &envelope(&wsse("admin", "Hanwha-Pass1"), GET_INFO)).await;
-    assert!(r.is_fault("ter:NotAuthorized"), "locked: even the right password is refused");
+    assert!(
+        r.is_fault("ter:NotAuthorized"),
+        "locked: even the right password is refused"
+    );
     assert_eq!(dev.counters().refused_while_locked, 1);
     tokio::time::sleep(Duration::from_millis(1600)).await;
     let r = post(a, &envelope(&wsse("admin", "Hanwha-Pass1"), GET_INFO)).await;
@@ -53,13 +56,14 @@ async fn hikvision_blocks_the_client_address_not_the_account() {
         .await
         .unwrap();
     let a = dev.http_addr();
-    let me = Some(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1)));
+    let me_ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1));
+    let me = Some(me_ip);
     let other = Some(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)));
     for _ in 0..5 {
         let r = call_digest(a, me, "admin", "wrong", GET_INFO, false).await;
         assert_eq!(r.status, 401);
     }
-    assert!(dev.is_address_blocked(me.unwrap()));
+    assert!(dev.is_address_blocked(me_ip));
     let r = call_digest(a, me, "admin", "Abcdef12", GET_INFO, false).await;
     assert_eq!(r.status, 401, "blocked address: right password refused");
     let r = call_digest(a, other, "admin", "Abcdef12", GET_INFO, false).await;
@@ -72,29 +76,84 @@ async fn hikvision_blocks_the_client_address_not_the_account() {
 
 #[tokio::test]
 async fn created_is_checked_against_the_device_clock() {
-    let dev = SimDevice::builder().vendor(Vendor::Generic).clock_skew_secs(3600).spawn().await.unwrap();
+    let dev = SimDevice::builder()
+        .vendor(Vendor::Generic)
+        .clock_skew_secs(3600)
+        .spawn()
+        .await
+        .unwrap();
     let a = dev.http_addr();
     let r = post(a, &envelope(&wsse("admin", "admin"), GET_INFO)).await;
-    assert!(r.is_fault("ter:NotAuthorized"), "signed with the laptop clock, an hour off: {}", r.body);
+    assert!(
+        r.is_fault("ter:NotAuthorized"),
+        "signed with the laptop clock, an hour off: {}",
+        r.body
+    );
     assert_eq!(dev.counters().stale_created, 1);
 
     // Read the device clock first (pre-auth), then sign with it: accepted.
     let r = post(a, &envelope("", "<tds:GetSystemDateAndTime/>")).await;
-    let f = |p: &[&str]| -> i64 { r.text(&[&["SystemDateAndTime", "UTCDateTime"][..], p].concat()).unwrap().parse().unwrap() };
+    let f = |p: &[&str]| -> i64 {
+        r.text(&[&["SystemDateAndTime", "UTCDateTime"][..], p].concat())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
     let device_now = time::PrimitiveDateTime::new(
-        time::Date::from_calendar_date(f(&["Date", "Year"]) as i32, time::Month::try_from(f(&["Date", "Month"]) as u8).unwrap(), f(&["Date", "Day"]) as u8).unwrap(),
-        time::Time::from_hms(f(&["Time", "Hour"]) as u8, f(&["Time", "Minute"]) as u8, f(&["Time", "Second"]) as u8).unwrap(),
+        time::Date::from_calendar_date(
+            f(&["Date", "Year"]) as i32,
+            time::Month::try_from(f(&["Date", "Month"]) as u8).unwrap(),
+            f(&["Date", "Day"]) as u8,
+        )
+        .unwrap(),
+        time::Time::from_hms(
+            f(&["Time", "Hour"]) as u8,
+            f(&["Time", "Minute"]) as u8,
+            f(&["Time", "Second"]) as u8,
+        )
+        .unwrap(),
     )
     .assume_utc();
     let skew = device_now - time::OffsetDateTime::now_utc();
-    assert!((skew.whole_seconds() - 3600).abs() <= 2, "device reports its skewed clock: {skew}");
-    let r = post(a, &envelope(&wsse_at("admin", "admin", device_now, b"nonce-1"), GET_INFO)).await;
+    assert!(
+        (skew.whole_seconds() - 3600).abs() <= 2,
+        "device reports its skewed clock: {skew}"
+    );
+    let r = post(
+        a,
+        &envelope(&wsse_at("admin", "admin", device_now, b"nonce-1"), GET_INFO),
+    )
+    .await;
     assert_eq!(r.status, 200, "{}", r.body);
 
     // The window is five minutes either side of the device clock.
-    let r = post(a, &envelope(&wsse_at("admin", "admin", device_now + time::Duration::minutes(4), b"nonce-2"), GET_INFO)).await;
+    let r = post(
+        a,
+        &envelope(
+            &wsse_at(
+                "admin",
+                "admin",
+                device_now + time::Duration::minutes(4),
+                b"nonce-2",
+            ),
+            GET_INFO,
+        ),
+    )
+    .await;
     assert_eq!(r.status, 200, "inside the window");
-    let r = post(a, &envelope(&wsse_at("admin", "admin", device_now - time::Duration::minutes(6), b"nonce-3"), GET_INFO)).await;
+    let r = post(
+        a,
+        &envelope(
+            &wsse_at(
+                "admin",
+                "admin",
+                device_now - time::Duration::minutes(6),
+                b"nonce-3",
+            ),
+            GET_INFO,
+        ),
+    )
+    .await;
     assert!(r.is_fault("ter:NotAuthorized"), "outside the window");
     assert_eq!(dev.counters().stale_created, 2);
 }
@@ -109,12 +168,24 @@ async fn a_reused_nonce_is_refused_and_does_not_lock_the_account() {
         .await
         .unwrap();
     let a = dev.http_addr();
-    let captured = envelope(&wsse_at("admin", "Hanwha-Pass1", time::OffsetDateTime::now_utc(), b"same-nonce-16byt"), GET_INFO);
+    let captured = envelope(
+        &wsse_at(
+            "admin",
+            "Hanwha-Pass1",
+            time::OffsetDateTime::now_utc(),
+            b"same-nonce-16byt",
+        ),
+        GET_INFO,
+    );
     let r = post(a, &captured).await;
     assert_eq!(r.status, 200, "{}", r.body);
     for _ in 0..6 {
         let r = post(a, &captured).await;
-        assert!(r.is_fault("ter:NotAuthorized"), "replay refused: {}", r.body);
+        assert!(
+            r.is_fault("ter:NotAuthorized"),
+            "replay refused: {}",
+            r.body
+        );
     }
     let c = dev.counters();
     assert_eq!(c.replayed_nonces, 6);

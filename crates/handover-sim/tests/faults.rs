@@ -12,7 +12,13 @@ use handover_sim::{FaultSpec, Hostile, SimDevice, Vendor};
 const GET_INFO: &str = "<tds:GetDeviceInformation/>";
 
 async fn raw(dev: &SimDevice) -> std::io::Result<common::Reply> {
-    post_from(dev.http_addr(), None, &envelope(&wsse("admin", "admin"), GET_INFO), &[]).await
+    post_from(
+        dev.http_addr(),
+        None,
+        &envelope(&wsse("admin", "admin"), GET_INFO),
+        &[],
+    )
+    .await
 }
 
 #[tokio::test]
@@ -20,7 +26,10 @@ async fn reboot_during_set_user_changes_the_password_but_never_answers() {
     let dev = SimDevice::builder()
         .vendor(Vendor::Generic)
         .reboot_duration(Duration::from_millis(1200))
-        .faults(FaultSpec { reboot_during_set_user: true, ..FaultSpec::default() })
+        .faults(FaultSpec {
+            reboot_during_set_user: true,
+            ..FaultSpec::default()
+        })
         .spawn()
         .await
         .unwrap();
@@ -28,14 +37,26 @@ async fn reboot_during_set_user_changes_the_password_but_never_answers() {
     let set = "<tds:SetUser><tds:User><tt:Username>admin</tt:Username><tt:Password>Rotated-77</tt:Password></tds:User></tds:SetUser>";
     let r = post_from(a, None, &envelope(&wsse("admin", "admin"), set), &[]).await;
     assert!(r.is_err(), "no answer comes back: {r:?}");
-    assert!(dev.check_password("admin", "Rotated-77"), "but the password did change");
+    assert!(
+        dev.check_password("admin", "Rotated-77"),
+        "but the password did change"
+    );
     assert!(dev.is_rebooting());
     assert_eq!(dev.counters().reboots, 1);
-    let err = post_from(a, None, &envelope("", "<tds:GetSystemDateAndTime/>"), &[]).await.unwrap_err();
-    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused, "the device is gone while rebooting");
+    let err = post_from(a, None, &envelope("", "<tds:GetSystemDateAndTime/>"), &[])
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.kind(),
+        std::io::ErrorKind::ConnectionRefused,
+        "the device is gone while rebooting"
+    );
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let r = call(a, "admin", "admin", GET_INFO).await;
-    assert!(r.is_fault("ter:NotAuthorized"), "old password refused after the reboot");
+    assert!(
+        r.is_fault("ter:NotAuthorized"),
+        "old password refused after the reboot"
+    );
     let r = call(a, "admin", "Rotated-77", GET_INFO).await;
     assert_eq!(r.status, 200, "new password works after the reboot");
     assert!(!dev.faults().reboot_during_set_user, "the fault fires once");
@@ -43,7 +64,11 @@ async fn reboot_during_set_user_changes_the_password_but_never_answers() {
 
 #[tokio::test]
 async fn system_reboot_answers_then_the_device_is_gone_for_a_while() {
-    let dev = SimDevice::builder().reboot_duration(Duration::from_millis(1000)).spawn().await.unwrap();
+    let dev = SimDevice::builder()
+        .reboot_duration(Duration::from_millis(1000))
+        .spawn()
+        .await
+        .unwrap();
     let a = dev.http_addr();
     let r = call(a, "admin", "admin", "<tds:SystemReboot/>").await;
     assert_eq!(r.status, 200);
@@ -57,45 +82,84 @@ async fn system_reboot_answers_then_the_device_is_gone_for_a_while() {
 #[tokio::test]
 async fn latency_500s_drops_and_malformed_answers() {
     let dev = SimDevice::builder().spawn().await.unwrap();
-    dev.set_faults(FaultSpec { latency_ms: 300, jitter_ms: 100, ..FaultSpec::default() });
+    dev.set_faults(FaultSpec {
+        latency_ms: 300,
+        jitter_ms: 100,
+        ..FaultSpec::default()
+    });
     let t = Instant::now();
     assert_eq!(raw(&dev).await.unwrap().status, 200);
     let took = t.elapsed();
-    assert!(took >= Duration::from_millis(300) && took < Duration::from_secs(3), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(300) && took < Duration::from_secs(3),
+        "{took:?}"
+    );
 
-    dev.set_faults(FaultSpec { http_500_share: 1.0, ..FaultSpec::default() });
+    dev.set_faults(FaultSpec {
+        http_500_share: 1.0,
+        ..FaultSpec::default()
+    });
     assert_eq!(raw(&dev).await.unwrap().status, 500);
 
-    dev.set_faults(FaultSpec { drop_connection_share: 1.0, ..FaultSpec::default() });
-    assert!(raw(&dev).await.is_err(), "connection closed without an answer");
+    dev.set_faults(FaultSpec {
+        drop_connection_share: 1.0,
+        ..FaultSpec::default()
+    });
+    assert!(
+        raw(&dev).await.is_err(),
+        "connection closed without an answer"
+    );
 
-    dev.set_faults(FaultSpec { malformed_xml: true, ..FaultSpec::default() });
+    dev.set_faults(FaultSpec {
+        malformed_xml: true,
+        ..FaultSpec::default()
+    });
     let r = raw(&dev).await.unwrap();
     assert_eq!(r.status, 200);
-    assert!(handover_sim::soap::parse(r.body.as_bytes()).is_err(), "malformed: {}", r.body);
+    assert!(
+        handover_sim::soap::parse(r.body.as_bytes()).is_err(),
+        "malformed: {}",
+        r.body
+    );
 
-    dev.set_faults(FaultSpec { hostile_http: Some(Hostile::EntityBomb), ..FaultSpec::default() });
+    dev.set_faults(FaultSpec {
+        hostile_http: Some(Hostile::EntityBomb),
+        ..FaultSpec::default()
+    });
     let r = raw(&dev).await.unwrap();
     assert!(r.body.contains("<!ENTITY lol9"), "{}", r.body);
 
     dev.set_faults(FaultSpec::default());
-    assert_eq!(raw(&dev).await.unwrap().status, 200, "faults can be switched off again");
+    assert_eq!(
+        raw(&dev).await.unwrap().status,
+        200,
+        "faults can be switched off again"
+    );
 }
 
 #[tokio::test]
 async fn gigantic_answer_is_64_mib() {
     let dev = SimDevice::builder()
-        .faults(FaultSpec { hostile_http: Some(Hostile::Gigantic), ..FaultSpec::default() })
+        .faults(FaultSpec {
+            hostile_http: Some(Hostile::Gigantic),
+            ..FaultSpec::default()
+        })
         .spawn()
         .await
         .unwrap();
     // Count bytes without keeping them.
-    let stream = tokio::net::TcpStream::connect(dev.http_addr()).await.unwrap();
-    let (mut s, c) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+    let stream = tokio::net::TcpStream::connect(dev.http_addr())
+        .await
+        .unwrap();
+    let (mut s, c) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .unwrap();
     tokio::spawn(c);
     let req = hyper::Request::post("/onvif/device_service")
         .header("host", "x")
-        .body(http_body_util::Full::new(bytes::Bytes::from(envelope("", GET_INFO))))
+        .body(http_body_util::Full::new(bytes::Bytes::from(envelope(
+            "", GET_INFO,
+        ))))
         .unwrap();
     let mut body = s.send_request(req).await.unwrap().into_body();
     let mut total = 0usize;
@@ -111,16 +175,25 @@ async fn gigantic_answer_is_64_mib() {
 #[tokio::test]
 async fn a_response_that_never_ends() {
     let dev = SimDevice::builder()
-        .faults(FaultSpec { never_ending_response: true, ..FaultSpec::default() })
+        .faults(FaultSpec {
+            never_ending_response: true,
+            ..FaultSpec::default()
+        })
         .spawn()
         .await
         .unwrap();
-    let stream = tokio::net::TcpStream::connect(dev.http_addr()).await.unwrap();
-    let (mut s, c) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream)).await.unwrap();
+    let stream = tokio::net::TcpStream::connect(dev.http_addr())
+        .await
+        .unwrap();
+    let (mut s, c) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+        .await
+        .unwrap();
     tokio::spawn(c);
     let req = hyper::Request::post("/onvif/device_service")
         .header("host", "x")
-        .body(http_body_util::Full::new(bytes::Bytes::from(envelope("", GET_INFO))))
+        .body(http_body_util::Full::new(bytes::Bytes::from(envelope(
+            "", GET_INFO,
+        ))))
         .unwrap();
     let resp = s.send_request(req).await.unwrap();
     assert_eq!(resp.status(), 200, "headers arrive");

@@ -35,9 +35,13 @@ except Exception as e:
 "#;
 
 fn python() -> Option<PathBuf> {
-    let tools = std::env::var_os("HANDOVER_TOOLS").map_or_else(|| PathBuf::from("/var/tmp/handover-tools"), PathBuf::from);
+    let tools = std::env::var_os("HANDOVER_TOOLS")
+        .map_or_else(|| PathBuf::from("/var/tmp/handover-tools"), PathBuf::from);
     let py = tools.join("venv/bin/python");
-    let ok = std::process::Command::new(&py).args(["-c", "import onvif, zeep, requests"]).output().is_ok_and(|o| o.status.success());
+    let ok = std::process::Command::new(&py)
+        .args(["-c", "import onvif, zeep, requests"])
+        .output()
+        .is_ok_and(|o| o.status.success());
     ok.then_some(py)
 }
 
@@ -46,37 +50,74 @@ async fn run(py: &PathBuf, dev: &SimDevice, user: &str, pw: &str, mode: &str) ->
     let out = tokio::time::timeout(
         Duration::from_secs(120),
         tokio::process::Command::new(py)
-            .args(["-c", SCRIPT, &addr.ip().to_string(), &addr.port().to_string(), user, pw, mode])
+            .args([
+                "-c",
+                SCRIPT,
+                &addr.ip().to_string(),
+                &addr.port().to_string(),
+                user,
+                pw,
+                mode,
+            ])
             .output(),
     )
     .await
     .expect("python client finishes")
     .expect("python runs");
     let stdout = String::from_utf8_lossy(&out.stdout).trim().to_string();
-    assert!(!stdout.is_empty(), "no output; stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        !stdout.is_empty(),
+        "no output; stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     stdout
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn onvif_zeep_reads_device_information_and_is_refused_with_a_wrong_password() {
     let Some(py) = python() else {
-        println!("SKIP: onvif-zeep not installed; run scripts/setup-sim-tools.sh (installs into /var/tmp/handover-tools)");
+        println!(
+            "SKIP: onvif-zeep not installed; run scripts/setup-sim-tools.sh (installs into /var/tmp/handover-tools)"
+        );
         return;
     };
-    let dev = SimDevice::builder().vendor(Vendor::Generic).password("Zeep-Pass1").spawn().await.unwrap();
+    let dev = SimDevice::builder()
+        .vendor(Vendor::Generic)
+        .password("Zeep-Pass1")
+        .spawn()
+        .await
+        .unwrap();
     let ok = run(&py, &dev, "admin", "Zeep-Pass1", "zeep").await;
-    assert_eq!(ok, format!("OK|Generic|{}|{}|{}", dev.model(), dev.firmware(), dev.serial()));
+    assert_eq!(
+        ok,
+        format!(
+            "OK|Generic|{}|{}|{}",
+            dev.model(),
+            dev.firmware(),
+            dev.serial()
+        )
+    );
     let refused = run(&py, &dev, "admin", "wrong-pass", "zeep").await;
     assert!(refused.starts_with("REFUSED"), "{refused}");
     assert!(dev.counters().failed_logins >= 1);
 
     // A device whose clock is two hours off: zeep's adjust_time reads the clock before signing.
-    let skewed = SimDevice::builder().vendor(Vendor::Generic).clock_skew_secs(7200).spawn().await.unwrap();
+    let skewed = SimDevice::builder()
+        .vendor(Vendor::Generic)
+        .clock_skew_secs(7200)
+        .spawn()
+        .await
+        .unwrap();
     let ok = run(&py, &skewed, "admin", "admin", "zeep").await;
     assert!(ok.starts_with("OK|Generic|"), "{ok}");
 
     // Axis-like: authenticates every call, GetSystemDateAndTime and GetCapabilities included.
-    let axis = SimDevice::builder().vendor(Vendor::Axis).password("Axis-Pass1").spawn().await.unwrap();
+    let axis = SimDevice::builder()
+        .vendor(Vendor::Axis)
+        .password("Axis-Pass1")
+        .spawn()
+        .await
+        .unwrap();
     let ok = run(&py, &axis, "root", "Axis-Pass1", "zeep").await;
     assert!(ok.starts_with("OK|AXIS|"), "{ok}");
     let refused = run(&py, &axis, "root", "pass", "zeep").await;
@@ -94,9 +135,17 @@ async fn python_requests_http_digest_against_a_digest_only_device() {
         println!("SKIP: the tools venv is not installed; run scripts/setup-sim-tools.sh");
         return;
     };
-    let dev = SimDevice::builder().vendor(Vendor::Hikvision).password("Digest-Pass9").spawn().await.unwrap();
+    let dev = SimDevice::builder()
+        .vendor(Vendor::Hikvision)
+        .password("Digest-Pass9")
+        .spawn()
+        .await
+        .unwrap();
     let ok = run(&py, &dev, "admin", "Digest-Pass9", "digest").await;
-    assert!(ok.starts_with("OK|") && ok.contains("<tds:Manufacturer>HIKVISION</tds:Manufacturer>"), "{ok}");
+    assert!(
+        ok.starts_with("OK|") && ok.contains("<tds:Manufacturer>HIKVISION</tds:Manufacturer>"),
+        "{ok}"
+    );
     let refused = run(&py, &dev, "admin", "Wrong-Pass9", "digest").await;
     assert_eq!(refused, "REFUSED|401");
 }

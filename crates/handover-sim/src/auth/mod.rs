@@ -22,7 +22,10 @@ const MAX_NONCES: usize = 4096;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Decision {
     /// Go ahead; `level` is None when no credentials were needed.
-    Allowed { username: Option<String>, level: Option<UserLevel> },
+    Allowed {
+        username: Option<String>,
+        level: Option<UserLevel>,
+    },
     /// HTTP 401 with Digest challenges.
     Challenge { stale: bool },
     /// A SOAP fault (ter:NotAuthorized).
@@ -39,7 +42,9 @@ pub(crate) struct AuthRequest<'a> {
 }
 
 fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// Issues a Digest nonce for this device.
@@ -56,22 +61,39 @@ enum Failure {
 /// Decides whether a request may run.
 pub(crate) fn authenticate(dev: &Device, req: &AuthRequest<'_>) -> Decision {
     let p = dev.cfg.personality;
-    let digest_auth = if p.http_digest { req.authorization.and_then(digest::parse_authorization) } else { None };
+    let digest_auth = if p.http_digest {
+        req.authorization.and_then(digest::parse_authorization)
+    } else {
+        None
+    };
     // A blocked client address is refused before anything else, right password or not.
     if let LockoutPolicy::ClientAddress { .. } = dev.cfg.lockout
         && locked(dev.state().address_locks.get(&req.client))
     {
-        dev.counters.refused_while_locked.fetch_add(1, Ordering::Relaxed);
-        return refuse(dev, req, "client address blocked after repeated failed logins", false);
+        dev.counters
+            .refused_while_locked
+            .fetch_add(1, Ordering::Relaxed);
+        return refuse(
+            dev,
+            req,
+            "client address blocked after repeated failed logins",
+            false,
+        );
     }
     if !dev.state().activated {
         if p.unauthenticated_ops.contains(&req.op) {
-            return Decision::Allowed { username: None, level: None };
+            return Decision::Allowed {
+                username: None,
+                level: None,
+            };
         }
         return Decision::Refused(SoapFault::not_authorized("device is not activated"));
     }
     if p.unauthenticated_ops.contains(&req.op) || dev.state().users.is_empty() {
-        return Decision::Allowed { username: None, level: None };
+        return Decision::Allowed {
+            username: None,
+            level: None,
+        };
     }
     let wsse = if p.wsse { req.token.as_ref() } else { None };
     let outcome = if let Some(c) = &digest_auth {
@@ -90,13 +112,23 @@ pub(crate) fn authenticate(dev: &Device, req: &AuthRequest<'_>) -> Decision {
             if let LockoutPolicy::Account { .. } = dev.cfg.lockout
                 && locked(dev.state().account_locks.get(&username))
             {
-                dev.counters.refused_while_locked.fetch_add(1, Ordering::Relaxed);
-                return refuse(dev, req, "account locked after repeated failed logins", false);
+                dev.counters
+                    .refused_while_locked
+                    .fetch_add(1, Ordering::Relaxed);
+                return refuse(
+                    dev,
+                    req,
+                    "account locked after repeated failed logins",
+                    false,
+                );
             }
             let mut st = dev.state();
             st.account_locks.remove(&username);
             st.address_locks.remove(&req.client);
-            Decision::Allowed { username: Some(username), level: Some(level) }
+            Decision::Allowed {
+                username: Some(username),
+                level: Some(level),
+            }
         }
         Err(failure) => {
             dev.counters.failed_logins.fetch_add(1, Ordering::Relaxed);
@@ -110,13 +142,19 @@ pub(crate) fn authenticate(dev: &Device, req: &AuthRequest<'_>) -> Decision {
                     dev.counters.replayed_nonces.fetch_add(1, Ordering::Relaxed);
                 }
             }
-            refuse(dev, req, "the security token could not be authenticated or authorized", stale)
+            refuse(
+                dev,
+                req,
+                "the security token could not be authenticated or authorized",
+                stale,
+            )
         }
     }
 }
 
 fn refuse(dev: &Device, req: &AuthRequest<'_>, reason: &str, stale: bool) -> Decision {
-    if dev.cfg.personality.http_digest && (req.authorization.is_some() || !dev.cfg.personality.wsse) {
+    if dev.cfg.personality.http_digest && (req.authorization.is_some() || !dev.cfg.personality.wsse)
+    {
         Decision::Challenge { stale }
     } else {
         Decision::Refused(SoapFault::not_authorized(reason))
@@ -124,7 +162,8 @@ fn refuse(dev: &Device, req: &AuthRequest<'_>, reason: &str, stale: bool) -> Dec
 }
 
 fn locked(l: Option<&LockState>) -> bool {
-    l.and_then(|l| l.locked_until).is_some_and(|t| Instant::now() < t)
+    l.and_then(|l| l.locked_until)
+        .is_some_and(|t| Instant::now() < t)
 }
 
 fn record_failure(dev: &Device, username: &str, client: IpAddr) {
@@ -136,11 +175,17 @@ fn record_failure(dev: &Device, username: &str, client: IpAddr) {
             if !user_exists {
                 return;
             }
-            (st.account_locks.entry(username.to_string()).or_default(), failures, duration)
+            (
+                st.account_locks.entry(username.to_string()).or_default(),
+                failures,
+                duration,
+            )
         }
-        LockoutPolicy::ClientAddress { failures, duration } => {
-            (st.address_locks.entry(client).or_default(), failures, duration)
-        }
+        LockoutPolicy::ClientAddress { failures, duration } => (
+            st.address_locks.entry(client).or_default(),
+            failures,
+            duration,
+        ),
     };
     if entry.locked_until.is_some_and(|t| Instant::now() >= t) {
         *entry = LockState::default();
@@ -153,7 +198,11 @@ fn record_failure(dev: &Device, username: &str, client: IpAddr) {
 }
 
 fn user_level(dev: &Device, username: &str) -> Option<(String, UserLevel)> {
-    dev.state().users.iter().find(|u| u.username == username).map(|u| (u.username.clone(), u.level))
+    dev.state()
+        .users
+        .iter()
+        .find(|u| u.username == username)
+        .map(|u| (u.username.clone(), u.level))
 }
 
 fn check_digest(
@@ -165,10 +214,19 @@ fn check_digest(
         Some(age) if age <= digest::NONCE_LIFETIME_SECS => {}
         _ => return Err(Failure::Stale),
     }
-    let password = dev.state().users.iter().find(|u| u.username == c.username).map(|u| u.password.clone());
-    let wrong = || Failure::WrongPassword { username: c.username.clone() };
+    let password = dev
+        .state()
+        .users
+        .iter()
+        .find(|u| u.username == c.username)
+        .map(|u| u.password.clone());
+    let wrong = || Failure::WrongPassword {
+        username: c.username.clone(),
+    };
     let password = password.ok_or_else(wrong)?;
-    if c.realm != dev.cfg.personality.realm || digest::expected_response(c, &password, method) != c.response {
+    if c.realm != dev.cfg.personality.realm
+        || digest::expected_response(c, &password, method) != c.response
+    {
         return Err(wrong());
     }
     user_level(dev, &c.username).ok_or_else(wrong)
@@ -176,18 +234,29 @@ fn check_digest(
 
 fn check_wsse(dev: &Device, tok: &UsernameToken) -> Result<(String, UserLevel), Failure> {
     let p = dev.cfg.personality;
-    let wrong = || Failure::WrongPassword { username: tok.username.clone() };
+    let wrong = || Failure::WrongPassword {
+        username: tok.username.clone(),
+    };
     if tok.password_type == wsse::PasswordType::Text && !p.wsse_password_text {
         return Err(wrong());
     }
     if tok.password_type == wsse::PasswordType::Digest {
-        let created = tok.created.as_deref().and_then(wsse::parse_created).ok_or(Failure::Stale)?;
+        let created = tok
+            .created
+            .as_deref()
+            .and_then(wsse::parse_created)
+            .ok_or(Failure::Stale)?;
         let window = time::Duration::try_from(p.created_window).unwrap_or(time::Duration::MINUTE);
         if (created - dev.now()).abs() > window {
             return Err(Failure::Stale);
         }
     }
-    let password = dev.state().users.iter().find(|u| u.username == tok.username).map(|u| u.password.clone());
+    let password = dev
+        .state()
+        .users
+        .iter()
+        .find(|u| u.username == tok.username)
+        .map(|u| u.password.clone());
     let password = password.ok_or_else(wrong)?;
     if !tok.verifies(&password) {
         return Err(wrong());
@@ -201,7 +270,11 @@ fn check_wsse(dev: &Device, tok: &UsernameToken) -> Result<(String, UserLevel), 
             return Err(Failure::Replay);
         }
         if st.nonces.len() >= MAX_NONCES
-            && let Some(oldest) = st.nonces.iter().min_by_key(|(_, t)| **t).map(|(k, _)| k.clone())
+            && let Some(oldest) = st
+                .nonces
+                .iter()
+                .min_by_key(|(_, t)| **t)
+                .map(|(k, _)| k.clone())
         {
             st.nonces.remove(&oldest);
         }

@@ -63,7 +63,10 @@ impl UsernameToken {
                 let Ok(raw) = B64.decode(nonce.trim()) else {
                     return false;
                 };
-                constant_eq(digest(&raw, created, password).as_bytes(), self.password.trim().as_bytes())
+                constant_eq(
+                    digest(&raw, created, password).as_bytes(),
+                    self.password.trim().as_bytes(),
+                )
             }
         }
     }

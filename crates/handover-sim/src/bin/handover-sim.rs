@@ -24,9 +24,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut opts = SpawnOptions::default();
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{a} needs a value\n{USAGE}"));
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{a} needs a value\n{USAGE}"))
+        };
         match a.as_str() {
-            "--manifest" => manifest = Some(SiteManifest::from_toml(&std::fs::read_to_string(value()?)?)?),
+            "--manifest" => {
+                manifest = Some(SiteManifest::from_toml(
+                    &std::fs::read_to_string(value()?)?,
+                )?)
+            }
             "--single-address" => {
                 opts.addressing = Addressing::SingleAddress {
                     address: std::net::Ipv4Addr::LOCALHOST,
@@ -42,7 +49,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             }
             "--status" => {
                 let v = value()?;
-                opts.status = if v == "off" { None } else { Some(v.parse::<SocketAddr>()?) };
+                opts.status = if v == "off" {
+                    None
+                } else {
+                    Some(v.parse::<SocketAddr>()?)
+                };
             }
             "--multicast-interface" => {
                 opts.multicast_interface = Some(value()?);

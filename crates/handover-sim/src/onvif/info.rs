@@ -54,9 +54,14 @@ pub(super) fn service_capabilities(dev: &Device) -> Outcome {
 }
 
 pub(super) fn services(dev: &Device, op: &Element) -> Outcome {
-    let include = op.text_at(&["IncludeCapability"]).is_some_and(|t| t == "true" || t == "1");
+    let include = op
+        .text_at(&["IncludeCapability"])
+        .is_some_and(|t| t == "true" || t == "1");
     let caps = if include {
-        format!("<tds:Capabilities><tds:Capabilities>{}</tds:Capabilities></tds:Capabilities>", capability_attrs(dev))
+        format!(
+            "<tds:Capabilities><tds:Capabilities>{}</tds:Capabilities></tds:Capabilities>",
+            capability_attrs(dev)
+        )
     } else {
         String::new()
     };
@@ -69,8 +74,12 @@ pub(super) fn services(dev: &Device, op: &Element) -> Outcome {
 }
 
 pub(super) fn capabilities(dev: &Device, op: &Element) -> Outcome {
-    let categories: Vec<&str> = op.children_named("Category").map(|c| c.text.as_str()).collect();
-    let wants = |c: &str| categories.is_empty() || categories.iter().any(|x| *x == "All" || *x == c);
+    let categories: Vec<&str> = op
+        .children_named("Category")
+        .map(|c| c.text.as_str())
+        .collect();
+    let wants =
+        |c: &str| categories.is_empty() || categories.iter().any(|x| *x == "All" || *x == c);
     if !categories.is_empty() && !wants("Device") {
         return Outcome::Fault(crate::soap::SoapFault::receiver(
             "ter:ActionNotSupported",
@@ -119,7 +128,9 @@ pub(super) fn scopes(dev: &Device) -> Outcome {
             format!("<tds:Scopes><tt:ScopeDef>{def}</tt:ScopeDef><tt:ScopeItem>{}</tt:ScopeItem></tds:Scopes>", escape(s))
         })
         .collect();
-    Outcome::Body(format!("<tds:GetScopesResponse>{items}</tds:GetScopesResponse>"))
+    Outcome::Body(format!(
+        "<tds:GetScopesResponse>{items}</tds:GetScopesResponse>"
+    ))
 }
 
 pub(super) fn hostname(dev: &Device) -> Outcome {

@@ -71,7 +71,9 @@ pub(crate) fn fault_invalid(subsub: Option<&'static str>, reason: impl Into<Stri
 pub(crate) fn dispatch(dev: &Device, op: &Element, level: Option<UserLevel>) -> Outcome {
     let name = op.name.as_str();
     if ADMIN_OPS.contains(&name) && level.is_some_and(|l| l != UserLevel::Administrator) {
-        return Outcome::Fault(SoapFault::not_authorized("operation requires the Administrator level"));
+        return Outcome::Fault(SoapFault::not_authorized(
+            "operation requires the Administrator level",
+        ));
     }
     match name {
         "GetSystemDateAndTime" => info::system_date_and_time(dev),

@@ -17,7 +17,11 @@ pub(super) fn interfaces(dev: &Device) -> Outcome {
 }
 
 pub(super) fn default_gateway(dev: &Device) -> Outcome {
-    let gw = dev.cfg.gateway.map(|g| format!("<tt:IPv4Address>{g}</tt:IPv4Address>")).unwrap_or_default();
+    let gw = dev
+        .cfg
+        .gateway
+        .map(|g| format!("<tt:IPv4Address>{g}</tt:IPv4Address>"))
+        .unwrap_or_default();
     Outcome::Body(format!(
         "<tds:GetNetworkDefaultGatewayResponse><tds:NetworkGateway>{gw}</tds:NetworkGateway></tds:GetNetworkDefaultGatewayResponse>"
     ))
@@ -36,9 +40,14 @@ pub(super) fn dns(dev: &Device) -> Outcome {
 
 fn ntp_entry(server: &str) -> String {
     if server.parse::<std::net::Ipv4Addr>().is_ok() {
-        format!("<tt:NTPManual><tt:Type>IPv4</tt:Type><tt:IPv4Address>{server}</tt:IPv4Address></tt:NTPManual>")
+        format!(
+            "<tt:NTPManual><tt:Type>IPv4</tt:Type><tt:IPv4Address>{server}</tt:IPv4Address></tt:NTPManual>"
+        )
     } else {
-        format!("<tt:NTPManual><tt:Type>DNS</tt:Type><tt:DNSname>{}</tt:DNSname></tt:NTPManual>", escape(server))
+        format!(
+            "<tt:NTPManual><tt:Type>DNS</tt:Type><tt:DNSname>{}</tt:DNSname></tt:NTPManual>",
+            escape(server)
+        )
     }
 }
 
@@ -60,13 +69,22 @@ pub(super) fn set_ntp(dev: &Device, op: &Element) -> Outcome {
     let mut servers = Vec::new();
     for m in op.children_named("NTPManual") {
         let server = match m.text_at(&["Type"]) {
-            Some("IPv4") => m.text_at(&["IPv4Address"]).filter(|a| a.parse::<std::net::Ipv4Addr>().is_ok()),
-            Some("DNS") => m.text_at(&["DNSname"]).filter(|n| !n.is_empty() && n.len() <= 253),
+            Some("IPv4") => m
+                .text_at(&["IPv4Address"])
+                .filter(|a| a.parse::<std::net::Ipv4Addr>().is_ok()),
+            Some("DNS") => m
+                .text_at(&["DNSname"])
+                .filter(|n| !n.is_empty() && n.len() <= 253),
             _ => None,
         };
         match server {
             Some(s) => servers.push(s.to_string()),
-            None => return fault_invalid(Some("ter:InvalidIPv4Address"), "an NTPManual entry is not valid"),
+            None => {
+                return fault_invalid(
+                    Some("ter:InvalidIPv4Address"),
+                    "an NTPManual entry is not valid",
+                );
+            }
         }
     }
     if servers.len() > 4 {
@@ -90,7 +108,9 @@ pub(super) fn protocols(dev: &Device) -> Outcome {
             )
         })
         .collect();
-    Outcome::Body(format!("<tds:GetNetworkProtocolsResponse>{items}</tds:GetNetworkProtocolsResponse>"))
+    Outcome::Body(format!(
+        "<tds:GetNetworkProtocolsResponse>{items}</tds:GetNetworkProtocolsResponse>"
+    ))
 }
 
 pub(super) fn set_protocols(dev: &Device, op: &Element) -> Outcome {
@@ -127,15 +147,26 @@ pub(super) fn set_protocols(dev: &Device, op: &Element) -> Outcome {
 }
 
 pub(super) fn discovery_mode(dev: &Device) -> Outcome {
-    let mode = if dev.state().discoverable { "Discoverable" } else { "NonDiscoverable" };
-    Outcome::Body(format!("<tds:GetDiscoveryModeResponse><tds:DiscoveryMode>{mode}</tds:DiscoveryMode></tds:GetDiscoveryModeResponse>"))
+    let mode = if dev.state().discoverable {
+        "Discoverable"
+    } else {
+        "NonDiscoverable"
+    };
+    Outcome::Body(format!(
+        "<tds:GetDiscoveryModeResponse><tds:DiscoveryMode>{mode}</tds:DiscoveryMode></tds:GetDiscoveryModeResponse>"
+    ))
 }
 
 pub(super) fn set_discovery_mode(dev: &Device, op: &Element) -> Outcome {
     let discoverable = match op.text_at(&["DiscoveryMode"]) {
         Some("Discoverable") => true,
         Some("NonDiscoverable") => false,
-        _ => return fault_invalid(None, "DiscoveryMode must be Discoverable or NonDiscoverable"),
+        _ => {
+            return fault_invalid(
+                None,
+                "DiscoveryMode must be Discoverable or NonDiscoverable",
+            );
+        }
     };
     dev.state().discoverable = discoverable;
     Outcome::Body("<tds:SetDiscoveryModeResponse/>".into())

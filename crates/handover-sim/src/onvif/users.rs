@@ -16,7 +16,11 @@ pub(crate) const MAX_USERS: usize = 16;
 pub(crate) const MAX_USERNAME: usize = 32;
 
 fn prohibited(subsub: &'static str, reason: impl Into<String>) -> Outcome {
-    Outcome::Fault(SoapFault::sender("ter:OperationProhibited", Some(subsub), reason))
+    Outcome::Fault(SoapFault::sender(
+        "ter:OperationProhibited",
+        Some(subsub),
+        reason,
+    ))
 }
 
 fn password_fault(dev: &Device, password: &str) -> Option<Outcome> {
@@ -27,9 +31,10 @@ fn password_fault(dev: &Device, password: &str) -> Option<Outcome> {
             "ter:PasswordTooLong",
             format!("the password is longer than {} characters", rules.max_len),
         )),
-        Err(PasswordRejection::TooWeak) => {
-            Some(prohibited("ter:PasswordTooWeak", "the password does not meet the device's password rules"))
-        }
+        Err(PasswordRejection::TooWeak) => Some(prohibited(
+            "ter:PasswordTooWeak",
+            "the password does not meet the device's password rules",
+        )),
     }
 }
 
@@ -46,7 +51,9 @@ pub(super) fn get_users(dev: &Device) -> Outcome {
             )
         })
         .collect();
-    Outcome::Body(format!("<tds:GetUsersResponse>{users}</tds:GetUsersResponse>"))
+    Outcome::Body(format!(
+        "<tds:GetUsersResponse>{users}</tds:GetUsersResponse>"
+    ))
 }
 
 struct Requested {
@@ -61,10 +68,22 @@ fn read_users(op: &Element) -> Result<Vec<Requested>, Outcome> {
         let username = u.text_at(&["Username"]).unwrap_or_default().to_string();
         let level = match u.text_at(&["UserLevel"]) {
             None => None,
-            Some("Anonymous") => return Err(prohibited("ter:AnonymousNotAllowed", "anonymous users are not allowed")),
-            Some(l) => Some(UserLevel::parse(l).ok_or_else(|| fault_invalid(None, format!("unknown UserLevel {l}")))?),
+            Some("Anonymous") => {
+                return Err(prohibited(
+                    "ter:AnonymousNotAllowed",
+                    "anonymous users are not allowed",
+                ));
+            }
+            Some(l) => Some(
+                UserLevel::parse(l)
+                    .ok_or_else(|| fault_invalid(None, format!("unknown UserLevel {l}")))?,
+            ),
         };
-        out.push(Requested { username, password: u.text_at(&["Password"]).map(str::to_string), level });
+        out.push(Requested {
+            username,
+            password: u.text_at(&["Password"]).map(str::to_string),
+            level,
+        });
     }
     if out.is_empty() {
         return Err(fault_invalid(None, "no User element"));
@@ -87,7 +106,10 @@ pub(super) fn create_users(dev: &Device, op: &Element) -> Outcome {
             return prohibited("ter:UsernameTooLong", "the user name is too long");
         }
         if st.users.iter().any(|u| u.username == r.username) || !seen.insert(r.username.as_str()) {
-            return prohibited("ter:UsernameClash", format!("user {} already exists", r.username));
+            return prohibited(
+                "ter:UsernameClash",
+                format!("user {} already exists", r.username),
+            );
         }
         let Some(pw) = &r.password else {
             return fault_invalid(None, "Password is required");
@@ -97,7 +119,11 @@ pub(super) fn create_users(dev: &Device, op: &Element) -> Outcome {
         }
     }
     if st.users.len() + requested.len() > MAX_USERS {
-        return Outcome::Fault(SoapFault::receiver("ter:Action", Some("ter:TooManyUsers"), "too many users"));
+        return Outcome::Fault(SoapFault::receiver(
+            "ter:Action",
+            Some("ter:TooManyUsers"),
+            "too many users",
+        ));
     }
     for r in requested {
         st.users.push(User {
@@ -119,10 +145,16 @@ pub(super) fn set_user(dev: &Device, op: &Element) -> Outcome {
     let mut st = dev.state();
     for r in &requested {
         let Some(existing) = st.users.iter().find(|u| u.username == r.username) else {
-            return fault_invalid(Some("ter:UsernameMissing"), format!("no user {}", r.username));
+            return fault_invalid(
+                Some("ter:UsernameMissing"),
+                format!("no user {}", r.username),
+            );
         };
         if only_preexisting && !existing.preexisting {
-            return prohibited("ter:FixedUser", "this user can only be changed in the web interface");
+            return prohibited(
+                "ter:FixedUser",
+                "this user can only be changed in the web interface",
+            );
         }
         if let Some(pw) = &r.password
             && let Some(f) = password_fault(dev, pw)
@@ -148,7 +180,10 @@ pub(super) fn set_user(dev: &Device, op: &Element) -> Outcome {
 }
 
 pub(super) fn delete_users(dev: &Device, op: &Element) -> Outcome {
-    let names: Vec<&str> = op.children_named("Username").map(|e| e.text.as_str()).collect();
+    let names: Vec<&str> = op
+        .children_named("Username")
+        .map(|e| e.text.as_str())
+        .collect();
     if names.is_empty() {
         return fault_invalid(Some("ter:UsernameMissing"), "no Username element");
     }

@@ -74,7 +74,10 @@ impl Element {
 
     /// Attribute by local name.
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -87,14 +90,18 @@ fn local(name: &[u8]) -> String {
 }
 
 fn start(e: &quick_xml::events::BytesStart<'_>) -> Result<Element, ParseError> {
-    let mut el = Element { name: local(e.name().as_ref()), ..Element::default() };
+    let mut el = Element {
+        name: local(e.name().as_ref()),
+        ..Element::default()
+    };
     for a in e.attributes() {
         let a = a?;
         let key = a.key.as_ref();
         if key.starts_with(b"xmlns") {
             continue;
         }
-        el.attrs.push((local(key), a.unescape_value()?.into_owned()));
+        el.attrs
+            .push((local(key), a.unescape_value()?.into_owned()));
     }
     Ok(el)
 }
@@ -167,7 +174,8 @@ mod tests {
 
     #[test]
     fn reads_a_soap_envelope_by_local_names() {
-        let doc = br#"<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">
+        let doc =
+            br#"<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">
             <s:Body><tds:SetUser xmlns:tds="x"><tds:User><tt:Username>a&amp;b</tt:Username>
             <tt:UserLevel>Operator</tt:UserLevel></tds:User></tds:SetUser></s:Body></s:Envelope>"#;
         let root = parse(doc).unwrap();

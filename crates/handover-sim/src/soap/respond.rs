@@ -29,7 +29,9 @@ pub fn escape(s: &str) -> String {
 
 /// Wraps a body in a SOAP 1.2 envelope.
 pub fn envelope(body: &str) -> String {
-    format!(r#"<?xml version="1.0" encoding="UTF-8"?><env:Envelope {NAMESPACES}><env:Body>{body}</env:Body></env:Envelope>"#)
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><env:Envelope {NAMESPACES}><env:Body>{body}</env:Body></env:Envelope>"#
+    )
 }
 
 /// A SOAP fault with ONVIF subcodes.
@@ -47,13 +49,31 @@ pub struct SoapFault {
 
 impl SoapFault {
     /// env:Sender fault.
-    pub fn sender(subcode: &'static str, subsub: Option<&'static str>, reason: impl Into<String>) -> Self {
-        SoapFault { sender: true, subcode, subsubcode: subsub, reason: reason.into() }
+    pub fn sender(
+        subcode: &'static str,
+        subsub: Option<&'static str>,
+        reason: impl Into<String>,
+    ) -> Self {
+        SoapFault {
+            sender: true,
+            subcode,
+            subsubcode: subsub,
+            reason: reason.into(),
+        }
     }
 
     /// env:Receiver fault.
-    pub fn receiver(subcode: &'static str, subsub: Option<&'static str>, reason: impl Into<String>) -> Self {
-        SoapFault { sender: false, subcode, subsubcode: subsub, reason: reason.into() }
+    pub fn receiver(
+        subcode: &'static str,
+        subsub: Option<&'static str>,
+        reason: impl Into<String>,
+    ) -> Self {
+        SoapFault {
+            sender: false,
+            subcode,
+            subsubcode: subsub,
+            reason: reason.into(),
+        }
     }
 
     /// ter:NotAuthorized (env:Sender, ter:NotAuthorized).
@@ -68,10 +88,17 @@ impl SoapFault {
 
     /// The fault as a full envelope.
     pub fn to_envelope(&self) -> String {
-        let code = if self.sender { "env:Sender" } else { "env:Receiver" };
+        let code = if self.sender {
+            "env:Sender"
+        } else {
+            "env:Receiver"
+        };
         let mut inner = format!("<env:Subcode><env:Value>{}</env:Value>", self.subcode);
         if let Some(s) = self.subsubcode {
-            let _ = write!(inner, "<env:Subcode><env:Value>{s}</env:Value></env:Subcode>");
+            let _ = write!(
+                inner,
+                "<env:Subcode><env:Value>{s}</env:Value></env:Subcode>"
+            );
         }
         inner.push_str("</env:Subcode>");
         envelope(&format!(
@@ -88,13 +115,26 @@ mod tests {
 
     #[test]
     fn faults_parse_back_with_their_subcodes() {
-        let f = SoapFault::sender("ter:OperationProhibited", Some("ter:UsernameClash"), "a <b>");
+        let f = SoapFault::sender(
+            "ter:OperationProhibited",
+            Some("ter:UsernameClash"),
+            "a <b>",
+        );
         let root = parse(f.to_envelope().as_bytes()).unwrap();
         let code = root.path(&["Body", "Fault", "Code"]).unwrap();
         assert_eq!(code.text_at(&["Value"]), Some("env:Sender"));
-        assert_eq!(code.text_at(&["Subcode", "Value"]), Some("ter:OperationProhibited"));
-        assert_eq!(code.text_at(&["Subcode", "Subcode", "Value"]), Some("ter:UsernameClash"));
-        assert_eq!(root.text_at(&["Body", "Fault", "Reason", "Text"]), Some("a <b>"));
+        assert_eq!(
+            code.text_at(&["Subcode", "Value"]),
+            Some("ter:OperationProhibited")
+        );
+        assert_eq!(
+            code.text_at(&["Subcode", "Subcode", "Value"]),
+            Some("ter:UsernameClash")
+        );
+        assert_eq!(
+            root.text_at(&["Body", "Fault", "Reason", "Text"]),
+            Some("a <b>")
+        );
         assert_eq!(f.http_status(), 400);
     }
 }

@@ -24,17 +24,23 @@ pub struct Reply {
 
 impl Reply {
     pub fn xml(&self) -> Element {
-        parse(self.body.as_bytes()).unwrap_or_else(|e| panic!("reply is not XML ({e}): {}", self.body))
+        parse(self.body.as_bytes())
+            .unwrap_or_else(|e| panic!("reply is not XML ({e}): {}", self.body))
     }
     /// (subcode, subsubcode) of a SOAP fault.
     pub fn fault(&self) -> Option<(String, Option<String>)> {
         let root = parse(self.body.as_bytes()).ok()?;
         let code = root.path(&["Body", "Fault", "Code"])?;
         let sub = code.text_at(&["Subcode", "Value"])?.to_string();
-        Some((sub, code.text_at(&["Subcode", "Subcode", "Value"]).map(str::to_string)))
+        Some((
+            sub,
+            code.text_at(&["Subcode", "Subcode", "Value"])
+                .map(str::to_string),
+        ))
     }
     pub fn is_fault(&self, sub: &str) -> bool {
-        self.fault().is_some_and(|(s, ss)| s == sub || ss.as_deref() == Some(sub))
+        self.fault()
+            .is_some_and(|(s, ss)| s == sub || ss.as_deref() == Some(sub))
     }
     pub fn text(&self, path: &[&str]) -> Option<String> {
         let root = self.xml();
@@ -51,7 +57,9 @@ pub fn envelope(header: &str, body: &str) -> String {
 
 /// A UsernameToken header with a chosen Created time and nonce.
 pub fn wsse_at(user: &str, password: &str, created: time::OffsetDateTime, nonce: &[u8]) -> String {
-    let created = created.format(&time::format_description::well_known::Rfc3339).unwrap();
+    let created = created
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
     let digest = handover_sim::auth::wsse::digest(nonce, &created, password);
     format!(
         r#"<wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" xmlns:wsu="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd"><wsse:UsernameToken><wsse:Username>{user}</wsse:Username><wsse:Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">{digest}</wsse:Password><wsse:Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">{}</wsse:Nonce><wsu:Created>{created}</wsu:Created></wsse:UsernameToken></wsse:Security>"#,
@@ -72,7 +80,11 @@ pub async fn post_from(
     envelope: &str,
     extra: &[(&str, String)],
 ) -> std::io::Result<Reply> {
-    let socket = if addr.is_ipv4() { TcpSocket::new_v4()? } else { TcpSocket::new_v6()? };
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
     if let Some(src) = source {
         socket.bind(SocketAddr::new(src, 0))?;
     }
@@ -89,13 +101,27 @@ pub async fn post_from(
     for (k, v) in extra {
         req = req.header(*k, v.as_str());
     }
-    let req = req.body(Full::new(Bytes::from(envelope.to_string()))).unwrap();
+    let req = req
+        .body(Full::new(Bytes::from(envelope.to_string())))
+        .unwrap();
     let fut = async {
-        let resp = sender.send_request(req).await.map_err(std::io::Error::other)?;
+        let resp = sender
+            .send_request(req)
+            .await
+            .map_err(std::io::Error::other)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
-        let body = resp.into_body().collect().await.map_err(std::io::Error::other)?.to_bytes();
-        Ok(Reply { status, headers, body: String::from_utf8_lossy(&body).into_owned() })
+        let body = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(std::io::Error::other)?
+            .to_bytes();
+        Ok(Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&body).into_owned(),
+        })
     };
     tokio::time::timeout(Duration::from_secs(10), fut)
         .await
@@ -103,7 +129,9 @@ pub async fn post_from(
 }
 
 pub async fn post(addr: SocketAddr, envelope: &str) -> Reply {
-    post_from(addr, None, envelope, &[]).await.expect("device answers")
+    post_from(addr, None, envelope, &[])
+        .await
+        .expect("device answers")
 }
 
 /// Calls an operation with a WS-UsernameToken.
@@ -140,7 +168,11 @@ pub async fn call_digest(
     let uri = "/onvif/device_service";
     let h = |s: String| {
         use sha2::Digest as _;
-        if sha256 { hex::encode(sha2::Sha256::digest(s)) } else { hex::encode(md5::Md5::digest(s)) }
+        if sha256 {
+            hex::encode(sha2::Sha256::digest(s))
+        } else {
+            hex::encode(md5::Md5::digest(s))
+        }
     };
     let ha1 = h(format!("{user}:{realm}:{password}"));
     let ha2 = h(format!("POST:{uri}"));
@@ -148,5 +180,7 @@ pub async fn call_digest(
     let auth = format!(
         r#"Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", algorithm={want}, response="{response}", qop=auth, nc=00000001, cnonce="c0ffee""#
     );
-    post_from(addr, source, &env, &[("authorization", auth)]).await.expect("answer")
+    post_from(addr, source, &env, &[("authorization", auth)])
+        .await
+        .expect("answer")
 }
