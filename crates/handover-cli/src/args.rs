@@ -71,6 +71,82 @@ pub enum Command {
     SignIdentity(SignIdentityCommand),
     /// Verify a signed handover report offline (no project needed).
     Verify(VerifyArgs),
+    /// Find devices (WS-Discovery on each interface, unicast sweeps of the plan's subnets) and identify them.
+    Discover(DiscoverArgs),
+    /// Add a device by address (IP, host:port or device service URL) and identify it.
+    Add {
+        /// The address.
+        address: String,
+    },
+    /// Credential custody: find defaults, rotate, recover, supply, export for IT.
+    #[command(subcommand)]
+    Credentials(CredentialsCommand),
+    /// Run a simulated site (default: the built-in demo site) until Ctrl-C.
+    Sim(SimArgs),
+}
+
+/// `handover discover`.
+#[derive(Debug, Args)]
+pub struct DiscoverArgs {
+    /// Multicast WS-Discovery only on these interfaces (default: every usable one).
+    #[arg(long = "interface")]
+    pub interfaces: Vec<String>,
+    /// Also sweep these ranges by unicast (CIDR, or one address).
+    #[arg(long = "sweep")]
+    pub sweep: Vec<ipnet::Ipv4Net>,
+    /// Send no multicast probes (unicast sweeps only).
+    #[arg(long)]
+    pub no_multicast: bool,
+    /// Do not sweep the plan's subnets.
+    #[arg(long)]
+    pub no_plan_sweep: bool,
+    /// WS-Discovery UDP port to probe (3702 on real sites).
+    #[arg(long, default_value_t = 3702, hide = true)]
+    pub wsd_port: u16,
+}
+
+/// `handover credentials ...`.
+#[derive(Debug, Subcommand)]
+pub enum CredentialsCommand {
+    /// Try catalog defaults (below each vendor's lockout threshold) on devices whose password is not held.
+    FindDefaults {
+        /// Only these devices.
+        #[arg(long = "device")]
+        devices: Vec<String>,
+    },
+    /// Rotate each held password to a unique strong one, proven on the device and kept in the keyring.
+    Rotate {
+        /// Only these devices (rotates them again even if rotated before).
+        #[arg(long = "device")]
+        devices: Vec<String>,
+    },
+    /// Settle rotations a crash or a rebooting device interrupted.
+    Recover,
+    /// Supply a device's password (read from the terminal, or one line on stdin; never an argument).
+    Set {
+        /// The device.
+        #[arg(long)]
+        device: String,
+        /// The account.
+        #[arg(long, default_value = "admin")]
+        user: String,
+    },
+    /// Export every held account to an encrypted KeePass (KDBX4) file for IT.
+    Export {
+        /// The file to write.
+        #[arg(long)]
+        kdbx: PathBuf,
+    },
+    /// List the accounts Handover holds (never the passwords).
+    List,
+}
+
+/// `handover sim`.
+#[derive(Debug, Args)]
+pub struct SimArgs {
+    /// A site manifest (TOML); default: the built-in demo site.
+    #[arg(long)]
+    pub manifest: Option<PathBuf>,
 }
 
 /// Paper sizes.

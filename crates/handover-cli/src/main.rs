@@ -8,6 +8,7 @@ mod args;
 mod cmd;
 mod exit;
 mod output;
+mod progress;
 
 use clap::Parser;
 

@@ -41,6 +41,9 @@ pub enum Error {
     /// Rendering, signing or verifying the report.
     #[error(transparent)]
     Report(#[from] handover_report::Error),
+    /// Talking to devices.
+    #[error(transparent)]
+    Devices(#[from] handover_devices::Error),
     /// Input that makes no sense (e.g. an empty required field).
     #[error("{0}")]
     Invalid(String),

@@ -6,7 +6,11 @@
 
 pub mod catalogs;
 pub mod checks;
+pub mod credentials;
+pub mod discover;
 mod error;
+mod facts;
+pub mod progress;
 pub mod report;
 mod report_model;
 mod session;
@@ -17,6 +21,7 @@ pub use error::{Error, ErrorCode, Result};
 pub use session::{NewProject, Session, read_plan_csv};
 pub use status::{CountBy, Status, VlanSummary};
 
+pub use handover_devices as devices;
 pub use handover_model as model;
 pub use handover_policy as policy;
 pub use handover_report as report_crate;

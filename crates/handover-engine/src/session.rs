@@ -90,6 +90,14 @@ impl Session {
         Ok(self.project.record_sighting(s, &self.actor)?)
     }
 
+    /// Records many sightings in one transaction (a discovery round's worth).
+    pub fn record_sightings(
+        &mut self,
+        batch: Vec<handover_store::devices::Sighting>,
+    ) -> Result<Vec<(handover_model::Device, handover_store::devices::Change)>> {
+        Ok(self.project.record_sightings(batch, &self.actor)?)
+    }
+
     /// Waives a finding with a reason (recorded with who and when).
     pub fn waive(
         &mut self,

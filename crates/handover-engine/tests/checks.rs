@@ -28,6 +28,7 @@ fn sighting(addr: &str, firmware: &str, discoverable: bool) -> Sighting {
         },
         address: Some(addr.parse().unwrap()),
         method: None,
+        device: None,
         role: Some(Role::camera()),
         facts: DeviceFacts {
             manufacturer: Some("AXIS".into()),

@@ -57,6 +57,8 @@ pub struct Sighting {
     pub facts: DeviceFacts,
     /// Its role, if known.
     pub role: Option<Role>,
+    /// The device this sighting is known to be about (identification of a known device).
+    pub device: Option<DeviceId>,
 }
 
 /// What recording a sighting changed.
@@ -156,6 +158,7 @@ pub fn count(conn: &Connection) -> Result<i64> {
 
 fn find_matches(conn: &Connection, s: &Sighting) -> Result<Vec<DeviceId>> {
     let mut ids = BTreeSet::new();
+    ids.extend(s.device);
     let id = &s.identity;
     let mut probe = |sql: &str, v: &str| -> Result<()> {
         let mut stmt = conn.prepare_cached(sql)?;

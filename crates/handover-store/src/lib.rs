@@ -6,6 +6,7 @@
 //!
 //! This crate never stores a secret: credentials appear only as references (see `handover_model::CredentialRef`).
 
+pub mod attempts;
 pub mod audit;
 pub mod credentials;
 pub mod devices;

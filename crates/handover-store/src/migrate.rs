@@ -26,6 +26,7 @@ const STEPS: &[&[Step]] = &[
     crate::journal::MIGRATIONS,
     crate::audit::MIGRATIONS,
     crate::discovery::MIGRATIONS,
+    crate::attempts::MIGRATIONS,
 ];
 
 /// The newest schema version this build writes.

@@ -271,6 +271,31 @@ impl Project {
         })
     }
 
+    /// Records many sightings in one transaction; new devices and moves are audited.
+    pub fn record_sightings(
+        &mut self,
+        batch: Vec<Sighting>,
+        actor: &Actor,
+    ) -> Result<Vec<(Device, Change)>> {
+        self.audited(actor, |tx, now| {
+            let mut out = Vec::with_capacity(batch.len());
+            let mut found = Vec::new();
+            let mut moved = Vec::new();
+            for s in batch {
+                let (dev, change) = devices::record(tx, s, now)?;
+                match &change {
+                    Change::New => found.push(serde_json::json!({"device": dev.id.to_string(), "address": dev.address.to_string()})),
+                    Change::Moved { from } => moved.push(serde_json::json!({"device": dev.id.to_string(), "from": from.to_string(), "to": dev.address.to_string()})),
+                    Change::Seen => {}
+                }
+                out.push((dev, change));
+            }
+            let entry = (!found.is_empty() || !moved.is_empty())
+                .then(|| ("devices.seen".into(), "site".into(), serde_json::json!({"found": found, "moved": moved})));
+            Ok((out, entry))
+        })
+    }
+
     /// Every finding.
     pub fn findings(&self) -> Result<Vec<Finding>> {
         findings::list(&self.conn)
@@ -425,6 +450,22 @@ impl Project {
     /// The latest discovery notes per subnet.
     pub fn discovery_notes(&self) -> Result<Vec<crate::discovery::StoredNote>> {
         crate::discovery::latest(&self.conn)
+    }
+
+    /// Records a login attempt (no audit entry: the outcome is audited by the workflow that made it).
+    pub fn record_attempt(
+        &mut self,
+        device: DeviceId,
+        username: &str,
+        what: &str,
+        outcome: &str,
+    ) -> Result<()> {
+        let now = self.clock.now();
+        crate::attempts::add(&self.conn, device, now, username, what, outcome)
+    }
+    /// Failed login attempts on `device` within the last `window`.
+    pub fn recent_failures(&self, device: DeviceId, window: time::Duration) -> Result<u32> {
+        crate::attempts::failures_since(&self.conn, device, self.clock.now() - window)
     }
 
     /// Appends a free-standing audit entry (for actions with no table of their own, e.g. a report signed).

@@ -3,11 +3,14 @@
 mod audit;
 mod catalog;
 mod check;
+mod credentials;
 mod demo;
 mod devices;
+mod discover;
 mod init;
 mod plan;
 mod report;
+mod sim;
 mod status;
 
 use std::process::ExitCode;
@@ -26,6 +29,29 @@ pub fn clock() -> Arc<dyn Clock> {
 /// Opens the project named on the command line.
 pub fn open(cli: &Cli) -> anyhow::Result<Session> {
     Ok(Session::open(&cli.project, cli.actor.clone(), clock())?)
+}
+
+/// A runtime for the commands that talk to devices.
+pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Cancellation on Ctrl-C: the first one cancels the work (what was done is kept), a second one exits.
+pub fn ctrl_c_cancels(rt: &tokio::runtime::Runtime) -> tokio_util::sync::CancellationToken {
+    let token = tokio_util::sync::CancellationToken::new();
+    let t = token.clone();
+    rt.spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!("\nCancelling: finishing what is in flight (Ctrl-C again to quit now)...");
+            t.cancel();
+            if tokio::signal::ctrl_c().await.is_ok() {
+                std::process::exit(130);
+            }
+        }
+    });
+    token
 }
 
 /// Opens the OS keyring, or says what to do when it is locked or missing.
@@ -61,5 +87,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(a) => report::run(&cli, a),
         Command::SignIdentity(c) => report::identity(&cli, c),
         Command::Verify(a) => report::verify(&cli, a),
+        Command::Discover(a) => discover::run(&cli, a),
+        Command::Add { address } => discover::add(&cli, address),
+        Command::Credentials(c) => credentials::run(&cli, c),
+        Command::Sim(a) => sim::run(a),
     }
 }

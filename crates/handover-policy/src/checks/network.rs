@@ -54,7 +54,7 @@ pub(super) fn check(ctx: Context<'_>, ev: &mut Evaluation) {
             ev.raise(
                 "network.wrong-subnet",
                 Severity::High,
-                format!("A {role} is on the {} VLAN", here.name),
+                format!("{role} device on the {} VLAN", here.name),
                 format!(
                     "Address {} is in {}; {role} devices belong on {}.",
                     d.address,

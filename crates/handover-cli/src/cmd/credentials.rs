@@ -1,0 +1,142 @@
+//! `handover credentials ...`: custody of every device's password.
+
+use std::process::ExitCode;
+
+use handover_engine::credentials::{Custody, DeviceOutcome};
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::model::DeviceId;
+use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
+
+use crate::args::{Cli, CredentialsCommand};
+
+fn ids(list: &[String]) -> anyhow::Result<Vec<DeviceId>> {
+    list.iter()
+        .map(|d| {
+            d.parse::<DeviceId>()
+                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
+        })
+        .collect()
+}
+
+fn outcomes(list: &[DeviceOutcome]) {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|o| vec![o.device.clone(), o.outcome.clone(), o.detail.clone()])
+        .collect();
+    if !rows.is_empty() {
+        crate::output::table(&["DEVICE", "OUTCOME", "DETAIL"], &rows);
+    }
+}
+
+pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    if let CredentialsCommand::List = c {
+        let list = session.project().credentials()?;
+        if cli.json {
+            crate::output::json(&list)?;
+        } else {
+            let rows: Vec<Vec<String>> = list
+                .iter()
+                .map(|c| {
+                    vec![
+                        c.device.to_string(),
+                        c.username.clone(),
+                        c.state.to_string(),
+                        c.rotated_at.map(crate::output::time).unwrap_or_default(),
+                        c.rotated_by.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            crate::output::table(&["DEVICE", "USER", "STATE", "ROTATED", "BY"], &rows);
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let keyring = super::keyring()?;
+    let store: &dyn CredentialStore = &keyring;
+    let rt = super::runtime()?;
+    let cancel = super::ctrl_c_cancels(&rt);
+    let progress = crate::progress::terminal(cli.json);
+    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
+    let cx = Custody {
+        client: &client,
+        keyring: store,
+        catalogs: &catalogs,
+        concurrency: 32,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    match c {
+        CredentialsCommand::FindDefaults { devices } => {
+            let s = rt.block_on(session.find_defaults(&cx, &ids(devices)?))?;
+            if cli.json {
+                crate::output::json(&s)?;
+            } else {
+                outcomes(&s.devices);
+                println!(
+                    "Defaults found on {} devices ({} already held, {} unknown, {} need activation); {} failed attempts, each below the device's lockout threshold.",
+                    s.defaults_found, s.already_held, s.unknown, s.factory_new, s.failed_attempts
+                );
+                if s.defaults_found > 0 {
+                    println!("Next: `handover credentials rotate`.");
+                }
+            }
+        }
+        CredentialsCommand::Rotate { devices } => {
+            let s = rt.block_on(session.rotate(&cx, &PasswordPolicy::default(), &ids(devices)?))?;
+            if cli.json {
+                crate::output::json(&s)?;
+            } else {
+                outcomes(&s.devices);
+                println!(
+                    "Rotated {}; rolled back {}; unsettled {}; skipped {}.",
+                    s.rotated, s.rolled_back, s.unsettled, s.skipped
+                );
+                if s.unsettled > 0 {
+                    println!(
+                        "Some devices did not answer: run `handover credentials recover` when they are back."
+                    );
+                }
+            }
+        }
+        CredentialsCommand::Recover => {
+            let s = rt.block_on(session.recover(&cx))?;
+            if cli.json {
+                crate::output::json(&s)?;
+            } else {
+                outcomes(&s.devices);
+                println!(
+                    "Settled {} on the new password and {} on the old; {} still unsettled; {} journal entries closed.",
+                    s.on_new, s.on_old, s.still_unsettled, s.journal_closed
+                );
+            }
+        }
+        CredentialsCommand::Set { device, user } => {
+            let id: DeviceId = device
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+            let pw = SecretString::new(super::read_secret(&format!(
+                "Password of {user} on {id}: "
+            ))?);
+            rt.block_on(session.set_credential(&client, store, id, user, pw))?;
+            println!(
+                "The device takes it; kept in the keyring. It will be rotated by `handover credentials rotate`."
+            );
+        }
+        CredentialsCommand::Export { kdbx } => {
+            let pw = super::read_secret("Password for the KeePass file (12 characters or more): ")?;
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                let again = super::read_secret("Again: ")?;
+                anyhow::ensure!(again == pw, "the two passwords differ; nothing was written");
+            }
+            let n =
+                session.export_kdbx(store, kdbx, &SecretString::new(pw), &KdfParams::default())?;
+            println!(
+                "Wrote {n} accounts to {} (KDBX4, AES-256, Argon2id 64 MiB).",
+                kdbx.display()
+            );
+        }
+        CredentialsCommand::List => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}

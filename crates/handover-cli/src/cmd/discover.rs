@@ -1,0 +1,99 @@
+//! `handover discover` and `handover add`: find and identify devices.
+
+use std::process::ExitCode;
+
+use handover_engine::devices::discovery::ProbeOptions;
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::discover::DiscoverOptions;
+
+use crate::args::{Cli, DiscoverArgs};
+
+pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    let rt = super::runtime()?;
+    let cancel = super::ctrl_c_cancels(&rt);
+    let keyring = super::keyring().ok();
+    let progress = crate::progress::terminal(cli.json);
+    let opts = DiscoverOptions {
+        sweep_plan: !a.no_plan_sweep,
+        ranges: a.sweep.clone(),
+        interfaces: a.interfaces.clone(),
+        multicast: !a.no_multicast,
+        probe: ProbeOptions {
+            port: a.wsd_port,
+            ..ProbeOptions::default()
+        },
+        ..DiscoverOptions::default()
+    };
+    let s = rt.block_on(async {
+        let client = DeviceClient::new(ClientOptions::default());
+        session
+            .discover(
+                &client,
+                keyring
+                    .as_ref()
+                    .map(|k| k as &dyn handover_engine::vault::CredentialStore),
+                &opts,
+                &cancel,
+                &progress,
+            )
+            .await
+    })?;
+    if cli.json {
+        crate::output::json(&s)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "Found {} devices ({} new, {} at a new address); identified {}.",
+        s.found, s.new, s.moved, s.identified
+    );
+    if !s.subnets.is_empty() {
+        let rows: Vec<Vec<String>> = s
+            .subnets
+            .iter()
+            .map(|l| vec![l.subnet.clone(), l.outcome.clone(), l.detail.clone()])
+            .collect();
+        crate::output::table(&["SUBNET", "OUTCOME", "WHAT WAS TRIED"], &rows);
+    }
+    for (d, why) in &s.unidentified {
+        println!("  {d} not identified yet: {why}");
+    }
+    if !s.unidentified.is_empty() {
+        println!(
+            "Devices that guard even their clock are identified once their password is known: `handover credentials find-defaults`."
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn add(cli: &Cli, address: &str) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    let rt = super::runtime()?;
+    let keyring = super::keyring().ok();
+    let progress = crate::progress::terminal(cli.json);
+    let id = rt.block_on(async {
+        let client = DeviceClient::new(ClientOptions::default());
+        session
+            .add_manual(
+                &client,
+                keyring
+                    .as_ref()
+                    .map(|k| k as &dyn handover_engine::vault::CredentialStore),
+                address,
+                &progress,
+            )
+            .await
+    })?;
+    let d = session.project().device(id)?;
+    if cli.json {
+        crate::output::json(&d)?;
+    } else {
+        println!(
+            "Added {id} at {}: {} {}",
+            d.address,
+            d.facts.manufacturer.unwrap_or_default(),
+            d.facts.model.unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,20 @@
+//! `handover sim`: the simulated site, for trying Handover without devices (and for tests in other processes).
+
+use std::process::ExitCode;
+
+use handover_sim::{SiteManifest, SpawnOptions};
+
+use crate::args::SimArgs;
+
+pub fn run(a: &SimArgs) -> anyhow::Result<ExitCode> {
+    let manifest = match &a.manifest {
+        Some(p) => SiteManifest::from_toml(&std::fs::read_to_string(p)?)?,
+        None => SiteManifest::demo(),
+    };
+    let rt = super::runtime()?;
+    rt.block_on(handover_sim::run_until_ctrl_c(
+        manifest,
+        SpawnOptions::default(),
+    ))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,254 @@
+//! Finding the working credential: the device's own vendor defaults first, then generic ones, never more
+//! failed attempts than the vendor's lockout allows within its window (counted in the project across runs),
+//! stopping at the first success. Factory-new devices are recognised and flagged with what to do.
+
+use futures::StreamExt;
+use handover_devices::LoginCheck;
+use handover_model::{CredentialRef, CredentialState, DeviceId};
+use handover_policy::catalog::defaults::{Candidate, FirstSetup};
+use handover_vault::{SecretString, Slot};
+use serde::Serialize;
+
+use super::{Custody, DeviceOutcome, Writer, entry, try_login};
+use crate::error::Result;
+use crate::progress::{Reporter, Step};
+use crate::session::Session;
+
+/// What a find-defaults run did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FindSummary {
+    /// Devices where a factory default works (now in custody, to be rotated).
+    pub defaults_found: usize,
+    /// Devices Handover already held a working password for (skipped).
+    pub already_held: usize,
+    /// Devices where no default worked: the technician must supply the password.
+    pub unknown: usize,
+    /// Devices needing vendor activation or a first user.
+    pub factory_new: usize,
+    /// Failed attempts made in all (each below its device's lockout threshold).
+    pub failed_attempts: u32,
+    /// Per device.
+    pub devices: Vec<DeviceOutcome>,
+}
+
+struct Job {
+    id: DeviceId,
+    xaddr: String,
+    candidates: Vec<Candidate>,
+    first_setup: Option<FirstSetup>,
+    note: String,
+    default_user: String,
+}
+
+enum Found {
+    Works(Candidate),
+    NoneWorked { tried: usize },
+    LockedOut { tried: usize, why: String },
+    Unreachable { tried: usize, why: String },
+}
+
+impl Session {
+    /// Tries catalog defaults on devices whose password Handover does not hold yet (all when `only` is empty).
+    pub async fn find_defaults(
+        &mut self,
+        cx: &Custody<'_>,
+        only: &[DeviceId],
+    ) -> Result<FindSummary> {
+        let (client, keyring, catalogs, cancel) = (cx.client, cx.keyring, cx.catalogs, cx.cancel);
+        let mut summary = FindSummary::default();
+        let mut jobs = Vec::new();
+        for d in self.project().devices()? {
+            if !only.is_empty() && !only.contains(&d.id) {
+                continue;
+            }
+            if self.held_credentials(keyring, d.id)?.is_some() {
+                summary.already_held += 1;
+                continue;
+            }
+            let Some(xaddr) = d.facts.xaddr.clone() else {
+                continue;
+            };
+            let plan = catalogs.defaults.attempt_plan(&d.facts, d.identity.mac);
+            let window = plan.lockout.map_or(time::Duration::minutes(30), |l| {
+                time::Duration::seconds(l.window_secs as i64)
+            });
+            let used = self.project().recent_failures(d.id, window)?;
+            let left = plan.budget.saturating_sub(used) as usize;
+            let default_user = plan
+                .candidates
+                .first()
+                .map_or_else(|| "admin".to_owned(), |c| c.user.clone());
+            let mut candidates = plan.candidates;
+            candidates.truncate(left);
+            jobs.push(Job {
+                id: d.id,
+                xaddr,
+                candidates,
+                first_setup: plan.first_setup,
+                note: plan.first_setup_note,
+                default_user,
+            });
+        }
+        let mut rep = Reporter::new(cx.progress, Step::FindDefaults, jobs.len());
+        let actor = self.actor().clone();
+        let writer = Writer {
+            project: std::sync::Mutex::new(self.project_mut()),
+            actor,
+        };
+        let results: Vec<(Job, Found)> = futures::stream::iter(jobs)
+            .map(|job| {
+                let writer = &writer;
+                async move {
+                    let mut tried = 0;
+                    for c in &job.candidates {
+                        if cancel.is_cancelled() {
+                            break;
+                        }
+                        let pw = SecretString::new(c.password.clone());
+                        let check = match try_login(client, &job.xaddr, &c.user, &pw).await {
+                            Ok(check) => check,
+                            Err(e) => {
+                                return (
+                                    job,
+                                    Found::Unreachable {
+                                        tried,
+                                        why: e.to_string(),
+                                    },
+                                );
+                            }
+                        };
+                        tried += 1;
+                        let outcome = format!("{:?}", check.outcome()).to_lowercase();
+                        if let Err(e) = writer
+                            .with(|p, _| p.record_attempt(job.id, &c.user, &c.label, &outcome))
+                        {
+                            return (
+                                job,
+                                Found::Unreachable {
+                                    tried,
+                                    why: e.to_string(),
+                                },
+                            );
+                        }
+                        match check {
+                            LoginCheck::Accepted { .. } => {
+                                let c = c.clone();
+                                return (job, Found::Works(c));
+                            }
+                            LoginCheck::NotAuthorized(_) => {}
+                            LoginCheck::LockedOut(e) => {
+                                return (
+                                    job,
+                                    Found::LockedOut {
+                                        tried,
+                                        why: e.to_string(),
+                                    },
+                                );
+                            }
+                            LoginCheck::Unreachable(e) | LoginCheck::Failed(e) => {
+                                return (
+                                    job,
+                                    Found::Unreachable {
+                                        tried,
+                                        why: e.to_string(),
+                                    },
+                                );
+                            }
+                        }
+                    }
+                    (job, Found::NoneWorked { tried })
+                }
+            })
+            .buffer_unordered(cx.concurrency.max(1))
+            .collect()
+            .await;
+        drop(writer);
+        for (job, found) in results {
+            let (outcome, detail, state, user, matched) = match found {
+                Found::Works(c) => {
+                    let key = entry(self.project(), job.id, &c.user, Slot::Current)?;
+                    keyring.put(&key, &SecretString::new(c.password.clone()))?;
+                    summary.defaults_found += 1;
+                    (
+                        "default-found",
+                        format!("factory default works for user {}: rotate it now", c.user),
+                        CredentialState::FactoryDefault,
+                        c.user,
+                        Some(c.label),
+                    )
+                }
+                Found::NoneWorked { tried } => {
+                    summary.failed_attempts += tried as u32;
+                    let factory_new = matches!(job.first_setup, Some(FirstSetup::Activation));
+                    let detail = if factory_new {
+                        summary.factory_new += 1;
+                        format!(
+                            "{tried} defaults refused; the device may need activation: {}",
+                            job.note
+                        )
+                    } else if job.candidates.is_empty() {
+                        summary.unknown += 1;
+                        "no attempt left below the lockout threshold: wait for the lockout window or enter the password with `handover credentials set`".to_owned()
+                    } else {
+                        summary.unknown += 1;
+                        format!(
+                            "{tried} defaults refused: the password was changed; enter it with `handover credentials set --device {}`",
+                            job.id
+                        )
+                    };
+                    (
+                        if factory_new {
+                            "needs-activation"
+                        } else {
+                            "unknown"
+                        },
+                        detail,
+                        CredentialState::Unknown,
+                        job.default_user.clone(),
+                        None,
+                    )
+                }
+                Found::LockedOut { tried, why } => {
+                    summary.failed_attempts += tried as u32;
+                    summary.unknown += 1;
+                    (
+                        "locked-out",
+                        format!("the device reports a lockout ({why}); Handover stopped"),
+                        CredentialState::Unknown,
+                        job.default_user.clone(),
+                        None,
+                    )
+                }
+                Found::Unreachable { tried, why } => {
+                    summary.failed_attempts += tried as u32;
+                    summary.unknown += 1;
+                    (
+                        "unreachable",
+                        format!("could not ask the device: {why}"),
+                        CredentialState::Unknown,
+                        job.default_user.clone(),
+                        None,
+                    )
+                }
+            };
+            let actor = self.actor().clone();
+            let cref = CredentialRef {
+                device: job.id,
+                username: user,
+                state,
+                matched_default: matched,
+                rotated_at: None,
+                rotated_by: None,
+            };
+            self.project_mut()
+                .put_credential(&cref, &format!("credential.{outcome}"), &actor)?;
+            rep.tick(format!("{}: {detail}", job.id));
+            summary.devices.push(DeviceOutcome {
+                device: job.id.to_string(),
+                outcome: outcome.into(),
+                detail,
+            });
+        }
+        Ok(summary)
+    }
+}

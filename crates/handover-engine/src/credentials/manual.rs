@@ -1,0 +1,128 @@
+//! Passwords the technician supplies (for devices whose password was changed before Handover came), proven
+//! on the device before they are kept; and the encrypted KeePass export for IT.
+
+use std::path::Path;
+
+use handover_devices::{DeviceClient, LoginCheck};
+use handover_model::{CredentialRef, CredentialState, DeviceId};
+use handover_vault::{CredentialStore, ExportAccount, ExportModel, KdfParams, SecretString, Slot};
+
+use super::{entry, try_login};
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+impl Session {
+    /// Checks `password` for `user` on the device and, if the device takes it, keeps it in the keyring.
+    pub async fn set_credential(
+        &mut self,
+        client: &DeviceClient,
+        keyring: &dyn CredentialStore,
+        device: DeviceId,
+        user: &str,
+        password: SecretString,
+    ) -> Result<()> {
+        let d = self.project().device(device)?;
+        let xaddr = d.facts.xaddr.ok_or_else(|| {
+            Error::Invalid(format!(
+                "{device} has no ONVIF address yet: run `handover discover`"
+            ))
+        })?;
+        match try_login(client, &xaddr, user, &password).await? {
+            LoginCheck::Accepted { .. } => {}
+            LoginCheck::NotAuthorized(_) => {
+                return Err(Error::Invalid(format!(
+                    "{device} refused that password for user {user}; nothing was stored"
+                )));
+            }
+            LoginCheck::LockedOut(e) => {
+                return Err(Error::Invalid(format!(
+                    "{device} reports a lockout ({e}); wait before trying again; nothing was stored"
+                )));
+            }
+            LoginCheck::Unreachable(e) | LoginCheck::Failed(e) => {
+                return Err(Error::Invalid(format!(
+                    "could not ask {device}: {e}; nothing was stored"
+                )));
+            }
+        }
+        keyring.put(
+            &entry(self.project(), device, user, Slot::Current)?,
+            &password,
+        )?;
+        let actor = self.actor().clone();
+        let cref = CredentialRef {
+            device,
+            username: user.to_owned(),
+            state: CredentialState::TechnicianSupplied,
+            matched_default: None,
+            rotated_at: None,
+            rotated_by: None,
+        };
+        self.project_mut()
+            .put_credential(&cref, "credential.supplied", &actor)?;
+        Ok(())
+    }
+
+    /// Writes every held account to an encrypted KeePass file for IT (a group per VLAN). Returns how many.
+    pub fn export_kdbx(
+        &mut self,
+        keyring: &dyn CredentialStore,
+        path: &Path,
+        master: &SecretString,
+        kdf: &KdfParams,
+    ) -> Result<usize> {
+        let site = self.project().site()?;
+        let plan = self.project().plan()?;
+        let mut model = ExportModel {
+            title: format!("Handover — {}", site.name),
+            accounts: Vec::new(),
+        };
+        for c in self.project().credentials()? {
+            let Some(password) = keyring.find(&entry(
+                self.project(),
+                c.device,
+                &c.username,
+                Slot::Current,
+            )?)?
+            else {
+                continue;
+            };
+            let d = self.project().device(c.device)?;
+            model.accounts.push(ExportAccount {
+                site: site.name.clone(),
+                vlan: plan
+                    .vlan_for_address(d.address)
+                    .map(|v| format!("VLAN {} {}", v.id, v.name)),
+                title: format!(
+                    "{} {} ({})",
+                    d.facts.model.clone().unwrap_or_default(),
+                    d.address,
+                    c.device
+                ),
+                url: d
+                    .facts
+                    .xaddr
+                    .clone()
+                    .unwrap_or_else(|| format!("http://{}/", d.address)),
+                username: c.username.clone(),
+                password,
+                model: d.facts.model.clone(),
+                serial: d.identity.serial.clone(),
+                mac: d.identity.mac.map(|m| m.to_string()),
+                extra_notes: Some(format!("Credential state: {}", c.state)),
+            });
+        }
+        handover_vault::export_kdbx(path, &model, master, kdf)?;
+        let n = model.accounts.len();
+        let actor = self.actor().clone();
+        self.project_mut().record(
+            &actor,
+            "credentials.export",
+            "project",
+            serde_json::json!({
+                "file": path.file_name().map(|f| f.to_string_lossy().into_owned()), "accounts": n,
+            }),
+        )?;
+        Ok(n)
+    }
+}

@@ -1,0 +1,157 @@
+//! Credential custody: find the working factory default without tripping lockouts, rotate every device to a
+//! unique strong password proven on the device, keep it in the OS keyring, and settle any rotation a crash
+//! interrupted. The invariant: no device is ever left without a working password that Handover knows.
+//!
+//! Device IO runs concurrently (bounded); project writes go through one lock on the project, in the order each
+//! device's steps need them; keyring writes follow `handover_vault::rotation`'s crash-safe order.
+
+mod defaults;
+mod manual;
+mod recover;
+mod rotate;
+
+use std::sync::Mutex;
+
+use handover_devices::{Credentials, DeviceClient, LoginCheck};
+use handover_model::{CredentialRef, DeviceId};
+use handover_policy::catalog::defaults::PasswordRules;
+use handover_store::{Actor, Project};
+use handover_vault::{CharClass, EntryKey, PasswordPolicy, SecretString, Slot};
+use serde::Serialize;
+
+pub use defaults::FindSummary;
+pub use recover::RecoverSummary;
+pub use rotate::RotateSummary;
+
+use crate::error::{Error, Result};
+
+/// What every custody workflow needs: the device client, the keyring, the catalogs, how many devices at once,
+/// cancellation and where progress goes.
+pub struct Custody<'a> {
+    /// The shared device client.
+    pub client: &'a DeviceClient,
+    /// The OS keyring (or a test store).
+    pub keyring: &'a dyn handover_vault::CredentialStore,
+    /// The catalogs in use.
+    pub catalogs: &'a handover_policy::Catalogs,
+    /// Devices worked on at once.
+    pub concurrency: usize,
+    /// Stops the work; what is done is kept.
+    pub cancel: &'a tokio_util::sync::CancellationToken,
+    /// Where progress goes.
+    pub progress: &'a crate::progress::ProgressFn,
+}
+
+/// One device's outcome, for summaries (never a secret).
+#[derive(Debug, Clone, Serialize)]
+pub struct DeviceOutcome {
+    /// The device.
+    pub device: String,
+    /// Short code: `default-found`, `rotated`, `created`, `unknown`, `locked-out`, `unreachable`, ...
+    pub outcome: String,
+    /// For people: what happened and what to do.
+    pub detail: String,
+}
+
+/// The password policy for one device: the project's, narrowed by the vendor's rules and the device's limits.
+pub fn device_policy(
+    project: &PasswordPolicy,
+    rules: Option<&PasswordRules>,
+    device_max: Option<u32>,
+) -> PasswordPolicy {
+    let mut p = project.clone();
+    if let Some(r) = rules {
+        p = p.with_device_max_len(r.max_len);
+        if !r.specials.is_empty() {
+            p.symbols = p
+                .symbols
+                .chars()
+                .filter(|c| r.specials.contains(*c))
+                .collect();
+            if p.symbols.is_empty() {
+                p.allowed.remove(&CharClass::Symbol);
+                p.required.remove(&CharClass::Symbol);
+            }
+        }
+        p.min_len = p.min_len.max(r.min_len.min(p.max_len));
+    }
+    if let Some(max) = device_max.filter(|m| *m > 0) {
+        p = p.with_device_max_len(max as usize);
+    }
+    p
+}
+
+pub(crate) fn entry(
+    project: &Project,
+    device: DeviceId,
+    user: &str,
+    slot: Slot,
+) -> Result<EntryKey> {
+    Ok(EntryKey::device(
+        &project.id().to_string(),
+        &device.to_string(),
+        user,
+        slot,
+    )?)
+}
+
+pub(crate) fn creds(user: &str, password: &SecretString) -> Credentials {
+    Credentials::new(user.to_owned(), password.expose().clone())
+}
+
+/// One authentication attempt with these credentials.
+pub(crate) async fn try_login(
+    client: &DeviceClient,
+    xaddr: &str,
+    user: &str,
+    password: &SecretString,
+) -> Result<LoginCheck> {
+    let session = client.session(xaddr, Some(creds(user, password)))?;
+    Ok(session.check_login().await)
+}
+
+/// Project writes shared by concurrent device futures (all polled on one task; the lock is never contended
+/// across threads, it only orders writes).
+pub(crate) struct Writer<'a> {
+    pub project: Mutex<&'a mut Project>,
+    pub actor: Actor,
+}
+
+impl Writer<'_> {
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Project, &Actor) -> handover_store::Result<T>,
+    ) -> Result<T> {
+        let mut guard = self
+            .project
+            .lock()
+            .map_err(|_| Error::Invalid("internal: the project lock was poisoned".into()))?;
+        Ok(f(&mut guard, &self.actor)?)
+    }
+    pub fn put_credential(&self, c: &CredentialRef, action: &str) -> Result<()> {
+        self.with(|p, a| p.put_credential(c, action, a))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_policy_takes_the_narrowest_rules() {
+        let rules = PasswordRules {
+            min_len: 8,
+            max_len: 15,
+            min_classes: 2,
+            specials: "~`!@#$%^*()_-+=|{}[].?/".into(),
+        };
+        let p = device_policy(&PasswordPolicy::default(), Some(&rules), Some(12));
+        assert_eq!(p.max_len, 12);
+        assert!(p.min_len <= 12);
+        assert!(p.symbols.chars().all(|c| rules.specials.contains(c)));
+        let g = handover_vault::generate_os(&p).unwrap();
+        assert!(g.length <= 12);
+        let none = device_policy(&PasswordPolicy::default(), None, None);
+        assert_eq!(none, PasswordPolicy::default());
+    }
+}
