@@ -1,7 +1,7 @@
 //! Benchmark: starts a 5,000-device site in one process and prints start time, memory, and requests per
 //! second on loopback (unauthenticated GetSystemDateAndTime and WS-UsernameToken GetDeviceInformation,
 //! keep-alive, 64 concurrent clients), plus a unicast WS-Discovery sweep. Run with
-//! `cargo run --release -p handover-sim --example bench_site [-- DEVICES]`. Prints figures; asserts
+//! `cargo run --release -p handover-sim --example bench_site [-- DEVICES] [--single-address]`. Prints figures; asserts
 //! nothing (these machines are shared and noisy).
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -132,10 +132,9 @@ async fn probe_sweep(site: &SimSite) -> (usize, Duration) {
 }
 
 fn main() {
-    let devices: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(5000);
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let devices: usize = args.iter().find_map(|a| a.parse().ok()).unwrap_or(5000);
+    let single = args.iter().any(|a| a == "--single-address");
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -144,13 +143,14 @@ fn main() {
     rt.block_on(async {
         let rss0 = rss_kib("VmRSS:");
         let manifest = SiteManifest::generated(devices, Ipv4Addr::new(127, 50, 0, 10));
-        let opts = SpawnOptions { status: None, ..SpawnOptions::ephemeral() };
+        let base = if single { SpawnOptions::single_address() } else { SpawnOptions::ephemeral() };
+        let opts = SpawnOptions { status: None, ..base };
         let start = Instant::now();
         let site = SimSite::spawn(manifest, opts).await.expect("site starts");
         let spawn_time = start.elapsed();
         tokio::time::sleep(Duration::from_millis(200)).await;
         let rss1 = rss_kib("VmRSS:");
-        println!("devices: {devices}");
+        println!("devices: {devices} ({})", if single { "all on 127.0.0.1, own ports" } else { "one 127.50.x.y address each" });
         println!("start time: {:.3} s", spawn_time.as_secs_f64());
         println!(
             "memory: RSS {:.1} MiB after start ({:.1} MiB before; {:.1} KiB per device)",

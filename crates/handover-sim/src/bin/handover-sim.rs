@@ -68,6 +68,11 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     }
     let manifest = manifest.unwrap_or_else(SiteManifest::demo);
     let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(handover_sim::run_until_ctrl_c(manifest, opts))?;
-    Ok(())
+    match rt.block_on(handover_sim::run_until_ctrl_c(manifest, opts)) {
+        Err(e) if e.is_address_in_use() => Err(format!(
+            "{e}\n(is another simulator running? try --single-address, --http-port N or --status off)"
+        )
+        .into()),
+        other => Ok(other?),
+    }
 }
