@@ -1,10 +1,19 @@
 #!/usr/bin/env bash
-# The demo: the whole job on the built-in simulated site (installs what it needs first).
+# The demo: the whole job on the built-in simulated site — discover, take custody of credentials (OS keyring),
+# check, sign the handover report, export for IT — with traffic on loopback only. Installs what it needs first.
 # Usage: bash scripts/demo.sh [OUTPUT_FOLDER]   (default: ./handover-demo)
+# Without a desktop session (no D-Bus session bus), it runs inside a throwaway unlocked keyring, so nothing
+# touches your own keyring; the folder keeps the report, its CA certificate and the KeePass export.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/handover-target}"
-out="${1:-handover-demo}"
+out="$(mkdir -p "${1:-handover-demo}" && cd "${1:-handover-demo}" && pwd)"
 cargo build -q -p handover-cli
-exec "$CARGO_TARGET_DIR/debug/handover" demo --out "$out" --fresh
+bin="$CARGO_TARGET_DIR/debug/handover"
+export HANDOVER_DATA_DIR="${HANDOVER_DATA_DIR:-$out/data}"
+if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${HANDOVER_DEMO_THROWAWAY_KEYRING:-}" ]; then
+  exec "$bin" demo --out "$out" --fresh
+fi
+echo "No desktop session: using a throwaway keyring for the demo."
+exec bash scripts/with-keyring.sh "$bin" demo --out "$out" --fresh

@@ -214,26 +214,31 @@ fn missing_project_says_how_to_create_one_and_exits_6() {
     assert!(text(&o).contains("handover init"));
 }
 
+/// The demo runs the whole chain on the simulated site through the real keyring (under with-keyring.sh).
 #[test]
-fn demo_creates_a_project_and_reopens_it() {
+fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
+    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
+        println!("SKIP demo_runs_the_whole_chain_to_a_trusted_signed_report: no unlocked test keyring (run under scripts/with-keyring.sh)");
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("demo");
-    let run = || {
-        Command::new(env!("CARGO_BIN_EXE_handover"))
-            .args(["demo", "--out"])
-            .arg(&out)
-            .output()
-            .unwrap()
-    };
-    let o = run();
-    assert!(o.status.success(), "{}", text(&o));
-    assert!(out.join("demo.handover").is_file());
-    let o = run();
-    assert!(
-        o.status.success() && text(&o).contains("Reopening"),
-        "{}",
-        text(&o)
-    );
+    let o = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .args(["demo", "--fresh", "--out"])
+        .arg(&out)
+        .env("HANDOVER_DATA_DIR", dir.path().join("data"))
+        .output()
+        .unwrap();
+    let t = text(&o);
+    assert!(o.status.success(), "{t}");
+    assert!(t.contains("found 24 devices"), "{t}");
+    assert!(t.contains("verify: Trusted"), "{t}");
+    assert!(out.join("handover-report.pdf").is_file() && out.join("credentials.kdbx").is_file());
+    let project = out.join("demo.handover");
+    let o = handover(&project, &["--json", "credentials", "list"]);
+    let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let rotated = list.as_array().unwrap().iter().filter(|c| c["state"] == "rotated").count();
+    assert_eq!(rotated, 23, "{list:#}");
 }
 
 fn with_data_dir(project: &Path, data: &Path, args: &[&str]) -> Output {

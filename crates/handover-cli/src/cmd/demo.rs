@@ -1,55 +1,244 @@
-//! `handover demo`: the whole job on the built-in simulated site. Today it creates the demo project with the
-//! demo plan; each capability joins the chain as it lands (discover → rotate → check → signed report).
+//! `handover demo`: the whole job on the built-in simulated site, in one process: the simulator starts on
+//! loopback, then discover → find defaults → rotate (the technician types the one changed password) → check →
+//! waive → signed report → verify → KeePass export. Only loopback traffic; no multicast.
 
+use std::path::Path;
 use std::process::ExitCode;
 
-use handover_engine::model::{Plan, Site};
-use handover_engine::{NewProject, Session};
+use handover_engine::credentials::Custody;
+use handover_engine::devices::discovery::ProbeOptions;
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::discover::DiscoverOptions;
+use handover_engine::model::{FindingStatus, Plan, Site};
+use handover_engine::policy::checks::Settings;
+use handover_engine::report_crate::PageSize;
+use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
+use handover_engine::{NewProject, Session, catalogs, signing};
+use handover_sim::{Planted, SimSite, SiteManifest, SpawnOptions};
 
 use crate::args::{Cli, DemoArgs};
 
 const DEMO_PLAN: &[u8] = include_bytes!("../../../../assets/demo/plan.csv");
+/// The KeePass export's password in the demo (a real run asks the technician).
+const DEMO_EXPORT_PASSWORD: &str = "demo-export-password";
+
+fn remove_project(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn step(n: u32, what: &str) {
+    println!("\n== {n}. {what}");
+}
 
 pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&a.out)?;
     let path = a.out.join("demo.handover");
     if a.fresh {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = path.clone().into_os_string();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
-        }
+        remove_project(&path);
     }
-    let session = if path.exists() {
-        println!("Reopening the demo project {}", path.display());
+    let keyring = super::keyring()?;
+    let store: &dyn CredentialStore = &keyring;
+    let data = catalogs::data_dir();
+    let rt = super::runtime()?;
+    let cancel = super::ctrl_c_cancels(&rt);
+    let progress = crate::progress::terminal(false);
+    let manifest = SiteManifest::demo();
+
+    step(
+        1,
+        "Starting the simulated site (24 devices on 3 VLANs, loopback only)",
+    );
+    let site = rt.block_on(SimSite::spawn(manifest.clone(), SpawnOptions { status: None, ..SpawnOptions::default() })).map_err(|e| {
+        anyhow::anyhow!("the simulated site could not start ({e}); is another `handover sim` or demo running? stop it and retry")
+    })?;
+    println!(
+        "{} devices listening on 127.20.0.0/24, 127.30.0.0/24, 127.40.0.0/24",
+        site.devices().len()
+    );
+
+    let mut session = if path.exists() {
+        println!("Reopening {}", path.display());
         Session::open(&path, cli.actor.clone(), super::clock())?
     } else {
-        let site = Site {
-            name: "Demo site — Riverside Logistics, Warehouse 3".into(),
-            customer: "Riverside Logistics Ltd".into(),
-            address: "3 Quay Road, Riverside".into(),
+        let site_info = Site {
+            name: "Demo site — Harbour Logistics depot".into(),
+            customer: "Harbour Logistics Ltd".into(),
+            address: "3 Quay Road, Harbourside".into(),
             integrator: "Example Security Integrators".into(),
             technician: "Demo Technician".into(),
         };
         let plan = Plan::from_csv(DEMO_PLAN)?;
-        println!("Creating the demo project {}", path.display());
         Session::create(
             NewProject {
                 path: path.clone(),
-                site,
+                site: site_info,
                 plan: Some((plan, "demo plan.csv".into())),
             },
             super::clock(),
         )?
     };
-    let s = session.status()?;
-    println!(
-        "Plan: {} VLANs; devices known: {}; audit log: {} entries, intact: {}",
-        s.vlans.len(),
-        s.devices,
-        s.audit_entries,
-        s.audit_intact
+
+    let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
+    let cats = catalogs::load(&data);
+    let cx = Custody {
+        client: &client,
+        keyring: store,
+        catalogs: &cats,
+        concurrency: 32,
+        cancel: &cancel,
+        progress: &progress,
+    };
+
+    step(
+        2,
+        "Discovering (unicast WS-Discovery sweep of the plan's subnets) and identifying",
     );
-    println!("Next: `handover -p {} status`", path.display());
+    let opts = DiscoverOptions {
+        multicast: false,
+        probe: ProbeOptions::default(),
+        ..DiscoverOptions::default()
+    };
+    let d = rt.block_on(session.discover(&client, Some(store), &opts, &cancel, &progress))?;
+    println!(
+        "found {} devices, identified {} without credentials",
+        d.found, d.identified
+    );
+
+    step(
+        3,
+        "Taking custody of credentials: catalog defaults, below every vendor's lockout threshold",
+    );
+    let f = rt.block_on(session.find_defaults(&cx, &[]))?;
+    println!(
+        "defaults work on {}; unknown {}; need activation {}; failed attempts {}",
+        f.defaults_found, f.unknown, f.factory_new, f.failed_attempts
+    );
+    // The technician knows the one password changed before the handover (the demo manifest says it).
+    for spec in manifest.devices.iter().filter(|s| {
+        s.planted
+            .as_ref()
+            .is_some_and(|p| p.contains(&Planted::PasswordChanged))
+    }) {
+        let (Some(pw), Some(dev)) = (
+            spec.password.as_deref(),
+            session
+                .project()
+                .devices()?
+                .into_iter()
+                .find(|d| d.address.to_string() == spec.address.to_string()),
+        ) else {
+            continue;
+        };
+        let user = spec.username.clone().unwrap_or_else(|| "service".into());
+        rt.block_on(session.set_credential(
+            &client,
+            store,
+            dev.id,
+            &user,
+            SecretString::new(pw.to_owned()),
+        ))?;
+        println!(
+            "technician supplied the password of {} ({}); proven on the device",
+            dev.id, spec.name
+        );
+    }
+
+    step(
+        4,
+        "Rotating every held password to a unique, proven one in the OS keyring",
+    );
+    let r = rt.block_on(session.rotate(&cx, &PasswordPolicy::default(), &[]))?;
+    println!(
+        "rotated {}, rolled back {}, unsettled {}",
+        r.rotated, r.rolled_back, r.unsettled
+    );
+    let ids: Vec<_> = session
+        .project()
+        .devices()?
+        .into_iter()
+        .map(|d| d.id)
+        .collect();
+    rt.block_on(session.identify(&client, Some(store), &ids, 32, &cancel, &progress))?;
+
+    step(
+        5,
+        "Checking firmware, placement, services, time and accounts",
+    );
+    let settings = Settings {
+        max_clock_skew_secs: 10,
+        today: session.project().now().date(),
+    };
+    let c = session.run_checks(&[], &cats, &settings)?;
+    println!(
+        "{} open findings: {:?}",
+        c.open_by_severity.values().sum::<usize>(),
+        c.open_by_severity
+    );
+    if let Some(f) = session
+        .project()
+        .findings()?
+        .into_iter()
+        .find(|f| f.check == "services.http-only" && f.status == FindingStatus::Open)
+    {
+        session.waive(f.id, "Panel firmware has no HTTPS; the panel sits behind the access-control firewall (ticket IT-4711)")?;
+        println!("waived {} ({}) with a reason", f.id, f.title);
+    }
+
+    step(6, "Signing the handover report");
+    let identity = match signing::load(store)? {
+        Some(id) => id,
+        None => {
+            signing::create(
+                store,
+                &data,
+                "Demo Technician",
+                "Example Security Integrators",
+                session.project().now(),
+                false,
+            )?;
+            signing::load(store)?.ok_or_else(|| {
+                anyhow::anyhow!("the new signing identity was not found in the keyring")
+            })?
+        }
+    };
+    let pdf = a.out.join("handover-report.pdf");
+    let o = session.write_report(&pdf, PageSize::A4, &cats, &identity)?;
+    let v = handover_engine::report::verify_report(
+        &pdf,
+        &[signing::ca_cert_path(&data)],
+        time::OffsetDateTime::now_utc(),
+    )?;
+    println!(
+        "{} ({} devices) — verify: {:?}",
+        o.pdf.display(),
+        o.devices,
+        v.verdict()
+    );
+
+    step(7, "Exporting credentials for IT (KeePass KDBX4)");
+    let kdbx = a.out.join("credentials.kdbx");
+    let n = session.export_kdbx(
+        store,
+        &kdbx,
+        &SecretString::new(DEMO_EXPORT_PASSWORD.into()),
+        &KdfParams::default(),
+    )?;
+    println!(
+        "{n} accounts in {} (password for the demo: {DEMO_EXPORT_PASSWORD})",
+        kdbx.display()
+    );
+
+    site.shutdown();
+    println!("\nDone. Look at the report: {}", pdf.display());
+    println!(
+        "IT's check: handover verify {} --trust {}",
+        pdf.display(),
+        signing::ca_cert_path(&data).display()
+    );
+    println!("The project: handover -p {} status", path.display());
     Ok(ExitCode::SUCCESS)
 }
