@@ -80,7 +80,9 @@ pub fn render(model: &ReportModel, opts: &RenderOptions) -> Result<Vec<u8>> {
 
     let save = PdfSaveOptions {
         optimize: true,
-        subset_fonts: true,
+        // The fonts are subset above already; printpdf's second subsetting dropped every non-ASCII glyph
+        // (em dash, middle dot, accents rendered as empty boxes while pdftotext still read them).
+        subset_fonts: false,
         secure: true,
         image_optimization: None,
     };
