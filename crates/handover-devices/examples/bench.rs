@@ -11,7 +11,7 @@
 use std::io::{BufRead as _, BufReader, Write as _};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use futures::StreamExt as _;
 use handover_devices::discovery::ProbeOptions;
@@ -38,13 +38,21 @@ fn sim_bin() -> std::path::PathBuf {
     }
     let target = std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into());
     let release = std::path::Path::new(&target).join("release/handover-sim");
-    if release.exists() { release } else { std::path::Path::new(&target).join("debug/handover-sim") }
+    if release.exists() {
+        release
+    } else {
+        std::path::Path::new(&target).join("debug/handover-sim")
+    }
 }
 
 fn start_sim(manifest: &SiteManifest) -> Sim {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("site.toml");
-    std::fs::write(&path, toml::to_string(manifest).expect("manifest serialises")).expect("write manifest");
+    std::fs::write(
+        &path,
+        toml::to_string(manifest).expect("manifest serialises"),
+    )
+    .expect("write manifest");
     let bin = sim_bin();
     let mut child = Command::new(&bin)
         .args(["--manifest", path.to_str().unwrap_or_default(), "--status", "off"])
@@ -75,7 +83,10 @@ fn vm_hwm_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:").map(|v| v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0)))
+        .find_map(|l| {
+            l.strip_prefix("VmHWM:")
+                .map(|v| v.trim().trim_end_matches(" kB").trim().parse().unwrap_or(0))
+        })
         .unwrap_or(0)
 }
 
@@ -90,17 +101,26 @@ fn raise_nofile() {
 fn manifest(n: usize, first: Ipv4Addr, latency_ms: u64) -> SiteManifest {
     let mut m = SiteManifest::generated(n, first);
     for d in &mut m.devices {
-        d.faults = FaultSpec { latency_ms, ..FaultSpec::default() };
+        d.faults = FaultSpec {
+            latency_ms,
+            ..FaultSpec::default()
+        };
     }
     m
 }
 
 fn xaddrs(m: &SiteManifest) -> Vec<String> {
-    m.devices.iter().map(|d| format!("http://{}:8080/onvif/device_service", d.address)).collect()
+    m.devices
+        .iter()
+        .map(|d| format!("http://{}:8080/onvif/device_service", d.address))
+        .collect()
 }
 
 fn client(concurrency: usize) -> DeviceClient {
-    DeviceClient::new(ClientOptions { max_in_flight: concurrency, ..ClientOptions::default() })
+    DeviceClient::new(ClientOptions {
+        max_in_flight: concurrency,
+        ..ClientOptions::default()
+    })
 }
 
 /// Identifies every device (Basic), `concurrency` devices at a time; returns (seconds, cpu seconds, ok).
@@ -111,7 +131,11 @@ async fn identify_all(urls: &[String], concurrency: usize, shared: bool) -> (f64
     let t0 = Instant::now();
     let ok = futures::stream::iter(urls.iter())
         .map(|u| {
-            let c = if shared { c.clone() } else { client(concurrency) };
+            let c = if shared {
+                c.clone()
+            } else {
+                client(concurrency)
+            };
             let creds = creds.clone();
             async move {
                 let s = c.session(u, Some(creds)).expect("valid xaddr");
@@ -127,17 +151,36 @@ async fn identify_all(urls: &[String], concurrency: usize, shared: bool) -> (f64
 }
 
 fn zeep(urls: &[String]) -> Option<serde_json::Value> {
-    let tools = std::env::var("HANDOVER_TOOLS").unwrap_or_else(|_| "/var/tmp/handover-tools".into());
+    let tools =
+        std::env::var("HANDOVER_TOOLS").unwrap_or_else(|_| "/var/tmp/handover-tools".into());
     let py = std::path::Path::new(&tools).join("venv/bin/python");
     if !py.exists() {
-        println!("onvif-zeep: skipped ({} missing; run scripts/setup-sim-tools.sh)", py.display());
+        println!(
+            "onvif-zeep: skipped ({} missing; run scripts/setup-sim-tools.sh)",
+            py.display()
+        );
         return None;
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/zeep_identify.py");
-    let mut child = Command::new(py).args([script, "admin", "admin"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().ok()?;
-    child.stdin.take()?.write_all(urls.join("\n").as_bytes()).ok()?;
+    let mut child = Command::new(py)
+        .args([script, "admin", "admin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .ok()?;
+    child
+        .stdin
+        .take()?
+        .write_all(urls.join("\n").as_bytes())
+        .ok()?;
     let out = child.wait_with_output().ok()?;
-    serde_json::from_slice(String::from_utf8_lossy(&out.stdout).lines().last()?.as_bytes()).ok()
+    serde_json::from_slice(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()?
+            .as_bytes(),
+    )
+    .ok()
 }
 
 fn main() {
@@ -146,7 +189,10 @@ fn main() {
     let mut zeep_n = 100usize;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        let v = args.next().and_then(|v| v.parse().ok()).expect("numeric value");
+        let v = args
+            .next()
+            .and_then(|v| v.parse().ok())
+            .expect("numeric value");
         match a.as_str() {
             "--devices" => n = v,
             "--concurrency" => concurrency = v,
@@ -155,13 +201,23 @@ fn main() {
         }
     }
     raise_nofile();
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
-    println!("handover-devices benchmark: {n} simulated devices (separate process), concurrency {concurrency}, 2 worker threads");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    println!(
+        "handover-devices benchmark: {n} simulated devices (separate process), concurrency {concurrency}, 2 worker threads"
+    );
 
     // Discovery and identification at 0 ms.
     let m0 = manifest(n, Ipv4Addr::new(127, 110, 0, 2), 0);
     let sim = start_sim(&m0);
-    let targets: Vec<SocketAddr> = m0.devices.iter().map(|d| SocketAddr::from((d.address, 3702))).collect();
+    let targets: Vec<SocketAddr> = m0
+        .devices
+        .iter()
+        .map(|d| SocketAddr::from((d.address, 3702)))
+        .collect();
     let urls = xaddrs(&m0);
     rt.block_on(async {
         for round in 1..=3 {

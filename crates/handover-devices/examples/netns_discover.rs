@@ -16,20 +16,34 @@ use tokio_util::sync::CancellationToken;
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let multicast = !args.iter().any(|a| a == "--no-multicast");
-    let plan = sweep::parse_ranges(&args.iter().filter(|a| !a.starts_with("--")).cloned().collect::<Vec<_>>().join(" ")).expect("CIDRs");
-    let probe = ProbeOptions { app_max_delay: Duration::from_millis(200), margin: Duration::from_millis(150), ..ProbeOptions::default() };
+    let plan = sweep::parse_ranges(
+        &args
+            .iter()
+            .filter(|a| !a.starts_with("--"))
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+    .expect("CIDRs");
+    // The standard's APP_MAX_DELAY (500 ms), which the simulated devices use too.
+    let probe = ProbeOptions::default();
     let cancel = CancellationToken::new();
     let ifaces = interfaces::usable().expect("interfaces");
     let mut sightings = Vec::new();
     let mut per_interface = serde_json::Map::new();
     if multicast {
-        let round = probe_multicast(&ifaces, &probe, &cancel, |_| {}).await.expect("multicast round");
+        let round = probe_multicast(&ifaces, &probe, &cancel, |_| {})
+            .await
+            .expect("multicast round");
         for r in &round.interfaces {
             per_interface.insert(r.interface.clone(), serde_json::json!({"found": r.found, "error": r.error.as_ref().map(|e| e.to_string())}));
         }
         sightings.extend(round.found);
     }
-    let client = DeviceClient::new(ClientOptions { request_timeout: Duration::from_secs(2), ..ClientOptions::default() });
+    let client = DeviceClient::new(ClientOptions {
+        request_timeout: Duration::from_secs(2),
+        ..ClientOptions::default()
+    });
     let opts = SweepOptions {
         probe,
         follow_up_ports: vec![8080],
@@ -38,7 +52,9 @@ async fn main() {
         client: Some(client),
         ..SweepOptions::default()
     };
-    let report = sweep::sweep(&plan, &opts, &cancel, |_| {}).await.expect("sweep");
+    let report = sweep::sweep(&plan, &opts, &cancel, |_| {})
+        .await
+        .expect("sweep");
     let accounts = why::explain(&plan, &sightings, Some(&report));
     let all: Vec<_> = sightings.iter().chain(report.found.iter()).collect();
     let doc = serde_json::json!({
@@ -46,6 +62,9 @@ async fn main() {
         "multicast": per_interface,
         "sightings": all,
         "accounts": accounts,
+        "subnets": report.subnets,
+        "send_failed": report.round.send_failed.iter().take(10).map(|(a, e)| format!("{a}: {e}")).collect::<Vec<_>>(),
+        "probes_sent": report.round.probes_sent,
     });
     println!("{doc}");
 }

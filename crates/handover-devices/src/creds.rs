@@ -37,7 +37,10 @@ pub struct Credentials {
 impl Credentials {
     /// Builds credentials.
     pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
-        Credentials { username: username.into(), password: Password::new(password) }
+        Credentials {
+            username: username.into(),
+            password: Password::new(password),
+        }
     }
 }
 

@@ -51,7 +51,11 @@ fn params(s: &str) -> Option<Vec<(String, String)>> {
     let mut s = s.trim();
     while !s.is_empty() {
         let eq = s.find('=')?;
-        let key = s[..eq].trim().trim_start_matches(',').trim().to_ascii_lowercase();
+        let key = s[..eq]
+            .trim()
+            .trim_start_matches(',')
+            .trim()
+            .to_ascii_lowercase();
         s = s[eq + 1..].trim_start();
         let value;
         if let Some(q) = s.strip_prefix('"') {
@@ -79,7 +83,12 @@ pub fn parse_challenge(header: &str) -> Option<Challenge> {
         return None;
     }
     let fields = params(&h[6..])?;
-    let get = |k: &str| fields.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
     let algorithm = match get("algorithm").map(|a| a.to_ascii_uppercase()) {
         None => Algorithm::Md5,
         Some(a) if a == "MD5" => Algorithm::Md5,
@@ -99,13 +108,27 @@ pub fn parse_challenge(header: &str) -> Option<Challenge> {
 /// The strongest usable challenge among several headers (SHA-256 before MD5).
 pub fn best_challenge<'a>(headers: impl IntoIterator<Item = &'a str>) -> Option<Challenge> {
     let mut all: Vec<Challenge> = headers.into_iter().filter_map(parse_challenge).collect();
-    all.sort_by_key(|c| if c.algorithm == Algorithm::Sha256 { 0 } else { 1 });
+    all.sort_by_key(|c| {
+        if c.algorithm == Algorithm::Sha256 {
+            0
+        } else {
+            1
+        }
+    });
     all.into_iter().next()
 }
 
 /// The `Authorization` header value answering `c` for `method uri`, with nonce count `nc` and client
 /// nonce `cnonce`.
-pub fn authorization(c: &Challenge, username: &str, password: &str, method: &str, uri: &str, nc: u32, cnonce: &str) -> String {
+pub fn authorization(
+    c: &Challenge,
+    username: &str,
+    password: &str,
+    method: &str,
+    uri: &str,
+    nc: u32,
+    cnonce: &str,
+) -> String {
     let alg = c.algorithm;
     let ha1 = alg.hash(&format!("{username}:{}:{password}", c.realm));
     let ha2 = alg.hash(&format!("{method}:{uri}"));
@@ -162,10 +185,24 @@ mod tests {
         // The same vectors the simulator's server side checks (computed with Python's hashlib).
         for (alg, want) in [
             ("MD5", "efb2c3a6bcca05e29a5aee9c28bd90f4"),
-            ("SHA-256", "4178f79ff04e631f1fc97f71744144b05670457a7422515dea1f429312877acf"),
+            (
+                "SHA-256",
+                "4178f79ff04e631f1fc97f71744144b05670457a7422515dea1f429312877acf",
+            ),
         ] {
-            let c = parse_challenge(&format!(r#"Digest realm="IP Camera(C1234)", nonce="abc", qop="auth", algorithm={alg}"#)).unwrap();
-            let h = authorization(&c, "admin", "Secret123", "POST", "/onvif/device_service", 1, "xyz");
+            let c = parse_challenge(&format!(
+                r#"Digest realm="IP Camera(C1234)", nonce="abc", qop="auth", algorithm={alg}"#
+            ))
+            .unwrap();
+            let h = authorization(
+                &c,
+                "admin",
+                "Secret123",
+                "POST",
+                "/onvif/device_service",
+                1,
+                "xyz",
+            );
             assert!(h.contains(&format!(r#"response="{want}""#)), "{h}");
             assert!(h.contains("nc=00000001"), "{h}");
         }
@@ -174,8 +211,22 @@ mod tests {
             r#"Digest realm="testrealm@host.com", qop="auth,auth-int", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", opaque="5ccc069c403ebaf9f0171e9517f40e41""#,
         )
         .unwrap();
-        let h = authorization(&c, "Mufasa", "Circle Of Life", "GET", "/dir/index.html", 1, "0a4f113b");
-        assert!(h.contains(r#"response="6629fae49393a05397450978507c4ef1""#), "{h}");
-        assert!(h.contains(r#"opaque="5ccc069c403ebaf9f0171e9517f40e41""#), "{h}");
+        let h = authorization(
+            &c,
+            "Mufasa",
+            "Circle Of Life",
+            "GET",
+            "/dir/index.html",
+            1,
+            "0a4f113b",
+        );
+        assert!(
+            h.contains(r#"response="6629fae49393a05397450978507c4ef1""#),
+            "{h}"
+        );
+        assert!(
+            h.contains(r#"opaque="5ccc069c403ebaf9f0171e9517f40e41""#),
+            "{h}"
+        );
     }
 }

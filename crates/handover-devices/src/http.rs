@@ -111,12 +111,26 @@ impl Http {
             }
         };
         let device = lock.lock_owned().await;
-        let global = self.in_flight.clone().acquire_owned().await.expect("the request semaphore is never closed");
-        DeviceGate { _device: device, _global: global }
+        let global = self
+            .in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .expect("the request semaphore is never closed");
+        DeviceGate {
+            _device: device,
+            _global: global,
+        }
     }
 
     /// POSTs a SOAP body; reads at most `max_body` bytes of the answer within `request_timeout`.
-    pub async fn post_soap(&self, uri: &Uri, action: &str, authorization: Option<&str>, body: Bytes) -> Result<Response> {
+    pub async fn post_soap(
+        &self,
+        uri: &Uri,
+        action: &str,
+        authorization: Option<&str>,
+        body: Bytes,
+    ) -> Result<Response> {
         let addr = authority(uri);
         let ct = format!("application/soap+xml; charset=utf-8; action=\"{action}\"");
         let mut req = Request::builder()
@@ -127,15 +141,26 @@ impl Http {
         if let Some(a) = authorization {
             req = req.header(AUTHORIZATION, a);
         }
-        let req = req.body(Full::new(body)).map_err(|e| Error::InvalidAddress { input: uri.to_string(), source: Some(e.into()) })?;
+        let req = req
+            .body(Full::new(body))
+            .map_err(|e| Error::InvalidAddress {
+                input: uri.to_string(),
+                source: Some(e.into()),
+            })?;
         let limit = self.opts.max_body;
         let timeout = self.opts.request_timeout;
         let exchange = async {
             let resp = self.client.request(req).await.map_err(|e| {
                 if e.is_connect() {
-                    Error::Connect { addr: addr.clone(), source: e.into() }
+                    Error::Connect {
+                        addr: addr.clone(),
+                        source: e.into(),
+                    }
                 } else {
-                    Error::Http { addr: addr.clone(), source: e.into() }
+                    Error::Http {
+                        addr: addr.clone(),
+                        source: e.into(),
+                    }
                 }
             })?;
             let status = resp.status().as_u16();
@@ -146,31 +171,59 @@ impl Http {
                 .take(8)
                 .filter_map(|v| v.to_str().ok().map(str::to_string))
                 .collect();
-            let date = headers.get(DATE).and_then(|v| v.to_str().ok()).map(str::to_string);
-            if let Some(len) = headers.get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            let date = headers
+                .get(DATE)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            if let Some(len) = headers
+                .get(hyper::header::CONTENT_LENGTH)
+                .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
                 && len > limit as u64
             {
-                return Err(Error::BodyTooLarge { addr: addr.clone(), limit });
+                return Err(Error::BodyTooLarge {
+                    addr: addr.clone(),
+                    limit,
+                });
             }
-            let body = Limited::new(resp.into_body(), limit).collect().await.map_err(|e| {
-                if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
-                    Error::BodyTooLarge { addr: addr.clone(), limit }
-                } else {
-                    Error::Http { addr: addr.clone(), source: e }
-                }
-            })?;
-            Ok(Response { status, challenges, date, body: body.to_bytes() })
+            let body = Limited::new(resp.into_body(), limit)
+                .collect()
+                .await
+                .map_err(|e| {
+                    if e.downcast_ref::<http_body_util::LengthLimitError>()
+                        .is_some()
+                    {
+                        Error::BodyTooLarge {
+                            addr: addr.clone(),
+                            limit,
+                        }
+                    } else {
+                        Error::Http {
+                            addr: addr.clone(),
+                            source: e,
+                        }
+                    }
+                })?;
+            Ok(Response {
+                status,
+                challenges,
+                date,
+                body: body.to_bytes(),
+            })
         };
         match tokio::time::timeout(timeout, exchange).await {
             Ok(r) => r,
-            Err(_) => Err(Error::Timeout { addr, after: timeout }),
+            Err(_) => Err(Error::Timeout {
+                addr,
+                after: timeout,
+            }),
         }
     }
 }
 
 /// host:port of a URI, for messages and the per-device gate.
 pub(crate) fn authority(uri: &Uri) -> String {
-    uri.authority().map_or_else(|| uri.to_string(), |a| a.to_string())
+    uri.authority()
+        .map_or_else(|| uri.to_string(), |a| a.to_string())
 }
 
 /// Parses an HTTP date (`Sun, 22 Nov 2026 04:05:06 GMT`) into a unix time.
@@ -178,7 +231,9 @@ pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
     let fmt = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
-    time::PrimitiveDateTime::parse(s.trim(), fmt).ok().map(|t| t.assume_utc().unix_timestamp())
+    time::PrimitiveDateTime::parse(s.trim(), fmt)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
 }
 
 #[cfg(test)]
@@ -187,7 +242,10 @@ mod tests {
 
     #[test]
     fn http_dates_parse() {
-        assert_eq!(parse_http_date("Sun, 22 Nov 2026 04:05:06 GMT"), Some(1_795_320_306));
+        assert_eq!(
+            parse_http_date("Sun, 22 Nov 2026 04:05:06 GMT"),
+            Some(1_795_320_306)
+        );
         assert_eq!(parse_http_date("yesterday"), None);
     }
 }

@@ -21,7 +21,9 @@ pub struct Interface {
 impl Interface {
     /// The interface's subnet.
     pub fn subnet(&self) -> Option<ipnet::Ipv4Net> {
-        ipnet::Ipv4Net::new(self.ipv4, self.prefix_len).ok().map(|n| n.trunc())
+        ipnet::Ipv4Net::new(self.ipv4, self.prefix_len)
+            .ok()
+            .map(|n| n.trunc())
     }
 }
 
@@ -58,10 +60,16 @@ pub fn pick(names: &[&str]) -> Result<Vec<Interface>> {
     }
     for n in names {
         if !all.iter().any(|i| i.name == *n) {
-            return Err(Error::InvalidAddress { input: (*n).to_string(), source: Some("no such usable interface".into()) });
+            return Err(Error::InvalidAddress {
+                input: (*n).to_string(),
+                source: Some("no such usable interface".into()),
+            });
         }
     }
-    Ok(all.into_iter().filter(|i| names.contains(&i.name.as_str())).collect())
+    Ok(all
+        .into_iter()
+        .filter(|i| names.contains(&i.name.as_str()))
+        .collect())
 }
 
 #[cfg(test)]
@@ -71,7 +79,10 @@ mod tests {
     #[test]
     fn loopback_is_listed_only_when_asked() {
         let with = list(true).unwrap();
-        assert!(with.iter().any(|i| i.ipv4 == Ipv4Addr::LOCALHOST), "{with:?}");
+        assert!(
+            with.iter().any(|i| i.ipv4 == Ipv4Addr::LOCALHOST),
+            "{with:?}"
+        );
         assert!(usable().unwrap().iter().all(|i| !i.ipv4.is_loopback()));
         assert!(pick(&["no-such-iface0"]).is_err());
     }

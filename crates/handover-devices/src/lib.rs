@@ -20,6 +20,6 @@ pub use creds::{Credentials, Password};
 pub use error::{Error, Result};
 pub use http::ClientOptions;
 pub use onvif::admin::{LoginCheck, LoginOutcome};
-pub use onvif::identify::{DeviceFacts, Depth, Identification};
+pub use onvif::identify::{Depth, DeviceFacts, Identification};
 pub use onvif::session::{DeviceClient, OnvifSession};
 pub use onvif::types::*;

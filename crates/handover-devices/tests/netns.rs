@@ -15,8 +15,15 @@ use std::process::{Child, Command, Stdio};
 use handover_sim::SiteManifest;
 
 fn ip(args: &str) {
-    let out = Command::new("ip").args(args.split_whitespace()).output().expect("run ip");
-    assert!(out.status.success(), "ip {args}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("ip")
+        .args(args.split_whitespace())
+        .output()
+        .expect("run ip");
+    assert!(
+        out.status.success(),
+        "ip {args}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 struct Lab {
@@ -68,32 +75,60 @@ impl Lab {
 fn is_root() -> bool {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(1) == Some("0")))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(1) == Some("0"))
+        })
         .unwrap_or(false)
 }
 
 fn bins() -> (PathBuf, PathBuf) {
     // target/debug/deps/netns-xxxx -> target/debug
     let exe = std::env::current_exe().expect("test binary path");
-    let debug = exe.parent().and_then(Path::parent).expect("target dir").to_path_buf();
-    let sim = std::env::var("HANDOVER_SIM_BIN").map(PathBuf::from).unwrap_or_else(|_| debug.join("handover-sim"));
+    let debug = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target dir")
+        .to_path_buf();
+    let sim = std::env::var("HANDOVER_SIM_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| debug.join("handover-sim"));
     if !sim.exists() {
-        let st = Command::new(env!("CARGO")).args(["build", "-p", "handover-sim", "--bin", "handover-sim"]).status().expect("cargo build");
+        let st = Command::new(env!("CARGO"))
+            .args(["build", "-p", "handover-sim", "--bin", "handover-sim"])
+            .status()
+            .expect("cargo build");
         assert!(st.success(), "building the handover-sim binary failed");
     }
     let laptop = debug.join("examples/netns_discover");
-    assert!(laptop.exists(), "{} missing: cargo test builds examples", laptop.display());
+    assert!(
+        laptop.exists(),
+        "{} missing: cargo test builds examples",
+        laptop.display()
+    );
     (sim, laptop)
 }
 
 fn start_sim(lab: &mut Lab, sim: &Path, ns: &str, iface: &str, first: Ipv4Addr, file: &str) {
-    let manifest = SiteManifest::generated(3, first);
+    let mut manifest = SiteManifest::generated(3, first);
+    // Endpoint references derive from name and MAC: two generated sites would share them.
+    for d in &mut manifest.devices {
+        d.name = format!("{}-{}", file.trim_end_matches(".toml"), d.name);
+    }
     let path = lab._dir.path().join(file);
     std::fs::write(&path, toml::to_string(&manifest).expect("manifest")).expect("write manifest");
     let mut child = Command::new("ip")
         .args(["netns", "exec", ns])
         .arg(sim)
-        .args(["--manifest", path.to_str().expect("utf-8 path"), "--status", "off", "--multicast-interface", iface])
+        .args([
+            "--manifest",
+            path.to_str().expect("utf-8 path"),
+            "--status",
+            "off",
+            "--multicast-interface",
+            iface,
+        ])
         .stdout(Stdio::piped())
         .spawn()
         .expect("start handover-sim");
@@ -112,8 +147,17 @@ fn start_sim(lab: &mut Lab, sim: &Path, ns: &str, iface: &str, first: Ipv4Addr, 
 }
 
 fn laptop(laptop: &Path, ns: &str, plan: &[&str]) -> serde_json::Value {
-    let out = Command::new("ip").args(["netns", "exec", ns]).arg(laptop).args(plan).output().expect("run laptop side");
-    assert!(out.status.success(), "laptop side failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new("ip")
+        .args(["netns", "exec", ns])
+        .arg(laptop)
+        .args(plan)
+        .output()
+        .expect("run laptop side");
+    assert!(
+        out.status.success(),
+        "laptop side failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("laptop JSON")
 }
 
@@ -124,7 +168,11 @@ fn endpoints(doc: &serde_json::Value, method: &str) -> Vec<String> {
         .flatten()
         .filter(|s| {
             let m = &s["method"];
-            if method == "Multicast" { m.get("Multicast").is_some() } else { m == method }
+            if method == "Multicast" {
+                m.get("Multicast").is_some()
+            } else {
+                m == method
+            }
         })
         .filter_map(|s| s["address"].as_str().map(str::to_string))
         .collect();
@@ -136,16 +184,26 @@ fn endpoints(doc: &serde_json::Value, method: &str) -> Vec<String> {
 #[test]
 fn multicast_per_interface_and_sweep_across_routed_vlans() {
     if !is_root() {
-        println!("SKIPPED multicast_per_interface_and_sweep_across_routed_vlans: needs root for network namespaces (CI runs as root)");
+        println!(
+            "SKIPPED multicast_per_interface_and_sweep_across_routed_vlans: needs root for network namespaces (CI runs as root)"
+        );
         return;
     }
     if Command::new("ip").arg("-V").output().is_err() {
-        println!("SKIPPED multicast_per_interface_and_sweep_across_routed_vlans: the `ip` tool (iproute2) is missing");
+        println!(
+            "SKIPPED multicast_per_interface_and_sweep_across_routed_vlans: the `ip` tool (iproute2) is missing"
+        );
         return;
     }
     let (sim, laptop_bin) = bins();
     let id = std::process::id() % 100_000;
-    let mut lab = Lab { id, prefix: format!("hd{id}"), namespaces: vec![], children: vec![], _dir: tempfile::tempdir().expect("tmp") };
+    let mut lab = Lab {
+        id,
+        prefix: format!("hd{id}"),
+        namespaces: vec![],
+        children: vec![],
+        _dir: tempfile::tempdir().expect("tmp"),
+    };
     let sw = lab.ns("sw");
     for br in ["br20", "br30"] {
         ip(&format!("-n {sw} link add {br} type bridge"));
@@ -156,14 +214,28 @@ fn multicast_per_interface_and_sweep_across_routed_vlans() {
     let rtr = lab.ns("rt");
     let lap2 = lab.ns("l2");
     let lap1 = lab.ns("l1");
-    lab.plug(&sw, "br20", &d20, "eth20", &["10.20.0.10/24", "10.20.0.11/24", "10.20.0.12/24"]);
-    lab.plug(&sw, "br30", &d30, "eth30", &["10.30.0.10/24", "10.30.0.11/24", "10.30.0.12/24"]);
+    lab.plug(
+        &sw,
+        "br20",
+        &d20,
+        "eth20",
+        &["10.20.0.10/24", "10.20.0.11/24", "10.20.0.12/24"],
+    );
+    lab.plug(
+        &sw,
+        "br30",
+        &d30,
+        "eth30",
+        &["10.30.0.10/24", "10.30.0.11/24", "10.30.0.12/24"],
+    );
     lab.plug(&sw, "br20", &rtr, "eth20", &["10.20.0.1/24"]);
     lab.plug(&sw, "br30", &rtr, "eth30", &["10.30.0.1/24"]);
     lab.plug(&sw, "br20", &lap2, "eth20", &["10.20.0.100/24"]);
     lab.plug(&sw, "br30", &lap2, "eth30", &["10.30.0.100/24"]);
     lab.plug(&sw, "br20", &lap1, "eth20", &["10.20.0.101/24"]);
-    ip(&format!("netns exec {rtr} sysctl -qw net.ipv4.ip_forward=1"));
+    ip(&format!(
+        "netns exec {rtr} sysctl -qw net.ipv4.ip_forward=1"
+    ));
     for (ns, dev, gw) in [(&d20, "eth20", "10.20.0.1"), (&d30, "eth30", "10.30.0.1")] {
         ip(&format!("-n {ns} route add default via {gw}"));
         ip(&format!("-n {ns} route add 224.0.0.0/4 dev {dev}"));
@@ -171,8 +243,22 @@ fn multicast_per_interface_and_sweep_across_routed_vlans() {
     ip(&format!("-n {lap2} route add 224.0.0.0/4 dev eth20"));
     ip(&format!("-n {lap1} route add 224.0.0.0/4 dev eth20"));
     ip(&format!("-n {lap1} route add 10.30.0.0/24 via 10.20.0.1"));
-    start_sim(&mut lab, &sim, &d20, "eth20", Ipv4Addr::new(10, 20, 0, 10), "v20.toml");
-    start_sim(&mut lab, &sim, &d30, "eth30", Ipv4Addr::new(10, 30, 0, 10), "v30.toml");
+    start_sim(
+        &mut lab,
+        &sim,
+        &d20,
+        "eth20",
+        Ipv4Addr::new(10, 20, 0, 10),
+        "v20.toml",
+    );
+    start_sim(
+        &mut lab,
+        &sim,
+        &d30,
+        "eth30",
+        Ipv4Addr::new(10, 30, 0, 10),
+        "v30.toml",
+    );
     let v20: Vec<String> = (10..=12).map(|i| format!("10.20.0.{i}")).collect();
     let v30: Vec<String> = (10..=12).map(|i| format!("10.30.0.{i}")).collect();
 
@@ -184,14 +270,38 @@ fn multicast_per_interface_and_sweep_across_routed_vlans() {
     assert_eq!(doc["multicast"]["eth30"]["found"], 3, "{doc:#}");
 
     // One leg: multicast hears VLAN 20 only; the routed sweep finds VLAN 30; no route to 10.99.
-    let doc = laptop(&laptop_bin, &lap1, &["10.20.0.0/24", "10.30.0.0/24", "10.99.0.0/24"]);
+    let doc = laptop(
+        &laptop_bin,
+        &lap1,
+        &["10.20.0.0/24", "10.30.0.0/24", "10.99.0.0/24"],
+    );
     assert_eq!(endpoints(&doc, "Multicast"), v20, "{doc:#}");
     assert_eq!(endpoints(&doc, "Unicast"), [v20, v30].concat(), "{doc:#}");
     let acc = doc["accounts"].as_array().expect("accounts");
-    assert_eq!((acc[0]["by_multicast"].as_u64(), acc[0]["by_unicast"].as_u64()), (Some(3), Some(3)), "{doc:#}");
-    assert_eq!((acc[1]["by_multicast"].as_u64(), acc[1]["by_unicast"].as_u64()), (Some(0), Some(3)), "{doc:#}");
+    assert_eq!(
+        (
+            acc[0]["by_multicast"].as_u64(),
+            acc[0]["by_unicast"].as_u64()
+        ),
+        (Some(3), Some(3)),
+        "{doc:#}"
+    );
+    assert_eq!(
+        (
+            acc[1]["by_multicast"].as_u64(),
+            acc[1]["by_unicast"].as_u64()
+        ),
+        (Some(0), Some(3)),
+        "{doc:#}"
+    );
     assert_eq!(acc[1]["sweep"], "Found");
-    assert!(acc[1]["explanation"].as_str().unwrap_or_default().starts_with("multicast heard nothing here"), "{doc:#}");
+    assert!(
+        acc[1]["explanation"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("multicast heard nothing here"),
+        "{doc:#}"
+    );
     assert_eq!(acc[2]["sweep"], "NoRoute", "{doc:#}");
     assert!(acc[2]["route"].get("NoRoute").is_some(), "{doc:#}");
 }

@@ -46,12 +46,21 @@ impl HelloListener {
     /// Binds and joins.
     pub fn bind(opts: &HelloOptions) -> Result<Self> {
         let ctx = |what: &str| format!("{what} for Hello/Bye on {}", opts.bind);
-        let s = Socket::new(Domain::for_address(opts.bind), Type::DGRAM, Some(Protocol::UDP)).map_err(|e| Error::io(ctx("socket"), e))?;
-        s.set_reuse_address(true).map_err(|e| Error::io(ctx("reuse"), e))?;
-        s.set_nonblocking(true).map_err(|e| Error::io(ctx("non-blocking"), e))?;
-        s.bind(&opts.bind.into()).map_err(|e| Error::io(ctx("bind"), e))?;
+        let s = Socket::new(
+            Domain::for_address(opts.bind),
+            Type::DGRAM,
+            Some(Protocol::UDP),
+        )
+        .map_err(|e| Error::io(ctx("socket"), e))?;
+        s.set_reuse_address(true)
+            .map_err(|e| Error::io(ctx("reuse"), e))?;
+        s.set_nonblocking(true)
+            .map_err(|e| Error::io(ctx("non-blocking"), e))?;
+        s.bind(&opts.bind.into())
+            .map_err(|e| Error::io(ctx("bind"), e))?;
         for iface in &opts.join {
-            s.join_multicast_v4(&wsd::MULTICAST_V4, iface).map_err(|e| Error::io(ctx("joining the group"), e))?;
+            s.join_multicast_v4(&wsd::MULTICAST_V4, iface)
+                .map_err(|e| Error::io(ctx("joining the group"), e))?;
         }
         let sock = UdpSocket::from_std(s.into()).map_err(|e| Error::io(ctx("registering"), e))?;
         Ok(HelloListener { sock })
@@ -59,7 +68,9 @@ impl HelloListener {
 
     /// The bound address.
     pub fn local_addr(&self) -> Result<SocketAddr> {
-        self.sock.local_addr().map_err(|e| Error::io("local address of the Hello listener", e))
+        self.sock
+            .local_addr()
+            .map_err(|e| Error::io("local address of the Hello listener", e))
     }
 
     /// Streams announcements to `on_event` until `cancel`; hostile datagrams are skipped (and counted).
@@ -87,7 +98,11 @@ impl HelloListener {
 }
 
 /// Binds and listens until cancelled (see [`HelloListener`]).
-pub async fn listen_hello<F>(opts: &HelloOptions, cancel: &CancellationToken, on_event: F) -> Result<u64>
+pub async fn listen_hello<F>(
+    opts: &HelloOptions,
+    cancel: &CancellationToken,
+    on_event: F,
+) -> Result<u64>
 where
     F: FnMut(Announcement),
 {

@@ -33,7 +33,10 @@ pub struct Inventory {
 }
 
 fn is_wsd(m: &Method) -> bool {
-    matches!(m, Method::Multicast { .. } | Method::Unicast | Method::Hello)
+    matches!(
+        m,
+        Method::Multicast { .. } | Method::Unicast | Method::Hello
+    )
 }
 
 impl Inventory {
@@ -46,7 +49,10 @@ impl Inventory {
     pub fn add(&mut self, s: &Sighting) -> bool {
         let by_ref = self.devices.iter().position(|d| d.endpoint == s.endpoint);
         let idx = by_ref.or_else(|| {
-            self.devices.iter().position(|d| d.addresses.contains(&s.address) && (!is_wsd(&s.method) || !d.methods.iter().any(is_wsd)))
+            self.devices.iter().position(|d| {
+                d.addresses.contains(&s.address)
+                    && (!is_wsd(&s.method) || !d.methods.iter().any(is_wsd))
+            })
         });
         match idx {
             Some(i) => {
@@ -112,18 +118,35 @@ mod tests {
     use super::*;
 
     fn s(ep: &str, ip: &str, m: Method) -> Sighting {
-        Sighting { endpoint: ep.into(), xaddrs: vec![format!("http://{ip}/onvif/device_service")], scopes: vec![], types: vec![], address: ip.parse().unwrap(), method: m }
+        Sighting {
+            endpoint: ep.into(),
+            xaddrs: vec![format!("http://{ip}/onvif/device_service")],
+            scopes: vec![],
+            types: vec![],
+            address: ip.parse().unwrap(),
+            method: m,
+        }
     }
 
     #[test]
     fn one_device_per_reference_and_per_address_across_methods() {
         let mut inv = Inventory::new();
-        assert!(inv.add(&s("urn:uuid:a", "10.0.0.5", Method::Multicast { interface: "eth0".into() })));
+        assert!(inv.add(&s(
+            "urn:uuid:a",
+            "10.0.0.5",
+            Method::Multicast {
+                interface: "eth0".into()
+            }
+        )));
         assert!(!inv.add(&s("urn:uuid:a", "10.0.0.5", Method::Unicast)));
         assert!(!inv.add(&s("uuid:ssdp-x", "10.0.0.5", Method::Ssdp)));
         assert!(inv.add(&s("urn:uuid:b", "10.0.0.6", Method::Unicast)));
         // A manual add first, then WS-Discovery at the same address: one device, keyed by the reference.
-        assert!(inv.add(&s("http://10.0.0.7/onvif/device_service", "10.0.0.7", Method::Manual)));
+        assert!(inv.add(&s(
+            "http://10.0.0.7/onvif/device_service",
+            "10.0.0.7",
+            Method::Manual
+        )));
         assert!(!inv.add(&s("urn:uuid:c", "10.0.0.7", Method::Unicast)));
         assert_eq!(inv.len(), 3);
         let a = &inv.devices()[0];

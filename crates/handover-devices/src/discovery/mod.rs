@@ -54,12 +54,22 @@ pub struct Sighting {
 
 impl Sighting {
     pub(crate) fn from_endpoint(e: wsd::Endpoint, from: SocketAddr, method: Method) -> Self {
-        Sighting { endpoint: e.reference, xaddrs: e.xaddrs, scopes: e.scopes, types: e.types, address: from.ip(), method }
+        Sighting {
+            endpoint: e.reference,
+            xaddrs: e.xaddrs,
+            scopes: e.scopes,
+            types: e.types,
+            address: from.ip(),
+            method,
+        }
     }
 
     /// A device added by hand at `address` (an IP, host:port or a full device service URL).
     pub fn manual(address: &str) -> crate::Result<Self> {
-        let invalid = || crate::Error::InvalidAddress { input: address.to_string(), source: None };
+        let invalid = || crate::Error::InvalidAddress {
+            input: address.to_string(),
+            source: None,
+        };
         let xaddr = if address.contains("://") {
             address.to_string()
         } else if let Ok(ip) = address.parse::<IpAddr>() {
@@ -70,19 +80,34 @@ impl Sighting {
         } else {
             format!("http://{address}/onvif/device_service")
         };
-        let uri: hyper::Uri = xaddr.parse().map_err(|e: hyper::http::uri::InvalidUri| crate::Error::InvalidAddress {
-            input: address.to_string(),
-            source: Some(e.into()),
+        let uri: hyper::Uri = xaddr.parse().map_err(|e: hyper::http::uri::InvalidUri| {
+            crate::Error::InvalidAddress {
+                input: address.to_string(),
+                source: Some(e.into()),
+            }
         })?;
-        let host = uri.host().ok_or_else(invalid)?.trim_start_matches('[').trim_end_matches(']');
+        let host = uri
+            .host()
+            .ok_or_else(invalid)?
+            .trim_start_matches('[')
+            .trim_end_matches(']');
         let ip: IpAddr = host.parse().map_err(|_| invalid())?;
-        Ok(Sighting { endpoint: xaddr.clone(), xaddrs: vec![xaddr], scopes: Vec::new(), types: Vec::new(), address: ip, method: Method::Manual })
+        Ok(Sighting {
+            endpoint: xaddr.clone(),
+            xaddrs: vec![xaddr],
+            scopes: Vec::new(),
+            types: Vec::new(),
+            address: ip,
+            method: Method::Manual,
+        })
     }
 
     /// The value of an ONVIF scope (`onvif://www.onvif.org/<kind>/<value>`), e.g. `name` or `hardware`.
     pub fn scope(&self, kind: &str) -> Option<&str> {
         let prefix = format!("onvif://www.onvif.org/{kind}/");
-        self.scopes.iter().find_map(|s| s.strip_prefix(prefix.as_str()))
+        self.scopes
+            .iter()
+            .find_map(|s| s.strip_prefix(prefix.as_str()))
     }
 }
 

@@ -58,8 +58,18 @@ enum Event {
     Done(InterfaceRound),
 }
 
-async fn one_interface(iface: Interface, opts: ProbeOptions, cancel: CancellationToken, tx: mpsc::Sender<Event>) {
-    let mut report = InterfaceRound { interface: iface.name.clone(), found: 0, hostile: Vec::new(), error: None };
+async fn one_interface(
+    iface: Interface,
+    opts: ProbeOptions,
+    cancel: CancellationToken,
+    tx: mpsc::Sender<Event>,
+) {
+    let mut report = InterfaceRound {
+        interface: iface.name.clone(),
+        found: 0,
+        hostile: Vec::new(),
+        error: None,
+    };
     let sock = match socket_on(iface.ipv4) {
         Ok(s) => s,
         Err(e) => {
@@ -77,7 +87,11 @@ async fn one_interface(iface: Interface, opts: ProbeOptions, cancel: Cancellatio
     let mut buf = vec![0u8; 65_536];
     loop {
         let sending = sent < opts.attempts.max(1);
-        let deadline = if sending { next_send } else { (last + opts.quiet()).min(start + opts.max_round) };
+        let deadline = if sending {
+            next_send
+        } else {
+            (last + opts.quiet()).min(start + opts.max_round)
+        };
         tokio::select! {
             _ = cancel.cancelled() => break,
             _ = tokio::time::sleep_until(deadline) => {
@@ -121,7 +135,12 @@ async fn one_interface(iface: Interface, opts: ProbeOptions, cancel: Cancellatio
 }
 
 /// Probes by multicast on every interface in `interfaces` at once; `on_found` sees each endpoint once.
-pub async fn probe_multicast<F>(interfaces: &[Interface], opts: &ProbeOptions, cancel: &CancellationToken, mut on_found: F) -> Result<MulticastRound>
+pub async fn probe_multicast<F>(
+    interfaces: &[Interface],
+    opts: &ProbeOptions,
+    cancel: &CancellationToken,
+    mut on_found: F,
+) -> Result<MulticastRound>
 where
     F: FnMut(&Sighting),
 {
@@ -130,7 +149,12 @@ where
     let child = cancel.child_token();
     let _stop = child.clone().drop_guard();
     for i in interfaces {
-        tokio::spawn(one_interface(i.clone(), opts.clone(), child.clone(), tx.clone()));
+        tokio::spawn(one_interface(
+            i.clone(),
+            opts.clone(),
+            child.clone(),
+            tx.clone(),
+        ));
     }
     drop(tx);
     let mut round = MulticastRound::default();
@@ -141,7 +165,10 @@ where
                 if seen.insert(s.endpoint.clone()) {
                     on_found(&s);
                     if let Method::Multicast { interface } = &s.method
-                        && let Some(r) = round.interfaces.iter_mut().find(|r| &r.interface == interface)
+                        && let Some(r) = round
+                            .interfaces
+                            .iter_mut()
+                            .find(|r| &r.interface == interface)
                     {
                         r.found += 1;
                     }
@@ -149,7 +176,16 @@ where
                 }
             }
             Event::Done(mut r) => {
-                r.found = round.found.iter().filter(|s| s.method == Method::Multicast { interface: r.interface.clone() }).count();
+                r.found = round
+                    .found
+                    .iter()
+                    .filter(|s| {
+                        s.method
+                            == Method::Multicast {
+                                interface: r.interface.clone(),
+                            }
+                    })
+                    .count();
                 round.interfaces.push(r);
             }
         }

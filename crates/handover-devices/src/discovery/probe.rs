@@ -3,6 +3,12 @@
 //! deduplicated by endpoint reference and streamed to a callback. The round ends as soon as every target
 //! has answered, or when the last wave has had its quiet time; a hostile answer is recorded against its
 //! sender and the round goes on. Sends are paced; the round stops on cancellation.
+//!
+//! Probing absent hosts on a local subnet parks each datagram in the kernel's ARP queue, charged to
+//! the sending socket, for the seconds ARP takes to give up: one socket's send buffer fills after about
+//! a hundred absent hosts and every later send would wait. So probes go out through a small pool of
+//! sockets with enlarged buffers, and a send that cannot go out at once is left for the next wave
+//! instead of holding up the others.
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
@@ -48,14 +54,52 @@ fn lock(s: &Mutex<Shared>) -> std::sync::MutexGuard<'_, Shared> {
     s.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-async fn bind_for(targets: &[SocketAddr]) -> Result<UdpSocket> {
+/// Targets per socket of the pool (the pool has at most [`MAX_SOCKETS`]).
+const TARGETS_PER_SOCKET: usize = 64;
+/// Largest socket pool.
+const MAX_SOCKETS: usize = 16;
+/// How long one send may wait for buffer space before the target is left for the next wave.
+const SEND_WAIT: Duration = Duration::from_millis(20);
+
+fn bind_for(targets: &[SocketAddr]) -> Result<UdpSocket> {
+    use socket2::{Domain, Protocol, Socket, Type};
     let v6 = targets.first().is_some_and(SocketAddr::is_ipv6);
-    let bind: SocketAddr = if v6 { "[::]:0".parse() } else { "0.0.0.0:0".parse() }.map_err(|_| Error::Cancelled)?;
-    UdpSocket::bind(bind).await.map_err(|e| Error::io("binding the WS-Discovery probe socket", e))
+    let (domain, bind) = if v6 {
+        (
+            Domain::IPV6,
+            SocketAddr::from((std::net::Ipv6Addr::UNSPECIFIED, 0)),
+        )
+    } else {
+        (
+            Domain::IPV4,
+            SocketAddr::from((std::net::Ipv4Addr::UNSPECIFIED, 0)),
+        )
+    };
+    let ctx = |e| Error::io("binding a WS-Discovery probe socket", e);
+    let s = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP)).map_err(ctx)?;
+    // Best effort: the kernel caps it at net.core.wmem_max.
+    let _ = s.set_send_buffer_size(1 << 20);
+    let _ = s.set_recv_buffer_size(1 << 20);
+    s.set_nonblocking(true).map_err(ctx)?;
+    s.bind(&bind.into()).map_err(ctx)?;
+    UdpSocket::from_std(s.into()).map_err(ctx)
+}
+
+fn pool_index(t: &SocketAddr, n: usize) -> usize {
+    let h = match t.ip() {
+        std::net::IpAddr::V4(v4) => u32::from(v4) as usize,
+        std::net::IpAddr::V6(v6) => v6.segments()[7] as usize,
+    };
+    (h ^ t.port() as usize) % n
 }
 
 /// Probes `targets` (ip:port) by unicast; `on_found` sees each new endpoint once.
-pub async fn probe_unicast<F>(targets: &[SocketAddr], opts: &ProbeOptions, cancel: &CancellationToken, mut on_found: F) -> Result<ProbeRound>
+pub async fn probe_unicast<F>(
+    targets: &[SocketAddr],
+    opts: &ProbeOptions,
+    cancel: &CancellationToken,
+    mut on_found: F,
+) -> Result<ProbeRound>
 where
     F: FnMut(&Sighting),
 {
@@ -64,14 +108,24 @@ where
     if targets.is_empty() {
         return Ok(round);
     }
-    let sock = Arc::new(bind_for(targets).await?);
+    let n = targets
+        .len()
+        .div_ceil(TARGETS_PER_SOCKET)
+        .clamp(1, MAX_SOCKETS);
+    let socks: Arc<Vec<UdpSocket>> =
+        Arc::new((0..n).map(|_| bind_for(targets)).collect::<Result<_>>()?);
     let probes = wsd::onvif_probes(rand::random);
     let ids: Vec<String> = probes.iter().map(|(id, _)| id.clone()).collect();
-    let msgs: Arc<Vec<Vec<u8>>> = Arc::new(probes.into_iter().map(|(_, p)| p.into_bytes()).collect());
-    let shared = Arc::new(Mutex::new(Shared { pending: targets.iter().copied().collect(), ..Shared::default() }));
+    let msgs: Arc<Vec<Vec<u8>>> =
+        Arc::new(probes.into_iter().map(|(_, p)| p.into_bytes()).collect());
+    let shared = Arc::new(Mutex::new(Shared {
+        pending: targets.iter().copied().collect(),
+        ..Shared::default()
+    }));
     let sender = {
-        let (sock, shared, msgs, opts) = (sock.clone(), shared.clone(), msgs.clone(), opts.clone());
-        tokio::spawn(async move { send_waves(&sock, &shared, &msgs, &opts).await })
+        let (socks, shared, msgs, opts) =
+            (socks.clone(), shared.clone(), msgs.clone(), opts.clone());
+        tokio::spawn(async move { send_waves(&socks, &shared, &msgs, &opts).await })
     };
     let abort = AbortOnDrop(sender.abort_handle());
     let mut sender = Some(sender);
@@ -93,14 +147,18 @@ where
         let deadline = if sending {
             ceiling
         } else {
-            let base = [last_send, last_answer].into_iter().flatten().max().unwrap_or(start);
+            let base = [last_send, last_answer]
+                .into_iter()
+                .flatten()
+                .max()
+                .unwrap_or(start);
             (base + quiet).min(ceiling)
         };
         tokio::select! {
             _ = cancel.cancelled() => return Err(Error::Cancelled),
             _ = tokio::time::sleep_until(deadline) => break,
             _ = async { if let Some(h) = sender.as_mut() { let _ = h.await; } }, if sending => sender = None,
-            r = sock.recv_from(&mut buf) => {
+            r = recv_any(&socks, &mut buf) => {
                 let Ok((n, from)) = r else { continue };
                 match wsd::parse(&buf[..n]) {
                     Ok(Message::ProbeMatches { relates_to, matches }) => {
@@ -150,7 +208,30 @@ impl Drop for AbortOnDrop {
     }
 }
 
-async fn send_waves(sock: &UdpSocket, shared: &Mutex<Shared>, msgs: &[Vec<u8>], opts: &ProbeOptions) {
+/// Receives from whichever socket of the pool has a datagram.
+async fn recv_any(socks: &[UdpSocket], buf: &mut [u8]) -> std::io::Result<(usize, SocketAddr)> {
+    std::future::poll_fn(|cx| {
+        for s in socks {
+            let mut rb = tokio::io::ReadBuf::new(buf);
+            match s.poll_recv_from(cx, &mut rb) {
+                std::task::Poll::Ready(Ok(from)) => {
+                    return std::task::Poll::Ready(Ok((rb.filled().len(), from)));
+                }
+                std::task::Poll::Ready(Err(e)) => return std::task::Poll::Ready(Err(e)),
+                std::task::Poll::Pending => {}
+            }
+        }
+        std::task::Poll::Pending
+    })
+    .await
+}
+
+async fn send_waves(
+    socks: &[UdpSocket],
+    shared: &Mutex<Shared>,
+    msgs: &[Vec<u8>],
+    opts: &ProbeOptions,
+) {
     let batch = (opts.sends_per_ms.max(1) as usize) * 5;
     for attempt in 0..opts.attempts.max(1) {
         if attempt > 0 {
@@ -169,11 +250,14 @@ async fn send_waves(sock: &UdpSocket, shared: &Mutex<Shared>, msgs: &[Vec<u8>], 
                     if failed.contains_key(t) {
                         continue;
                     }
-                    match sock.send_to(msg, t).await {
-                        Ok(_) => sent += 1,
-                        Err(e) => {
+                    let sock = &socks[pool_index(t, socks.len())];
+                    match tokio::time::timeout(SEND_WAIT, sock.send_to(msg, t)).await {
+                        Ok(Ok(_)) => sent += 1,
+                        Ok(Err(e)) => {
                             failed.insert(*t, e);
                         }
+                        // No buffer space now (datagrams parked in ARP queues): next wave.
+                        Err(_) => {}
                     }
                 }
             }

@@ -15,11 +15,16 @@ use crate::discovery::{Method, Sighting};
 use crate::error::{Error, Result};
 
 /// The SSDP multicast group and port.
-pub const GROUP: SocketAddr = SocketAddr::V4(std::net::SocketAddrV4::new(std::net::Ipv4Addr::new(239, 255, 255, 250), 1900));
+pub const GROUP: SocketAddr = SocketAddr::V4(std::net::SocketAddrV4::new(
+    std::net::Ipv4Addr::new(239, 255, 255, 250),
+    1900,
+));
 
 /// An M-SEARCH request for `st` with MX seconds.
 pub fn m_search(st: &str, mx: u32) -> String {
-    format!("M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: {mx}\r\nST: {st}\r\n\r\n")
+    format!(
+        "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\nMAN: \"ssdp:discover\"\r\nMX: {mx}\r\nST: {st}\r\n\r\n"
+    )
 }
 
 /// The parts of an SSDP answer that matter.
@@ -53,9 +58,16 @@ pub fn parse(datagram: &[u8]) -> Option<SsdpAnswer> {
     if !(first.starts_with("HTTP/1.1 200") || first.starts_with("NOTIFY ")) {
         return None;
     }
-    let mut a = SsdpAnswer { usn: String::new(), location: None, server: None, st: None };
+    let mut a = SsdpAnswer {
+        usn: String::new(),
+        location: None,
+        server: None,
+        st: None,
+    };
     for line in lines.take(64) {
-        let Some((k, v)) = line.split_once(':') else { continue };
+        let Some((k, v)) = line.split_once(':') else {
+            continue;
+        };
         let v = v.trim().to_string();
         match k.trim().to_ascii_uppercase().as_str() {
             "USN" => a.usn = v,
@@ -69,11 +81,18 @@ pub fn parse(datagram: &[u8]) -> Option<SsdpAnswer> {
 }
 
 /// Sends M-SEARCH (`ssdp:all`) to `targets` twice and collects answers until `quiet` passes without one.
-pub async fn search<F>(targets: &[SocketAddr], quiet: Duration, cancel: &CancellationToken, mut on_found: F) -> Result<Vec<Sighting>>
+pub async fn search<F>(
+    targets: &[SocketAddr],
+    quiet: Duration,
+    cancel: &CancellationToken,
+    mut on_found: F,
+) -> Result<Vec<Sighting>>
 where
     F: FnMut(&Sighting),
 {
-    let sock = UdpSocket::bind("0.0.0.0:0").await.map_err(|e| Error::io("binding the SSDP socket", e))?;
+    let sock = UdpSocket::bind("0.0.0.0:0")
+        .await
+        .map_err(|e| Error::io("binding the SSDP socket", e))?;
     let msg = m_search("ssdp:all", 1);
     for round in 0..2 {
         if round > 0 {
@@ -137,7 +156,14 @@ mod tests {
                 let _ = responder.send_to(b"HTTP/1.1 200 OK\r\nST: upnp:rootdevice\r\nUSN: uuid:cam-9::upnp:rootdevice\r\n\r\n", from).await;
             }
         });
-        let found = search(&[addr], Duration::from_millis(200), &CancellationToken::new(), |_| {}).await.unwrap();
+        let found = search(
+            &[addr],
+            Duration::from_millis(200),
+            &CancellationToken::new(),
+            |_| {},
+        )
+        .await
+        .unwrap();
         assert_eq!(found.len(), 1, "two M-SEARCHes, one device");
         assert_eq!(found[0].endpoint, "uuid:cam-9");
         assert_eq!(found[0].method, Method::Ssdp);

@@ -149,13 +149,25 @@ pub fn route_to(ip: Ipv4Addr) -> Route {
     });
     match probe {
         Ok(local) => Route::Via { local: local.ip() },
-        Err(e) => Route::NoRoute { error: e.to_string() },
+        Err(e) => Route::NoRoute {
+            error: e.to_string(),
+        },
     }
 }
 
 fn hosts(net: &Ipv4Net) -> Vec<Ipv4Addr> {
     if net.prefix_len() >= 31 {
-        net.hosts().collect::<Vec<_>>().into_iter().chain(if net.prefix_len() == 32 { vec![net.addr()] } else { vec![] }).collect::<std::collections::BTreeSet<_>>().into_iter().collect()
+        net.hosts()
+            .collect::<Vec<_>>()
+            .into_iter()
+            .chain(if net.prefix_len() == 32 {
+                vec![net.addr()]
+            } else {
+                vec![]
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
     } else {
         net.hosts().collect()
     }
@@ -166,16 +178,24 @@ pub fn parse_ranges(text: &str) -> Result<Vec<Ipv4Net>> {
     text.split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(|s| {
-            s.parse::<Ipv4Net>().map(|n| n.trunc()).or_else(|_| s.parse::<Ipv4Addr>().map(Ipv4Net::from)).map_err(|e| Error::InvalidAddress {
-                input: s.to_string(),
-                source: Some(e.into()),
-            })
+            s.parse::<Ipv4Net>()
+                .map(|n| n.trunc())
+                .or_else(|_| s.parse::<Ipv4Addr>().map(Ipv4Net::from))
+                .map_err(|e| Error::InvalidAddress {
+                    input: s.to_string(),
+                    source: Some(e.into()),
+                })
         })
         .collect()
 }
 
 /// Sweeps `subnets` by unicast WS-Discovery; `on_found` sees each endpoint as it arrives.
-pub async fn sweep<F>(subnets: &[Ipv4Net], opts: &SweepOptions, cancel: &CancellationToken, on_found: F) -> Result<SweepReport>
+pub async fn sweep<F>(
+    subnets: &[Ipv4Net],
+    opts: &SweepOptions,
+    cancel: &CancellationToken,
+    on_found: F,
+) -> Result<SweepReport>
 where
     F: FnMut(&Sighting),
 {
@@ -183,7 +203,13 @@ where
     if total > opts.max_hosts {
         return Err(Error::InvalidAddress {
             input: format!("{} hosts", total),
-            source: Some(format!("more than the {} hosts allowed in one sweep", opts.max_hosts).into()),
+            source: Some(
+                format!(
+                    "more than the {} hosts allowed in one sweep",
+                    opts.max_hosts
+                )
+                .into(),
+            ),
         });
     }
     let routes: Vec<Route> = subnets.iter().map(|n| route_to(n.network())).collect();
@@ -199,7 +225,12 @@ where
     let round = probe_unicast(&targets, &opts.probe, cancel, on_found).await?;
     let mut verdicts: HashMap<IpAddr, HostVerdict> = HashMap::new();
     for (a, e) in &round.hostile {
-        verdicts.insert(a.ip(), HostVerdict::HostileAnswer { detail: e.to_string() });
+        verdicts.insert(
+            a.ip(),
+            HostVerdict::HostileAnswer {
+                detail: e.to_string(),
+            },
+        );
     }
     if !opts.follow_up_ports.is_empty() {
         let silent: Vec<IpAddr> = round.silent.iter().map(SocketAddr::ip).collect();
@@ -216,25 +247,69 @@ where
             }
         }
     }
-    let mut report = SweepReport { subnets: Vec::new(), found: round.found.clone(), round: ProbeRound::default() };
+    let mut report = SweepReport {
+        subnets: Vec::new(),
+        found: round.found.clone(),
+        round: ProbeRound::default(),
+    };
     for (net, route) in subnets.iter().zip(routes) {
         let inside = |ip: &IpAddr| matches!(ip, IpAddr::V4(v4) if net.contains(v4));
-        let mut found: Vec<IpAddr> = round.answered.iter().map(SocketAddr::ip).filter(inside).collect();
+        let mut found: Vec<IpAddr> = round
+            .answered
+            .iter()
+            .map(SocketAddr::ip)
+            .filter(inside)
+            .collect();
         found.sort();
         found.dedup();
-        let mut others: Vec<(IpAddr, HostVerdict)> = verdicts.iter().filter(|(ip, _)| inside(ip)).map(|(i, v)| (*i, v.clone())).collect();
+        let mut others: Vec<(IpAddr, HostVerdict)> = verdicts
+            .iter()
+            .filter(|(ip, _)| inside(ip))
+            .map(|(i, v)| (*i, v.clone()))
+            .collect();
         others.sort_by_key(|(ip, _)| *ip);
-        let silent = round.silent.iter().filter(|a| inside(&a.ip()) && !verdicts.contains_key(&a.ip())).count();
-        let send_failures = round.send_failed.iter().filter(|(a, _)| inside(&a.ip())).count();
+        let silent = round
+            .silent
+            .iter()
+            .filter(|a| inside(&a.ip()) && !verdicts.contains_key(&a.ip()))
+            .count();
+        let send_failures = round
+            .send_failed
+            .iter()
+            .filter(|(a, _)| inside(&a.ip()))
+            .count();
         let summary = match (&route, found.is_empty()) {
             (Route::NoRoute { .. }, _) => Summary::NoRoute,
             (_, false) => Summary::Found,
-            _ if others.iter().any(|(_, v)| matches!(v, HostVerdict::OnvifRefusing { .. } | HostVerdict::OnvifNotDiscoverable { .. } | HostVerdict::HostileAnswer { .. })) => Summary::OnvifRefusing,
+            _ if others.iter().any(|(_, v)| {
+                matches!(
+                    v,
+                    HostVerdict::OnvifRefusing { .. }
+                        | HostVerdict::OnvifNotDiscoverable { .. }
+                        | HostVerdict::HostileAnswer { .. }
+                )
+            }) =>
+            {
+                Summary::OnvifRefusing
+            }
             _ if !others.is_empty() => Summary::OnlyNonOnvif,
             _ => Summary::Silence,
         };
-        let hosts_probed = if matches!(route, Route::Via { .. }) { hosts(net).len() } else { 0 };
-        report.subnets.push(SubnetReport { subnet: *net, route, hosts_probed, found, others, silent, send_failures, summary });
+        let hosts_probed = if matches!(route, Route::Via { .. }) {
+            hosts(net).len()
+        } else {
+            0
+        };
+        report.subnets.push(SubnetReport {
+            subnet: *net,
+            route,
+            hosts_probed,
+            found,
+            others,
+            silent,
+            send_failures,
+            summary,
+        });
     }
     report.round = round;
     Ok(report)
@@ -245,22 +320,39 @@ async fn follow_up(ip: IpAddr, opts: &SweepOptions) -> Option<HostVerdict> {
     let mut refused = false;
     for &port in &opts.follow_up_ports {
         let addr = SocketAddr::new(ip, port);
-        match tokio::time::timeout(opts.follow_up_timeout, tokio::net::TcpStream::connect(addr)).await {
+        match tokio::time::timeout(opts.follow_up_timeout, tokio::net::TcpStream::connect(addr))
+            .await
+        {
             Ok(Ok(_stream)) => {
                 let Some(client) = &opts.client else {
-                    return Some(HostVerdict::NotOnvif { port, detail: "a TCP service listens (ONVIF not asked)".into() });
+                    return Some(HostVerdict::NotOnvif {
+                        port,
+                        detail: "a TCP service listens (ONVIF not asked)".into(),
+                    });
                 };
                 let host = match ip {
                     IpAddr::V4(v4) => v4.to_string(),
                     IpAddr::V6(v6) => format!("[{v6}]"),
                 };
-                let Ok(session) = client.session(&format!("http://{host}:{port}/onvif/device_service"), None) else { continue };
+                let Ok(session) =
+                    client.session(&format!("http://{host}:{port}/onvif/device_service"), None)
+                else {
+                    continue;
+                };
                 return Some(match session.system_date_and_time().await {
                     Ok(_) => HostVerdict::OnvifNotDiscoverable { port },
-                    Err(e) if e.is_auth_required() || e.is_auth_rejected() || e.fault().is_some() => {
-                        HostVerdict::OnvifRefusing { port, detail: e.to_string() }
+                    Err(e)
+                        if e.is_auth_required() || e.is_auth_rejected() || e.fault().is_some() =>
+                    {
+                        HostVerdict::OnvifRefusing {
+                            port,
+                            detail: e.to_string(),
+                        }
                     }
-                    Err(e) => HostVerdict::NotOnvif { port, detail: e.to_string() },
+                    Err(e) => HostVerdict::NotOnvif {
+                        port,
+                        detail: e.to_string(),
+                    },
                 });
             }
             Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => refused = true,
@@ -288,6 +380,11 @@ mod tests {
 
     #[test]
     fn loopback_is_routed() {
-        assert_eq!(route_to(Ipv4Addr::new(127, 0, 0, 9)), Route::Via { local: IpAddr::V4(Ipv4Addr::LOCALHOST) });
+        assert_eq!(
+            route_to(Ipv4Addr::new(127, 0, 0, 9)),
+            Route::Via {
+                local: IpAddr::V4(Ipv4Addr::LOCALHOST)
+            }
+        );
     }
 }

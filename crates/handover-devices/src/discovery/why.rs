@@ -38,7 +38,11 @@ fn inside(net: &Ipv4Net, ip: &IpAddr) -> bool {
 }
 
 /// Builds the account of every planned subnet from every sighting and the sweep (if one ran).
-pub fn explain(plan: &[Ipv4Net], sightings: &[Sighting], sweep: Option<&SweepReport>) -> Vec<SubnetAccount> {
+pub fn explain(
+    plan: &[Ipv4Net],
+    sightings: &[Sighting],
+    sweep: Option<&SweepReport>,
+) -> Vec<SubnetAccount> {
     plan.iter()
         .map(|net| {
             let here: Vec<&Sighting> = sightings.iter().filter(|s| inside(net, &s.address)).collect();
@@ -67,6 +71,7 @@ pub fn explain(plan: &[Ipv4Net], sightings: &[Sighting], sweep: Option<&SweepRep
                     (_, Summary::Found) => format!("found {by_unicast} by unicast sweep, {by_multicast} by multicast"),
                     (_, Summary::Silence) => format!("all {} hosts stayed silent (no WS-Discovery, no TCP answer)", s.hosts_probed),
                     (_, Summary::OnlyNonOnvif) => format!("{} hosts answered, none of them ONVIF", s.others.len()),
+                    (_, Summary::NoRoute) => "no route from this laptop".to_string(),
                     (_, Summary::OnvifRefusing) => "ONVIF hosts answered but refused us, sent hostile answers or keep discovery off".to_string(),
                 },
                 None if by_multicast > 0 => format!("found {by_multicast} by multicast; not swept"),
@@ -93,14 +98,35 @@ mod tests {
     use crate::discovery::sweep::SubnetReport;
 
     fn s(ep: &str, ip: &str, m: Method) -> Sighting {
-        Sighting { endpoint: ep.into(), xaddrs: vec![], scopes: vec![], types: vec![], address: ip.parse().unwrap(), method: m }
+        Sighting {
+            endpoint: ep.into(),
+            xaddrs: vec![],
+            scopes: vec![],
+            types: vec![],
+            address: ip.parse().unwrap(),
+            method: m,
+        }
     }
 
     #[test]
     fn each_subnet_gets_its_account() {
-        let plan: Vec<Ipv4Net> = ["10.20.0.0/24", "10.30.0.0/24", "10.99.0.0/24", "10.50.0.0/24"].iter().map(|n| n.parse().unwrap()).collect();
-        let mc = Method::Multicast { interface: "eth20".into() };
-        let sightings = vec![s("a", "10.20.0.10", mc.clone()), s("a", "10.20.0.10", Method::Unicast), s("b", "10.30.0.10", Method::Unicast)];
+        let plan: Vec<Ipv4Net> = [
+            "10.20.0.0/24",
+            "10.30.0.0/24",
+            "10.99.0.0/24",
+            "10.50.0.0/24",
+        ]
+        .iter()
+        .map(|n| n.parse().unwrap())
+        .collect();
+        let mc = Method::Multicast {
+            interface: "eth20".into(),
+        };
+        let sightings = vec![
+            s("a", "10.20.0.10", mc.clone()),
+            s("a", "10.20.0.10", Method::Unicast),
+            s("b", "10.30.0.10", Method::Unicast),
+        ];
         let sub = |net: &str, route: Route, summary: Summary, found: Vec<&str>| SubnetReport {
             subnet: net.parse().unwrap(),
             route,
@@ -111,22 +137,52 @@ mod tests {
             send_failures: 0,
             summary,
         };
-        let via = Route::Via { local: "10.20.0.100".parse().unwrap() };
+        let via = Route::Via {
+            local: "10.20.0.100".parse().unwrap(),
+        };
         let report = SweepReport {
             subnets: vec![
-                sub("10.20.0.0/24", via.clone(), Summary::Found, vec!["10.20.0.10"]),
-                sub("10.30.0.0/24", via.clone(), Summary::Found, vec!["10.30.0.10"]),
-                sub("10.99.0.0/24", Route::NoRoute { error: "Network is unreachable".into() }, Summary::NoRoute, vec![]),
+                sub(
+                    "10.20.0.0/24",
+                    via.clone(),
+                    Summary::Found,
+                    vec!["10.20.0.10"],
+                ),
+                sub(
+                    "10.30.0.0/24",
+                    via.clone(),
+                    Summary::Found,
+                    vec!["10.30.0.10"],
+                ),
+                sub(
+                    "10.99.0.0/24",
+                    Route::NoRoute {
+                        error: "Network is unreachable".into(),
+                    },
+                    Summary::NoRoute,
+                    vec![],
+                ),
             ],
-            found: vec![s("a", "10.20.0.10", Method::Unicast), s("b", "10.30.0.10", Method::Unicast)],
+            found: vec![
+                s("a", "10.20.0.10", Method::Unicast),
+                s("b", "10.30.0.10", Method::Unicast),
+            ],
             round: Default::default(),
         };
         let a = explain(&plan, &sightings, Some(&report));
         assert_eq!((a[0].by_multicast, a[0].by_unicast), (1, 1));
         assert_eq!((a[1].by_multicast, a[1].by_unicast), (0, 1));
-        assert!(a[1].explanation.starts_with("multicast heard nothing here"), "{}", a[1].explanation);
+        assert!(
+            a[1].explanation.starts_with("multicast heard nothing here"),
+            "{}",
+            a[1].explanation
+        );
         assert_eq!(a[2].sweep, Some(Summary::NoRoute));
-        assert!(a[2].explanation.starts_with("no route from this laptop"), "{}", a[2].explanation);
+        assert!(
+            a[2].explanation.starts_with("no route from this laptop"),
+            "{}",
+            a[2].explanation
+        );
         assert_eq!(a[3].route, None);
         assert_eq!(a[3].explanation, "nothing heard by multicast and not swept");
     }

@@ -102,13 +102,20 @@ pub fn probe(message_id: &str, types: &[&str]) -> String {
             r#"<s:Body><d:Probe>{}</d:Probe></s:Body></s:Envelope>"#
         ),
         message_id,
-        if types.is_empty() { String::new() } else { format!("<d:Types>{}</d:Types>", types.join(" ")) }
+        if types.is_empty() {
+            String::new()
+        } else {
+            format!("<d:Types>{}</d:Types>", types.join(" "))
+        }
     )
 }
 
 /// A fresh `urn:uuid:` message id from 16 random bytes.
 pub fn message_id(random: [u8; 16]) -> String {
-    format!("urn:uuid:{}", uuid::Builder::from_random_bytes(random).into_uuid())
+    format!(
+        "urn:uuid:{}",
+        uuid::Builder::from_random_bytes(random).into_uuid()
+    )
 }
 
 fn words(text: &str, max: usize, what: &'static str) -> Result<Vec<String>, WsdError> {
@@ -120,10 +127,14 @@ fn words(text: &str, max: usize, what: &'static str) -> Result<Vec<String>, WsdE
 }
 
 fn check_xaddr(x: &str) -> Result<(), WsdError> {
-    let uri: hyper::Uri = x.parse().map_err(|_| WsdError::Invalid(format!("XAddr {x:?} is not a URL")))?;
+    let uri: hyper::Uri = x
+        .parse()
+        .map_err(|_| WsdError::Invalid(format!("XAddr {x:?} is not a URL")))?;
     match (uri.scheme_str(), uri.host()) {
         (Some("http" | "https"), Some(h)) if !h.is_empty() => Ok(()),
-        _ => Err(WsdError::Invalid(format!("XAddr {x:?} is not an http(s) URL"))),
+        _ => Err(WsdError::Invalid(format!(
+            "XAddr {x:?} is not an http(s) URL"
+        ))),
     }
 }
 
@@ -138,11 +149,20 @@ struct Building {
 
 impl Building {
     fn finish(self) -> Result<Endpoint, WsdError> {
-        let reference = self.reference.filter(|r| !r.is_empty()).ok_or_else(|| WsdError::Invalid("no EndpointReference".into()))?;
+        let reference = self
+            .reference
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| WsdError::Invalid("no EndpointReference".into()))?;
         for x in &self.xaddrs {
             check_xaddr(x)?;
         }
-        Ok(Endpoint { reference, types: self.types, scopes: self.scopes, xaddrs: self.xaddrs, metadata_version: self.metadata_version })
+        Ok(Endpoint {
+            reference,
+            types: self.types,
+            scopes: self.scopes,
+            xaddrs: self.xaddrs,
+            metadata_version: self.metadata_version,
+        })
     }
 }
 
@@ -210,12 +230,16 @@ pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
                 let parent = p.len().checked_sub(2).map(|i| p[i]);
                 match p.as_slice() {
                     [_, "Header", "RelatesTo"] => relates_to = Some(text.to_string()),
-                    [_, "Body", "Bye", "EndpointReference", "Address"] => bye_ref = Some(text.to_string()),
+                    [_, "Body", "Bye", "EndpointReference", "Address"] => {
+                        bye_ref = Some(text.to_string())
+                    }
                     _ => {}
                 }
                 if let Some(b) = current.as_mut() {
                     match (parent, last) {
-                        (Some("EndpointReference"), Some("Address")) => b.reference = Some(text.to_string()),
+                        (Some("EndpointReference"), Some("Address")) => {
+                            b.reference = Some(text.to_string())
+                        }
                         (_, Some("Types")) => b.types = words(text, MAX_ADDRS, "Types")?,
                         (_, Some("Scopes")) => b.scopes = words(text, MAX_SCOPES, "Scopes")?,
                         (_, Some("XAddrs")) => b.xaddrs = words(text, MAX_ADDRS, "XAddrs")?,
@@ -233,9 +257,15 @@ pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
         return Err(WsdError::Invalid("unclosed elements".into()));
     }
     Ok(match kind {
-        Some("ProbeMatches") => Message::ProbeMatches { relates_to, matches },
+        Some("ProbeMatches") => Message::ProbeMatches {
+            relates_to,
+            matches,
+        },
         Some("Hello") => Message::Hello(current.unwrap_or_default().finish()?),
-        Some("Bye") => Message::Bye { reference: bye_ref.ok_or_else(|| WsdError::Invalid("Bye without EndpointReference".into()))? },
+        Some("Bye") => Message::Bye {
+            reference: bye_ref
+                .ok_or_else(|| WsdError::Invalid("Bye without EndpointReference".into()))?,
+        },
         _ => Message::Other,
     })
 }
@@ -249,7 +279,13 @@ mod tests {
     #[test]
     fn probe_matches_parse() {
         let m = parse(MATCH.as_bytes()).unwrap();
-        let Message::ProbeMatches { relates_to, matches } = m else { panic!("{m:?}") };
+        let Message::ProbeMatches {
+            relates_to,
+            matches,
+        } = m
+        else {
+            panic!("{m:?}")
+        };
         assert_eq!(relates_to.as_deref(), Some("urn:uuid:probe-1"));
         assert_eq!(matches.len(), 1);
         let e = &matches[0];
@@ -265,10 +301,17 @@ mod tests {
         let hello = MATCH
             .replace("<d:ProbeMatches><d:ProbeMatch>", "<d:Hello>")
             .replace("</d:ProbeMatch></d:ProbeMatches>", "</d:Hello>");
-        let Message::Hello(e) = parse(hello.as_bytes()).unwrap() else { panic!() };
+        let Message::Hello(e) = parse(hello.as_bytes()).unwrap() else {
+            panic!()
+        };
         assert_eq!(e.reference, "urn:uuid:dev-1");
         let bye = r#"<s:Envelope xmlns:s="x" xmlns:a="y" xmlns:d="z"><s:Body><d:Bye><a:EndpointReference><a:Address>urn:uuid:dev-1</a:Address></a:EndpointReference></d:Bye></s:Body></s:Envelope>"#;
-        assert_eq!(parse(bye.as_bytes()).unwrap(), Message::Bye { reference: "urn:uuid:dev-1".into() });
+        assert_eq!(
+            parse(bye.as_bytes()).unwrap(),
+            Message::Bye {
+                reference: "urn:uuid:dev-1".into()
+            }
+        );
     }
 
     #[test]
@@ -277,7 +320,9 @@ mod tests {
         assert!(p.contains("<d:Types>tds:Device dn:NetworkVideoTransmitter</d:Types>"));
         let both = onvif_probes(rand::random);
         assert_eq!(both.len(), 2);
-        assert!(both[0].1.contains("<d:Types>tds:Device</d:Types>") && both[0].1.contains(&both[0].0));
+        assert!(
+            both[0].1.contains("<d:Types>tds:Device</d:Types>") && both[0].1.contains(&both[0].0)
+        );
         assert_ne!(both[0].0, both[1].0);
         assert_eq!(parse(p.as_bytes()).unwrap(), Message::Other);
         assert!(message_id([7; 16]).starts_with("urn:uuid:07070707-"));
@@ -286,13 +331,27 @@ mod tests {
     #[test]
     fn hostile_datagrams_are_errors() {
         let cut = MATCH.find("<d:XAddrs>").unwrap();
-        let malformed = format!("{}<d:XAddrs>http://[::not-an-address/onvif</d:Types></d:ProbeMatch>", &MATCH[..cut]);
+        let malformed = format!(
+            "{}<d:XAddrs>http://[::not-an-address/onvif</d:Types></d:ProbeMatch>",
+            &MATCH[..cut]
+        );
         assert!(parse(malformed.as_bytes()).is_err());
-        let bad_xaddr = MATCH.replace("http://127.0.0.1:8080/onvif/device_service", "http://[::not-an-address/onvif");
-        assert!(matches!(parse(bad_xaddr.as_bytes()), Err(WsdError::Invalid(_))));
-        let pad: String = (0..1900).map(|i| format!(" onvif://www.onvif.org/x/{i:08}")).collect();
+        let bad_xaddr = MATCH.replace(
+            "http://127.0.0.1:8080/onvif/device_service",
+            "http://[::not-an-address/onvif",
+        );
+        assert!(matches!(
+            parse(bad_xaddr.as_bytes()),
+            Err(WsdError::Invalid(_))
+        ));
+        let pad: String = (0..1900)
+            .map(|i| format!(" onvif://www.onvif.org/x/{i:08}"))
+            .collect();
         let gigantic = MATCH.replacen("</d:Scopes>", &format!("{pad}</d:Scopes>"), 1);
-        assert!(matches!(parse(gigantic.as_bytes()), Err(WsdError::TooLarge(_))));
+        assert!(matches!(
+            parse(gigantic.as_bytes()),
+            Err(WsdError::TooLarge(_))
+        ));
         let bomb = "<?xml version=\"1.0\"?><!DOCTYPE s:Envelope [<!ENTITY lol \"lol\"><!ENTITY lol1 \"&lol;&lol;\">]><s:Envelope xmlns:s=\"x\"><s:Body>&lol1;</s:Body></s:Envelope>";
         assert!(matches!(parse(bomb.as_bytes()), Err(WsdError::Doctype)));
         let no_ref = MATCH.replace("urn:uuid:dev-1", "");

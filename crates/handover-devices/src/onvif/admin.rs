@@ -59,7 +59,10 @@ impl LoginCheck {
 impl OnvifSession {
     fn require_creds(&self) -> Result<()> {
         if self.creds.is_none() {
-            return Err(Error::AuthRequired { addr: self.address().to_string(), digest: false });
+            return Err(Error::AuthRequired {
+                addr: self.address().to_string(),
+                digest: false,
+            });
         }
         Ok(())
     }
@@ -77,9 +80,16 @@ impl OnvifSession {
                 _ => {}
             }
         }
-        match self.call(Auth::IfAny, |c| async move { c.get_device_info().await }).await {
+        match self
+            .call(Auth::IfAny, |c| async move { c.get_device_info().await })
+            .await
+        {
             Ok(_) => LoginCheck::Accepted {
-                scheme: if self.authed_used_digest() { AuthScheme::HttpDigest } else { AuthScheme::WsUsernameToken },
+                scheme: if self.authed_used_digest() {
+                    AuthScheme::HttpDigest
+                } else {
+                    AuthScheme::WsUsernameToken
+                },
             },
             Err(e) if e.is_locked_out() => LoginCheck::LockedOut(e),
             Err(e) if e.is_auth_rejected() => LoginCheck::NotAuthorized(e),
@@ -90,10 +100,18 @@ impl OnvifSession {
 
     /// Reads the skew without sending credentials (the clock or, failing that, the HTTP Date header).
     pub(crate) async fn clock_without_credentials(&self) -> Result<ClockReading> {
-        let r = self.call(Auth::Anonymous, |c| async move { c.get_system_date_and_time().await }).await;
+        let r = self
+            .call(Auth::Anonymous, |c| async move {
+                c.get_system_date_and_time().await
+            })
+            .await;
         let now = crate::onvif::session::now_unix();
         let reading = match r {
-            Ok(t) => t.utc_unix.map(|d| ClockReading { device_unix: d, skew_secs: d - now, source: ClockSource::Onvif }),
+            Ok(t) => t.utc_unix.map(|d| ClockReading {
+                device_unix: d,
+                skew_secs: d - now,
+                source: ClockSource::Onvif,
+            }),
             Err(e) if e.is_auth_required() => self.anon.last_date().map(|d| ClockReading {
                 device_unix: d,
                 skew_secs: d - now,
@@ -106,35 +124,66 @@ impl OnvifSession {
                 self.set_skew_secs(r.skew_secs);
                 Ok(r)
             }
-            None => Err(Error::Malformed { addr: self.address().to_string(), source: "no device time".into() }),
+            None => Err(Error::Malformed {
+                addr: self.address().to_string(),
+                source: "no device time".into(),
+            }),
         }
     }
 
     /// GetUsers.
     pub async fn users(&self) -> Result<Vec<DeviceUser>> {
         self.require_creds()?;
-        let v = self.call(Auth::IfAny, |c| async move { c.get_users().await }).await?;
-        Ok(v.into_iter().map(|u| DeviceUser { username: u.username, level: UserLevel::parse(&u.user_level) }).collect())
+        let v = self
+            .call(Auth::IfAny, |c| async move { c.get_users().await })
+            .await?;
+        Ok(v.into_iter()
+            .map(|u| DeviceUser {
+                username: u.username,
+                level: UserLevel::parse(&u.user_level),
+            })
+            .collect())
     }
 
     /// CreateUsers.
     pub async fn create_users(&self, users: &[NewUser]) -> Result<()> {
         let list: Vec<(String, String, String)> = users
             .iter()
-            .map(|u| (u.username.clone(), u.password.expose().to_string(), u.level.as_str().to_string()))
+            .map(|u| {
+                (
+                    u.username.clone(),
+                    u.password.expose().to_string(),
+                    u.level.as_str().to_string(),
+                )
+            })
             .collect();
         self.call(Auth::IfAny, |c| async move {
-            let refs: Vec<(&str, &str, &str)> = list.iter().map(|(a, b, l)| (a.as_str(), b.as_str(), l.as_str())).collect();
+            let refs: Vec<(&str, &str, &str)> = list
+                .iter()
+                .map(|(a, b, l)| (a.as_str(), b.as_str(), l.as_str()))
+                .collect();
             c.create_users(&refs).await
         })
         .await
     }
 
     /// SetUser: a new password (or None to keep it) and level for an existing user.
-    pub async fn set_user(&self, username: &str, password: Option<&Password>, level: &UserLevel) -> Result<()> {
+    pub async fn set_user(
+        &self,
+        username: &str,
+        password: Option<&Password>,
+        level: &UserLevel,
+    ) -> Result<()> {
         self.require_creds()?;
-        let (u, p, l) = (username.to_string(), password.map(|p| p.expose().to_string()), level.as_str().to_string());
-        self.call(Auth::IfAny, |c| async move { c.set_user(&u, p.as_deref(), &l).await }).await
+        let (u, p, l) = (
+            username.to_string(),
+            password.map(|p| p.expose().to_string()),
+            level.as_str().to_string(),
+        );
+        self.call(Auth::IfAny, |c| async move {
+            c.set_user(&u, p.as_deref(), &l).await
+        })
+        .await
     }
 
     /// DeleteUsers.
@@ -162,7 +211,10 @@ impl OnvifSession {
     pub async fn set_network_protocols(&self, protocols: &[NetworkProtocol]) -> Result<()> {
         let list = protocols.to_vec();
         self.call(Auth::IfAny, |c| async move {
-            let refs: Vec<(&str, bool, &[u32])> = list.iter().map(|p| (p.name.as_str(), p.enabled, p.ports.as_slice())).collect();
+            let refs: Vec<(&str, bool, &[u32])> = list
+                .iter()
+                .map(|p| (p.name.as_str(), p.enabled, p.ports.as_slice()))
+                .collect();
             c.set_network_protocols(&refs).await
         })
         .await
@@ -170,11 +222,15 @@ impl OnvifSession {
 
     /// SetDiscoveryMode.
     pub async fn set_discovery_mode(&self, mode: DiscoveryMode) -> Result<()> {
-        self.call(Auth::IfAny, |c| async move { c.set_discovery_mode(mode.as_str()).await }).await
+        self.call(Auth::IfAny, |c| async move {
+            c.set_discovery_mode(mode.as_str()).await
+        })
+        .await
     }
 
     /// SystemReboot; returns the device's message.
     pub async fn reboot(&self) -> Result<String> {
-        self.call(Auth::IfAny, |c| async move { c.system_reboot().await }).await
+        self.call(Auth::IfAny, |c| async move { c.system_reboot().await })
+            .await
     }
 }

@@ -85,7 +85,11 @@ pub fn scan(doc: &[u8]) -> Result<Option<SoapFault>, XmlGuardError> {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
                 if name == "Fault" && path.last().is_some_and(|p| p == "Body") {
-                    fault = Some(SoapFault { code: String::new(), subcodes: Vec::new(), reason: String::new() });
+                    fault = Some(SoapFault {
+                        code: String::new(),
+                        subcodes: Vec::new(),
+                        reason: String::new(),
+                    });
                 }
                 path.push(name);
                 if path.len() > MAX_DEPTH {
@@ -97,7 +101,10 @@ pub fn scan(doc: &[u8]) -> Result<Option<SoapFault>, XmlGuardError> {
             }
             Event::Text(t) => {
                 if let Some(f) = fault.as_mut() {
-                    let text = t.unescape().map(|c| c.trim().to_string()).unwrap_or_default();
+                    let text = t
+                        .unescape()
+                        .map(|c| c.trim().to_string())
+                        .unwrap_or_default();
                     if text.is_empty() {
                         buf.clear();
                         continue;
@@ -123,7 +130,9 @@ pub fn scan(doc: &[u8]) -> Result<Option<SoapFault>, XmlGuardError> {
         buf.clear();
     }
     if !path.is_empty() {
-        return Err(XmlGuardError::Xml(quick_xml::Error::Syntax(quick_xml::errors::SyntaxError::UnclosedTag)));
+        return Err(XmlGuardError::Xml(quick_xml::Error::Syntax(
+            quick_xml::errors::SyntaxError::UnclosedTag,
+        )));
     }
     Ok(fault)
 }
@@ -146,9 +155,16 @@ mod tests {
     fn faults_keep_every_subcode() {
         check(
             r#"<env:Envelope xmlns:env="e" xmlns:ter="t"><env:Body><env:Fault><env:Code><env:Value>env:Sender</env:Value><env:Subcode><env:Value>ter:OperationProhibited</env:Value><env:Subcode><env:Value>ter:UsernameClash</env:Value></env:Subcode></env:Subcode></env:Code><env:Reason><env:Text xml:lang="en">user a &lt;b&gt; exists</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>"#,
-            Some(("env:Sender", &["ter:OperationProhibited", "ter:UsernameClash"], "user a <b> exists")),
+            Some((
+                "env:Sender",
+                &["ter:OperationProhibited", "ter:UsernameClash"],
+                "user a <b> exists",
+            )),
         );
-        check(r#"<s:Envelope xmlns:s="e"><s:Body><x:R xmlns:x="y">ok</x:R></s:Body></s:Envelope>"#, None);
+        check(
+            r#"<s:Envelope xmlns:s="e"><s:Body><x:R xmlns:x="y">ok</x:R></s:Body></s:Envelope>"#,
+            None,
+        );
         let f = scan(br#"<e:Envelope xmlns:e="e"><e:Body><e:Fault><e:Code><e:Value>e:Sender</e:Value><e:Subcode><e:Value>ter:NotAuthorized</e:Value></e:Subcode></e:Code><e:Reason><e:Text>account locked after repeated failed logins</e:Text></e:Reason></e:Fault></e:Body></e:Envelope>"#).unwrap().unwrap();
         assert!(f.is_not_authorized() && f.says_locked());
         assert_eq!(f.most_specific(), Some("ter:NotAuthorized"));
@@ -161,6 +177,9 @@ mod tests {
         assert!(scan(b"<a><b></a>").is_err());
         assert!(scan(b"<a><b>").is_err());
         let deep = "<a>".repeat(100) + &"</a>".repeat(100);
-        assert!(matches!(scan(deep.as_bytes()), Err(XmlGuardError::TooDeep(_))));
+        assert!(matches!(
+            scan(deep.as_bytes()),
+            Err(XmlGuardError::TooDeep(_))
+        ));
     }
 }

@@ -72,7 +72,10 @@ impl Identification {
     }
     /// The first error whose device was unreachable, if that is why nothing came back.
     pub fn unreachable(&self) -> Option<&Error> {
-        self.errors.iter().map(|(_, e)| e).find(|e| e.is_unreachable())
+        self.errors
+            .iter()
+            .map(|(_, e)| e)
+            .find(|e| e.is_unreachable())
     }
 }
 
@@ -89,10 +92,17 @@ impl OnvifSession {
             errors: Vec::new(),
         };
         let mut asked_scheme = None;
-        let note = |out: &mut Identification, asked: &mut Option<AuthScheme>, op: &'static str, e: Error| {
+        let note = |out: &mut Identification,
+                    asked: &mut Option<AuthScheme>,
+                    op: &'static str,
+                    e: Error| {
             if let Error::AuthRequired { digest, .. } = &e {
                 out.needs_auth_for.push(op);
-                asked.get_or_insert(if *digest { AuthScheme::HttpDigest } else { AuthScheme::WsUsernameToken });
+                asked.get_or_insert(if *digest {
+                    AuthScheme::HttpDigest
+                } else {
+                    AuthScheme::WsUsernameToken
+                });
             }
             out.errors.push((op, e));
         };
@@ -102,7 +112,11 @@ impl OnvifSession {
             Ok(c) if c.source == ClockSource::Onvif => out.clock = Some(c),
             Ok(c) => {
                 out.needs_auth_for.push("GetSystemDateAndTime");
-                asked_scheme = Some(if self.anon.digest_offered() { AuthScheme::HttpDigest } else { AuthScheme::WsUsernameToken });
+                asked_scheme = Some(if self.anon.digest_offered() {
+                    AuthScheme::HttpDigest
+                } else {
+                    AuthScheme::WsUsernameToken
+                });
                 out.clock = Some(c);
                 if self.has_credentials() {
                     // The Date header gave the skew; sign with it and read the clock itself.
@@ -130,8 +144,11 @@ impl OnvifSession {
                 out.facts.info = Some(info);
                 if self.has_credentials() {
                     out.credentials_accepted = Some(true);
-                    out.auth_scheme =
-                        Some(if self.authed_used_digest() { AuthScheme::HttpDigest } else { AuthScheme::WsUsernameToken });
+                    out.auth_scheme = Some(if self.authed_used_digest() {
+                        AuthScheme::HttpDigest
+                    } else {
+                        AuthScheme::WsUsernameToken
+                    });
                 }
             }
             Err(e) if self.has_credentials() && e.is_auth_rejected() => {
@@ -151,7 +168,9 @@ impl OnvifSession {
                     match $call.await {
                         Ok(v) => out.facts.$field = Some(v),
                         Err(e) => {
-                            let stop = e.is_unreachable() || e.is_locked_out() || (self.has_credentials() && e.is_auth_rejected());
+                            let stop = e.is_unreachable()
+                                || e.is_locked_out()
+                                || (self.has_credentials() && e.is_auth_rejected());
                             note(&mut out, &mut asked_scheme, $op, e);
                             if stop {
                                 return out;
@@ -160,7 +179,11 @@ impl OnvifSession {
                     }
                 };
             }
-            read!("GetNetworkInterfaces", interfaces, self.network_interfaces());
+            read!(
+                "GetNetworkInterfaces",
+                interfaces,
+                self.network_interfaces()
+            );
             read!("GetNetworkDefaultGateway", gateway, self.default_gateway());
             read!("GetDNS", dns, self.dns());
             read!("GetNTP", ntp, self.ntp());
@@ -171,7 +194,11 @@ impl OnvifSession {
             }
             read!("GetNetworkProtocols", protocols, self.network_protocols());
             read!("GetDiscoveryMode", discovery_mode, self.discovery_mode());
-            read!("GetServiceCapabilities", password_limits, self.password_limits());
+            read!(
+                "GetServiceCapabilities",
+                password_limits,
+                self.password_limits()
+            );
         }
         if out.auth_scheme.is_none() {
             out.auth_scheme = asked_scheme;
@@ -179,7 +206,12 @@ impl OnvifSession {
         out
     }
 
-    fn after_auth_failure(&self, mut out: Identification, op: &'static str, e: Error) -> Identification {
+    fn after_auth_failure(
+        &self,
+        mut out: Identification,
+        op: &'static str,
+        e: Error,
+    ) -> Identification {
         if e.is_auth_rejected() {
             out.credentials_accepted = Some(false);
         }

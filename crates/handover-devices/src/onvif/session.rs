@@ -25,7 +25,9 @@ pub struct DeviceClient {
 impl DeviceClient {
     /// Builds the shared HTTP client with these limits.
     pub fn new(opts: ClientOptions) -> Self {
-        DeviceClient { http: Arc::new(Http::new(opts)) }
+        DeviceClient {
+            http: Arc::new(Http::new(opts)),
+        }
     }
 
     /// The limits in effect.
@@ -39,16 +41,32 @@ impl DeviceClient {
     }
 
     /// A session sending the authentication `auth` says.
-    pub fn session_with(&self, xaddr: &str, creds: Option<Credentials>, auth: AuthPreference) -> Result<OnvifSession> {
-        let uri: hyper::Uri = xaddr
-            .parse()
-            .map_err(|e: hyper::http::uri::InvalidUri| Error::InvalidAddress { input: xaddr.into(), source: Some(e.into()) })?;
+    pub fn session_with(
+        &self,
+        xaddr: &str,
+        creds: Option<Credentials>,
+        auth: AuthPreference,
+    ) -> Result<OnvifSession> {
+        let uri: hyper::Uri =
+            xaddr
+                .parse()
+                .map_err(|e: hyper::http::uri::InvalidUri| Error::InvalidAddress {
+                    input: xaddr.into(),
+                    source: Some(e.into()),
+                })?;
         if uri.scheme_str() != Some("http") || uri.authority().is_none() {
-            return Err(Error::InvalidAddress { input: xaddr.into(), source: None });
+            return Err(Error::InvalidAddress {
+                input: xaddr.into(),
+                source: None,
+            });
         }
         let anon = Arc::new(SessionTransport::new(self.http.clone(), None, false));
         let authed = creds.as_ref().map(|c| {
-            Arc::new(SessionTransport::new(self.http.clone(), Some(c.clone()), auth != AuthPreference::WsUsernameToken))
+            Arc::new(SessionTransport::new(
+                self.http.clone(),
+                Some(c.clone()),
+                auth != AuthPreference::WsUsernameToken,
+            ))
         });
         Ok(OnvifSession {
             xaddr: xaddr.to_string(),
@@ -98,11 +116,23 @@ pub(crate) enum Auth {
 
 fn map_oxvif(addr: &str, e: OnvifError) -> Error {
     match e {
-        OnvifError::Soap(oxvif::soap::SoapError::Fault { code, reason, subcode, .. }) => {
-            let f = crate::onvif::fault::SoapFault { code, subcodes: subcode.into_iter().collect(), reason };
+        OnvifError::Soap(oxvif::soap::SoapError::Fault {
+            code,
+            reason,
+            subcode,
+            ..
+        }) => {
+            let f = crate::onvif::fault::SoapFault {
+                code,
+                subcodes: subcode.into_iter().collect(),
+                reason,
+            };
             crate::onvif::transport::classify_fault(addr.to_string(), f, false)
         }
-        other => Error::Malformed { addr: addr.to_string(), source: Box::new(other) },
+        other => Error::Malformed {
+            addr: addr.to_string(),
+            source: Box::new(other),
+        },
     }
 }
 
@@ -121,7 +151,9 @@ impl OnvifSession {
     }
     /// The clock skew in use for WS-UsernameToken (device minus ours), once known.
     pub fn skew_secs(&self) -> Option<i64> {
-        self.skew_known.load(Ordering::Relaxed).then(|| self.skew.load(Ordering::Relaxed))
+        self.skew_known
+            .load(Ordering::Relaxed)
+            .then(|| self.skew.load(Ordering::Relaxed))
     }
     /// Sets the skew (e.g. from an earlier identification), so no clock read is needed first.
     pub fn set_skew_secs(&self, skew: i64) {
@@ -156,7 +188,9 @@ impl OnvifSession {
         transport.begin();
         match f(client).await {
             Ok(v) => Ok(v),
-            Err(e) => Err(transport.take_error().unwrap_or_else(|| map_oxvif(&self.addr, e))),
+            Err(e) => Err(transport
+                .take_error()
+                .unwrap_or_else(|| map_oxvif(&self.addr, e))),
         }
     }
 
@@ -189,60 +223,108 @@ impl OnvifSession {
 
     pub(crate) async fn read_clock(&self, auth: Auth) -> Result<ClockReading> {
         let addr = self.addr.clone();
-        let t = self.call(auth, |c| async move { c.get_system_date_and_time().await }).await?;
+        let t = self
+            .call(auth, |c| async move { c.get_system_date_and_time().await })
+            .await?;
         let device_unix = t.utc_unix.ok_or_else(|| Error::Malformed {
             addr,
             source: "GetSystemDateAndTime has no UTCDateTime".into(),
         })?;
-        Ok(ClockReading { device_unix, skew_secs: device_unix - now_unix(), source: ClockSource::Onvif })
+        Ok(ClockReading {
+            device_unix,
+            skew_secs: device_unix - now_unix(),
+            source: ClockSource::Onvif,
+        })
     }
 
     /// GetDeviceInformation.
     pub async fn device_information(&self) -> Result<DeviceInformation> {
-        self.call(Auth::IfAny, |c| async move { c.get_device_info().await }).await.map(Into::into)
+        self.call(Auth::IfAny, |c| async move { c.get_device_info().await })
+            .await
+            .map(Into::into)
     }
     /// GetNetworkInterfaces.
     pub async fn network_interfaces(&self) -> Result<Vec<NetInterface>> {
-        let v = self.call(Auth::IfAny, |c| async move { c.get_network_interfaces().await }).await?;
+        let v = self
+            .call(
+                Auth::IfAny,
+                |c| async move { c.get_network_interfaces().await },
+            )
+            .await?;
         Ok(v.into_iter().map(Into::into).collect())
     }
     /// GetNetworkDefaultGateway (IPv4 and IPv6 gateways together).
     pub async fn default_gateway(&self) -> Result<Vec<String>> {
-        let g = self.call(Auth::IfAny, |c| async move { c.get_network_default_gateway().await }).await?;
-        Ok(g.ipv4_addresses.into_iter().chain(g.ipv6_addresses).collect())
+        let g = self
+            .call(Auth::IfAny, |c| async move {
+                c.get_network_default_gateway().await
+            })
+            .await?;
+        Ok(g.ipv4_addresses
+            .into_iter()
+            .chain(g.ipv6_addresses)
+            .collect())
     }
     /// GetDNS.
     pub async fn dns(&self) -> Result<ServerList> {
-        let d = self.call(Auth::IfAny, |c| async move { c.get_dns().await }).await?;
-        Ok(ServerList { from_dhcp: d.from_dhcp, servers: d.servers })
+        let d = self
+            .call(Auth::IfAny, |c| async move { c.get_dns().await })
+            .await?;
+        Ok(ServerList {
+            from_dhcp: d.from_dhcp,
+            servers: d.servers,
+        })
     }
     /// GetNTP.
     pub async fn ntp(&self) -> Result<ServerList> {
-        let n = self.call(Auth::IfAny, |c| async move { c.get_ntp().await }).await?;
-        Ok(ServerList { from_dhcp: n.from_dhcp, servers: n.servers })
+        let n = self
+            .call(Auth::IfAny, |c| async move { c.get_ntp().await })
+            .await?;
+        Ok(ServerList {
+            from_dhcp: n.from_dhcp,
+            servers: n.servers,
+        })
     }
     /// GetScopes.
     pub async fn scopes(&self) -> Result<Vec<String>> {
-        self.call(Auth::IfAny, |c| async move { c.get_scopes().await }).await
+        self.call(Auth::IfAny, |c| async move { c.get_scopes().await })
+            .await
     }
     /// GetHostname.
     pub async fn hostname(&self) -> Result<Option<String>> {
-        Ok(self.call(Auth::IfAny, |c| async move { c.get_hostname().await }).await?.name)
+        Ok(self
+            .call(Auth::IfAny, |c| async move { c.get_hostname().await })
+            .await?
+            .name)
     }
     /// GetNetworkProtocols.
     pub async fn network_protocols(&self) -> Result<Vec<NetworkProtocol>> {
-        let v = self.call(Auth::IfAny, |c| async move { c.get_network_protocols().await }).await?;
+        let v = self
+            .call(
+                Auth::IfAny,
+                |c| async move { c.get_network_protocols().await },
+            )
+            .await?;
         Ok(v.into_iter().map(Into::into).collect())
     }
     /// GetDiscoveryMode.
     pub async fn discovery_mode(&self) -> Result<DiscoveryMode> {
         let addr = self.addr.clone();
-        let s = self.call(Auth::IfAny, |c| async move { c.get_discovery_mode().await }).await?;
-        DiscoveryMode::parse(&s).ok_or_else(|| Error::Malformed { addr, source: format!("discovery mode {s:?}").into() })
+        let s = self
+            .call(Auth::IfAny, |c| async move { c.get_discovery_mode().await })
+            .await?;
+        DiscoveryMode::parse(&s).ok_or_else(|| Error::Malformed {
+            addr,
+            source: format!("discovery mode {s:?}").into(),
+        })
     }
     /// GetServiceCapabilities: the account limits (MaxUsers, MaxUserNameLength, MaxPasswordLength).
     pub async fn password_limits(&self) -> Result<PasswordLimits> {
-        let caps = self.call(Auth::IfAny, |c| async move { c.device_get_service_capabilities().await }).await?;
+        let caps = self
+            .call(Auth::IfAny, |c| async move {
+                c.device_get_service_capabilities().await
+            })
+            .await?;
         let s = caps.security;
         Ok(PasswordLimits {
             max_users: s.max_users,

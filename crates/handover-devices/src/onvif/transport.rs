@@ -37,7 +37,12 @@ pub(crate) struct SessionTransport {
 
 impl SessionTransport {
     pub fn new(http: Arc<Http>, creds: Option<Credentials>, allow_digest: bool) -> Self {
-        SessionTransport { http, creds, allow_digest, state: Mutex::new(State::default()) }
+        SessionTransport {
+            http,
+            creds,
+            allow_digest,
+            state: Mutex::new(State::default()),
+        }
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -66,10 +71,12 @@ impl SessionTransport {
     }
 
     async fn exchange(&self, url: &str, action: &str, body: String) -> Result<String> {
-        let uri: Uri = url.parse().map_err(|e: hyper::http::uri::InvalidUri| Error::InvalidAddress {
-            input: url.to_string(),
-            source: Some(e.into()),
-        })?;
+        let uri: Uri =
+            url.parse()
+                .map_err(|e: hyper::http::uri::InvalidUri| Error::InvalidAddress {
+                    input: url.to_string(),
+                    source: Some(e.into()),
+                })?;
         let addr = authority(&uri);
         let _gate = self.http.gate(&addr).await;
         let body = Bytes::from(body);
@@ -81,12 +88,23 @@ impl SessionTransport {
                     st.digest.as_mut().map(|(ch, nc)| {
                         *nc += 1;
                         let cnonce = hex::encode(rand::random::<[u8; 8]>());
-                        digest::authorization(ch, &c.username, c.password.expose(), "POST", uri.path(), *nc, &cnonce)
+                        digest::authorization(
+                            ch,
+                            &c.username,
+                            c.password.expose(),
+                            "POST",
+                            uri.path(),
+                            *nc,
+                            &cnonce,
+                        )
                     })
                 }
                 _ => None,
             };
-            let resp = self.http.post_soap(&uri, action, auth.as_deref(), body.clone()).await?;
+            let resp = self
+                .http
+                .post_soap(&uri, action, auth.as_deref(), body.clone())
+                .await?;
             {
                 let mut st = self.state();
                 if let Some(d) = resp.date.as_deref().and_then(parse_http_date) {
@@ -103,7 +121,10 @@ impl SessionTransport {
                         return Err(if self.creds.is_some() {
                             Error::AuthRejected { addr, fault: None }
                         } else {
-                            Error::AuthRequired { addr, digest: false }
+                            Error::AuthRequired {
+                                addr,
+                                digest: false,
+                            }
                         });
                     };
                     if self.creds.is_none() {
@@ -124,7 +145,10 @@ impl SessionTransport {
                     self.state().digest = Some((creds_ch, 0));
                 }
                 200 | 400 | 500 => {
-                    let malformed = |e: fault::XmlGuardError| Error::Malformed { addr: addr.clone(), source: e.into() };
+                    let malformed = |e: fault::XmlGuardError| Error::Malformed {
+                        addr: addr.clone(),
+                        source: e.into(),
+                    };
                     if resp.status == 200 {
                         if contains_doctype(&resp.body) {
                             return Err(malformed(fault::XmlGuardError::Doctype));
@@ -132,11 +156,16 @@ impl SessionTransport {
                     } else if let Some(f) = fault::scan(&resp.body).map_err(malformed)? {
                         return Err(classify_fault(addr, f, self.creds.is_some()));
                     } else {
-                        return Err(Error::HttpStatus { addr, status: resp.status });
+                        return Err(Error::HttpStatus {
+                            addr,
+                            status: resp.status,
+                        });
                     }
                     self.state().last_used_digest = auth.is_some();
-                    return String::from_utf8(resp.body.to_vec())
-                        .map_err(|e| Error::Malformed { addr, source: e.into() });
+                    return String::from_utf8(resp.body.to_vec()).map_err(|e| Error::Malformed {
+                        addr,
+                        source: e.into(),
+                    });
                 }
                 status => return Err(Error::HttpStatus { addr, status }),
             }
@@ -151,21 +180,33 @@ pub(crate) fn classify_fault(addr: String, f: fault::SoapFault, had_creds: bool)
             return Error::LockedOut { addr, fault: f };
         }
         if !had_creds {
-            return Error::AuthRequired { addr, digest: false };
+            return Error::AuthRequired {
+                addr,
+                digest: false,
+            };
         }
-        return Error::AuthRejected { addr, fault: Some(f) };
+        return Error::AuthRejected {
+            addr,
+            fault: Some(f),
+        };
     }
     Error::Fault { addr, fault: f }
 }
 
 fn contains_doctype(body: &[u8]) -> bool {
     const NEEDLE: &[u8] = b"<!doctype";
-    body.windows(NEEDLE.len()).any(|w| w.eq_ignore_ascii_case(NEEDLE))
+    body.windows(NEEDLE.len())
+        .any(|w| w.eq_ignore_ascii_case(NEEDLE))
 }
 
 #[async_trait]
 impl Transport for SessionTransport {
-    async fn soap_post(&self, url: &str, action: &str, body: String) -> Result<String, TransportError> {
+    async fn soap_post(
+        &self,
+        url: &str,
+        action: &str,
+        body: String,
+    ) -> Result<String, TransportError> {
         match self.exchange(url, action, body).await {
             Ok(s) => Ok(s),
             Err(e) => {
@@ -174,7 +215,10 @@ impl Transport for SessionTransport {
                     _ => 0,
                 };
                 self.state().last_error = Some(e);
-                Err(TransportError::HttpStatus { status, body: String::new() })
+                Err(TransportError::HttpStatus {
+                    status,
+                    body: String::new(),
+                })
             }
         }
     }

@@ -223,6 +223,10 @@ impl From<oxvif::NetworkInterface> for NetInterface {
 
 impl From<oxvif::NetworkProtocol> for NetworkProtocol {
     fn from(p: oxvif::NetworkProtocol) -> Self {
-        NetworkProtocol { name: p.name, enabled: p.enabled, ports: p.ports }
+        NetworkProtocol {
+            name: p.name,
+            enabled: p.enabled,
+            ports: p.ports,
+        }
     }
 }

@@ -25,7 +25,10 @@ pub fn demo_at(base: u8) -> SiteManifest {
 /// Own addresses, WS-Discovery on 3702 (what a sweep probes), HTTP ephemeral, no status, no switch.
 pub fn spawn_options(app_max_delay: Duration) -> SpawnOptions {
     let mut o = SpawnOptions {
-        addressing: Addressing::PerDevice { http_port: 0, discovery_port: 3702 },
+        addressing: Addressing::PerDevice {
+            http_port: 0,
+            discovery_port: 3702,
+        },
         status: None,
         ..SpawnOptions::default()
     };
@@ -35,13 +38,20 @@ pub fn spawn_options(app_max_delay: Duration) -> SpawnOptions {
 
 /// Spawns a manifest with [`spawn_options`].
 pub async fn spawn(manifest: SiteManifest, app_max_delay: Duration) -> SimSite {
-    SimSite::spawn(manifest, spawn_options(app_max_delay)).await.expect("simulated site starts")
+    SimSite::spawn(manifest, spawn_options(app_max_delay))
+        .await
+        .expect("simulated site starts")
 }
 
 /// Unicast-only sweep options matching the sim's APP_MAX_DELAY.
 pub fn sweep_options(app_max_delay: Duration, client: Option<DeviceClient>) -> SweepOptions {
     SweepOptions {
-        probe: ProbeOptions { app_max_delay, margin: Duration::from_millis(150), attempts: 3, ..ProbeOptions::default() },
+        probe: ProbeOptions {
+            app_max_delay,
+            margin: Duration::from_millis(150),
+            attempts: 3,
+            ..ProbeOptions::default()
+        },
         follow_up_ports: vec![8080],
         follow_up_timeout: Duration::from_millis(500),
         client,
@@ -62,5 +72,6 @@ pub fn client() -> DeviceClient {
 /// The credentials the manifest gives device `i` (None for devices without a password yet).
 pub fn creds_of(site: &SimSite, i: usize) -> Option<Credentials> {
     let spec = &site.manifest().devices[i];
-    spec.effective_password().map(|p| Credentials::new(spec.effective_username(), p))
+    spec.effective_password()
+        .map(|p| Credentials::new(spec.effective_username(), p))
 }
