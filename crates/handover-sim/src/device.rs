@@ -242,6 +242,8 @@ pub(crate) struct State {
     pub protocols: Vec<Protocol>,
     pub discoverable: bool,
     pub nonces: HashMap<String, Instant>,
+    /// Highest HTTP Digest nonce count seen per server nonce.
+    pub digest_nc: HashMap<String, u32>,
     pub account_locks: HashMap<String, LockState>,
     pub address_locks: HashMap<IpAddr, LockState>,
     pub rebooting_until: Option<Instant>,
@@ -274,7 +276,8 @@ pub struct CounterSnapshot {
     pub lockouts: u64,
     /// Requests refused because an account or address was locked.
     pub refused_while_locked: u64,
-    /// WS-Security tokens refused for a reused nonce.
+    /// WS-Security tokens refused for a reused nonce, and HTTP Digest answers replayed with a nonce
+    /// count that did not increase.
     pub replayed_nonces: u64,
     /// WS-Security tokens refused for a Created time outside the window.
     pub stale_created: u64,
@@ -363,6 +366,7 @@ impl Device {
                 protocols,
                 discoverable: spec.discoverable,
                 nonces: HashMap::new(),
+                digest_nc: HashMap::new(),
                 account_locks: HashMap::new(),
                 address_locks: HashMap::new(),
                 rebooting_until: None,

@@ -194,3 +194,61 @@ async fn a_reused_nonce_is_refused_and_does_not_lock_the_account() {
     let r = post(a, &envelope(&wsse("admin", "Hanwha-Pass1"), GET_INFO)).await;
     assert_eq!(r.status, 200, "a fresh nonce works");
 }
+
+#[tokio::test]
+async fn a_replayed_http_digest_answer_is_refused() {
+    let dev = SimDevice::builder()
+        .vendor(Vendor::Hikvision)
+        .password("Abcdef12")
+        .spawn()
+        .await
+        .unwrap();
+    let a = dev.http_addr();
+    let first = post(a, &envelope("", GET_INFO)).await;
+    assert_eq!(first.status, 401);
+    let challenge = first
+        .headers
+        .get_all("www-authenticate")
+        .iter()
+        .next_back()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(challenge.contains("algorithm=MD5"), "{challenge}");
+    let nonce = challenge
+        .split("nonce=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let auth = |nc: &str| {
+        use md5::Digest as _;
+        let h = |s: String| hex::encode(md5::Md5::digest(s));
+        let ha1 = h("admin:IP Camera(C1234):Abcdef12".to_string());
+        let ha2 = h("POST:/onvif/device_service".to_string());
+        let resp = h(format!("{ha1}:{nonce}:{nc}:abc:auth:{ha2}"));
+        format!(
+            r#"Digest username="admin", realm="IP Camera(C1234)", nonce="{nonce}", uri="/onvif/device_service", algorithm=MD5, response="{resp}", qop=auth, nc={nc}, cnonce="abc""#
+        )
+    };
+    let send = |h: String| {
+        let env = envelope("", GET_INFO);
+        async move {
+            common::post_from(a, None, &env, &[("authorization", h)])
+                .await
+                .unwrap()
+                .status
+        }
+    };
+    assert_eq!(send(auth("00000001")).await, 200);
+    assert_eq!(
+        send(auth("00000001")).await,
+        401,
+        "the same nonce count again is a replay"
+    );
+    assert_eq!(send(auth("00000002")).await, 200, "the next count is fine");
+    assert_eq!(dev.counters().replayed_nonces, 1);
+}

@@ -119,19 +119,22 @@ pub fn expected_response(c: &DigestCredentials, password: &str, method: &str) ->
 /// How long a server nonce stays fresh.
 pub const NONCE_LIFETIME_SECS: u64 = 300;
 
-/// A stateless nonce: issue time plus a MAC over it with the device secret.
-pub fn make_nonce(secret: &[u8; 16], unix_now: u64) -> String {
+/// A stateless nonce: issue time, a random salt (so every challenge differs) and a MAC over both with
+/// the device secret.
+pub fn make_nonce(secret: &[u8; 16], unix_now: u64, salt: u32) -> String {
     let mac = Sha256::new()
         .chain_update(secret)
         .chain_update(unix_now.to_be_bytes())
+        .chain_update(salt.to_be_bytes())
         .finalize();
-    format!("{unix_now:016x}{}", hex::encode(&mac[..12]))
+    format!("{unix_now:016x}{salt:08x}{}", hex::encode(&mac[..12]))
 }
 
 /// Age of a nonce this device issued; None when it is forged or malformed.
 pub fn nonce_age(secret: &[u8; 16], nonce: &str, unix_now: u64) -> Option<u64> {
     let issued = u64::from_str_radix(nonce.get(..16)?, 16).ok()?;
-    (make_nonce(secret, issued) == nonce).then(|| unix_now.saturating_sub(issued))
+    let salt = u32::from_str_radix(nonce.get(16..24)?, 16).ok()?;
+    (make_nonce(secret, issued, salt) == nonce).then(|| unix_now.saturating_sub(issued))
 }
 
 /// `WWW-Authenticate` values: SHA-256 first (preferred), then MD5 for older clients.
@@ -171,7 +174,8 @@ mod tests {
 
     #[test]
     fn nonces_are_bound_to_the_device_secret() {
-        let n = make_nonce(&[1; 16], 1000);
+        let n = make_nonce(&[1; 16], 1000, 7);
+        assert_ne!(n, make_nonce(&[1; 16], 1000, 8), "salted");
         assert_eq!(nonce_age(&[1; 16], &n, 1010), Some(10));
         assert_eq!(nonce_age(&[2; 16], &n, 1010), None);
         assert_eq!(nonce_age(&[1; 16], "zz", 1010), None);

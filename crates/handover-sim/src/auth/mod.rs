@@ -49,7 +49,7 @@ fn unix_now() -> u64 {
 
 /// Issues a Digest nonce for this device.
 pub(crate) fn new_nonce(dev: &Device) -> String {
-    digest::make_nonce(&dev.cfg.nonce_secret, unix_now())
+    digest::make_nonce(&dev.cfg.nonce_secret, unix_now(), rand::random())
 }
 
 enum Failure {
@@ -228,6 +228,22 @@ fn check_digest(
         || digest::expected_response(c, &password, method) != c.response
     {
         return Err(wrong());
+    }
+    if let Some(nc) = c.nc.as_deref() {
+        // RFC 7616 3.4: the nonce count must grow for each request made with the same server nonce.
+        let nc = u32::from_str_radix(nc, 16).map_err(|_| Failure::Replay)?;
+        let mut st = dev.state();
+        let now = unix_now();
+        let secret = dev.cfg.nonce_secret;
+        st.digest_nc.retain(|n, _| {
+            digest::nonce_age(&secret, n, now).is_some_and(|age| age <= digest::NONCE_LIFETIME_SECS)
+        });
+        match st.digest_nc.get(&c.nonce) {
+            Some(last) if nc <= *last => return Err(Failure::Replay),
+            _ => {
+                st.digest_nc.insert(c.nonce.clone(), nc);
+            }
+        }
     }
     user_level(dev, &c.username).ok_or_else(wrong)
 }
