@@ -1,10 +1,11 @@
 //! Finding devices: WS-Discovery (multicast on chosen interfaces, unicast sweeps of subnets and typed
-//! ranges, Hello/Bye), SSDP, manual add, and merging every sighting into one device per endpoint
+//! ranges, Hello/Bye), SSDP, mDNS/DNS-SD, manual add, and merging every sighting into one device per endpoint
 //! reference (or address when a source has none). Codecs are pure (`wsd`, `ssdp` parsing); the IO
 //! modules stream sightings to a callback as they arrive and stop on a CancellationToken.
 
 pub mod hello;
 pub mod inventory;
+pub mod mdns;
 pub mod multicast;
 pub mod probe;
 pub mod ssdp;
@@ -31,6 +32,8 @@ pub enum Method {
     Hello,
     /// SSDP M-SEARCH answer.
     Ssdp,
+    /// mDNS / DNS-SD answer.
+    Mdns,
     /// Added by hand.
     Manual,
 }

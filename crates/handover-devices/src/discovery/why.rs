@@ -19,7 +19,7 @@ pub struct SubnetAccount {
     pub by_multicast: usize,
     /// Devices found there by the unicast sweep.
     pub by_unicast: usize,
-    /// Devices found there by Hello, SSDP or by hand.
+    /// Devices found there by Hello, SSDP, mDNS or by hand.
     pub by_other: usize,
     /// Route from this laptop (None when the subnet was not swept).
     pub route: Option<Route>,
@@ -54,7 +54,7 @@ pub fn explain(
             };
             let by_multicast = distinct(&|m| matches!(m, Method::Multicast { .. }));
             let mut by_unicast = distinct(&|m| *m == Method::Unicast);
-            let by_other = distinct(&|m| matches!(m, Method::Hello | Method::Ssdp | Method::Manual));
+            let by_other = distinct(&|m| matches!(m, Method::Hello | Method::Ssdp | Method::Mdns | Method::Manual));
             let sub = sweep.and_then(|r| r.subnets.iter().find(|s| s.subnet == *net));
             if let (Some(r), Some(_)) = (sweep, sub) {
                 let mut v: Vec<&str> = r.found.iter().filter(|s| inside(net, &s.address)).map(|s| s.endpoint.as_str()).collect();
