@@ -83,6 +83,29 @@ pub enum Command {
     Credentials(CredentialsCommand),
     /// Run a simulated site (default: the built-in demo site) until Ctrl-C.
     Sim(SimArgs),
+    /// Managed switches to ask over SNMP where each device really is (layer 2).
+    #[command(subcommand)]
+    Switch(SwitchCommand),
+}
+
+/// `handover switch ...`.
+#[derive(Debug, Subcommand)]
+pub enum SwitchCommand {
+    /// Add a switch. Its community (v2c) or passwords (v3) are read from the terminal or stdin, never arguments.
+    Add {
+        /// A name for it.
+        name: String,
+        /// SNMP address, host:port (port 161 on real switches).
+        #[arg(long)]
+        address: String,
+        /// Use SNMPv3 authPriv (SHA-256/AES-128) with this user; without it, v2c.
+        #[arg(long)]
+        v3_user: Option<String>,
+    },
+    /// Read every switch's forwarding table and record where each device's MAC was learned.
+    Query,
+    /// List the switches.
+    List,
 }
 
 /// `handover discover`.

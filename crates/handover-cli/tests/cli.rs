@@ -218,7 +218,9 @@ fn missing_project_says_how_to_create_one_and_exits_6() {
 #[test]
 fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
-        println!("SKIP demo_runs_the_whole_chain_to_a_trusted_signed_report: no unlocked test keyring (run under scripts/with-keyring.sh)");
+        println!(
+            "SKIP demo_runs_the_whole_chain_to_a_trusted_signed_report: no unlocked test keyring (run under scripts/with-keyring.sh)"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -237,7 +239,12 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     let project = out.join("demo.handover");
     let o = handover(&project, &["--json", "credentials", "list"]);
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let rotated = list.as_array().unwrap().iter().filter(|c| c["state"] == "rotated").count();
+    let rotated = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["state"] == "rotated")
+        .count();
     assert_eq!(rotated, 23, "{list:#}");
 }
 

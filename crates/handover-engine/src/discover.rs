@@ -85,6 +85,7 @@ fn method(m: &Method) -> DiscoveryMethod {
         Method::Unicast => DiscoveryMethod::UnicastSweep,
         Method::Hello => DiscoveryMethod::Hello,
         Method::Ssdp => DiscoveryMethod::Ssdp,
+        Method::Mdns => DiscoveryMethod::Mdns,
         Method::Manual => DiscoveryMethod::Manual,
     }
 }

@@ -16,6 +16,7 @@ mod report_model;
 mod session;
 pub mod signing;
 mod status;
+pub mod switch;
 
 pub use error::{Error, ErrorCode, Result};
 pub use session::{NewProject, Session, read_plan_csv};

@@ -20,6 +20,7 @@ mod migrate;
 mod plan;
 mod project;
 mod site;
+pub mod switches;
 
 pub use error::{Error, Result};
 pub use lock::LockHolder;

@@ -27,6 +27,7 @@ const STEPS: &[&[Step]] = &[
     crate::audit::MIGRATIONS,
     crate::discovery::MIGRATIONS,
     crate::attempts::MIGRATIONS,
+    crate::switches::MIGRATIONS,
 ];
 
 /// The newest schema version this build writes.

@@ -468,6 +468,32 @@ impl Project {
         crate::attempts::failures_since(&self.conn, device, self.clock.now() - window)
     }
 
+    /// Adds or updates a switch (its secret goes to the keyring, not here).
+    pub fn put_switch(
+        &mut self,
+        name: &str,
+        address: &str,
+        version: &str,
+        v3_user: Option<&str>,
+        actor: &Actor,
+    ) -> Result<i64> {
+        self.audited(actor, |tx, _| {
+            let id = crate::switches::upsert(tx, name, address, version, v3_user)?;
+            Ok((
+                id,
+                Some((
+                    "switch.add".into(),
+                    name.into(),
+                    serde_json::json!({"address": address, "version": version}),
+                )),
+            ))
+        })
+    }
+    /// Every switch.
+    pub fn switches(&self) -> Result<Vec<crate::switches::Switch>> {
+        crate::switches::list(&self.conn)
+    }
+
     /// Appends a free-standing audit entry (for actions with no table of their own, e.g. a report signed).
     pub fn record(
         &mut self,

@@ -164,6 +164,20 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         .collect();
     rt.block_on(session.identify(&client, Some(store), &ids, 32, &cancel, &progress))?;
 
+    if let (Some(addr), Some(spec)) = (site.switch_addr(), site.switch_spec()) {
+        let creds = handover_engine::switch::SwitchCredentials::V3 {
+            user: spec.v3_user.clone(),
+            auth: SecretString::new(spec.v3_auth_password.clone()),
+            privacy: SecretString::new(spec.v3_priv_password.clone()),
+        };
+        session.add_switch(store, &spec.name, &addr.to_string(), &creds)?;
+        let s = rt.block_on(session.query_switches(store))?;
+        println!(
+            "switch {} (SNMPv3 authPriv): {} devices located on their ports",
+            spec.name, s.located
+        );
+    }
+
     step(
         5,
         "Checking firmware, placement, services, time and accounts",

@@ -12,6 +12,7 @@ mod plan;
 mod report;
 mod sim;
 mod status;
+mod switch;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -91,5 +92,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Add { address } => discover::add(&cli, address),
         Command::Credentials(c) => credentials::run(&cli, c),
         Command::Sim(a) => sim::run(a),
+        Command::Switch(c) => switch::run(&cli, c),
     }
 }

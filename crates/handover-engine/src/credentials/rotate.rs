@@ -146,22 +146,21 @@ impl Session {
             project: std::sync::Mutex::new(self.project_mut()),
             actor: actor.clone(),
         };
-        let outcomes: Vec<(DeviceId, Result<Outcome>)> =
-            futures::stream::iter(jobs)
-                .map(|job| {
-                    let writer = &writer;
-                    let project_id = &project_id;
-                    async move {
-                        let id = job.id;
-                        (
-                            id,
-                            rotate_one(client, keyring, writer, project_id, job, cancel).await,
-                        )
-                    }
-                })
-                .buffer_unordered(cx.concurrency.max(1))
-                .collect()
-                .await;
+        let outcomes: Vec<(DeviceId, Result<Outcome>)> = futures::stream::iter(jobs)
+            .map(|job| {
+                let writer = &writer;
+                let project_id = &project_id;
+                async move {
+                    let id = job.id;
+                    (
+                        id,
+                        rotate_one(client, keyring, writer, project_id, job, cancel).await,
+                    )
+                }
+            })
+            .buffer_unordered(cx.concurrency.max(1))
+            .collect()
+            .await;
         drop(writer);
         for (id, r) in outcomes {
             let (outcome, detail) = match r {

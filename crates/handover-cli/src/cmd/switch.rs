@@ -1,0 +1,74 @@
+//! `handover switch add|query|list`: layer-2 truth from managed switches over SNMP.
+
+use std::process::ExitCode;
+
+use handover_engine::switch::SwitchCredentials;
+use handover_engine::vault::SecretString;
+
+use crate::args::{Cli, SwitchCommand};
+
+pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    match c {
+        SwitchCommand::List => {
+            let list = session.project().switches()?;
+            if cli.json {
+                crate::output::json(&list)?;
+            } else {
+                let rows: Vec<Vec<String>> = list
+                    .iter()
+                    .map(|s| {
+                        vec![
+                            s.name.clone(),
+                            s.address.clone(),
+                            s.version.clone(),
+                            s.v3_user.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                crate::output::table(&["NAME", "ADDRESS", "SNMP", "V3 USER"], &rows);
+            }
+        }
+        SwitchCommand::Add {
+            name,
+            address,
+            v3_user,
+        } => {
+            let keyring = super::keyring()?;
+            let creds = match v3_user {
+                None => SwitchCredentials::V2c(SecretString::new(super::read_secret(
+                    "SNMP community: ",
+                )?)),
+                Some(user) => SwitchCredentials::V3 {
+                    user: user.clone(),
+                    auth: SecretString::new(super::read_secret(
+                        "SNMPv3 authentication password: ",
+                    )?),
+                    privacy: SecretString::new(super::read_secret("SNMPv3 privacy password: ")?),
+                },
+            };
+            session.add_switch(&keyring, name, address, &creds)?;
+            println!(
+                "Added switch {name} ({address}); its credentials are in the keyring. Ask it with `handover switch query`."
+            );
+        }
+        SwitchCommand::Query => {
+            let keyring = super::keyring()?;
+            let rt = super::runtime()?;
+            let s = rt.block_on(session.query_switches(&keyring))?;
+            if cli.json {
+                crate::output::json(&s)?;
+            } else {
+                println!(
+                    "{} switches answered; {} devices located, {} not seen on any switch.",
+                    s.answered, s.located, s.not_seen
+                );
+                for (name, why) in &s.failed {
+                    println!("  {name}: {why}");
+                }
+                println!("Run `handover check` to compare with the plan.");
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
