@@ -15,6 +15,7 @@ pub mod error;
 pub mod http;
 pub mod interfaces;
 pub mod onvif;
+pub mod switch;
 
 pub use creds::{Credentials, Password};
 pub use error::{Error, Result};
