@@ -92,6 +92,35 @@ async fn hello_and_bye_are_heard_and_merged() {
 }
 
 #[tokio::test]
+async fn identification_is_cancellable() {
+    let dev = SimDevice::builder()
+        .faults(handover_sim::FaultSpec {
+            never_ending_response: true,
+            ..Default::default()
+        })
+        .spawn()
+        .await
+        .unwrap();
+    let cancel = CancellationToken::new();
+    let c2 = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        c2.cancel();
+    });
+    let s = common::client()
+        .session(&dev.xaddr(), Some(Credentials::new("admin", "admin")))
+        .unwrap();
+    let start = std::time::Instant::now();
+    let r = s.identify_until(Depth::Full, &cancel).await;
+    assert!(r.unwrap_err().is_cancelled());
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
 async fn discovery_is_cancellable() {
     // A silent /24 would take attempts x quiet; cancelling ends it at once.
     let cancel = CancellationToken::new();

@@ -206,6 +206,19 @@ impl OnvifSession {
         out
     }
 
+    /// [`identify`](Self::identify), abandoned as soon as `cancel` fires (the request in flight is
+    /// dropped; nothing else is sent).
+    pub async fn identify_until(
+        &self,
+        depth: Depth,
+        cancel: &tokio_util::sync::CancellationToken,
+    ) -> crate::Result<Identification> {
+        tokio::select! {
+            _ = cancel.cancelled() => Err(Error::Cancelled),
+            id = self.identify(depth) => Ok(id),
+        }
+    }
+
     fn after_auth_failure(
         &self,
         mut out: Identification,
