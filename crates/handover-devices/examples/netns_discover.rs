@@ -2,10 +2,13 @@
 //! Discovery by multicast on every usable interface of the namespace at once, then a unicast sweep of
 //! the planned subnets, and the "why not found" account; prints one JSON document. Usable by hand too:
 //! `netns_discover [--no-multicast] [--no-sweep-follow-up] CIDR...` (the planned subnets).
+//! `netns_discover --hello-ms N` instead listens for Hello/Bye on 0.0.0.0:3702, joined to the group on
+//! every usable interface, for N milliseconds (printing "ready" on stderr once bound), then prints them.
 //! Never run it in the root namespace: its multicast leaves through the real interfaces.
 
 use std::time::Duration;
 
+use handover_devices::discovery::hello::{Announcement, HelloListener, HelloOptions};
 use handover_devices::discovery::multicast::probe_multicast;
 use handover_devices::discovery::sweep::{self, SweepOptions};
 use handover_devices::discovery::{ProbeOptions, why};
@@ -15,6 +18,14 @@ use tokio_util::sync::CancellationToken;
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(ms) = args
+        .iter()
+        .position(|a| a == "--hello-ms")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse().ok())
+    {
+        return hello(ms).await;
+    }
     let multicast = !args.iter().any(|a| a == "--no-multicast");
     let plan = sweep::parse_ranges(
         &args
@@ -67,4 +78,32 @@ async fn main() {
         "probes_sent": report.round.probes_sent,
     });
     println!("{doc}");
+}
+
+async fn hello(ms: u64) {
+    let ifaces = interfaces::usable().expect("interfaces");
+    let opts = HelloOptions {
+        bind: "0.0.0.0:3702".parse().expect("address"),
+        join: ifaces.iter().map(|i| i.ipv4).collect(),
+    };
+    let listener = HelloListener::bind(&opts).expect("bind the Hello listener");
+    eprintln!("ready");
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        stop.cancel();
+    });
+    let mut heard = Vec::new();
+    listener
+        .run(&cancel, |a| match a {
+            Announcement::Hello(s) => heard.push(
+                serde_json::json!({"hello": s.endpoint, "address": s.address, "xaddrs": s.xaddrs}),
+            ),
+            Announcement::Bye { endpoint, from } => {
+                heard.push(serde_json::json!({"bye": endpoint, "address": from.ip()}))
+            }
+        })
+        .await;
+    println!("{}", serde_json::Value::Array(heard));
 }

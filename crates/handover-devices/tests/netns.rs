@@ -84,27 +84,31 @@ fn is_root() -> bool {
 }
 
 fn bins() -> (PathBuf, PathBuf) {
-    // target/debug/deps/netns-xxxx -> target/debug
+    // target/debug/deps/netns-xxxx -> target/debug. `cargo test` builds examples under hashed names
+    // only, so both binaries are (re)built here; a no-op when they are fresh.
     let exe = std::env::current_exe().expect("test binary path");
     let debug = exe
         .parent()
         .and_then(Path::parent)
         .expect("target dir")
         .to_path_buf();
+    let st = Command::new(env!("CARGO"))
+        .args(["build", "-p", "handover-sim", "--bin", "handover-sim"])
+        .args(["-p", "handover-devices", "--example", "netns_discover"])
+        .status()
+        .expect("cargo build");
+    assert!(
+        st.success(),
+        "building handover-sim and netns_discover failed"
+    );
     let sim = std::env::var("HANDOVER_SIM_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|_| debug.join("handover-sim"));
-    if !sim.exists() {
-        let st = Command::new(env!("CARGO"))
-            .args(["build", "-p", "handover-sim", "--bin", "handover-sim"])
-            .status()
-            .expect("cargo build");
-        assert!(st.success(), "building the handover-sim binary failed");
-    }
     let laptop = debug.join("examples/netns_discover");
     assert!(
-        laptop.exists(),
-        "{} missing: cargo test builds examples",
+        sim.exists() && laptop.exists(),
+        "{} or {} missing",
+        sim.display(),
         laptop.display()
     );
     (sim, laptop)
@@ -243,6 +247,23 @@ fn multicast_per_interface_and_sweep_across_routed_vlans() {
     ip(&format!("-n {lap2} route add 224.0.0.0/4 dev eth20"));
     ip(&format!("-n {lap1} route add 224.0.0.0/4 dev eth20"));
     ip(&format!("-n {lap1} route add 10.30.0.0/24 via 10.20.0.1"));
+    // A laptop listening for Hello before the devices come up.
+    let mut hello = Command::new("ip")
+        .args(["netns", "exec", &lap2])
+        .arg(&laptop_bin)
+        .args(["--hello-ms", "4000"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the Hello listener");
+    let err = hello.stderr.take().expect("stderr");
+    let hello_out = hello.stdout.take().expect("stdout");
+    lab.children.push(hello);
+    let ready = BufReader::new(err)
+        .lines()
+        .map_while(Result::ok)
+        .any(|l| l.contains("ready"));
+    assert!(ready, "the Hello listener did not come up");
     start_sim(
         &mut lab,
         &sim,
@@ -261,6 +282,22 @@ fn multicast_per_interface_and_sweep_across_routed_vlans() {
     );
     let v20: Vec<String> = (10..=12).map(|i| format!("10.20.0.{i}")).collect();
     let v30: Vec<String> = (10..=12).map(|i| format!("10.30.0.{i}")).collect();
+
+    // Hello by multicast from all six, heard on both legs.
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut BufReader::new(hello_out), &mut text).expect("Hello output");
+    let heard: serde_json::Value =
+        serde_json::from_str(text.trim()).unwrap_or_else(|e| panic!("{e}: {text}"));
+    let mut hello_from: Vec<String> = heard
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|h| h.get("hello").is_some())
+        .filter_map(|h| h["address"].as_str().map(str::to_string))
+        .collect();
+    hello_from.sort();
+    hello_from.dedup();
+    assert_eq!(hello_from, [v20.clone(), v30.clone()].concat(), "{heard:#}");
 
     // Two legs: multicast on both interfaces at once finds both VLANs.
     let doc = laptop(&laptop_bin, &lap2, &["10.20.0.0/24", "10.30.0.0/24"]);
