@@ -246,6 +246,135 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
         .filter(|c| c["state"] == "rotated")
         .count();
     assert_eq!(rotated, 23, "{list:#}");
+    planted_faults_are_found_and_nothing_else(&project);
+    no_generated_password_leaves_the_keyring(&out, &t);
+}
+
+/// Reads every stored password back with `secret-tool` (an independent reader of the keyring), checks each
+/// one is there, and that none appears in the project file, the exports, the report's text or the output.
+fn no_generated_password_leaves_the_keyring(out: &Path, stdout: &str) {
+    let o = Command::new("secret-tool")
+        .args(["search", "--all", "--unlock", "service", "handover"])
+        .output()
+        .expect("secret-tool");
+    let listing =
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    let secrets: Vec<String> = listing
+        .lines()
+        .filter_map(|l| l.strip_prefix("secret = "))
+        .map(str::to_owned)
+        .filter(|s| s.len() >= 12 && !s.starts_with('{') && !s.contains("BEGIN"))
+        .collect();
+    assert!(
+        secrets.len() >= 23,
+        "expected the rotated passwords in the keyring, got {}: {listing}",
+        secrets.len()
+    );
+    let text = Command::new("pdftotext")
+        .arg(out.join("handover-report.pdf"))
+        .arg("-")
+        .output()
+        .unwrap()
+        .stdout;
+    let mut haystacks: Vec<(String, Vec<u8>)> = vec![
+        ("report text".into(), text),
+        ("demo output".into(), stdout.as_bytes().to_vec()),
+    ];
+    for name in [
+        "demo.handover",
+        "demo.handover-wal",
+        "handover-report.json",
+        "handover-report.csv",
+        "handover-report.pdf",
+    ] {
+        if let Ok(b) = std::fs::read(out.join(name)) {
+            haystacks.push((name.into(), b));
+        }
+    }
+    for secret in &secrets {
+        for (name, hay) in &haystacks {
+            assert!(
+                !hay.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "a stored password appears in {name}"
+            );
+        }
+    }
+}
+
+/// The checks find exactly what the demo manifest planted (it is the single source of those facts), plus
+/// "WS-Discovery still on" on every device (the hardening step after commissioning), and nothing else.
+fn planted_faults_are_found_and_nothing_else(project: &Path) {
+    use handover_sim::{Planted, SiteManifest};
+    use std::collections::BTreeSet;
+    let o = handover(project, &["--json", "devices"]);
+    let devices: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let addr_of = |id: &str| -> String {
+        let n: i64 = id.trim_start_matches('D').parse().unwrap();
+        devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == n)
+            .unwrap()["address"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let o = handover(project, &["--json", "findings", "--all"]);
+    let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: BTreeSet<(String, String)> = findings
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                addr_of(&format!("D{}", f["device"])),
+                f["check"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let mut expected = BTreeSet::new();
+    for d in SiteManifest::demo().devices {
+        let addr = d.address.to_string();
+        let planted = d.planted.clone();
+        expected.insert((addr.clone(), "services.discovery-on".to_owned()));
+        for p in planted.unwrap_or_default() {
+            let checks: &[&str] = match p {
+                Planted::MisplacedSubnet => &["network.wrong-subnet"],
+                Planted::WrongPortVlan => &["network.wrong-port-vlan"],
+                Planted::OutdatedFirmware => &["firmware.known-exploited"],
+                Planted::HttpOnly => &["services.http-only"],
+                Planted::NtpNotSet => &["time.ntp-not-set"],
+                Planted::ClockSkew => &["time.clock-skew"],
+                // Handover cannot log in until the technician activates it with the vendor's tool: no custody,
+                // and its firmware cannot be read.
+                Planted::FactoryNewActivation => {
+                    &["credentials.unknown", "firmware.not-in-baseline"]
+                }
+                // The technician supplied it; custody taken, then rotated: nothing left open.
+                Planted::PasswordChanged | Planted::LockoutProne | Planted::FactoryNewNoUsers => {
+                    &[]
+                }
+            };
+            for c in checks {
+                expected.insert((addr.clone(), (*c).to_owned()));
+            }
+        }
+        // Not activated: its discovery mode cannot be read, so that check is not evaluated (never a silent pass).
+        let unreadable = d
+            .planted
+            .as_ref()
+            .is_some_and(|p| p.contains(&Planted::FactoryNewActivation));
+        if !d.discoverable || unreadable {
+            expected.remove(&(addr.clone(), "services.discovery-on".to_owned()));
+        }
+    }
+    let missing: Vec<_> = expected.difference(&found).collect();
+    let extra: Vec<_> = found.difference(&expected).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
 }
 
 fn with_data_dir(project: &Path, data: &Path, args: &[&str]) -> Output {
