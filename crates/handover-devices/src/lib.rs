@@ -1,4 +1,4 @@
-//! Talking to devices: discovery (WS-Discovery multicast and unicast sweeps, Hello/Bye, SSDP), ONVIF
+//! Talking to devices: discovery (WS-Discovery multicast and unicast sweeps, Hello/Bye, SSDP, mDNS), ONVIF
 //! sessions (identification, accounts, configuration) over one shared HTTP client, and the "why not
 //! found" account of every planned subnet. The only crate that opens sockets to devices; it decides
 //! nothing about what the facts mean (that is policy) and stores nothing (that is the engine's job).
@@ -6,7 +6,7 @@
 //! Module map: `error` (the one error type), `creds` (credentials with a redacted secret), `http`
 //! (shared client, body caps, per-device gate), `digest` (HTTP Digest, pure), `onvif` (sessions over
 //! oxvif), `discovery` (codecs and IO for every discovery source, merging, why-not-found),
-//! `interfaces` (the laptop's usable interfaces).
+//! `interfaces` (the laptop's usable interfaces), `switch` (SNMP forwarding-table queries).
 
 pub mod creds;
 pub mod digest;
