@@ -53,6 +53,17 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
+    /// Fix a finding on the device where ONVIF allows (NTP from the plan, WS-Discovery off), read back to prove it.
+    Fix {
+        /// The findings, e.g. F7 (or --all for every open finding Handover can fix).
+        findings: Vec<String>,
+        /// Every open finding that has a fix.
+        #[arg(long)]
+        all: bool,
+        /// Do not ask for confirmation (needed when stdin is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Accept a finding with a reason (shown in the report as waived, with who and when).
     Waive {
         /// The finding, e.g. F7.

@@ -10,6 +10,7 @@ pub mod credentials;
 pub mod discover;
 mod error;
 mod facts;
+pub mod fix;
 pub mod progress;
 pub mod report;
 mod report_model;

@@ -100,3 +100,80 @@ pub fn waive(cli: &Cli, finding: &str, reason: &str) -> anyhow::Result<ExitCode>
     }
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let mut session = super::open(cli)?;
+    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let settings = Settings {
+        max_clock_skew_secs: 10,
+        today: session.project().now().date(),
+    };
+    let mut ids: Vec<FindingId> = list
+        .iter()
+        .map(|f| {
+            f.parse()
+                .map_err(|_| anyhow::anyhow!("{f:?} is not a finding id such as F7"))
+        })
+        .collect::<Result<_, _>>()?;
+    if all {
+        for f in session
+            .project()
+            .findings()?
+            .into_iter()
+            .filter(|f| f.status == FindingStatus::Open)
+        {
+            if session.fix_for(f.id, &catalogs, &settings)?.is_some() {
+                ids.push(f.id);
+            }
+        }
+    }
+    anyhow::ensure!(
+        !ids.is_empty(),
+        "name a finding (e.g. `handover fix F7`) or use --all"
+    );
+    if !yes {
+        anyhow::ensure!(
+            std::io::stdin().is_terminal(),
+            "not a terminal: confirm with --yes"
+        );
+    }
+    let keyring = super::keyring()?;
+    let rt = super::runtime()?;
+    let client = rt.block_on(async {
+        handover_engine::devices::DeviceClient::new(
+            handover_engine::devices::ClientOptions::default(),
+        )
+    });
+    let mut failed = 0;
+    for id in ids {
+        let Some(action) = session.fix_for(id, &catalogs, &settings)? else {
+            println!("{id}: Handover cannot fix this on the device; fix it by hand or waive it");
+            failed += 1;
+            continue;
+        };
+        if !yes {
+            print!("{id}: apply {action:?}? [y/N] ");
+            std::io::stdout().flush()?;
+            let mut line = String::new();
+            std::io::stdin().lock().read_line(&mut line)?;
+            if !line.trim().eq_ignore_ascii_case("y") {
+                println!("{id}: skipped");
+                continue;
+            }
+        }
+        match rt.block_on(session.fix(id, &client, &keyring, &catalogs, &settings)) {
+            Ok(o) if cli.json => crate::output::json(&o)?,
+            Ok(o) => println!("{id}: fixed and read back ({})", o.read_back),
+            Err(e) => {
+                failed += 1;
+                println!("{id}: not fixed: {e}");
+            }
+        }
+    }
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}

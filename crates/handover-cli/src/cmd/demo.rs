@@ -192,6 +192,24 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         c.open_by_severity.values().sum::<usize>(),
         c.open_by_severity
     );
+    // Fix on the spot what ONVIF allows (NTP from the plan, WS-Discovery off), each read back.
+    let mut fixed = 0;
+    for f in session
+        .project()
+        .findings()?
+        .into_iter()
+        .filter(|f| f.status == FindingStatus::Open)
+    {
+        if session.fix_for(f.id, &cats, &settings)?.is_some() {
+            match rt.block_on(session.fix(f.id, &client, store, &cats, &settings)) {
+                Ok(_) => fixed += 1,
+                Err(e) => println!("{} not fixed: {e}", f.id),
+            }
+        }
+    }
+    println!(
+        "fixed {fixed} findings on the devices (WS-Discovery off, NTP from the plan), each read back"
+    );
     if let Some(f) = session
         .project()
         .findings()?

@@ -84,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(a) => check::run(&cli, a),
         Command::Findings { all } => check::findings(&cli, *all),
         Command::Waive { finding, reason } => check::waive(&cli, finding, reason),
+        Command::Fix { findings, all, yes } => check::fix(&cli, findings, *all, *yes),
         Command::Catalog(c) => catalog::run(&cli, c),
         Command::Report(a) => report::run(&cli, a),
         Command::SignIdentity(c) => report::identity(&cli, c),

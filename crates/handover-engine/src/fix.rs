@@ -1,0 +1,158 @@
+//! Fixing a finding on the spot, where ONVIF allows: one action per finding (point the device at the plan's NTP
+//! servers, turn WS-Discovery off), applied with the password Handover holds, read back to prove it took, and
+//! recorded in the audit log. The front end asks the technician to confirm first.
+
+use handover_devices::{DeviceClient, DiscoveryMode};
+use handover_model::{FindingId, FindingStatus};
+use handover_policy::Catalogs;
+use handover_policy::checks::{Context, Fix, Settings, evaluate};
+use handover_store::devices::Sighting;
+use handover_vault::CredentialStore;
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// What a fix did.
+#[derive(Debug, Clone, Serialize)]
+pub struct FixOutcome {
+    /// The finding.
+    pub finding: String,
+    /// The action taken.
+    pub action: Fix,
+    /// What was read back from the device afterwards.
+    pub read_back: String,
+}
+
+impl Session {
+    /// The fix Handover offers for a finding, if any (to show before asking for confirmation).
+    pub fn fix_for(
+        &self,
+        id: FindingId,
+        catalogs: &Catalogs,
+        settings: &Settings,
+    ) -> Result<Option<Fix>> {
+        let f = handover_store::findings::get(self.project().conn(), id)?;
+        let d = self.project().device(f.device)?;
+        let plan = self.project().plan()?;
+        let creds = handover_store::credentials::for_device(self.project().conn(), d.id)?;
+        let ev = evaluate(
+            Context {
+                device: &d,
+                plan: &plan,
+                credentials: &creds,
+            },
+            catalogs,
+            settings,
+        );
+        Ok(ev
+            .raised
+            .into_iter()
+            .find(|r| r.check == f.check)
+            .and_then(|r| r.fix))
+    }
+
+    /// Applies the finding's fix on the device and reads it back; the finding is marked fixed only when the
+    /// read-back shows the change.
+    pub async fn fix(
+        &mut self,
+        id: FindingId,
+        client: &DeviceClient,
+        keyring: &dyn CredentialStore,
+        catalogs: &Catalogs,
+        settings: &Settings,
+    ) -> Result<FixOutcome> {
+        let f = handover_store::findings::get(self.project().conn(), id)?;
+        if f.status != FindingStatus::Open {
+            return Err(Error::Invalid(format!("{id} is {} already", f.status)));
+        }
+        let action = self.fix_for(id, catalogs, settings)?.ok_or_else(|| Error::Invalid(format!("Handover cannot fix {id} ({}) on the device: fix it by hand or waive it with a reason", f.check)))?;
+        let d = self.project().device(f.device)?;
+        let xaddr = d
+            .facts
+            .xaddr
+            .clone()
+            .ok_or_else(|| Error::Invalid(format!("{} has no ONVIF address", d.id)))?;
+        let creds = self.held_credentials(keyring, d.id)?.ok_or_else(|| {
+            Error::Invalid(format!(
+                "Handover holds no password for {}: take custody first",
+                d.id
+            ))
+        })?;
+        let session = client.session(&xaddr, Some(creds))?;
+        let _ = session.system_date_and_time().await;
+        let mut facts = handover_model::DeviceFacts::default();
+        let read_back = match &action {
+            Fix::DisableDiscovery => {
+                session
+                    .set_discovery_mode(DiscoveryMode::NonDiscoverable)
+                    .await?;
+                let mode = session.discovery_mode().await?;
+                if mode != DiscoveryMode::NonDiscoverable {
+                    return Err(Error::Invalid(format!(
+                        "{} accepted the change but still reports {mode:?}; nothing recorded as fixed",
+                        d.id
+                    )));
+                }
+                facts.discoverable = Some(false);
+                "discovery mode: NonDiscoverable".to_owned()
+            }
+            Fix::SetNtp { servers } => {
+                let refs: Vec<&str> = servers.iter().map(String::as_str).collect();
+                session.set_ntp(false, &refs).await?;
+                let now = session.ntp().await?;
+                if now.servers != *servers {
+                    return Err(Error::Invalid(format!(
+                        "{} reports NTP {:?} after the change; nothing recorded as fixed",
+                        d.id, now.servers
+                    )));
+                }
+                facts.ntp = now.servers.clone();
+                facts.ntp_enabled = Some(true);
+                if f.check == "time.clock-skew" {
+                    // NTP being set does not make the clock right: only a clock read within the threshold does.
+                    let clock = session.system_date_and_time().await?;
+                    if clock.skew_secs.abs() > settings.max_clock_skew_secs {
+                        let actor = self.actor().clone();
+                        self.project_mut().record_sightings(
+                            vec![Sighting {
+                                device: Some(d.id),
+                                facts,
+                                ..Sighting::default()
+                            }],
+                            &actor,
+                        )?;
+                        return Err(Error::Invalid(format!(
+                            "NTP is now set on {} ({}), but its clock is still {}s off: check again once it has synchronised",
+                            d.id,
+                            now.servers.join(", "),
+                            clock.skew_secs
+                        )));
+                    }
+                    facts.clock_skew_ms = Some(clock.skew_secs * 1000);
+                }
+                format!("NTP servers: {}", now.servers.join(", "))
+            }
+        };
+        let actor = self.actor().clone();
+        self.project_mut().record_sightings(
+            vec![Sighting {
+                device: Some(d.id),
+                facts,
+                ..Sighting::default()
+            }],
+            &actor,
+        )?;
+        self.project_mut().set_finding_status(
+            id,
+            FindingStatus::Fixed,
+            &format!("fixed on the device and read back ({read_back})"),
+            &actor,
+        )?;
+        Ok(FixOutcome {
+            finding: id.to_string(),
+            action,
+            read_back,
+        })
+    }
+}
