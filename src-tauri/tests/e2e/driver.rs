@@ -17,9 +17,35 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // End WebKitWebDriver and the app (tauri-driver's descendants) too, so no driver is left holding its
+        // port for the next run; only processes this test started are signalled, by pid.
+        let pids = descendants(self.child.id());
         let _ = self.child.kill();
+        for pid in pids.iter().rev() {
+            let _ = Command::new("kill")
+                .arg(pid.to_string())
+                .stderr(Stdio::null())
+                .status();
+        }
         let _ = self.child.wait();
     }
+}
+
+/// Every descendant of `pid`, parents before children (from /proc/PID/task/TID/children).
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut queue = vec![pid];
+    while let Some(p) = queue.pop() {
+        let tasks = std::fs::read_dir(format!("/proc/{p}/task")).into_iter().flatten().flatten();
+        for t in tasks {
+            let children = std::fs::read_to_string(t.path().join("children")).unwrap_or_default();
+            for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {
+                out.push(c);
+                queue.push(c);
+            }
+        }
+    }
+    out
 }
 
 /// `tauri-driver`: `TAURI_DRIVER`, else the tools folder scripts/test-desktop.sh installs into, else PATH.
@@ -36,6 +62,12 @@ fn driver_path() -> PathBuf {
 
 /// Starts tauri-driver on `port` (native driver on `port + 1`) with the app's environment.
 pub fn start(port: u16, env: &[(&str, &Path)]) -> Driver {
+    for p in [port, port + 1] {
+        assert!(
+            TcpStream::connect(("127.0.0.1", p)).is_err(),
+            "port {p} is already in use (a driver left from another run?); set HANDOVER_E2E_PORT"
+        );
+    }
     let mut cmd = Command::new(driver_path());
     cmd.args([
         "--port",
@@ -71,10 +103,12 @@ pub async fn connect(driver: &Driver, app: &Path) -> Client {
         "tauri:options".into(),
         serde_json::json!({ "application": app }),
     );
-    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{}", driver.port))
+    let url = format!("http://127.0.0.1:{}", driver.port);
+    let mut builder = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new());
+    builder.capabilities(caps);
+    tokio::time::timeout(Duration::from_secs(60), builder.connect(&url))
         .await
+        .expect("the app's window did not come up within 60 s (is a stale WebKitWebDriver holding the port?)")
         .expect("a WebDriver session with the app")
 }
 
@@ -107,7 +141,9 @@ pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
 pub async fn fill(c: &Client, css: &str, text: &str) {
     let e = wait_for(c, css).await;
     e.clear().await.expect("clear");
-    e.send_keys(text).await.expect("type");
+    // Clearing alone fires no input event: type, so the page sees the new value (" " + Backspace for "").
+    let keys = if text.is_empty() { " \u{E003}" } else { text };
+    e.send_keys(keys).await.expect("type");
 }
 
 /// Clicks the element matching `css`.

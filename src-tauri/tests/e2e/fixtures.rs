@@ -41,3 +41,67 @@ pub fn write(dir: &Path) -> Fixtures {
     .unwrap();
     f
 }
+
+/// A project with the demo plan and five devices recorded through the engine (as discovery would), one of
+/// them outside the plan, so the devices grid, the detail panel and the checks have something to show.
+/// The session is dropped before returning, so the app can open the file.
+pub fn populated_project(dir: &Path, plan_csv: &Path) -> PathBuf {
+    use std::sync::Arc;
+
+    use handover_engine::model::{
+        DeviceFacts, DeviceIdentity, DiscoveryMethod, MacAddr, Role, Site, SystemClock,
+    };
+    use handover_engine::store::devices::Sighting;
+    use handover_engine::{NewProject, Session};
+
+    let path = dir.join("riverside-dc.handover");
+    let plan = handover_engine::read_plan_csv(plan_csv).expect("demo plan");
+    let site = Site {
+        name: "Riverside DC".into(),
+        customer: "Riverside Logistics".into(),
+        address: "4 Quay Street".into(),
+        integrator: "Example Security".into(),
+        technician: "Ana Lopez".into(),
+    };
+    let mut s = Session::create(
+        NewProject {
+            path: path.clone(),
+            site,
+            plan: Some((plan, "plan.csv".into())),
+        },
+        Arc::new(SystemClock),
+    )
+    .expect("create");
+    let devices: [(&str, &str, &str, &str, &str, Role); 5] = [
+        ("127.20.0.11", "cam-lobby", "Axis", "P3245-LVE", "10.12.182", Role::camera()),
+        ("127.20.0.12", "cam-dock", "Hanwha", "XNV-8080R", "2.10.01", Role::camera()),
+        ("127.20.0.5", "nvr-1", "Milestone", "Husky IVO 350T", "2023 R3", Role::nvr()),
+        ("127.30.0.21", "door-main", "HID", "VertX EVO V2000", "3.7.1.1", Role::access_control()),
+        ("127.99.0.5", "intercom-gate", "2N", "IP Verso", "2.41.0", Role::try_from("intercom".to_string()).unwrap()),
+    ];
+    for (i, (addr, host, maker, model, fw, role)) in devices.into_iter().enumerate() {
+        let n = u8::try_from(i).unwrap() + 1;
+        s.record_sighting(Sighting {
+            identity: DeviceIdentity {
+                endpoint_ref: None,
+                mac: Some(MacAddr([0x00, 0x40, 0x8c, 0x10, 0x20, n])),
+                serial: Some(format!("SN-{n:04}")),
+            },
+            address: Some(addr.parse().unwrap()),
+            method: Some(DiscoveryMethod::Manual),
+            facts: DeviceFacts {
+                manufacturer: Some(maker.into()),
+                model: Some(model.into()),
+                firmware: Some(fw.into()),
+                hostname: Some(host.into()),
+                protocols: vec!["http".into(), "rtsp".into()],
+                ..DeviceFacts::default()
+            },
+            role: Some(role),
+            ..Sighting::default()
+        })
+        .expect("record a device");
+    }
+    drop(s);
+    path
+}

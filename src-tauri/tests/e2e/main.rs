@@ -1,7 +1,8 @@
 //! End to end in the real window: tauri-driver + WebKitWebDriver drive the built `handover-desktop` binary
 //! (run it under `xvfb-run`; scripts/test-desktop.sh does). The walk: create a project with the demo plan,
-//! see the plan, a plan CSV refused with its line and column, the (empty) devices screen, a checks run, the
-//! screens still coming, then the Review screen with a signed PDF (valid, then trusted with the CA) and a
+//! see the plan, a plan CSV refused with its line and column, the empty devices screen; open a project with
+//! devices: the grid, search, the detail panel, a checks run with progress, a finding waived; the screens
+//! still coming, then the Review screen with a signed PDF (valid, then trusted with the CA) and a
 //! tampered copy shown as tampered. Each screen is saved to docs/screenshots/.
 //!
 //! Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
@@ -86,20 +87,50 @@ async fn technician_walk_and_it_review() {
     // Devices: empty until discovery.
     click(&c, "[data-testid=nav-devices]").await;
     wait_text(&c, "[data-testid=devices-empty]", "No devices yet").await;
-    shot(&c, "05-devices").await;
+    shot(&c, "05-devices-empty").await;
 
-    // Checks: a run with progress, on no devices.
+    // Open a project that has devices (recorded through the engine, as discovery would).
+    let populated = fixtures::populated_project(tmp.path(), &repo().join("assets/demo/plan.csv"));
+    click(&c, "[data-testid=nav-projects]").await;
+    fill(&c, "#open-path", &s(&populated)).await;
+    click(&c, "[data-testid=open]").await;
+    wait_text(&c, "[data-testid=project-status]", "Riverside DC").await;
+    wait_text(&c, "[data-testid=glance]", "outside the plan").await;
+    shot(&c, "06-project-opened").await;
+
+    // Devices: the grid, search, the detail panel.
+    click(&c, "[data-testid=nav-devices]").await;
+    let grid = wait_text(&c, "[data-testid=device-grid]", "cam-lobby").await;
+    assert!(grid.contains("intercom-gate") && grid.contains("door-main"), "{grid}");
+    fill(&c, "[data-testid=device-search]", "hanwha").await;
+    let grid = wait_text(&c, "[data-testid=device-grid]", "cam-dock").await;
+    assert!(!grid.contains("cam-lobby"), "search should leave only the Hanwha: {grid}");
+    fill(&c, "[data-testid=device-search]", "").await;
+    wait_text(&c, "[data-testid=device-grid]", "cam-lobby").await;
+    shot(&c, "07-devices").await;
+    click(&c, "[data-testid=device-link-5]").await;
+    let detail = wait_text(&c, "[data-testid=device-detail]", "intercom-gate").await;
+    assert!(detail.contains("2N") && detail.contains("SN-0005"), "{detail}");
+    shot(&c, "08-device-detail").await;
+
+    // Checks: a run with progress per device, findings, one waived with a reason.
     click(&c, "[data-testid=nav-checks]").await;
     click(&c, "[data-testid=run-checks]").await;
-    wait_text(&c, "[data-testid=check-summary]", "Checked 0 devices").await;
-    wait_text(&c, "[data-testid=progress]", "Done").await;
-    shot(&c, "06-checks").await;
+    wait_text(&c, "[data-testid=check-summary]", "Checked 5 devices").await;
+    wait_text(&c, "[data-testid=progress]", "Done: 5 of 5").await;
+    wait_text(&c, "[data-testid=findings]", "intercom-gate").await;
+    shot(&c, "09-checks").await;
+    click(&c, "[data-testid^=waive-open-]").await;
+    fill(&c, "[data-testid=waive-reason]", "Gate intercom stays on the legacy VLAN until phase 2 (IT ticket 4411)").await;
+    click(&c, "[data-testid=waive-submit]").await;
+    wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
+    shot(&c, "10-checks-waived").await;
 
     // The screens whose engine part is coming say so.
     for (nav, name) in [
-        ("discover", "07-discover"),
-        ("credentials", "08-credentials"),
-        ("handover", "09-handover"),
+        ("discover", "11-discover"),
+        ("credentials", "12-credentials"),
+        ("handover", "13-handover"),
     ] {
         click(&c, &format!("[data-testid=nav-{nav}]")).await;
         wait_for(&c, &format!("[data-testid=screen-{nav}]")).await;
@@ -120,7 +151,7 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid signature").await;
     wait_text(&c, "[data-testid=signer]", "Ana Lopez").await;
     wait_text(&c, "[data-testid=inventory]", "Findings (").await;
-    shot(&c, "10-review-valid").await;
+    shot(&c, "14-review-valid").await;
 
     // With the integrator's CA: trusted; browse the devices.
     fill(&c, "#review-trust", &s(&fx.ca_pem)).await;
@@ -128,7 +159,7 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
     click(&c, "[data-testid=tab-devices]").await;
     wait_text(&c, "[data-testid=inventory]", "Devices (12)").await;
-    shot(&c, "11-review-trusted-devices").await;
+    shot(&c, "15-review-trusted-devices").await;
 
     // A tampered copy: shown as tampered, plainly.
     fill(&c, "#review-pdf", &s(&fx.tampered)).await;
@@ -139,11 +170,11 @@ async fn technician_walk_and_it_review() {
         verdict.attr("data-verdict").await.unwrap().as_deref(),
         Some("tampered")
     );
-    shot(&c, "12-review-tampered").await;
+    shot(&c, "16-review-tampered").await;
 
     // Dark theme.
     click(&c, "button.theme").await;
-    shot(&c, "13-review-tampered-dark").await;
+    shot(&c, "17-review-tampered-dark").await;
 
     c.close().await.expect("close the session");
     drop(drv);
