@@ -74,8 +74,7 @@ impl FindingDto {
             status: f.status.to_string(),
             waiver: waivers
                 .iter()
-                .filter(|w| w.finding == f.id)
-                .next_back()
+                .rfind(|w| w.finding == f.id)
                 .map(WaiverDto::from),
         }
     }

@@ -36,7 +36,10 @@ fn descendants(pid: u32) -> Vec<u32> {
     let mut out = Vec::new();
     let mut queue = vec![pid];
     while let Some(p) = queue.pop() {
-        let tasks = std::fs::read_dir(format!("/proc/{p}/task")).into_iter().flatten().flatten();
+        let tasks = std::fs::read_dir(format!("/proc/{p}/task"))
+            .into_iter()
+            .flatten()
+            .flatten();
         for t in tasks {
             let children = std::fs::read_to_string(t.path().join("children")).unwrap_or_default();
             for c in children.split_whitespace().filter_map(|c| c.parse().ok()) {

@@ -73,15 +73,52 @@ pub fn populated_project(dir: &Path, plan_csv: &Path) -> PathBuf {
     )
     .expect("create");
     let devices: [(&str, &str, &str, &str, &str, Role); 5] = [
-        ("127.20.0.11", "cam-lobby", "Axis", "P3245-LVE", "10.12.182", Role::camera()),
-        ("127.20.0.12", "cam-dock", "Hanwha", "XNV-8080R", "2.10.01", Role::camera()),
-        ("127.20.0.5", "nvr-1", "Milestone", "Husky IVO 350T", "2023 R3", Role::nvr()),
-        ("127.30.0.21", "door-main", "HID", "VertX EVO V2000", "3.7.1.1", Role::access_control()),
-        ("127.99.0.5", "intercom-gate", "2N", "IP Verso", "2.41.0", Role::try_from("intercom".to_string()).unwrap()),
+        (
+            "127.20.0.11",
+            "cam-lobby",
+            "Axis",
+            "P3245-LVE",
+            "10.12.182",
+            Role::camera(),
+        ),
+        (
+            "127.20.0.12",
+            "cam-dock",
+            "Hanwha",
+            "XNV-8080R",
+            "2.10.01",
+            Role::camera(),
+        ),
+        (
+            "127.20.0.5",
+            "nvr-1",
+            "Milestone",
+            "Husky IVO 350T",
+            "2023 R3",
+            Role::nvr(),
+        ),
+        (
+            "127.30.0.21",
+            "door-main",
+            "HID",
+            "VertX EVO V2000",
+            "3.7.1.1",
+            Role::access_control(),
+        ),
+        (
+            "127.99.0.5",
+            "intercom-gate",
+            "2N",
+            "IP Verso",
+            "2.41.0",
+            Role::try_from("intercom".to_string()).unwrap(),
+        ),
     ];
     for (i, (addr, host, maker, model, fw, role)) in devices.into_iter().enumerate() {
         let n = u8::try_from(i).unwrap() + 1;
-        s.record_sighting(Sighting {
+        // The store's Sighting is gaining fields (e.g. the device an identification is about): default the rest.
+        #[allow(clippy::needless_update)]
+        let sighting = Sighting {
             identity: DeviceIdentity {
                 endpoint_ref: None,
                 mac: Some(MacAddr([0x00, 0x40, 0x8c, 0x10, 0x20, n])),
@@ -99,8 +136,8 @@ pub fn populated_project(dir: &Path, plan_csv: &Path) -> PathBuf {
             },
             role: Some(role),
             ..Sighting::default()
-        })
-        .expect("record a device");
+        };
+        s.record_sighting(sighting).expect("record a device");
     }
     drop(s);
     path

@@ -101,16 +101,25 @@ async fn technician_walk_and_it_review() {
     // Devices: the grid, search, the detail panel.
     click(&c, "[data-testid=nav-devices]").await;
     let grid = wait_text(&c, "[data-testid=device-grid]", "cam-lobby").await;
-    assert!(grid.contains("intercom-gate") && grid.contains("door-main"), "{grid}");
+    assert!(
+        grid.contains("intercom-gate") && grid.contains("door-main"),
+        "{grid}"
+    );
     fill(&c, "[data-testid=device-search]", "hanwha").await;
     let grid = wait_text(&c, "[data-testid=device-grid]", "cam-dock").await;
-    assert!(!grid.contains("cam-lobby"), "search should leave only the Hanwha: {grid}");
+    assert!(
+        !grid.contains("cam-lobby"),
+        "search should leave only the Hanwha: {grid}"
+    );
     fill(&c, "[data-testid=device-search]", "").await;
     wait_text(&c, "[data-testid=device-grid]", "cam-lobby").await;
     shot(&c, "07-devices").await;
     click(&c, "[data-testid=device-link-5]").await;
     let detail = wait_text(&c, "[data-testid=device-detail]", "intercom-gate").await;
-    assert!(detail.contains("2N") && detail.contains("SN-0005"), "{detail}");
+    assert!(
+        detail.contains("2N") && detail.contains("SN-0005"),
+        "{detail}"
+    );
     shot(&c, "08-device-detail").await;
 
     // Checks: a run with progress per device, findings, one waived with a reason.
@@ -121,7 +130,12 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=findings]", "intercom-gate").await;
     shot(&c, "09-checks").await;
     click(&c, "[data-testid^=waive-open-]").await;
-    fill(&c, "[data-testid=waive-reason]", "Gate intercom stays on the legacy VLAN until phase 2 (IT ticket 4411)").await;
+    fill(
+        &c,
+        "[data-testid=waive-reason]",
+        "Gate intercom stays on the legacy VLAN until phase 2 (IT ticket 4411)",
+    )
+    .await;
     click(&c, "[data-testid=waive-submit]").await;
     wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
     shot(&c, "10-checks-waived").await;
