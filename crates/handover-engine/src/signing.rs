@@ -25,6 +25,28 @@ pub fn ca_cert_path(data: &Path) -> PathBuf {
     data.join("signing").join("handover-ca.pem")
 }
 
+/// Writes the identity's CA certificate (public) to the data folder if it is not there, e.g. after the folder
+/// was cleared or on another data folder; returns its path. None for an identity without a CA in its chain.
+pub fn ensure_ca_file(id: &SigningIdentity, data: &Path) -> Result<Option<PathBuf>> {
+    let path = ca_cert_path(data);
+    if path.is_file() {
+        return Ok(Some(path));
+    }
+    let Some(pem) = id.root_pem()? else {
+        return Ok(None);
+    };
+    let dir = path.parent().unwrap_or(data);
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    std::fs::write(&path, pem).map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(Some(path))
+}
+
 /// The identity in the keyring, if one was created or imported.
 pub fn load(store: &dyn CredentialStore) -> Result<Option<SigningIdentity>> {
     let Some(secret) = store.find(&key(names::REPORT_SIGNING_KEY)?)? else {

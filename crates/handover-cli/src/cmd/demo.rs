@@ -237,6 +237,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
             })?
         }
     };
+    signing::ensure_ca_file(&identity, &data)?;
     let pdf = a.out.join("handover-report.pdf");
     let o = session.write_report(&pdf, PageSize::A4, &cats, &identity)?;
     let v = handover_engine::report::verify_report(

@@ -24,6 +24,7 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         Paper::A4 => PageSize::A4,
         Paper::Letter => PageSize::Letter,
     };
+    let ca = signing::ensure_ca_file(&identity, &catalogs::data_dir())?;
     let cats = catalogs::load(&catalogs::data_dir());
     let o = session.write_report(&out, paper, &cats, &identity)?;
     if cli.json {
@@ -41,10 +42,17 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
             o.csv.display()
         );
         println!("SHA-256:       {}", o.sha256);
-        println!(
-            "IT can check it offline with `handover verify {} --trust handover-ca.pem`.",
-            o.pdf.display()
-        );
+        match &ca {
+            Some(ca) => println!(
+                "IT can check it offline with `handover verify {} --trust {}`.",
+                o.pdf.display(),
+                ca.display()
+            ),
+            None => println!(
+                "IT can check it offline with `handover verify {} --trust <your CA certificate>`.",
+                o.pdf.display()
+            ),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,151 @@
+//! Credential custody on the simulated demo site through the real OS keyring (run under
+//! scripts/with-keyring.sh, as the test suite is): every device with a factory default ends rotated, each stored
+//! password logs into its device and the old one no longer does, no lockout is triggered anywhere, and a device
+//! that reboots in the middle of SetUser is settled with a password Handover holds.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use handover_engine::credentials::Custody;
+use handover_engine::devices::discovery::ProbeOptions;
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::discover::DiscoverOptions;
+use handover_engine::model::{CredentialState, Plan, Site, SystemClock};
+use handover_engine::policy::Catalogs;
+use handover_engine::progress::silent;
+use handover_engine::vault::{CredentialStore, EntryKey, OsKeyring, PasswordPolicy, Slot};
+use handover_engine::{NewProject, Session};
+use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
+use tokio_util::sync::CancellationToken;
+
+fn keyring() -> Option<OsKeyring> {
+    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
+        println!("SKIP: no unlocked test keyring (run under scripts/with-keyring.sh)");
+        return None;
+    }
+    Some(OsKeyring::open().expect("the test keyring opens"))
+}
+
+fn ports() -> (u16, u16) {
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let base = 40_000 + (std::process::id() % 400) as u16 * 40 + n * 2;
+    (base, base + 1)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_default_is_rotated_proven_and_no_device_locks_out() {
+    let Some(keyring) = keyring() else { return };
+    let (http, wsd) = ports();
+    let site = SimSite::spawn(
+        SiteManifest::demo(),
+        SpawnOptions {
+            addressing: Addressing::PerDevice {
+                http_port: http,
+                discovery_port: wsd,
+            },
+            status: None,
+            switch_port: Some(0),
+            ..SpawnOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    // One camera reboots in the middle of SetUser: the password changes but no answer comes back.
+    let rebooting = site.device("cam-dock-05").unwrap().clone();
+    rebooting.set_faults(FaultSpec {
+        reboot_during_set_user: true,
+        ..FaultSpec::default()
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Plan::from_csv(include_bytes!("../../../assets/demo/plan.csv")).unwrap();
+    let site_info = Site {
+        name: "Custody".into(),
+        technician: "Ana".into(),
+        ..Site::default()
+    };
+    let mut s = Session::create(
+        NewProject {
+            path: dir.path().join("c.handover"),
+            site: site_info,
+            plan: Some((plan, "plan.csv".into())),
+        },
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    let client = DeviceClient::new(ClientOptions::default());
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let opts = DiscoverOptions {
+        multicast: false,
+        probe: ProbeOptions {
+            port: wsd,
+            ..ProbeOptions::default()
+        },
+        ..DiscoverOptions::default()
+    };
+    s.discover(&client, Some(&keyring), &opts, &cancel, &progress)
+        .await
+        .unwrap();
+    let catalogs = Catalogs::built_in();
+    let cx = Custody {
+        client: &client,
+        keyring: &keyring,
+        catalogs: &catalogs,
+        concurrency: 16,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    let found = s.find_defaults(&cx, &[]).await.unwrap();
+    assert_eq!(found.defaults_found, 22, "{found:#?}");
+    let rotated = s
+        .rotate(&cx, &PasswordPolicy::default(), &[])
+        .await
+        .unwrap();
+    let recovered = s.recover(&cx).await.unwrap();
+    println!("rotate: {rotated:#?}\nrecover: {recovered:#?}");
+    assert_eq!(recovered.still_unsettled, 0);
+
+    let project = s.project().id().to_string();
+    let refs = s.project().credentials().unwrap();
+    let devices = s.project().devices().unwrap();
+    let mut checked = 0;
+    for c in refs.iter().filter(|c| c.matched_default.is_some()) {
+        assert_eq!(c.state, CredentialState::Rotated, "{c:?}");
+        let d = devices.iter().find(|d| d.id == c.device).unwrap();
+        let handle = site
+            .devices()
+            .iter()
+            .find(|h| std::net::IpAddr::V4(h.ip()) == d.address)
+            .unwrap();
+        let key =
+            EntryKey::device(&project, &c.device.to_string(), &c.username, Slot::Current).unwrap();
+        let stored = keyring.get(&key).unwrap();
+        assert!(
+            handle.check_password(&c.username, stored.expose()),
+            "{}: the stored password does not log in",
+            handle.name()
+        );
+        let default = handle.vendor().personality().default_password;
+        assert!(
+            !handle.check_password(&c.username, default),
+            "{}: the factory default still works",
+            handle.name()
+        );
+        // Nothing left pending or previous.
+        for slot in [Slot::Pending, Slot::Previous] {
+            let k = EntryKey::device(&project, &c.device.to_string(), &c.username, slot).unwrap();
+            assert!(keyring.find(&k).unwrap().is_none());
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 22);
+    assert!(rebooting.counters().reboots >= 1, "the reboot fault fired");
+    let lockouts: u64 = site.devices().iter().map(|h| h.counters().lockouts).sum();
+    assert_eq!(lockouts, 0, "custody must never lock a device out");
+    // Clean up this test's keyring entries.
+    for k in keyring.list(&project).unwrap() {
+        keyring.delete(&k).unwrap();
+    }
+}
