@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use handover_model::{DeviceFacts, MacAddr};
 
-use super::{CatalogInfo, Header, check_header, info, line_of, parse_toml};
+use super::{CatalogInfo, Header, check_header, info, line_of, parse_toml, utf8};
 use crate::error::CatalogError;
 use crate::vendor::{VendorMatch, best_match, model_matches};
 use crate::version::{Scheme, Version, VersionError};
@@ -120,16 +120,7 @@ impl FirmwareBaseline {
 
     /// Parses and validates a baseline: every version in it must parse in its vendor's scheme.
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self, CatalogError> {
-        let text = std::str::from_utf8(bytes).map_err(|e| CatalogError::Malformed {
-            catalog: NAME.into(),
-            line: Some(
-                1 + bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count(),
-            ),
-            message: "not UTF-8 text".into(),
-        })?;
+        let text = utf8(NAME, bytes)?;
         let file: File = parse_toml(NAME, text)?;
         check_header(NAME, text, &file.catalog, NAME)?;
         for v in &file.vendors {

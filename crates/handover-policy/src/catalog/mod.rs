@@ -65,13 +65,9 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// Reads only a catalog's header (to learn its kind), with errors that name the line.
-pub fn peek_header(name: &str, bytes: &[u8]) -> Result<Header, CatalogError> {
-    #[derive(Deserialize)]
-    struct Peek {
-        catalog: Header,
-    }
-    let text = std::str::from_utf8(bytes).map_err(|e| CatalogError::Malformed {
+/// The catalog as text, or an error naming the line where it stops being UTF-8.
+pub(crate) fn utf8<'a>(name: &str, bytes: &'a [u8]) -> Result<&'a str, CatalogError> {
+    std::str::from_utf8(bytes).map_err(|e| CatalogError::Malformed {
         catalog: name.to_owned(),
         line: Some(
             1 + bytes[..e.valid_up_to()]
@@ -80,7 +76,16 @@ pub fn peek_header(name: &str, bytes: &[u8]) -> Result<Header, CatalogError> {
                 .count(),
         ),
         message: "not UTF-8 text".into(),
-    })?;
+    })
+}
+
+/// Reads only a catalog's header (to learn its kind), with errors that name the line.
+pub fn peek_header(name: &str, bytes: &[u8]) -> Result<Header, CatalogError> {
+    #[derive(Deserialize)]
+    struct Peek {
+        catalog: Header,
+    }
+    let text = utf8(name, bytes)?;
     // Parse the whole document (so syntax errors anywhere are caught with their line), keep only the header.
     let doc: toml::Table = parse_toml(name, text)?;
     let peek: Peek = doc
