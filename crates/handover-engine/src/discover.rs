@@ -146,6 +146,25 @@ impl Session {
             )
             .await?;
             seen.extend(round.found);
+            // Further sources: many cameras also (some only) announce themselves over SSDP and mDNS.
+            use handover_devices::discovery::{mdns, ssdp};
+            let quiet = opts.probe.quiet();
+            match ssdp::search(&[ssdp::GROUP], quiet, cancel, |_| {}).await {
+                Ok(found) => seen.extend(found),
+                Err(e) => rep.say(format!("SSDP search failed: {e}")),
+            }
+            match mdns::search(
+                &[mdns::GROUP],
+                &mdns::CAMERA_SERVICES,
+                quiet,
+                cancel,
+                |_| {},
+            )
+            .await
+            {
+                Ok(found) => seen.extend(found),
+                Err(e) => rep.say(format!("mDNS search failed: {e}")),
+            }
         }
         if !subnets.is_empty() {
             rep.say(format!("sweeping {} subnets", subnets.len()));
@@ -194,11 +213,24 @@ impl Session {
             }
             seen.extend(report.found);
         }
-        // One device per endpoint reference, however many methods saw it.
+        // One device per endpoint reference, however many methods saw it; a source without WS-Discovery's
+        // endpoint reference (SSDP, mDNS) joins the device already seen at its address.
         let mut by_endpoint: BTreeMap<String, (Seen, Vec<DiscoveryMethod>)> = BTreeMap::new();
-        for s in seen {
+        let (wsd, others): (Vec<Seen>, Vec<Seen>) = seen
+            .into_iter()
+            .partition(|s| !matches!(s.method, Method::Ssdp | Method::Mdns));
+        for s in wsd.into_iter().chain(others) {
+            let key = match (
+                &s.method,
+                by_endpoint
+                    .iter()
+                    .find(|(_, (e, _))| e.address == s.address),
+            ) {
+                (Method::Ssdp | Method::Mdns, Some((k, _))) => k.clone(),
+                _ => s.endpoint.clone(),
+            };
             let e = by_endpoint
-                .entry(s.endpoint.clone())
+                .entry(key)
                 .or_insert_with(|| (s.clone(), Vec::new()));
             e.1.push(method(&s.method));
         }
