@@ -1,0 +1,171 @@
+//! Asking the simulated switch over SNMP (its agent is async-snmp's): v2c and v3 authPriv locate every device
+//! with a known MAC on its port and VLAN; a wrong community, wrong v3 passwords and a switch that does not
+//! answer are each reported with what to check, and nothing is recorded from them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use handover_engine::devices::discovery::ProbeOptions;
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::discover::DiscoverOptions;
+use handover_engine::model::{Plan, Site, SystemClock};
+use handover_engine::progress::silent;
+use handover_engine::switch::SwitchCredentials;
+use handover_engine::vault::{MemoryStore, SecretString};
+use handover_engine::{NewProject, Session};
+use handover_sim::{Addressing, SimSite, SiteManifest, SpawnOptions};
+use tokio_util::sync::CancellationToken;
+
+fn ports() -> (u16, u16) {
+    static NEXT: AtomicU16 = AtomicU16::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let base = 30_000 + (std::process::id() % 400) as u16 * 40 + n * 2;
+    (base, base + 1)
+}
+
+fn s(v: &str) -> SecretString {
+    SecretString::new(v.to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_switch_locates_devices_and_bad_credentials_are_named() {
+    let (http, wsd) = ports();
+    let site = SimSite::spawn(
+        SiteManifest::demo(),
+        SpawnOptions {
+            addressing: Addressing::PerDevice {
+                http_port: http,
+                discovery_port: wsd,
+            },
+            status: None,
+            switch_port: Some(0),
+            ..SpawnOptions::default()
+        },
+    )
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let plan = Plan::from_csv(include_bytes!("../../../assets/demo/plan.csv")).unwrap();
+    let info = Site {
+        name: "Switch".into(),
+        technician: "Ana".into(),
+        ..Site::default()
+    };
+    let mut sess = Session::create(
+        NewProject {
+            path: dir.path().join("s.handover"),
+            site: info,
+            plan: Some((plan, "plan.csv".into())),
+        },
+        Arc::new(SystemClock),
+    )
+    .unwrap();
+    let client = DeviceClient::new(ClientOptions::default());
+    let opts = DiscoverOptions {
+        multicast: false,
+        probe: ProbeOptions {
+            port: wsd,
+            ..ProbeOptions::default()
+        },
+        ..DiscoverOptions::default()
+    };
+    sess.discover(&client, None, &opts, &CancellationToken::new(), &silent())
+        .await
+        .unwrap();
+    // MACs come from identification; without credentials only some devices tell theirs.
+    let with_mac = sess
+        .project()
+        .devices()
+        .unwrap()
+        .iter()
+        .filter(|d| d.identity.mac.is_some())
+        .count();
+    assert!(with_mac > 0);
+
+    // A test double stands in for the keyring here: this test is about SNMP, and the keyring is exercised
+    // for real by the custody and CLI tests.
+    let keyring = MemoryStore::new();
+    let addr = site.switch_addr().unwrap().to_string();
+    let spec = site.switch_spec().unwrap().clone();
+
+    // Wrong credentials first: each is reported, nothing is located.
+    sess.add_switch(
+        &keyring,
+        "core-sw",
+        &addr,
+        &SwitchCredentials::V2c(s("not-the-community")),
+    )
+    .unwrap();
+    let r = sess.query_switches(&keyring).await.unwrap();
+    assert_eq!((r.answered, r.located), (0, 0), "{r:?}");
+    assert!(
+        r.failed[0].1.contains("did not answer SNMP") && r.failed[0].1.contains("community"),
+        "{r:?}"
+    );
+
+    let wrong_v3 = SwitchCredentials::V3 {
+        user: spec.v3_user.clone(),
+        auth: s("wrong-auth-pass"),
+        privacy: s(&spec.v3_priv_password),
+    };
+    sess.add_switch(&keyring, "core-sw", &addr, &wrong_v3)
+        .unwrap();
+    let r = sess.query_switches(&keyring).await.unwrap();
+    assert_eq!(r.answered, 0, "{r:?}");
+
+    // A switch that does not answer at all (nothing listens there).
+    let silent_addr = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .to_string();
+    sess.add_switch(
+        &keyring,
+        "core-sw",
+        &silent_addr,
+        &SwitchCredentials::V2c(s(&spec.community)),
+    )
+    .unwrap();
+    let r = sess.query_switches(&keyring).await.unwrap();
+    assert_eq!(r.answered, 0, "{r:?}");
+
+    // The right v2c community, then v3 authPriv: every device with a known MAC is located.
+    sess.add_switch(
+        &keyring,
+        "core-sw",
+        &addr,
+        &SwitchCredentials::V2c(s(&spec.community)),
+    )
+    .unwrap();
+    let r = sess.query_switches(&keyring).await.unwrap();
+    assert_eq!(
+        (r.answered, r.located, r.not_seen),
+        (1, with_mac, 0),
+        "{r:?}"
+    );
+    let v3 = SwitchCredentials::V3 {
+        user: spec.v3_user.clone(),
+        auth: s(&spec.v3_auth_password),
+        privacy: s(&spec.v3_priv_password),
+    };
+    sess.add_switch(&keyring, "core-sw", &addr, &v3).unwrap();
+    let r = sess.query_switches(&keyring).await.unwrap();
+    assert_eq!((r.answered, r.located), (1, with_mac), "{r:?}");
+
+    // The recorded ports match the simulator's wiring, misplacements included.
+    for d in sess.project().devices().unwrap() {
+        let Some(sw) = &d.facts.switch_port else {
+            continue;
+        };
+        let h = site
+            .devices()
+            .iter()
+            .find(|h| std::net::IpAddr::V4(h.ip()) == d.address)
+            .unwrap();
+        let (port, port_vlan) = h.switch_port();
+        assert_eq!(sw.port, port.to_string(), "{}", h.name());
+        if let Some(v) = port_vlan {
+            assert_eq!(sw.vlan, v, "{}", h.name());
+        }
+    }
+}
