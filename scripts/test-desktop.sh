@@ -10,7 +10,7 @@ export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/handover-target}
 TOOLS=${HANDOVER_TOOLS:-/var/tmp/handover-tools}
 
 need_pkgs=()
-for p in libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver; do
+for p in libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver gnome-keyring dbus; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")
 done
 if ((${#need_pkgs[@]})); then
@@ -38,7 +38,15 @@ cd "$ROOT"
 echo "== src-tauri: unit tests and the bindings drift check"
 cargo test -p handover-desktop
 
-echo "== end to end in the real window (xvfb)"
-TAURI_DRIVER="$TOOLS/bin/tauri-driver" \
-  xvfb-run -a -s "-screen 0 1366x768x24" \
-  cargo test -p handover-desktop --features e2e --test e2e -- --nocapture
+echo "== end to end in the real window (xvfb, a throwaway unlocked keyring)"
+cargo build -p handover-desktop --features e2e --tests
+# The keyring gets a throwaway HOME; cargo and rustup keep theirs.
+export CARGO_HOME=${CARGO_HOME:-$HOME/.cargo} RUSTUP_HOME=${RUSTUP_HOME:-$HOME/.rustup}
+T=$(mktemp -d); mkdir -m700 "$T/run"
+trap 'rm -rf "$T"' EXIT
+HOME=$T XDG_DATA_HOME=$T/share XDG_RUNTIME_DIR=$T/run TAURI_DRIVER="$TOOLS/bin/tauri-driver" \
+  dbus-run-session -- sh -c '
+    echo -n e2e-pass | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+    xvfb-run -a -s "-screen 0 1366x768x24" \
+      cargo test -p handover-desktop --features e2e --test e2e -- --nocapture
+  '

@@ -31,6 +31,9 @@ pub enum AppError {
     /// A report file or certificate that cannot be used.
     #[error(transparent)]
     Report(#[from] handover_report::Error),
+    /// The OS keyring refused (locked, unreachable).
+    #[error(transparent)]
+    Vault(#[from] handover_vault::VaultError),
     /// Input the shell itself refuses (before reaching the engine).
     #[error("{0}")]
     Invalid(String),
@@ -59,6 +62,7 @@ impl AppError {
                 E::NotFound => ErrorCode::NotFound,
                 E::InvalidInput => ErrorCode::InvalidInput,
                 E::DiskFull => ErrorCode::DiskFull,
+                E::KeyringUnavailable => ErrorCode::KeyringUnavailable,
                 E::VerificationFailed => ErrorCode::VerificationFailed,
                 _ => ErrorCode::Internal,
             },
@@ -70,6 +74,10 @@ impl AppError {
                 _ => ErrorCode::Internal,
             },
             AppError::Invalid(_) | AppError::Report(_) => ErrorCode::InvalidInput,
+            AppError::Vault(e) if e.is_locked() || e.is_unavailable() => {
+                ErrorCode::KeyringUnavailable
+            }
+            AppError::Vault(_) => ErrorCode::Internal,
             AppError::Task(_) => ErrorCode::Internal,
         }
     }
@@ -87,6 +95,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The disk is full (exit 7).
     DiskFull,
+    /// The OS keyring is locked or cannot be reached.
+    KeyringUnavailable,
     /// A signature or integrity check failed (exit 5).
     VerificationFailed,
     /// No project is open in the app.
@@ -107,6 +117,9 @@ impl ErrorCode {
             ErrorCode::NotFound => "Check the path, or pick the file with Browse.",
             ErrorCode::InvalidInput => "Nothing was changed. Correct the input and try again.",
             ErrorCode::DiskFull => "Nothing was lost. Free some disk space and try again.",
+            ErrorCode::KeyringUnavailable => {
+                "Unlock or start the OS keyring (its status is at the top right), then try again."
+            }
             ErrorCode::VerificationFailed => {
                 "Do not rely on this file. Ask the sender for the original."
             }

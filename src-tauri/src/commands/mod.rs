@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod devices;
+pub mod handover;
 pub mod plan;
 pub mod project;
 pub mod review;
@@ -32,6 +33,9 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         checks::list_findings,
         checks::run_checks,
         checks::waive_finding,
+        handover::signing_identity,
+        handover::create_signing_identity,
+        handover::write_report,
         review::verify_report,
         review::export_csv,
     ]

@@ -21,22 +21,18 @@ pub fn features() -> Vec<Feature> {
         f(
             "discover",
             false,
-            "Discovery is being added to the engine. Until then, use `handover demo` to fill a project \
-             with the simulated site.",
+            "Discovery runs in the engine and the CLI today (`handover discover`); this screen is \
+             being wired to it. Until then, run it from a terminal with the project closed here.",
         ),
         f("devices", true, ""),
         f(
             "credentials",
             false,
-            "Credential rotation is being added to the engine. The accounts Handover knows are listed \
-             below.",
+            "Credential custody runs in the engine and the CLI today (`handover credentials`); this \
+             screen is being wired to it. The accounts Handover knows are listed below.",
         ),
         f("checks", true, ""),
-        f(
-            "handover",
-            false,
-            "Report signing is being added to the engine. The checklist below shows what is left.",
-        ),
+        f("handover", true, ""),
         f("review", true, ""),
     ]
 }

@@ -4,6 +4,7 @@
 
 mod checks;
 mod devices;
+mod handover;
 mod plan;
 mod project;
 mod review;
@@ -11,6 +12,7 @@ mod system;
 
 pub use checks::*;
 pub use devices::*;
+pub use handover::*;
 pub use plan::*;
 pub use project::*;
 pub use review::*;

@@ -2,10 +2,12 @@
 //! (run it under `xvfb-run`; scripts/test-desktop.sh does). The walk: create a project with the demo plan,
 //! see the plan, a plan CSV refused with its line and column, the empty devices screen; open a project with
 //! devices: the grid, search, the detail panel, a checks run with progress, a finding waived; the screens
-//! still coming, then the Review screen with a signed PDF (valid, then trusted with the CA) and a
+//! still coming; a signing identity created in the real OS keyring, the report signed and saved and checked
+//! as IT will; then the Review screen with a signed PDF (valid, then trusted with the CA) and a
 //! tampered copy shown as tampered. Each screen is saved to docs/screenshots/.
 //!
-//! Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
+//! Needs an unlocked Secret Service (scripts/test-desktop.sh starts a throwaway gnome-keyring in a
+//! dbus-run-session). Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
 
 mod driver;
 mod fixtures;
@@ -140,18 +142,38 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
     shot(&c, "10-checks-waived").await;
 
-    // The screens whose engine part is coming say so.
+    // The screens not wired to the engine yet say so.
     for (nav, name) in [
         ("discover", "11-discover"),
         ("credentials", "12-credentials"),
-        ("handover", "13-handover"),
     ] {
         click(&c, &format!("[data-testid=nav-{nav}]")).await;
         wait_for(&c, &format!("[data-testid=screen-{nav}]")).await;
         wait_for(&c, "[data-testid=coming]").await;
         shot(&c, name).await;
     }
+
+    // Handover: create the signing identity (in the real keyring), sign and save, check it as IT will.
+    wait_text(&c, "[data-testid=keyring]", "Keyring ready").await;
+    click(&c, "[data-testid=nav-handover]").await;
     wait_text(&c, "[data-testid=handover-checklist]", "Audit log intact").await;
+    click(&c, "[data-testid=create-identity]").await;
+    wait_text(&c, "[data-testid=identity]", "Ana Lopez").await;
+    let report = tmp.path().join("riverside-dc-handover.pdf");
+    fill(&c, "#report-path", &s(&report)).await;
+    click(&c, "[data-testid=sign]").await;
+    click(&c, "[data-testid=sign-confirm]").await;
+    wait_text(&c, "[data-testid=report-written]", "Signed and saved").await;
+    assert!(
+        report.exists()
+            && report.with_extension("json").exists()
+            && report.with_extension("csv").exists()
+    );
+    shot(&c, "13-handover-signed").await;
+    click(&c, "[data-testid=review-written]").await;
+    wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
+    wait_text(&c, "[data-testid=inventory]", "Riverside DC").await;
+    shot(&c, "14-review-own-report").await;
 
     // Review: a signed report, no trust anchor: valid.
     click(&c, "[data-testid=nav-review]").await;
@@ -165,7 +187,7 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid signature").await;
     wait_text(&c, "[data-testid=signer]", "Ana Lopez").await;
     wait_text(&c, "[data-testid=inventory]", "Findings (").await;
-    shot(&c, "14-review-valid").await;
+    shot(&c, "15-review-valid").await;
 
     // With the integrator's CA: trusted; browse the devices.
     fill(&c, "#review-trust", &s(&fx.ca_pem)).await;
@@ -173,7 +195,7 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
     click(&c, "[data-testid=tab-devices]").await;
     wait_text(&c, "[data-testid=inventory]", "Devices (12)").await;
-    shot(&c, "15-review-trusted-devices").await;
+    shot(&c, "16-review-trusted-devices").await;
 
     // A tampered copy: shown as tampered, plainly.
     fill(&c, "#review-pdf", &s(&fx.tampered)).await;
@@ -184,11 +206,11 @@ async fn technician_walk_and_it_review() {
         verdict.attr("data-verdict").await.unwrap().as_deref(),
         Some("tampered")
     );
-    shot(&c, "16-review-tampered").await;
+    shot(&c, "17-review-tampered").await;
 
     // Dark theme.
     click(&c, "button.theme").await;
-    shot(&c, "17-review-tampered-dark").await;
+    shot(&c, "18-review-tampered-dark").await;
 
     c.close().await.expect("close the session");
     drop(drv);

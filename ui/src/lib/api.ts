@@ -10,7 +10,10 @@ import type { CredentialDto } from './bindings/CredentialDto';
 import type { DeviceDetail } from './bindings/DeviceDetail';
 import type { DeviceRow } from './bindings/DeviceRow';
 import type { FindingDto } from './bindings/FindingDto';
+import type { IdentityDto } from './bindings/IdentityDto';
 import type { KeyringStatus } from './bindings/KeyringStatus';
+import type { ReportOutcomeDto } from './bindings/ReportOutcomeDto';
+import type { WriteReportRequest } from './bindings/WriteReportRequest';
 import type { OpenProjectRequest } from './bindings/OpenProjectRequest';
 import type { PlanDto } from './bindings/PlanDto';
 import type { PlanPreview } from './bindings/PlanPreview';
@@ -53,6 +56,10 @@ export const api = {
   findings: () => call<FindingDto[]>('list_findings'),
   runChecks: (job: string) => call<CheckSummaryDto>('run_checks', { req: { job } }),
   waive: (id: number, reason: string) => call<FindingDto>('waive_finding', { req: { id, reason } }),
+
+  signingIdentity: () => call<IdentityDto | null>('signing_identity'),
+  createIdentity: (name: string, organisation: string) => call<IdentityDto>('create_signing_identity', { req: { name, organisation } }),
+  writeReport: (req: WriteReportRequest) => call<ReportOutcomeDto>('write_report', { req }),
 
   verifyReport: (req: ReviewRequest) => call<ReviewDto>('verify_report', { req }),
   exportCsv: (path: string, contents: string) => call<string>('export_csv', { req: { path, contents } }),

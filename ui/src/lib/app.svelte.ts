@@ -15,6 +15,9 @@ export const app = $state({
   info: null as AppInfo | null,
   theme: 'light' as Theme,
   jobs: {} as Record<string, ProgressEvent>,
+  /** A report to open on the Review screen (set by the Handover screen after signing). */
+  reviewPath: '',
+  reviewTrust: '',
 });
 
 export function go(screen: ScreenId) {

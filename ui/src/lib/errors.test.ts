@@ -7,6 +7,8 @@ describe('errors', () => {
     expect(isCommandError(e)).toBe(true);
     expect(toCommandError(e)).toEqual(e);
     expect(errorTitle('project-locked')).toBe('The project is open elsewhere');
+    expect(isCommandError({ code: 'keyring-unavailable', message: 'locked' })).toBe(true);
+    expect(errorTitle('keyring-unavailable')).toBe('The keyring cannot be used');
   });
   it('wraps anything else as internal with a hint', () => {
     for (const raw of ['plugin failed', new Error('boom'), { code: 'made-up', message: 'x' }, 42]) {

@@ -8,6 +8,7 @@ const CODES: ErrorCode[] = [
   'not-found',
   'invalid-input',
   'disk-full',
+  'keyring-unavailable',
   'verification-failed',
   'no-project',
   'cancelled',
@@ -43,6 +44,8 @@ export function errorTitle(code: ErrorCode): string {
       return 'Not accepted';
     case 'disk-full':
       return 'The disk is full';
+    case 'keyring-unavailable':
+      return 'The keyring cannot be used';
     case 'verification-failed':
       return 'Verification failed';
     case 'no-project':
