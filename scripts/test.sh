@@ -13,9 +13,7 @@ echo "== cargo fmt --check"
 cargo fmt --all --check
 echo "== cargo clippy -D warnings"
 cargo clippy --all-targets -- -D warnings
-echo "== cargo test"
-if [ -f scripts/with-keyring.sh ]; then
-  bash scripts/with-keyring.sh cargo test --no-fail-fast
-else
-  cargo test --no-fail-fast
-fi
+echo "== cargo test (inside a throwaway, real OS keyring)"
+bash scripts/with-keyring.sh cargo test --no-fail-fast
+echo "== desktop app: UI tests, bindings drift, end to end in a real window"
+bash scripts/test-desktop.sh
