@@ -5,10 +5,14 @@ use std::collections::HashMap;
 
 use tauri::{AppHandle, State};
 
+use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::{DeviceId, FindingId};
-use handover_engine::policy::checks::Settings;
+use handover_engine::policy::checks::{Fix, Settings};
 
-use crate::dto::{self, CheckSummaryDto, FindingDto, JobRequest, WaiveRequest};
+use crate::dto::{
+    self, CheckSummaryDto, FindingDto, FindingRequest, FixOutcomeDto, FixPreview, JobRequest,
+    WaiveRequest,
+};
 use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
 use crate::state::{AppState, blocking, with_slot};
@@ -114,6 +118,72 @@ pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> Cmd
                 .into_iter()
                 .find(|f| f.id == id.0)
                 .ok_or_else(|| AppError::Invalid(format!("finding {id} is gone")))
+        })
+        .await
+}
+
+fn settings(s: &handover_engine::Session) -> Settings {
+    Settings {
+        max_clock_skew_secs: MAX_CLOCK_SKEW_SECS,
+        today: s.project().now().date(),
+    }
+}
+
+/// The action in words.
+pub fn describe_fix(f: &Fix) -> String {
+    match f {
+        Fix::SetNtp { servers } => format!(
+            "point the device's time at the plan's NTP servers ({}) on the device, then read it back",
+            servers.join(", ")
+        ),
+        Fix::DisableDiscovery => {
+            "turn WS-Discovery off on the device (commissioning is done), then read it back".into()
+        }
+    }
+}
+
+/// What fixing a finding would do, before the technician confirms.
+#[tauri::command]
+pub async fn fix_preview(state: State<'_, AppState>, req: FindingRequest) -> CmdResult<FixPreview> {
+    state
+        .with_session(move |s| {
+            let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+            let fix = s.fix_for(FindingId(req.id), &catalogs, &settings(s))?;
+            Ok(FixPreview {
+                id: req.id,
+                available: fix.is_some(),
+                description: fix.as_ref().map(describe_fix).unwrap_or_else(|| {
+                    "Handover cannot fix this one on the device: fix it by hand and run the checks \
+                     again, or waive it with a reason"
+                        .into()
+                }),
+            })
+        })
+        .await
+}
+
+/// Applies the fix on the device with the password Handover holds and reads it back; the finding is marked
+/// fixed only when the read-back shows the change.
+#[tauri::command]
+pub async fn fix_finding(
+    state: State<'_, AppState>,
+    req: FindingRequest,
+) -> CmdResult<FixOutcomeDto> {
+    state
+        .with_session(move |s| {
+            let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+            let keyring = handover_vault::OsKeyring::open()?;
+            let settings = settings(s);
+            let o = tauri::async_runtime::block_on(async {
+                let client = DeviceClient::new(ClientOptions::default());
+                s.fix(FindingId(req.id), &client, &keyring, &catalogs, &settings)
+                    .await
+            })?;
+            Ok(FixOutcomeDto {
+                finding: o.finding,
+                description: describe_fix(&o.action),
+                read_back: o.read_back,
+            })
         })
         .await
 }

@@ -33,6 +33,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         checks::list_findings,
         checks::run_checks,
         checks::waive_finding,
+        checks::fix_preview,
+        checks::fix_finding,
         handover::signing_identity,
         handover::create_signing_identity,
         handover::write_report,

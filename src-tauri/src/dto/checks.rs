@@ -113,3 +113,34 @@ pub struct WaiveRequest {
     /// Why it is acceptable (recorded with who and when).
     pub reason: String,
 }
+
+/// A finding id sent by the front end.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct FindingRequest {
+    /// Finding id.
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+/// What fixing a finding on the spot would do (shown before the technician confirms).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FixPreview {
+    /// Finding id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// Whether Handover can fix it on the device.
+    pub available: bool,
+    /// The action, in words (or why not).
+    pub description: String,
+}
+
+/// What a fix did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FixOutcomeDto {
+    /// The finding.
+    pub finding: String,
+    /// The action, in words.
+    pub description: String,
+    /// What was read back from the device afterwards.
+    pub read_back: String,
+}

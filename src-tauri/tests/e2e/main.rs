@@ -131,6 +131,9 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=progress]", "Done: 5 of 5").await;
     wait_text(&c, "[data-testid=findings]", "intercom-gate").await;
     shot(&c, "09-checks").await;
+    // Fix asks first and says what it would do (or that this one must be fixed by hand).
+    click(&c, "[data-testid^=fix-open-]").await;
+    wait_text(&c, "[data-testid=fix-preview]", "on the device").await;
     click(&c, "[data-testid^=waive-open-]").await;
     fill(
         &c,
@@ -178,6 +181,7 @@ async fn technician_walk_and_it_review() {
     // Review: a signed report, no trust anchor: valid.
     click(&c, "[data-testid=nav-review]").await;
     fill(&c, "#review-pdf", &s(&fx.signed)).await;
+    fill(&c, "#review-trust", "").await;
     click(&c, "[data-testid=verify]").await;
     let verdict = wait_for(&c, "[data-testid=verdict]").await;
     assert_eq!(

@@ -10,6 +10,8 @@ import type { CredentialDto } from './bindings/CredentialDto';
 import type { DeviceDetail } from './bindings/DeviceDetail';
 import type { DeviceRow } from './bindings/DeviceRow';
 import type { FindingDto } from './bindings/FindingDto';
+import type { FixOutcomeDto } from './bindings/FixOutcomeDto';
+import type { FixPreview } from './bindings/FixPreview';
 import type { IdentityDto } from './bindings/IdentityDto';
 import type { KeyringStatus } from './bindings/KeyringStatus';
 import type { ReportOutcomeDto } from './bindings/ReportOutcomeDto';
@@ -55,6 +57,8 @@ export const api = {
 
   findings: () => call<FindingDto[]>('list_findings'),
   runChecks: (job: string) => call<CheckSummaryDto>('run_checks', { req: { job } }),
+  fixPreview: (id: number) => call<FixPreview>('fix_preview', { req: { id } }),
+  fix: (id: number) => call<FixOutcomeDto>('fix_finding', { req: { id } }),
   waive: (id: number, reason: string) => call<FindingDto>('waive_finding', { req: { id, reason } }),
 
   signingIdentity: () => call<IdentityDto | null>('signing_identity'),
