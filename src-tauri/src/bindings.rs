@@ -23,6 +23,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         AppInfo,
         KeyringStatus,
         ProgressEvent,
+        DiscoverRequest,
+        DiscoverSummaryDto,
         CreateProjectRequest,
         OpenProjectRequest,
         StatusDto,

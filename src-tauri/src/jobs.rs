@@ -3,11 +3,11 @@
 //! front end never waits on a bar that will not move again.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use tauri::{AppHandle, Emitter};
+use tokio_util::sync::CancellationToken;
 
 use crate::dto::ProgressEvent;
 use crate::error::AppError;
@@ -18,13 +18,13 @@ pub const PROGRESS_EVENT: &str = "progress";
 /// Running jobs' cancel flags.
 #[derive(Default)]
 pub struct Jobs {
-    flags: Mutex<HashMap<String, Arc<AtomicBool>>>,
+    flags: Mutex<HashMap<String, CancellationToken>>,
 }
 
 impl Jobs {
     /// Registers a job.
     pub fn start(&self, app: &AppHandle, id: &str, label: &str) -> Result<Job, AppError> {
-        let flag = Arc::new(AtomicBool::new(false));
+        let flag = CancellationToken::new();
         let mut flags = self.flags.lock().unwrap_or_else(PoisonError::into_inner);
         if flags.contains_key(id) {
             return Err(AppError::Invalid(format!("job {id:?} is already running")));
@@ -36,7 +36,7 @@ impl Jobs {
             cancel: flag,
             app: app.clone(),
             started: Instant::now(),
-            last: (0, 0),
+            last: Arc::new(Mutex::new((0, 0))),
         })
     }
 
@@ -45,7 +45,7 @@ impl Jobs {
         let flags = self.flags.lock().unwrap_or_else(PoisonError::into_inner);
         match flags.get(id) {
             Some(f) => {
-                f.store(true, Ordering::SeqCst);
+                f.cancel();
                 true
             }
             None => false,
@@ -65,10 +65,10 @@ impl Jobs {
 pub struct Job {
     id: String,
     label: String,
-    cancel: Arc<AtomicBool>,
+    cancel: CancellationToken,
     app: AppHandle,
     started: Instant,
-    last: (u64, u64),
+    last: Arc<Mutex<(u64, u64)>>,
 }
 
 /// Time left from the pace so far, once at least one step is done.
@@ -82,16 +82,43 @@ pub fn eta_ms(elapsed_ms: u64, done: u64, total: u64) -> Option<u64> {
 impl Job {
     /// Fails with `Cancelled` when the technician asked to stop.
     pub fn checkpoint(&self) -> Result<(), AppError> {
-        if self.cancel.load(Ordering::SeqCst) {
+        if self.cancel.is_cancelled() {
             Err(AppError::Cancelled)
         } else {
             Ok(())
         }
     }
 
+    /// The token engine workflows watch (cancelled by `cancel_job`).
+    pub fn token(&self) -> CancellationToken {
+        self.cancel.clone()
+    }
+
+    /// A progress sink for engine workflows: their reports become this job's `progress` events.
+    pub fn engine_sink(&self) -> handover_engine::progress::ProgressFn {
+        let (app, job, label) = (self.app.clone(), self.id.clone(), self.label.clone());
+        let last = self.last.clone();
+        Arc::new(move |p: &handover_engine::progress::Progress| {
+            let (done, total) = (p.done as u64, p.total as u64);
+            *last.lock().unwrap_or_else(PoisonError::into_inner) = (done, total);
+            let ev = ProgressEvent {
+                job: job.clone(),
+                label: label.clone(),
+                done,
+                total,
+                elapsed_ms: p.elapsed_ms,
+                eta_ms: eta_ms(p.elapsed_ms, done, total),
+                detail: p.message.clone(),
+                finished: false,
+                cancelled: false,
+            };
+            let _ = app.emit(PROGRESS_EVENT, ev);
+        })
+    }
+
     /// Reports `done` of `total` steps, with what is being done now.
     pub fn progress(&mut self, done: u64, total: u64, detail: &str) {
-        self.last = (done, total);
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = (done, total);
         self.emit(done, total, detail, false);
     }
 
@@ -110,7 +137,7 @@ impl Job {
             },
             detail: detail.to_owned(),
             finished,
-            cancelled: finished && self.cancel.load(Ordering::SeqCst),
+            cancelled: finished && self.cancel.is_cancelled(),
         };
         // A window that is gone cannot show progress; the work itself goes on.
         let _ = self.app.emit(PROGRESS_EVENT, ev);
@@ -119,7 +146,7 @@ impl Job {
 
 impl Drop for Job {
     fn drop(&mut self) {
-        let (done, total) = self.last;
+        let (done, total) = *self.last.lock().unwrap_or_else(PoisonError::into_inner);
         self.emit(done, total, "", true);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod devices;
+pub mod discover;
 pub mod handover;
 pub mod plan;
 pub mod project;
@@ -27,6 +28,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         plan::get_plan,
         plan::preview_plan_csv,
         plan::import_plan_csv,
+        discover::run_discovery,
         devices::list_devices,
         devices::device_detail,
         devices::list_credentials,

@@ -18,12 +18,7 @@ pub fn features() -> Vec<Feature> {
     vec![
         f("projects", true, ""),
         f("plan", true, ""),
-        f(
-            "discover",
-            false,
-            "Discovery runs in the engine and the CLI today (`handover discover`); this screen is \
-             being wired to it. Until then, run it from a terminal with the project closed here.",
-        ),
+        f("discover", true, ""),
         f("devices", true, ""),
         f(
             "credentials",

@@ -8,6 +8,8 @@ import type { CheckSummaryDto } from './bindings/CheckSummaryDto';
 import type { CreateProjectRequest } from './bindings/CreateProjectRequest';
 import type { CredentialDto } from './bindings/CredentialDto';
 import type { DeviceDetail } from './bindings/DeviceDetail';
+import type { DiscoverRequest } from './bindings/DiscoverRequest';
+import type { DiscoverSummaryDto } from './bindings/DiscoverSummaryDto';
 import type { DeviceRow } from './bindings/DeviceRow';
 import type { FindingDto } from './bindings/FindingDto';
 import type { FixOutcomeDto } from './bindings/FixOutcomeDto';
@@ -50,6 +52,8 @@ export const api = {
   plan: () => call<PlanDto>('get_plan'),
   previewPlan: (path: string) => call<PlanPreview>('preview_plan_csv', { req: { path } }),
   importPlan: (path: string) => call<PlanDto>('import_plan_csv', { req: { path } }),
+
+  discover: (req: DiscoverRequest) => call<DiscoverSummaryDto>('run_discovery', { req }),
 
   devices: () => call<DeviceRow[]>('list_devices'),
   device: (id: number) => call<DeviceDetail>('device_detail', { req: { id } }),

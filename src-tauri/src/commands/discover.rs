@@ -1,0 +1,98 @@
+//! Discover screen: the engine's discovery (sweeps of the plan's subnets and typed ranges, multicast
+//! WS-Discovery, then identification) as a cancellable job with progress events. What was found before a
+//! cancel is kept.
+
+use tauri::{AppHandle, State};
+
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::discover::DiscoverOptions;
+use handover_vault::CredentialStore;
+
+use crate::dto::{DiscoverRequest, DiscoverSummaryDto, SubnetLineDto};
+use crate::error::{AppError, CmdResult};
+use crate::jobs::Jobs;
+use crate::state::AppState;
+
+/// Parses the typed ranges ("10.20.0.0/24"), naming the first bad one.
+pub fn ranges(typed: &[String]) -> Result<Vec<ipnet::Ipv4Net>, AppError> {
+    typed
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            r.parse().map_err(|_| {
+                AppError::Invalid(format!(
+                    "{r:?} is not an IPv4 range in CIDR form (e.g. 10.20.0.0/24)"
+                ))
+            })
+        })
+        .collect()
+}
+
+/// Finds and identifies devices; progress as `progress` events, cancellable with `cancel_job`.
+#[tauri::command]
+pub async fn run_discovery(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    req: DiscoverRequest,
+) -> CmdResult<DiscoverSummaryDto> {
+    let opts = DiscoverOptions {
+        sweep_plan: req.sweep_plan,
+        multicast: req.multicast,
+        ranges: ranges(&req.ranges)?,
+        ..DiscoverOptions::default()
+    };
+    let job = jobs.start(&app, &req.job, "Discovering devices")?;
+    let (token, sink) = (job.token(), job.engine_sink());
+    let result = state
+        .with_session(move |s| {
+            let _job = job;
+            // Identification uses the passwords Handover holds, when the keyring can be reached.
+            let keyring = handover_vault::OsKeyring::open().ok();
+            let o = tauri::async_runtime::block_on(async {
+                let client = DeviceClient::new(ClientOptions::default());
+                s.discover(
+                    &client,
+                    keyring.as_ref().map(|k| k as &dyn CredentialStore),
+                    &opts,
+                    &token,
+                    &sink,
+                )
+                .await
+            })?;
+            Ok(DiscoverSummaryDto {
+                found: o.found,
+                new: o.new,
+                moved: o.moved,
+                identified: o.identified,
+                unidentified: o.unidentified.into_iter().map(|(a, b)| [a, b]).collect(),
+                subnets: o
+                    .subnets
+                    .into_iter()
+                    .map(|l| SubnetLineDto {
+                        subnet: l.subnet,
+                        outcome: l.outcome,
+                        detail: l.detail,
+                    })
+                    .collect(),
+            })
+        })
+        .await;
+    jobs.finish(&req.job);
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ranges;
+
+    #[test]
+    fn typed_ranges_are_cidr_or_refused() {
+        let ok = ranges(&["10.20.0.0/24".into(), " ".into(), "127.30.0.0/28 ".into()]).unwrap();
+        assert_eq!(ok.len(), 2);
+        let e = ranges(&["10.20.0.0/24".into(), "10.20.0.300/24".into()]).unwrap_err();
+        assert!(e.to_string().contains("10.20.0.300/24"), "{e}");
+        assert!(ranges(&[]).unwrap().is_empty());
+    }
+}
