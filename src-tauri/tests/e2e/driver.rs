@@ -124,9 +124,14 @@ pub async fn wait_for(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("no element {css}: {e}"))
 }
 
-/// Waits until the element's text contains `needle`, returning the text.
+/// Waits (up to 20 s) until the element's text contains `needle`, returning the text.
 pub async fn wait_text(c: &Client, css: &str, needle: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    wait_text_within(c, css, needle, 20).await
+}
+
+/// Waits up to `secs` until the element's text contains `needle`, returning the text.
+pub async fn wait_text_within(c: &Client, css: &str, needle: &str, secs: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
         let text = wait_for(c, css).await.text().await.unwrap_or_default();
         if text.contains(needle) {

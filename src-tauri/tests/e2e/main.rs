@@ -145,10 +145,21 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
     shot(&c, "10-checks-waived").await;
 
-    // Discover: the form (not run here: it would send probes beyond what this test owns).
+    // Discover: multicast off (this test sends nothing beyond loopback), a unicast sweep of the demo plan's
+    // 127.x subnets, where nothing answers: progress, then every subnet's outcome.
     click(&c, "[data-testid=nav-discover]").await;
     wait_text(&c, "[data-testid=screen-discover]", "127.30.0.0/24").await;
-    wait_for(&c, "[data-testid=run-discovery]").await;
+    click(&c, "[data-testid=multicast]").await;
+    let multicast = wait_for(&c, "[data-testid=multicast]").await;
+    assert_eq!(
+        multicast.prop("checked").await.unwrap().as_deref(),
+        Some("false")
+    );
+    click(&c, "[data-testid=run-discovery]").await;
+    wait_for(&c, "[data-testid=progress]").await;
+    let summary =
+        driver::wait_text_within(&c, "[data-testid=discover-summary]", "Found", 120).await;
+    assert!(summary.contains("127.20.0.0/24"), "{summary}");
     shot(&c, "11-discover").await;
     // Credentials: not wired to the engine yet, and says so.
     click(&c, "[data-testid=nav-credentials]").await;

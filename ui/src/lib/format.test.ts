@@ -19,6 +19,8 @@ describe('format', () => {
     expect(progressText(ev({ done: 3, eta_ms: 12_000 }))).toBe('3 of 10 · about 12 s left');
     expect(progressText(ev({ done: 10, finished: true, elapsed_ms: 4000 }))).toBe('Done: 10 of 10 in 4 s');
     expect(progressText(ev({ done: 4, finished: true, cancelled: true, elapsed_ms: 2000 }))).toBe('Cancelled after 4 of 10 in 2 s');
+    expect(progressText(ev({ total: 0, elapsed_ms: 3000 }))).toBe('Working · 3 s so far');
+    expect(progressText(ev({ total: 0, finished: true, elapsed_ms: 2000 }))).toBe('Done in 2 s');
   });
   it('PDF dates become readable, odd ones pass through', () => {
     expect(pdfDate('D:20261120163000Z')).toBe('2026-11-20 16:30:00 UTC');

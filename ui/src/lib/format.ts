@@ -18,6 +18,11 @@ export function formatDuration(ms: number): string {
 
 /** "3 of 10 · about 12 s left" while running; a closing line when finished. */
 export function progressText(ev: ProgressEvent): string {
+  if (ev.total === 0) {
+    // The step does not know its size yet (e.g. discovery before anything answered).
+    if (ev.finished) return `${ev.cancelled ? 'Cancelled' : 'Done'} in ${formatDuration(ev.elapsed_ms)}`;
+    return `Working · ${formatDuration(ev.elapsed_ms)} so far`;
+  }
   if (ev.finished) {
     const what = `${ev.done} of ${ev.total} in ${formatDuration(ev.elapsed_ms)}`;
     return ev.cancelled ? `Cancelled after ${what}` : `Done: ${what}`;
