@@ -35,6 +35,9 @@ npx vitest run
 npx vite build
 cd "$ROOT"
 
+echo "== src-tauri: clippy -D warnings"
+cargo clippy -p handover-desktop --all-targets --features e2e -- -D warnings
+
 echo "== src-tauri: unit tests and the bindings drift check"
 cargo test -p handover-desktop
 
