@@ -181,6 +181,9 @@ pub struct SimArgs {
     /// A site manifest (TOML); default: the built-in demo site.
     #[arg(long)]
     pub manifest: Option<PathBuf>,
+    /// Where the status endpoint listens (HTTP JSON on loopback).
+    #[arg(long, default_value = "127.0.0.1:18080")]
+    pub status: std::net::SocketAddr,
 }
 
 /// Paper sizes.

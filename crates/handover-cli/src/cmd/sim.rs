@@ -12,9 +12,10 @@ pub fn run(a: &SimArgs) -> anyhow::Result<ExitCode> {
         None => SiteManifest::demo(),
     };
     let rt = super::runtime()?;
-    rt.block_on(handover_sim::run_until_ctrl_c(
-        manifest,
-        SpawnOptions::default(),
-    ))?;
+    let opts = SpawnOptions {
+        status: Some(a.status),
+        ..SpawnOptions::default()
+    };
+    rt.block_on(handover_sim::run_until_ctrl_c(manifest, opts))?;
     Ok(ExitCode::SUCCESS)
 }
