@@ -94,9 +94,41 @@ pub enum Command {
     Credentials(CredentialsCommand),
     /// Run a simulated site (default: the built-in demo site) until Ctrl-C.
     Sim(SimArgs),
+    /// The accounts on a device: list, remove ones Handover does not hold, create a least-privilege VMS account.
+    #[command(subcommand)]
+    Accounts(AccountsCommand),
     /// Managed switches to ask over SNMP where each device really is (layer 2).
     #[command(subcommand)]
     Switch(SwitchCommand),
+}
+
+/// `handover accounts ...`.
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// List the accounts on a device.
+    List {
+        /// The device.
+        #[arg(long)]
+        device: String,
+    },
+    /// Remove an account Handover does not hold (e.g. an installer's leftover administrator).
+    Remove {
+        /// The device.
+        #[arg(long)]
+        device: String,
+        /// The account.
+        #[arg(long)]
+        user: String,
+    },
+    /// Create an Operator-level account for the VMS with its own password (kept in the keyring, in the export).
+    CreateVms {
+        /// The device.
+        #[arg(long)]
+        device: String,
+        /// The account's name.
+        #[arg(long, default_value = "vms")]
+        user: String,
+    },
 }
 
 /// `handover switch ...`.

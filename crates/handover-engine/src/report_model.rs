@@ -98,7 +98,9 @@ impl Session {
         let mut out_devices = Vec::new();
         for d in &devices {
             let mine: Vec<&Finding> = findings.iter().filter(|f| f.device == d.id).collect();
-            let cred = credentials.iter().find(|c| c.device == d.id);
+            let cred = credentials
+                .iter()
+                .find(|c| c.device == d.id && c.state != CredentialState::ServiceAccount);
             let (fw_status, baseline) = match catalogs.firmware.assess(&d.facts, d.identity.mac) {
                 Assessment::Compliant { min_version, .. } => {
                     (r::FirmwareStatus::Compliant, Some(min_version))
@@ -129,7 +131,9 @@ impl Session {
                         Some(CredentialState::TechnicianSupplied) => {
                             r::CredentialState::ExternallyManaged
                         }
-                        Some(CredentialState::Unknown) | None => r::CredentialState::Unknown,
+                        Some(CredentialState::Unknown | CredentialState::ServiceAccount) | None => {
+                            r::CredentialState::Unknown
+                        }
                     },
                     rotated_at: cred.and_then(|c| c.rotated_at),
                     rotated_by: cred.and_then(|c| c.rotated_by.clone()),

@@ -144,6 +144,37 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     assert!(rebooting.counters().reboots >= 1, "the reboot fault fired");
     let lockouts: u64 = site.devices().iter().map(|h| h.counters().lockouts).sum();
     assert_eq!(lockouts, 0, "custody must never lock a device out");
+    // Accounts: a least-privilege VMS account is created with its own password and proven; the held
+    // administrator cannot be removed; the VMS account can.
+    let cam = devices
+        .iter()
+        .find(|d| d.address.to_string() == "127.20.0.10")
+        .unwrap()
+        .id;
+    let handle = site.device("cam-entrance-01").unwrap();
+    s.create_service_account(&client, &keyring, &catalogs, cam, "vms")
+        .await
+        .unwrap();
+    let key = EntryKey::device(&project, &cam.to_string(), "vms", Slot::Current).unwrap();
+    assert!(handle.check_password("vms", keyring.get(&key).unwrap().expose()));
+    let listed = s.accounts(&client, &keyring, cam).await.unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|u| u.username == "vms" && u.level == "Operator"),
+        "{listed:?}"
+    );
+    let held = s.held_credentials(&keyring, cam).unwrap().unwrap().username;
+    assert_ne!(held, "vms", "the held account stays the administrator");
+    let e = s
+        .remove_account(&client, &keyring, cam, &held)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("cannot remove"), "{e}");
+    s.remove_account(&client, &keyring, cam, "vms")
+        .await
+        .unwrap();
+    assert!(!handle.users().contains(&"vms".to_owned()));
     // Clean up this test's keyring entries.
     for k in keyring.list(&project).unwrap() {
         keyring.delete(&k).unwrap();

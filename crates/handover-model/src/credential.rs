@@ -20,6 +20,8 @@ pub enum CredentialState {
     TechnicianSupplied,
     /// Handover set a new password and proved it.
     Rotated,
+    /// A least-privilege account Handover created for a service (e.g. the VMS), with its own password.
+    ServiceAccount,
 }
 
 impl fmt::Display for CredentialState {
@@ -29,6 +31,7 @@ impl fmt::Display for CredentialState {
             CredentialState::FactoryDefault => "factory-default",
             CredentialState::TechnicianSupplied => "technician-supplied",
             CredentialState::Rotated => "rotated",
+            CredentialState::ServiceAccount => "service-account",
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Subcommand dispatch: one module per command group.
 
+mod accounts;
 mod audit;
 mod catalog;
 mod check;
@@ -94,5 +95,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Credentials(c) => credentials::run(&cli, c),
         Command::Sim(a) => sim::run(a),
         Command::Switch(c) => switch::run(&cli, c),
+        Command::Accounts(c) => accounts::run(&cli, c),
     }
 }

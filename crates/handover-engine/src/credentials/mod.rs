@@ -5,6 +5,7 @@
 //! Device IO runs concurrently (bounded); project writes go through one lock on the project, in the order each
 //! device's steps need them; keyring writes follow `handover_vault::rotation`'s crash-safe order.
 
+mod accounts;
 mod defaults;
 mod manual;
 mod recover;

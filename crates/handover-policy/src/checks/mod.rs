@@ -163,7 +163,7 @@ fn credentials(ctx: Context<'_>, ev: &mut Evaluation) {
                     .into(),
                 None,
             ),
-            CredentialState::TechnicianSupplied | CredentialState::Rotated => {}
+            CredentialState::TechnicianSupplied | CredentialState::Rotated | CredentialState::ServiceAccount => {}
         }
     }
 }

@@ -1,0 +1,51 @@
+//! `handover accounts list|remove|create-vms`: the accounts on one device.
+
+use std::process::ExitCode;
+
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::model::DeviceId;
+
+use crate::args::{AccountsCommand, Cli};
+
+pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    let keyring = super::keyring()?;
+    let rt = super::runtime()?;
+    let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
+    let id = |d: &str| {
+        d.parse::<DeviceId>()
+            .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
+    };
+    match c {
+        AccountsCommand::List { device } => {
+            let users = rt.block_on(session.accounts(&client, &keyring, id(device)?))?;
+            if cli.json {
+                crate::output::json(&users)?;
+            } else {
+                let rows: Vec<Vec<String>> = users
+                    .iter()
+                    .map(|u| vec![u.username.clone(), u.level.clone()])
+                    .collect();
+                crate::output::table(&["USER", "LEVEL"], &rows);
+            }
+        }
+        AccountsCommand::Remove { device, user } => {
+            rt.block_on(session.remove_account(&client, &keyring, id(device)?, user))?;
+            println!("Removed {user} from {device}; read back: it is gone.");
+        }
+        AccountsCommand::CreateVms { device, user } => {
+            let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+            rt.block_on(session.create_service_account(
+                &client,
+                &keyring,
+                &catalogs,
+                id(device)?,
+                user,
+            ))?;
+            println!(
+                "Created {user} (Operator) on {device}; its password is in the keyring and in `credentials export`."
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

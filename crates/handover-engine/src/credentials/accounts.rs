@@ -1,0 +1,163 @@
+//! The accounts on a device: list them, remove ones Handover does not hold (never the one it holds), and
+//! create a least-privilege account for the VMS with its own password, kept in the keyring before the device
+//! is asked to create it, and proven afterwards.
+
+use handover_devices::{DeviceClient, LoginCheck, NewUser, Password, UserLevel};
+use handover_model::{CredentialRef, CredentialState, DeviceId};
+use handover_policy::Catalogs;
+use handover_store::devices::Sighting;
+use handover_vault::{CredentialStore, PasswordPolicy, Slot};
+
+use super::{device_policy, entry, try_login};
+use crate::error::{Error, Result};
+use crate::facts;
+use crate::session::Session;
+
+impl Session {
+    fn admin_session(
+        &self,
+        client: &DeviceClient,
+        keyring: &dyn CredentialStore,
+        device: DeviceId,
+    ) -> Result<(handover_devices::OnvifSession, String, String)> {
+        let d = self.project().device(device)?;
+        let xaddr = d.facts.xaddr.clone().ok_or_else(|| {
+            Error::Invalid(format!(
+                "{device} has no ONVIF address yet: run `handover discover`"
+            ))
+        })?;
+        let creds = self.held_credentials(keyring, device)?.ok_or_else(|| {
+            Error::Invalid(format!(
+                "Handover holds no password for {device}: take custody first"
+            ))
+        })?;
+        let user = creds.username.clone();
+        Ok((client.session(&xaddr, Some(creds))?, xaddr, user))
+    }
+
+    async fn refresh_users(
+        &mut self,
+        session: &handover_devices::OnvifSession,
+        device: DeviceId,
+    ) -> Result<Vec<handover_model::DeviceUser>> {
+        let users = facts::users(&session.users().await?);
+        let f = handover_model::DeviceFacts {
+            users: users.clone(),
+            ..handover_model::DeviceFacts::default()
+        };
+        self.record_sightings(vec![Sighting {
+            device: Some(device),
+            facts: f,
+            ..Sighting::default()
+        }])?;
+        Ok(users)
+    }
+
+    /// The accounts on the device, read with the password Handover holds (and recorded for the checks).
+    pub async fn accounts(
+        &mut self,
+        client: &DeviceClient,
+        keyring: &dyn CredentialStore,
+        device: DeviceId,
+    ) -> Result<Vec<handover_model::DeviceUser>> {
+        let (session, _, _) = self.admin_session(client, keyring, device)?;
+        let _ = session.system_date_and_time().await;
+        self.refresh_users(&session, device).await
+    }
+
+    /// Removes an account Handover does not hold; read back to prove it is gone.
+    pub async fn remove_account(
+        &mut self,
+        client: &DeviceClient,
+        keyring: &dyn CredentialStore,
+        device: DeviceId,
+        user: &str,
+    ) -> Result<()> {
+        let (session, _, held) = self.admin_session(client, keyring, device)?;
+        if held == user {
+            return Err(Error::Invalid(format!(
+                "{user} is the account Handover holds for {device}; it cannot remove it"
+            )));
+        }
+        let _ = session.system_date_and_time().await;
+        session.delete_users(&[user]).await?;
+        let users = self.refresh_users(&session, device).await?;
+        if users.iter().any(|u| u.username == user) {
+            return Err(Error::Invalid(format!(
+                "{device} still lists {user} after DeleteUsers"
+            )));
+        }
+        let actor = self.actor().clone();
+        self.project_mut().record(
+            &actor,
+            "account.remove",
+            &device.to_string(),
+            serde_json::json!({ "user": user }),
+        )?;
+        Ok(())
+    }
+
+    /// Creates an Operator-level account for the VMS with a new password (keyring first, then the device), and
+    /// proves it logs in.
+    pub async fn create_service_account(
+        &mut self,
+        client: &DeviceClient,
+        keyring: &dyn CredentialStore,
+        catalogs: &Catalogs,
+        device: DeviceId,
+        user: &str,
+    ) -> Result<()> {
+        let (session, xaddr, _) = self.admin_session(client, keyring, device)?;
+        let _ = session.system_date_and_time().await;
+        let d = self.project().device(device)?;
+        let rules = catalogs
+            .defaults
+            .attempt_plan(&d.facts, d.identity.mac)
+            .password_rules;
+        let limit = session
+            .password_limits()
+            .await
+            .ok()
+            .and_then(|l| l.max_password_length);
+        let policy = device_policy(
+            &device_policy(&PasswordPolicy::default(), rules.as_ref(), None),
+            None,
+            limit,
+        );
+        let password = handover_vault::generate_os(&policy)?.password;
+        // Kept before the device is asked, so a crash never leaves an account whose password nobody has.
+        keyring.put(
+            &entry(self.project(), device, user, Slot::Current)?,
+            &password,
+        )?;
+        session
+            .create_users(&[NewUser {
+                username: user.to_owned(),
+                password: Password::new(password.expose().clone()),
+                level: UserLevel::Operator,
+            }])
+            .await?;
+        match try_login(client, &xaddr, user, &password).await? {
+            LoginCheck::Accepted { .. } => {}
+            other => {
+                return Err(Error::Invalid(format!(
+                    "{device} created {user} but does not accept its password ({:?})",
+                    other.outcome()
+                )));
+            }
+        }
+        self.refresh_users(&session, device).await?;
+        let actor = self.actor().clone();
+        let cref = CredentialRef {
+            device,
+            username: user.to_owned(),
+            state: CredentialState::ServiceAccount,
+            matched_default: None,
+            rotated_at: Some(self.project().now()),
+            rotated_by: Some(actor.0.clone()),
+        };
+        self.project_mut()
+            .put_credential(&cref, "account.create", &actor)?;
+        Ok(())
+    }
+}
