@@ -1,0 +1,167 @@
+//! Benchmark: rotate 1,000 simulated devices through the real OS keyring, at 0 ms and 50 ms of device latency,
+//! journal and keyring writes included, and compare with the bound set by latency and concurrency
+//! (devices × requests per device × latency ÷ concurrency). Prints the figures for BENCHMARKS.md.
+//!
+//! ```text
+//! bash scripts/with-keyring.sh cargo run --release -p handover-engine --example bench_rotate [-- DEVICES]
+//! ```
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use handover_engine::credentials::Custody;
+use handover_engine::devices::discovery::ProbeOptions;
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::discover::DiscoverOptions;
+use handover_engine::model::{Plan, Site, SystemClock};
+use handover_engine::policy::Catalogs;
+use handover_engine::progress::silent;
+use handover_engine::vault::{OsKeyring, PasswordPolicy};
+use handover_engine::{NewProject, Session};
+use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
+use tokio_util::sync::CancellationToken;
+
+const CONCURRENCY: usize = 64;
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+async fn run(
+    n: usize,
+    latency_ms: u64,
+    keyring: &OsKeyring,
+) -> Result<(), Box<dyn std::error::Error>> {
+    let first = Ipv4Addr::new(127, 70, 0, 2);
+    let site = SimSite::spawn(
+        SiteManifest::generated(n, first),
+        SpawnOptions {
+            addressing: Addressing::PerDevice {
+                http_port: 18_600,
+                discovery_port: 18_601,
+            },
+            status: None,
+            ..SpawnOptions::default()
+        },
+    )
+    .await?;
+    let dir = tempfile::tempdir()?;
+    let plan = Plan::from_csv(
+        b"vlan_id,name,subnet,gateway,roles\n70,Bench,127.70.0.0/20,127.70.0.1,camera\n",
+    )?;
+    let info = Site {
+        name: "Bench".into(),
+        technician: "Bench".into(),
+        ..Site::default()
+    };
+    let mut s = Session::create(
+        NewProject {
+            path: dir.path().join("b.handover"),
+            site: info,
+            plan: Some((plan, "bench".into())),
+        },
+        Arc::new(SystemClock),
+    )?;
+    let client = DeviceClient::new(ClientOptions::default());
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let opts = DiscoverOptions {
+        multicast: false,
+        probe: ProbeOptions {
+            port: 18_601,
+            ..ProbeOptions::default()
+        },
+        identify_concurrency: CONCURRENCY,
+        ..DiscoverOptions::default()
+    };
+    s.discover(&client, None, &opts, &cancel, &progress).await?;
+    let catalogs = Catalogs::built_in();
+    let cx = Custody {
+        client: &client,
+        keyring,
+        catalogs: &catalogs,
+        concurrency: CONCURRENCY,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    let found = s.find_defaults(&cx, &[]).await?;
+    for d in site.devices() {
+        d.set_faults(FaultSpec {
+            latency_ms,
+            ..FaultSpec::default()
+        });
+    }
+    let before: u64 = site.devices().iter().map(|d| d.counters().requests).sum();
+    let cpu0 = cpu_secs();
+    let t = Instant::now();
+    let r = s.rotate(&cx, &PasswordPolicy::default(), &[]).await?;
+    let elapsed = t.elapsed().as_secs_f64();
+    let cpu = cpu_secs() - cpu0;
+    let requests: u64 = site
+        .devices()
+        .iter()
+        .map(|d| d.counters().requests)
+        .sum::<u64>()
+        - before;
+    let per_device = requests as f64 / r.rotated.max(1) as f64;
+    let bound = r.rotated as f64 * per_device * latency_ms as f64 / 1000.0 / CONCURRENCY as f64;
+    let keyring_ops = r.rotated * 5; // stage: previous + pending; commit: current, delete pending, delete previous
+    println!(
+        "latency {latency_ms:>2} ms: {} defaults found, {} rotated in {elapsed:.2} s ({:.0} devices/s); {per_device:.1} requests/device; \
+         bound {bound:.2} s -> {}; keyring {:.0} ops/s; CPU {:.2} ms/device; peak RSS {:.0} MiB",
+        found.defaults_found,
+        r.rotated,
+        r.rotated as f64 / elapsed,
+        if latency_ms == 0 {
+            "n/a at 0 ms".to_owned()
+        } else {
+            format!("ratio {:.2}", bound / elapsed)
+        },
+        keyring_ops as f64 / elapsed,
+        cpu * 1000.0 / r.rotated.max(1) as f64,
+        peak_rss_mib(),
+    );
+    for k in handover_engine::vault::CredentialStore::list(keyring, &s.project().id().to_string())?
+    {
+        handover_engine::vault::CredentialStore::delete(keyring, &k)?;
+    }
+    site.shutdown();
+    Ok(())
+}
+
+fn cpu_secs() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map(|(_, rest)| rest.split_whitespace().collect())
+        .unwrap_or_default();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let keyring = OsKeyring::open()?;
+    println!(
+        "rotate {n} simulated devices, concurrency {CONCURRENCY}, real OS keyring (gnome-keyring)"
+    );
+    for latency in [0, 50] {
+        run(n, latency, &keyring).await?;
+    }
+    Ok(())
+}
