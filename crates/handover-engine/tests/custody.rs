@@ -3,19 +3,15 @@
 //! password logs into its device and the old one no longer does, no lockout is triggered anywhere, and a device
 //! that reboots in the middle of SetUser is settled with a password Handover holds.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU16, Ordering};
+mod common;
 
 use handover_engine::credentials::Custody;
-use handover_engine::devices::discovery::ProbeOptions;
 use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::discover::DiscoverOptions;
-use handover_engine::model::{CredentialState, Plan, Site, SystemClock};
+use handover_engine::model::CredentialState;
 use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
 use handover_engine::vault::{CredentialStore, EntryKey, OsKeyring, PasswordPolicy, Slot};
-use handover_engine::{NewProject, Session};
-use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
+use handover_sim::FaultSpec;
 use tokio_util::sync::CancellationToken;
 
 fn keyring() -> Option<OsKeyring> {
@@ -26,31 +22,10 @@ fn keyring() -> Option<OsKeyring> {
     Some(OsKeyring::open().expect("the test keyring opens"))
 }
 
-fn ports() -> (u16, u16) {
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    let base = 40_000 + (std::process::id() % 400) as u16 * 40 + n * 2;
-    (base, base + 1)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     let Some(keyring) = keyring() else { return };
-    let (http, wsd) = ports();
-    let site = SimSite::spawn(
-        SiteManifest::demo(),
-        SpawnOptions {
-            addressing: Addressing::PerDevice {
-                http_port: http,
-                discovery_port: wsd,
-            },
-            status: None,
-            switch_port: Some(0),
-            ..SpawnOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (site, wsd) = common::demo_site(40_000).await;
     // One camera reboots in the middle of SetUser: the password changes but no answer comes back.
     let rebooting = site.device("cam-dock-05").unwrap().clone();
     rebooting.set_faults(FaultSpec {
@@ -59,32 +34,11 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     });
 
     let dir = tempfile::tempdir().unwrap();
-    let plan = Plan::from_csv(include_bytes!("../../../assets/demo/plan.csv")).unwrap();
-    let site_info = Site {
-        name: "Custody".into(),
-        technician: "Ana".into(),
-        ..Site::default()
-    };
-    let mut s = Session::create(
-        NewProject {
-            path: dir.path().join("c.handover"),
-            site: site_info,
-            plan: Some((plan, "plan.csv".into())),
-        },
-        Arc::new(SystemClock),
-    )
-    .unwrap();
+    let mut s = common::demo_project(dir.path(), "custody");
     let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
     let progress = silent();
-    let opts = DiscoverOptions {
-        multicast: false,
-        probe: ProbeOptions {
-            port: wsd,
-            ..ProbeOptions::default()
-        },
-        ..DiscoverOptions::default()
-    };
+    let opts = common::unicast(wsd);
     s.discover(&client, Some(&keyring), &opts, &cancel, &progress)
         .await
         .unwrap();

@@ -2,26 +2,13 @@
 //! with a known MAC on its port and VLAN; a wrong community, wrong v3 passwords and a switch that does not
 //! answer are each reported with what to check, and nothing is recorded from them.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU16, Ordering};
+mod common;
 
-use handover_engine::devices::discovery::ProbeOptions;
 use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::discover::DiscoverOptions;
-use handover_engine::model::{Plan, Site, SystemClock};
 use handover_engine::progress::silent;
 use handover_engine::switch::SwitchCredentials;
 use handover_engine::vault::{MemoryStore, SecretString};
-use handover_engine::{NewProject, Session};
-use handover_sim::{Addressing, SimSite, SiteManifest, SpawnOptions};
 use tokio_util::sync::CancellationToken;
-
-fn ports() -> (u16, u16) {
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    let base = 30_000 + (std::process::id() % 400) as u16 * 40 + n * 2;
-    (base, base + 1)
-}
 
 fn s(v: &str) -> SecretString {
     SecretString::new(v.to_owned())
@@ -29,46 +16,11 @@ fn s(v: &str) -> SecretString {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_switch_locates_devices_and_bad_credentials_are_named() {
-    let (http, wsd) = ports();
-    let site = SimSite::spawn(
-        SiteManifest::demo(),
-        SpawnOptions {
-            addressing: Addressing::PerDevice {
-                http_port: http,
-                discovery_port: wsd,
-            },
-            status: None,
-            switch_port: Some(0),
-            ..SpawnOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (site, wsd) = common::demo_site(30_000).await;
     let dir = tempfile::tempdir().unwrap();
-    let plan = Plan::from_csv(include_bytes!("../../../assets/demo/plan.csv")).unwrap();
-    let info = Site {
-        name: "Switch".into(),
-        technician: "Ana".into(),
-        ..Site::default()
-    };
-    let mut sess = Session::create(
-        NewProject {
-            path: dir.path().join("s.handover"),
-            site: info,
-            plan: Some((plan, "plan.csv".into())),
-        },
-        Arc::new(SystemClock),
-    )
-    .unwrap();
+    let mut sess = common::demo_project(dir.path(), "switch");
     let client = DeviceClient::new(ClientOptions::default());
-    let opts = DiscoverOptions {
-        multicast: false,
-        probe: ProbeOptions {
-            port: wsd,
-            ..ProbeOptions::default()
-        },
-        ..DiscoverOptions::default()
-    };
+    let opts = common::unicast(wsd);
     sess.discover(&client, None, &opts, &CancellationToken::new(), &silent())
         .await
         .unwrap();
