@@ -47,6 +47,12 @@ impl Session {
             devices: devices.len(),
             ..CheckSummary::default()
         };
+        // Each device's findings before this run, read once (not once per device).
+        let mut existing: BTreeMap<handover_model::DeviceId, Vec<handover_model::Finding>> =
+            BTreeMap::new();
+        for f in self.project().findings()? {
+            existing.entry(f.device).or_default().push(f);
+        }
         for d in &devices {
             let creds: Vec<_> = credentials
                 .iter()
@@ -62,12 +68,7 @@ impl Session {
                 catalogs,
                 settings,
             );
-            let before: Vec<_> = self
-                .project()
-                .findings()?
-                .into_iter()
-                .filter(|f| f.device == d.id)
-                .collect();
+            let before = existing.remove(&d.id).unwrap_or_default();
             for r in &ev.raised {
                 let is_new = !before.iter().any(|f| f.check == r.check);
                 self.project_mut().raise_finding(

@@ -120,7 +120,8 @@ impl Session {
             }
         }
         subnets.extend(opts.ranges.iter().copied());
-        subnets.dedup();
+        let mut seen_nets = std::collections::BTreeSet::new();
+        subnets.retain(|n| seen_nets.insert(*n));
         let mut seen: Vec<Seen> = Vec::new();
         let mut summary = DiscoverSummary::default();
         let mut notes = Vec::new();

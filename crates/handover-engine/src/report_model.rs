@@ -95,9 +95,14 @@ impl Session {
         let credentials = p.credentials()?;
         let verdict = p.audit_verify()?;
         let devices = p.devices()?;
+        // Findings grouped by device once: the per-device tables and the standards table read them per device.
+        let mut by_device: BTreeMap<handover_model::DeviceId, Vec<&Finding>> = BTreeMap::new();
+        for f in &findings {
+            by_device.entry(f.device).or_default().push(f);
+        }
         let mut out_devices = Vec::new();
         for d in &devices {
-            let mine: Vec<&Finding> = findings.iter().filter(|f| f.device == d.id).collect();
+            let mine: &[&Finding] = by_device.get(&d.id).map_or(&[], Vec::as_slice);
             let cred = credentials
                 .iter()
                 .find(|c| c.device == d.id && c.state != CredentialState::ServiceAccount);
@@ -138,7 +143,7 @@ impl Session {
                     rotated_at: cred.and_then(|c| c.rotated_at),
                     rotated_by: cred.and_then(|c| c.rotated_by.clone()),
                 },
-                placement: placement(d, &plan, &mine),
+                placement: placement(d, &plan, mine),
                 services: services(d),
                 clock: r::Clock {
                     skew_seconds: d.facts.clock_skew_ms.map(|ms| ms / 1000),
@@ -180,10 +185,10 @@ impl Session {
         let mut per_clause: BTreeMap<(String, String), (u32, u32, u32)> = BTreeMap::new();
         for d in &devices {
             for (std, clause, _) in clauses::ALL {
+                let mine = by_device.get(&d.id).map_or(&[][..], Vec::as_slice);
                 let hits = |st: FindingStatus| {
-                    findings.iter().any(|f| {
-                        f.device == d.id
-                            && f.status == st
+                    mine.iter().any(|f| {
+                        f.status == st
                             && f.clauses
                                 .iter()
                                 .any(|c| c.standard == *std && c.clause == *clause)
