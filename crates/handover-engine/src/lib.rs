@@ -11,6 +11,7 @@ pub mod discover;
 mod error;
 mod facts;
 pub mod fix;
+pub mod listen;
 pub mod progress;
 pub mod report;
 mod report_model;
