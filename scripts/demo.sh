@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The demo: the whole job on the built-in simulated site — discover, take custody of credentials (OS keyring),
 # check, sign the handover report, export for IT — with traffic on loopback only. Installs what it needs first.
+# With a display ($DISPLAY or $WAYLAND_DISPLAY) it opens the desktop app on the simulated site instead
+# (scripts/demo-desktop.sh); HANDOVER_DEMO_HEADLESS=1 forces the command-line demo.
 # Usage: bash scripts/demo.sh [OUTPUT_FOLDER]   (default: ./handover-demo)
 # Without a desktop session (no D-Bus session bus), it runs inside a throwaway unlocked keyring, so nothing
 # touches your own keyring; the folder keeps the report, its CA certificate and the KeePass export.
@@ -9,6 +11,9 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/handover-target}"
 out="$(mkdir -p "${1:-handover-demo}" && cd "${1:-handover-demo}" && pwd)"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${HANDOVER_DEMO_HEADLESS:-}" ]; then
+  exec bash scripts/demo-desktop.sh "$out"
+fi
 cargo build -q -p handover-cli
 bin="$CARGO_TARGET_DIR/debug/handover"
 export HANDOVER_DATA_DIR="${HANDOVER_DATA_DIR:-$out/data}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The desktop app's tests: installs what they need (Debian packages from scripts/packages.txt, npm packages,
-# tauri-driver), builds the UI, runs Vitest, builds the app, checks the IPC bindings for drift, runs the
-# app's unit tests, and walks the real window end to end under Xvfb (screenshots in docs/screenshots/).
+# The desktop app's tests: installs what they need (Debian packages, npm packages, tauri-driver), builds the UI
+# and the app (scripts/build-desktop.sh), runs svelte-check and Vitest, checks the IPC bindings for drift, runs
+# the app's unit tests, and walks the real window end to end under Xvfb against the simulated demo site
+# (screenshots in docs/screenshots/).
 # Idempotent: a second run skips installs and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,30 +10,18 @@ ROOT=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/handover-target}
 TOOLS=${HANDOVER_TOOLS:-/var/tmp/handover-tools}
 
-need_pkgs=()
-for p in libwebkit2gtk-4.1-dev build-essential pkg-config xvfb xauth webkit2gtk-driver gnome-keyring dbus; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_pkgs+=("$p")
-done
-if ((${#need_pkgs[@]})); then
-  echo "== installing ${need_pkgs[*]}"
-  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${need_pkgs[@]}"
-fi
+echo "== build: packages, UI, app (scripts/build-desktop.sh; test packages too)"
+bash scripts/build-desktop.sh xvfb xauth webkit2gtk-driver gnome-keyring dbus poppler-utils
 
 if [ ! -x "$TOOLS/bin/tauri-driver" ]; then
   echo "== installing tauri-driver into $TOOLS"
   cargo install tauri-driver --version '^2' --locked --root "$TOOLS"
 fi
 
-echo "== ui: npm install, vitest, build"
+echo "== ui: svelte-check, vitest"
 cd "$ROOT/ui"
-if [ ! -d node_modules ] || [ package.json -nt node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm install --no-audit --no-fund
-fi
 npx svelte-check --tsconfig ./tsconfig.json
 npx vitest run
-npx vite build
 cd "$ROOT"
 
 echo "== src-tauri: clippy -D warnings"

@@ -51,6 +51,18 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         ReviewRequest,
         ReviewDto,
         ExportCsvRequest,
+        CustodyOverview,
+        CustodyJobRequest,
+        FindDefaultsDto,
+        RotateDto,
+        RecoverDto,
+        SetCredentialRequest,
+        ExportRequest,
+        ExportOutcomeDto,
+        AccountsDto,
+        AccountRequest,
+        ListenerStatus,
+        DeviceHeard,
     );
     Ok(())
 }

@@ -1,16 +1,19 @@
-//! The app's state: at most one open [`Session`], behind a mutex, and the helper every command uses to run
-//! its engine call on a blocking thread (the engine is synchronous: SQLite).
+//! The app's state: at most one open [`Session`], behind a mutex, the Hello/Bye listener that runs while it
+//! is open, and the helper every command uses to run its engine call on a blocking thread (the engine is
+//! synchronous: SQLite).
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use handover_engine::Session;
 
+use crate::commands::listen::Listening;
 use crate::error::{AppError, CmdResult};
 
 /// Shared state managed by Tauri.
 #[derive(Default)]
 pub struct AppState {
     session: Arc<Mutex<Option<Session>>>,
+    listening: Arc<Mutex<Listening>>,
 }
 
 type Slot = Arc<Mutex<Option<Session>>>;
@@ -78,6 +81,11 @@ impl AppState {
     /// A handle for long jobs that take the lock step by step.
     pub fn slot(&self) -> Slot {
         self.session.clone()
+    }
+
+    /// The Hello/Bye listener's state.
+    pub fn listening(&self) -> Arc<Mutex<Listening>> {
+        self.listening.clone()
     }
 }
 

@@ -4,9 +4,11 @@
 //! `crate::bindings`.
 
 pub mod checks;
+pub mod credentials;
 pub mod devices;
 pub mod discover;
 pub mod handover;
+pub mod listen;
 pub mod plan;
 pub mod project;
 pub mod review;
@@ -32,6 +34,16 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         devices::list_devices,
         devices::device_detail,
         devices::list_credentials,
+        credentials::custody_overview,
+        credentials::find_defaults,
+        credentials::rotate_credentials,
+        credentials::recover_credentials,
+        credentials::set_credential,
+        credentials::export_credentials,
+        credentials::device_accounts,
+        credentials::remove_account,
+        credentials::create_service_account,
+        listen::listener_status,
         checks::list_findings,
         checks::run_checks,
         checks::waive_finding,

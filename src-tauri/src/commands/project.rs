@@ -1,4 +1,5 @@
-//! Projects screen: create, open, close, the status at a glance, recent projects, the audit chain.
+//! Projects screen: create, open, close (the Hello/Bye listener starts and stops with the project), the status
+//! at a glance, recent projects, the audit chain.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,6 +9,7 @@ use tauri::{AppHandle, Manager, State};
 use handover_engine::model::SystemClock;
 use handover_engine::{NewProject, Session};
 
+use super::listen;
 use crate::dto::{
     AuditDto, CreateProjectRequest, OpenProjectRequest, RecentProject, StatusDto, rfc3339,
 };
@@ -83,6 +85,7 @@ pub async fn create_project(
         })
         .await?;
     remember(&app, &status);
+    listen::start(&app, &state);
     Ok(status)
 }
 
@@ -102,12 +105,14 @@ pub async fn open_project(
         })
         .await?;
     remember(&app, &status);
+    listen::start(&app, &state);
     Ok(status)
 }
 
-/// Closes the open project (releasing it for the CLI or another window).
+/// Closes the open project (releasing it for the CLI or another window) and stops listening for devices.
 #[tauri::command]
-pub async fn close_project(state: State<'_, AppState>) -> CmdResult<()> {
+pub async fn close_project(app: AppHandle, state: State<'_, AppState>) -> CmdResult<()> {
+    listen::stop(&app, &state);
     state.close().await
 }
 

@@ -20,12 +20,7 @@ pub fn features() -> Vec<Feature> {
         f("plan", true, ""),
         f("discover", true, ""),
         f("devices", true, ""),
-        f(
-            "credentials",
-            false,
-            "Credential custody runs in the engine and the CLI today (`handover credentials`); this \
-             screen is being wired to it. The accounts Handover knows are listed below.",
-        ),
+        f("credentials", true, ""),
         f("checks", true, ""),
         f("handover", true, ""),
         f("review", true, ""),

@@ -3,16 +3,20 @@
 //! `crate::bindings` exports them to `ui/src/lib/bindings/` and a test fails when the checked-in files drift.
 
 mod checks;
+mod credentials;
 mod devices;
 mod handover;
+mod listen;
 mod plan;
 mod project;
 mod review;
 mod system;
 
 pub use checks::*;
+pub use credentials::*;
 pub use devices::*;
 pub use handover::*;
+pub use listen::*;
 pub use plan::*;
 pub use project::*;
 pub use review::*;

@@ -168,3 +168,47 @@ pub async fn shot(c: &Client, name: &str) {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
+
+/// Clicks the element matching the XPath `xpath` (for "the button in the row that shows this address").
+pub async fn click_xpath(c: &Client, xpath: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::XPath(xpath))
+        .await
+        .unwrap_or_else(|e| panic!("no element {xpath}: {e}"))
+        .click()
+        .await
+        .expect("click");
+}
+
+/// Fails when `secret` appears anywhere in the page: its markup, or the value of any field (a typed
+/// password stays only as long as it is being typed).
+pub async fn assert_not_in_page(c: &Client, secret: &str, when: &str) {
+    let html = c.source().await.expect("page source");
+    assert!(
+        !html.contains(secret),
+        "{when}: a password is in the page markup"
+    );
+    let values = c
+        .execute(
+            "return Array.from(document.querySelectorAll('input, textarea')).map(e => e.value).join('\\n')",
+            vec![],
+        )
+        .await
+        .expect("field values");
+    assert!(
+        !values.as_str().unwrap_or_default().contains(secret),
+        "{when}: a password is still in a field"
+    );
+}
+
+/// Scrolls the element matching `css` to the top of its scrolling parent (for a screenshot of that part).
+pub async fn scroll_to(c: &Client, css: &str) {
+    wait_for(c, css).await;
+    c.execute(
+        "document.querySelector(arguments[0]).scrollIntoView({block: 'start'})",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("scroll");
+}

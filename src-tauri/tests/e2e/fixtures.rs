@@ -1,5 +1,6 @@
-//! Files the walk needs: a signed handover PDF made with handover-report's own API (a sample model, a fresh
-//! integrator CA), its tampered twin (one byte flipped inside the signed range), and a plan CSV with an error.
+//! What the walk needs: a signed handover PDF made with handover-report's own API (a sample model, a fresh
+//! integrator CA), its tampered twin (one byte flipped inside the signed range), a plan CSV with an error, and
+//! the simulated demo site the app discovers and takes custody of.
 
 use std::path::{Path, PathBuf};
 
@@ -42,103 +43,87 @@ pub fn write(dir: &Path) -> Fixtures {
     f
 }
 
-/// A project with the demo plan and five devices recorded through the engine (as discovery would), one of
-/// them outside the plan, so the devices grid, the detail panel and the checks have something to show.
-/// The session is dropped before returning, so the app can open the file.
-pub fn populated_project(dir: &Path, plan_csv: &Path) -> PathBuf {
-    use std::sync::Arc;
+/// The built-in demo site (24 devices on 127.20/30/40.x, HTTP 8080, WS-Discovery 3702: what the app's
+/// discovery sweeps), on a runtime of its own so it answers while the walk waits on the window. Its devices
+/// also send their Hello and Bye to `hello_to` (the app's listener, on loopback: no multicast anywhere).
+/// One device reboots quickly, so the walk can have it say Bye and Hello while the app is open.
+pub struct DemoSite {
+    running: Option<(tokio::runtime::Runtime, handover_sim::SimSite)>,
+}
 
-    use handover_engine::model::{
-        DeviceFacts, DeviceIdentity, DiscoveryMethod, MacAddr, Role, Site, SystemClock,
-    };
-    use handover_engine::store::devices::Sighting;
-    use handover_engine::{NewProject, Session};
+/// The demo device the walk reboots.
+pub const REBOOTING: &str = "icom-main-01";
 
-    let path = dir.join("riverside-dc.handover");
-    let plan = handover_engine::read_plan_csv(plan_csv).expect("demo plan");
-    let site = Site {
-        name: "Riverside DC".into(),
-        customer: "Riverside Logistics".into(),
-        address: "4 Quay Street".into(),
-        integrator: "Example Security".into(),
-        technician: "Ana Lopez".into(),
-    };
-    let mut s = Session::create(
-        NewProject {
-            path: path.clone(),
-            site,
-            plan: Some((plan, "plan.csv".into())),
-        },
-        Arc::new(SystemClock),
-    )
-    .expect("create");
-    let devices: [(&str, &str, &str, &str, &str, Role); 5] = [
-        (
-            "127.20.0.11",
-            "cam-lobby",
-            "Axis",
-            "P3245-LVE",
-            "10.12.182",
-            Role::camera(),
-        ),
-        (
-            "127.20.0.12",
-            "cam-dock",
-            "Hanwha",
-            "XNV-8080R",
-            "2.10.01",
-            Role::camera(),
-        ),
-        (
-            "127.20.0.5",
-            "nvr-1",
-            "Milestone",
-            "Husky IVO 350T",
-            "2023 R3",
-            Role::nvr(),
-        ),
-        (
-            "127.30.0.21",
-            "door-main",
-            "HID",
-            "VertX EVO V2000",
-            "3.7.1.1",
-            Role::access_control(),
-        ),
-        (
-            "127.99.0.5",
-            "intercom-gate",
-            "2N",
-            "IP Verso",
-            "2.41.0",
-            Role::try_from("intercom".to_string()).unwrap(),
-        ),
-    ];
-    for (i, (addr, host, maker, model, fw, role)) in devices.into_iter().enumerate() {
-        let n = u8::try_from(i).unwrap() + 1;
-        // The store's Sighting is gaining fields (e.g. the device an identification is about): default the rest.
-        #[allow(clippy::needless_update)]
-        let sighting = Sighting {
-            identity: DeviceIdentity {
-                endpoint_ref: None,
-                mac: Some(MacAddr([0x00, 0x40, 0x8c, 0x10, 0x20, n])),
-                serial: Some(format!("SN-{n:04}")),
+impl DemoSite {
+    pub fn spawn(hello_to: std::net::SocketAddr) -> Self {
+        use handover_sim::{DiscoveryOptions, SiteManifest, SpawnOptions};
+        let mut manifest = SiteManifest::demo();
+        for d in manifest.devices.iter_mut().filter(|d| d.name == REBOOTING) {
+            d.reboot_ms = Some(1_500);
+        }
+        let opts = SpawnOptions {
+            discovery_options: DiscoveryOptions {
+                hello_targets: vec![hello_to],
+                ..DiscoveryOptions::default()
             },
-            address: Some(addr.parse().unwrap()),
-            method: Some(DiscoveryMethod::Manual),
-            facts: DeviceFacts {
-                manufacturer: Some(maker.into()),
-                model: Some(model.into()),
-                firmware: Some(fw.into()),
-                hostname: Some(host.into()),
-                protocols: vec!["http".into(), "rtsp".into()],
-                ..DeviceFacts::default()
-            },
-            role: Some(role),
-            ..Sighting::default()
+            status: None,
+            switch_port: Some(0),
+            ..SpawnOptions::default()
         };
-        s.record_sighting(sighting).expect("record a device");
+        // Started from a thread of its own: the walk's own runtime cannot block on another one.
+        let running = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .expect("a runtime for the simulated site");
+            let site = rt
+                .block_on(handover_sim::SimSite::spawn(manifest, opts))
+                .expect("the demo site starts (is a demo or `handover sim` running? stop it)");
+            (rt, site)
+        })
+        .join()
+        .expect("starting the simulated site");
+        Self {
+            running: Some(running),
+        }
     }
-    drop(s);
-    path
+
+    pub fn site(&self) -> &handover_sim::SimSite {
+        &self.running.as_ref().expect("running").1
+    }
+
+    /// The device's account and the password the technician knows (the demo's one changed password).
+    pub fn changed_password(&self) -> (String, String, std::net::Ipv4Addr) {
+        let m = self.site().manifest();
+        let d = m
+            .devices
+            .iter()
+            .find(|d| {
+                d.planted
+                    .as_ref()
+                    .is_some_and(|p| p.contains(&handover_sim::Planted::PasswordChanged))
+            })
+            .expect("the demo has a changed password");
+        (
+            d.username.clone().unwrap_or_else(|| "service".into()),
+            d.password.clone().expect("its password"),
+            d.address,
+        )
+    }
+}
+
+impl Drop for DemoSite {
+    fn drop(&mut self) {
+        // Stopped on a thread of its own too (a runtime cannot be dropped inside another).
+        if let Some((rt, site)) = self.running.take() {
+            let _ = std::thread::spawn(move || {
+                let _guard = rt.enter();
+                site.shutdown();
+                drop(_guard);
+                drop(rt);
+            })
+            .join();
+        }
+    }
 }

@@ -1,10 +1,15 @@
 //! End to end in the real window: tauri-driver + WebKitWebDriver drive the built `handover-desktop` binary
-//! (run it under `xvfb-run`; scripts/test-desktop.sh does). The walk: create a project with the demo plan,
-//! see the plan, a plan CSV refused with its line and column, the empty devices screen; open a project with
-//! devices: the grid, search, the detail panel, a checks run with progress, a finding waived; the screens
-//! still coming; a signing identity created in the real OS keyring, the report signed and saved and checked
-//! as IT will; then the Review screen with a signed PDF (valid, then trusted with the CA) and a
-//! tampered copy shown as tampered. Each screen is saved to docs/screenshots/.
+//! (run it under `xvfb-run`; scripts/test-desktop.sh does) against the simulated demo site (24 devices on
+//! loopback). The walk: create a project with the demo plan, see the plan, a plan CSV refused with its line and
+//! column; a device that reboots says Bye and Hello and appears on the Devices screen live (the app's listener
+//! is bound to a loopback address here: no multicast group is joined, nothing leaves the machine); discovery
+//! (unicast sweep) finds the whole site; the grid, search, the detail panel; on the Credentials screen the
+//! factory defaults are found, the one changed password is typed in, every held password is rotated with
+//! per-device progress (and proven changed on the simulated devices), a VMS account is created and the
+//! passwords are exported for IT; a checks run, one finding fixed on the device with confirmation (read back by
+//! the engine) and one waived; a signing identity created in the real OS keyring, the report signed, saved and
+//! checked with poppler's `pdfsig`; then the Review screen with a signed PDF (valid, then trusted with the CA)
+//! and a tampered copy shown as tampered. Each screen is saved to docs/screenshots/.
 //!
 //! Needs an unlocked Secret Service (scripts/test-desktop.sh starts a throwaway gnome-keyring in a
 //! dbus-run-session). Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
@@ -13,8 +18,13 @@ mod driver;
 mod fixtures;
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
 
-use driver::{click, fill, shot, wait_for, wait_text};
+use driver::{
+    assert_not_in_page, click, click_xpath, fill, scroll_to, shot, wait_for, wait_text,
+    wait_text_within,
+};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -24,8 +34,25 @@ fn s(p: &Path) -> String {
     p.display().to_string()
 }
 
+/// The button `testid_prefix` in the Credentials table's row of the device at `address`.
+fn row_button(address: &str, testid_prefix: &str) -> String {
+    format!(
+        "//tr[.//span[contains(., '{address} ')] or .//span[text()='{address}']]//button[starts-with(@data-testid, '{testid_prefix}')]"
+    )
+}
+
+/// The number after `label` in `text` ("Rotated: 21" -> 21).
+fn count_after(text: &str, label: &str) -> usize {
+    text.split(label)
+        .nth(1)
+        .and_then(|t| t.trim().split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no count after {label:?} in {text:?}"))
+}
+
 #[tokio::test(flavor = "current_thread")]
 async fn technician_walk_and_it_review() {
+    let started = Instant::now();
     let tmp = tempfile::tempdir().unwrap();
     let fx = fixtures::write(tmp.path());
     let config = tmp.path().join("config");
@@ -35,11 +62,16 @@ async fn technician_walk_and_it_review() {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(4744);
+    // The app listens for Hello/Bye on a loopback address only (no group joined), where the site sends them.
+    let listen_at = std::net::SocketAddr::from(([127, 0, 0, 1], port + 2));
+    let listen_env = listen_at.to_string();
+    let site = fixtures::DemoSite::spawn(listen_at);
     let drv = driver::start(
         port,
         &[
             ("HANDOVER_CONFIG_DIR", config.as_path()),
             ("HANDOVER_DATA_DIR", tmp.path().join("data").as_path()),
+            ("HANDOVER_LISTEN", Path::new(&listen_env)),
             ("XDG_DATA_HOME", home.as_path()),
             ("XDG_CONFIG_HOME", home.as_path()),
             ("XDG_CACHE_HOME", home.as_path()),
@@ -54,7 +86,7 @@ async fn technician_walk_and_it_review() {
     wait_for(&c, "[data-testid=keyring]").await;
     shot(&c, "01-projects").await;
 
-    // Create a project with the demo plan.
+    // Create a project with the demo plan; the listener starts with it.
     let project = tmp.path().join("warehouse-3.handover");
     fill(&c, "#site-name", "Warehouse 3").await;
     fill(&c, "#site-customer", "Riverside Logistics").await;
@@ -69,6 +101,12 @@ async fn technician_walk_and_it_review() {
     assert!(project.exists(), "the project file was created");
     wait_text(&c, "[data-testid=audit]", "intact").await;
     wait_text(&c, "[data-testid=recent]", "warehouse-3.handover").await;
+    wait_text(
+        &c,
+        "[data-testid=listener]",
+        &format!("Listening on {listen_at}"),
+    )
+    .await;
     shot(&c, "02-project-created").await;
 
     // Site & plan: the demo plan's VLANs.
@@ -86,85 +124,210 @@ async fn technician_walk_and_it_review() {
     assert!(problem.contains("subnet"), "{problem}");
     shot(&c, "04-plan-csv-error").await;
 
-    // Devices: empty until discovery.
+    // Devices: empty until a device announces itself. One reboots: Bye, then Hello, and it is on the grid.
     click(&c, "[data-testid=nav-devices]").await;
     wait_text(&c, "[data-testid=devices-empty]", "No devices yet").await;
-    shot(&c, "05-devices-empty").await;
-
-    // Open a project that has devices (recorded through the engine, as discovery would).
-    let populated = fixtures::populated_project(tmp.path(), &repo().join("assets/demo/plan.csv"));
-    click(&c, "[data-testid=nav-projects]").await;
-    fill(&c, "#open-path", &s(&populated)).await;
-    click(&c, "[data-testid=open]").await;
-    wait_text(&c, "[data-testid=project-status]", "Riverside DC").await;
-    wait_text(&c, "[data-testid=glance]", "outside the plan").await;
-    shot(&c, "06-project-opened").await;
-
-    // Devices: the grid, search, the detail panel.
-    click(&c, "[data-testid=nav-devices]").await;
-    let grid = wait_text(&c, "[data-testid=device-grid]", "cam-lobby").await;
-    assert!(
-        grid.contains("intercom-gate") && grid.contains("door-main"),
-        "{grid}"
-    );
-    fill(&c, "[data-testid=device-search]", "hanwha").await;
-    let grid = wait_text(&c, "[data-testid=device-grid]", "cam-dock").await;
-    assert!(
-        !grid.contains("cam-lobby"),
-        "search should leave only the Hanwha: {grid}"
-    );
-    fill(&c, "[data-testid=device-search]", "").await;
-    wait_text(&c, "[data-testid=device-grid]", "cam-lobby").await;
-    shot(&c, "07-devices").await;
-    click(&c, "[data-testid=device-link-5]").await;
-    let detail = wait_text(&c, "[data-testid=device-detail]", "intercom-gate").await;
-    assert!(
-        detail.contains("2N") && detail.contains("SN-0005"),
-        "{detail}"
-    );
-    shot(&c, "08-device-detail").await;
-
-    // Checks: a run with progress per device, findings, one waived with a reason.
-    click(&c, "[data-testid=nav-checks]").await;
-    click(&c, "[data-testid=run-checks]").await;
-    wait_text(&c, "[data-testid=check-summary]", "Checked 5 devices").await;
-    wait_text(&c, "[data-testid=progress]", "Done: 5 of 5").await;
-    wait_text(&c, "[data-testid=findings]", "intercom-gate").await;
-    shot(&c, "09-checks").await;
-    // Fix asks first and says what it would do (or that this one must be fixed by hand).
-    click(&c, "[data-testid^=fix-open-]").await;
-    wait_text(&c, "[data-testid=fix-preview]", "on the device").await;
-    click(&c, "[data-testid^=waive-open-]").await;
-    fill(
-        &c,
-        "[data-testid=waive-reason]",
-        "Gate intercom stays on the legacy VLAN until phase 2 (IT ticket 4411)",
-    )
-    .await;
-    click(&c, "[data-testid=waive-submit]").await;
-    wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
-    shot(&c, "10-checks-waived").await;
+    let rebooting = site
+        .site()
+        .device(fixtures::REBOOTING)
+        .expect("the rebooting device");
+    let rebooting_ip = rebooting.ip().to_string();
+    rebooting.reboot();
+    wait_text(&c, "[data-testid=device-grid]", &rebooting_ip).await;
+    wait_text(&c, "[data-testid=devices-heard]", "said Hello: new device").await;
+    shot(&c, "05-devices-hello-live").await;
 
     // Discover: multicast off (this test sends nothing beyond loopback), a unicast sweep of the demo plan's
-    // 127.x subnets, where nothing answers: progress, then every subnet's outcome.
+    // 127.x subnets finds the whole site; the device heard by Hello is the same device, not a new one.
     click(&c, "[data-testid=nav-discover]").await;
     wait_text(&c, "[data-testid=screen-discover]", "127.30.0.0/24").await;
+    wait_text(&c, "[data-testid=heard]", "said Bye").await;
     click(&c, "[data-testid=multicast]").await;
     let multicast = wait_for(&c, "[data-testid=multicast]").await;
     assert_eq!(
         multicast.prop("checked").await.unwrap().as_deref(),
         Some("false")
     );
+    let devices = site.site().devices().len();
     click(&c, "[data-testid=run-discovery]").await;
     wait_for(&c, "[data-testid=progress]").await;
-    let summary =
-        driver::wait_text_within(&c, "[data-testid=discover-summary]", "Found", 120).await;
-    assert!(summary.contains("127.20.0.0/24"), "{summary}");
-    shot(&c, "11-discover").await;
-    // Credentials: not wired to the engine yet, and says so.
+    let summary = wait_text_within(&c, "[data-testid=discover-summary]", "Found", 180).await;
+    assert!(
+        summary.contains(&format!("Found {devices} devices"))
+            && summary.contains(&format!("{} new", devices - 1)),
+        "{summary}"
+    );
+    shot(&c, "06-discover").await;
+
+    // Devices: the grid, search, the detail panel.
+    click(&c, "[data-testid=nav-devices]").await;
+    wait_text(&c, "[data-testid=device-grid]", "127.40.0.20").await;
+    fill(&c, "[data-testid=device-search]", "127.30").await;
+    let grid = wait_text(&c, "[data-testid=device-grid]", "127.30.0.20").await;
+    assert!(
+        !grid.contains("127.20.0.10"),
+        "search should leave VLAN 30 only: {grid}"
+    );
+    fill(&c, "[data-testid=device-search]", "").await;
+    wait_text(&c, "[data-testid=device-grid]", "127.20.0.10").await;
+    shot(&c, "07-devices").await;
+    click(&c, "[data-testid^=device-link-]").await;
+    wait_text(&c, "[data-testid=device-detail]", "Manufacturer").await;
+    shot(&c, "08-device-detail").await;
+
+    // Credentials: defaults, the one changed password typed in, rotation through this screen.
     click(&c, "[data-testid=nav-credentials]").await;
-    wait_for(&c, "[data-testid=screen-credentials] [data-testid=coming]").await;
-    shot(&c, "12-credentials").await;
+    wait_text(
+        &c,
+        "[data-testid=custody-counts]",
+        &format!("Not tried: {devices}"),
+    )
+    .await;
+    click(&c, "[data-testid=find-defaults]").await;
+    wait_text_within(&c, "[data-testid=custody-result]", "Defaults work on", 180).await;
+    wait_text(
+        &c,
+        "[data-testid=progress]",
+        &format!("Done: {devices} of {devices}"),
+    )
+    .await;
+    let counts = wait_text(&c, "[data-testid=custody-counts]", "Factory default: ").await;
+    assert!(count_after(&counts, "Factory default:") >= 15, "{counts}");
+    shot(&c, "09-credentials-defaults").await;
+    let (user, password, changed_at) = site.changed_password();
+    let changed_at = changed_at.to_string();
+    click_xpath(&c, &row_button(&changed_at, "set-open-")).await;
+    fill(&c, "#set-user", &user).await;
+    fill(&c, "#set-password", &password).await;
+    click(&c, "[data-testid=set-submit]").await;
+    wait_text(
+        &c,
+        "[data-testid=credentials-notice]",
+        "accepts that password",
+    )
+    .await;
+    assert_not_in_page(&c, &password, "after the password was sent").await;
+    click(&c, "[data-testid=rotate-all]").await;
+    let rotated = wait_text_within(&c, "[data-testid=custody-result]", "Rotated ", 240).await;
+    let progress = wait_text(&c, "[data-testid=progress]", "Done: ").await;
+    let n = count_after(&rotated, "Rotated");
+    assert!(
+        n >= 16 && progress.contains(&format!("Done: {n} of {n}")),
+        "{rotated}\n{progress}"
+    );
+    assert!(
+        rotated.contains("rolled back 0") && rotated.contains("unsettled 0"),
+        "{rotated}"
+    );
+    let counts = wait_text(&c, "[data-testid=custody-counts]", &format!("Rotated: {n}")).await;
+    assert!(
+        counts.contains("Supplied: 0") && counts.contains("Factory default: 0"),
+        "{counts}"
+    );
+    // Really changed on the device: the password the technician typed no longer works there.
+    let roof = site
+        .site()
+        .devices()
+        .iter()
+        .find(|d| d.ip().to_string() == changed_at)
+        .expect("the device whose password was changed");
+    assert!(
+        !roof.check_password(&user, &password),
+        "the old password still works on {changed_at}"
+    );
+    assert_not_in_page(&c, &password, "after rotation").await;
+    scroll_to(&c, "main h1").await;
+    shot(&c, "10-credentials-rotated").await;
+    // Its accounts, and a least-privilege account for the VMS.
+    click_xpath(&c, &row_button(&changed_at, "accounts-open-")).await;
+    wait_text(&c, "[data-testid=accounts]", "Held by Handover").await;
+    click(&c, "[data-testid=create-vms]").await;
+    wait_text_within(&c, "[data-testid=credentials-notice]", "Created vms", 60).await;
+    let accounts = wait_text(&c, "[data-testid=accounts]", "vms").await;
+    assert!(accounts.contains("Operator"), "{accounts}");
+    assert!(
+        roof.users().iter().any(|u| u == "vms"),
+        "the device lists vms"
+    );
+    scroll_to(&c, "[data-testid=accounts]").await;
+    shot(&c, "11-credentials-accounts").await;
+    // Export for IT: the password typed twice.
+    let kdbx = tmp.path().join("warehouse-3-credentials.kdbx");
+    let export_password = "e2e export passphrase 42";
+    fill(&c, "#export-path", &s(&kdbx)).await;
+    fill(&c, "#export-password", export_password).await;
+    fill(&c, "#export-confirm", "e2e export passphrase 43").await;
+    wait_text(&c, "[data-testid=export-problem]", "differ").await;
+    fill(&c, "#export-confirm", export_password).await;
+    click(&c, "[data-testid=export-submit]").await;
+    let written = wait_text_within(&c, "[data-testid=export-written]", "Wrote", 60).await;
+    assert!(
+        kdbx.exists() && count_after(&written, "Wrote") > n,
+        "{written}"
+    );
+    assert_not_in_page(&c, export_password, "after the export").await;
+    scroll_to(&c, "[data-testid=export]").await;
+    shot(&c, "12-credentials-export").await;
+
+    // Discover again: identification now reads what needs the password Handover holds (time, services,
+    // accounts), so the checks can judge them.
+    click(&c, "[data-testid=nav-discover]").await;
+    click(&c, "[data-testid=multicast]").await;
+    click(&c, "[data-testid=run-discovery]").await;
+    let again = wait_text_within(&c, "[data-testid=discover-summary]", "Found", 180).await;
+    assert!(
+        again.contains(&format!("Found {devices} devices")) && again.contains("0 new"),
+        "{again}"
+    );
+
+    // Checks: a run with progress per device; one finding fixed on the device (asked first, read back), one waived.
+    click(&c, "[data-testid=nav-checks]").await;
+    click(&c, "[data-testid=run-checks]").await;
+    wait_text_within(
+        &c,
+        "[data-testid=check-summary]",
+        &format!("Checked {devices} devices"),
+        120,
+    )
+    .await;
+    wait_text(
+        &c,
+        "[data-testid=progress]",
+        &format!("Done: {devices} of {devices}"),
+    )
+    .await;
+    shot(&c, "13-checks").await;
+    fill(&c, "input[type=search]", "time.ntp-not-set").await;
+    click(&c, "[data-testid^=fix-open-]").await;
+    wait_text(&c, "[data-testid=fix-preview]", "Apply it now?").await;
+    click(&c, "[data-testid=fix-apply]").await;
+    let fixed = wait_text_within(&c, "[data-testid=fix-done]", "Read back", 60).await;
+    assert!(fixed.contains("NTP"), "{fixed}");
+    wait_text(&c, "[data-testid=status-filter]", "Fixed (1)").await;
+    wait_for(&c, "[data-testid=status-filter]")
+        .await
+        .select_by_value("fixed")
+        .await
+        .expect("show the fixed findings");
+    wait_text(&c, "[data-testid=findings]", "fixed").await;
+    shot(&c, "14-checks-fixed").await;
+    wait_for(&c, "[data-testid=status-filter]")
+        .await
+        .select_by_value("open")
+        .await
+        .expect("back to the open findings");
+    fill(&c, "input[type=search]", "services.http-only").await;
+    click(&c, "[data-testid^=waive-open-]").await;
+    fill(
+        &c,
+        "[data-testid=waive-reason]",
+        "Panel firmware has no HTTPS; it sits behind the access-control firewall (IT ticket 4411)",
+    )
+    .await;
+    click(&c, "[data-testid=waive-submit]").await;
+    wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
+    fill(&c, "input[type=search]", "").await;
+    shot(&c, "15-checks-waived").await;
 
     // Handover: create the signing identity (in the real keyring), sign and save, check it as IT will.
     wait_text(&c, "[data-testid=keyring]", "Keyring ready").await;
@@ -172,21 +335,32 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=handover-checklist]", "Audit log intact").await;
     click(&c, "[data-testid=create-identity]").await;
     wait_text(&c, "[data-testid=identity]", "Ana Lopez").await;
-    let report = tmp.path().join("riverside-dc-handover.pdf");
+    let report = tmp.path().join("warehouse-3-handover.pdf");
     fill(&c, "#report-path", &s(&report)).await;
     click(&c, "[data-testid=sign]").await;
     click(&c, "[data-testid=sign-confirm]").await;
-    wait_text(&c, "[data-testid=report-written]", "Signed and saved").await;
+    wait_text_within(&c, "[data-testid=report-written]", "Signed and saved", 60).await;
     assert!(
         report.exists()
             && report.with_extension("json").exists()
             && report.with_extension("csv").exists()
     );
-    shot(&c, "13-handover-signed").await;
+    let pdfsig = Command::new("pdfsig")
+        .arg(&report)
+        .output()
+        .expect("pdfsig (poppler-utils) runs");
+    let said = String::from_utf8_lossy(&pdfsig.stdout);
+    assert!(said.contains("Signature is Valid."), "pdfsig:\n{said}");
+    let json = std::fs::read_to_string(report.with_extension("json")).unwrap();
+    assert!(
+        !json.contains(&password) && !json.contains(export_password),
+        "a password in the report JSON"
+    );
+    shot(&c, "16-handover-signed").await;
     click(&c, "[data-testid=review-written]").await;
     wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
-    wait_text(&c, "[data-testid=inventory]", "Riverside DC").await;
-    shot(&c, "14-review-own-report").await;
+    wait_text(&c, "[data-testid=inventory]", "Warehouse 3").await;
+    shot(&c, "17-review-own-report").await;
 
     // Review: a signed report, no trust anchor: valid.
     click(&c, "[data-testid=nav-review]").await;
@@ -201,7 +375,7 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid signature").await;
     wait_text(&c, "[data-testid=signer]", "Ana Lopez").await;
     wait_text(&c, "[data-testid=inventory]", "Findings (").await;
-    shot(&c, "15-review-valid").await;
+    shot(&c, "18-review-valid").await;
 
     // With the integrator's CA: trusted; browse the devices.
     fill(&c, "#review-trust", &s(&fx.ca_pem)).await;
@@ -209,7 +383,7 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
     click(&c, "[data-testid=tab-devices]").await;
     wait_text(&c, "[data-testid=inventory]", "Devices (12)").await;
-    shot(&c, "16-review-trusted-devices").await;
+    shot(&c, "19-review-trusted-devices").await;
 
     // A tampered copy: shown as tampered, plainly.
     fill(&c, "#review-pdf", &s(&fx.tampered)).await;
@@ -220,12 +394,14 @@ async fn technician_walk_and_it_review() {
         verdict.attr("data-verdict").await.unwrap().as_deref(),
         Some("tampered")
     );
-    shot(&c, "17-review-tampered").await;
+    shot(&c, "20-review-tampered").await;
 
     // Dark theme.
     click(&c, "button.theme").await;
-    shot(&c, "18-review-tampered-dark").await;
+    shot(&c, "21-review-tampered-dark").await;
 
     c.close().await.expect("close the session");
     drop(drv);
+    drop(site);
+    println!("e2e walk: {:.0} s", started.elapsed().as_secs_f64());
 }

@@ -2,20 +2,31 @@
 // Rust DTOs). Every rejection is normalised to a CommandError {code, message, hint}.
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AccountsDto } from './bindings/AccountsDto';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AuditDto } from './bindings/AuditDto';
 import type { CheckSummaryDto } from './bindings/CheckSummaryDto';
 import type { CreateProjectRequest } from './bindings/CreateProjectRequest';
 import type { CredentialDto } from './bindings/CredentialDto';
+import type { CustodyJobRequest } from './bindings/CustodyJobRequest';
+import type { CustodyOverview } from './bindings/CustodyOverview';
+import type { DeviceHeard } from './bindings/DeviceHeard';
 import type { DeviceDetail } from './bindings/DeviceDetail';
 import type { DiscoverRequest } from './bindings/DiscoverRequest';
 import type { DiscoverSummaryDto } from './bindings/DiscoverSummaryDto';
 import type { DeviceRow } from './bindings/DeviceRow';
+import type { ExportOutcomeDto } from './bindings/ExportOutcomeDto';
+import type { ExportRequest } from './bindings/ExportRequest';
+import type { FindDefaultsDto } from './bindings/FindDefaultsDto';
 import type { FindingDto } from './bindings/FindingDto';
 import type { FixOutcomeDto } from './bindings/FixOutcomeDto';
 import type { FixPreview } from './bindings/FixPreview';
 import type { IdentityDto } from './bindings/IdentityDto';
 import type { KeyringStatus } from './bindings/KeyringStatus';
+import type { ListenerStatus } from './bindings/ListenerStatus';
+import type { RecoverDto } from './bindings/RecoverDto';
+import type { RotateDto } from './bindings/RotateDto';
+import type { SetCredentialRequest } from './bindings/SetCredentialRequest';
 import type { ReportOutcomeDto } from './bindings/ReportOutcomeDto';
 import type { WriteReportRequest } from './bindings/WriteReportRequest';
 import type { OpenProjectRequest } from './bindings/OpenProjectRequest';
@@ -59,6 +70,17 @@ export const api = {
   device: (id: number) => call<DeviceDetail>('device_detail', { req: { id } }),
   credentials: () => call<CredentialDto[]>('list_credentials'),
 
+  custody: () => call<CustodyOverview>('custody_overview'),
+  findDefaults: (req: CustodyJobRequest) => call<FindDefaultsDto>('find_defaults', { req }),
+  rotate: (req: CustodyJobRequest) => call<RotateDto>('rotate_credentials', { req }),
+  recover: (job: string) => call<RecoverDto>('recover_credentials', { req: { job } }),
+  setCredential: (req: SetCredentialRequest) => call<CustodyOverview>('set_credential', { req }),
+  exportCredentials: (req: ExportRequest) => call<ExportOutcomeDto>('export_credentials', { req }),
+  accounts: (id: number) => call<AccountsDto>('device_accounts', { req: { id } }),
+  removeAccount: (device: number, user: string) => call<AccountsDto>('remove_account', { req: { device, user } }),
+  createServiceAccount: (device: number, user: string) => call<AccountsDto>('create_service_account', { req: { device, user } }),
+  listenerStatus: () => call<ListenerStatus>('listener_status'),
+
   findings: () => call<FindingDto[]>('list_findings'),
   runChecks: (job: string) => call<CheckSummaryDto>('run_checks', { req: { job } }),
   fixPreview: (id: number) => call<FixPreview>('fix_preview', { req: { id } }),
@@ -75,6 +97,15 @@ export const api = {
 
 export function onProgress(f: (ev: ProgressEvent) => void): Promise<UnlistenFn> {
   return listen<ProgressEvent>('progress', (e) => f(e.payload));
+}
+
+/** A device announced itself (Hello) or left (Bye) while the project is open; it is already recorded. */
+export function onDeviceHeard(f: (ev: DeviceHeard) => void): Promise<UnlistenFn> {
+  return listen<DeviceHeard>('device-heard', (e) => f(e.payload));
+}
+
+export function onListenerStatus(f: (s: ListenerStatus) => void): Promise<UnlistenFn> {
+  return listen<ListenerStatus>('listener-status', (e) => f(e.payload));
 }
 
 let jobCounter = 0;

@@ -1,6 +1,8 @@
 // App-wide reactive state (Svelte 5 runes): the open project's status, the keyring, features, running jobs.
 import type { AppInfo } from './bindings/AppInfo';
+import type { DeviceHeard } from './bindings/DeviceHeard';
 import type { KeyringStatus } from './bindings/KeyringStatus';
+import type { ListenerStatus } from './bindings/ListenerStatus';
 import type { ProgressEvent } from './bindings/ProgressEvent';
 import type { StatusDto } from './bindings/StatusDto';
 import type { ScreenId } from './screens';
@@ -15,6 +17,10 @@ export const app = $state({
   info: null as AppInfo | null,
   theme: 'light' as Theme,
   jobs: {} as Record<string, ProgressEvent>,
+  /** The Hello/Bye listener (runs while a project is open). */
+  listener: null as ListenerStatus | null,
+  /** Announcements heard while the project is open, newest first. */
+  heard: [] as DeviceHeard[],
   /** A report to open on the Review screen (set by the Handover screen after signing). */
   reviewPath: '',
   reviewTrust: '',
@@ -29,6 +35,14 @@ export async function refreshStatus() {
     app.status = await api.status();
   } catch {
     app.status = null;
+  }
+}
+
+export async function refreshListener() {
+  try {
+    app.listener = await api.listenerStatus();
+  } catch {
+    app.listener = null;
   }
 }
 

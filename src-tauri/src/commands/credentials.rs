@@ -1,0 +1,530 @@
+//! Credentials screen: credential custody through the engine's `credentials` functions — catalog defaults
+//! found within each vendor's lockout budget, rotation to unique passwords proven on the device and kept in
+//! the OS keyring, recovery of interrupted rotations, a password the technician knows (proven first), the
+//! KeePass export for IT, and each device's accounts (remove one Handover does not hold, create the VMS's).
+//!
+//! Find-defaults and rotate run as cancellable jobs that call the engine once per device, so the progress bar
+//! moves as each device finishes (the engine reports a batch's devices only when the whole batch is done);
+//! the session lock is taken per device, so the Hello listener and the screens' reads go on in between.
+//! Which devices a run covers is the engine's rule (rotation: defaults and supplied passwords; find-defaults:
+//! every device, the engine skipping those whose password it holds). Passwords come in only as requests,
+//! become `SecretString`s at once, and never go back out.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tauri::{AppHandle, State};
+
+use handover_engine::credentials::{Custody, DeviceOutcome};
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::model::{CredentialState, DeviceId, DeviceUser};
+use handover_engine::progress::silent;
+use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
+use handover_engine::{Session, catalogs};
+
+use crate::dto::{
+    self, AccountDto, AccountRequest, AccountsDto, CustodyJobRequest, CustodyOverview, CustodyRow,
+    ExportOutcomeDto, ExportRequest, FindDefaultsDto, JobRequest, OutcomeDto, RecoverDto,
+    RotateDto, SetCredentialRequest,
+};
+use crate::error::{AppError, CmdResult};
+use crate::jobs::{Job, Jobs};
+use crate::state::{AppState, blocking, with_slot};
+
+/// The account name a VMS account gets when none is typed.
+pub const DEFAULT_VMS_USER: &str = "vms";
+
+fn eng(e: handover_engine::store::Error) -> AppError {
+    handover_engine::Error::from(e).into()
+}
+
+/// The OS keyring; locked or missing is a `keyring-unavailable` error that says to unlock or start it.
+fn keyring() -> Result<Arc<dyn CredentialStore>, AppError> {
+    Ok(Arc::new(handover_engine::vault::OsKeyring::open()?))
+}
+
+fn client() -> DeviceClient {
+    tauri::async_runtime::block_on(async { DeviceClient::new(ClientOptions::default()) })
+}
+
+/// Every device's name for people, by id.
+fn labels(s: &Session) -> Result<HashMap<i64, String>, AppError> {
+    let p = s.project();
+    let plan = p.plan().map_err(eng)?;
+    Ok(p.devices()
+        .map_err(eng)?
+        .iter()
+        .map(|d| (d.id.0, dto::row(d, &plan, &[], &[]).label))
+        .collect())
+}
+
+/// The engine's per-device outcomes with the devices' names.
+pub fn outcomes(list: &[DeviceOutcome], labels: &HashMap<i64, String>) -> Vec<OutcomeDto> {
+    list.iter()
+        .map(|o| {
+            let id = o.device.parse::<DeviceId>().map_or(0, |d| d.0);
+            OutcomeDto {
+                device: id,
+                label: labels.get(&id).cloned().unwrap_or_else(|| o.device.clone()),
+                outcome: o.outcome.clone(),
+                detail: o.detail.clone(),
+            }
+        })
+        .collect()
+}
+
+fn overview(s: &Session) -> Result<CustodyOverview, AppError> {
+    let p = s.project();
+    let (plan, creds) = (p.plan().map_err(eng)?, p.credentials().map_err(eng)?);
+    let rows = p
+        .devices()
+        .map_err(eng)?
+        .iter()
+        .map(|d| {
+            let c = creds.iter().find(|c| c.device == d.id);
+            CustodyRow {
+                device: d.id.0,
+                label: dto::row(d, &plan, &[], &[]).label,
+                address: d.address.to_string(),
+                manufacturer: d.facts.manufacturer.clone(),
+                account: c.map(|c| c.username.clone()),
+                state: c.map_or_else(|| "none".into(), |c| c.state.to_string()),
+                matched_default: c.and_then(|c| c.matched_default.clone()),
+                rotated_at: c.and_then(|c| c.rotated_at).map(dto::rfc3339),
+                rotated_by: c.and_then(|c| c.rotated_by.clone()),
+                reachable: d.facts.xaddr.is_some(),
+            }
+        })
+        .collect();
+    Ok(CustodyOverview {
+        rows,
+        unsettled: p.rotations(true).map_err(eng)?.len(),
+    })
+}
+
+/// Where custody stands, device by device.
+#[tauri::command]
+pub async fn custody_overview(state: State<'_, AppState>) -> CmdResult<CustodyOverview> {
+    state.with_session(|s| overview(s)).await
+}
+
+/// The devices a run covers, with their names: the ones asked for, else those `all` picks.
+fn targets(s: &Session, asked: &[i64], all: Pick) -> Result<Vec<(DeviceId, String)>, AppError> {
+    let p = s.project();
+    let (plan, creds) = (p.plan().map_err(eng)?, p.credentials().map_err(eng)?);
+    Ok(p.devices()
+        .map_err(eng)?
+        .iter()
+        .filter(|d| {
+            if asked.is_empty() {
+                all(d, creds.iter().find(|c| c.device == d.id).map(|c| c.state))
+            } else {
+                asked.contains(&d.id.0)
+            }
+        })
+        .map(|d| (d.id, dto::row(d, &plan, &[], &[]).label))
+        .collect())
+}
+
+/// Runs `one` for each target device with the session lock held for that device only, reporting progress
+/// after each; stops at a cancel (what was done is kept).
+fn per_device(
+    job: &mut Job,
+    slot: &Arc<std::sync::Mutex<Option<Session>>>,
+    targets: &[(DeviceId, String)],
+    mut one: impl FnMut(&mut Session, &Custody<'_>, DeviceId) -> Result<Vec<DeviceOutcome>, AppError>,
+) -> Result<(), AppError> {
+    let keyring = keyring()?;
+    let catalogs = catalogs::load(&catalogs::data_dir());
+    let client = client();
+    let (token, quiet) = (job.token(), silent());
+    let total = targets.len() as u64;
+    job.progress(0, total, "");
+    for (i, (id, label)) in targets.iter().enumerate() {
+        job.checkpoint()?;
+        let said = with_slot(slot, |s| {
+            let cx = Custody {
+                client: &client,
+                keyring: keyring.clone(),
+                catalogs: &catalogs,
+                concurrency: 1,
+                cancel: &token,
+                progress: &quiet,
+            };
+            one(s, &cx, *id)
+        })?;
+        let what = said
+            .iter()
+            .map(|o| o.outcome.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        job.progress(i as u64 + 1, total, &format!("{label}: {what}"));
+    }
+    Ok(())
+}
+
+/// A run's summary: the engine's counts for each device, summed, then every device's outcome.
+trait RunSummary: Default + Send + 'static {
+    /// What the engine returns for one call.
+    type Engine;
+    /// Adds one call's counts; returns its per-device outcomes.
+    fn add(&mut self, e: Self::Engine) -> Vec<DeviceOutcome>;
+    fn set_outcomes(&mut self, outcomes: Vec<OutcomeDto>);
+}
+
+impl RunSummary for FindDefaultsDto {
+    type Engine = handover_engine::credentials::FindSummary;
+    fn add(&mut self, f: Self::Engine) -> Vec<DeviceOutcome> {
+        self.defaults_found += f.defaults_found;
+        self.already_held += f.already_held;
+        self.unknown += f.unknown;
+        self.factory_new += f.factory_new;
+        self.failed_attempts += f.failed_attempts;
+        f.devices
+    }
+    fn set_outcomes(&mut self, outcomes: Vec<OutcomeDto>) {
+        self.outcomes = outcomes;
+    }
+}
+
+impl RunSummary for RotateDto {
+    type Engine = handover_engine::credentials::RotateSummary;
+    fn add(&mut self, r: Self::Engine) -> Vec<DeviceOutcome> {
+        self.rotated += r.rotated;
+        self.skipped += r.skipped;
+        self.rolled_back += r.rolled_back;
+        self.unsettled += r.unsettled;
+        r.devices
+    }
+    fn set_outcomes(&mut self, outcomes: Vec<OutcomeDto>) {
+        self.outcomes = outcomes;
+    }
+}
+
+/// Which devices a run covers when none are asked for.
+type Pick = fn(&handover_engine::model::Device, Option<CredentialState>) -> bool;
+
+/// A cancellable custody job over the devices asked for (else those `pick` chooses): `one` runs the engine for
+/// one device.
+async fn custody_job<T: RunSummary>(
+    (app, state, jobs): (AppHandle, State<'_, AppState>, State<'_, Jobs>),
+    req: CustodyJobRequest,
+    label: &str,
+    pick: Pick,
+    mut one: impl FnMut(&mut Session, &Custody<'_>, DeviceId) -> handover_engine::Result<T::Engine>
+    + Send
+    + 'static,
+) -> CmdResult<T> {
+    let mut job = jobs.start(&app, &req.job, label)?;
+    let slot = state.slot();
+    let asked = req.devices.clone();
+    let result = blocking(move || {
+        let (targets, names) = with_slot(&slot, |s| Ok((targets(s, &asked, pick)?, labels(s)?)))?;
+        let mut sum = T::default();
+        let mut all = Vec::new();
+        per_device(&mut job, &slot, &targets, |s, cx, id| {
+            let said = sum.add(one(s, cx, id)?);
+            all.extend(said.iter().cloned());
+            Ok(said)
+        })?;
+        sum.set_outcomes(outcomes(&all, &names));
+        Ok(sum)
+    })
+    .await;
+    jobs.finish(&req.job);
+    result
+}
+
+/// Tries catalog defaults (each device's vendor first, never as many failures as it locks out at) on every
+/// device with an ONVIF address; the engine skips those whose password it holds.
+#[tauri::command]
+pub async fn find_defaults(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    req: CustodyJobRequest,
+) -> CmdResult<FindDefaultsDto> {
+    let pick: Pick = |d, _| d.facts.xaddr.is_some();
+    let one = |s: &mut Session, cx: &Custody<'_>, id| {
+        tauri::async_runtime::block_on(s.find_defaults(cx, &[id]))
+    };
+    custody_job(
+        (app, state, jobs),
+        req,
+        "Trying factory defaults",
+        pick,
+        one,
+    )
+    .await
+}
+
+/// Rotates passwords: catalog defaults and supplied passwords (or the devices asked for, rotated ones too),
+/// each to a unique password proven on the device and kept in the keyring.
+#[tauri::command]
+pub async fn rotate_credentials(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    req: CustodyJobRequest,
+) -> CmdResult<RotateDto> {
+    use CredentialState::{FactoryDefault, TechnicianSupplied};
+    let pick: Pick =
+        |d, c| d.facts.xaddr.is_some() && matches!(c, Some(FactoryDefault | TechnicianSupplied));
+    let policy = PasswordPolicy::default();
+    let one = move |s: &mut Session, cx: &Custody<'_>, id| {
+        tauri::async_runtime::block_on(s.rotate(cx, &policy, &[id]))
+    };
+    custody_job((app, state, jobs), req, "Rotating passwords", pick, one).await
+}
+
+/// Settles rotations a crash or a rebooting device interrupted (safe to run any time).
+#[tauri::command]
+pub async fn recover_credentials(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    req: JobRequest,
+) -> CmdResult<RecoverDto> {
+    let job = jobs.start(&app, &req.job, "Recovering interrupted rotations")?;
+    let (token, sink) = (job.token(), job.engine_sink());
+    let result = state
+        .with_session(move |s| {
+            let _job = job;
+            let keyring = keyring()?;
+            let catalogs = catalogs::load(&catalogs::data_dir());
+            let client = client();
+            let cx = Custody {
+                client: &client,
+                keyring,
+                catalogs: &catalogs,
+                concurrency: 1,
+                cancel: &token,
+                progress: &sink,
+            };
+            let r = tauri::async_runtime::block_on(s.recover(&cx))?;
+            Ok(RecoverDto {
+                on_new: r.on_new,
+                on_old: r.on_old,
+                still_unsettled: r.still_unsettled,
+                journal_closed: r.journal_closed,
+                outcomes: outcomes(&r.devices, &labels(s)?),
+            })
+        })
+        .await;
+    jobs.finish(&req.job);
+    result
+}
+
+/// Keeps a password the technician knows, once the device has accepted it.
+#[tauri::command]
+pub async fn set_credential(
+    state: State<'_, AppState>,
+    req: SetCredentialRequest,
+) -> CmdResult<CustodyOverview> {
+    let SetCredentialRequest {
+        device,
+        user,
+        password,
+    } = req;
+    let password = SecretString::new(password);
+    let user = user.trim().to_owned();
+    if user.is_empty() || password.expose().is_empty() {
+        return Err(AppError::Invalid(
+            "type the account name and its password as the device knows them".into(),
+        )
+        .into());
+    }
+    state
+        .with_session(move |s| {
+            let keyring = keyring()?;
+            let client = client();
+            tauri::async_runtime::block_on(s.set_credential(
+                &client,
+                &*keyring,
+                DeviceId(device),
+                &user,
+                password,
+            ))?;
+            overview(s)
+        })
+        .await
+}
+
+/// The export file for `path`: `.kdbx` is added when the name has no extension.
+pub fn export_path(path: &str) -> Result<PathBuf, AppError> {
+    let path = path.trim();
+    if path.is_empty() {
+        return Err(AppError::Invalid(
+            "choose where to save the KeePass file for IT (a .kdbx file)".into(),
+        ));
+    }
+    let p = PathBuf::from(path);
+    Ok(if p.extension().is_none() {
+        p.with_extension("kdbx")
+    } else {
+        p
+    })
+}
+
+/// Writes every held password to an encrypted KeePass file for IT (KDBX4, Argon2id).
+#[tauri::command]
+pub async fn export_credentials(
+    state: State<'_, AppState>,
+    req: ExportRequest,
+) -> CmdResult<ExportOutcomeDto> {
+    let ExportRequest {
+        path,
+        password,
+        confirm,
+    } = req;
+    let (password, confirm) = (SecretString::new(password), SecretString::new(confirm));
+    let path = export_path(&path)?;
+    if password.expose() != confirm.expose() {
+        return Err(AppError::Invalid(
+            "the two passwords differ; nothing was written. Type the same password twice".into(),
+        )
+        .into());
+    }
+    state
+        .with_session(move |s| {
+            let keyring = keyring()?;
+            let n = s.export_kdbx(&*keyring, &path, &password, &KdfParams::default())?;
+            Ok(ExportOutcomeDto {
+                path: path.display().to_string(),
+                accounts: n,
+            })
+        })
+        .await
+}
+
+/// The accounts `users` of device `id`, flagged against what Handover holds and the vendor's default names.
+fn accounts_dto(s: &Session, id: DeviceId, users: &[DeviceUser]) -> Result<AccountsDto, AppError> {
+    let p = s.project();
+    let d = p.device(id).map_err(eng)?;
+    let held: Vec<String> = p
+        .credentials()
+        .map_err(eng)?
+        .into_iter()
+        .filter(|c| c.device == id && c.state != CredentialState::Unknown)
+        .map(|c| c.username)
+        .collect();
+    let catalogs = catalogs::load(&catalogs::data_dir());
+    let defaults: Vec<String> = catalogs
+        .defaults
+        .attempt_plan(&d.facts, d.identity.mac)
+        .candidates
+        .into_iter()
+        .map(|c| c.user)
+        .collect();
+    let plan = p.plan().map_err(eng)?;
+    Ok(AccountsDto {
+        device: id.0,
+        label: dto::row(&d, &plan, &[], &[]).label,
+        accounts: users
+            .iter()
+            .map(|u| {
+                let is_held = held.contains(&u.username);
+                AccountDto {
+                    username: u.username.clone(),
+                    level: u.level.clone(),
+                    held: is_held,
+                    extra_admin: !is_held && u.level.eq_ignore_ascii_case("Administrator"),
+                    factory_name: !is_held && defaults.contains(&u.username),
+                }
+            })
+            .collect(),
+    })
+}
+
+/// The accounts on a device, read now with the password Handover holds.
+#[tauri::command]
+pub async fn device_accounts(
+    state: State<'_, AppState>,
+    req: dto::DeviceRequest,
+) -> CmdResult<AccountsDto> {
+    state
+        .with_session(move |s| {
+            let (keyring, client, id) = (keyring()?, client(), DeviceId(req.id));
+            let users = tauri::async_runtime::block_on(s.accounts(&client, &*keyring, id))?;
+            accounts_dto(s, id, &users)
+        })
+        .await
+}
+
+fn recorded_users(s: &Session, id: DeviceId) -> Result<Vec<DeviceUser>, AppError> {
+    Ok(s.project().device(id).map_err(eng)?.facts.users)
+}
+
+/// Removes an account Handover does not hold (read back from the device to prove it is gone).
+#[tauri::command]
+pub async fn remove_account(
+    state: State<'_, AppState>,
+    req: AccountRequest,
+) -> CmdResult<AccountsDto> {
+    state
+        .with_session(move |s| {
+            let (keyring, client, id) = (keyring()?, client(), DeviceId(req.device));
+            tauri::async_runtime::block_on(s.remove_account(
+                &client,
+                &*keyring,
+                id,
+                req.user.trim(),
+            ))?;
+            accounts_dto(s, id, &recorded_users(s, id)?)
+        })
+        .await
+}
+
+/// Creates an Operator-level account for the VMS with its own password (keyring first, then the device,
+/// then proven).
+#[tauri::command]
+pub async fn create_service_account(
+    state: State<'_, AppState>,
+    req: AccountRequest,
+) -> CmdResult<AccountsDto> {
+    state
+        .with_session(move |s| {
+            let (keyring, client, id) = (keyring()?, client(), DeviceId(req.device));
+            let catalogs = catalogs::load(&catalogs::data_dir());
+            let user = match req.user.trim() {
+                "" => DEFAULT_VMS_USER,
+                u => u,
+            };
+            tauri::async_runtime::block_on(
+                s.create_service_account(&client, &*keyring, &catalogs, id, user),
+            )?;
+            accounts_dto(s, id, &recorded_users(s, id)?)
+        })
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_export_gets_kdbx_only_when_it_has_no_extension() {
+        let p = |s: &str| export_path(s).map(|p| p.display().to_string());
+        assert_eq!(p("/tmp/site").unwrap(), "/tmp/site.kdbx");
+        assert_eq!(p(" /tmp/site.kdbx ").unwrap(), "/tmp/site.kdbx");
+        assert!(p("").is_err());
+    }
+
+    #[test]
+    fn outcomes_carry_the_device_id_and_name() {
+        let names = HashMap::from([(3, "cam-dock".to_owned())]);
+        let o = |device: &str| DeviceOutcome {
+            device: device.into(),
+            outcome: "rotated".into(),
+            detail: "new password proven".into(),
+        };
+        let got = outcomes(&[o("D3"), o("D9"), o("?")], &names);
+        assert_eq!(
+            got.iter()
+                .map(|o| (o.device, o.label.as_str()))
+                .collect::<Vec<_>>(),
+            [(3, "cam-dock"), (9, "D9"), (0, "?")]
+        );
+    }
+}
