@@ -84,6 +84,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Find devices (WS-Discovery on each interface, unicast sweeps of the plan's subnets) and identify them.
     Discover(DiscoverArgs),
+    /// Listen for devices announcing themselves (WS-Discovery Hello and Bye) until Ctrl-C, recording them.
+    Listen(ListenArgs),
     /// Add a device by address (IP, host:port or device service URL) and identify it.
     Add {
         /// The address.
@@ -169,6 +171,17 @@ pub struct DiscoverArgs {
     /// WS-Discovery UDP port to probe (3702 on real sites).
     #[arg(long, default_value_t = 3702, hide = true)]
     pub wsd_port: u16,
+}
+
+/// `handover listen`.
+#[derive(Debug, clap::Args)]
+pub struct ListenArgs {
+    /// Join the WS-Discovery group only on these interfaces (default: every usable one).
+    #[arg(long = "interface", conflicts_with = "address")]
+    pub interfaces: Vec<String>,
+    /// Instead, hear only announcements sent to this address (e.g. 127.0.0.1:3702); no group is joined.
+    #[arg(long)]
+    pub address: Option<std::net::SocketAddr>,
 }
 
 /// `handover credentials ...`.

@@ -47,7 +47,7 @@ impl Listener {
                     bind: *addr,
                     join: Vec::new(),
                 },
-                vec![addr.to_string()],
+                Vec::new(),
             ),
             ListenOn::Interfaces(names) => {
                 let chosen: Vec<_> = handover_devices::interfaces::usable()?
@@ -75,13 +75,16 @@ impl Listener {
                 )
             }
         };
-        Ok(Self {
-            inner: HelloListener::bind(&opts)?,
-            interfaces,
-        })
+        let inner = HelloListener::bind(&opts)?;
+        // A unicast listener is named by the address it got (the port, when 0 was asked for).
+        let interfaces = match on {
+            ListenOn::Unicast(_) => vec![inner.local_addr()?.to_string()],
+            ListenOn::Interfaces(_) => interfaces,
+        };
+        Ok(Self { inner, interfaces })
     }
 
-    /// The interfaces joined (or, for a unicast listener, its address), for people.
+    /// The interfaces joined (or, for a unicast listener, the address it is bound to), for people.
     pub fn interfaces(&self) -> &[String] {
         &self.interfaces
     }

@@ -9,6 +9,7 @@ mod demo;
 mod devices;
 mod discover;
 mod init;
+mod listen;
 mod plan;
 mod report;
 mod sim;
@@ -92,6 +93,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(a) => report::verify(&cli, a),
         Command::Discover(a) => discover::run(&cli, a),
         Command::Add { address } => discover::add(&cli, address),
+        Command::Listen(a) => listen::run(&cli, a),
         Command::Credentials(c) => credentials::run(&cli, c),
         Command::Sim(a) => sim::run(a),
         Command::Switch(c) => switch::run(&cli, c),

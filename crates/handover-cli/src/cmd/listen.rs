@@ -1,0 +1,55 @@
+//! `handover listen`: hears devices announce themselves (WS-Discovery Hello and Bye) until Ctrl-C, recording
+//! each Hello into the project by discovery's merge rules and noting each Bye in the audit log — what the
+//! desktop app does while a project is open. One line per announcement (JSON lines with `--json`).
+
+use std::process::ExitCode;
+
+use handover_engine::listen::{Heard, HelloChange, ListenOn, Listener};
+
+use crate::args::{Cli, ListenArgs};
+
+pub fn run(cli: &Cli, a: &ListenArgs) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    let rt = super::runtime()?;
+    let cancel = super::ctrl_c_cancels(&rt);
+    let on = match a.address {
+        Some(addr) => ListenOn::Unicast(addr),
+        None => ListenOn::Interfaces(a.interfaces.clone()),
+    };
+    let listener = rt.block_on(async { Listener::bind(&on) })?;
+    eprintln!(
+        "Listening for WS-Discovery Hello/Bye on {} (Ctrl-C to stop).",
+        listener.interfaces().join(", ")
+    );
+    let json = cli.json;
+    let refused = rt.block_on(session.listen(listener, &cancel, |heard| match heard {
+        Ok(h) if json => match serde_json::to_string(&h) {
+            Ok(line) => println!("{line}"),
+            Err(e) => eprintln!("{e}"),
+        },
+        Ok(Heard::Hello {
+            device,
+            address,
+            change,
+            moved_from,
+        }) => {
+            let what = match (change, moved_from) {
+                (HelloChange::New, _) => "new device".to_owned(),
+                (HelloChange::Moved, Some(from)) => format!("moved from {from}"),
+                _ => "known device".to_owned(),
+            };
+            println!("{device} {address}: Hello, {what}");
+        }
+        Ok(Heard::Bye {
+            device, address, ..
+        }) => match device {
+            Some(d) => println!("{d} {address}: Bye"),
+            None => println!("{address}: Bye (a device the project does not know)"),
+        },
+        Err(e) => eprintln!("could not record an announcement: {e}"),
+    }));
+    if refused > 0 {
+        eprintln!("{refused} malformed or hostile datagrams were ignored.");
+    }
+    Ok(ExitCode::SUCCESS)
+}
