@@ -157,6 +157,7 @@ async fn technician_walk_and_it_review() {
             && summary.contains(&format!("{} new", devices - 1)),
         "{summary}"
     );
+    scroll_to(&c, "[data-testid=discover-summary]").await;
     shot(&c, "06-discover").await;
 
     // Devices: the grid, search, the detail panel.
