@@ -6,7 +6,8 @@
 //! Module map: `commands` (one module per screen), `dto` (IPC shapes), `error` (the command error and its
 //! codes), `state` (the open session), `jobs` (progress events and cancellation), `recent` (recent projects,
 //! a JSON file in the app config folder), `report_file` (reading a signed PDF for the Review screen),
-//! `bindings` (the list of types exported to `ui/src/lib/bindings`).
+//! `bindings` (the list of types exported to `ui/src/lib/bindings`), `launch` (the project a double-click
+//! hands to the app).
 //!
 //! This crate holds no workflow logic: whatever the app can do, the CLI can do through the same engine.
 
@@ -15,6 +16,7 @@ mod commands;
 pub mod dto;
 pub mod error;
 mod jobs;
+mod launch;
 mod recent;
 pub mod report_file;
 mod state;
@@ -26,9 +28,16 @@ pub fn run() {
         .manage(state::AppState::default())
         .manage(jobs::Jobs::default())
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
-    if let Err(e) = result {
-        eprintln!("handover-desktop: could not start the window: {e}");
-        std::process::exit(1);
+        .setup(|app| {
+            launch::open_from_args(app.handle());
+            Ok(())
+        })
+        .build(tauri::generate_context!());
+    match result {
+        Ok(app) => app.run(launch::on_event),
+        Err(e) => {
+            eprintln!("handover-desktop: could not start the window: {e}");
+            std::process::exit(1);
+        }
     }
 }

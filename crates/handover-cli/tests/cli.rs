@@ -236,6 +236,7 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     assert!(t.contains("found 24 devices"), "{t}");
     assert!(t.contains("verify: Trusted"), "{t}");
     assert!(out.join("handover-report.pdf").is_file() && out.join("credentials.kdbx").is_file());
+    report_names_the_workspace_version(&out);
     let project = out.join("demo.handover");
     let o = handover(&project, &["--json", "credentials", "list"]);
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -248,6 +249,26 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     assert_eq!(rotated, 23, "{list:#}");
     planted_faults_are_found_and_nothing_else(&project);
     no_generated_password_leaves_the_keyring(&out, &t);
+}
+
+/// The report carries the version every package inherits from the workspace (tests/version.rs): in its
+/// JSON twin and in the PDF's method appendix, as poppler's `pdftotext` reads it.
+fn report_names_the_workspace_version(out: &Path) {
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("handover-report.json")).unwrap()).unwrap();
+    assert_eq!(json["handover_version"], env!("CARGO_PKG_VERSION"));
+    let o = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(out.join("handover-report.pdf"))
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils, installed by scripts/setup.sh)");
+    let text = String::from_utf8_lossy(&o.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains("Handover version"))
+        .unwrap_or_else(|| panic!("no \"Handover version\" in the PDF's text:\n{text}"));
+    assert!(line.contains(env!("CARGO_PKG_VERSION")), "{line}");
 }
 
 /// Reads every stored password back with `secret-tool` (an independent reader of the keyring), checks each

@@ -22,6 +22,8 @@ struct Inventory<'a> {
     project_id: &'a str,
     #[serde(with = "time::serde::rfc3339")]
     generated_at: time::OffsetDateTime,
+    /// The Handover version that made the report (the workspace version), as in the PDF's appendix.
+    handover_version: &'a str,
     site: &'a Site,
     summary: Summary,
     vlans: &'a [Vlan],
@@ -36,6 +38,7 @@ pub fn inventory_json(model: &ReportModel) -> Result<Vec<u8>> {
         schema: INVENTORY_SCHEMA,
         project_id: &model.project_id,
         generated_at: model.generated_at,
+        handover_version: &model.method.handover_version,
         site: &model.site,
         summary: model.summary(),
         vlans: &model.vlans,
