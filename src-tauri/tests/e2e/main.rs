@@ -272,7 +272,7 @@ async fn technician_walk_and_it_review() {
 
     // Discover again: identification now reads what needs the password Handover holds (time, services,
     // accounts), so the checks can judge them.
-    click(&c, "[data-testid=nav-discover]").await;
+    click(&c, "[data-testid=after-rotation]").await;
     click(&c, "[data-testid=multicast]").await;
     click(&c, "[data-testid=run-discovery]").await;
     let again = wait_text_within(&c, "[data-testid=discover-summary]", "Found", 180).await;
