@@ -17,6 +17,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-/var/tmp/handover-target}
 
+# The target folder as this shell spells paths (Git Bash on Windows gets C:\... from the environment).
+TARGET=$CARGO_TARGET_DIR
+if command -v cygpath >/dev/null 2>&1; then TARGET=$(cygpath -u "$CARGO_TARGET_DIR"); fi
 TRIPLE=$(rustc -vV | sed -n 's/^host: //p')
 EXE=""
 case "$TRIPLE" in *windows*) EXE=".exe" ;; esac
@@ -32,7 +35,7 @@ cd "$ROOT"
 echo "== the handover CLI (release), staged for the bundle"
 cargo build --release -p handover-cli
 mkdir -p src-tauri/binaries
-cp "$CARGO_TARGET_DIR/release/handover$EXE" "src-tauri/binaries/handover-$TRIPLE$EXE"
+cp "$TARGET/release/handover$EXE" "src-tauri/binaries/handover-$TRIPLE$EXE"
 
 # Signing inputs (installers/README.md): CI sets every variable, empty when its secret is absent; an empty
 # one would make the bundler try to sign with nothing, so those are dropped.
@@ -52,6 +55,6 @@ echo "== tauri build ${BUNDLES[*]}"
   --config '{"bundle":{"externalBin":["binaries/handover"]'"$WINDOWS"'}}' ${BUNDLES[@]+"${BUNDLES[@]}"}
 
 echo "== packages"
-find "$CARGO_TARGET_DIR/release/bundle" -maxdepth 2 -type f \
+find "$TARGET/release/bundle" -maxdepth 2 -type f \
   \( -name '*.deb' -o -name '*.rpm' -o -name '*.AppImage' -o -name '*.msi' -o -name '*.exe' -o -name '*.dmg' \) \
   -newer "src-tauri/binaries/handover-$TRIPLE$EXE" -print

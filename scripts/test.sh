@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs what it needs (Debian packages, test tools), then checks
 # formatting, runs clippy with warnings as errors, and runs every test against real parts (a real SQLite file,
-# a real OS keyring in a throwaway session, real sockets on loopback and in network namespaces).
+# a real OS keyring in a throwaway session, real sockets on loopback and in network namespaces), and ends with
+# the Linux installers: the .deb built, installed on this machine, run and removed (scripts/test-installer.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,3 +18,5 @@ echo "== cargo test (inside a throwaway, real OS keyring)"
 bash scripts/with-keyring.sh cargo test --no-fail-fast
 echo "== desktop app: UI tests, bindings drift, end to end in a real window"
 bash scripts/test-desktop.sh
+echo "== installers: .deb and .rpm built; the .deb installed, run under Xvfb and removed"
+bash scripts/test-installer.sh

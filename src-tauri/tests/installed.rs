@@ -84,6 +84,7 @@ async fn installed_app_opens_the_project_it_is_given_and_shows_the_version() {
         .ok()
         .and_then(|p| p.parse().ok())
         .unwrap_or(4754);
+    let listen_at = format!("127.0.0.1:{}", port + 2);
     let drv = driver::start(
         port,
         &[
@@ -92,6 +93,8 @@ async fn installed_app_opens_the_project_it_is_given_and_shows_the_version() {
             ("XDG_DATA_HOME", home.as_path()),
             ("XDG_CONFIG_HOME", home.as_path()),
             ("XDG_CACHE_HOME", home.as_path()),
+            // Announcements only by unicast to loopback: no multicast group is joined on a real interface.
+            ("HANDOVER_LISTEN", Path::new(&listen_at)),
         ],
     );
     let c = connect_with_args(&drv, &app, &[&project]).await;
@@ -103,6 +106,14 @@ async fn installed_app_opens_the_project_it_is_given_and_shows_the_version() {
     click(&c, "[data-testid=about-open]").await;
     let about = wait_text(&c, "[data-testid=about-version]", VERSION).await;
     assert_eq!(about.trim(), format!("Version {VERSION}"));
+    // WebKit's screenshot shows the last frame it drew, which can lag the page by a second or two under Xvfb:
+    // wait until the page has drawn two frames with the box open.
+    c.execute_async(
+        "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+        vec![],
+    )
+    .await
+    .expect("two animation frames");
     shot(&c, "installed-about").await;
     click(&c, "[data-testid=about-close]").await;
 
