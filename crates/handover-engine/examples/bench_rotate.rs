@@ -8,6 +8,7 @@
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use handover_engine::credentials::Custody;
@@ -17,12 +18,40 @@ use handover_engine::discover::DiscoverOptions;
 use handover_engine::model::{Plan, Site, SystemClock};
 use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::vault::{OsKeyring, PasswordPolicy};
+use handover_engine::vault::{
+    CredentialStore, EntryKey, OsKeyring, PasswordPolicy, SecretString, VaultError,
+};
 use handover_engine::{NewProject, Session};
 use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
 use tokio_util::sync::CancellationToken;
 
 const CONCURRENCY: usize = 64;
+
+/// The OS keyring, counting the calls that reach it (writes: put and delete; reads: get).
+struct Counting {
+    inner: OsKeyring,
+    writes: AtomicU64,
+    reads: AtomicU64,
+}
+
+impl CredentialStore for Counting {
+    fn put(&self, key: &EntryKey, secret: &SecretString) -> Result<(), VaultError> {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        self.inner.put(key, secret)
+    }
+    fn get(&self, key: &EntryKey) -> Result<SecretString, VaultError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &EntryKey) -> Result<bool, VaultError> {
+        self.writes.fetch_add(1, Ordering::Relaxed);
+        self.inner.delete(key)
+    }
+    fn list(&self, project_id: &str) -> Result<Vec<EntryKey>, VaultError> {
+        self.reads.fetch_add(1, Ordering::Relaxed);
+        self.inner.list(project_id)
+    }
+}
 
 fn peak_rss_mib() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
@@ -36,7 +65,7 @@ fn peak_rss_mib() -> f64 {
 async fn run(
     n: usize,
     latency_ms: u64,
-    keyring: &OsKeyring,
+    keyring: &Arc<Counting>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let first = Ipv4Addr::new(127, 70, 0, 2);
     let site = SimSite::spawn(
@@ -84,7 +113,7 @@ async fn run(
     let catalogs = Catalogs::built_in();
     let cx = Custody {
         client: &client,
-        keyring,
+        keyring: keyring.clone(),
         catalogs: &catalogs,
         concurrency: CONCURRENCY,
         cancel: &cancel,
@@ -98,6 +127,10 @@ async fn run(
         });
     }
     let before: u64 = site.devices().iter().map(|d| d.counters().requests).sum();
+    let (w0, r0) = (
+        keyring.writes.load(Ordering::Relaxed),
+        keyring.reads.load(Ordering::Relaxed),
+    );
     let cpu0 = cpu_secs();
     let t = Instant::now();
     let r = s.rotate(&cx, &PasswordPolicy::default(), &[]).await?;
@@ -111,10 +144,11 @@ async fn run(
         - before;
     let per_device = requests as f64 / r.rotated.max(1) as f64;
     let bound = r.rotated as f64 * per_device * latency_ms as f64 / 1000.0 / CONCURRENCY as f64;
-    let keyring_ops = r.rotated * 5; // stage: previous + pending; commit: current, delete pending, delete previous
+    let writes = keyring.writes.load(Ordering::Relaxed) - w0;
+    let reads = keyring.reads.load(Ordering::Relaxed) - r0;
     println!(
         "latency {latency_ms:>2} ms: {} defaults found, {} rotated in {elapsed:.2} s ({:.0} devices/s); {per_device:.1} requests/device; \
-         bound {bound:.2} s -> {}; keyring {:.0} ops/s; CPU {:.2} ms/device; peak RSS {:.0} MiB",
+         bound {bound:.2} s -> {}; keyring: {writes} writes + {reads} reads, {:.0} writes/s; CPU {:.2} ms/device; peak RSS {:.0} MiB",
         found.defaults_found,
         r.rotated,
         r.rotated as f64 / elapsed,
@@ -123,13 +157,12 @@ async fn run(
         } else {
             format!("ratio {:.2}", bound / elapsed)
         },
-        keyring_ops as f64 / elapsed,
+        writes as f64 / elapsed,
         cpu * 1000.0 / r.rotated.max(1) as f64,
         peak_rss_mib(),
     );
-    for k in handover_engine::vault::CredentialStore::list(keyring, &s.project().id().to_string())?
-    {
-        handover_engine::vault::CredentialStore::delete(keyring, &k)?;
+    for k in keyring.inner.list(&s.project().id().to_string())? {
+        keyring.inner.delete(&k)?;
     }
     site.shutdown();
     Ok(())
@@ -156,7 +189,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
-    let keyring = OsKeyring::open()?;
+    let keyring = Arc::new(Counting {
+        inner: OsKeyring::open()?,
+        writes: AtomicU64::new(0),
+        reads: AtomicU64::new(0),
+    });
     println!(
         "rotate {n} simulated devices, concurrency {CONCURRENCY}, real OS keyring (gnome-keyring)"
     );

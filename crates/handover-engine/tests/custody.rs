@@ -45,7 +45,7 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     let catalogs = Catalogs::built_in();
     let cx = Custody {
         client: &client,
-        keyring: &keyring,
+        keyring: std::sync::Arc::new(keyring.clone()),
         catalogs: &catalogs,
         concurrency: 16,
         cancel: &cancel,

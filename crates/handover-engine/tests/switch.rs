@@ -4,11 +4,8 @@
 
 mod common;
 
-use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::progress::silent;
 use handover_engine::switch::SwitchCredentials;
 use handover_engine::vault::{MemoryStore, SecretString};
-use tokio_util::sync::CancellationToken;
 
 fn s(v: &str) -> SecretString {
     SecretString::new(v.to_owned())
@@ -18,21 +15,8 @@ fn s(v: &str) -> SecretString {
 async fn the_switch_locates_devices_and_bad_credentials_are_named() {
     let (site, wsd) = common::demo_site(30_000).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut sess = common::demo_project(dir.path(), "switch");
-    let client = DeviceClient::new(ClientOptions::default());
-    let opts = common::unicast(wsd);
-    sess.discover(&client, None, &opts, &CancellationToken::new(), &silent())
-        .await
-        .unwrap();
     // MACs come from identification; without credentials only some devices tell theirs.
-    let with_mac = sess
-        .project()
-        .devices()
-        .unwrap()
-        .iter()
-        .filter(|d| d.identity.mac.is_some())
-        .count();
-    assert!(with_mac > 0);
+    let (mut sess, with_mac) = common::discovered_demo(wsd, dir.path(), "switch").await;
 
     // A test double stands in for the keyring here: this test is about SNMP, and the keyring is exercised
     // for real by the custody and CLI tests.
@@ -105,19 +89,10 @@ async fn the_switch_locates_devices_and_bad_credentials_are_named() {
     assert_eq!((r.answered, r.located), (1, with_mac), "{r:?}");
 
     // The recorded ports match the simulator's wiring, misplacements included.
-    for d in sess.project().devices().unwrap() {
-        let Some(sw) = &d.facts.switch_port else {
-            continue;
-        };
-        let h = site
-            .devices()
-            .iter()
-            .find(|h| std::net::IpAddr::V4(h.ip()) == d.address)
-            .unwrap();
-        let (port, port_vlan) = h.switch_port();
-        assert_eq!(sw.port, port.to_string(), "{}", h.name());
-        if let Some(v) = port_vlan {
-            assert_eq!(sw.vlan, v, "{}", h.name());
+    for (name, port, vlan, wired_port, wired_vlan) in common::located_vs_wiring(&sess, &site) {
+        assert_eq!(port, wired_port.to_string(), "{name}");
+        if let Some(v) = wired_vlan {
+            assert_eq!(vlan, v, "{name}");
         }
     }
 }

@@ -108,8 +108,13 @@ impl CredentialStore for OsKeyring {
         entry
             .set_secret(secret.expose().as_bytes())
             .map_err(|e| map_error(e, key, "put"))?;
-        // Findability extras (Secret Service attributes); written on every put so a crash between the two
-        // calls heals on the next put. `list` does not depend on them (it parses the account string).
+        // Findability extras (Secret Service attributes). Every change rewrites the keyring file on
+        // gnome-keyring, so they are written only when missing (an entry overwritten in place keeps them), and
+        // not at all on a pending entry, which lives only for the seconds of one rotation. `list` does not
+        // depend on them (it parses the account string), so a crash between the two calls loses nothing.
+        if key.slot() == Some(crate::entry::Slot::Pending) {
+            return Ok(());
+        }
         let attrs = key.attributes();
         let attrs: HashMap<&str, &str> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         platform::decorate(&entry, &attrs).map_err(|e| map_error(e, key, "put"))

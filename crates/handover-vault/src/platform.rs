@@ -73,8 +73,16 @@ mod imp {
         Some(HashMap::from([("label", label)]))
     }
 
-    /// Adds the `project`, `device`, `user`, `slot`, `kind`, `name` attributes to the item.
+    /// Adds the `project`, `device`, `user`, `slot`, `kind`, `name` attributes to the item, unless it already
+    /// carries them all (a read is much cheaper than a write, which rewrites the collection file).
     pub(crate) fn decorate(entry: &Entry, attrs: &HashMap<&str, &str>) -> keyring_core::Result<()> {
+        let have = entry.get_attributes()?;
+        if attrs
+            .iter()
+            .all(|(k, v)| have.get(*k).is_some_and(|h| h == v))
+        {
+            return Ok(());
+        }
         entry.update_attributes(attrs)
     }
 

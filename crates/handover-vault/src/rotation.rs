@@ -5,15 +5,17 @@
 //! after a crash between any two writes — the keyring holds every password the device might accept. Recovery
 //! then only has to ask the device which of [`Unsettled::candidates`] works and [`settle`] on it.
 //!
-//! Writes, in order:
-//! 1. [`stage`]: `previous := old` (the password the device accepts now, e.g. the factory default), then
-//!    `pending := new`. Refused while the account has a pending or previous entry.
+//! Writes, in order (three per rotation: on gnome-keyring each write rewrites the whole collection file, so
+//! the count matters — see BENCHMARKS.md):
+//! 1. [`stage`]: `pending := new`. The old password stays where it already is, in `current` (written there
+//!    only when it is not, e.g. by a caller that never stored it). Refused while a pending entry exists.
 //! 2. (engine: journal intent; SetUser; prove new works and old fails)
-//! 3. [`commit`]: `current := pending`, delete `pending`, delete `previous`.
+//! 3. [`commit`]: `current := pending`, then delete `pending`.
 //!
 //! Roll back (SetUser failed or the proof failed and the device still takes the old password) with
-//! [`settle`]`(old)`; after a crash, [`unsettled`] lists every account with leftovers. This module does no
-//! device IO and writes no journal.
+//! [`settle`]`(old)`; after a crash, [`unsettled`] lists every account with leftovers. Earlier versions also
+//! kept a `previous` entry during a rotation; such leftovers are still listed, offered as candidates and
+//! removed by [`settle`]. This module does no device IO and writes no journal.
 
 use crate::entry::{EntryKey, EntryKind, Slot};
 use crate::error::VaultError;
@@ -25,28 +27,29 @@ fn slot_key(key: &EntryKey, slot: Slot) -> Result<EntryKey, VaultError> {
         .ok_or_else(|| VaultError::NotADeviceAccount { key: key.clone() })
 }
 
-/// Step 1: keeps `old` as the account's previous password and stores `new` as pending.
+/// Step 1: stores `new` as pending, making sure `old` (the password the device accepts now) is held as current.
 ///
 /// `account` names the device account (any slot; the slot is ignored). Fails with
-/// [`VaultError::RotationInProgress`] when a pending or previous entry already exists.
+/// [`VaultError::RotationInProgress`] when a pending (or a legacy previous) entry already exists.
 pub fn stage(
     store: &(impl CredentialStore + ?Sized),
     account: &EntryKey,
     old: &SecretString,
     new: &SecretString,
 ) -> Result<(), VaultError> {
+    let current = slot_key(account, Slot::Current)?;
     let pending = slot_key(account, Slot::Pending)?;
     let previous = slot_key(account, Slot::Previous)?;
     if store.find(&pending)?.is_some() || store.find(&previous)?.is_some() {
-        return Err(VaultError::RotationInProgress {
-            key: slot_key(account, Slot::Current)?,
-        });
+        return Err(VaultError::RotationInProgress { key: current });
     }
-    store.put(&previous, old)?;
+    if store.find(&current)?.as_ref() != Some(old) {
+        store.put(&current, old)?;
+    }
     store.put(&pending, new)
 }
 
-/// Step 3: the proven pending password becomes current; pending and previous are removed (in that order).
+/// Step 3: the proven pending password becomes current; pending (and any legacy previous) is removed.
 /// Idempotent: after a crash inside `commit`, calling it again finishes the job (when pending is already gone
 /// the current entry is kept).
 pub fn commit(
@@ -55,24 +58,26 @@ pub fn commit(
 ) -> Result<(), VaultError> {
     let current = slot_key(account, Slot::Current)?;
     let pending = slot_key(account, Slot::Pending)?;
-    let previous = slot_key(account, Slot::Previous)?;
     if let Some(new) = store.find(&pending)? {
         store.put(&current, &new)?;
         store.delete(&pending)?;
     }
-    store.delete(&previous)?;
+    store.delete(&slot_key(account, Slot::Previous)?)?;
     Ok(())
 }
 
-/// Makes `working` (the password the device was just seen to accept) the current one and removes pending and
-/// previous. Used for roll back (`working` = old) and for crash recovery (whichever candidate works).
+/// Makes `working` (the password the device was just seen to accept) the current one and removes pending (and
+/// any legacy previous). Used for roll back (`working` = old) and for crash recovery (whichever candidate
+/// works). Writes current only when it holds something else.
 pub fn settle(
     store: &(impl CredentialStore + ?Sized),
     account: &EntryKey,
     working: &SecretString,
 ) -> Result<(), VaultError> {
     let current = slot_key(account, Slot::Current)?;
-    store.put(&current, working)?;
+    if store.find(&current)?.as_ref() != Some(working) {
+        store.put(&current, working)?;
+    }
     store.delete(&slot_key(account, Slot::Pending)?)?;
     store.delete(&slot_key(account, Slot::Previous)?)?;
     Ok(())

@@ -60,7 +60,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
     let cx = Custody {
         client: &client,
-        keyring: store,
+        keyring: std::sync::Arc::new(keyring.clone()),
         catalogs: &catalogs,
         concurrency: 32,
         cancel: &cancel,

@@ -86,7 +86,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     let cats = catalogs::load(&data);
     let cx = Custody {
         client: &client,
-        keyring: store,
+        keyring: std::sync::Arc::new(keyring.clone()),
         catalogs: &cats,
         concurrency: 32,
         cancel: &cancel,

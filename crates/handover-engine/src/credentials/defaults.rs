@@ -5,7 +5,7 @@
 use futures::StreamExt;
 use handover_devices::LoginCheck;
 use handover_model::{CredentialRef, CredentialState, DeviceId};
-use handover_policy::catalog::defaults::{Candidate, FirstSetup};
+use handover_policy::catalog::defaults::{Candidate, FirstSetup, Lockout, LockoutScope};
 use handover_vault::{SecretString, Slot};
 use serde::Serialize;
 
@@ -38,13 +38,26 @@ struct Job {
     first_setup: Option<FirstSetup>,
     note: String,
     default_user: String,
+    /// The vendor's lockout, when the catalog knows it (to explain a refusal that may be a silent lockout).
+    lockout: Option<Lockout>,
 }
 
 enum Found {
     Works(Candidate),
-    NoneWorked { tried: usize },
-    LockedOut { tried: usize, why: String },
-    Unreachable { tried: usize, why: String },
+    /// Every candidate refused; `bare_401` when the refusals were plain HTTP Digest 401s, which a device that
+    /// is locked out (e.g. by someone's earlier failed logins) gives for the right password too.
+    NoneWorked {
+        tried: usize,
+        bare_401: bool,
+    },
+    LockedOut {
+        tried: usize,
+        why: String,
+    },
+    Unreachable {
+        tried: usize,
+        why: String,
+    },
 }
 
 impl Session {
@@ -54,7 +67,7 @@ impl Session {
         cx: &Custody<'_>,
         only: &[DeviceId],
     ) -> Result<FindSummary> {
-        let (client, keyring, catalogs, cancel) = (cx.client, cx.keyring, cx.catalogs, cx.cancel);
+        let (client, keyring, catalogs, cancel) = (cx.client, &*cx.keyring, cx.catalogs, cx.cancel);
         let mut summary = FindSummary::default();
         let mut jobs = Vec::new();
         for d in self.project().devices()? {
@@ -87,6 +100,7 @@ impl Session {
                 first_setup: plan.first_setup,
                 note: plan.first_setup_note,
                 default_user,
+                lockout: plan.lockout,
             });
         }
         let mut rep = Reporter::new(cx.progress, Step::FindDefaults, jobs.len());
@@ -100,6 +114,7 @@ impl Session {
                 let writer = &writer;
                 async move {
                     let mut tried = 0;
+                    let mut bare_401 = false;
                     for c in &job.candidates {
                         if cancel.is_cancelled() {
                             break;
@@ -135,7 +150,7 @@ impl Session {
                                 let c = c.clone();
                                 return (job, Found::Works(c));
                             }
-                            LoginCheck::NotAuthorized(_) => {}
+                            LoginCheck::NotAuthorized(e) => bare_401 = e.fault().is_none(),
                             LoginCheck::LockedOut(e) => {
                                 return (
                                     job,
@@ -156,7 +171,7 @@ impl Session {
                             }
                         }
                     }
-                    (job, Found::NoneWorked { tried })
+                    (job, Found::NoneWorked { tried, bare_401 })
                 }
             })
             .buffer_unordered(cx.concurrency.max(1))
@@ -177,9 +192,13 @@ impl Session {
                         Some(c.label),
                     )
                 }
-                Found::NoneWorked { tried } => {
+                Found::NoneWorked { tried, bare_401 } => {
                     summary.failed_attempts += tried as u32;
-                    let factory_new = matches!(job.first_setup, Some(FirstSetup::Activation));
+                    // A device that is not activated refuses with a SOAP fault; bare 401s from a vendor that
+                    // locks out silently are read as a possible lockout first.
+                    let silent_lock = bare_401 && job.lockout.is_some();
+                    let factory_new =
+                        matches!(job.first_setup, Some(FirstSetup::Activation)) && !silent_lock;
                     let detail = if factory_new {
                         summary.factory_new += 1;
                         format!(
@@ -189,6 +208,23 @@ impl Session {
                     } else if job.candidates.is_empty() {
                         summary.unknown += 1;
                         "no attempt left below the lockout threshold: wait for the lockout window or enter the password with `handover credentials set`".to_owned()
+                    } else if let (true, Some(l)) = (bare_401, &job.lockout) {
+                        // Digest devices answer a locked-out login with the same bare 401 as a wrong password:
+                        // say both readings, and what to do for each.
+                        summary.unknown += 1;
+                        format!(
+                            "{tried} defaults refused: either the password was changed, or the device is locked out by earlier failed logins \
+                             (this vendor locks {} for {} min after {} failures and then refuses every password the same way); \
+                             enter the password with `handover credentials set --device {}`, or wait {} min and run find-defaults again",
+                            match l.scope {
+                                LockoutScope::Account => "the account",
+                                LockoutScope::ClientAddress => "the client address",
+                            },
+                            l.lock_secs.div_ceil(60),
+                            l.failures,
+                            job.id,
+                            l.lock_secs.div_ceil(60),
+                        )
                     } else {
                         summary.unknown += 1;
                         format!(

@@ -11,13 +11,13 @@ mod manual;
 mod recover;
 mod rotate;
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use handover_devices::{Credentials, DeviceClient, LoginCheck};
 use handover_model::{CredentialRef, DeviceId};
 use handover_policy::catalog::defaults::PasswordRules;
 use handover_store::{Actor, Project};
-use handover_vault::{CharClass, EntryKey, PasswordPolicy, SecretString, Slot};
+use handover_vault::{CharClass, CredentialStore, EntryKey, PasswordPolicy, SecretString, Slot};
 use serde::Serialize;
 
 pub use defaults::FindSummary;
@@ -31,8 +31,9 @@ use crate::error::{Error, Result};
 pub struct Custody<'a> {
     /// The shared device client.
     pub client: &'a DeviceClient,
-    /// The OS keyring (or a test store).
-    pub keyring: &'a dyn handover_vault::CredentialStore,
+    /// The OS keyring (or a test store). Shared so that keyring calls, which block, can run on the blocking
+    /// pool while other devices' IO goes on.
+    pub keyring: Arc<dyn handover_vault::CredentialStore>,
     /// The catalogs in use.
     pub catalogs: &'a handover_policy::Catalogs,
     /// Devices worked on at once.
@@ -132,6 +133,21 @@ impl Writer<'_> {
     pub fn put_credential(&self, c: &CredentialRef, action: &str) -> Result<()> {
         self.with(|p, a| p.put_credential(c, action, a))
     }
+}
+
+/// Runs a blocking keyring call on the blocking pool, so the IO of the other devices in flight goes on meanwhile
+/// (the keyring, not the devices, is the slow part of a rotation: see BENCHMARKS.md).
+pub(crate) async fn off_thread<T: Send + 'static>(
+    keyring: &Arc<dyn CredentialStore>,
+    f: impl FnOnce(&dyn CredentialStore) -> std::result::Result<T, handover_vault::VaultError>
+    + Send
+    + 'static,
+) -> Result<T> {
+    let keyring = Arc::clone(keyring);
+    let joined = tokio::task::spawn_blocking(move || f(&*keyring)).await;
+    let done =
+        joined.map_err(|e| Error::Invalid(format!("internal: a keyring call failed: {e}")))?;
+    Ok(done?)
 }
 
 #[cfg(test)]

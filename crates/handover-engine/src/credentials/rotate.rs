@@ -1,9 +1,10 @@
 //! Rotation as a journaled transaction, per device: (1) the new secret goes to the keyring as pending (the old
-//! one kept as previous) and the journal records the intent, (2) SetUser (or CreateUsers where the account does
+//! one stays current until commit) and the journal records the intent, (2) SetUser (or CreateUsers where the account does
 //! not exist yet), (3) prove the new password works and the old one no longer does, (4) commit. A definite
 //! refusal rolls back; an unanswered SetUser (a reboot mid-request) is settled by asking the device which
 //! password works, retrying while it comes back; what cannot be settled now is left for `recover`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -11,11 +12,11 @@ use handover_devices::{DeviceClient, LoginCheck, NewUser, Password, UserLevel};
 use handover_model::{CredentialRef, CredentialState, DeviceId};
 use handover_store::journal::Phase;
 use handover_vault::rotation;
-use handover_vault::{CredentialStore, PasswordPolicy, SecretString, Slot};
+use handover_vault::{CredentialStore, EntryKey, PasswordPolicy, SecretString, Slot};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
-use super::{Custody, DeviceOutcome, Writer, creds, device_policy, entry, try_login};
+use super::{Custody, DeviceOutcome, Writer, creds, device_policy, entry, off_thread, try_login};
 use crate::error::Result;
 use crate::progress::{Reporter, Step};
 use crate::session::Session;
@@ -45,7 +46,8 @@ struct Job {
     id: DeviceId,
     xaddr: String,
     user: String,
-    old: SecretString,
+    /// The account's current keyring entry: the password the device takes now.
+    key: EntryKey,
     policy: PasswordPolicy,
     was_default: Option<String>,
 }
@@ -98,7 +100,7 @@ impl Session {
         project_policy: &PasswordPolicy,
         only: &[DeviceId],
     ) -> Result<RotateSummary> {
-        let (client, keyring, catalogs, cancel) = (cx.client, cx.keyring, cx.catalogs, cx.cancel);
+        let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
         let mut summary = RotateSummary::default();
         let refs = self.project().credentials()?;
         let mut jobs = Vec::new();
@@ -119,12 +121,7 @@ impl Session {
                 }
                 continue;
             };
-            let Some(old) =
-                keyring.find(&entry(self.project(), d.id, &c.username, Slot::Current)?)?
-            else {
-                summary.skipped += 1;
-                continue;
-            };
+            let key = entry(self.project(), d.id, &c.username, Slot::Current)?;
             let rules = catalogs
                 .defaults
                 .attempt_plan(&d.facts, d.identity.mac)
@@ -134,14 +131,13 @@ impl Session {
                 id: d.id,
                 xaddr,
                 user: c.username.clone(),
-                old,
+                key,
                 policy,
                 was_default: c.matched_default.clone(),
             });
         }
         let mut rep = Reporter::new(cx.progress, Step::Rotate, jobs.len());
         let actor = self.actor().clone();
-        let project_id = self.project().id().to_string();
         let writer = Writer {
             project: std::sync::Mutex::new(self.project_mut()),
             actor: actor.clone(),
@@ -149,13 +145,10 @@ impl Session {
         let outcomes: Vec<(DeviceId, Result<Outcome>)> = futures::stream::iter(jobs)
             .map(|job| {
                 let writer = &writer;
-                let project_id = &project_id;
+                let keyring = &cx.keyring;
                 async move {
                     let id = job.id;
-                    (
-                        id,
-                        rotate_one(client, keyring, writer, project_id, job, cancel).await,
-                    )
+                    (id, rotate_one(client, keyring, writer, job, cancel).await)
                 }
             })
             .buffer_unordered(cx.concurrency.max(1))
@@ -171,6 +164,7 @@ impl Session {
                 "rotated" => summary.rotated += 1,
                 "rolled-back" => summary.rolled_back += 1,
                 "unsettled" => summary.unsettled += 1,
+                "skipped" => summary.skipped += 1,
                 _ => {}
             }
             rep.tick(format!("{id}: {outcome}"));
@@ -186,19 +180,20 @@ impl Session {
 
 async fn rotate_one(
     client: &DeviceClient,
-    keyring: &dyn CredentialStore,
+    keyring: &Arc<dyn CredentialStore>,
     writer: &Writer<'_>,
-    project_id: &str,
     job: Job,
     cancel: &CancellationToken,
 ) -> Result<Outcome> {
-    let account = handover_vault::EntryKey::device(
-        project_id,
-        &job.id.to_string(),
-        &job.user,
-        Slot::Current,
-    )?;
-    let session = client.session(&job.xaddr, Some(creds(&job.user, &job.old)))?;
+    let account = job.key.clone();
+    let old = {
+        let key = job.key.clone();
+        off_thread(keyring, move |k| k.find(&key)).await?
+    };
+    let Some(old) = old else {
+        return Ok(("skipped", "no password held for this account".into()));
+    };
+    let session = client.session(&job.xaddr, Some(creds(&job.user, &old)))?;
     // The device's clock first: WS-UsernameToken is signed with the device's time (skewed clocks refuse otherwise).
     let _ = session.system_date_and_time().await;
     // The device's own limit on password length, where it says.
@@ -219,7 +214,10 @@ async fn rotate_one(
         .map(|u| u.level.clone());
 
     // (1) keyring first, then the journal: from here on the keyring holds every password the device may take.
-    rotation::stage(keyring, &account, &job.old, &new)?;
+    {
+        let (account, old, new) = (account.clone(), old.clone(), new.clone());
+        off_thread(keyring, move |k| rotation::stage(k, &account, &old, &new)).await?;
+    }
     let rot = writer.with(|p, a| p.rotation_begin(job.id, &job.user, a))?;
     writer.with(|p, a| p.rotation_advance(rot, job.id, Phase::Sent, "", a))?;
     // (2) the change on the device.
@@ -238,7 +236,7 @@ async fn rotate_one(
     };
     let definite_refusal = matches!(&sent, Err(e) if e.fault().is_some() || e.is_auth_rejected() || e.is_locked_out() || e.is_auth_required());
     if let (true, Err(e)) = (definite_refusal, &sent) {
-        rotation::settle(keyring, &account, &job.old)?;
+        settle_on(keyring, &account, &old).await?;
         writer.with(|p, a| {
             p.rotation_advance(
                 rot,
@@ -259,11 +257,11 @@ async fn rotate_one(
         Ok(LoginCheck::Accepted { .. })
     );
     let settled = if new_ok {
-        match try_login(client, &job.xaddr, &job.user, &job.old).await {
+        match try_login(client, &job.xaddr, &job.user, &old).await {
             Ok(LoginCheck::NotAuthorized(_)) => Settled::New,
             Ok(LoginCheck::Accepted { .. }) => {
                 // Both work: keep the new one, but say so.
-                rotation::commit(keyring, &account)?;
+                commit_on(keyring, &account).await?;
                 writer.with(|p, a| {
                     p.rotation_advance(
                         rot,
@@ -276,16 +274,16 @@ async fn rotate_one(
                 record_rotated(writer, &job)?;
                 return Ok(("rotated-old-still-works", "the new password works, but the device still accepts the old one: check its accounts".into()));
             }
-            _ => settle(client, &job.xaddr, &job.user, &new, &job.old, cancel).await,
+            _ => settle(client, &job.xaddr, &job.user, &new, &old, cancel).await,
         }
     } else {
-        settle(client, &job.xaddr, &job.user, &new, &job.old, cancel).await
+        settle(client, &job.xaddr, &job.user, &new, &old, cancel).await
     };
     match settled {
         Settled::New => {
             writer.with(|p, a| p.rotation_advance(rot, job.id, Phase::Proven, "", a))?;
             // (4) commit.
-            rotation::commit(keyring, &account)?;
+            commit_on(keyring, &account).await?;
             writer.with(|p, a| p.rotation_advance(rot, job.id, Phase::Committed, "", a))?;
             record_rotated(writer, &job)?;
             let limited = if limited_by_device {
@@ -299,7 +297,7 @@ async fn rotate_one(
             ))
         }
         Settled::Old => {
-            rotation::settle(keyring, &account, &job.old)?;
+            settle_on(keyring, &account, &old).await?;
             writer.with(|p, a| {
                 p.rotation_advance(
                     rot,
@@ -321,6 +319,20 @@ async fn rotate_one(
             ),
         )),
     }
+}
+
+async fn commit_on(keyring: &Arc<dyn CredentialStore>, account: &EntryKey) -> Result<()> {
+    let account = account.clone();
+    off_thread(keyring, move |k| rotation::commit(k, &account)).await
+}
+
+async fn settle_on(
+    keyring: &Arc<dyn CredentialStore>,
+    account: &EntryKey,
+    working: &SecretString,
+) -> Result<()> {
+    let (account, working) = (account.clone(), working.clone());
+    off_thread(keyring, move |k| rotation::settle(k, &account, &working)).await
 }
 
 fn record_rotated(writer: &Writer<'_>, job: &Job) -> Result<()> {

@@ -71,3 +71,53 @@ pub fn unicast(wsd_port: u16) -> DiscoverOptions {
         ..DiscoverOptions::default()
     }
 }
+
+/// Discovers the demo site into a new project in `dir` (unicast, no credentials); returns it with how many
+/// devices told their MAC.
+pub async fn discovered_demo(wsd_port: u16, dir: &Path, name: &str) -> (Session, usize) {
+    let mut sess = demo_project(dir, name);
+    let client = handover_engine::devices::DeviceClient::new(
+        handover_engine::devices::ClientOptions::default(),
+    );
+    sess.discover(
+        &client,
+        None,
+        &unicast(wsd_port),
+        &tokio_util::sync::CancellationToken::new(),
+        &handover_engine::progress::silent(),
+    )
+    .await
+    .unwrap();
+    let with_mac = sess
+        .project()
+        .devices()
+        .unwrap()
+        .iter()
+        .filter(|d| d.identity.mac.is_some())
+        .count();
+    assert!(with_mac > 0, "identification tells some MACs");
+    (sess, with_mac)
+}
+
+/// For every device the project located on a switch: its name, the recorded port and VLAN, and the simulated
+/// device's wiring (port, port VLAN). Panics when nothing was located.
+pub fn located_vs_wiring(
+    sess: &Session,
+    site: &SimSite,
+) -> Vec<(String, String, u16, u16, Option<u16>)> {
+    let mut out = Vec::new();
+    for d in sess.project().devices().unwrap() {
+        let Some(sw) = &d.facts.switch_port else {
+            continue;
+        };
+        let h = site
+            .devices()
+            .iter()
+            .find(|h| std::net::IpAddr::V4(h.ip()) == d.address)
+            .unwrap();
+        let (port, vlan) = h.switch_port();
+        out.push((h.name().to_owned(), sw.port.clone(), sw.vlan, port, vlan));
+    }
+    assert!(!out.is_empty(), "no device was located");
+    out
+}
