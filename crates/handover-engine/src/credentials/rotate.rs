@@ -142,7 +142,8 @@ impl Session {
             project: std::sync::Mutex::new(self.project_mut()),
             actor: actor.clone(),
         };
-        let outcomes: Vec<(DeviceId, Result<Outcome>)> = futures::stream::iter(jobs)
+        // Each device's outcome is counted and reported as soon as it is known, so progress moves per device.
+        let mut outcomes = futures::stream::iter(jobs)
             .map(|job| {
                 let writer = &writer;
                 let keyring = &cx.keyring;
@@ -151,12 +152,9 @@ impl Session {
                     (id, rotate_one(client, keyring, writer, job, cancel).await)
                 }
             })
-            .buffer_unordered(cx.concurrency.max(1))
-            .collect()
-            .await;
-        drop(writer);
-        for (id, r) in outcomes {
-            let (outcome, detail) = match r {
+            .buffer_unordered(cx.concurrency.max(1));
+        while let Some((id, r)) = outcomes.next().await {
+            let (outcome, detail): (&str, String) = match r {
                 Ok((o, d)) => (o, d),
                 Err(e) => ("error", e.to_string()),
             };
@@ -174,6 +172,8 @@ impl Session {
                 detail,
             });
         }
+        drop(outcomes);
+        drop(writer);
         Ok(summary)
     }
 }
