@@ -4,7 +4,11 @@
 //!
 //! ```text
 //! bash scripts/with-keyring.sh cargo run --release -p handover-engine --example bench_rotate [-- DEVICES]
+//! cargo run --release -p handover-engine --example bench_rotate -- DEVICES --memory-keyring
 //! ```
+//!
+//! The second form swaps the OS keyring for the in-memory test double, to show how the rest of the work (device
+//! IO, journal writes, password generation) fares against the bound on its own.
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -19,7 +23,7 @@ use handover_engine::model::{Plan, Site, SystemClock};
 use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
 use handover_engine::vault::{
-    CredentialStore, EntryKey, OsKeyring, PasswordPolicy, SecretString, VaultError,
+    CredentialStore, EntryKey, MemoryStore, OsKeyring, PasswordPolicy, SecretString, VaultError,
 };
 use handover_engine::{NewProject, Session};
 use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
@@ -27,9 +31,9 @@ use tokio_util::sync::CancellationToken;
 
 const CONCURRENCY: usize = 64;
 
-/// The OS keyring, counting the calls that reach it (writes: put and delete; reads: get).
+/// The keyring, counting the calls that reach it (writes: put and delete; reads: get).
 struct Counting {
-    inner: OsKeyring,
+    inner: Box<dyn CredentialStore>,
     writes: AtomicU64,
     reads: AtomicU64,
 }
@@ -189,13 +193,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(1000);
+    // `--memory-keyring`: the in-memory test double instead of the OS keyring, to measure everything else
+    // (device IO, journal, generation) against the bound on its own.
+    let memory = std::env::args().any(|a| a == "--memory-keyring");
+    let inner: Box<dyn CredentialStore> = if memory {
+        Box::new(MemoryStore::new())
+    } else {
+        Box::new(OsKeyring::open()?)
+    };
     let keyring = Arc::new(Counting {
-        inner: OsKeyring::open()?,
+        inner,
         writes: AtomicU64::new(0),
         reads: AtomicU64::new(0),
     });
     println!(
-        "rotate {n} simulated devices, concurrency {CONCURRENCY}, real OS keyring (gnome-keyring)"
+        "rotate {n} simulated devices, concurrency {CONCURRENCY}, {}",
+        if memory {
+            "in-memory keyring (test double: the OS keyring left out)"
+        } else {
+            "real OS keyring"
+        }
     );
     for latency in [0, 50] {
         run(n, latency, &keyring).await?;
