@@ -16,6 +16,7 @@ pub mod http;
 pub mod interfaces;
 pub mod onvif;
 pub mod switch;
+pub mod tls;
 
 pub use creds::{Credentials, Password};
 pub use error::{Error, Result};

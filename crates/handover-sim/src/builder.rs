@@ -39,6 +39,11 @@ impl SimDevice {
     pub fn handle(&self) -> DeviceHandle {
         self.site.devices()[0].clone()
     }
+
+    /// SHA-256 of the device's self-signed HTTPS certificate, when it offers HTTPS.
+    pub fn tls_fingerprint(&self) -> Option<&str> {
+        self.site.tls_fingerprint()
+    }
 }
 
 impl Deref for SimDevice {

@@ -298,6 +298,8 @@ pub struct Endpoints {
     pub http: SocketAddr,
     /// WS-Discovery UDP (unicast probes).
     pub discovery: Option<SocketAddr>,
+    /// ONVIF over HTTPS (devices that offer HTTPS at start).
+    pub https: Option<SocketAddr>,
 }
 
 /// The shared core of a running device.
@@ -311,6 +313,21 @@ pub struct Device {
 }
 
 impl Device {
+    /// Whether GetNetworkProtocols reports `name` as enabled.
+    pub(crate) fn protocol_enabled(&self, name: &str) -> bool {
+        self.state()
+            .protocols
+            .iter()
+            .any(|p| p.name == name && p.enabled)
+    }
+
+    /// Sets the port GetNetworkProtocols reports for `name` (the real listener's port).
+    pub(crate) fn set_protocol_port(&self, name: &str, port: u16) {
+        if let Some(p) = self.state().protocols.iter_mut().find(|p| p.name == name) {
+            p.port = port;
+        }
+    }
+
     pub(crate) fn new(cfg: DeviceConfig, spec: &DeviceSpec) -> Arc<Self> {
         let p = cfg.personality;
         let mut users = Vec::new();
@@ -483,6 +500,19 @@ impl DeviceHandle {
     /// The device service XAddr.
     pub fn xaddr(&self) -> String {
         format!("http://{}/onvif/device_service", self.http_addr())
+    }
+    /// The HTTPS socket address, when the device offered HTTPS at start.
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.endpoints().https
+    }
+    /// The device service XAddr over HTTPS, when the device offered HTTPS at start.
+    pub fn https_xaddr(&self) -> Option<String> {
+        self.https_addr()
+            .map(|a| format!("https://{a}/onvif/device_service"))
+    }
+    /// Whether the device reports this protocol (HTTP, HTTPS, RTSP) as enabled.
+    pub fn protocol_enabled(&self, name: &str) -> bool {
+        self.0.protocol_enabled(name)
     }
     /// Counter snapshot.
     pub fn counters(&self) -> CounterSnapshot {
