@@ -131,6 +131,11 @@ impl SimDeviceBuilder {
         self.spec.https = on;
         self
     }
+    /// Plain HTTP on or off (off: ONVIF over HTTPS only).
+    pub fn http(mut self, on: bool) -> Self {
+        self.spec.http = on;
+        self
+    }
     /// NTP configured or not.
     pub fn ntp_set(mut self, on: bool) -> Self {
         self.spec.ntp_set = on;

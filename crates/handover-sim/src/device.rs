@@ -321,6 +321,19 @@ impl Device {
             .any(|p| p.name == name && p.enabled)
     }
 
+    /// Where ONVIF answers now: the HTTP XAddr while HTTP is on, else the HTTPS one (if any).
+    pub(crate) fn xaddr(&self) -> String {
+        let Some(e) = self.endpoints.get() else {
+            return String::new();
+        };
+        match e.https {
+            Some(a) if !self.protocol_enabled("HTTP") => {
+                format!("https://{a}/onvif/device_service")
+            }
+            _ => format!("http://{}/onvif/device_service", e.http),
+        }
+    }
+
     /// Sets the port GetNetworkProtocols reports for `name` (the real listener's port).
     pub(crate) fn set_protocol_port(&self, name: &str, port: u16) {
         if let Some(p) = self.state().protocols.iter_mut().find(|p| p.name == name) {
@@ -344,7 +357,7 @@ impl Device {
         let mut protocols = vec![
             Protocol {
                 name: "HTTP",
-                enabled: true,
+                enabled: spec.http,
                 port: 80,
             },
             Protocol {
@@ -497,9 +510,9 @@ impl DeviceHandle {
     pub fn discovery_addr(&self) -> Option<SocketAddr> {
         self.endpoints().discovery
     }
-    /// The device service XAddr.
+    /// The device service XAddr where ONVIF answers now: `http://` while HTTP is on, else `https://`.
     pub fn xaddr(&self) -> String {
-        format!("http://{}/onvif/device_service", self.http_addr())
+        self.0.xaddr()
     }
     /// The HTTPS socket address, when the device offered HTTPS at start.
     pub fn https_addr(&self) -> Option<SocketAddr> {

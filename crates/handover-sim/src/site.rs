@@ -152,9 +152,9 @@ fn ports_for(addressing: &Addressing, ip: Ipv4Addr, index: usize) -> (SocketAddr
     }
 }
 
-/// Raises the open-file limit to fit `devices` (two sockets each, plus connections).
+/// Raises the open-file limit to fit `devices` (up to three sockets each, plus connections).
 fn raise_nofile(devices: usize) {
-    let want = (devices as u64) * 3 + 1024;
+    let want = (devices as u64) * 4 + 1024;
     if let Ok((soft, hard)) = rlimit::Resource::NOFILE.get()
         && soft < want
     {
