@@ -15,7 +15,7 @@ use handover_engine::policy::Catalogs;
 use handover_engine::policy::checks::{Fix, Settings};
 use handover_engine::progress::silent;
 use handover_engine::vault::{CredentialStore, MemoryStore, PasswordPolicy};
-use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
+use handover_sim::{FaultSpec, SiteManifest};
 use tokio_util::sync::CancellationToken;
 
 const FIXED: &str = "cam-entrance-01";
@@ -36,21 +36,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
             };
         }
     }
-    let (http, wsd) = common::ports(44_000);
-    let site = SimSite::spawn(
-        manifest,
-        SpawnOptions {
-            addressing: Addressing::PerDevice {
-                http_port: http,
-                discovery_port: wsd,
-            },
-            status: None,
-            switch_port: Some(0),
-            ..SpawnOptions::default()
-        },
-    )
-    .await
-    .unwrap();
+    let (site, wsd) = common::site(manifest, 44_000).await;
     let cam = site.device(FIXED).unwrap().clone();
     let acs = site.device(BROKEN_TLS).unwrap().clone();
     assert!(cam.xaddr().starts_with("http://"));

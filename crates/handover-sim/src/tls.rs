@@ -29,11 +29,9 @@ impl std::fmt::Debug for SiteTls {
 
 /// SHA-256 of DER bytes in the form browsers show (`AB:CD:...`).
 pub fn fingerprint(der: &[u8]) -> String {
-    Sha256::digest(der)
-        .iter()
-        .map(|b| format!("{b:02X}"))
-        .collect::<Vec<_>>()
-        .join(":")
+    let hex = hex::encode_upper(Sha256::digest(der));
+    let pairs: Vec<&str> = (0..hex.len()).step_by(2).map(|i| &hex[i..i + 2]).collect();
+    pairs.join(":")
 }
 
 /// Makes the site certificate for these addresses and a TLS 1.2/1.3 acceptor offering HTTP/1.1.

@@ -60,18 +60,24 @@ async fn openssl_fingerprint(addr: std::net::SocketAddr) -> String {
     .unwrap()
 }
 
+/// A generic device with HTTPS on, password `Secret-1`, and these faults.
+async fn https_device(faults: FaultSpec) -> SimDevice {
+    SimDevice::builder()
+        .password("Secret-1")
+        .https(true)
+        .faults(faults)
+        .spawn()
+        .await
+        .unwrap()
+}
+
 fn info_request(password: &str) -> String {
     envelope(&wsse("admin", password), "<tds:GetDeviceInformation/>")
 }
 
 #[tokio::test]
 async fn https_serves_the_same_onvif_endpoints_with_the_site_certificate() {
-    let dev = SimDevice::builder()
-        .password("Secret-1")
-        .https(true)
-        .spawn()
-        .await
-        .unwrap();
+    let dev = https_device(FaultSpec::default()).await;
     let https = dev
         .https_addr()
         .expect("an HTTPS device has an HTTPS listener");
@@ -108,12 +114,7 @@ async fn https_serves_the_same_onvif_endpoints_with_the_site_certificate() {
 
 #[tokio::test]
 async fn switching_http_off_stops_plain_http_while_https_goes_on() {
-    let dev = SimDevice::builder()
-        .password("Secret-1")
-        .https(true)
-        .spawn()
-        .await
-        .unwrap();
+    let dev = https_device(FaultSpec::default()).await;
     let http_url = dev.xaddr();
     let (rc, status, _) = curl(http_url.clone(), info_request("Secret-1")).await;
     assert_eq!((rc, status), (0, 200));
@@ -142,16 +143,11 @@ async fn devices_without_https_have_no_listener_and_the_broken_tls_fault_refuses
     assert_eq!(plain.https_addr(), None);
     assert_eq!(plain.tls_fingerprint(), None);
 
-    let dev = SimDevice::builder()
-        .password("Secret-1")
-        .https(true)
-        .faults(FaultSpec {
-            tls_handshake_fails: true,
-            ..FaultSpec::default()
-        })
-        .spawn()
-        .await
-        .unwrap();
+    let dev = https_device(FaultSpec {
+        tls_handshake_fails: true,
+        ..FaultSpec::default()
+    })
+    .await;
     let (rc, status, _) = curl(dev.https_xaddr().unwrap(), info_request("Secret-1")).await;
     assert_ne!(rc, 0);
     assert_eq!(status, 0);
