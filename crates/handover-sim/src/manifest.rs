@@ -569,6 +569,15 @@ mod tests {
     }
 
     #[test]
+    fn a_device_with_neither_http_nor_https_is_refused() {
+        let mut m = SiteManifest::generated(2, Ipv4Addr::new(127, 60, 0, 10));
+        m.devices[1].http = false;
+        m.validate().unwrap();
+        m.devices[1].https = false;
+        assert!(m.validate().is_err());
+    }
+
+    #[test]
     fn duplicate_addresses_are_refused() {
         let mut m = SiteManifest::generated(3, Ipv4Addr::new(127, 60, 0, 10));
         m.devices[2].address = m.devices[0].address;

@@ -1,7 +1,7 @@
 //! Bringing a whole simulated site up: every device's HTTP listener and WS-Discovery socket (on its own
 //! loopback address, or its own ports on one address), the optional multicast listener (network
 //! namespaces only), the SNMP switch and the status endpoint, all on the caller's tokio runtime. Devices that
-//! offer HTTPS also get an HTTPS listener (HTTP port + 363, so 8080 -> 8443; ephemeral when HTTP is), all
+//! offer HTTPS also get an HTTPS listener (HTTP port + 363, so 8080 -> 8443; see `bind_https`), all
 //! sharing one self-signed site certificate made at spawn.
 //! `SimSite` owns the tasks: dropping it stops everything.
 
@@ -152,6 +152,48 @@ fn ports_for(addressing: &Addressing, ip: Ipv4Addr, index: usize) -> (SocketAddr
     }
 }
 
+/// Binds a device's HTTPS listener. A fixed HTTP port gets HTTP + 363 (8080 -> 8443) on its own address, or
+/// `base + devices + index` on a shared one; an ephemeral HTTP port gets the port just above the one the kernel
+/// gave (bind(0) hands out even ports, so that one is nearly always free, and thousands more ephemeral binds
+/// on one address would cost seconds), else any free port.
+async fn bind_https(
+    addressing: &Addressing,
+    http: SocketAddr,
+    index: usize,
+    devices: usize,
+) -> Result<TcpListener> {
+    let fixed = match addressing {
+        Addressing::PerDevice { http_port: 0, .. }
+        | Addressing::SingleAddress {
+            http_base_port: 0, ..
+        } => None,
+        Addressing::PerDevice { http_port, .. } => Some(http_port.saturating_add(363)),
+        Addressing::SingleAddress { http_base_port, .. } => u16::try_from(devices + index)
+            .ok()
+            .and_then(|n| http_base_port.checked_add(n)),
+    };
+    let at = |port: u16| SocketAddr::from((http.ip(), port));
+    if let Some(port) = fixed {
+        return TcpListener::bind(at(port))
+            .await
+            .map_err(|source| Error::Bind {
+                addr: at(port),
+                source,
+            });
+    }
+    if let Some(next) = http.port().checked_add(1)
+        && let Ok(l) = TcpListener::bind(at(next)).await
+    {
+        return Ok(l);
+    }
+    TcpListener::bind(at(0))
+        .await
+        .map_err(|source| Error::Bind {
+            addr: at(0),
+            source,
+        })
+}
+
 /// Raises the open-file limit to fit `devices` (up to three sockets each, plus connections).
 fn raise_nofile(devices: usize) {
     let want = (devices as u64) * 4 + 1024;
@@ -214,15 +256,8 @@ impl SimSite {
             }
             let mut https = None;
             if let (true, Some(tls)) = (spec.https, &site.tls) {
-                let port = match http_addr.port() {
-                    _ if matches!(opts.addressing, Addressing::SingleAddress { .. }) => 0,
-                    0 => 0,
-                    p => p.saturating_add(363),
-                };
-                let want = SocketAddr::from((http_addr.ip(), port));
-                let l = TcpListener::bind(want)
-                    .await
-                    .map_err(|source| Error::Bind { addr: want, source })?;
+                let l =
+                    bind_https(&opts.addressing, http_addr, i, site.manifest.devices.len()).await?;
                 let bound = l.local_addr()?;
                 dev.set_protocol_port("HTTPS", bound.port());
                 https = Some(bound);

@@ -152,3 +152,21 @@ async fn devices_without_https_have_no_listener_and_the_broken_tls_fault_refuses
     assert_ne!(rc, 0);
     assert_eq!(status, 0);
 }
+
+#[tokio::test]
+async fn a_device_commissioned_with_http_off_announces_and_serves_https_only() {
+    let dev = SimDevice::builder()
+        .password("Secret-1")
+        .https(true)
+        .http(false)
+        .spawn()
+        .await
+        .unwrap();
+    assert_eq!(dev.xaddr(), dev.https_xaddr().unwrap());
+    let plain = format!("http://{}/onvif/device_service", dev.http_addr());
+    let (rc, status, _) = curl(plain, info_request("Secret-1")).await;
+    assert_ne!(rc, 0, "closed at accept");
+    assert_eq!(status, 0);
+    let (rc, status, body) = curl(dev.xaddr(), info_request("Secret-1")).await;
+    assert_eq!((rc, status), (0, 200), "{body}");
+}
