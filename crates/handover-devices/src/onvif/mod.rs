@@ -1,5 +1,5 @@
 //! ONVIF device sessions: the shared client, one session per device, identification, accounts and
-//! configuration changes. oxvif (pinned) builds and parses the SOAP; our transport carries it. Nothing
+//! configuration changes, the "HTTPS works" proof. oxvif (pinned) builds and parses the SOAP; our transport carries it. Nothing
 //! from oxvif appears in this module's public API.
 
 pub mod admin;
