@@ -118,6 +118,14 @@ pub enum Error {
     /// The operation was cancelled through its CancellationToken.
     #[error("cancelled")]
     Cancelled,
+    /// HTTPS could not be shown to work on the device (switched off, no handshake, no authenticated answer).
+    #[error("HTTPS does not work on {addr}: {reason}")]
+    HttpsUnavailable {
+        /// host:port tried (or the device's HTTP address when HTTPS is off).
+        addr: String,
+        /// What failed, in words, with the underlying error's chain.
+        reason: String,
+    },
 }
 
 /// Result with this crate's error.

@@ -1,7 +1,8 @@
 //! The one shared HTTP/1.1 client every device session uses (hyper with a keep-alive pool: building a
 //! client per device costs many times the CPU), with a cap on every body read, a deadline on every
 //! exchange, a global bound on requests in flight and a gate that keeps at most one request in flight
-//! per device. It knows HTTP, not SOAP or authentication.
+//! per device. It speaks `http://` and `https://` (rustls, see [`crate::tls`]: self-signed device certificates
+//! accepted, their fingerprints recorded). It knows HTTP, not SOAP or authentication.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -17,6 +18,9 @@ use hyper_util::rt::TokioExecutor;
 use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{Error, Result};
+use crate::tls::{self, SeenCertificates};
+
+type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
 
 /// Limits for the shared client.
 #[derive(Debug, Clone)]
@@ -59,8 +63,9 @@ pub(crate) struct Response {
 
 /// The shared client.
 pub(crate) struct Http {
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<Connector, Full<Bytes>>,
     pub opts: ClientOptions,
+    certs: SeenCertificates,
     in_flight: Arc<Semaphore>,
     gates: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
 }
@@ -82,16 +87,29 @@ impl Http {
         let mut conn = HttpConnector::new();
         conn.set_connect_timeout(Some(opts.connect_timeout));
         conn.set_nodelay(true);
+        conn.enforce_http(false);
+        let certs = SeenCertificates::default();
+        let conn = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls::client_config(certs.clone()))
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(conn);
         let client = Client::builder(TokioExecutor::new())
             .pool_max_idle_per_host(opts.pool_idle_per_host)
             .pool_idle_timeout(opts.pool_idle_timeout)
             .build(conn);
         Http {
             client,
+            certs,
             in_flight: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
             opts,
             gates: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// SHA-256 fingerprint of the certificate `host` last presented over TLS.
+    pub fn tls_fingerprint(&self, host: &str) -> Option<String> {
+        self.certs.get(host)
     }
 
     /// Waits until no other request to `authority` is in flight and a global slot is free.

@@ -4,7 +4,8 @@
 //! nothing about what the facts mean (that is policy) and stores nothing (that is the engine's job).
 //!
 //! Module map: `error` (the one error type), `creds` (credentials with a redacted secret), `http`
-//! (shared client, body caps, per-device gate), `digest` (HTTP Digest, pure), `onvif` (sessions over
+//! (shared client, body caps, per-device gate), `tls` (self-signed device certificates accepted, fingerprints
+//! recorded), `digest` (HTTP Digest, pure), `onvif` (sessions over
 //! oxvif), `discovery` (codecs and IO for every discovery source, merging, why-not-found),
 //! `interfaces` (the laptop's usable interfaces), `switch` (SNMP forwarding-table queries).
 
@@ -16,6 +17,7 @@ pub mod http;
 pub mod interfaces;
 pub mod onvif;
 pub mod switch;
+pub mod tls;
 
 pub use creds::{Credentials, Password};
 pub use error::{Error, Result};

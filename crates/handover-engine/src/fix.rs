@@ -1,8 +1,9 @@
 //! Fixing a finding on the spot, where ONVIF allows: one action per finding (point the device at the plan's NTP
-//! servers, turn WS-Discovery off), applied with the password Handover holds, read back to prove it took, and
-//! recorded in the audit log. The front end asks the technician to confirm first.
+//! servers, turn WS-Discovery off, turn plain HTTP off once HTTPS is proved to work), applied with the password
+//! Handover holds, read back to prove it took, and recorded in the audit log. The front end asks the technician
+//! to confirm first.
 
-use handover_devices::{DeviceClient, DiscoveryMode};
+use handover_devices::{DeviceClient, DiscoveryMode, NetworkProtocol};
 use handover_model::{FindingId, FindingStatus};
 use handover_policy::Catalogs;
 use handover_policy::checks::{Context, Fix, Settings, evaluate};
@@ -133,6 +134,17 @@ impl Session {
                 }
                 format!("NTP servers: {}", now.servers.join(", "))
             }
+            Fix::DisableHttp => {
+                let (https_xaddr, read_back) =
+                    disable_http(client, &session, &d.id.to_string()).await?;
+                facts.protocols = enabled_protocols(&read_back.1);
+                facts.xaddr = Some(https_xaddr.clone());
+                format!(
+                    "protocols: {} (read back over {https_xaddr}; certificate SHA-256 {})",
+                    facts.protocols.join(", "),
+                    read_back.0
+                )
+            }
         };
         let actor = self.actor().clone();
         self.project_mut().record_sightings(
@@ -155,4 +167,66 @@ impl Session {
             read_back,
         })
     }
+}
+
+/// `NAME:port` for every enabled protocol, as identification records them.
+fn enabled_protocols(ps: &[NetworkProtocol]) -> Vec<String> {
+    ps.iter()
+        .filter(|p| p.enabled)
+        .flat_map(|p| p.ports.iter().map(move |port| format!("{}:{port}", p.name)))
+        .collect()
+}
+
+/// Proves HTTPS works with the held credentials (refusing, with nothing changed, when it does not), switches
+/// HTTP off over HTTPS leaving every other protocol as it was, and reads the protocols back over HTTPS.
+/// Returns the HTTPS XAddr and (certificate fingerprint, protocols read back).
+async fn disable_http(
+    client: &DeviceClient,
+    session: &handover_devices::OnvifSession,
+    device: &str,
+) -> Result<(String, (String, Vec<NetworkProtocol>))> {
+    let proof = client.check_https(session).await.map_err(|e| {
+        Error::Invalid(format!(
+            "{device}: HTTPS could not be shown to work with the password Handover holds ({e}); HTTP left on, \
+             nothing changed. Enable HTTPS with a certificate on the device first"
+        ))
+    })?;
+    let tls = client.session_with(
+        &proof.xaddr,
+        session.credentials().cloned(),
+        session.auth_preference(),
+    )?;
+    if let Some(skew) = session.skew_secs() {
+        tls.set_skew_secs(skew);
+    }
+    let wanted: Vec<NetworkProtocol> = proof
+        .protocols
+        .iter()
+        .map(|p| NetworkProtocol {
+            enabled: p.enabled && !p.name.eq_ignore_ascii_case("HTTP"),
+            ..p.clone()
+        })
+        .collect();
+    tls.set_network_protocols(&wanted).await?;
+    let now = tls.network_protocols().await.map_err(|e| {
+        Error::Invalid(format!(
+            "{device} accepted \"HTTP off\" over HTTPS but the protocols could not be read back ({e}); nothing \
+             recorded as fixed. Check the device's web page at {} (certificate SHA-256 {}) and run the checks again",
+            proof.xaddr, proof.fingerprint
+        ))
+    })?;
+    let on = |name: &str| {
+        now.iter()
+            .any(|p| p.enabled && p.name.eq_ignore_ascii_case(name))
+    };
+    if on("HTTP") || !on("HTTPS") {
+        return Err(Error::Invalid(format!(
+            "{device} reports protocols {:?} after the change; nothing recorded as fixed",
+            enabled_protocols(&now)
+        )));
+    }
+    let fingerprint = client
+        .tls_fingerprint(&proof.xaddr)
+        .unwrap_or(proof.fingerprint);
+    Ok((proof.xaddr, (fingerprint, now)))
 }

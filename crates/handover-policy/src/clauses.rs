@@ -65,6 +65,11 @@ pub fn for_check(check: &str) -> Vec<Clause> {
         ("accounts", _) => vec![c(ETSI, "5.1-1"), c(NIST, "Logical Access to Interfaces")],
         ("firmware", _) => vec![c(ETSI, "5.3"), c(NIST, "Software Update")],
         (_, "services.http-only") => vec![c(ETSI, "5.5-1"), c(NIST, "Data Protection")],
+        (_, "services.http-beside-https") => vec![
+            c(ETSI, "5.5-1"),
+            c(ETSI, "5.6-1"),
+            c(NIST, "Data Protection"),
+        ],
         ("services", _) => vec![c(ETSI, "5.6-1"), c(NIST, "Logical Access to Interfaces")],
         ("network", _) => vec![c(ETSI, "5.6-1"), c(NIST, "Device Configuration")],
         ("time", _) => vec![c(NIST, "Cybersecurity State Awareness")],

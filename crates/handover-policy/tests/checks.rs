@@ -37,7 +37,7 @@ fn good_camera() -> Device {
             ntp: vec!["127.20.0.3".into()],
             ntp_enabled: Some(true),
             clock_skew_ms: Some(300),
-            protocols: vec!["HTTP:80".into(), "HTTPS:443".into(), "RTSP:554".into()],
+            protocols: vec!["HTTPS:443".into(), "RTSP:554".into()],
             discoverable: Some(false),
             users: vec![DeviceUser {
                 username: "root".into(),
@@ -224,6 +224,12 @@ fn service_and_time_findings_offer_fixes() {
         |d, _| d.facts.protocols = vec!["HTTP:80".into(), "RTSP:554".into()],
         &["services.http-only"],
     );
+    let r = check(
+        |d, _| d.facts.protocols = vec!["HTTP:80".into(), "HTTPS:443".into(), "RTSP:554".into()],
+        &["services.http-beside-https"],
+    );
+    assert_eq!(r[0].fix, Some(Fix::DisableHttp));
+    assert!(r[0].clauses.iter().any(|c| c.clause == "5.5-1"));
     let r = check(
         |d, _| d.facts.discoverable = Some(true),
         &["services.discovery-on"],

@@ -39,6 +39,11 @@ impl SimDevice {
     pub fn handle(&self) -> DeviceHandle {
         self.site.devices()[0].clone()
     }
+
+    /// SHA-256 of the device's self-signed HTTPS certificate, when it offers HTTPS.
+    pub fn tls_fingerprint(&self) -> Option<&str> {
+        self.site.tls_fingerprint()
+    }
 }
 
 impl Deref for SimDevice {
@@ -124,6 +129,11 @@ impl SimDeviceBuilder {
     /// HTTPS offered or not.
     pub fn https(mut self, on: bool) -> Self {
         self.spec.https = on;
+        self
+    }
+    /// Plain HTTP on or off (off: ONVIF over HTTPS only).
+    pub fn http(mut self, on: bool) -> Self {
+        self.spec.http = on;
         self
     }
     /// NTP configured or not.

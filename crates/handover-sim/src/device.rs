@@ -298,6 +298,8 @@ pub struct Endpoints {
     pub http: SocketAddr,
     /// WS-Discovery UDP (unicast probes).
     pub discovery: Option<SocketAddr>,
+    /// ONVIF over HTTPS (devices that offer HTTPS at start).
+    pub https: Option<SocketAddr>,
 }
 
 /// The shared core of a running device.
@@ -311,6 +313,34 @@ pub struct Device {
 }
 
 impl Device {
+    /// Whether GetNetworkProtocols reports `name` as enabled.
+    pub(crate) fn protocol_enabled(&self, name: &str) -> bool {
+        self.state()
+            .protocols
+            .iter()
+            .any(|p| p.name == name && p.enabled)
+    }
+
+    /// Where ONVIF answers now: the HTTP XAddr while HTTP is on, else the HTTPS one (if any).
+    pub(crate) fn xaddr(&self) -> String {
+        let Some(e) = self.endpoints.get() else {
+            return String::new();
+        };
+        match e.https {
+            Some(a) if !self.protocol_enabled("HTTP") => {
+                format!("https://{a}/onvif/device_service")
+            }
+            _ => format!("http://{}/onvif/device_service", e.http),
+        }
+    }
+
+    /// Sets the port GetNetworkProtocols reports for `name` (the real listener's port).
+    pub(crate) fn set_protocol_port(&self, name: &str, port: u16) {
+        if let Some(p) = self.state().protocols.iter_mut().find(|p| p.name == name) {
+            p.port = port;
+        }
+    }
+
     pub(crate) fn new(cfg: DeviceConfig, spec: &DeviceSpec) -> Arc<Self> {
         let p = cfg.personality;
         let mut users = Vec::new();
@@ -327,7 +357,7 @@ impl Device {
         let mut protocols = vec![
             Protocol {
                 name: "HTTP",
-                enabled: true,
+                enabled: spec.http,
                 port: 80,
             },
             Protocol {
@@ -480,9 +510,22 @@ impl DeviceHandle {
     pub fn discovery_addr(&self) -> Option<SocketAddr> {
         self.endpoints().discovery
     }
-    /// The device service XAddr.
+    /// The device service XAddr where ONVIF answers now: `http://` while HTTP is on, else `https://`.
     pub fn xaddr(&self) -> String {
-        format!("http://{}/onvif/device_service", self.http_addr())
+        self.0.xaddr()
+    }
+    /// The HTTPS socket address, when the device offered HTTPS at start.
+    pub fn https_addr(&self) -> Option<SocketAddr> {
+        self.endpoints().https
+    }
+    /// The device service XAddr over HTTPS, when the device offered HTTPS at start.
+    pub fn https_xaddr(&self) -> Option<String> {
+        self.https_addr()
+            .map(|a| format!("https://{a}/onvif/device_service"))
+    }
+    /// Whether the device reports this protocol (HTTP, HTTPS, RTSP) as enabled.
+    pub fn protocol_enabled(&self, name: &str) -> bool {
+        self.0.protocol_enabled(name)
     }
     /// Counter snapshot.
     pub fn counters(&self) -> CounterSnapshot {

@@ -35,6 +35,9 @@ pub enum Error {
     /// Deriving SNMPv3 keys failed.
     #[error("SNMPv3 key setup: {0}")]
     SnmpCrypto(#[from] async_snmp::CryptoError),
+    /// Making the site's self-signed certificate or the TLS configuration failed.
+    #[error("TLS setup: {0}")]
+    Tls(String),
 }
 
 impl Error {

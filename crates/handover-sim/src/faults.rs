@@ -44,6 +44,8 @@ pub struct FaultSpec {
     pub hostile_discovery: Option<Hostile>,
     /// Hostile SOAP answer instead of a real one.
     pub hostile_http: Option<Hostile>,
+    /// The HTTPS listener closes every connection before the TLS handshake (a broken certificate store).
+    pub tls_handshake_fails: bool,
 }
 
 impl FaultSpec {

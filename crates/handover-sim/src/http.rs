@@ -1,7 +1,10 @@
 //! The HTTP side of one simulated device: an accept loop on the device's own socket (hyper 1, HTTP/1.1,
 //! keep-alive), SOAP 1.2 over POST to /onvif/*, the vendor activation endpoint, faults on demand
 //! (latency, dropped connections, HTTP 500, malformed or hostile XML, a response that never ends) and
-//! reboots (the listener closes, so connections are refused, and comes back after the reboot time).
+//! reboots (the listener closes, so connections are refused, and comes back after the reboot time). The same
+//! handler serves HTTPS (TLS from [`crate::tls`]); each scheme answers only while GetNetworkProtocols reports
+//! it enabled: with HTTP switched off, plain connections are closed at accept and open ones at their next
+//! request, as a real camera's web server does.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -19,6 +22,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpListener;
 
 use crate::auth::{self, AuthRequest, Decision, UsernameToken};
@@ -28,6 +32,26 @@ use crate::hostile;
 use crate::onvif::{self, Outcome};
 use crate::personality::FirstSetup;
 use crate::soap::{self, SoapFault};
+use crate::tls::SiteTls;
+
+/// Which scheme a listener serves.
+#[derive(Debug, Clone)]
+pub(crate) enum Scheme {
+    /// Plain HTTP.
+    Http,
+    /// HTTPS with the site's certificate.
+    Https(SiteTls),
+}
+
+impl Scheme {
+    /// The protocol name GetNetworkProtocols uses for it.
+    fn protocol(&self) -> &'static str {
+        match self {
+            Scheme::Http => "HTTP",
+            Scheme::Https(_) => "HTTPS",
+        }
+    }
+}
 
 type Body = BoxBody<Bytes, Infallible>;
 
@@ -47,8 +71,13 @@ fn full(s: impl Into<Bytes>) -> Body {
     Full::new(s.into()).boxed()
 }
 
-/// Runs a device's HTTP server until the task is aborted.
-pub(crate) async fn serve(dev: Arc<Device>, listener: TcpListener, addr: SocketAddr) {
+/// Runs a device's HTTP or HTTPS server until the task is aborted.
+pub(crate) async fn serve(
+    dev: Arc<Device>,
+    listener: TcpListener,
+    addr: SocketAddr,
+    scheme: Scheme,
+) {
     let mut reboot_rx = dev.reboot_tx.subscribe();
     let mut listener = Some(listener);
     loop {
@@ -56,10 +85,7 @@ pub(crate) async fn serve(dev: Arc<Device>, listener: TcpListener, addr: SocketA
             Some(l) => {
                 tokio::select! {
                     r = l.accept() => match r {
-                        Ok((stream, peer)) => {
-                            let dev = dev.clone();
-                            tokio::spawn(connection(dev, stream, peer));
-                        }
+                        Ok((stream, peer)) => accepted(&dev, &scheme, stream, peer),
                         // Out of descriptors or a reset before accept: back off briefly.
                         Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
                     },
@@ -91,11 +117,39 @@ pub(crate) async fn serve(dev: Arc<Device>, listener: TcpListener, addr: SocketA
     }
 }
 
-async fn connection(dev: Arc<Device>, stream: tokio::net::TcpStream, peer: SocketAddr) {
+/// Starts serving one accepted connection, or closes it when its scheme is switched off.
+fn accepted(dev: &Arc<Device>, scheme: &Scheme, stream: tokio::net::TcpStream, peer: SocketAddr) {
+    if !dev.protocol_enabled(scheme.protocol()) {
+        return;
+    }
     let _ = stream.set_nodelay(true);
+    let dev = dev.clone();
+    match scheme {
+        Scheme::Http => {
+            tokio::spawn(connection(dev, stream, peer, Scheme::Http.protocol()));
+        }
+        Scheme::Https(tls) => {
+            if dev.state().faults.tls_handshake_fails {
+                return;
+            }
+            let acceptor = tls.acceptor.clone();
+            tokio::spawn(async move {
+                let handshake = acceptor.accept(stream);
+                if let Ok(Ok(s)) = tokio::time::timeout(Duration::from_secs(10), handshake).await {
+                    connection(dev, s, peer, "HTTPS").await;
+                }
+            });
+        }
+    }
+}
+
+async fn connection<S>(dev: Arc<Device>, stream: S, peer: SocketAddr, protocol: &'static str)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
     let mut reboot_rx = dev.reboot_tx.subscribe();
     let svc_dev = dev.clone();
-    let svc = service_fn(move |req| handle(svc_dev.clone(), peer, req));
+    let svc = service_fn(move |req| handle(svc_dev.clone(), peer, protocol, req));
     let conn = http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(30))
@@ -192,8 +246,13 @@ fn never_ending(dev: &Device) -> Response<Body> {
 async fn handle(
     dev: Arc<Device>,
     peer: SocketAddr,
+    protocol: &'static str,
     req: Request<Incoming>,
 ) -> Result<Response<Body>, Dropped> {
+    if !dev.protocol_enabled(protocol) {
+        // Switched off while this keep-alive connection was open: close it.
+        return Err(Dropped);
+    }
     dev.counters.requests.fetch_add(1, Ordering::Relaxed);
     let faults: FaultSpec = dev.state().faults.clone();
     let delay = faults.draw_latency();

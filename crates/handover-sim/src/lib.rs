@@ -8,7 +8,7 @@
 //! `device` (state, counters, `DeviceHandle`), `auth` (WS-UsernameToken, HTTP Digest, lockouts),
 //! `soap` (bounded parser, envelopes, faults), `onvif` (operations), `http` (per-device server, faults,
 //! reboots), `wsdiscovery` + `multicast` (discovery), `snmp` (switch), `status` (JSON endpoint),
-//! `site` (spawning a manifest), `builder` (`SimDevice::builder()`), `hostile` (hostile documents).
+//! `site` (spawning a manifest), `builder` (`SimDevice::builder()`), `hostile` (hostile documents), `tls` (the site's self-signed certificate, HTTPS).
 
 pub mod auth;
 pub mod builder;
@@ -25,6 +25,7 @@ pub mod site;
 pub mod snmp;
 pub mod soap;
 pub mod status;
+pub mod tls;
 pub mod wsdiscovery;
 
 pub use builder::{SimDevice, SimDeviceBuilder};

@@ -180,6 +180,8 @@ pub enum Planted {
     FactoryNewNoUsers,
     /// HTTPS is not offered (GetNetworkProtocols lists HTTP only).
     HttpOnly,
+    /// HTTPS is on, but plain HTTP was left on beside it.
+    HttpBesideHttps,
     /// No NTP server configured.
     NtpNotSet,
     /// The device clock is off by a minute or more.
@@ -237,9 +239,13 @@ pub struct DeviceSpec {
     /// Whether an NTP server is configured (the VLAN's).
     #[serde(default = "yes")]
     pub ntp_set: bool,
-    /// Whether HTTPS is offered besides HTTP.
+    /// Whether HTTPS is offered (a real TLS listener with the site's self-signed certificate).
     #[serde(default = "yes")]
     pub https: bool,
+    /// Whether plain HTTP is on; with it off the device serves ONVIF over HTTPS only (and announces an
+    /// `https://` XAddr).
+    #[serde(default = "yes")]
+    pub http: bool,
     /// Whether WS-Discovery answers probes.
     #[serde(default = "yes")]
     pub discoverable: bool,
@@ -278,6 +284,7 @@ impl DeviceSpec {
             clock_skew_secs: 0,
             ntp_set: true,
             https: true,
+            http: true,
             discoverable: true,
             reboot_ms: None,
             lockout_ms: None,
@@ -415,6 +422,9 @@ impl SiteManifest {
         if !d.https {
             out.insert(Planted::HttpOnly);
         }
+        if d.https && d.http {
+            out.insert(Planted::HttpBesideHttps);
+        }
         if !d.ntp_set {
             out.insert(Planted::NtpNotSet);
         }
@@ -442,6 +452,12 @@ impl SiteManifest {
             if d.name.is_empty() || !names.insert(d.name.as_str()) {
                 return Err(Error::invalid(format!(
                     "device name {:?} is empty or duplicated",
+                    d.name
+                )));
+            }
+            if !d.http && !d.https {
+                return Err(Error::invalid(format!(
+                    "{}: with neither HTTP nor HTTPS it serves nothing",
                     d.name
                 )));
             }
@@ -529,6 +545,7 @@ mod tests {
             Planted::FactoryNewActivation,
             Planted::FactoryNewNoUsers,
             Planted::HttpOnly,
+            Planted::HttpBesideHttps,
             Planted::NtpNotSet,
             Planted::ClockSkew,
         ] {
@@ -549,6 +566,15 @@ mod tests {
         assert_ne!(text, DEMO_SITE_TOML, "demo has a clean device");
         let err = SiteManifest::from_toml(&text).unwrap_err();
         assert!(err.is_manifest(), "{err}");
+    }
+
+    #[test]
+    fn a_device_with_neither_http_nor_https_is_refused() {
+        let mut m = SiteManifest::generated(2, Ipv4Addr::new(127, 60, 0, 10));
+        m.devices[1].http = false;
+        m.validate().unwrap();
+        m.devices[1].https = false;
+        assert!(m.validate().is_err());
     }
 
     #[test]

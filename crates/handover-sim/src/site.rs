@@ -1,6 +1,8 @@
 //! Bringing a whole simulated site up: every device's HTTP listener and WS-Discovery socket (on its own
 //! loopback address, or its own ports on one address), the optional multicast listener (network
-//! namespaces only), the SNMP switch and the status endpoint, all on the caller's tokio runtime.
+//! namespaces only), the SNMP switch and the status endpoint, all on the caller's tokio runtime. Devices that
+//! offer HTTPS also get an HTTPS listener (HTTP port + 363, so 8080 -> 8443; see `bind_https`), all
+//! sharing one self-signed site certificate made at spawn.
 //! `SimSite` owns the tasks: dropping it stops everything.
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -12,7 +14,9 @@ use tokio::task::JoinHandle;
 
 use crate::device::{Device, DeviceConfig, DeviceHandle, Endpoints};
 use crate::error::{Error, Result};
+use crate::http::Scheme;
 use crate::manifest::{SiteManifest, SwitchSpec};
+use crate::tls::{self, SiteTls};
 use crate::wsdiscovery::{self, DiscoveryOptions, Responder};
 use crate::{http, multicast, snmp, status};
 
@@ -106,6 +110,7 @@ pub struct SimSite {
     devices: Vec<DeviceHandle>,
     switch: Option<(SocketAddr, SwitchSpec, Arc<async_snmp::agent::Agent>)>,
     status: Option<SocketAddr>,
+    tls: Option<SiteTls>,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -147,9 +152,51 @@ fn ports_for(addressing: &Addressing, ip: Ipv4Addr, index: usize) -> (SocketAddr
     }
 }
 
-/// Raises the open-file limit to fit `devices` (two sockets each, plus connections).
+/// Binds a device's HTTPS listener. A fixed HTTP port gets HTTP + 363 (8080 -> 8443) on its own address, or
+/// `base + devices + index` on a shared one; an ephemeral HTTP port gets the port just above the one the kernel
+/// gave (bind(0) hands out even ports, so that one is nearly always free, and thousands more ephemeral binds
+/// on one address would cost seconds), else any free port.
+async fn bind_https(
+    addressing: &Addressing,
+    http: SocketAddr,
+    index: usize,
+    devices: usize,
+) -> Result<TcpListener> {
+    let fixed = match addressing {
+        Addressing::PerDevice { http_port: 0, .. }
+        | Addressing::SingleAddress {
+            http_base_port: 0, ..
+        } => None,
+        Addressing::PerDevice { http_port, .. } => Some(http_port.saturating_add(363)),
+        Addressing::SingleAddress { http_base_port, .. } => u16::try_from(devices + index)
+            .ok()
+            .and_then(|n| http_base_port.checked_add(n)),
+    };
+    let at = |port: u16| SocketAddr::from((http.ip(), port));
+    if let Some(port) = fixed {
+        return TcpListener::bind(at(port))
+            .await
+            .map_err(|source| Error::Bind {
+                addr: at(port),
+                source,
+            });
+    }
+    if let Some(next) = http.port().checked_add(1)
+        && let Ok(l) = TcpListener::bind(at(next)).await
+    {
+        return Ok(l);
+    }
+    TcpListener::bind(at(0))
+        .await
+        .map_err(|source| Error::Bind {
+            addr: at(0),
+            source,
+        })
+}
+
+/// Raises the open-file limit to fit `devices` (up to three sockets each, plus connections).
 fn raise_nofile(devices: usize) {
-    let want = (devices as u64) * 3 + 1024;
+    let want = (devices as u64) * 4 + 1024;
     if let Ok((soft, hard)) = rlimit::Resource::NOFILE.get()
         && soft < want
     {
@@ -168,9 +215,21 @@ impl SimSite {
             devices: Vec::with_capacity(manifest.devices.len()),
             switch: None,
             status: None,
+            tls: None,
             tasks: Vec::with_capacity(manifest.devices.len() * 2 + 3),
             manifest,
         };
+        let https_ips: Vec<std::net::IpAddr> = site
+            .manifest
+            .devices
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| d.https)
+            .map(|(i, d)| ports_for(&opts.addressing, d.address, i).0.ip())
+            .collect();
+        if !https_ips.is_empty() {
+            site.tls = Some(tls::site_tls(&https_ips)?);
+        }
         let mut responders = Vec::new();
         for (i, spec) in site.manifest.devices.iter().enumerate() {
             let cfg = DeviceConfig::resolve(&site.manifest, i);
@@ -195,12 +254,31 @@ impl SimSite {
                 discovery = Some(s.local_addr()?);
                 socket = Some(s);
             }
+            let mut https = None;
+            if let (true, Some(tls)) = (spec.https, &site.tls) {
+                let l =
+                    bind_https(&opts.addressing, http_addr, i, site.manifest.devices.len()).await?;
+                let bound = l.local_addr()?;
+                dev.set_protocol_port("HTTPS", bound.port());
+                https = Some(bound);
+                site.tasks.push(tokio::spawn(http::serve(
+                    dev.clone(),
+                    l,
+                    bound,
+                    Scheme::Https(tls.clone()),
+                )));
+            }
             let _ = dev.endpoints.set(Endpoints {
                 http: http_addr,
                 discovery,
+                https,
             });
-            site.tasks
-                .push(tokio::spawn(http::serve(dev.clone(), listener, http_addr)));
+            site.tasks.push(tokio::spawn(http::serve(
+                dev.clone(),
+                listener,
+                http_addr,
+                Scheme::Http,
+            )));
             if let Some(socket) = socket {
                 let r = Arc::new(Responder {
                     dev: dev.clone(),
@@ -261,6 +339,10 @@ impl SimSite {
     /// The switch's settings (community, v3 user and passphrases).
     pub fn switch_spec(&self) -> Option<&SwitchSpec> {
         self.switch.as_ref().map(|s| &s.1)
+    }
+    /// SHA-256 of the site's self-signed HTTPS certificate (`AB:CD:...`), when some device offers HTTPS.
+    pub fn tls_fingerprint(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.fingerprint.as_str())
     }
     /// The status endpoint's address.
     pub fn status_addr(&self) -> Option<SocketAddr> {

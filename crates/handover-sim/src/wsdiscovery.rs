@@ -106,11 +106,7 @@ impl Responder {
     }
 
     fn xaddrs(&self) -> String {
-        self.dev
-            .endpoints
-            .get()
-            .map(|e| format!("http://{}/onvif/device_service", e.http))
-            .unwrap_or_default()
+        self.dev.xaddr()
     }
 
     fn scopes(&self) -> String {

@@ -46,12 +46,20 @@ async fn demo_site_runs_every_device_on_its_own_address_with_a_status_endpoint()
     assert_eq!(ips.len(), 24, "one address per device");
     for d in site.devices() {
         assert_eq!(d.http_addr().ip(), std::net::IpAddr::V4(d.ip()));
+        // As commissioned, HTTP is off where HTTPS is on: ONVIF answers over HTTPS there.
+        let scheme = if d.protocol_enabled("HTTP") {
+            "http"
+        } else {
+            "https"
+        };
         assert!(
-            d.xaddr().starts_with(&format!("http://{}:", d.ip())),
+            d.xaddr().starts_with(&format!("{scheme}://{}:", d.ip())),
             "{}",
             d.xaddr()
         );
+        assert_eq!(d.https_addr().is_some(), d.protocol_enabled("HTTPS"));
     }
+    assert!(site.tls_fingerprint().is_some());
     let status = site.status_addr().unwrap();
     let (code, json) = http(status, "GET", "/status", "").await;
     assert_eq!(code, 200);

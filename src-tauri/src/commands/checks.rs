@@ -139,6 +139,9 @@ pub fn describe_fix(f: &Fix) -> String {
         Fix::DisableDiscovery => {
             "turn WS-Discovery off on the device (commissioning is done), then read it back".into()
         }
+        Fix::DisableHttp => "prove HTTPS works with the password Handover holds, turn plain HTTP off on the device, \
+             then read it back over HTTPS (Handover talks HTTPS to it from then on)"
+            .into(),
     }
 }
 

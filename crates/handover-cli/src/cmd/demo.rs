@@ -192,7 +192,8 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         c.open_by_severity.values().sum::<usize>(),
         c.open_by_severity
     );
-    // Fix on the spot what ONVIF allows (NTP from the plan, WS-Discovery off), each read back.
+    // Fix on the spot what ONVIF allows (NTP from the plan, WS-Discovery off, HTTP off where HTTPS works), each
+    // read back.
     let mut fixed = 0;
     for f in session
         .project()
@@ -208,7 +209,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         }
     }
     println!(
-        "fixed {fixed} findings on the devices (WS-Discovery off, NTP from the plan), each read back"
+        "fixed {fixed} findings on the devices (WS-Discovery off, NTP from the plan, HTTP off where HTTPS works), each read back"
     );
     if let Some(f) = session
         .project()

@@ -1,9 +1,10 @@
 //! ONVIF device sessions: the shared client, one session per device, identification, accounts and
-//! configuration changes. oxvif (pinned) builds and parses the SOAP; our transport carries it. Nothing
+//! configuration changes, the "HTTPS works" proof. oxvif (pinned) builds and parses the SOAP; our transport carries it. Nothing
 //! from oxvif appears in this module's public API.
 
 pub mod admin;
 pub mod fault;
+pub mod https;
 pub mod identify;
 pub mod session;
 pub(crate) mod transport;

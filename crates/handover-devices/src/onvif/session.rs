@@ -35,6 +35,12 @@ impl DeviceClient {
         &self.http.opts
     }
 
+    /// SHA-256 fingerprint (`AB:CD:...`) of the certificate the host of `xaddr` last presented over TLS.
+    pub fn tls_fingerprint(&self, xaddr: &str) -> Option<String> {
+        let uri: hyper::Uri = xaddr.parse().ok()?;
+        self.http.tls_fingerprint(uri.host()?)
+    }
+
     /// A session with one device's ONVIF device service (`http://host:port/onvif/device_service`).
     pub fn session(&self, xaddr: &str, creds: Option<Credentials>) -> Result<OnvifSession> {
         self.session_with(xaddr, creds, AuthPreference::Auto)
@@ -54,7 +60,7 @@ impl DeviceClient {
                     input: xaddr.into(),
                     source: Some(e.into()),
                 })?;
-        if uri.scheme_str() != Some("http") || uri.authority().is_none() {
+        if !matches!(uri.scheme_str(), Some("http" | "https")) || uri.authority().is_none() {
             return Err(Error::InvalidAddress {
                 input: xaddr.into(),
                 source: None,
@@ -144,6 +150,14 @@ impl OnvifSession {
     /// host:port.
     pub fn address(&self) -> &str {
         &self.addr
+    }
+    /// The authentication preference the session was made with.
+    pub fn auth_preference(&self) -> AuthPreference {
+        self.auth
+    }
+    /// The credentials the session carries.
+    pub fn credentials(&self) -> Option<&Credentials> {
+        self.creds.as_ref()
     }
     /// True when the session carries credentials.
     pub fn has_credentials(&self) -> bool {

@@ -22,6 +22,11 @@ pub fn ports(base: u16) -> (u16, u16) {
 
 /// The demo site on its own ports; returns it with its WS-Discovery port.
 pub async fn demo_site(base: u16) -> (SimSite, u16) {
+    site(SiteManifest::demo(), base).await
+}
+
+/// A site from `manifest` on its own ports; returns it with its WS-Discovery port.
+pub async fn site(manifest: SiteManifest, base: u16) -> (SimSite, u16) {
     let (http, wsd) = ports(base);
     let opts = SpawnOptions {
         addressing: Addressing::PerDevice {
@@ -33,9 +38,9 @@ pub async fn demo_site(base: u16) -> (SimSite, u16) {
         ..SpawnOptions::default()
     };
     (
-        SimSite::spawn(SiteManifest::demo(), opts)
+        SimSite::spawn(manifest, opts)
             .await
-            .expect("the demo site spawns"),
+            .expect("the site spawns"),
         wsd,
     )
 }

@@ -33,6 +33,7 @@ pub const ALL_CHECKS: &[&str] = &[
     "network.dns",
     "network.addressing",
     "services.http-only",
+    "services.http-beside-https",
     "services.discovery-on",
     "time.ntp-not-set",
     "time.clock-skew",
@@ -49,6 +50,8 @@ pub enum Fix {
     },
     /// Turn WS-Discovery off (commissioning is done).
     DisableDiscovery,
+    /// Turn plain HTTP off, once HTTPS is proved to work with the held password.
+    DisableHttp,
 }
 
 /// A finding as a check raises it.

@@ -1,4 +1,5 @@
-//! Exposed services: web access without HTTPS, WS-Discovery left on after commissioning.
+//! Exposed services: web access without HTTPS, HTTP left on beside HTTPS, WS-Discovery left on after
+//! commissioning.
 
 use handover_model::Severity;
 
@@ -27,6 +28,20 @@ pub(super) fn check(ctx: Context<'_>, ev: &mut Evaluation) {
                     f.protocols.join(", ")
                 ),
                 None,
+            );
+        }
+        ev.ran("services.http-beside-https");
+        if enabled(&f.protocols, "HTTP") && enabled(&f.protocols, "HTTPS") {
+            ev.raise(
+                "services.http-beside-https",
+                Severity::Low,
+                "HTTP still enabled although HTTPS is on".into(),
+                format!(
+                    "Enabled protocols: {}. Anyone (or any client left on defaults) can still log in over plain \
+                     HTTP, sending the password unencrypted; turn HTTP off once HTTPS is shown to work.",
+                    f.protocols.join(", ")
+                ),
+                Some(Fix::DisableHttp),
             );
         }
     }

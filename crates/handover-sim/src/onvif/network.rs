@@ -1,6 +1,7 @@
 //! Network settings operations: GetNetworkInterfaces, GetNetworkDefaultGateway, GetDNS, GetNTP, SetNTP,
 //! GetNetworkProtocols, SetNetworkProtocols, GetDiscoveryMode, SetDiscoveryMode. Changes are recorded in
-//! the device state (no real HTTPS listener opens when HTTPS is switched on).
+//! the device state; the HTTP and HTTPS listeners read it (a scheme switched off stops answering). Only a
+//! device that offered HTTPS at start has an HTTPS listener: switching HTTPS on later opens none.
 
 use super::{Outcome, fault_invalid};
 use crate::device::Device;

@@ -1,0 +1,212 @@
+//! "Turn HTTP off where HTTPS works" on the simulated demo site, two devices left with HTTP on beside HTTPS:
+//! after custody, the fix proves HTTPS with the held password, switches HTTP off, reads it back over HTTPS and
+//! moves the device to its https XAddr; plain HTTP no longer answers, HTTPS does with the held password, the
+//! finding is resolved on re-check and the audit log carries the certificate fingerprint. On the device whose
+//! TLS handshake fails the fix refuses and changes nothing.
+
+mod common;
+
+use std::sync::Arc;
+
+use handover_engine::credentials::Custody;
+use handover_engine::devices::{ClientOptions, Credentials, DeviceClient};
+use handover_engine::model::FindingStatus;
+use handover_engine::policy::Catalogs;
+use handover_engine::policy::checks::{Fix, Settings};
+use handover_engine::progress::silent;
+use handover_engine::vault::{CredentialStore, MemoryStore, PasswordPolicy};
+use handover_sim::{FaultSpec, SiteManifest};
+use tokio_util::sync::CancellationToken;
+
+const FIXED: &str = "cam-entrance-01";
+const BROKEN_TLS: &str = "acs-door-01";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https() {
+    let mut manifest = SiteManifest::demo();
+    for d in &mut manifest.devices {
+        if d.name == FIXED || d.name == BROKEN_TLS {
+            d.http = true;
+            d.planted = None;
+        }
+        if d.name == BROKEN_TLS {
+            d.faults = FaultSpec {
+                tls_handshake_fails: true,
+                ..FaultSpec::default()
+            };
+        }
+    }
+    let (site, wsd) = common::site(manifest, 44_000).await;
+    let cam = site.device(FIXED).unwrap().clone();
+    let acs = site.device(BROKEN_TLS).unwrap().clone();
+    assert!(cam.xaddr().starts_with("http://"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = common::demo_project(dir.path(), "fix-http");
+    let client = DeviceClient::new(ClientOptions::default());
+    let keyring = Arc::new(MemoryStore::new());
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    s.discover(&client, None, &common::unicast(wsd), &cancel, &progress)
+        .await
+        .unwrap();
+    let id_of = |s: &handover_engine::Session, ip: std::net::Ipv4Addr| {
+        s.project()
+            .devices()
+            .unwrap()
+            .into_iter()
+            .find(|d| d.address == std::net::IpAddr::V4(ip))
+            .unwrap()
+            .id
+    };
+    let (cam_id, acs_id) = (id_of(&s, cam.ip()), id_of(&s, acs.ip()));
+    let catalogs = Catalogs::built_in();
+    let cx = Custody {
+        client: &client,
+        keyring: keyring.clone(),
+        catalogs: &catalogs,
+        concurrency: 2,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    s.find_defaults(&cx, &[cam_id, acs_id]).await.unwrap();
+    s.rotate(&cx, &PasswordPolicy::default(), &[cam_id, acs_id])
+        .await
+        .unwrap();
+    let held = |s: &handover_engine::Session, id| -> Credentials {
+        s.held_credentials(keyring.as_ref() as &dyn CredentialStore, id)
+            .unwrap()
+            .expect("custody holds a password")
+    };
+    // Identify again with the held passwords: the protocols and the rest are read now.
+    s.discover(
+        &client,
+        Some(keyring.as_ref() as &dyn CredentialStore),
+        &common::unicast(wsd),
+        &cancel,
+        &progress,
+    )
+    .await
+    .unwrap();
+    let cam_creds = held(&s, cam_id);
+    assert!(cam.check_password(&cam_creds.username, cam_creds.password.expose()));
+
+    let settings = Settings {
+        max_clock_skew_secs: 10,
+        today: s.project().now().date(),
+    };
+    s.run_checks(&[], &catalogs, &settings).unwrap();
+    let finding = |s: &handover_engine::Session, id| {
+        s.project()
+            .findings()
+            .unwrap()
+            .into_iter()
+            .find(|f| f.device == id && f.check == "services.http-beside-https")
+    };
+    let on_cam = finding(&s, cam_id).unwrap_or_else(|| {
+        panic!(
+            "HTTP beside HTTPS is found: {:#?}",
+            s.project().device(cam_id).unwrap()
+        )
+    });
+    let on_acs = finding(&s, acs_id).unwrap_or_else(|| {
+        panic!(
+            "HTTP beside HTTPS is found: {:#?}",
+            s.project().device(acs_id).unwrap()
+        )
+    });
+    // The commissioned devices (HTTP off) raise nothing of the kind: only devices with HTTP on do.
+    let devices = s.project().devices().unwrap();
+    for f in s
+        .project()
+        .findings()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.check == "services.http-beside-https")
+    {
+        let d = devices.iter().find(|d| d.id == f.device).unwrap();
+        let h = site
+            .devices()
+            .iter()
+            .find(|h| std::net::IpAddr::V4(h.ip()) == d.address)
+            .unwrap();
+        assert!(h.protocol_enabled("HTTP"), "{} has HTTP off", h.name());
+    }
+    assert_eq!(
+        s.fix_for(on_cam.id, &catalogs, &settings).unwrap(),
+        Some(Fix::DisableHttp)
+    );
+
+    // Refusal: HTTPS does not work on the access controller, so nothing changes there.
+    let acs_xaddr_before = s.project().device(acs_id).unwrap().facts.xaddr;
+    let err = s
+        .fix(on_acs.id, &client, keyring.as_ref(), &catalogs, &settings)
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("HTTPS could not be shown to work")
+            && err.to_string().contains("nothing changed"),
+        "{err}"
+    );
+    assert!(acs.protocol_enabled("HTTP"), "HTTP left on");
+    assert_eq!(
+        s.project().device(acs_id).unwrap().facts.xaddr,
+        acs_xaddr_before
+    );
+    assert_eq!(finding(&s, acs_id).unwrap().status, FindingStatus::Open);
+
+    // The fix on the camera.
+    let out = s
+        .fix(on_cam.id, &client, keyring.as_ref(), &catalogs, &settings)
+        .await
+        .unwrap();
+    let fp = site.tls_fingerprint().unwrap();
+    assert!(out.read_back.contains(fp), "{}", out.read_back);
+    assert!(!out.read_back.contains("HTTP:"), "{}", out.read_back);
+    assert!(!cam.protocol_enabled("HTTP"));
+    assert!(cam.protocol_enabled("HTTPS"));
+    let https = cam.https_xaddr().unwrap();
+    assert_eq!(
+        s.project().device(cam_id).unwrap().facts.xaddr.as_deref(),
+        Some(https.as_str()),
+        "later work talks HTTPS"
+    );
+
+    // Plain HTTP no longer answers; HTTPS does, with the held (rotated) password.
+    let plain = format!("http://{}/onvif/device_service", cam.http_addr());
+    let fresh = DeviceClient::new(ClientOptions::default());
+    let e = fresh
+        .session(&plain, Some(cam_creds.clone()))
+        .unwrap()
+        .device_information()
+        .await
+        .unwrap_err();
+    assert!(
+        !e.is_auth_rejected(),
+        "refused at the connection, not the login: {e:?}"
+    );
+    let info = fresh
+        .session(&https, Some(held(&s, cam_id)))
+        .unwrap()
+        .device_information()
+        .await
+        .unwrap();
+    assert_eq!(info.serial_number, cam.serial());
+    assert_eq!(fresh.tls_fingerprint(&https).as_deref(), Some(fp));
+
+    // Resolved on re-check, and audited with the fingerprint.
+    assert_eq!(finding(&s, cam_id).unwrap().status, FindingStatus::Fixed);
+    s.run_checks(&[cam_id], &catalogs, &settings).unwrap();
+    assert_eq!(finding(&s, cam_id).unwrap().status, FindingStatus::Fixed);
+    let audit = s.project().audit_entries(0, 100_000).unwrap();
+    let entry = audit
+        .iter()
+        .find(|e| e.action == "finding.status" && e.subject == on_cam.id.to_string())
+        .expect("the fix is in the audit log");
+    assert!(
+        entry.detail["why"].as_str().unwrap().contains(fp),
+        "{:?}",
+        entry.detail
+    );
+    assert!(s.project().audit_verify().unwrap().is_intact());
+}
