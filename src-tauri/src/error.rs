@@ -64,6 +64,7 @@ impl AppError {
                 E::DiskFull => ErrorCode::DiskFull,
                 E::KeyringUnavailable => ErrorCode::KeyringUnavailable,
                 E::VerificationFailed => ErrorCode::VerificationFailed,
+                E::CertificateChanged => ErrorCode::CertificateChanged,
                 _ => ErrorCode::Internal,
             },
             AppError::NoProject => ErrorCode::NoProject,
@@ -99,6 +100,8 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// A signature or integrity check failed (exit 5).
     VerificationFailed,
+    /// A device presented another TLS certificate than its pinned one; nothing was sent (exit 9).
+    CertificateChanged,
     /// No project is open in the app.
     NoProject,
     /// The technician cancelled.
@@ -122,6 +125,10 @@ impl ErrorCode {
             }
             ErrorCode::VerificationFailed => {
                 "Do not rely on this file. Ask the sender for the original."
+            }
+            ErrorCode::CertificateChanged => {
+                "Nothing was sent to the device. If it was replaced or reset, confirm that on site and use \
+                 Forget certificate in its details (Devices); otherwise someone may be intercepting the network."
             }
             ErrorCode::NoProject => "Create a project or open one on the Projects screen.",
             ErrorCode::Cancelled => "Stopped. Everything finished before you cancelled is saved.",

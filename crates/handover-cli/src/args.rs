@@ -43,8 +43,12 @@ pub enum Command {
     Audit(AuditCommand),
     /// Run the demo on the built-in simulated site.
     Demo(DemoArgs),
-    /// List the devices the project knows.
-    Devices,
+    /// List the devices the project knows (or act on one: forget-certificate).
+    Devices {
+        /// What to do with a device (none: list them all).
+        #[command(subcommand)]
+        action: Option<DevicesCommand>,
+    },
     /// Check devices against the plan and catalogs (firmware, placement, services, time, accounts).
     Check(CheckArgs),
     /// List findings.
@@ -102,6 +106,18 @@ pub enum Command {
     /// Managed switches to ask over SNMP where each device really is (layer 2).
     #[command(subcommand)]
     Switch(SwitchCommand),
+}
+
+/// `handover devices ...`.
+#[derive(Debug, Subcommand)]
+pub enum DevicesCommand {
+    /// Forget the TLS certificate pinned for a device, after confirming on site that it was replaced or reset
+    /// to factory settings; the next HTTPS answer pins its new certificate.
+    ForgetCertificate {
+        /// The device.
+        #[arg(long)]
+        device: String,
+    },
 }
 
 /// `handover accounts ...`.

@@ -11,6 +11,7 @@
 //! | 6 | not found (project, device, finding, file) |
 //! | 7 | the disk is full |
 //! | 8 | the OS keyring is locked or missing |
+//! | 9 | a device presented another TLS certificate than the pinned one; nothing was sent to it |
 //! | 10 | `verify`: the signature is valid but the signer is not trusted (pass `--trust CA.pem`) |
 
 use std::process::ExitCode;
@@ -44,6 +45,7 @@ pub fn report(e: &anyhow::Error) -> ExitCode {
         Some(ErrorCode::DiskFull) => 7,
         Some(ErrorCode::VerificationFailed) => VERIFY_FAILED,
         Some(ErrorCode::KeyringUnavailable) => 8,
+        Some(ErrorCode::CertificateChanged) => 9,
         _ => 1,
     };
     ExitCode::from(code)

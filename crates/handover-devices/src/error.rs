@@ -118,6 +118,23 @@ pub enum Error {
     /// The operation was cancelled through its CancellationToken.
     #[error("cancelled")]
     Cancelled,
+    /// The device presented another TLS certificate than the one pinned for it: the handshake was refused and
+    /// nothing (no credential) was sent.
+    #[error(
+        "{addr} presented TLS certificate SHA-256 {presented}, not the one pinned for this device \
+         ({pinned}); the connection was refused and nothing was sent. If the device was replaced or reset to \
+         factory settings, confirm that on site, then forget the old certificate (`handover devices \
+         forget-certificate --device <id>`, or Forget certificate in the device's details); otherwise someone \
+         may be intercepting this network"
+    )]
+    CertificateChanged {
+        /// host:port.
+        addr: String,
+        /// The fingerprint pinned for the device.
+        pinned: String,
+        /// The fingerprint it presented.
+        presented: String,
+    },
     /// HTTPS could not be shown to work on the device (switched off, no handshake, no authenticated answer).
     #[error("HTTPS does not work on {addr}: {reason}")]
     HttpsUnavailable {
@@ -155,6 +172,11 @@ impl Error {
     /// True when no connection could be made or no answer came at all.
     pub fn is_unreachable(&self) -> bool {
         matches!(self, Error::Connect { .. } | Error::Timeout { .. })
+    }
+
+    /// True when the device presented another certificate than its pinned one.
+    pub fn is_certificate_changed(&self) -> bool {
+        matches!(self, Error::CertificateChanged { .. })
     }
 
     /// True when the operation was cancelled.

@@ -112,6 +112,11 @@ impl Http {
         self.certs.get(host)
     }
 
+    /// From now on `host` must present the certificate with this fingerprint over TLS (None: any).
+    pub fn pin(&self, host: &str, fingerprint: Option<&str>) {
+        self.certs.pin(host, fingerprint);
+    }
+
     /// Waits until no other request to `authority` is in flight and a global slot is free.
     pub async fn gate(&self, authority: &str) -> DeviceGate {
         let lock = {
@@ -169,7 +174,16 @@ impl Http {
         let timeout = self.opts.request_timeout;
         let exchange = async {
             let resp = self.client.request(req).await.map_err(|e| {
-                if e.is_connect() {
+                let refused = (uri.scheme_str() == Some("https"))
+                    .then(|| uri.host().and_then(|h| self.certs.refused(h)))
+                    .flatten();
+                if let Some(m) = refused {
+                    Error::CertificateChanged {
+                        addr: addr.clone(),
+                        pinned: m.pinned,
+                        presented: m.presented,
+                    }
+                } else if e.is_connect() {
                     Error::Connect {
                         addr: addr.clone(),
                         source: e.into(),

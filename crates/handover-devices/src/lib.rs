@@ -5,7 +5,7 @@
 //!
 //! Module map: `error` (the one error type), `creds` (credentials with a redacted secret), `http`
 //! (shared client, body caps, per-device gate), `tls` (self-signed device certificates accepted, fingerprints
-//! recorded), `digest` (HTTP Digest, pure), `onvif` (sessions over
+//! recorded, pinned ones enforced), `digest` (HTTP Digest, pure), `onvif` (sessions over
 //! oxvif), `discovery` (codecs and IO for every discovery source, merging, why-not-found),
 //! `interfaces` (the laptop's usable interfaces), `switch` (SNMP forwarding-table queries).
 

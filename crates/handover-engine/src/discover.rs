@@ -18,6 +18,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::error::{Error, Result};
 use crate::facts;
+use crate::pins;
 use crate::progress::{ProgressFn, Reporter, Step};
 use crate::session::Session;
 
@@ -374,6 +375,7 @@ impl Session {
         progress: &ProgressFn,
     ) -> Result<IdentifySummary> {
         let mut jobs = Vec::new();
+        let mut unpinned = std::collections::HashSet::new();
         for id in ids {
             let d = self.project().device(*id)?;
             let Some(xaddr) = d.facts.xaddr.clone() else {
@@ -383,6 +385,10 @@ impl Session {
                 Some(k) => self.held_credentials(k, *id)?,
                 None => None,
             };
+            pins::pin(client, &d);
+            if d.facts.tls_fingerprint.is_none() {
+                unpinned.insert(d.id);
+            }
             jobs.push((d.id, d.address, xaddr, creds));
         }
         let mut rep = Reporter::new(progress, Step::Identify, jobs.len());
@@ -412,11 +418,20 @@ impl Session {
             .await;
         let mut summary = IdentifySummary::default();
         let mut batch = Vec::new();
+        let mut pinned = Vec::new();
         for (id, address, r) in results {
             match r {
                 Ok((ident, users)) if !ident.is_empty() => {
                     let (identity, mut facts) = facts::from_identification(&ident, address, None);
                     facts.users = users.map(|u| facts::users(&u)).unwrap_or_default();
+                    facts.tls_fingerprint = pins::presented(client, &ident.xaddr);
+                    if let Some(fp) = facts
+                        .tls_fingerprint
+                        .as_ref()
+                        .filter(|_| unpinned.contains(&id))
+                    {
+                        pinned.push(serde_json::json!({"device": id.to_string(), "sha256": fp, "xaddr": ident.xaddr}));
+                    }
                     let role = facts::role_from(&facts.scopes, &[]);
                     batch.push(Sighting {
                         identity,
@@ -444,6 +459,15 @@ impl Session {
             }
         }
         self.record_sightings(batch)?;
+        if !pinned.is_empty() {
+            let actor = self.actor().clone();
+            self.project_mut().record(
+                &actor,
+                "devices.certificates-pinned",
+                "site",
+                serde_json::json!({ "pinned": pinned }),
+            )?;
+        }
         Ok(summary)
     }
 }

@@ -65,6 +65,8 @@ pub enum ErrorCode {
     KeyringUnavailable,
     /// A signature or integrity check failed.
     VerificationFailed,
+    /// A device presented another TLS certificate than the one pinned for it; nothing was sent to it.
+    CertificateChanged,
     /// Anything else.
     Internal,
 }
@@ -84,6 +86,7 @@ impl Error {
             ) => ErrorCode::InvalidInput,
             Error::PlanCsv { .. } | Error::Plan(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::Catalog(e) if e.is_signature() => ErrorCode::VerificationFailed,
+            Error::Devices(e) if e.is_certificate_changed() => ErrorCode::CertificateChanged,
             Error::Catalog(_) => ErrorCode::InvalidInput,
             Error::Vault(e) if e.is_locked() || e.is_unavailable() => ErrorCode::KeyringUnavailable,
             Error::Vault(e) if e.is_not_found() => ErrorCode::NotFound,

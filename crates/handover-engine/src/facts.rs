@@ -143,6 +143,7 @@ pub fn from_identification(
         }),
         users: Vec::new(),
         switch_port: None,
+        tls_fingerprint: None,
     };
     let identity = DeviceIdentity {
         endpoint_ref: None,

@@ -80,6 +80,7 @@ impl Session {
                 d.id
             ))
         })?;
+        crate::pins::pin(client, &d);
         let session = client.session(&xaddr, Some(creds))?;
         let _ = session.system_date_and_time().await;
         let mut facts = handover_model::DeviceFacts::default();
@@ -139,6 +140,8 @@ impl Session {
                     disable_http(client, &session, &d.id.to_string()).await?;
                 facts.protocols = enabled_protocols(&read_back.1);
                 facts.xaddr = Some(https_xaddr.clone());
+                // Trust on first use: this certificate is the device's from now on.
+                facts.tls_fingerprint = Some(read_back.0.clone());
                 format!(
                     "protocols: {} (read back over {https_xaddr}; certificate SHA-256 {})",
                     facts.protocols.join(", "),
@@ -191,6 +194,8 @@ async fn disable_http(
              nothing changed. Enable HTTPS with a certificate on the device first"
         ))
     })?;
+    // Every later call in this fix must meet the certificate that proved HTTPS.
+    client.pin_certificate(&proof.xaddr, Some(&proof.fingerprint));
     let tls = client.session_with(
         &proof.xaddr,
         session.credentials().cloned(),

@@ -12,6 +12,7 @@ mod error;
 mod facts;
 pub mod fix;
 pub mod listen;
+mod pins;
 pub mod progress;
 pub mod report;
 mod report_model;

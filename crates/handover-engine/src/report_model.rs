@@ -149,6 +149,7 @@ impl Session {
                     skew_seconds: d.facts.clock_skew_ms.map(|ms| ms / 1000),
                     ntp_server: d.facts.ntp.first().cloned(),
                 },
+                tls_sha256: d.facts.tls_fingerprint.clone(),
             });
         }
         let out_findings: Vec<r::Finding> = findings

@@ -175,6 +175,11 @@ pub struct DeviceFacts {
     /// Where a switch saw the device's MAC, when a switch was asked.
     #[serde(default)]
     pub switch_port: Option<SwitchPort>,
+    /// SHA-256 (`AB:CD:...`) of the TLS certificate the device presented the first time Handover reached it
+    /// over HTTPS: pinned, so a different certificate later is refused before anything is sent (a replaced or
+    /// reset device is re-trusted by forgetting the pin on purpose).
+    #[serde(default)]
+    pub tls_fingerprint: Option<String>,
 }
 
 /// An account on a device (never its password).
@@ -224,7 +229,9 @@ pub struct Device {
 }
 
 impl DeviceFacts {
-    /// Takes every fact `newer` knows, keeping what `self` knew where `newer` has nothing.
+    /// Takes every fact `newer` knows, keeping what `self` knew where `newer` has nothing. A device whose
+    /// HTTPS certificate is pinned keeps its `https://` XAddr when a sighting offers only plain HTTP (an
+    /// announcement cannot talk Handover out of TLS).
     pub fn merge_from(&mut self, newer: DeviceFacts) {
         fn opt<T>(old: &mut Option<T>, new: Option<T>) {
             if new.is_some() {
@@ -255,13 +262,26 @@ impl DeviceFacts {
             auth_scheme,
             users,
             switch_port,
+            tls_fingerprint,
         } = newer;
+        let https = |x: &Option<String>| {
+            x.as_deref().is_some_and(|x| {
+                x.get(..8)
+                    .is_some_and(|p| p.eq_ignore_ascii_case("https://"))
+            })
+        };
+        let downgrade = self.tls_fingerprint.is_some()
+            && tls_fingerprint.is_none()
+            && https(&self.xaddr)
+            && !https(&xaddr);
         opt(&mut self.manufacturer, manufacturer);
         opt(&mut self.model, model);
         opt(&mut self.firmware, firmware);
         opt(&mut self.hardware_id, hardware_id);
         opt(&mut self.hostname, hostname);
-        opt(&mut self.xaddr, xaddr);
+        if !downgrade {
+            opt(&mut self.xaddr, xaddr);
+        }
         list(&mut self.scopes, scopes);
         opt(&mut self.dhcp, dhcp);
         list(&mut self.gateways, gateways);
@@ -274,6 +294,7 @@ impl DeviceFacts {
         opt(&mut self.auth_scheme, auth_scheme);
         list(&mut self.users, users);
         opt(&mut self.switch_port, switch_port);
+        opt(&mut self.tls_fingerprint, tls_fingerprint);
     }
 }
 
@@ -314,5 +335,47 @@ mod tests {
         assert!(a.same_device(&b));
         assert!(!a.same_device(&c));
         assert!(!c.same_device(&DeviceIdentity::default()));
+    }
+
+    #[test]
+    fn a_pinned_device_keeps_its_https_xaddr_against_a_plain_http_sighting() {
+        let mut pinned = DeviceFacts {
+            xaddr: Some("https://10.0.0.5:443/onvif/device_service".into()),
+            tls_fingerprint: Some("AB:CD".into()),
+            ..DeviceFacts::default()
+        };
+        pinned.merge_from(DeviceFacts {
+            xaddr: Some("http://10.0.0.5/onvif/device_service".into()),
+            firmware: Some("1.2".into()),
+            ..DeviceFacts::default()
+        });
+        assert_eq!(
+            pinned.xaddr.as_deref(),
+            Some("https://10.0.0.5:443/onvif/device_service")
+        );
+        assert_eq!(pinned.firmware.as_deref(), Some("1.2"));
+        assert_eq!(pinned.tls_fingerprint.as_deref(), Some("AB:CD"));
+
+        // Another HTTPS address is taken; without a pin, plain HTTP is taken too.
+        pinned.merge_from(DeviceFacts {
+            xaddr: Some("HTTPS://10.0.0.9:8443/onvif/device_service".into()),
+            ..DeviceFacts::default()
+        });
+        assert_eq!(
+            pinned.xaddr.as_deref(),
+            Some("HTTPS://10.0.0.9:8443/onvif/device_service")
+        );
+        let mut unpinned = DeviceFacts {
+            xaddr: Some("https://10.0.0.5/onvif/device_service".into()),
+            ..DeviceFacts::default()
+        };
+        unpinned.merge_from(DeviceFacts {
+            xaddr: Some("http://10.0.0.5/onvif/device_service".into()),
+            ..DeviceFacts::default()
+        });
+        assert_eq!(
+            unpinned.xaddr.as_deref(),
+            Some("http://10.0.0.5/onvif/device_service")
+        );
     }
 }

@@ -91,6 +91,10 @@ pub struct Device {
     pub services: Vec<Service>,
     /// The device clock.
     pub clock: Clock,
+    /// SHA-256 (`AB:CD:...`) of the TLS certificate Handover pinned for the device, when it answered over
+    /// HTTPS: IT can pin the same certificate in the VMS.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_sha256: Option<String>,
 }
 
 /// Firmware version and its compliance with the catalog baseline.

@@ -164,6 +164,12 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 },
                 ntp_server: Some("10.1.0.1".into()),
             },
+            tls_sha256: (i % 11 != 0).then(|| {
+                (0..32)
+                    .map(|k| format!("{:02X}", (i * 31 + k * 7) % 256))
+                    .collect::<Vec<_>>()
+                    .join(":")
+            }),
         });
         let mut push = |title: String,
                         detail: &str,

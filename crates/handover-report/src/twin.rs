@@ -52,7 +52,7 @@ pub fn inventory_json(model: &ReportModel) -> Result<Vec<u8>> {
 }
 
 /// The CSV header, one column per field of a device row.
-pub const CSV_HEADER: [&str; 18] = [
+pub const CSV_HEADER: [&str; 19] = [
     "device_id",
     "name",
     "vlan_id",
@@ -71,6 +71,7 @@ pub const CSV_HEADER: [&str; 18] = [
     "placement_verified",
     "services",
     "open_findings",
+    "tls_certificate_sha256",
 ];
 
 /// The device inventory as CSV (RFC 4180 quoting, header row first, one row per device).
@@ -124,6 +125,7 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
             if d.placement.verified { "yes" } else { "no" },
             &services,
             &open,
+            d.tls_sha256.as_deref().unwrap_or(""),
         ])?;
     }
     w.flush().map_err(csv::Error::from)?;

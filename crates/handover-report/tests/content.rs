@@ -52,6 +52,13 @@ fn every_serial_and_open_finding_is_in_the_text() {
         text.contains(&m.method.catalogs[0].sha256),
         "catalog hash missing"
     );
+    // The devices' pinned TLS certificates, for IT to pin in the VMS too.
+    assert!(
+        text.contains("TLS certificates pinned"),
+        "pinned table missing"
+    );
+    let fp = m.devices.iter().find_map(|d| d.tls_sha256.clone()).unwrap();
+    assert!(text.contains(&fp[..23]), "pinned certificate {fp} missing");
 }
 
 #[test]

@@ -46,6 +46,9 @@ pub struct FaultSpec {
     pub hostile_http: Option<Hostile>,
     /// The HTTPS listener closes every connection before the TLS handshake (a broken certificate store).
     pub tls_handshake_fails: bool,
+    /// The HTTPS listener presents another certificate than before (a device replaced or reset to factory
+    /// settings, or someone in the middle).
+    pub tls_certificate_replaced: bool,
 }
 
 impl FaultSpec {

@@ -132,7 +132,11 @@ fn accepted(dev: &Arc<Device>, scheme: &Scheme, stream: tokio::net::TcpStream, p
             if dev.state().faults.tls_handshake_fails {
                 return;
             }
-            let acceptor = tls.acceptor.clone();
+            let acceptor = if dev.state().faults.tls_certificate_replaced {
+                tls.replaced.clone()
+            } else {
+                tls.acceptor.clone()
+            };
             tokio::spawn(async move {
                 let handshake = acceptor.accept(stream);
                 if let Ok(Ok(s)) = tokio::time::timeout(Duration::from_secs(10), handshake).await {

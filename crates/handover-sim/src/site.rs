@@ -344,6 +344,11 @@ impl SimSite {
     pub fn tls_fingerprint(&self) -> Option<&str> {
         self.tls.as_ref().map(|t| t.fingerprint.as_str())
     }
+
+    /// SHA-256 of the other certificate devices with `tls_certificate_replaced` present.
+    pub fn replaced_tls_fingerprint(&self) -> Option<&str> {
+        self.tls.as_ref().map(|t| t.replaced_fingerprint.as_str())
+    }
     /// The status endpoint's address.
     pub fn status_addr(&self) -> Option<SocketAddr> {
         self.status

@@ -127,6 +127,19 @@ fn finish(conn: &Connection, (mut d, found_by, facts): (Device, String, String))
     Ok(d)
 }
 
+/// Drops the certificate pinned for a device; returns the fingerprint it had.
+pub fn forget_certificate(conn: &Connection, id: DeviceId) -> Result<Option<String>> {
+    let mut dev = get(conn, id)?;
+    let old = dev.facts.tls_fingerprint.take();
+    if old.is_some() {
+        conn.execute(
+            "UPDATE devices SET facts = ?2 WHERE id = ?1",
+            params![id.0, serde_json::to_string(&dev.facts)?],
+        )?;
+    }
+    Ok(old)
+}
+
 /// One device by id.
 pub fn get(conn: &Connection, id: DeviceId) -> Result<Device> {
     let raw = conn

@@ -271,6 +271,22 @@ impl Project {
         })
     }
 
+    /// Forgets the TLS certificate pinned for a device (audited with the fingerprint forgotten); returns it,
+    /// or None when none was pinned (nothing recorded then).
+    pub fn forget_certificate(&mut self, id: DeviceId, actor: &Actor) -> Result<Option<String>> {
+        self.audited(actor, |tx, _| {
+            let old = devices::forget_certificate(tx, id)?;
+            let entry = old.as_ref().map(|fp| {
+                (
+                    "device.certificate-forgotten".into(),
+                    id.to_string(),
+                    serde_json::json!({ "sha256": fp }),
+                )
+            });
+            Ok((old, entry))
+        })
+    }
+
     /// Records many sightings in one transaction; new devices and moves are audited.
     pub fn record_sightings(
         &mut self,

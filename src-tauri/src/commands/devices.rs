@@ -1,4 +1,5 @@
-//! Devices screen: the grid (a status per step for every device), the detail panel, credential references.
+//! Devices screen: the grid (a status per step for every device), the detail panel, credential references,
+//! and forgetting a replaced device's pinned TLS certificate.
 
 use tauri::State;
 
@@ -33,44 +34,63 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
 }
 
 /// One device in depth: the evidence per step, its credentials and findings.
+fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, AppError> {
+    let p = s.project();
+    let d = p
+        .devices()
+        .map_err(eng)?
+        .into_iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| AppError::Invalid(format!("there is no device {id}")))?;
+    let (plan, findings, creds, waivers) = (
+        p.plan().map_err(eng)?,
+        p.findings().map_err(eng)?,
+        p.credentials().map_err(eng)?,
+        p.waivers().map_err(eng)?,
+    );
+    let row = dto::row(&d, &plan, &findings, &creds);
+    Ok(DeviceDetail {
+        facts: dto::facts(&d),
+        tls_pinned: d.facts.tls_fingerprint.clone(),
+        credentials: creds
+            .iter()
+            .filter(|c| c.device == id)
+            .map(CredentialDto::from)
+            .collect(),
+        findings: findings
+            .iter()
+            .filter(|f| f.device == id)
+            .map(|f| FindingDto::new(f, row.label.clone(), &waivers))
+            .collect(),
+        first_seen: dto::rfc3339(d.first_seen),
+        last_seen: dto::rfc3339(d.last_seen),
+        row,
+    })
+}
+
+/// One device in depth.
 #[tauri::command]
 pub async fn device_detail(
     state: State<'_, AppState>,
     req: DeviceRequest,
 ) -> CmdResult<DeviceDetail> {
     state
+        .with_session(move |s| detail(s, DeviceId(req.id)))
+        .await
+}
+
+/// Forgets the TLS certificate pinned for a device (the technician confirmed on site that it was replaced or
+/// reset); the next HTTPS answer pins the new one. Returns the device as it now is.
+#[tauri::command]
+pub async fn forget_certificate(
+    state: State<'_, AppState>,
+    req: DeviceRequest,
+) -> CmdResult<DeviceDetail> {
+    state
         .with_session(move |s| {
-            let p = s.project();
             let id = DeviceId(req.id);
-            let d = p
-                .devices()
-                .map_err(eng)?
-                .into_iter()
-                .find(|d| d.id == id)
-                .ok_or_else(|| AppError::Invalid(format!("there is no device {id}")))?;
-            let (plan, findings, creds, waivers) = (
-                p.plan().map_err(eng)?,
-                p.findings().map_err(eng)?,
-                p.credentials().map_err(eng)?,
-                p.waivers().map_err(eng)?,
-            );
-            let row = dto::row(&d, &plan, &findings, &creds);
-            Ok(DeviceDetail {
-                facts: dto::facts(&d),
-                credentials: creds
-                    .iter()
-                    .filter(|c| c.device == id)
-                    .map(CredentialDto::from)
-                    .collect(),
-                findings: findings
-                    .iter()
-                    .filter(|f| f.device == id)
-                    .map(|f| FindingDto::new(f, row.label.clone(), &waivers))
-                    .collect(),
-                first_seen: dto::rfc3339(d.first_seen),
-                last_seen: dto::rfc3339(d.last_seen),
-                row,
-            })
+            s.forget_certificate(None, id)?;
+            detail(s, id)
         })
         .await
 }

@@ -33,6 +33,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         discover::run_discovery,
         devices::list_devices,
         devices::device_detail,
+        devices::forget_certificate,
         devices::list_credentials,
         credentials::custody_overview,
         credentials::find_defaults,

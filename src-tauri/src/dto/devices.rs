@@ -121,6 +121,8 @@ pub struct DeviceDetail {
     pub row: DeviceRow,
     /// Evidence, step by step.
     pub facts: Vec<Fact>,
+    /// SHA-256 of the TLS certificate pinned for the device, if any.
+    pub tls_pinned: Option<String>,
     /// Credential references.
     pub credentials: Vec<CredentialDto>,
     /// Findings about the device.
@@ -276,6 +278,13 @@ pub fn facts(d: &Device) -> Vec<Fact> {
         ));
     }
     out.push(fact("services", "Protocols", list(&f.protocols)));
+    if let Some(fp) = &f.tls_fingerprint {
+        out.push(fact(
+            "services",
+            "TLS certificate (pinned)",
+            format!("SHA-256 {fp}"),
+        ));
+    }
     out.push(fact(
         "services",
         "NTP",

@@ -172,9 +172,38 @@ async fn technician_walk_and_it_review() {
     fill(&c, "[data-testid=device-search]", "").await;
     wait_text(&c, "[data-testid=device-grid]", "127.20.0.10").await;
     shot(&c, "07-devices").await;
+    // An HTTPS-only camera: its certificate was pinned when it first answered.
+    fill(&c, "[data-testid=device-search]", "127.20.0.10").await;
+    wait_text(&c, "[data-testid=device-grid]", "127.20.0.10").await;
     click(&c, "[data-testid^=device-link-]").await;
-    wait_text(&c, "[data-testid=device-detail]", "Manufacturer").await;
+    let detail = wait_text(
+        &c,
+        "[data-testid=device-detail]",
+        "TLS certificate (pinned)",
+    )
+    .await;
+    assert!(
+        detail.contains("Manufacturer") && detail.contains("SHA-256 "),
+        "{detail}"
+    );
     shot(&c, "08-device-detail").await;
+    // A replaced camera: Forget certificate, asked twice; the panel then shows no pin.
+    click(&c, "[data-testid=forget-certificate]").await;
+    click(&c, "[data-testid=forget-certificate-confirm]").await;
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let text = wait_for(&c, "[data-testid=device-detail]")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        if !text.contains("TLS certificate (pinned)") {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the pin is still shown:\n{text}");
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+    fill(&c, "[data-testid=device-search]", "").await;
 
     // Credentials: defaults, the one changed password typed in, rotation through this screen.
     click(&c, "[data-testid=nav-credentials]").await;

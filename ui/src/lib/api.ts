@@ -68,6 +68,7 @@ export const api = {
 
   devices: () => call<DeviceRow[]>('list_devices'),
   device: (id: number) => call<DeviceDetail>('device_detail', { req: { id } }),
+  forgetCertificate: (id: number) => call<DeviceDetail>('forget_certificate', { req: { id } }),
   credentials: () => call<CredentialDto[]>('list_credentials'),
 
   custody: () => call<CustodyOverview>('custody_overview'),

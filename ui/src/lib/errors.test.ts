@@ -9,6 +9,9 @@ describe('errors', () => {
     expect(errorTitle('project-locked')).toBe('The project is open elsewhere');
     expect(isCommandError({ code: 'keyring-unavailable', message: 'locked' })).toBe(true);
     expect(errorTitle('keyring-unavailable')).toBe('The keyring cannot be used');
+    const changed = { code: 'certificate-changed', message: 'not the pinned one', hint: 'Nothing was sent.' };
+    expect(toCommandError(changed)).toEqual(changed);
+    expect(errorTitle('certificate-changed')).toBe('The device presented another certificate');
   });
   it('wraps anything else as internal with a hint', () => {
     for (const raw of ['plugin failed', new Error('boom'), { code: 'made-up', message: 'x' }, 42]) {

@@ -10,6 +10,7 @@ const CODES: ErrorCode[] = [
   'disk-full',
   'keyring-unavailable',
   'verification-failed',
+  'certificate-changed',
   'no-project',
   'cancelled',
   'internal',
@@ -48,6 +49,8 @@ export function errorTitle(code: ErrorCode): string {
       return 'The keyring cannot be used';
     case 'verification-failed':
       return 'Verification failed';
+    case 'certificate-changed':
+      return 'The device presented another certificate';
     case 'no-project':
       return 'No project open';
     case 'cancelled':

@@ -1,10 +1,25 @@
-//! `handover devices`: every device the project knows, as a table or JSON.
+//! `handover devices`: every device the project knows, as a table or JSON; `forget-certificate` lifts a
+//! device's pinned TLS certificate.
 
 use std::process::ExitCode;
 
-use crate::args::Cli;
+use handover_engine::model::DeviceId;
 
-pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
+use crate::args::{Cli, DevicesCommand};
+
+pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCode> {
+    if let Some(DevicesCommand::ForgetCertificate { device }) = action {
+        let id = device
+            .parse::<DeviceId>()
+            .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+        let mut session = super::open(cli)?;
+        let old = session.forget_certificate(None, id)?;
+        println!(
+            "Forgot the certificate pinned for {id} (SHA-256 {old}); the next HTTPS answer pins the new one \
+             (run `handover discover`)."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let session = super::open(cli)?;
     let devices = session.project().devices()?;
     if cli.json {

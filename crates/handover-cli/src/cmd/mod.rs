@@ -82,7 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status => status::run(&cli),
         Command::Audit(c) => audit::run(&cli, c),
         Command::Demo(a) => demo::run(&cli, a),
-        Command::Devices => devices::run(&cli),
+        Command::Devices { action } => devices::run(&cli, action.as_ref()),
         Command::Check(a) => check::run(&cli, a),
         Command::Findings { all } => check::findings(&cli, *all),
         Command::Waive { finding, reason } => check::waive(&cli, finding, reason),

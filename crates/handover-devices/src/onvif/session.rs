@@ -41,6 +41,19 @@ impl DeviceClient {
         self.http.tls_fingerprint(uri.host()?)
     }
 
+    /// Pins the certificate the host of `xaddr` must present over TLS from now on (trust on first use: the
+    /// project keeps the fingerprint first seen); `None` lifts the pin. A handshake with another certificate
+    /// fails with [`Error::CertificateChanged`] before any request is sent.
+    pub fn pin_certificate(&self, xaddr: &str, fingerprint: Option<&str>) {
+        if let Some(host) = xaddr
+            .parse::<hyper::Uri>()
+            .ok()
+            .and_then(|u| u.host().map(str::to_owned))
+        {
+            self.http.pin(&host, fingerprint);
+        }
+    }
+
     /// A session with one device's ONVIF device service (`http://host:port/onvif/device_service`).
     pub fn session(&self, xaddr: &str, creds: Option<Credentials>) -> Result<OnvifSession> {
         self.session_with(xaddr, creds, AuthPreference::Auto)

@@ -32,6 +32,7 @@ impl Session {
             ))
         })?;
         let user = creds.username.clone();
+        crate::pins::pin(client, &d);
         Ok((client.session(&xaddr, Some(creds))?, xaddr, user))
     }
 

@@ -58,6 +58,11 @@ enum Found {
         tried: usize,
         why: String,
     },
+    /// The device presented another TLS certificate than its pinned one: nothing was sent, nothing counted.
+    CertificateChanged {
+        tried: usize,
+        why: String,
+    },
 }
 
 impl Session {
@@ -68,6 +73,7 @@ impl Session {
         only: &[DeviceId],
     ) -> Result<FindSummary> {
         let (client, keyring, catalogs, cancel) = (cx.client, &*cx.keyring, cx.catalogs, cx.cancel);
+        self.pin_certificates(client)?;
         let mut summary = FindSummary::default();
         let mut jobs = Vec::new();
         for d in self.project().devices()? {
@@ -132,6 +138,12 @@ impl Session {
                                 );
                             }
                         };
+                        if let LoginCheck::Failed(e) | LoginCheck::Unreachable(e) = &check
+                            && e.is_certificate_changed()
+                        {
+                            let why = e.to_string();
+                            return (job, Found::CertificateChanged { tried, why });
+                        }
                         tried += 1;
                         let outcome = format!("{:?}", check.outcome()).to_lowercase();
                         if let Err(e) = writer
@@ -261,6 +273,17 @@ impl Session {
                     (
                         "unreachable",
                         format!("could not ask the device: {why}"),
+                        CredentialState::Unknown,
+                        job.default_user.clone(),
+                        None,
+                    )
+                }
+                Found::CertificateChanged { tried, why } => {
+                    summary.failed_attempts += tried as u32;
+                    summary.unknown += 1;
+                    (
+                        "certificate-changed",
+                        format!("no password was tried: {why}"),
                         CredentialState::Unknown,
                         job.default_user.clone(),
                         None,

@@ -22,6 +22,7 @@ impl Session {
         password: SecretString,
     ) -> Result<()> {
         let d = self.project().device(device)?;
+        crate::pins::pin(client, &d);
         let xaddr = d.facts.xaddr.ok_or_else(|| {
             Error::Invalid(format!(
                 "{device} has no ONVIF address yet: run `handover discover`"
@@ -38,6 +39,9 @@ impl Session {
                 return Err(Error::Invalid(format!(
                     "{device} reports a lockout ({e}); wait before trying again; nothing was stored"
                 )));
+            }
+            LoginCheck::Unreachable(e) | LoginCheck::Failed(e) if e.is_certificate_changed() => {
+                return Err(e.into());
             }
             LoginCheck::Unreachable(e) | LoginCheck::Failed(e) => {
                 return Err(Error::Invalid(format!(

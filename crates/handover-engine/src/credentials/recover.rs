@@ -33,6 +33,7 @@ impl Session {
     /// Settles every interrupted rotation of this project.
     pub async fn recover(&mut self, cx: &Custody<'_>) -> Result<RecoverSummary> {
         let (client, keyring) = (cx.client, &*cx.keyring);
+        self.pin_certificates(client)?;
         let project_id = self.project().id().to_string();
         let leftovers = rotation::unsettled(keyring, &project_id)?;
         let mut rep = Reporter::new(cx.progress, Step::Recover, leftovers.len());

@@ -101,6 +101,7 @@ impl Session {
         only: &[DeviceId],
     ) -> Result<RotateSummary> {
         let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
+        self.pin_certificates(client)?;
         let mut summary = RotateSummary::default();
         let refs = self.project().credentials()?;
         let mut jobs = Vec::new();

@@ -1,5 +1,6 @@
 //! Method appendix (versions, catalogs and hashes, discovery per subnet, audit log head,
-//! timestamps) and the sign-off block for the technician and the IT reviewer.
+//! timestamps, the devices' pinned TLS certificates) and the sign-off block for the technician and the IT
+//! reviewer.
 
 use super::{col, heading, heading_keep, key_values, num, paragraph};
 use crate::layout::page::{Composer, palette};
@@ -70,6 +71,32 @@ pub(super) fn method(c: &mut Composer, m: &ReportModel) {
             ]
         }),
     );
+    let pinned: Vec<_> = m
+        .devices
+        .iter()
+        .filter(|d| d.tls_sha256.is_some())
+        .collect();
+    if !pinned.is_empty() {
+        let certs = Table {
+            columns: vec![col("Device", 1.3), col("Address", 0.8), col("SHA-256", 3.4)],
+            font_size: 7.2,
+            max_lines: 2,
+        };
+        certs.draw(
+            c,
+            Some("TLS certificates pinned (first seen, trusted on first use)"),
+            pinned.iter().map(|d| {
+                vec![
+                    vec![Span::plain(format!("{} {}", d.id, d.name))],
+                    vec![Span::plain(d.address.clone())],
+                    vec![Span::toned(
+                        d.tls_sha256.clone().unwrap_or_default(),
+                        Tone::Muted,
+                    )],
+                ]
+            }),
+        );
+    }
 }
 
 pub(super) fn sign_off(c: &mut Composer, m: &ReportModel) {

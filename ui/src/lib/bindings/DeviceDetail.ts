@@ -17,6 +17,10 @@ row: DeviceRow,
  */
 facts: Array<Fact>, 
 /**
+ * SHA-256 of the TLS certificate pinned for the device, if any.
+ */
+tls_pinned: string | null, 
+/**
  * Credential references.
  */
 credentials: Array<CredentialDto>, 

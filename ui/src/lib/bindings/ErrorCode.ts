@@ -3,4 +3,4 @@
 /**
  * Stable error codes, as the CLI's exit statuses (see README "Exit statuses").
  */
-export type ErrorCode = "project-locked" | "not-found" | "invalid-input" | "disk-full" | "keyring-unavailable" | "verification-failed" | "no-project" | "cancelled" | "internal";
+export type ErrorCode = "project-locked" | "not-found" | "invalid-input" | "disk-full" | "keyring-unavailable" | "verification-failed" | "certificate-changed" | "no-project" | "cancelled" | "internal";
