@@ -202,6 +202,19 @@ pub async fn assert_not_in_page(c: &Client, secret: &str, when: &str) {
     );
 }
 
+/// Scrolls only the panel (`.scroll`) holding the element matching `css` so the element is at its top; the
+/// window itself stays where it is.
+pub async fn scroll_panel_to(c: &Client, css: &str) {
+    wait_for(c, css).await;
+    c.execute(
+        "const e = document.querySelector(arguments[0]); const p = e.closest('.scroll'); \
+         p.scrollTop += e.getBoundingClientRect().top - p.getBoundingClientRect().top;",
+        vec![serde_json::json!(css)],
+    )
+    .await
+    .expect("scroll the panel");
+}
+
 /// Scrolls the element matching `css` to the top of its scrolling parent (for a screenshot of that part).
 pub async fn scroll_to(c: &Client, css: &str) {
     wait_for(c, css).await;

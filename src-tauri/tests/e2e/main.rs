@@ -22,8 +22,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use driver::{
-    assert_not_in_page, click, click_xpath, fill, scroll_to, shot, wait_for, wait_text,
-    wait_text_within,
+    assert_not_in_page, click, click_xpath, fill, scroll_panel_to, scroll_to, shot, wait_for,
+    wait_text, wait_text_within,
 };
 
 fn repo() -> PathBuf {
@@ -186,9 +186,12 @@ async fn technician_walk_and_it_review() {
         detail.contains("Manufacturer") && detail.contains("SHA-256 "),
         "{detail}"
     );
+    scroll_panel_to(&c, "[data-testid=detail-step-services]").await;
     shot(&c, "08-device-detail").await;
     // A replaced camera: Forget certificate, asked twice; the panel then shows no pin.
+    scroll_panel_to(&c, "[data-testid=forget-certificate]").await;
     click(&c, "[data-testid=forget-certificate]").await;
+    scroll_panel_to(&c, "[data-testid=forget-certificate-confirm]").await;
     click(&c, "[data-testid=forget-certificate-confirm]").await;
     let deadline = Instant::now() + std::time::Duration::from_secs(20);
     loop {

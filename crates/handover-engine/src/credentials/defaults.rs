@@ -54,13 +54,11 @@ enum Found {
         tried: usize,
         why: String,
     },
+    /// No answer to go by; `outcome` says which kind (`unreachable`, or `certificate-changed` when the device
+    /// presented another TLS certificate than its pinned one: nothing was sent, nothing counted).
     Unreachable {
         tried: usize,
-        why: String,
-    },
-    /// The device presented another TLS certificate than its pinned one: nothing was sent, nothing counted.
-    CertificateChanged {
-        tried: usize,
+        outcome: &'static str,
         why: String,
     },
 }
@@ -133,7 +131,8 @@ impl Session {
                                     job,
                                     Found::Unreachable {
                                         tried,
-                                        why: e.to_string(),
+                                        outcome: "unreachable",
+                                        why: format!("could not ask the device: {e}"),
                                     },
                                 );
                             }
@@ -141,8 +140,16 @@ impl Session {
                         if let LoginCheck::Failed(e) | LoginCheck::Unreachable(e) = &check
                             && e.is_certificate_changed()
                         {
-                            let why = e.to_string();
-                            return (job, Found::CertificateChanged { tried, why });
+                            let why = format!("no password was tried: {e}");
+                            let outcome = "certificate-changed";
+                            return (
+                                job,
+                                Found::Unreachable {
+                                    tried,
+                                    outcome,
+                                    why,
+                                },
+                            );
                         }
                         tried += 1;
                         let outcome = format!("{:?}", check.outcome()).to_lowercase();
@@ -153,7 +160,8 @@ impl Session {
                                 job,
                                 Found::Unreachable {
                                     tried,
-                                    why: e.to_string(),
+                                    outcome: "unreachable",
+                                    why: format!("could not ask the device: {e}"),
                                 },
                             );
                         }
@@ -177,7 +185,8 @@ impl Session {
                                     job,
                                     Found::Unreachable {
                                         tried,
-                                        why: e.to_string(),
+                                        outcome: "unreachable",
+                                        why: format!("could not ask the device: {e}"),
                                     },
                                 );
                             }
@@ -267,23 +276,16 @@ impl Session {
                         None,
                     )
                 }
-                Found::Unreachable { tried, why } => {
+                Found::Unreachable {
+                    tried,
+                    outcome,
+                    why,
+                } => {
                     summary.failed_attempts += tried as u32;
                     summary.unknown += 1;
                     (
-                        "unreachable",
-                        format!("could not ask the device: {why}"),
-                        CredentialState::Unknown,
-                        job.default_user.clone(),
-                        None,
-                    )
-                }
-                Found::CertificateChanged { tried, why } => {
-                    summary.failed_attempts += tried as u32;
-                    summary.unknown += 1;
-                    (
-                        "certificate-changed",
-                        format!("no password was tried: {why}"),
+                        outcome,
+                        why,
                         CredentialState::Unknown,
                         job.default_user.clone(),
                         None,
