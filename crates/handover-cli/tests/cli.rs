@@ -249,6 +249,50 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     assert_eq!(rotated, 23, "{list:#}");
     planted_faults_are_found_and_nothing_else(&project);
     no_generated_password_leaves_the_keyring(&out, &t);
+    pinned_certificates_are_reported_and_forgotten_on_purpose(&out, &project);
+}
+
+/// Devices that answered over HTTPS have their certificate pinned (in `devices --json` and the report's JSON
+/// twin); `devices forget-certificate` lifts one pin, audited, and says when there is nothing to forget.
+fn pinned_certificates_are_reported_and_forgotten_on_purpose(out: &Path, project: &Path) {
+    let o = handover(project, &["--json", "devices"]);
+    let devices: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pinned: Vec<&serde_json::Value> = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["facts"]["tls_fingerprint"].is_string())
+        .collect();
+    assert!(pinned.len() >= 10, "HTTPS devices are pinned: {devices:#}");
+    let twin: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("handover-report.json")).unwrap()).unwrap();
+    let in_twin = twin["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["tls_sha256"].is_string())
+        .count();
+    assert_eq!(in_twin, pinned.len(), "{twin:#}");
+
+    let id = format!("D{}", pinned[0]["id"]);
+    let fp = pinned[0]["facts"]["tls_fingerprint"].as_str().unwrap();
+    let o = handover(project, &["devices", "forget-certificate", "--device", &id]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(fp), "{}", text(&o));
+    let audit = sqlite3(
+        project,
+        "SELECT subject, detail FROM audit WHERE action = 'device.certificate-forgotten';",
+    );
+    let audit = String::from_utf8_lossy(&audit.stdout);
+    assert!(audit.contains(&id) && audit.contains(fp), "{audit}");
+    let o = handover(project, &["devices", "forget-certificate", "--device", &id]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("no pinned certificate"), "{}", text(&o));
+    let o = handover(
+        project,
+        &["devices", "forget-certificate", "--device", "D999"],
+    );
+    assert_eq!(o.status.code(), Some(6), "{}", text(&o));
 }
 
 /// The report carries the version every package inherits from the workspace (tests/version.rs): in its

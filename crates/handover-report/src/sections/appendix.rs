@@ -78,8 +78,8 @@ pub(super) fn method(c: &mut Composer, m: &ReportModel) {
         .collect();
     if !pinned.is_empty() {
         let certs = Table {
-            columns: vec![col("Device", 1.3), col("Address", 0.8), col("SHA-256", 3.4)],
-            font_size: 7.2,
+            columns: vec![col("Device", 1.1), col("Address", 0.6), col("SHA-256", 4.3)],
+            font_size: 6.4,
             max_lines: 2,
         };
         certs.draw(
