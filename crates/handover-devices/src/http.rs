@@ -2,7 +2,8 @@
 //! client per device costs many times the CPU), with a cap on every body read, a deadline on every
 //! exchange, a global bound on requests in flight and a gate that keeps at most one request in flight
 //! per device. It speaks `http://` and `https://` (rustls, see [`crate::tls`]: self-signed device certificates
-//! accepted, their fingerprints recorded). It knows HTTP, not SOAP or authentication.
+//! accepted, their fingerprints recorded, pinned ones enforced per endpoint). It knows HTTP, not SOAP or
+//! authentication.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, Weak};
@@ -20,7 +21,7 @@ use tokio::sync::{OwnedMutexGuard, OwnedSemaphorePermit, Semaphore};
 use crate::error::{Error, Result};
 use crate::tls::{self, SeenCertificates};
 
-type Connector = hyper_rustls::HttpsConnector<HttpConnector>;
+type Connector = tls::PinningConnector;
 
 /// Limits for the shared client.
 #[derive(Debug, Clone)]
@@ -90,10 +91,11 @@ impl Http {
         conn.enforce_http(false);
         let certs = SeenCertificates::default();
         let conn = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls::client_config(certs.clone()))
+            .with_tls_config(tls::client_config())
             .https_or_http()
             .enable_http1()
             .wrap_connector(conn);
+        let conn = tls::PinningConnector::new(conn, certs.clone());
         let client = Client::builder(TokioExecutor::new())
             .pool_max_idle_per_host(opts.pool_idle_per_host)
             .pool_idle_timeout(opts.pool_idle_timeout)
@@ -107,14 +109,16 @@ impl Http {
         }
     }
 
-    /// SHA-256 fingerprint of the certificate `host` last presented over TLS.
-    pub fn tls_fingerprint(&self, host: &str) -> Option<String> {
-        self.certs.get(host)
+    /// SHA-256 fingerprint of the certificate the endpoint (`host:port`) of `uri` last presented over TLS.
+    pub fn tls_fingerprint(&self, uri: &Uri) -> Option<String> {
+        self.certs.get(&tls::endpoint(uri)?)
     }
 
-    /// From now on `host` must present the certificate with this fingerprint over TLS (None: any).
-    pub fn pin(&self, host: &str, fingerprint: Option<&str>) {
-        self.certs.pin(host, fingerprint);
+    /// From now on the endpoint of `uri` must present the certificate with this fingerprint (None: any).
+    pub fn pin(&self, uri: &Uri, fingerprint: Option<&str>) {
+        if let Some(e) = tls::endpoint(uri) {
+            self.certs.pin(&e, fingerprint);
+        }
     }
 
     /// Waits until no other request to `authority` is in flight and a global slot is free.
@@ -155,6 +159,16 @@ impl Http {
         body: Bytes,
     ) -> Result<Response> {
         let addr = authority(uri);
+        // A keep-alive connection made before a pin may carry another certificate: nothing goes over it.
+        if uri.scheme_str() == Some("https")
+            && let Some(m) = tls::endpoint(uri).and_then(|e| self.certs.unpinned_connection(&e))
+        {
+            return Err(Error::CertificateChanged {
+                addr,
+                pinned: m.pinned,
+                presented: m.presented,
+            });
+        }
         let ct = format!("application/soap+xml; charset=utf-8; action=\"{action}\"");
         let mut req = Request::builder()
             .method(Method::POST)
@@ -175,7 +189,7 @@ impl Http {
         let exchange = async {
             let resp = self.client.request(req).await.map_err(|e| {
                 let refused = (uri.scheme_str() == Some("https"))
-                    .then(|| uri.host().and_then(|h| self.certs.refused(h)))
+                    .then(|| tls::endpoint(uri).and_then(|e| self.certs.refused(&e)))
                     .flatten();
                 if let Some(m) = refused {
                     Error::CertificateChanged {

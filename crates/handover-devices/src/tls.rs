@@ -1,12 +1,21 @@
 //! TLS for device sessions over `https://` XAddrs. Cameras ship self-signed certificates, so no chain is
 //! checked: the handshake's signature is still verified against the certificate's key (the peer holds that
 //! key), and the SHA-256 fingerprint of every certificate seen is recorded per host, to be shown as evidence.
-//! Trust on first use: a host whose fingerprint the caller pinned (the project remembers the first one seen)
-//! must present that same certificate, or the handshake is refused before any request (or credential) is sent.
-//! Pins and records are per host (IP address or name): one device per address, as on a site.
+//! Trust on first use: an endpoint whose fingerprint the caller pinned (the project remembers the first one
+//! seen) must present that same certificate, or the new connection is dropped right after the handshake,
+//! before any request (or credential) is written to it ([`PinningConnector`]). Records and pins are per
+//! endpoint (`host:port`), so devices behind one address (cameras an NVR exposes on its own ports) each keep
+//! their own certificate.
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+
+use hyper::Uri;
+use hyper_rustls::{HttpsConnector, MaybeHttpsStream};
+use hyper_util::client::legacy::connect::HttpConnector;
 
 use rustls::DigitallySignedStruct;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
@@ -32,20 +41,29 @@ pub(crate) struct Mismatch {
 
 #[derive(Debug, Default)]
 struct Certs {
-    /// The fingerprint each host last presented.
+    /// The fingerprint each endpoint last presented.
     seen: HashMap<String, String>,
-    /// The fingerprint each host must present.
+    /// The fingerprint each endpoint must present.
     pins: HashMap<String, String>,
-    /// The last refused handshake per host.
+    /// The last refused connection per endpoint.
     refused: HashMap<String, Mismatch>,
 }
 
-/// Fingerprints of the certificates devices presented, and the ones they must present, by host.
+/// Fingerprints of the certificates devices presented, and the ones they must present, by endpoint.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct SeenCertificates(Arc<Mutex<Certs>>);
 
-fn bare(host: &str) -> &str {
-    host.trim_start_matches('[').trim_end_matches(']')
+/// The endpoint key of a URI: `host:port`, the port defaulting by scheme (443 for https, 80 otherwise).
+pub(crate) fn endpoint(uri: &Uri) -> Option<String> {
+    let host = uri.host()?.trim_start_matches('[').trim_end_matches(']');
+    let port = uri
+        .port_u16()
+        .unwrap_or(if uri.scheme_str() == Some("https") {
+            443
+        } else {
+            80
+        });
+    Some(format!("{host}:{port}"))
 }
 
 /// Keeps a map from growing without bound on a hostile or enormous site.
@@ -61,77 +79,136 @@ impl SeenCertificates {
         self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    pub fn get(&self, host: &str) -> Option<String> {
-        self.lock().seen.get(bare(host)).cloned()
+    /// What the endpoint last presented.
+    pub fn get(&self, endpoint: &str) -> Option<String> {
+        self.lock().seen.get(endpoint).cloned()
     }
 
-    /// From now on `host` must present the certificate with this fingerprint (None: any certificate).
-    pub fn pin(&self, host: &str, fp: Option<&str>) {
+    /// From now on `endpoint` must present the certificate with this fingerprint (None: any certificate).
+    pub fn pin(&self, endpoint: &str, fp: Option<&str>) {
         let mut c = self.lock();
         match fp {
             Some(fp) => {
-                bounded(&mut c.pins).insert(bare(host).to_string(), fp.to_ascii_uppercase());
+                bounded(&mut c.pins).insert(endpoint.to_string(), fp.to_ascii_uppercase());
             }
             None => {
-                c.pins.remove(bare(host));
+                c.pins.remove(endpoint);
             }
         }
-        c.refused.remove(bare(host));
+        c.refused.remove(endpoint);
     }
 
-    /// The last handshake `host` failed for presenting another certificate than its pin.
-    pub fn refused(&self, host: &str) -> Option<Mismatch> {
-        self.lock().refused.get(bare(host)).cloned()
+    /// When `endpoint` is pinned and the certificate it last presented (on a connection that may still be
+    /// open in the pool, made before the pin) is another one.
+    pub fn unpinned_connection(&self, endpoint: &str) -> Option<Mismatch> {
+        let c = self.lock();
+        match (c.pins.get(endpoint), c.seen.get(endpoint)) {
+            (Some(pinned), Some(presented)) if pinned != presented => Some(Mismatch {
+                pinned: pinned.clone(),
+                presented: presented.clone(),
+            }),
+            _ => None,
+        }
     }
 
-    /// Records what `host` presented; refuses it when the host is pinned to another certificate.
-    fn check(&self, host: String, fp: String) -> Result<(), Mismatch> {
+    /// The last connection `endpoint` was refused for presenting another certificate than its pin.
+    pub fn refused(&self, endpoint: &str) -> Option<Mismatch> {
+        self.lock().refused.get(endpoint).cloned()
+    }
+
+    /// Records what `endpoint` presented; refuses it when the endpoint is pinned to another certificate.
+    fn check(&self, endpoint: String, fp: String) -> Result<(), Mismatch> {
         let mut c = self.lock();
-        if let Some(pinned) = c.pins.get(&host).cloned()
+        if let Some(pinned) = c.pins.get(&endpoint).cloned()
             && pinned != fp
         {
             let m = Mismatch {
                 pinned,
                 presented: fp,
             };
-            bounded(&mut c.refused).insert(host, m.clone());
+            bounded(&mut c.refused).insert(endpoint, m.clone());
             return Err(m);
         }
-        c.refused.remove(&host);
-        bounded(&mut c.seen).insert(host, fp);
+        c.refused.remove(&endpoint);
+        bounded(&mut c.seen).insert(endpoint, fp);
         Ok(())
     }
 }
 
-/// Accepts the device's own certificate (the pinned one, when the host is pinned), checks the handshake
-/// signatures, records the fingerprint.
-#[derive(Debug)]
-struct RecordingVerifier {
-    provider: Arc<CryptoProvider>,
-    seen: SeenCertificates,
+/// The refusal a pinned endpoint's other certificate causes (the HTTP layer maps it to
+/// `Error::CertificateChanged` through [`SeenCertificates::refused`]).
+#[derive(Debug, thiserror::Error)]
+#[error("certificate {presented} is not the pinned {pinned}")]
+struct PinRefused {
+    pinned: String,
+    presented: String,
 }
 
-impl ServerCertVerifier for RecordingVerifier {
+type Inner = HttpsConnector<HttpConnector>;
+type Stream = MaybeHttpsStream<hyper_util::rt::TokioIo<tokio::net::TcpStream>>;
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The HTTPS connector with pins: after the TLS handshake, before the connection is handed to the client
+/// (so before any request is written), the certificate the endpoint presented is recorded and compared with
+/// its pin; another one drops the connection.
+#[derive(Clone)]
+pub(crate) struct PinningConnector {
+    inner: Inner,
+    certs: SeenCertificates,
+}
+
+impl PinningConnector {
+    pub fn new(inner: Inner, certs: SeenCertificates) -> Self {
+        PinningConnector { inner, certs }
+    }
+}
+
+impl tower_service::Service<Uri> for PinningConnector {
+    type Response = Stream;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Stream, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let key = endpoint(&uri);
+        let connecting = self.inner.call(uri);
+        let certs = self.certs.clone();
+        Box::pin(async move {
+            let stream = connecting.await?;
+            if let (MaybeHttpsStream::Https(tls), Some(key)) = (&stream, key) {
+                let (_, conn) = tls.inner().get_ref();
+                if let Some(der) = conn.peer_certificates().and_then(|c| c.first()) {
+                    certs.check(key, fingerprint(der)).map_err(|m| PinRefused {
+                        pinned: m.pinned,
+                        presented: m.presented,
+                    })?;
+                }
+            }
+            Ok(stream)
+        })
+    }
+}
+
+/// Accepts the device's own certificate and checks the handshake signatures (pins are checked per endpoint
+/// by [`PinningConnector`], which knows the port).
+#[derive(Debug)]
+struct SelfSignedVerifier {
+    provider: Arc<CryptoProvider>,
+}
+
+impl ServerCertVerifier for SelfSignedVerifier {
     fn verify_server_cert(
         &self,
-        end_entity: &CertificateDer<'_>,
+        _end_entity: &CertificateDer<'_>,
         _intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
+        _server_name: &ServerName<'_>,
         _ocsp_response: &[u8],
         _now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let host = match server_name {
-            ServerName::IpAddress(ip) => std::net::IpAddr::from(*ip).to_string(),
-            ServerName::DnsName(d) => d.as_ref().to_string(),
-            other => format!("{other:?}"),
-        };
-        match self.seen.check(host, fingerprint(end_entity)) {
-            Ok(()) => Ok(ServerCertVerified::assertion()),
-            Err(m) => Err(rustls::Error::General(format!(
-                "certificate {} is not the pinned {}",
-                m.presented, m.pinned
-            ))),
-        }
+        Ok(ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(
@@ -169,14 +246,13 @@ impl ServerCertVerifier for RecordingVerifier {
     }
 }
 
-/// The client TLS configuration (ring provider, TLS 1.2 and 1.3; the connector adds ALPN for HTTP/1.1)
-/// recording into `seen`.
-pub(crate) fn client_config(seen: SeenCertificates) -> rustls::ClientConfig {
+/// The client TLS configuration (ring provider, TLS 1.2 and 1.3; the connector adds ALPN for HTTP/1.1).
+pub(crate) fn client_config() -> rustls::ClientConfig {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .expect("the ring provider supports the default protocol versions")
         .dangerous()
-        .with_custom_certificate_verifier(Arc::new(RecordingVerifier { provider, seen }))
+        .with_custom_certificate_verifier(Arc::new(SelfSignedVerifier { provider }))
         .with_no_client_auth()
 }

@@ -1,11 +1,11 @@
 //! ONVIF over HTTPS against simulated devices with real TLS listeners: sessions on `https://` XAddrs with the
 //! device's self-signed certificate accepted and its fingerprint recorded, the "HTTPS works" proof, and its
-//! refusals (HTTPS off, handshake failing, wrong password over HTTPS).
+//! refusals (HTTPS off, handshake failing, wrong password over HTTPS); pins enforced per endpoint.
 
 mod common;
 
 use handover_devices::onvif::https::https_xaddr;
-use handover_devices::{Credentials, Error};
+use handover_devices::{Credentials, DeviceClient, Error};
 use handover_sim::{FaultSpec, SimDevice, Vendor};
 
 async fn device(https: bool, faults: FaultSpec) -> SimDevice {
@@ -107,4 +107,72 @@ fn https_xaddrs_keep_host_and_path() {
         "https://127.20.0.10:8443/onvif/device_service"
     );
     assert!(https_xaddr("not a uri", 443).is_err());
+}
+
+/// Asks `dev` (at `x`) for its information through `client`, expecting a refusal for another certificate
+/// than the pinned one, with nothing sent to the device; returns the error.
+async fn refused_unsent(client: &DeviceClient, dev: &SimDevice, x: &str) -> Error {
+    let before = dev.counters().requests;
+    let e = client
+        .session(x, Some(Credentials::new("admin", "Dock-Cam-2024")))
+        .unwrap()
+        .device_information()
+        .await
+        .unwrap_err();
+    assert!(e.is_certificate_changed(), "{e:?}");
+    assert_eq!(
+        dev.counters().requests,
+        before,
+        "nothing was sent to the device"
+    );
+    e
+}
+
+/// Asks through `client` and expects an answer.
+async fn answers(client: &DeviceClient, x: &str) {
+    client
+        .session(x, Some(Credentials::new("admin", "Dock-Cam-2024")))
+        .unwrap()
+        .device_information()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn pins_are_per_endpoint_so_devices_behind_one_address_keep_their_own_certificates() {
+    // Two devices on 127.0.0.1 (like cameras an NVR exposes on its own ports), each with its own certificate.
+    let (a, b) = (
+        device(true, FaultSpec::default()).await,
+        device(true, FaultSpec::default()).await,
+    );
+    let (xa, xb) = (a.https_xaddr().unwrap(), b.https_xaddr().unwrap());
+    let host = |x: &str| x.parse::<hyper::Uri>().unwrap().host().unwrap().to_owned();
+    assert_eq!(host(&xa), host(&xb));
+    assert_ne!(a.tls_fingerprint(), b.tls_fingerprint());
+
+    // Each pinned to its own certificate: both answer.
+    let client = common::client();
+    client.pin_certificate(&xa, a.tls_fingerprint());
+    client.pin_certificate(&xb, b.tls_fingerprint());
+    answers(&client, &xa).await;
+    answers(&client, &xb).await;
+
+    // Pinning B to another certificate in the same client: its open keep-alive connection carries nothing.
+    client.pin_certificate(&xb, a.tls_fingerprint());
+    refused_unsent(&client, &b, &xb).await;
+
+    // A later run holds a pin for B that B's certificate does not match (as if B had been replaced): B is
+    // refused before any request reaches it, and A, behind the same address, is not disturbed.
+    let later = common::client();
+    later.pin_certificate(&xa, a.tls_fingerprint());
+    later.pin_certificate(&xb, a.tls_fingerprint());
+    let e = refused_unsent(&later, &b, &xb).await;
+    assert!(e.to_string().contains(b.tls_fingerprint().unwrap()), "{e}");
+    answers(&later, &xa).await;
+
+    // Lifting B's pin lets it answer again, and records what it presented.
+    later.pin_certificate(&xb, None);
+    answers(&later, &xb).await;
+    assert_eq!(later.tls_fingerprint(&xb).as_deref(), b.tls_fingerprint());
+    assert_eq!(later.tls_fingerprint(&xa).as_deref(), a.tls_fingerprint());
 }

@@ -35,22 +35,18 @@ impl DeviceClient {
         &self.http.opts
     }
 
-    /// SHA-256 fingerprint (`AB:CD:...`) of the certificate the host of `xaddr` last presented over TLS.
+    /// SHA-256 fingerprint (`AB:CD:...`) of the certificate the endpoint (host:port) of `xaddr` last presented
+    /// over TLS.
     pub fn tls_fingerprint(&self, xaddr: &str) -> Option<String> {
-        let uri: hyper::Uri = xaddr.parse().ok()?;
-        self.http.tls_fingerprint(uri.host()?)
+        self.http.tls_fingerprint(&xaddr.parse().ok()?)
     }
 
-    /// Pins the certificate the host of `xaddr` must present over TLS from now on (trust on first use: the
-    /// project keeps the fingerprint first seen); `None` lifts the pin. A handshake with another certificate
-    /// fails with [`Error::CertificateChanged`] before any request is sent.
+    /// Pins the certificate the endpoint (host:port) of `xaddr` must present over TLS from now on (trust on
+    /// first use: the project keeps the fingerprint first seen); `None` lifts the pin. A connection presenting
+    /// another certificate fails with [`Error::CertificateChanged`] before any request is sent.
     pub fn pin_certificate(&self, xaddr: &str, fingerprint: Option<&str>) {
-        if let Some(host) = xaddr
-            .parse::<hyper::Uri>()
-            .ok()
-            .and_then(|u| u.host().map(str::to_owned))
-        {
-            self.http.pin(&host, fingerprint);
+        if let Ok(uri) = xaddr.parse::<hyper::Uri>() {
+            self.http.pin(&uri, fingerprint);
         }
     }
 
