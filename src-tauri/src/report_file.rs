@@ -94,6 +94,7 @@ fn inventory(json: &[u8]) -> Option<ReviewInventory> {
                 .iter()
                 .map(|s| format!("{}/{} {}", s.port, s.transport, s.name))
                 .collect(),
+            tls_sha256: d.tls_sha256.clone(),
         })
         .collect();
     let findings = inv
@@ -188,5 +189,25 @@ pub fn review(
         },
         problems: v.problems.clone(),
         inventory: embedded_json(bytes).and_then(|j| inventory(&j)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_inventory_gives_each_device_its_pinned_certificate() {
+        let at = time::macros::datetime!(2026-12-04 10:00 UTC);
+        let model = handover_report::sample::sample_model(12, at);
+        let json = handover_report::twin::inventory_json(&model).unwrap();
+        let inv = inventory(&json).expect("the twin parses");
+        assert_eq!(inv.devices.len(), model.devices.len());
+        for (shown, d) in inv.devices.iter().zip(&model.devices) {
+            assert_eq!(shown.id, d.id);
+            assert_eq!(shown.tls_sha256, d.tls_sha256, "{}", d.id);
+        }
+        assert!(inv.devices.iter().any(|d| d.tls_sha256.is_some()));
+        assert!(inv.devices.iter().any(|d| d.tls_sha256.is_none()));
     }
 }

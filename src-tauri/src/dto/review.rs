@@ -75,6 +75,8 @@ pub struct ReviewDevice {
     pub placement_evidence: String,
     /// Services, e.g. "443/tcp https".
     pub services: Vec<String>,
+    /// SHA-256 of the TLS certificate Handover pinned for the device, if any.
+    pub tls_sha256: Option<String>,
 }
 
 /// A finding as the report lists it.

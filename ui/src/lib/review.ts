@@ -41,6 +41,7 @@ export const DEVICE_COLUMNS: { header: string; value: (d: ReviewDevice) => unkno
   { header: 'placement_verified', value: (d) => d.placement_verified },
   { header: 'placement_evidence', value: (d) => d.placement_evidence },
   { header: 'services', value: (d) => d.services },
+  { header: 'tls_certificate_sha256', value: (d) => d.tls_sha256 ?? '' },
 ];
 
 export const FINDING_COLUMNS: { header: string; value: (f: ReviewFinding) => unknown }[] = [

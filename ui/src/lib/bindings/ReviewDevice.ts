@@ -59,4 +59,8 @@ placement_evidence: string,
 /**
  * Services, e.g. "443/tcp https".
  */
-services: Array<string>, };
+services: Array<string>, 
+/**
+ * SHA-256 of the TLS certificate Handover pinned for the device, if any.
+ */
+tls_sha256: string | null, };
