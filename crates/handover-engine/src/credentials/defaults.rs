@@ -71,10 +71,10 @@ impl Session {
         only: &[DeviceId],
     ) -> Result<FindSummary> {
         let (client, keyring, catalogs, cancel) = (cx.client, &*cx.keyring, cx.catalogs, cx.cancel);
-        self.pin_certificates(client)?;
         let mut summary = FindSummary::default();
         let mut jobs = Vec::new();
         for d in self.project().devices()? {
+            crate::pins::pin(client, &d);
             if !only.is_empty() && !only.contains(&d.id) {
                 continue;
             }

@@ -101,11 +101,11 @@ impl Session {
         only: &[DeviceId],
     ) -> Result<RotateSummary> {
         let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
-        self.pin_certificates(client)?;
         let mut summary = RotateSummary::default();
         let refs = self.project().credentials()?;
         let mut jobs = Vec::new();
         for d in self.project().devices()? {
+            crate::pins::pin(client, &d);
             let wanted = only.is_empty() || only.contains(&d.id);
             let cref = refs.iter().find(|c| c.device == d.id);
             let eligible = cref.is_some_and(|c| {
