@@ -188,14 +188,11 @@ impl Http {
         let timeout = self.opts.request_timeout;
         let exchange = async {
             let resp = self.client.request(req).await.map_err(|e| {
-                let refused = (uri.scheme_str() == Some("https"))
-                    .then(|| tls::endpoint(uri).and_then(|e| self.certs.refused(&e)))
-                    .flatten();
-                if let Some(m) = refused {
+                if let Some(m) = tls::mismatch_in(&e) {
                     Error::CertificateChanged {
                         addr: addr.clone(),
-                        pinned: m.pinned,
-                        presented: m.presented,
+                        pinned: m.pinned.clone(),
+                        presented: m.presented.clone(),
                     }
                 } else if e.is_connect() {
                     Error::Connect {

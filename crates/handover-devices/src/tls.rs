@@ -1,6 +1,6 @@
 //! TLS for device sessions over `https://` XAddrs. Cameras ship self-signed certificates, so no chain is
 //! checked: the handshake's signature is still verified against the certificate's key (the peer holds that
-//! key), and the SHA-256 fingerprint of every certificate seen is recorded per host, to be shown as evidence.
+//! key), and the SHA-256 fingerprint of every certificate seen is recorded, to be shown as evidence.
 //! Trust on first use: an endpoint whose fingerprint the caller pinned (the project remembers the first one
 //! seen) must present that same certificate, or the new connection is dropped right after the handshake,
 //! before any request (or credential) is written to it ([`PinningConnector`]). Records and pins are per
@@ -32,8 +32,10 @@ pub fn fingerprint(der: &[u8]) -> String {
         .join(":")
 }
 
-/// What a refused handshake was refused for: the pinned fingerprint and the one presented.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A certificate other than the pinned one: the pinned fingerprint and the one presented. As an error it is
+/// what [`PinningConnector`] refuses a connection with (the HTTP layer finds it in the client error's chain).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("certificate {presented} is not the pinned {pinned}")]
 pub(crate) struct Mismatch {
     pub pinned: String,
     pub presented: String,
@@ -45,8 +47,6 @@ struct Certs {
     seen: HashMap<String, String>,
     /// The fingerprint each endpoint must present.
     pins: HashMap<String, String>,
-    /// The last refused connection per endpoint.
-    refused: HashMap<String, Mismatch>,
 }
 
 /// Fingerprints of the certificates devices presented, and the ones they must present, by endpoint.
@@ -95,7 +95,6 @@ impl SeenCertificates {
                 c.pins.remove(endpoint);
             }
         }
-        c.refused.remove(endpoint);
     }
 
     /// When `endpoint` is pinned and the certificate it last presented (on a connection that may still be
@@ -111,37 +110,32 @@ impl SeenCertificates {
         }
     }
 
-    /// The last connection `endpoint` was refused for presenting another certificate than its pin.
-    pub fn refused(&self, endpoint: &str) -> Option<Mismatch> {
-        self.lock().refused.get(endpoint).cloned()
-    }
-
     /// Records what `endpoint` presented; refuses it when the endpoint is pinned to another certificate.
     fn check(&self, endpoint: String, fp: String) -> Result<(), Mismatch> {
         let mut c = self.lock();
         if let Some(pinned) = c.pins.get(&endpoint).cloned()
             && pinned != fp
         {
-            let m = Mismatch {
+            return Err(Mismatch {
                 pinned,
                 presented: fp,
-            };
-            bounded(&mut c.refused).insert(endpoint, m.clone());
-            return Err(m);
+            });
         }
-        c.refused.remove(&endpoint);
         bounded(&mut c.seen).insert(endpoint, fp);
         Ok(())
     }
 }
 
-/// The refusal a pinned endpoint's other certificate causes (the HTTP layer maps it to
-/// `Error::CertificateChanged` through [`SeenCertificates::refused`]).
-#[derive(Debug, thiserror::Error)]
-#[error("certificate {presented} is not the pinned {pinned}")]
-struct PinRefused {
-    pinned: String,
-    presented: String,
+/// The pin refusal behind a client error, if that is why the connection failed.
+pub(crate) fn mismatch_in<'a>(e: &'a (dyn std::error::Error + 'static)) -> Option<&'a Mismatch> {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(m) = err.downcast_ref::<Mismatch>() {
+            return Some(m);
+        }
+        cur = err.source();
+    }
+    None
 }
 
 type Inner = HttpsConnector<HttpConnector>;
@@ -181,10 +175,7 @@ impl tower_service::Service<Uri> for PinningConnector {
             if let (MaybeHttpsStream::Https(tls), Some(key)) = (&stream, key) {
                 let (_, conn) = tls.inner().get_ref();
                 if let Some(der) = conn.peer_certificates().and_then(|c| c.first()) {
-                    certs.check(key, fingerprint(der)).map_err(|m| PinRefused {
-                        pinned: m.pinned,
-                        presented: m.presented,
-                    })?;
+                    certs.check(key, fingerprint(der))?;
                 }
             }
             Ok(stream)
