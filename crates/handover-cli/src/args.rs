@@ -214,6 +214,10 @@ pub enum CredentialsCommand {
         /// Only these devices (rotates them again even if rotated before).
         #[arg(long = "device")]
         devices: Vec<String>,
+        /// Devices that offer no working HTTPS get their new password over plain HTTP (in clear on the wire;
+        /// audited). Without it they are left untouched, and devices with HTTPS always get it over HTTPS.
+        #[arg(long)]
+        allow_plain_http: bool,
     },
     /// Settle rotations a crash or a rebooting device interrupted.
     Recover,
@@ -234,6 +238,18 @@ pub enum CredentialsCommand {
     },
     /// List the accounts Handover holds (never the passwords).
     List,
+    /// Show the password Handover holds for a device (to type into its web page); audited.
+    Show {
+        /// The device.
+        #[arg(long)]
+        device: String,
+        /// The account (default: the device's administrator account).
+        #[arg(long)]
+        user: Option<String>,
+        /// Do not ask for confirmation (needed when standard input is not a terminal).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 /// `handover sim`.

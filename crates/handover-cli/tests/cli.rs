@@ -315,26 +315,51 @@ fn report_names_the_workspace_version(out: &Path) {
     assert!(line.contains(env!("CARGO_PKG_VERSION")), "{line}");
 }
 
-/// Reads every stored password back with `secret-tool` (an independent reader of the keyring), checks each
-/// one is there, and that none appears in the project file, the exports, the report's text or the output.
+/// Reads every held password back from the demo's KeePass export with `keepassxc-cli` (an independent reader),
+/// checks that the OS keyring holds none of them (only the project's vault key and signing key live there), and
+/// that none appears in the project file, the exports, the report's text or the output.
 fn no_generated_password_leaves_the_keyring(out: &Path, stdout: &str) {
+    let mut child = Command::new("keepassxc-cli")
+        .args(["export", "-f", "csv"])
+        .arg(out.join("credentials.kdbx"))
+        .env("QT_QPA_PLATFORM", "offscreen")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("keepassxc-cli (keepassxc, installed by scripts/setup.sh)");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"demo-export-password\n")
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut reader = csv::Reader::from_reader(&o.stdout[..]);
+    let col = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "Password")
+        .expect("a Password column");
+    let secrets: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[col].to_owned())
+        .filter(|s| s.len() >= 12)
+        .collect();
+    assert!(
+        secrets.len() >= 23,
+        "expected the rotated passwords in the export, got {}",
+        secrets.len()
+    );
     let o = Command::new("secret-tool")
         .args(["search", "--all", "--unlock", "service", "handover"])
         .output()
         .expect("secret-tool");
     let listing =
         String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
-    let secrets: Vec<String> = listing
-        .lines()
-        .filter_map(|l| l.strip_prefix("secret = "))
-        .map(str::to_owned)
-        .filter(|s| s.len() >= 12 && !s.starts_with('{') && !s.contains("BEGIN"))
-        .collect();
-    assert!(
-        secrets.len() >= 23,
-        "expected the rotated passwords in the keyring, got {}: {listing}",
-        secrets.len()
-    );
     let text = Command::new("pdftotext")
         .arg(out.join("handover-report.pdf"))
         .arg("-")
@@ -344,6 +369,7 @@ fn no_generated_password_leaves_the_keyring(out: &Path, stdout: &str) {
     let mut haystacks: Vec<(String, Vec<u8>)> = vec![
         ("report text".into(), text),
         ("demo output".into(), stdout.as_bytes().to_vec()),
+        ("the OS keyring".into(), listing.into_bytes()),
     ];
     for name in [
         "demo.handover",

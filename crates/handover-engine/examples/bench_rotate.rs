@@ -120,6 +120,7 @@ async fn run(
         keyring: keyring.clone(),
         catalogs: &catalogs,
         concurrency: CONCURRENCY,
+        plain_http: true,
         cancel: &cancel,
         progress: &progress,
     };

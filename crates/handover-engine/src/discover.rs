@@ -72,6 +72,10 @@ pub struct DiscoverSummary {
     pub new: usize,
     /// Of which seen at a new address.
     pub moved: usize,
+    /// Sightings from another address claiming to be a device in custody (the device did not move).
+    pub claimed: usize,
+    /// What became of the open claims: proven (moved), refuted (a finding), still open.
+    pub claims: crate::claims::ClaimSummary,
     /// Devices identified (something read over ONVIF).
     pub identified: usize,
     /// Devices that could not be identified, with why.
@@ -257,6 +261,7 @@ impl Session {
             match change {
                 handover_store::devices::Change::New => summary.new += 1,
                 handover_store::devices::Change::Moved { .. } => summary.moved += 1,
+                handover_store::devices::Change::Claimed { .. } => summary.claimed += 1,
                 handover_store::devices::Change::Seen => {}
             }
             if !ids.contains(&dev.id) {
@@ -267,6 +272,13 @@ impl Session {
             let actor = self.actor().clone();
             self.project_mut().record_discovery(&notes, &actor)?;
         }
+        // Identity before trust: claims to be a device in custody are proven (the device moves) or refuted (a
+        // finding) before anything else is sent.
+        let vault = match keyring {
+            Some(k) if !self.project().claims(true)?.is_empty() => Some(self.vault(k)?),
+            _ => None,
+        };
+        summary.claims = self.prove_claims(client, vault.as_ref()).await?;
         rep.done = summary.found;
         rep.total = summary.found;
         rep.say(format!(
@@ -336,20 +348,15 @@ pub struct IdentifySummary {
 }
 
 impl Session {
-    /// The credentials Handover holds for a device, from the keyring.
+    /// The administrator credentials Handover holds for a device (the account chosen by
+    /// [`crate::credentials::administrator`]), opened from the project's sealed vault.
     pub fn held_credentials(
         &self,
-        keyring: &dyn CredentialStore,
+        vault: &handover_vault::Sealer,
         device: DeviceId,
     ) -> Result<Option<Credentials>> {
-        use handover_model::CredentialState as S;
         let refs = handover_store::credentials::for_device(self.project().conn(), device)?;
-        let Some(c) = refs.iter().find(|c| {
-            matches!(
-                c.state,
-                S::Rotated | S::TechnicianSupplied | S::FactoryDefault
-            )
-        }) else {
+        let Some(c) = crate::credentials::administrator(&refs) else {
             return Ok(None);
         };
         let key = handover_vault::EntryKey::device(
@@ -358,8 +365,8 @@ impl Session {
             &c.username,
             handover_vault::Slot::Current,
         )?;
-        Ok(keyring
-            .find(&key)?
+        Ok(self
+            .secret(vault, &key)?
             .map(|pw| Credentials::new(c.username.clone(), pw.expose().clone())))
     }
 
@@ -376,13 +383,17 @@ impl Session {
     ) -> Result<IdentifySummary> {
         let mut jobs = Vec::new();
         let mut unpinned = std::collections::HashSet::new();
+        let vault = match keyring {
+            Some(k) => Some(self.vault(k)?),
+            None => None,
+        };
         for id in ids {
             let d = self.project().device(*id)?;
             let Some(xaddr) = d.facts.xaddr.clone() else {
                 continue;
             };
-            let creds = match keyring {
-                Some(k) => self.held_credentials(k, *id)?,
+            let creds = match &vault {
+                Some(v) => self.held_credentials(v, *id)?,
                 None => None,
             };
             pins::pin(client, &d);

@@ -45,6 +45,14 @@ pub enum Error {
     #[error(transparent)]
     Devices(#[from] handover_devices::Error),
     /// Input that makes no sense (e.g. an empty required field).
+    /// The project's vault key is missing from the OS keyring or is not the one its secrets are sealed under.
+    #[error("the passwords of project {project} cannot be opened: {problem}")]
+    VaultKey {
+        /// The project id.
+        project: String,
+        /// What is wrong and what to do.
+        problem: String,
+    },
     #[error("{0}")]
     Invalid(String),
 }
@@ -90,6 +98,8 @@ impl Error {
             Error::Catalog(_) => ErrorCode::InvalidInput,
             Error::Vault(e) if e.is_locked() || e.is_unavailable() => ErrorCode::KeyringUnavailable,
             Error::Vault(e) if e.is_not_found() => ErrorCode::NotFound,
+            Error::VaultKey { .. } => ErrorCode::KeyringUnavailable,
+            Error::Vault(e) if e.is_seal() => ErrorCode::VerificationFailed,
             Error::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 ErrorCode::NotFound
             }

@@ -74,7 +74,8 @@ impl Session {
             .xaddr
             .clone()
             .ok_or_else(|| Error::Invalid(format!("{} has no ONVIF address", d.id)))?;
-        let creds = self.held_credentials(keyring, d.id)?.ok_or_else(|| {
+        let vault = self.vault(keyring)?;
+        let creds = self.held_credentials(&vault, d.id)?.ok_or_else(|| {
             Error::Invalid(format!(
                 "Handover holds no password for {}: take custody first",
                 d.id

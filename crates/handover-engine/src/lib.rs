@@ -6,6 +6,7 @@
 
 pub mod catalogs;
 pub mod checks;
+pub mod claims;
 pub mod credentials;
 pub mod discover;
 mod error;
@@ -16,6 +17,7 @@ mod pins;
 pub mod progress;
 pub mod report;
 mod report_model;
+mod sealed;
 mod session;
 pub mod signing;
 mod status;

@@ -114,6 +114,9 @@ pub enum HelloChange {
     Seen,
     /// A known device at a new address.
     Moved,
+    /// Another address claims to be a known device in custody: the device did not move; the claim waits for
+    /// proof (the next `discover`).
+    Claimed,
 }
 
 /// One announcement as recorded.
@@ -162,6 +165,7 @@ impl Session {
                     Change::New => (HelloChange::New, None),
                     Change::Seen => (HelloChange::Seen, None),
                     Change::Moved { from } => (HelloChange::Moved, Some(from)),
+                    Change::Claimed { .. } => (HelloChange::Claimed, None),
                 };
                 Ok(Heard::Hello {
                     device: device.id,

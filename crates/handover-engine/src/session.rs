@@ -27,6 +27,8 @@ pub struct NewProject {
 pub struct Session {
     project: Project,
     actor: Actor,
+    /// The project's vault key, read from the OS keyring on first use (`Session::vault`).
+    pub(crate) vault: Option<handover_vault::Sealer>,
 }
 
 /// Reads and parses a plan CSV file; nothing is written anywhere.
@@ -58,14 +60,22 @@ impl Session {
         if let Some((plan, source)) = &new.plan {
             project.import_plan(plan, source, &actor)?;
         }
-        Ok(Self { project, actor })
+        Ok(Self {
+            project,
+            actor,
+            vault: None,
+        })
     }
 
     /// Opens an existing project. The acting technician is the site's, unless `actor` names another.
     pub fn open(path: &Path, actor: Option<String>, clock: Arc<dyn Clock>) -> Result<Self> {
         let project = Project::open(path, clock)?;
         let actor = Actor(actor.unwrap_or(project.site()?.technician));
-        Ok(Self { project, actor })
+        Ok(Self {
+            project,
+            actor,
+            vault: None,
+        })
     }
 
     /// The open project (read access for front ends and other engine modules).

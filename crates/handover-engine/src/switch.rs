@@ -52,7 +52,7 @@ pub struct SwitchSummary {
 }
 
 impl Session {
-    /// Adds (or updates) a switch; its secrets go to the keyring.
+    /// Adds (or updates) a switch; its secrets are sealed into the project under the vault key.
     pub fn add_switch(
         &mut self,
         keyring: &dyn CredentialStore,
@@ -96,6 +96,7 @@ impl Session {
                 )
             }
         };
+        let vault = self.vault(keyring)?;
         let actor = self.actor().clone();
         let id = self
             .project_mut()
@@ -105,7 +106,14 @@ impl Session {
             &names::snmp_switch(&id.to_string()),
         )?;
         let json = serde_json::to_string(&stored).map_err(|e| Error::Invalid(e.to_string()))?;
-        keyring.put(&key, &SecretString::new(json))?;
+        let sealed = crate::sealed::seal(&vault, &key, &SecretString::new(json))?;
+        self.project_mut().write_secrets(
+            &[sealed],
+            None,
+            "switch.credentials",
+            &id.to_string(),
+            &actor,
+        )?;
         Ok(())
     }
 
@@ -113,21 +121,22 @@ impl Session {
     pub async fn query_switches(&mut self, keyring: &dyn CredentialStore) -> Result<SwitchSummary> {
         let mut summary = SwitchSummary::default();
         let mut located: Vec<(String, handover_devices::switch::MacLocation)> = Vec::new();
+        let vault = self.vault(keyring)?;
         for sw in self.project().switches()? {
             let key = EntryKey::other(
                 &self.project().id().to_string(),
                 &names::snmp_switch(&sw.id.to_string()),
             )?;
-            let Some(secret) = keyring.find(&key)? else {
+            let Some(secret) = self.secret(&vault, &key)? else {
                 summary.failed.push((
                     sw.name.clone(),
-                    "its SNMP credentials are not in the keyring: add the switch again".into(),
+                    "its SNMP credentials are not in the project: add the switch again".into(),
                 ));
                 continue;
             };
             let stored: Stored = serde_json::from_str(secret.expose()).map_err(|_| {
                 Error::Invalid(format!(
-                    "the keyring entry of switch {} is damaged",
+                    "the sealed SNMP credentials of switch {} are damaged",
                     sw.name
                 ))
             })?;

@@ -1,4 +1,4 @@
-//! Credential custody on the simulated demo site through the real OS keyring (run under
+//! Credential custody on the simulated demo site with the vault key in the real OS keyring (run under
 //! scripts/with-keyring.sh, as the test suite is): every device with a factory default ends rotated, each stored
 //! password logs into its device and the old one no longer does, no lockout is triggered anywhere, and a device
 //! that reboots in the middle of SetUser is settled with a password Handover holds.
@@ -10,7 +10,7 @@ use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::CredentialState;
 use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::vault::{CredentialStore, EntryKey, OsKeyring, PasswordPolicy, Slot};
+use handover_engine::vault::{CredentialStore, OsKeyring, PasswordPolicy};
 use handover_sim::FaultSpec;
 use tokio_util::sync::CancellationToken;
 
@@ -48,6 +48,7 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
         keyring: std::sync::Arc::new(keyring.clone()),
         catalogs: &catalogs,
         concurrency: 16,
+        plain_http: true,
         cancel: &cancel,
         progress: &progress,
     };
@@ -73,9 +74,9 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
             .iter()
             .find(|h| std::net::IpAddr::V4(h.ip()) == d.address)
             .unwrap();
-        let key =
-            EntryKey::device(&project, &c.device.to_string(), &c.username, Slot::Current).unwrap();
-        let stored = keyring.get(&key).unwrap();
+        let (_, stored) = s
+            .reveal_password(&keyring, c.device, Some(&c.username))
+            .unwrap();
         assert!(
             handle.check_password(&c.username, stored.expose()),
             "{}: the stored password does not log in",
@@ -87,14 +88,17 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
             "{}: the factory default still works",
             handle.name()
         );
-        // Nothing left pending or previous.
-        for slot in [Slot::Pending, Slot::Previous] {
-            let k = EntryKey::device(&project, &c.device.to_string(), &c.username, slot).unwrap();
-            assert!(keyring.find(&k).unwrap().is_none());
-        }
         checked += 1;
     }
     assert_eq!(checked, 22);
+    // Nothing left pending: every secret is a current one, sealed in the project; the keyring holds one entry
+    // for the project, its vault key.
+    let secrets = s.project().secrets().unwrap();
+    assert!(
+        secrets.iter().all(|x| x.sealed_as.ends_with("#current")),
+        "{secrets:?}"
+    );
+    assert_eq!(keyring.list(&project).unwrap().len(), 1);
     assert!(rebooting.counters().reboots >= 1, "the reboot fault fired");
     let lockouts: u64 = site.devices().iter().map(|h| h.counters().lockouts).sum();
     assert_eq!(lockouts, 0, "custody must never lock a device out");
@@ -109,8 +113,8 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     s.create_service_account(&client, &keyring, &catalogs, cam, "vms")
         .await
         .unwrap();
-    let key = EntryKey::device(&project, &cam.to_string(), "vms", Slot::Current).unwrap();
-    assert!(handle.check_password("vms", keyring.get(&key).unwrap().expose()));
+    let (_, vms) = s.reveal_password(&keyring, cam, Some("vms")).unwrap();
+    assert!(handle.check_password("vms", vms.expose()));
     let listed = s.accounts(&client, &keyring, cam).await.unwrap();
     assert!(
         listed
@@ -118,7 +122,8 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
             .any(|u| u.username == "vms" && u.level == "Operator"),
         "{listed:?}"
     );
-    let held = s.held_credentials(&keyring, cam).unwrap().unwrap().username;
+    let vault = s.vault(&keyring).unwrap();
+    let held = s.held_credentials(&vault, cam).unwrap().unwrap().username;
     assert_ne!(held, "vms", "the held account stays the administrator");
     let e = s
         .remove_account(&client, &keyring, cam, &held)

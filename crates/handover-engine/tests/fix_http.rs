@@ -66,6 +66,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
         keyring: keyring.clone(),
         catalogs: &catalogs,
         concurrency: 2,
+        plain_http: true,
         cancel: &cancel,
         progress: &progress,
     };
@@ -73,8 +74,9 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     s.rotate(&cx, &PasswordPolicy::default(), &[cam_id, acs_id])
         .await
         .unwrap();
+    let vault = s.vault(keyring.as_ref() as &dyn CredentialStore).unwrap();
     let held = |s: &handover_engine::Session, id| -> Credentials {
-        s.held_credentials(keyring.as_ref() as &dyn CredentialStore, id)
+        s.held_credentials(&vault, id)
             .unwrap()
             .expect("custody holds a password")
     };

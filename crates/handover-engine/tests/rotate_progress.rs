@@ -34,6 +34,7 @@ async fn rotation_progress_moves_per_device() {
         keyring: Arc::new(MemoryStore::new()),
         catalogs: &catalogs,
         concurrency: 8,
+        plain_http: true,
         cancel: &cancel,
         progress: &quiet,
     };

@@ -64,6 +64,7 @@ async fn a_silently_locked_digest_device_is_explained_not_called_changed() {
         keyring: Arc::new(MemoryStore::new()),
         catalogs: &catalogs,
         concurrency: 4,
+        plain_http: true,
         cancel: &cancel,
         progress: &progress,
     };

@@ -114,6 +114,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
         keyring: Arc::new(MemoryStore::new()),
         catalogs: &catalogs,
         concurrency: 2,
+        plain_http: true,
         cancel: &cancel,
         progress: &progress,
     };

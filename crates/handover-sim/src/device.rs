@@ -248,6 +248,8 @@ pub(crate) struct State {
     pub address_locks: HashMap<IpAddr, LockState>,
     pub rebooting_until: Option<Instant>,
     pub faults: FaultSpec,
+    /// A password change the device answered OK to but applies later: (user, password, when).
+    pub late_change: Option<(String, String, Instant)>,
 }
 
 /// Counters a test or the status endpoint reads.
@@ -401,6 +403,7 @@ impl Device {
                 address_locks: HashMap::new(),
                 rebooting_until: None,
                 faults: spec.faults.clone(),
+                late_change: None,
             }),
             cfg,
             counters: Counters::default(),
@@ -411,7 +414,17 @@ impl Device {
 
     pub(crate) fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock leaves consistent plain data; keep serving.
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        let mut st = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if st
+            .late_change
+            .as_ref()
+            .is_some_and(|(_, _, at)| Instant::now() >= *at)
+            && let Some((user, password, _)) = st.late_change.take()
+            && let Some(u) = st.users.iter_mut().find(|u| u.username == user)
+        {
+            u.password = password;
+        }
+        st
     }
 
     /// The device's own clock.

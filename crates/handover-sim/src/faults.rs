@@ -38,6 +38,16 @@ pub struct FaultSpec {
     pub never_ending_response: bool,
     /// The next SetUser changes the password, then the device reboots without answering.
     pub reboot_during_set_user: bool,
+    /// The next SetUser changes the password, then answers with a SOAP fault (firmware that applies a change
+    /// and reports an error anyway).
+    pub set_user_applies_then_faults: bool,
+    /// The next SetUser changes the password, then answers HTTP 401 (the request's credentials are checked
+    /// again after the change, against the new password).
+    pub set_user_applies_then_401: bool,
+    /// The next SetUser is refused with a SOAP fault and changes nothing.
+    pub set_user_refused: bool,
+    /// The next SetUser answers OK at once and applies the new password this many milliseconds later.
+    pub set_user_applies_late_ms: u64,
     /// Share (0..=1) of incoming UDP datagrams (probes) silently dropped.
     pub udp_drop_share: f64,
     /// Hostile ProbeMatch instead of a real one.

@@ -349,6 +349,7 @@ async fn handle(
             dev.start_reboot();
             Err(Dropped)
         }
+        Outcome::Unauthorized => Ok(challenge_response(&dev, false)),
     }
 }
 

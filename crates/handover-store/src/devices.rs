@@ -4,6 +4,12 @@
 //! A sighting is matched to a known device by endpoint reference, then MAC, then serial; a sighting with none of
 //! these (a manual add, a bare sweep hit) matches a device at the same address. When identification later
 //! reveals that two rows are one device, they are merged into the older row. Nothing known is dropped.
+//!
+//! Identity before trust: a device Handover holds a password for, or whose certificate it pinned, never moves on
+//! an unauthenticated sighting (a Hello, a ProbeMatch, a manual add) that claims its endpoint reference, MAC or
+//! serial from another address. The sighting is kept as a *claim* (`device_claims`) and the device stays where
+//! it is; only a sighting that names the device (`Sighting::device`, written after the engine proved the claim
+//! with the held password or the pinned certificate) moves it.
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -19,7 +25,8 @@ use crate::error::{Error, Result};
 use crate::migrate::Step;
 use crate::project::{parse_ts, ts};
 
-pub(crate) const MIGRATIONS: &[Step] = &[Step {
+pub(crate) const MIGRATIONS: &[Step] = &[
+    Step {
     version: 1,
     sql: "CREATE TABLE devices (
         id INTEGER PRIMARY KEY,
@@ -42,7 +49,23 @@ pub(crate) const MIGRATIONS: &[Step] = &[Step {
         last_seen TEXT NOT NULL,
         PRIMARY KEY (device_id, address)
     ) STRICT;",
-}];
+    },
+    Step {
+        version: 3,
+        sql: "CREATE TABLE device_claims (
+        id INTEGER PRIMARY KEY,
+        device_id INTEGER NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+        address TEXT NOT NULL,
+        xaddr TEXT,
+        method TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'proven', 'refuted')),
+        note TEXT NOT NULL DEFAULT '',
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL
+    ) STRICT;
+    CREATE UNIQUE INDEX device_claims_open ON device_claims (device_id, address) WHERE status = 'open';",
+    },
+];
 
 /// One sighting of a device, from discovery or identification.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -73,6 +96,99 @@ pub enum Change {
         /// Where it was.
         from: IpAddr,
     },
+    /// Another address claims to be a known device Handover holds a password or a pinned certificate for: the
+    /// device did not move; the claim waits for proof.
+    Claimed {
+        /// The claiming address.
+        at: IpAddr,
+    },
+}
+
+/// A claim by another address to be a known device, kept until the engine proves or refutes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    /// The claim's id.
+    pub id: i64,
+    /// The device claimed.
+    pub device: DeviceId,
+    /// Where the claim came from.
+    pub address: IpAddr,
+    /// The ONVIF address the claim offered, if any.
+    pub xaddr: Option<String>,
+    /// `open`, `proven` or `refuted`.
+    pub status: String,
+}
+
+/// Whether a device is in custody: Handover holds an administrator password for it or pinned its certificate.
+fn in_custody(conn: &Connection, dev: &Device) -> Result<bool> {
+    if dev.facts.tls_fingerprint.is_some() {
+        return Ok(true);
+    }
+    let held: i64 = conn.query_row(
+        "SELECT count(*) FROM credentials WHERE device_id = ?1
+         AND state IN ('factory-default', 'technician-supplied', 'rotated')",
+        [dev.id.0],
+        |r| r.get(0),
+    )?;
+    Ok(held > 0)
+}
+
+fn record_claim(
+    conn: &Connection,
+    dev: &Device,
+    s: &Sighting,
+    at: IpAddr,
+    now: &str,
+) -> Result<()> {
+    let method = s.method.map(|m| format!("{m:?}"));
+    conn.execute(
+        "INSERT INTO device_claims (device_id, address, xaddr, method, status, first_seen, last_seen)
+         VALUES (?1, ?2, ?3, ?4, 'open', ?5, ?5)
+         ON CONFLICT (device_id, address) WHERE status = 'open'
+         DO UPDATE SET last_seen = ?5, xaddr = coalesce(?3, xaddr)",
+        params![dev.id.0, at.to_string(), s.facts.xaddr, method, now],
+    )?;
+    Ok(())
+}
+
+/// Claims, oldest first; only the open ones when `open_only`.
+pub fn claims(conn: &Connection, open_only: bool) -> Result<Vec<Claim>> {
+    let mut stmt = conn.prepare(if open_only {
+        "SELECT id, device_id, address, xaddr, status FROM device_claims WHERE status = 'open' ORDER BY id"
+    } else {
+        "SELECT id, device_id, address, xaddr, status FROM device_claims ORDER BY id"
+    })?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, i64>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, Option<String>>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, device, address, xaddr, status) = row?;
+        out.push(Claim {
+            id,
+            device: DeviceId(device),
+            address: address
+                .parse()
+                .map_err(|_| Error::Conflict(format!("bad claim address {address:?}")))?,
+            xaddr,
+            status,
+        });
+    }
+    Ok(out)
+}
+
+pub(crate) fn settle_claim(conn: &Connection, id: i64, proven: bool, note: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE device_claims SET status = ?2, note = ?3 WHERE id = ?1",
+        params![id, if proven { "proven" } else { "refuted" }, note],
+    )?;
+    Ok(())
 }
 
 const COLS: &str =
@@ -219,6 +335,7 @@ fn merge_into(conn: &Connection, keep: &mut Device, gone: DeviceId) -> Result<()
             params![keep.id.0, gone.0],
         )?;
     }
+    crate::secrets::merge(conn, keep.id, gone)?;
     conn.execute("DELETE FROM devices WHERE id = ?1", [gone.0])?;
     keep.found_by.extend(other.found_by);
     let mut facts = other.facts;
@@ -255,6 +372,18 @@ pub(crate) fn record(
             (get(conn, id)?, Change::New)
         }
         Some((first, rest)) => {
+            // Identity before trust: an unauthenticated sighting does not move (or merge) a device in custody.
+            if s.device.is_none()
+                && let Some(at) = s.address
+            {
+                for id in std::iter::once(first).chain(rest) {
+                    let known = get(conn, *id)?;
+                    if known.address != at && in_custody(conn, &known)? {
+                        record_claim(conn, &known, &s, at, &now_s)?;
+                        return Ok((known, Change::Claimed { at }));
+                    }
+                }
+            }
             let mut dev = get(conn, *first)?;
             for other in rest {
                 merge_into(conn, &mut dev, *other)?;

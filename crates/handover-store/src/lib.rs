@@ -4,7 +4,9 @@
 //! migration steps, its row type and its read/write functions. Every change that matters to IT is written in the
 //! same transaction as an entry of the hash-chained [`audit`] log, so history cannot be edited unnoticed.
 //!
-//! This crate never stores a secret: credentials appear only as references (see `handover_model::CredentialRef`).
+//! This crate never stores a secret in clear: credentials appear as references (see
+//! `handover_model::CredentialRef`), and passwords only as bytes sealed by `handover-vault` under the project's
+//! vault key, which lives in the OS keyring, never here ([`secrets`]).
 
 pub mod attempts;
 pub mod audit;
@@ -19,6 +21,7 @@ mod meta;
 mod migrate;
 mod plan;
 mod project;
+pub mod secrets;
 mod site;
 pub mod switches;
 
@@ -26,7 +29,7 @@ pub use error::{Error, Result};
 pub use lock::LockHolder;
 pub use meta::ProjectMeta;
 pub use migrate::{LATEST_VERSION, apply_up_to};
-pub use project::{Actor, Project};
+pub use project::{Actor, PhaseChange, Project};
 
 /// The file extension of project files.
 pub const EXTENSION: &str = "handover";

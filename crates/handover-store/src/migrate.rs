@@ -28,10 +28,11 @@ const STEPS: &[&[Step]] = &[
     crate::discovery::MIGRATIONS,
     crate::attempts::MIGRATIONS,
     crate::switches::MIGRATIONS,
+    crate::secrets::MIGRATIONS,
 ];
 
 /// The newest schema version this build writes.
-pub const LATEST_VERSION: u32 = 2;
+pub const LATEST_VERSION: u32 = 3;
 
 fn steps_for(version: u32) -> impl Iterator<Item = &'static Step> {
     STEPS

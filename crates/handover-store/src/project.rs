@@ -20,6 +20,7 @@ use crate::findings::{self, NewFinding};
 use crate::journal::{self, Phase, Rotation};
 use crate::lock::ProjectLock;
 use crate::meta::{self, ProjectMeta};
+use crate::secrets::{self, SealedSecret, SecretName, SecretWrite, VaultRecord};
 use crate::{credentials, migrate, plan, site};
 
 /// "HOVR": marks a SQLite file as a Handover project.
@@ -265,6 +266,13 @@ impl Project {
                         "from": from.to_string(), "to": dev.address.to_string(),
                     }),
                 )),
+                Change::Claimed { at } => Some((
+                    "device.claimed".into(),
+                    dev.id.to_string(),
+                    serde_json::json!({
+                        "claimed_by": at.to_string(), "stays_at": dev.address.to_string(),
+                    }),
+                )),
                 Change::Seen => None,
             };
             Ok(((dev, change), entry))
@@ -297,17 +305,24 @@ impl Project {
             let mut out = Vec::with_capacity(batch.len());
             let mut found = Vec::new();
             let mut moved = Vec::new();
+            let mut claimed = Vec::new();
             for s in batch {
                 let (dev, change) = devices::record(tx, s, now)?;
                 match &change {
                     Change::New => found.push(serde_json::json!({"device": dev.id.to_string(), "address": dev.address.to_string()})),
                     Change::Moved { from } => moved.push(serde_json::json!({"device": dev.id.to_string(), "from": from.to_string(), "to": dev.address.to_string()})),
+                    Change::Claimed { at } => claimed.push(serde_json::json!({"device": dev.id.to_string(), "claimed_by": at.to_string()})),
                     Change::Seen => {}
                 }
                 out.push((dev, change));
             }
-            let entry = (!found.is_empty() || !moved.is_empty())
-                .then(|| ("devices.seen".into(), "site".into(), serde_json::json!({"found": found, "moved": moved})));
+            let entry = (!found.is_empty() || !moved.is_empty() || !claimed.is_empty()).then(|| {
+                let mut detail = serde_json::json!({"found": found, "moved": moved});
+                if !claimed.is_empty() {
+                    detail["claimed"] = serde_json::Value::Array(claimed);
+                }
+                ("devices.seen".into(), "site".into(), detail)
+            });
             Ok((out, entry))
         })
     }
@@ -374,6 +389,38 @@ impl Project {
         findings::waivers(&self.conn)
     }
 
+    /// Claims by other addresses to be a known device in custody (only the open ones when `open_only`).
+    pub fn claims(&self, open_only: bool) -> Result<Vec<devices::Claim>> {
+        devices::claims(&self.conn, open_only)
+    }
+    /// Closes a claim as proven (the device moved with it, by a sighting naming it) or refuted, audited.
+    pub fn settle_claim(
+        &mut self,
+        claim: &devices::Claim,
+        proven: bool,
+        note: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.audited(actor, |tx, _| {
+            devices::settle_claim(tx, claim.id, proven, note)?;
+            Ok((
+                (),
+                Some((
+                    if proven {
+                        "device.claim-proven"
+                    } else {
+                        "device.claim-refuted"
+                    }
+                    .into(),
+                    claim.device.to_string(),
+                    serde_json::json!({
+                        "address": claim.address.to_string(), "xaddr": claim.xaddr, "note": note,
+                    }),
+                )),
+            ))
+        })
+    }
+
     /// Every credential reference.
     pub fn credentials(&self) -> Result<Vec<CredentialRef>> {
         credentials::list(&self.conn)
@@ -395,42 +442,125 @@ impl Project {
         })
     }
 
-    /// Starts a rotation in the journal (phase `intent`); durable when this returns.
+    /// Starts a rotation in the journal (phase `intent`) and applies `secrets` (the sealed pending password) in
+    /// the same transaction; durable when this returns.
     pub fn rotation_begin(
         &mut self,
         device: DeviceId,
         username: &str,
+        secrets: &[SecretWrite],
         actor: &Actor,
     ) -> Result<i64> {
         self.audited(actor, |tx, now| {
             let id = journal::begin(tx, device, username, now)?;
+            secrets::apply(tx, secrets, now)?;
             Ok((
                 id,
                 Some((
                     "rotation.begin".into(),
                     device.to_string(),
-                    serde_json::json!({"user": username, "rotation": id}),
+                    serde_json::json!({"user": username, "rotation": id, "secrets": slots(secrets)}),
                 )),
             ))
         })
     }
-    /// Moves a rotation to `phase`; durable when this returns.
+    /// Moves a rotation to `phase`, applying `secrets` and recording `credential` (when given) in the same
+    /// transaction as the phase and its audit entry; durable when this returns.
     pub fn rotation_advance(
         &mut self,
         id: i64,
         device: DeviceId,
-        phase: Phase,
-        note: &str,
+        change: PhaseChange<'_>,
         actor: &Actor,
     ) -> Result<()> {
+        let PhaseChange {
+            phase,
+            note,
+            secrets,
+            credential,
+        } = change;
         self.audited(actor, |tx, now| {
             journal::advance(tx, id, phase, note, now)?;
+            secrets::apply(tx, secrets, now)?;
+            if let Some(c) = credential {
+                credentials::put(tx, c)?;
+            }
             Ok((
                 (),
                 Some((
                     "rotation.phase".into(),
                     device.to_string(),
-                    serde_json::json!({"rotation": id, "phase": phase, "note": note}),
+                    serde_json::json!({
+                        "rotation": id, "phase": phase, "note": note, "secrets": slots(secrets),
+                        "credential": credential.map(|c| serde_json::json!({"user": c.username, "state": c.state})),
+                    }),
+                )),
+            ))
+        })
+    }
+    /// Applies secret writes (sealed by the vault) with an audit entry `action` about `subject`, in one
+    /// transaction; `credential`, when given, is recorded in it too.
+    pub fn write_secrets(
+        &mut self,
+        secrets: &[SecretWrite],
+        credential: Option<&CredentialRef>,
+        action: &str,
+        subject: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.audited(actor, |tx, now| {
+            secrets::apply(tx, secrets, now)?;
+            if let Some(c) = credential {
+                credentials::put(tx, c)?;
+            }
+            Ok((
+                (),
+                Some((
+                    action.into(),
+                    subject.into(),
+                    serde_json::json!({
+                        "secrets": slots(secrets),
+                        "credential": credential.map(|c| serde_json::json!({
+                            "user": c.username, "state": c.state, "matched_default": c.matched_default,
+                        })),
+                    }),
+                )),
+            ))
+        })
+    }
+    /// The sealed secret kept under `name`.
+    pub fn secret(&self, name: &SecretName) -> Result<Option<SealedSecret>> {
+        secrets::get(&self.conn, name)
+    }
+    /// Every sealed secret of the project.
+    pub fn secrets(&self) -> Result<Vec<SealedSecret>> {
+        secrets::list(&self.conn)
+    }
+    /// The project's vault record (its key's public fingerprint), if it has a vault key yet.
+    pub fn vault(&self) -> Result<Option<VaultRecord>> {
+        secrets::vault(&self.conn)
+    }
+    /// Records the vault key's fingerprint (first use) or that earlier versions' keyring entries were moved in,
+    /// with `secrets` (the entries sealed in) in the same transaction, audited as `action`.
+    pub fn set_vault(
+        &mut self,
+        record: &VaultRecord,
+        secrets: &[SecretWrite],
+        action: &str,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.audited(actor, |tx, now| {
+            secrets::set_vault(tx, record)?;
+            secrets::apply(tx, secrets, now)?;
+            Ok((
+                (),
+                Some((
+                    action.into(),
+                    "project".into(),
+                    serde_json::json!({
+                        "key_id": record.key_id, "keyring_migrated": record.keyring_migrated,
+                        "secrets": slots(secrets),
+                    }),
                 )),
             ))
         })
@@ -532,4 +662,50 @@ impl Project {
     pub fn audit_verify(&self) -> Result<Verdict> {
         audit::verify(&self.conn)
     }
+}
+
+/// A rotation's move to its next phase, with what commits together with it.
+#[derive(Debug, Clone, Copy)]
+pub struct PhaseChange<'a> {
+    /// The new phase.
+    pub phase: Phase,
+    /// A short note (never a secret).
+    pub note: &'a str,
+    /// Sealed secrets written or removed in the same transaction.
+    pub secrets: &'a [SecretWrite],
+    /// The account's credential reference, recorded in the same transaction when given.
+    pub credential: Option<&'a CredentialRef>,
+}
+
+impl<'a> PhaseChange<'a> {
+    /// Just the phase and a note.
+    pub fn to(phase: Phase, note: &'a str) -> Self {
+        Self {
+            phase,
+            note,
+            secrets: &[],
+            credential: None,
+        }
+    }
+}
+
+/// What an audit entry says of secret writes: which slots were written or removed (never a secret).
+fn slots(writes: &[SecretWrite]) -> Vec<String> {
+    writes
+        .iter()
+        .map(|w| {
+            let (verb, name) = match w {
+                SecretWrite::Put(s) => ("sealed", &s.name),
+                SecretWrite::Delete(n) => ("removed", n),
+            };
+            match name {
+                SecretName::Device {
+                    device,
+                    username,
+                    slot,
+                } => format!("{verb} {device}/{username}#{slot}"),
+                SecretName::Project { name } => format!("{verb} {name}"),
+            }
+        })
+        .collect()
 }

@@ -79,6 +79,33 @@ fn a_second_open_is_refused_while_the_first_holds_it_and_allowed_after() {
     Project::open(&path, clock()).unwrap();
 }
 
+/// The lock belongs to the file, not to its name: opening it through a symlink or a hard link while another
+/// handle holds it is refused (before, each name had its own sidecar lock and two writers got in).
+#[cfg(unix)]
+#[test]
+fn another_name_of_the_same_file_meets_the_same_lock() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.handover");
+    drop(Project::create(&path, &site(), clock()).unwrap());
+    let sym = dir.path().join("sym.handover");
+    std::os::unix::fs::symlink(&path, &sym).unwrap();
+    let other_dir = tempfile::tempdir_in(dir.path()).unwrap();
+    let hard = other_dir.path().join("hard.handover");
+    std::fs::hard_link(&path, &hard).unwrap();
+    for (held, other) in [(&path, &sym), (&path, &hard), (&sym, &hard), (&hard, &path)] {
+        let first = Project::open(held, clock()).unwrap();
+        let e = Project::open(other, clock()).unwrap_err();
+        assert!(
+            e.is_locked(),
+            "{} then {}: {e}",
+            held.display(),
+            other.display()
+        );
+        drop(first);
+        drop(Project::open(other, clock()).unwrap());
+    }
+}
+
 #[test]
 fn files_that_are_not_projects_are_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
@@ -240,6 +267,90 @@ fn two_rows_that_turn_out_to_be_one_device_are_merged_keeping_everything() {
     assert_eq!(
         merged.previous_addresses,
         vec!["127.20.0.10".parse::<std::net::IpAddr>().unwrap()]
+    );
+}
+
+/// Sealed secrets commit with the journal phase they belong to, survive a merge of device rows (a clash stays
+/// under the old id rather than being dropped), and the audit entry names slots, never bytes.
+#[test]
+fn sealed_secrets_commit_with_their_phase_and_survive_a_merge() {
+    use handover_store::PhaseChange;
+    use handover_store::journal::Phase;
+    use handover_store::secrets::{SealedSecret, SecretName, SecretWrite};
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = Project::create(&dir.path().join("s.handover"), &site(), clock()).unwrap();
+    let a = Actor::system();
+    let (d1, _) = p
+        .record_sighting(sighting(Some("urn:uuid:A"), None, "127.20.0.10"), &a)
+        .unwrap();
+    let (d2, _) = p
+        .record_sighting(sighting(None, Some("00:40:8c:00:00:01"), "127.20.0.11"), &a)
+        .unwrap();
+    let put = |d, slot: &str, bytes: &[u8]| {
+        SecretWrite::Put(SealedSecret {
+            name: SecretName::device(d, "admin", slot),
+            sealed_as: format!("x/{d}/admin#{slot}"),
+            sealed: bytes.to_vec(),
+        })
+    };
+    let rot = p
+        .rotation_begin(d1.id, "admin", &[put(d1.id, "pending", b"\x01new")], &a)
+        .unwrap();
+    let pending = SecretName::device(d1.id, "admin", "pending");
+    assert_eq!(p.secret(&pending).unwrap().unwrap().sealed, b"\x01new");
+    p.rotation_advance(
+        rot,
+        d1.id,
+        PhaseChange {
+            secrets: &[
+                put(d1.id, "current", b"\x01new"),
+                SecretWrite::Delete(pending.clone()),
+            ],
+            ..PhaseChange::to(Phase::Committed, "")
+        },
+        &a,
+    )
+    .unwrap();
+    assert!(p.secret(&pending).unwrap().is_none());
+    assert!(p.rotations(true).unwrap().is_empty());
+    let detail = p
+        .audit_entries(0, 100)
+        .unwrap()
+        .last()
+        .unwrap()
+        .detail
+        .clone();
+    assert!(detail.to_string().contains("sealed"), "{detail}");
+    // d2 holds admin#current too: after the merge d1 keeps its own, d2's stays under d2's id, nothing dropped.
+    p.write_secrets(
+        &[
+            put(d2.id, "current", b"\x01two"),
+            put(d2.id, "pending", b"\x01p2"),
+        ],
+        None,
+        "test",
+        "d2",
+        &a,
+    )
+    .unwrap();
+    let (merged, _) = p
+        .record_sighting(
+            sighting(Some("urn:uuid:A"), Some("00:40:8c:00:00:01"), "127.20.0.11"),
+            &a,
+        )
+        .unwrap();
+    assert_eq!(merged.id, d1.id);
+    let all = p.secrets().unwrap();
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(
+        all.iter()
+            .any(|s| s.name == SecretName::device(d1.id, "admin", "pending")
+                && s.sealed == b"\x01p2")
+    );
+    assert!(
+        all.iter()
+            .any(|s| s.name == SecretName::device(d2.id, "admin", "current")
+                && s.sealed == b"\x01two")
     );
 }
 

@@ -151,6 +151,30 @@ impl fmt::Display for ExportPasswordProblem {
     }
 }
 
+/// Why a sealed secret could not be sealed or opened.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SealProblem {
+    /// The entry belongs to another project than the vault key.
+    #[error("it belongs to another project")]
+    OtherProject,
+    /// Shorter than a nonce and a tag.
+    #[error("it is truncated")]
+    Truncated,
+    /// Written by a newer Handover.
+    #[error("it uses sealing format {0}, which this version does not know")]
+    UnknownVersion(u8),
+    /// Authentication failed: changed, moved from another entry, or sealed under another key.
+    #[error("it was changed, moved from another entry, or sealed under another key")]
+    DoesNotOpen,
+    /// Opened, but not UTF-8 text.
+    #[error("it does not hold text")]
+    NotText,
+    /// The cipher refused to encrypt (never expected).
+    #[error("encryption failed")]
+    Encrypt,
+}
+
 /// Everything that can go wrong in the vault.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -198,6 +222,29 @@ pub enum VaultError {
     NotText {
         /// The entry that was read.
         key: EntryKey,
+    },
+    /// A sealed secret in the project file cannot be opened (or sealed) with this project's vault key.
+    #[error("the sealed secret '{key}' cannot be opened: {problem}")]
+    Seal {
+        /// The entry the secret was sealed for.
+        key: EntryKey,
+        /// What is wrong.
+        problem: SealProblem,
+    },
+    /// The keyring entry holding the project's vault key is not a key.
+    #[error(
+        "the vault key of project {project_id} in the OS keyring is damaged (entry 'vault-key'): restore it from \
+         a keyring backup; without it the project's sealed passwords cannot be opened"
+    )]
+    VaultKeyDamaged {
+        /// The project.
+        project_id: String,
+    },
+    /// A vault key already exists for the project; replacing it would shred every secret.
+    #[error("project {project_id} already has a vault key in the OS keyring; it is never replaced")]
+    VaultKeyExists {
+        /// The project.
+        project_id: String,
     },
     /// Any other keyring failure.
     #[error("keyring operation '{operation}' failed: {source}")]
@@ -297,6 +344,11 @@ impl VaultError {
     /// The export could not be written to disk.
     pub fn is_export_io(&self) -> bool {
         matches!(self, VaultError::ExportIo { .. })
+    }
+
+    /// A sealed secret does not open with this project's key.
+    pub fn is_seal(&self) -> bool {
+        matches!(self, VaultError::Seal { .. })
     }
 
     /// The keyring may work on a later try without any change by the program (locked or unreachable).

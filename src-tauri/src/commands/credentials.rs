@@ -133,6 +133,7 @@ fn per_device(
     job: &mut Job,
     slot: &Arc<std::sync::Mutex<Option<Session>>>,
     targets: &[(DeviceId, String)],
+    plain_http: bool,
     mut one: impl FnMut(&mut Session, &Custody<'_>, DeviceId) -> Result<Vec<DeviceOutcome>, AppError>,
 ) -> Result<(), AppError> {
     let keyring = keyring()?;
@@ -149,6 +150,7 @@ fn per_device(
                 keyring: keyring.clone(),
                 catalogs: &catalogs,
                 concurrency: 1,
+                plain_http,
                 cancel: &token,
                 progress: &quiet,
             };
@@ -219,11 +221,12 @@ async fn custody_job<T: RunSummary>(
     let mut job = jobs.start(&app, &req.job, label)?;
     let slot = state.slot();
     let asked = req.devices.clone();
+    let plain_http = req.allow_plain_http.unwrap_or(false);
     let result = blocking(move || {
         let (targets, names) = with_slot(&slot, |s| Ok((targets(s, &asked, pick)?, labels(s)?)))?;
         let mut sum = T::default();
         let mut all = Vec::new();
-        per_device(&mut job, &slot, &targets, |s, cx, id| {
+        per_device(&mut job, &slot, &targets, plain_http, |s, cx, id| {
             let said = sum.add(one(s, cx, id)?);
             all.extend(said.iter().cloned());
             Ok(said)
@@ -299,6 +302,7 @@ pub async fn recover_credentials(
                 keyring,
                 catalogs: &catalogs,
                 concurrency: 1,
+                plain_http: false,
                 cancel: &token,
                 progress: &sink,
             };

@@ -248,6 +248,7 @@ fn describe(s: &handover_engine::Session, h: &Heard) -> DeviceHeard {
                 HelloChange::New => "new",
                 HelloChange::Seen => "seen",
                 HelloChange::Moved => "moved",
+                HelloChange::Claimed => "claimed",
             }
             .into(),
             at,

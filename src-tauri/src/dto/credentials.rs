@@ -54,6 +54,11 @@ pub struct CustodyJobRequest {
     /// Device ids; empty for all.
     #[ts(type = "Array<number>")]
     pub devices: Vec<i64>,
+    /// Rotation only: the technician accepted that devices offering no working HTTPS get their new password over
+    /// plain HTTP for this run (audited). Absent: such devices are left untouched.
+    #[serde(default)]
+    #[ts(optional)]
+    pub allow_plain_http: Option<bool>,
 }
 
 /// One device's outcome in a run (never a secret).

@@ -240,6 +240,8 @@ async fn technician_walk_and_it_review() {
     )
     .await;
     assert_not_in_page(&c, &password, "after the password was sent").await;
+    // The demo site has a device without HTTPS: the technician accepts plain HTTP for it, for this run.
+    click(&c, "[data-testid=allow-plain-http]").await;
     click(&c, "[data-testid=rotate-all]").await;
     let rotated = wait_text_within(&c, "[data-testid=custody-result]", "Rotated ", 240).await;
     let progress = wait_text(&c, "[data-testid=progress]", "Done: ").await;

@@ -63,6 +63,13 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         keyring: std::sync::Arc::new(keyring.clone()),
         catalogs: &catalogs,
         concurrency: 32,
+        plain_http: matches!(
+            c,
+            CredentialsCommand::Rotate {
+                allow_plain_http: true,
+                ..
+            }
+        ),
         cancel: &cancel,
         progress: &progress,
     };
@@ -82,7 +89,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 }
             }
         }
-        CredentialsCommand::Rotate { devices } => {
+        CredentialsCommand::Rotate { devices, .. } => {
             let s = rt.block_on(session.rotate(&cx, &PasswordPolicy::default(), &ids(devices)?))?;
             if cli.json {
                 crate::output::json(&s)?;
@@ -137,6 +144,35 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             );
         }
         CredentialsCommand::List => {}
+        CredentialsCommand::Show { device, user, yes } => {
+            let id: DeviceId = device
+                .parse()
+                .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+            session.project().device(id)?;
+            if !*yes {
+                anyhow::ensure!(
+                    std::io::IsTerminal::is_terminal(&std::io::stdin()),
+                    "showing a password needs confirmation: run it in a terminal, or add --yes"
+                );
+                eprint!(
+                    "Show the password of {id} on screen? It is recorded in the audit log. [y/N] "
+                );
+                let mut answer = String::new();
+                std::io::stdin().read_line(&mut answer)?;
+                if !matches!(answer.trim(), "y" | "Y" | "yes") {
+                    eprintln!("Nothing shown.");
+                    return Ok(ExitCode::SUCCESS);
+                }
+            }
+            let (user, password) = session.reveal_password(store, id, user.as_deref())?;
+            if cli.json {
+                crate::output::json(&serde_json::json!({
+                    "device": id.to_string(), "user": user, "password": password.expose(),
+                }))?;
+            } else {
+                println!("{id} {user}: {}", password.expose());
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

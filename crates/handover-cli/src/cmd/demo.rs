@@ -89,6 +89,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         keyring: std::sync::Arc::new(keyring.clone()),
         catalogs: &cats,
         concurrency: 32,
+        plain_http: true,
         cancel: &cancel,
         progress: &progress,
     };

@@ -36,6 +36,10 @@ pub fn run(cli: &Cli, a: &ListenArgs) -> anyhow::Result<ExitCode> {
             let what = match (change, moved_from) {
                 (HelloChange::New, _) => "new device".to_owned(),
                 (HelloChange::Moved, Some(from)) => format!("moved from {from}"),
+                (HelloChange::Claimed, _) => {
+                    "claims to be a device in custody: not moved; `handover discover` will prove or refute it"
+                        .to_owned()
+                }
                 _ => "known device".to_owned(),
             };
             println!("{device} {address}: Hello, {what}");

@@ -15,7 +15,7 @@ use crate::session::Session;
 
 impl Session {
     fn admin_session(
-        &self,
+        &mut self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         device: DeviceId,
@@ -26,7 +26,8 @@ impl Session {
                 "{device} has no ONVIF address yet: run `handover discover`"
             ))
         })?;
-        let creds = self.held_credentials(keyring, device)?.ok_or_else(|| {
+        let vault = self.vault(keyring)?;
+        let creds = self.held_credentials(&vault, device)?.ok_or_else(|| {
             Error::Invalid(format!(
                 "Handover holds no password for {device}: take custody first"
             ))
@@ -126,10 +127,21 @@ impl Session {
             limit,
         );
         let password = handover_vault::generate_os(&policy)?.password;
-        // Kept before the device is asked, so a crash never leaves an account whose password nobody has.
-        keyring.put(
+        // Sealed into the project before the device is asked, so a crash never leaves an account whose password
+        // nobody has.
+        let vault = self.vault(keyring)?;
+        let sealed = crate::sealed::seal(
+            &vault,
             &entry(self.project(), device, user, Slot::Current)?,
             &password,
+        )?;
+        let actor = self.actor().clone();
+        self.project_mut().write_secrets(
+            &[sealed],
+            None,
+            "account.create-intent",
+            &device.to_string(),
+            &actor,
         )?;
         session
             .create_users(&[NewUser {
@@ -148,7 +160,6 @@ impl Session {
             }
         }
         self.refresh_users(&session, device).await?;
-        let actor = self.actor().clone();
         let cref = CredentialRef {
             device,
             username: user.to_owned(),

@@ -70,7 +70,8 @@ impl Session {
         cx: &Custody<'_>,
         only: &[DeviceId],
     ) -> Result<FindSummary> {
-        let (client, keyring, catalogs, cancel) = (cx.client, &*cx.keyring, cx.catalogs, cx.cancel);
+        let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
+        let vault = self.vault(&*cx.keyring)?;
         let mut summary = FindSummary::default();
         let mut jobs = Vec::new();
         for d in self.project().devices()? {
@@ -78,7 +79,7 @@ impl Session {
             if !only.is_empty() && !only.contains(&d.id) {
                 continue;
             }
-            if self.held_credentials(keyring, d.id)?.is_some() {
+            if self.held_credentials(&vault, d.id)?.is_some() {
                 summary.already_held += 1;
                 continue;
             }
@@ -200,10 +201,15 @@ impl Session {
             .await;
         drop(writer);
         for (job, found) in results {
+            let mut sealed = Vec::new();
             let (outcome, detail, state, user, matched) = match found {
                 Found::Works(c) => {
                     let key = entry(self.project(), job.id, &c.user, Slot::Current)?;
-                    keyring.put(&key, &SecretString::new(c.password.clone()))?;
+                    sealed.push(crate::sealed::seal(
+                        &vault,
+                        &key,
+                        &SecretString::new(c.password.clone()),
+                    )?);
                     summary.defaults_found += 1;
                     (
                         "default-found",
@@ -301,8 +307,14 @@ impl Session {
                 rotated_at: None,
                 rotated_by: None,
             };
-            self.project_mut()
-                .put_credential(&cref, &format!("credential.{outcome}"), &actor)?;
+            // The found password is sealed into the project file in the same transaction as its reference.
+            self.project_mut().write_secrets(
+                &sealed,
+                Some(&cref),
+                &format!("credential.{outcome}"),
+                &job.id.to_string(),
+                &actor,
+            )?;
             rep.tick(format!("{}: {detail}", job.id));
             summary.devices.push(DeviceOutcome {
                 device: job.id.to_string(),

@@ -49,11 +49,12 @@ impl Session {
                 )));
             }
         }
-        keyring.put(
+        let vault = self.vault(keyring)?;
+        let sealed = crate::sealed::seal(
+            &vault,
             &entry(self.project(), device, user, Slot::Current)?,
             &password,
         )?;
-        let actor = self.actor().clone();
         let cref = CredentialRef {
             device,
             username: user.to_owned(),
@@ -62,9 +63,37 @@ impl Session {
             rotated_at: None,
             rotated_by: None,
         };
-        self.project_mut()
-            .put_credential(&cref, "credential.supplied", &actor)?;
-        Ok(())
+        // A rotation of this account left open (nothing proven) is closed by this password, which the device
+        // just accepted: the other slots go, in the same transaction.
+        let open: Vec<_> = self
+            .project()
+            .rotations(true)?
+            .into_iter()
+            .filter(|r| r.device == device && r.username == user)
+            .collect();
+        let mut writes = vec![sealed];
+        if !open.is_empty() {
+            writes.push(crate::sealed::remove(&entry(
+                self.project(),
+                device,
+                user,
+                Slot::Pending,
+            )?)?);
+            writes.push(crate::sealed::remove(&entry(
+                self.project(),
+                device,
+                user,
+                Slot::Previous,
+            )?)?);
+        }
+        self.close_rotations(
+            device,
+            &open,
+            &writes,
+            &cref,
+            "settled with a password the technician supplied and the device accepted",
+            "credential.supplied",
+        )
     }
 
     /// Writes every held account to an encrypted KeePass file for IT (a group per VLAN). Returns how many.
@@ -81,13 +110,12 @@ impl Session {
             title: format!("Handover — {}", site.name),
             accounts: Vec::new(),
         };
+        let vault = self.vault(keyring)?;
         for c in self.project().credentials()? {
-            let Some(password) = keyring.find(&entry(
-                self.project(),
-                c.device,
-                &c.username,
-                Slot::Current,
-            )?)?
+            let Some(password) = self.secret(
+                &vault,
+                &entry(self.project(), c.device, &c.username, Slot::Current)?,
+            )?
             else {
                 continue;
             };

@@ -14,10 +14,10 @@ mod rotate;
 use std::sync::{Arc, Mutex};
 
 use handover_devices::{Credentials, DeviceClient, LoginCheck};
-use handover_model::{CredentialRef, DeviceId};
+use handover_model::{CredentialRef, CredentialState, DeviceId};
 use handover_policy::catalog::defaults::PasswordRules;
 use handover_store::{Actor, Project};
-use handover_vault::{CharClass, CredentialStore, EntryKey, PasswordPolicy, SecretString, Slot};
+use handover_vault::{CharClass, EntryKey, PasswordPolicy, SecretString, Slot};
 use serde::Serialize;
 
 pub use defaults::FindSummary;
@@ -38,6 +38,10 @@ pub struct Custody<'a> {
     pub catalogs: &'a handover_policy::Catalogs,
     /// Devices worked on at once.
     pub concurrency: usize,
+    /// The technician accepted, for this run, that a device offering no working HTTPS receives its new password
+    /// over plain HTTP (audited as `rotation.plain-http`). Without it such devices are left untouched
+    /// (`needs-https`). Devices that offer HTTPS always get it over HTTPS, their certificate pinned.
+    pub plain_http: bool,
     /// Stops the work; what is done is kept.
     pub cancel: &'a tokio_util::sync::CancellationToken,
     /// Where progress goes.
@@ -81,6 +85,38 @@ pub fn device_policy(
         p = p.with_device_max_len(max as usize);
     }
     p
+}
+
+/// Whether a held account is one of the device's administrators (found default, supplied by the technician, or
+/// rotated by Handover), as opposed to a service account Handover created or an account it does not hold.
+pub fn is_administrator(c: &CredentialRef) -> bool {
+    matches!(
+        c.state,
+        CredentialState::Rotated
+            | CredentialState::TechnicianSupplied
+            | CredentialState::FactoryDefault
+    )
+}
+
+/// The one rule every caller uses for "the administrator account Handover logs in with" on a device: among
+/// the device's administrator accounts ([`is_administrator`]), a rotated one first, then one the technician
+/// supplied, then a factory default; by user name only among equals. A VMS service account (`genetec`,
+/// `milestone`, `VMS`) never stands in for the administrator, whatever its name sorts as.
+pub fn administrator<'a>(
+    refs: impl IntoIterator<Item = &'a CredentialRef>,
+) -> Option<&'a CredentialRef> {
+    let rank = |c: &CredentialRef| match c.state {
+        CredentialState::Rotated => 0,
+        CredentialState::TechnicianSupplied => 1,
+        _ => 2,
+    };
+    refs.into_iter()
+        .filter(|c| is_administrator(c))
+        .min_by(|a, b| {
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| a.username.cmp(&b.username))
+        })
 }
 
 pub(crate) fn entry(
@@ -130,24 +166,11 @@ impl Writer<'_> {
             .map_err(|_| Error::Invalid("internal: the project lock was poisoned".into()))?;
         Ok(f(&mut guard, &self.actor)?)
     }
-    pub fn put_credential(&self, c: &CredentialRef, action: &str) -> Result<()> {
-        self.with(|p, a| p.put_credential(c, action, a))
+    /// The sealed secret kept for `key` (still sealed).
+    pub fn secret(&self, key: &EntryKey) -> Result<Option<handover_store::secrets::SealedSecret>> {
+        let place = crate::sealed::place(key)?;
+        self.with(|p, _| p.secret(&place))
     }
-}
-
-/// Runs a blocking keyring call on the blocking pool, so the IO of the other devices in flight goes on meanwhile
-/// (the keyring, not the devices, is the slow part of a rotation: see BENCHMARKS.md).
-pub(crate) async fn off_thread<T: Send + 'static>(
-    keyring: &Arc<dyn CredentialStore>,
-    f: impl FnOnce(&dyn CredentialStore) -> std::result::Result<T, handover_vault::VaultError>
-    + Send
-    + 'static,
-) -> Result<T> {
-    let keyring = Arc::clone(keyring);
-    let joined = tokio::task::spawn_blocking(move || f(&*keyring)).await;
-    let done =
-        joined.map_err(|e| Error::Invalid(format!("internal: a keyring call failed: {e}")))?;
-    Ok(done?)
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ pub(crate) enum Outcome {
     BodyThenReboot(String),
     /// Close the connection without an answer and reboot (the reboot-during-SetUser fault).
     SilentReboot,
+    /// HTTP 401 with a fresh challenge, as if the request's credentials no longer held.
+    Unauthorized,
 }
 
 /// Operations that change the device: Administrator only.

@@ -162,6 +162,28 @@ pub(super) fn set_user(dev: &Device, op: &Element) -> Outcome {
             return f;
         }
     }
+    if st.faults.set_user_refused {
+        st.faults.set_user_refused = false;
+        return Outcome::Fault(SoapFault::receiver(
+            "ter:Action",
+            None,
+            "the configuration is locked by another session",
+        ));
+    }
+    if st.faults.set_user_applies_late_ms > 0 {
+        let late = std::time::Duration::from_millis(st.faults.set_user_applies_late_ms);
+        st.faults.set_user_applies_late_ms = 0;
+        if let Some(r) = requested.first()
+            && let Some(pw) = &r.password
+        {
+            st.late_change = Some((
+                r.username.clone(),
+                pw.clone(),
+                std::time::Instant::now() + late,
+            ));
+        }
+        return Outcome::Body("<tds:SetUserResponse/>".into());
+    }
     for r in requested {
         if let Some(u) = st.users.iter_mut().find(|u| u.username == r.username) {
             if let Some(pw) = r.password {
@@ -175,6 +197,18 @@ pub(super) fn set_user(dev: &Device, op: &Element) -> Outcome {
     if st.faults.reboot_during_set_user {
         st.faults.reboot_during_set_user = false;
         return Outcome::SilentReboot;
+    }
+    if st.faults.set_user_applies_then_faults {
+        st.faults.set_user_applies_then_faults = false;
+        return Outcome::Fault(SoapFault::receiver(
+            "ter:Action",
+            None,
+            "internal error while saving the configuration",
+        ));
+    }
+    if st.faults.set_user_applies_then_401 {
+        st.faults.set_user_applies_then_401 = false;
+        return Outcome::Unauthorized;
     }
     Outcome::Body("<tds:SetUserResponse/>".into())
 }

@@ -11,4 +11,9 @@ job: string,
 /**
  * Device ids; empty for all.
  */
-devices: Array<number>, };
+devices: Array<number>, 
+/**
+ * Rotation only: the technician accepted that devices offering no working HTTPS get their new password over
+ * plain HTTP for this run (audited). Absent: such devices are left untouched.
+ */
+allow_plain_http?: boolean, };

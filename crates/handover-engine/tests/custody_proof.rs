@@ -1,0 +1,616 @@
+//! Custody that the device proves, not the protocol's say-so: a change the device applied is kept whatever
+//! SetUser answered (a fault, a 401, OK before a late apply); a rollback happens only after the old password is
+//! proven and the new one refused; a device that never answers stays unsettled with both passwords kept until
+//! the device itself settles it; the administrator is rotated whatever a service account's name sorts as; a
+//! device answering with another serial receives nothing; and the project file holds no password in clear.
+//! Each of these failed before the sealed vault and the proven-only state machine.
+//! (The vault key is held by a test double of the keyring here; custody.rs runs the same paths on the real one.)
+
+mod common;
+
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use handover_engine::Session;
+use handover_engine::credentials::Custody;
+use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_engine::model::{CredentialState, DeviceId};
+use handover_engine::policy::Catalogs;
+use handover_engine::progress::silent;
+use handover_engine::store::devices::Sighting;
+use handover_engine::vault::{CredentialStore, MemoryStore, PasswordPolicy};
+use handover_sim::{DeviceHandle, DeviceSpec, FaultSpec, Role, SimSite, SiteManifest, Vendor};
+use tokio_util::sync::CancellationToken;
+
+struct World {
+    site: SimSite,
+    keyring: Arc<MemoryStore>,
+    client: DeviceClient,
+    catalogs: Catalogs,
+    wsd: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn new(devices: Vec<DeviceSpec>, base: u16, name: &str) -> (Self, Session) {
+        let mut manifest = SiteManifest::generated(0, Ipv4Addr::new(127, 20, 0, 10));
+        manifest.devices = devices;
+        let (site, wsd) = common::site(manifest, base).await;
+        let dir = tempfile::tempdir().unwrap();
+        let mut session = common::demo_project(dir.path(), name);
+        let client = DeviceClient::new(ClientOptions::default());
+        session
+            .discover(
+                &client,
+                None,
+                &common::unicast(wsd),
+                &CancellationToken::new(),
+                &silent(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            session.project().devices().unwrap().len(),
+            site.devices().len(),
+            "every simulated device is found"
+        );
+        let w = Self {
+            site,
+            keyring: Arc::new(MemoryStore::new()),
+            client: DeviceClient::new(ClientOptions::default()),
+            catalogs: Catalogs::built_in(),
+            wsd,
+            _dir: dir,
+        };
+        (w, session)
+    }
+
+    fn custody<'a>(
+        &'a self,
+        cancel: &'a CancellationToken,
+        progress: &'a handover_engine::progress::ProgressFn,
+    ) -> Custody<'a> {
+        self.custody_http(cancel, progress, false)
+    }
+
+    fn custody_http<'a>(
+        &'a self,
+        cancel: &'a CancellationToken,
+        progress: &'a handover_engine::progress::ProgressFn,
+        plain_http: bool,
+    ) -> Custody<'a> {
+        Custody {
+            client: &self.client,
+            keyring: self.keyring.clone(),
+            catalogs: &self.catalogs,
+            concurrency: 8,
+            plain_http,
+            cancel,
+            progress,
+        }
+    }
+
+    fn handle(&self, name: &str) -> DeviceHandle {
+        self.site.device(name).unwrap().clone()
+    }
+
+    fn id(&self, s: &Session, name: &str) -> DeviceId {
+        let ip = std::net::IpAddr::V4(self.handle(name).ip());
+        s.project()
+            .devices()
+            .unwrap()
+            .into_iter()
+            .find(|d| d.address == ip)
+            .unwrap()
+            .id
+    }
+
+    /// The password Handover holds for `user` on the device, opened from the sealed vault.
+    fn held(&self, s: &mut Session, name: &str, user: &str) -> String {
+        let id = self.id(s, name);
+        let (_, pw) = s.reveal_password(&*self.keyring, id, Some(user)).unwrap();
+        pw.expose().clone()
+    }
+
+    fn pending_secrets(s: &Session) -> usize {
+        s.project()
+            .secrets()
+            .unwrap()
+            .iter()
+            .filter(|s| format!("{:?}", s.name).contains("\"pending\""))
+            .count()
+    }
+}
+
+fn generic(name: &str, last: u8) -> DeviceSpec {
+    DeviceSpec::new(
+        name,
+        Vendor::Generic,
+        Role::Camera,
+        Ipv4Addr::new(127, 20, 0, last),
+    )
+}
+
+async fn find_and_rotate(
+    w: &World,
+    s: &mut Session,
+) -> handover_engine::credentials::RotateSummary {
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let cx = w.custody(&cancel, &progress);
+    let found = s.find_defaults(&cx, &[]).await.unwrap();
+    assert!(found.defaults_found > 0, "{found:#?}");
+    let cx = w.custody(&cancel, &progress);
+    s.rotate(&cx, &PasswordPolicy::default(), &[])
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_the_device_applied_is_kept_whatever_setuser_answered() {
+    let (w, mut s) = World::new(
+        vec![
+            generic("faults-after-apply", 10),
+            generic("401-after-apply", 11),
+            generic("applies-late", 12),
+            generic("clean", 13),
+        ],
+        34_000,
+        "applied",
+    )
+    .await;
+    let default = w.handle("clean").vendor().personality().default_password;
+    w.handle("faults-after-apply").set_faults(FaultSpec {
+        set_user_applies_then_faults: true,
+        ..FaultSpec::default()
+    });
+    w.handle("401-after-apply").set_faults(FaultSpec {
+        set_user_applies_then_401: true,
+        ..FaultSpec::default()
+    });
+    w.handle("applies-late").set_faults(FaultSpec {
+        set_user_applies_late_ms: 3_000,
+        ..FaultSpec::default()
+    });
+    let r = find_and_rotate(&w, &mut s).await;
+    println!("{r:#?}");
+    assert_eq!((r.rotated, r.rolled_back, r.unsettled), (4, 0, 0), "{r:#?}");
+    for name in [
+        "faults-after-apply",
+        "401-after-apply",
+        "applies-late",
+        "clean",
+    ] {
+        let user = w.handle(name).vendor().personality().default_user;
+        let held = w.held(&mut s, name, user);
+        assert!(
+            w.handle(name).check_password(user, &held),
+            "{name}: the held password does not log in"
+        );
+        assert!(
+            !w.handle(name).check_password(user, default),
+            "{name}: the default still works"
+        );
+    }
+    assert_eq!(World::pending_secrets(&s), 0);
+    assert!(s.project().rotations(true).unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_change_rolls_back_only_after_the_old_password_is_proven() {
+    let (w, mut s) = World::new(vec![generic("refuses", 20)], 34_100, "refused").await;
+    let h = w.handle("refuses");
+    let (user, default) = (
+        h.vendor().personality().default_user,
+        h.vendor().personality().default_password,
+    );
+    h.set_faults(FaultSpec {
+        set_user_refused: true,
+        ..FaultSpec::default()
+    });
+    let r = find_and_rotate(&w, &mut s).await;
+    assert_eq!((r.rotated, r.rolled_back), (0, 1), "{r:#?}");
+    assert!(
+        r.devices[0]
+            .detail
+            .contains("was seen to take the old password"),
+        "{r:#?}"
+    );
+    assert_eq!(w.held(&mut s, "refuses", user), default);
+    assert!(h.check_password(user, default));
+    assert_eq!(World::pending_secrets(&s), 0);
+    let refs = s.project().credentials().unwrap();
+    assert_eq!(refs[0].state, CredentialState::FactoryDefault);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_rotation_stays_open_until_the_device_itself_settles_it() {
+    let mut spec = generic("reboots", 30);
+    spec.reboot_ms = Some(12_000);
+    let (w, mut s) = World::new(vec![spec], 34_200, "unanswered").await;
+    let h = w.handle("reboots");
+    let user = h.vendor().personality().default_user;
+    h.set_faults(FaultSpec {
+        reboot_during_set_user: true,
+        ..FaultSpec::default()
+    });
+    let progress = silent();
+    let found_cancel = CancellationToken::new();
+    let cx = w.custody(&found_cancel, &progress);
+    s.find_defaults(&cx, &[]).await.unwrap();
+    // The technician gives up waiting after 3 s, while the device is still rebooting.
+    let cancel = CancellationToken::new();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        stop.cancel();
+    });
+    let cx = w.custody(&cancel, &progress);
+    let r = s
+        .rotate(&cx, &PasswordPolicy::default(), &[])
+        .await
+        .unwrap();
+    assert_eq!(r.unsettled, 1, "{r:#?}");
+    assert_eq!(World::pending_secrets(&s), 1, "both passwords stay sealed");
+    // Recover while the device is still away: nothing is closed on recovery's say-so.
+    let fresh = CancellationToken::new();
+    let cx = w.custody(&fresh, &progress);
+    let rec = s.recover(&cx).await.unwrap();
+    assert_eq!(
+        (rec.still_unsettled, rec.journal_closed),
+        (1, 0),
+        "{rec:#?}"
+    );
+    assert_eq!(s.project().rotations(true).unwrap().len(), 1);
+    assert_eq!(World::pending_secrets(&s), 1);
+    // Back from its reboot, the device says which password it takes: the new one.
+    while h.is_rebooting() {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let cx = w.custody(&fresh, &progress);
+    let rec = s.recover(&cx).await.unwrap();
+    assert_eq!((rec.on_new, rec.still_unsettled), (1, 0), "{rec:#?}");
+    assert!(s.project().rotations(true).unwrap().is_empty());
+    assert_eq!(World::pending_secrets(&s), 0);
+    let held = w.held(&mut s, "reboots", user);
+    assert!(h.check_password(user, &held));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_administrator_is_rotated_whatever_a_service_account_sorts_as() {
+    let spec = DeviceSpec::new(
+        "axis",
+        Vendor::Axis,
+        Role::Camera,
+        Ipv4Addr::new(127, 20, 0, 40),
+    );
+    let (w, mut s) = World::new(vec![spec], 34_300, "service-account").await;
+    let h = w.handle("axis");
+    let (root, default) = (
+        h.vendor().personality().default_user,
+        h.vendor().personality().default_password,
+    );
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let cx = w.custody(&cancel, &progress);
+    let found = s.find_defaults(&cx, &[]).await.unwrap();
+    assert_eq!(found.defaults_found, 1, "{found:#?}");
+    let id = w.id(&s, "axis");
+    // "VMS" sorts before "root": the old rule took the first credential by name and skipped the device.
+    s.create_service_account(&w.client, &*w.keyring, &w.catalogs, id, "VMS")
+        .await
+        .unwrap();
+    let cx = w.custody(&cancel, &progress);
+    let r = s
+        .rotate(&cx, &PasswordPolicy::default(), &[])
+        .await
+        .unwrap();
+    assert_eq!(r.rotated, 1, "{r:#?}");
+    let held = w.held(&mut s, "axis", root);
+    assert!(h.check_password(root, &held));
+    assert!(!h.check_password(root, default));
+    let vms = w.held(&mut s, "axis", "VMS");
+    assert!(
+        h.check_password("VMS", &vms),
+        "the service account keeps its own password"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_answering_with_another_serial_is_sent_nothing() {
+    let (w, mut s) = World::new(
+        vec![generic("real", 50), generic("impostor", 51)],
+        34_400,
+        "impostor",
+    )
+    .await;
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let cx = w.custody(&cancel, &progress);
+    s.find_defaults(&cx, &[]).await.unwrap();
+    // Identified with the held passwords: serial and MAC are known from an authenticated read.
+    s.discover(
+        &w.client,
+        Some(&*w.keyring),
+        &common::unicast(w.wsd),
+        &cancel,
+        &progress,
+    )
+    .await
+    .unwrap();
+    // The record of "real" is made to point at the impostor (same factory password, another serial).
+    let (real, impostor) = (w.id(&s, "real"), w.id(&s, "impostor"));
+    let known = s.project().device(real).unwrap();
+    assert!(
+        known.identity.serial.is_some() || known.identity.mac.is_some(),
+        "{known:?}"
+    );
+    let xaddr = s.project().device(impostor).unwrap().facts.xaddr;
+    let mut facts = s.project().device(real).unwrap().facts;
+    facts.xaddr = xaddr;
+    s.record_sighting(Sighting {
+        device: Some(real),
+        facts,
+        ..Sighting::default()
+    })
+    .unwrap();
+    let before = w.handle("impostor").counters().set_user_calls;
+    let cx = w.custody(&cancel, &progress);
+    let r = s
+        .rotate(&cx, &PasswordPolicy::default(), &[real])
+        .await
+        .unwrap();
+    assert_eq!(r.devices[0].outcome, "identity-mismatch", "{r:#?}");
+    assert_eq!(
+        w.handle("impostor").counters().set_user_calls,
+        before,
+        "nothing was sent"
+    );
+    assert_eq!(World::pending_secrets(&s), 0);
+    let audit = s.project().audit_entries(0, 10_000).unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "rotation.identity-refused")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
+    let (w, mut s) = World::new(
+        vec![generic("one", 60), generic("two", 61)],
+        34_500,
+        "sealed",
+    )
+    .await;
+    let r = find_and_rotate(&w, &mut s).await;
+    assert_eq!(r.rotated, 2, "{r:#?}");
+    let user = w.handle("one").vendor().personality().default_user;
+    let passwords = [w.held(&mut s, "one", user), w.held(&mut s, "two", user)];
+    let path = s.project().path().to_owned();
+    let mut bytes = std::fs::read(&path).unwrap();
+    if let Ok(wal) = std::fs::read(format!("{}-wal", path.display())) {
+        bytes.extend(wal);
+    }
+    for pw in &passwords {
+        assert!(
+            !bytes.windows(pw.len()).any(|win| win == pw.as_bytes()),
+            "a password is in the project file in clear"
+        );
+    }
+    assert_eq!(s.project().secrets().unwrap().len(), 2);
+    // Without the key (another keyring, or the key shredded), nothing opens, and the error says what to do.
+    let pid = s.project().id().to_string();
+    let shredded = handover_engine::vault::sealed::shred_key(&*w.keyring, &pid).unwrap();
+    assert!(shredded);
+    let id = w.id(&s, "one");
+    let reopened_path = path.clone();
+    drop(std::mem::replace(
+        &mut s,
+        common::demo_project(w._dir.path(), "placeholder"),
+    ));
+    let mut s = Session::open(
+        &reopened_path,
+        None,
+        Arc::new(handover_engine::model::SystemClock),
+    )
+    .unwrap();
+    let e = s.reveal_password(&*w.keyring, id, None).unwrap_err();
+    assert_eq!(
+        e.code(),
+        handover_engine::ErrorCode::KeyringUnavailable,
+        "{e}"
+    );
+    assert!(e.to_string().contains("no vault key"), "{e}");
+    assert!(
+        w.keyring.list(&pid).unwrap().is_empty(),
+        "no new key was made over the old"
+    );
+}
+
+/// A Hello carrying a device's endpoint reference from another host: before, the device moved to the sender
+/// and the next rotation sent the new password there. Now the claim is recorded, refuted on the next discover
+/// (the host refuses the held password) as a finding, and the rotation goes to the real device.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
+    use handover_engine::devices::discovery::{Method, Sighting as Seen, hello::Announcement};
+    use handover_engine::listen::{Heard, HelloChange};
+    let (w, mut s) = World::new(
+        vec![generic("camera", 80), generic("impostor", 81)],
+        34_600,
+        "hijack",
+    )
+    .await;
+    let r = find_and_rotate(&w, &mut s).await;
+    assert_eq!(r.rotated, 2, "{r:#?}");
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let camera = w.id(&s, "camera");
+    let known = s.project().device(camera).unwrap();
+    let impostor = w.handle("impostor");
+    let impostor_id = w.id(&s, "impostor");
+    let impostor_xaddr = s.project().device(impostor_id).unwrap().facts.xaddr;
+    let hello = Announcement::Hello(Seen {
+        endpoint: known.identity.endpoint_ref.clone().unwrap(),
+        xaddrs: impostor_xaddr.clone().into_iter().collect(),
+        scopes: Vec::new(),
+        types: Vec::new(),
+        address: std::net::IpAddr::V4(impostor.ip()),
+        method: Method::Hello,
+    });
+    let heard = s.record_announcement(&hello).unwrap();
+    assert!(
+        matches!(
+            heard,
+            Heard::Hello {
+                change: HelloChange::Claimed,
+                ..
+            }
+        ),
+        "{heard:?}"
+    );
+    assert_eq!(
+        s.project().device(camera).unwrap().address,
+        known.address,
+        "the device did not move"
+    );
+    assert_eq!(s.project().claims(true).unwrap().len(), 1);
+    // The next discover asks the claimer with the held password: refused, so the claim is refuted.
+    let summary = s
+        .discover(
+            &w.client,
+            Some(&*w.keyring),
+            &common::unicast(w.wsd),
+            &cancel,
+            &progress,
+        )
+        .await
+        .unwrap();
+    assert_eq!(summary.claims.refuted, 1, "{summary:#?}");
+    assert_eq!(s.project().device(camera).unwrap().address, known.address);
+    let findings = s.project().findings().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.check == "identity.claim" && f.device == camera),
+        "{findings:#?}"
+    );
+    // Rotating the device again sends its password to the real camera, not to the impostor.
+    let before = impostor.counters().set_user_calls;
+    let cx = w.custody(&cancel, &progress);
+    let r = s
+        .rotate(&cx, &PasswordPolicy::default(), &[camera])
+        .await
+        .unwrap();
+    assert_eq!(r.rotated, 1, "{r:#?}");
+    assert_eq!(impostor.counters().set_user_calls, before);
+    let user = w.handle("camera").vendor().personality().default_user;
+    let held = w.held(&mut s, "camera", user);
+    assert!(w.handle("camera").check_password(user, &held));
+}
+
+/// A device in custody that really moved is followed once it proves itself with the held password.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_in_custody_moves_once_it_proves_itself() {
+    let (w, mut s) = World::new(vec![generic("mover", 90)], 34_700, "mover").await;
+    find_and_rotate(&w, &mut s).await;
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    // Identified with the held password (serial and MAC known), then the record is placed at an old address,
+    // as if the camera had been re-addressed since.
+    s.discover(
+        &w.client,
+        Some(&*w.keyring),
+        &common::unicast(w.wsd),
+        &cancel,
+        &progress,
+    )
+    .await
+    .unwrap();
+    let id = w.id(&s, "mover");
+    let real = s.project().device(id).unwrap();
+    assert!(real.identity.serial.is_some(), "{real:?}");
+    let mut facts = real.facts.clone();
+    facts.xaddr = Some("http://127.20.0.199/onvif/device_service".into());
+    s.record_sighting(Sighting {
+        address: Some("127.20.0.199".parse().unwrap()),
+        facts,
+        device: Some(id),
+        ..Sighting::default()
+    })
+    .unwrap();
+    // The sweep finds it at its real address: a claim, proven by an authenticated read, and the device moves.
+    let summary = s
+        .discover(
+            &w.client,
+            Some(&*w.keyring),
+            &common::unicast(w.wsd),
+            &cancel,
+            &progress,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (summary.claimed, summary.claims.proven),
+        (1, 1),
+        "{summary:#?}"
+    );
+    let now = s.project().device(id).unwrap();
+    assert_eq!(now.address, real.address);
+    assert_eq!(now.facts.xaddr, real.facts.xaddr);
+    assert!(
+        s.project()
+            .findings()
+            .unwrap()
+            .iter()
+            .all(|f| f.check != "identity.claim")
+    );
+}
+
+/// A new password crosses the wire over HTTPS when the device offers it (its certificate pinned on first use);
+/// on a device without HTTPS nothing is sent unless the technician accepted plain HTTP for the run (audited).
+/// Before, the service address announced first was used, and the clear SetUser body was seen on the wire.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
+    let mut http_only = generic("http-only", 101);
+    http_only.https = false;
+    let (w, mut s) = World::new(vec![generic("with-https", 100), http_only], 34_800, "https").await;
+    let r = find_and_rotate(&w, &mut s).await;
+    let outcome = |r: &handover_engine::credentials::RotateSummary, id: DeviceId| {
+        r.devices
+            .iter()
+            .find(|d| d.device == id.to_string())
+            .map(|d| d.outcome.clone())
+            .unwrap()
+    };
+    let (secure, plain) = (w.id(&s, "with-https"), w.id(&s, "http-only"));
+    assert_eq!(outcome(&r, secure), "rotated", "{r:#?}");
+    assert_eq!(outcome(&r, plain), "needs-https", "{r:#?}");
+    assert_eq!(
+        w.handle("http-only").counters().set_user_calls,
+        0,
+        "nothing was sent in clear"
+    );
+    let pinned = s.project().device(secure).unwrap().facts.tls_fingerprint;
+    assert_eq!(
+        pinned.as_deref(),
+        w.site.tls_fingerprint(),
+        "pinned on first use"
+    );
+    // With the technician's consent for this run, the HTTP-only device is rotated, and the audit says so.
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let cx = w.custody_http(&cancel, &progress, true);
+    let r = s
+        .rotate(&cx, &PasswordPolicy::default(), &[plain])
+        .await
+        .unwrap();
+    assert_eq!(outcome(&r, plain), "rotated", "{r:#?}");
+    let audit = s.project().audit_entries(0, 10_000).unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "rotation.plain-http" && e.subject == plain.to_string())
+    );
+}
