@@ -89,7 +89,8 @@ impl Session {
     }
 }
 
-/// Verifies a signed report offline against the CA certificates in `trust` (PEM files); no project needed.
+/// Verifies a signed report offline against the CA certificates in `trust` (PEM files; a file without a
+/// certificate is refused as invalid input); no project needed.
 pub fn verify_report(
     pdf: &Path,
     trust: &[PathBuf],
@@ -105,7 +106,15 @@ pub fn verify_report(
             path: t.clone(),
             source,
         })?;
-        anchors.extend(handover_report::TrustedCert::from_pem(&pem)?);
+        let certs = handover_report::TrustedCert::from_pem(&pem)?;
+        if certs.is_empty() {
+            // Never fall back to "no CA given" when one was named: say what is wrong with it.
+            return Err(Error::Invalid(format!(
+                "{}: no CERTIFICATE in this file, so it cannot be trusted as a CA",
+                t.display()
+            )));
+        }
+        anchors.extend(certs);
     }
     Ok(handover_report::verify(&bytes, &anchors, now))
 }

@@ -39,7 +39,7 @@ fn signed_report_is_valid_and_trusted_in_pdfsig_and_verify() {
     );
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     let shown = v.to_string();
-    assert!(shown.starts_with("VALID: "), "{shown}");
+    assert!(shown.starts_with("VALID AND TRUSTED: "), "{shown}");
     assert!(shown.contains("devices / VLANs:        30 / 3"), "{shown}");
     let inv = v.inventory.expect("inventory summary");
     assert_eq!(inv.devices, 30);
@@ -61,7 +61,7 @@ fn untrusted_without_the_ca_in_both_readers() {
     let anchors = TrustedCert::from_pem(other_ca.ca_cert_pem.as_bytes()).unwrap();
     let v = verify(&signed, &anchors, clock());
     assert_eq!(v.chain, ChainStatus::Untrusted);
-    assert_eq!(v.verdict(), Verdict::ValidUntrusted);
+    assert_eq!(v.verdict(), Verdict::IntactUntrusted);
     assert_eq!(
         verify(&signed, &[], clock()).chain,
         ChainStatus::NoTrustAnchors
@@ -88,7 +88,7 @@ fn flipped_byte_in_signed_range_is_a_digest_mismatch() {
         assert!(out.contains("Digest Mismatch"), "{label}: pdfsig:\n{out}");
         let v = verify(&bad, &anchors, clock());
         assert!(!v.digest_matches, "{label}: {v:#?}");
-        assert_eq!(v.verdict(), Verdict::Invalid, "{label}");
+        assert_eq!(v.verdict(), Verdict::Changed, "{label}");
         assert!(v.to_string().contains("digest matches:         NO"), "{v}");
         assert_ne!(v.verdict().exit_code(), 0);
     }
@@ -104,7 +104,7 @@ fn appended_bytes_are_reported() {
     assert!(v.digest_matches && v.signature_valid, "{v:#?}");
     assert!(!v.covers_whole_file);
     assert_eq!(v.appended_bytes, 26);
-    assert_eq!(v.verdict(), Verdict::ModifiedAfterSigning);
+    assert_eq!(v.verdict(), Verdict::Changed);
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn expired_certificate_is_outside_validity() {
     let later = clock() + time::Duration::days(365 * 4);
     let v = verify(&signed, &anchors, later);
     assert!(matches!(v.chain, ChainStatus::OutsideValidity(_)), "{v:#?}");
-    assert_eq!(v.verdict(), Verdict::ValidUntrusted);
+    assert_eq!(v.verdict(), Verdict::IntactUntrusted);
 }
 
 #[test]
