@@ -43,7 +43,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 impl Session {
-    /// Renders, signs and writes the report to `pdf` (twins beside it: `.json`, `.csv`).
+    /// Renders, signs and writes the report to `pdf` (twins beside it: `.json`, `.csv`). Refuses
+    /// ([`Error::AuditBroken`], naming the first bad entry) when the audit log does not verify.
     pub fn write_report(
         &mut self,
         pdf: &Path,
@@ -51,6 +52,10 @@ impl Session {
         catalogs: &Catalogs,
         identity: &SigningIdentity,
     ) -> Result<ReportOutcome> {
+        // History first: a report anchors the audit log's head, so a broken log is never signed over.
+        if let Some(problem) = self.project().audit_verify()?.problem {
+            return Err(Error::AuditBroken(problem));
+        }
         let now = self.project().now();
         let model = self.report_model(catalogs, now)?;
         let opts = RenderOptions {

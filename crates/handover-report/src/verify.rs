@@ -10,6 +10,7 @@
 //! `text` prints them.
 
 mod chain;
+mod history;
 mod text;
 
 use der::Encode;
@@ -19,6 +20,7 @@ use time::OffsetDateTime;
 use x509_cert::Certificate;
 
 pub use chain::ChainStatus;
+pub use history::AuditHead;
 
 use crate::sign::cms::{
     self, ID_AA_SIGNING_CERTIFICATE_V2, ID_MESSAGE_DIGEST, SigningCertificateV2,
@@ -35,6 +37,8 @@ pub struct InventorySummary {
     pub site: String,
     /// The integrator the report names (`site.integrator`).
     pub integrator: String,
+    /// The audit log head the inventory claims the report anchors (absent in older reports).
+    pub audit_log_head: Option<String>,
     /// Generation time as written (RFC 3339).
     pub generated_at: String,
     /// Devices listed.
@@ -70,6 +74,8 @@ pub struct Verification {
     pub sub_filter: Option<String>,
     /// The embedded inventory, if present and readable.
     pub inventory: Option<InventorySummary>,
+    /// The audit log head printed in the appendix against the one the inventory claims.
+    pub audit_head: Option<AuditHead>,
     /// Human-readable problems, in the order found.
     pub problems: Vec<String>,
     /// Why the signer is not trusted or not confirmed, each reason a sentence; empty when
@@ -131,7 +137,11 @@ impl Verification {
     pub fn verdict(&self) -> Verdict {
         if !self.signed {
             Verdict::NotSigned
-        } else if !self.signature_valid || !self.digest_matches || !self.covers_whole_file {
+        } else if !self.signature_valid
+            || !self.digest_matches
+            || !self.covers_whole_file
+            || self.audit_head.as_ref().is_some_and(|h| !h.matches())
+        {
             Verdict::Changed
         } else if matches!(self.chain, ChainStatus::Trusted(_)) && self.untrusted_because.is_empty()
         {
@@ -147,9 +157,22 @@ impl Verification {
         match self.verdict() {
             Verdict::Trusted => None,
             Verdict::IntactUntrusted => Some(self.untrusted_because.join("; ")),
+            Verdict::Changed if self.signature_valid && !self.digest_matches => {
+                Some("digest mismatch: the signed content was changed".into())
+            }
+            Verdict::Changed if self.signature_valid && self.appended_bytes > 0 => Some(format!(
+                "{} bytes were appended after the signed range",
+                self.appended_bytes
+            )),
+            Verdict::Changed if self.signature_valid => self
+                .problems
+                .iter()
+                .find(|p| p.contains("audit log head"))
+                .cloned(),
+            // The check that failed is the last one recorded (each failure ends the walk).
             Verdict::Changed | Verdict::NotSigned => Some(
                 self.problems
-                    .first()
+                    .last()
                     .cloned()
                     .unwrap_or_else(|| "the signature could not be checked".into()),
             ),
@@ -168,6 +191,7 @@ impl Verification {
             signing_time: None,
             sub_filter: None,
             inventory: None,
+            audit_head: None,
             problems: Vec::new(),
             untrusted_because: Vec::new(),
         }
@@ -185,6 +209,19 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         }
     };
     v.inventory = inventory_summary(&doc, &mut v.problems);
+    let claimed = v.inventory.as_ref().and_then(|i| i.audit_log_head.clone());
+    v.audit_head = history::check(&doc, claimed);
+    match &v.audit_head {
+        None if v.inventory.is_some() => v.problems.push(
+            "the embedded inventory names no audit log head (a report from an older Handover): the history anchor was not compared".into(),
+        ),
+        Some(h) if !h.matches() => v.problems.push(format!(
+            "the audit log head printed in the report ({}) is not the one its embedded inventory claims ({})",
+            h.printed.as_deref().unwrap_or("none found"),
+            h.claimed
+        )),
+        _ => {}
+    }
     // The last signature dictionary in the file (Handover writes exactly one).
     let sig = doc
         .objects
@@ -460,6 +497,10 @@ fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<Inven
         project_id: s("/project_id"),
         site: s("/site/name"),
         integrator: s("/site/integrator"),
+        audit_log_head: value
+            .pointer("/audit_log_head")
+            .and_then(|v| v.as_str())
+            .map(printable),
         generated_at: s("/generated_at"),
         devices: n("/devices"),
         vlans: n("/vlans"),

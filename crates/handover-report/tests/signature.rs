@@ -152,3 +152,61 @@ fn hostile_text_from_the_file_is_printable() {
             .starts_with("Evil\u{FFFD}]0;owned")
     );
 }
+
+/// The printed audit log head is read back from the appendix and agrees with the twin; a report whose
+/// embedded twin claims another head than the one printed is red, even when validly signed.
+#[test]
+fn the_printed_audit_head_must_be_the_one_the_twin_claims() {
+    let (ca, id) = identity(13);
+    let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes()).unwrap();
+    let m = model(4);
+    let pdf = handover_report::render(&m, &options()).unwrap();
+    let v = verify(&sign(&pdf, &id, clock()).unwrap(), &anchors, clock());
+    let head = v.audit_head.clone().expect("the twin claims a head");
+    assert_eq!(head.claimed, m.method.audit_log_head);
+    assert!(head.matches(), "{head:?}");
+    assert_eq!(v.verdict(), Verdict::Trusted);
+
+    // The same PDF with the embedded JSON's head replaced, then signed.
+    let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let forged_head = "f".repeat(64);
+    let stream_id = doc
+        .objects
+        .iter()
+        .find(|(_, o)| {
+            o.as_stream().is_ok_and(|s| {
+                s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone())
+                    .windows(16)
+                    .any(|w| w == b"\"audit_log_head\"")
+            })
+        })
+        .map(|(id, _)| *id)
+        .expect("the embedded JSON stream");
+    let stream = doc
+        .get_object_mut(stream_id)
+        .unwrap()
+        .as_stream_mut()
+        .unwrap();
+    let json = String::from_utf8(
+        stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone()),
+    )
+    .unwrap();
+    stream.dict.remove(b"Filter");
+    stream.set_content(
+        json.replace(&m.method.audit_log_head, &forged_head)
+            .into_bytes(),
+    );
+    let mut forged = Vec::new();
+    doc.save_to(&mut forged).unwrap();
+    let v = verify(&sign(&forged, &id, clock()).unwrap(), &anchors, clock());
+    assert!(v.signature_valid && v.digest_matches, "{v:#?}");
+    assert_eq!(v.verdict(), Verdict::Changed, "{v:#?}");
+    let reason = v.reason().unwrap();
+    assert!(
+        reason.contains(&forged_head) && reason.contains(&m.method.audit_log_head),
+        "{reason}"
+    );
+}

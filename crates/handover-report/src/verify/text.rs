@@ -69,6 +69,14 @@ impl std::fmt::Display for Verification {
             if let Some(t) = &self.signing_time {
                 writeln!(f, "  signing time (/M):      {t}")?;
             }
+            if let Some(h) = &self.audit_head {
+                let agrees = if h.matches() {
+                    "as the embedded inventory claims"
+                } else {
+                    "NOT as the embedded inventory claims"
+                };
+                writeln!(f, "  audit log head:         {} ({agrees})", h.claimed)?;
+            }
         }
         if let Some(inv) = &self.inventory {
             writeln!(f, "inventory (embedded {EMBEDDED_JSON_NAME}):")?;
