@@ -30,25 +30,25 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     if cli.json {
         crate::output::json(&o)?;
     } else {
-        println!(
+        outln!(
             "Signed report: {} ({} devices, signed by {})",
             o.pdf.display(),
             o.devices,
             o.signer
         );
-        println!(
+        outln!(
             "Inventory:     {} and {}",
             o.json.display(),
             o.csv.display()
         );
-        println!("SHA-256:       {}", o.sha256);
+        outln!("SHA-256:       {}", o.sha256);
         match &ca {
-            Some(ca) => println!(
+            Some(ca) => outln!(
                 "IT can check it offline with `handover verify {} --trust {}`.",
                 o.pdf.display(),
                 ca.display()
             ),
-            None => println!(
+            None => outln!(
                 "IT can check it offline with `handover verify {} --trust <your CA certificate>`.",
                 o.pdf.display()
             ),
@@ -71,7 +71,7 @@ pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> 
                 *replace,
             )?;
             if !cli.json {
-                println!(
+                outln!(
                     "Created a signing identity; give IT the CA certificate: {}",
                     signing::ca_cert_path(&data).display()
                 );
@@ -94,11 +94,12 @@ pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> 
     if cli.json {
         crate::output::json(&described)?;
     } else {
-        println!("Subject   {}", described.subject);
-        println!("Issuer    {}", described.issuer);
-        println!(
+        outln!("Subject   {}", described.subject);
+        outln!("Issuer    {}", described.issuer);
+        outln!(
             "Valid     {} to {}",
-            described.not_before, described.not_after
+            described.not_before,
+            described.not_after
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -117,29 +118,29 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
             "detail": v,
         }))?;
     } else {
-        println!("{}: {}", a.report.display(), paint(verdict));
+        outln!("{}: {}", a.report.display(), paint(verdict));
         match verdict {
             Verdict::Trusted => {}
             Verdict::IntactUntrusted => {
                 for r in &v.untrusted_because {
-                    println!("Why       {r}");
+                    outln!("Why       {r}");
                 }
             }
             Verdict::Changed | Verdict::NotSigned => {
                 if let Some(r) = v.reason() {
-                    println!("Why       {r}");
+                    outln!("Why       {r}");
                 }
             }
         }
         if let Some(s) = &v.signer {
-            println!("Signer    {} (issued by {})", s.subject, s.issuer);
-            println!("Valid     {} to {}", s.not_before, s.not_after);
+            outln!("Signer    {} (issued by {})", s.subject, s.issuer);
+            outln!("Valid     {} to {}", s.not_before, s.not_after);
         }
         if let Some(t) = &v.signing_time {
-            println!("Signed    {t}");
+            outln!("Signed    {t}");
         }
         if let Some(i) = &v.inventory {
-            println!(
+            outln!(
                 "Contents  {} by {} — {} devices on {} VLANs, {} open findings, {} waivers",
                 i.site,
                 if i.integrator.is_empty() {
@@ -155,10 +156,10 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
         let shown = v.reason();
         for p in v.problems.iter().filter(|p| Some(*p) != shown.as_ref()) {
-            println!("Problem   {p}");
+            outln!("Problem   {p}");
         }
         if v.chain == ChainStatus::NoTrustAnchors {
-            println!("To confirm who signed, pass the integrator's CA certificate: --trust CA.pem");
+            outln!("To confirm who signed, pass the integrator's CA certificate: --trust CA.pem");
         }
     }
     Ok(ExitCode::from(verdict.exit_code()))
