@@ -127,31 +127,34 @@ fn inventory(json: &[u8]) -> Option<ReviewInventory> {
     })
 }
 
-/// The verdict for the front end, and its sentence.
+/// The verdict for the front end, and its sentence (with the reason for anything but trusted).
 pub fn verdict(v: &Verification) -> (ReviewVerdict, String) {
+    let reason = v.reason().unwrap_or_default();
     match v.verdict() {
         Verdict::Trusted => (
             ReviewVerdict::Trusted,
-            "Signature valid: the file is exactly as signed, by a signer you trust.".into(),
-        ),
-        Verdict::ValidUntrusted => (
-            ReviewVerdict::Valid,
-            "Signature valid: the file is exactly as signed. The signer's certificate is not \
-             checked against a CA you trust; add the integrator's CA to confirm who signed."
+            "Valid and trusted: the file is exactly as signed, by the integrator it names, through a CA \
+             you trust."
                 .into(),
         ),
-        Verdict::ModifiedAfterSigning => (
-            ReviewVerdict::ModifiedAfterSigning,
+        Verdict::IntactUntrusted => (
+            ReviewVerdict::IntactUntrusted,
             format!(
-                "Changed after signing: {} bytes were added after the signature. The signed part \
-                 is intact, but what you see may include the additions.",
+                "Intact, but who signed it is not confirmed: {reason}. The file is exactly as signed; \
+                 do not take it as the integrator's until this is resolved."
+            ),
+        ),
+        Verdict::Changed if v.appended_bytes > 0 && v.digest_matches => (
+            ReviewVerdict::Changed,
+            format!(
+                "Changed after signing: {} bytes were added after the signature. What you see may \
+                 include the additions; do not rely on this file.",
                 v.appended_bytes
             ),
         ),
-        Verdict::Invalid => (
-            ReviewVerdict::Tampered,
-            "Tampered: the content no longer matches its signature. Do not rely on this file."
-                .into(),
+        Verdict::Changed => (
+            ReviewVerdict::Changed,
+            format!("Changed or invalid: {reason}. Do not rely on this file."),
         ),
         Verdict::NotSigned => (
             ReviewVerdict::NotSigned,
@@ -187,6 +190,7 @@ pub fn review(
             ChainStatus::Trusted(ca) => Some(ca.clone()),
             _ => None,
         },
+        reasons: v.untrusted_because.clone(),
         problems: v.problems.clone(),
         inventory: embedded_json(bytes).and_then(|j| inventory(&j)),
     }

@@ -7,12 +7,12 @@
 //! | 2 | bad command line (clap) |
 //! | 3 | the project is open in another process |
 //! | 4 | input refused (plan, catalog, arguments); nothing was changed |
-//! | 5 | verification failed (audit chain broken, signature invalid) |
+//! | 5 | verification failed (audit chain broken; `verify`: the report was changed, its signature is invalid, or it is not signed) |
 //! | 6 | not found (project, device, finding, file) |
 //! | 7 | the disk is full |
 //! | 8 | the OS keyring is locked or missing |
 //! | 9 | a device presented another TLS certificate than the pinned one; nothing was sent to it |
-//! | 10 | `verify`: the signature is valid but the signer is not trusted (pass `--trust CA.pem`) |
+//! | 10 | `verify`: the report is intact but its signer is not trusted or not confirmed (the output says why) |
 
 use std::process::ExitCode;
 
@@ -20,8 +20,6 @@ use handover_engine::ErrorCode;
 
 /// Verification ran and found a problem.
 pub const VERIFY_FAILED: u8 = 5;
-/// `verify`: valid, but the signer is not trusted.
-pub const VERIFY_UNTRUSTED: u8 = 10;
 
 /// Prints an error to stderr and returns its exit status.
 pub fn report(e: &anyhow::Error) -> ExitCode {

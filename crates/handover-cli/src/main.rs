@@ -4,10 +4,12 @@
 //! readable summary or, with `--json`, one JSON document on stdout. Errors go to stderr with what to do next;
 //! the exit status says what kind of failure it was (see [`exit`]).
 
+// First, so its `outln!`/`out!` (stdout that ends quietly on a broken pipe) are in scope everywhere.
+#[macro_use]
+mod output;
 mod args;
 mod cmd;
 mod exit;
-mod output;
 mod progress;
 
 use clap::Parser;

@@ -1,17 +1,90 @@
-//! Printing results: JSON for scripts, aligned text for people.
+//! Printing results: JSON for scripts, aligned text for people. Everything on stdout goes through
+//! [`outln!`]/[`out!`]: when the reader has gone (`handover devices | head`), the rest of the output is
+//! dropped quietly and the command ends with its own exit status, instead of `println!`'s panic (exit
+//! 101). Text that came from a device or a file is made inert with [`inert`] (tables do it per cell) so
+//! escape sequences cannot clear the screen, recolour it or set the window title.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::Serialize;
 
-/// Prints `value` as pretty JSON on stdout.
+/// Set once stdout's reader has gone away; later output is dropped.
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Writes one line (or, with `newline` false, a fragment, flushed) to stdout. A broken pipe is
+/// remembered and ends all later output quietly; any other write error panics as `println!` does.
+pub fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    if STDOUT_GONE.load(Ordering::Relaxed) {
+        return;
+    }
+    let mut out = std::io::stdout().lock();
+    let result = out.write_fmt(args).and_then(|()| {
+        if newline {
+            out.write_all(b"\n")
+        } else {
+            out.flush()
+        }
+    });
+    match result {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            STDOUT_GONE.store(true, Ordering::Relaxed);
+        }
+        Err(e) => panic!("failed printing to stdout: {e}"),
+    }
+}
+
+/// `println!` for stdout that ends quietly on a broken pipe.
+macro_rules! outln {
+    () => {
+        $crate::output::write_stdout(format_args!(""), true)
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*), true)
+    };
+}
+
+/// `print!` (flushed) for stdout that ends quietly on a broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::output::write_stdout(format_args!($($arg)*), false)
+    };
+}
+
+/// Text from a device, the network or a file made safe for a terminal: control characters (C0, DEL,
+/// C1, so every escape sequence) and bidirectional overrides are shown as `\x1b` / `\u{202e}` escapes.
+pub fn inert(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}');
+        if c.is_control() || bidi {
+            if (c as u32) < 0x100 {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            } else {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prints `value` as pretty JSON on stdout (JSON escapes control characters itself).
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    println!("{}", serde_json::to_string_pretty(value)?);
+    outln!("{}", serde_json::to_string_pretty(value)?);
     Ok(())
 }
 
 /// Prints rows as a table with a header, columns padded to their widest cell.
 pub fn table(header: &[&str], rows: &[Vec<String>]) {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| inert(c)).collect())
+        .collect();
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
+    for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
@@ -21,10 +94,10 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
             .zip(&widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("{}", parts.join("  ").trim_end());
+        outln!("{}", parts.join("  ").trim_end());
     };
     line(&mut header.iter().copied());
-    for row in rows {
+    for row in &rows {
         line(&mut row.iter().map(String::as_str));
     }
 }

@@ -55,6 +55,11 @@ pub enum Error {
     },
     #[error("{0}")]
     Invalid(String),
+    /// The project's audit log does not verify, so no report is signed over it.
+    #[error(
+        "the audit log does not verify: {0}; no report was signed (a signed report would anchor a forged history). Run `handover audit verify` for details"
+    )]
+    AuditBroken(handover_store::audit::Problem),
 }
 
 /// Stable error codes for front ends.
@@ -93,6 +98,7 @@ impl Error {
                 | handover_store::Error::Conflict(_),
             ) => ErrorCode::InvalidInput,
             Error::PlanCsv { .. } | Error::Plan(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::AuditBroken(_) => ErrorCode::VerificationFailed,
             Error::Catalog(e) if e.is_signature() => ErrorCode::VerificationFailed,
             Error::Devices(e) if e.is_certificate_changed() => ErrorCode::CertificateChanged,
             Error::Catalog(_) => ErrorCode::InvalidInput,

@@ -43,7 +43,8 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 impl Session {
-    /// Renders, signs and writes the report to `pdf` (twins beside it: `.json`, `.csv`).
+    /// Renders, signs and writes the report to `pdf` (twins beside it: `.json`, `.csv`). Refuses
+    /// ([`Error::AuditBroken`], naming the first bad entry) when the audit log does not verify.
     pub fn write_report(
         &mut self,
         pdf: &Path,
@@ -51,6 +52,10 @@ impl Session {
         catalogs: &Catalogs,
         identity: &SigningIdentity,
     ) -> Result<ReportOutcome> {
+        // History first: a report anchors the audit log's head, so a broken log is never signed over.
+        if let Some(problem) = self.project().audit_verify()?.problem {
+            return Err(Error::AuditBroken(problem));
+        }
         let now = self.project().now();
         let model = self.report_model(catalogs, now)?;
         let opts = RenderOptions {
@@ -89,7 +94,8 @@ impl Session {
     }
 }
 
-/// Verifies a signed report offline against the CA certificates in `trust` (PEM files); no project needed.
+/// Verifies a signed report offline against the CA certificates in `trust` (PEM files; a file without a
+/// certificate is refused as invalid input); no project needed.
 pub fn verify_report(
     pdf: &Path,
     trust: &[PathBuf],
@@ -105,7 +111,15 @@ pub fn verify_report(
             path: t.clone(),
             source,
         })?;
-        anchors.extend(handover_report::TrustedCert::from_pem(&pem)?);
+        let certs = handover_report::TrustedCert::from_pem(&pem)?;
+        if certs.is_empty() {
+            // Never fall back to "no CA given" when one was named: say what is wrong with it.
+            return Err(Error::Invalid(format!(
+                "{}: no CERTIFICATE in this file, so it cannot be trusted as a CA",
+                t.display()
+            )));
+        }
+        anchors.extend(certs);
     }
     Ok(handover_report::verify(&bytes, &anchors, now))
 }

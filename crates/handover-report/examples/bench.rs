@@ -28,8 +28,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     sizes.sort_unstable();
     let clock = time::macros::datetime!(2026-11-20 16:30 UTC);
     let mut rng = rand::rngs::StdRng::seed_from_u64(1);
-    let (ca, id) =
-        SigningIdentity::create_integrator_ca("Bench", "Bench Integrators", clock, &mut rng)?;
+    let (ca, id) = SigningIdentity::create_integrator_ca(
+        "Bench",
+        "Brightline Security Systems",
+        clock,
+        &mut rng,
+    )?;
     let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes())?;
     println!(
         "devices | pages | render ms | sign ms | render+sign ms | verify ms | file KiB | peak RSS MiB"
@@ -56,7 +60,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             v.verdict(),
             handover_report::Verdict::Trusted,
             "{:?}",
-            v.problems
+            v.reason()
         );
         let pages = lopdf::Document::load_mem(&signed)?.get_pages().len();
         println!(

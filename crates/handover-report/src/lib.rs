@@ -19,7 +19,7 @@
 //! let model = handover_report::sample::sample_model(5, now);
 //! let pdf = render(&model, &RenderOptions::default())?;
 //! let mut rng = rand::rngs::StdRng::seed_from_u64(1); // use rand::rngs::OsRng in the app
-//! let (ca, identity) = SigningIdentity::create_integrator_ca("Brightline", "Brightline Ltd", now, &mut rng)?;
+//! let (ca, identity) = SigningIdentity::create_integrator_ca("Brightline", "Brightline Security Systems", now, &mut rng)?;
 //! let signed = sign(&pdf, &identity, now)?;
 //! let trusted = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes())?;
 //! let verification = verify(&signed, &trusted, now);
@@ -44,4 +44,4 @@ pub use model::*;
 pub use render::{RenderOptions, render};
 pub use sign::identity::{CaBundle, IdentityDescription, SigningIdentity, TrustedCert};
 pub use sign::pades::sign;
-pub use verify::{ChainStatus, InventorySummary, Verdict, Verification, verify};
+pub use verify::{ChainStatus, InventorySummary, Tone, Verdict, Verification, verify};

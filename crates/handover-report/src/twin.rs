@@ -24,6 +24,8 @@ struct Inventory<'a> {
     generated_at: time::OffsetDateTime,
     /// The Handover version that made the report (the workspace version), as in the PDF's appendix.
     handover_version: &'a str,
+    /// The audit log head the report anchors, as printed in the PDF's method appendix.
+    audit_log_head: &'a str,
     site: &'a Site,
     summary: Summary,
     vlans: &'a [Vlan],
@@ -39,6 +41,7 @@ pub fn inventory_json(model: &ReportModel) -> Result<Vec<u8>> {
         project_id: &model.project_id,
         generated_at: model.generated_at,
         handover_version: &model.method.handover_version,
+        audit_log_head: &model.method.audit_log_head,
         site: &model.site,
         summary: model.summary(),
         vlans: &model.vlans,

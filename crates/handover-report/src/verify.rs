@@ -2,10 +2,16 @@
 //! [--trust CA.pem]`: finds the signature dictionary, checks the byte range (well formed,
 //! covering the whole file, or how many bytes were appended after signing), recomputes the
 //! SHA-256 of the signed ranges against the CMS message digest, checks the CMS signature
-//! with the embedded signer certificate and its signing-certificate-v2 binding, walks the
-//! chain to a trusted CA at the caller's `now`, and summarises the embedded inventory JSON.
-//! Problems are data in [`Verification`], never errors; [`Verification::verdict`] folds
-//! them into one outcome the CLI maps to an exit code.
+//! with the embedded signer certificate and its signing-certificate-v2 binding, validates the
+//! signer's certification path to a trusted CA at the caller's `now` (`chain`, RFC 5280
+//! rules), compares the signer's organisation with the integrator the report names, and
+//! summarises the embedded inventory JSON. Problems are data in [`Verification`], never
+//! errors; [`Verification::verdict`] folds them into one of four outcomes ([`Verdict`]), and
+//! `text` prints them.
+
+mod chain;
+mod history;
+mod text;
 
 use der::Encode;
 use lopdf::{Document, Object};
@@ -13,27 +19,14 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use x509_cert::Certificate;
 
+pub use chain::ChainStatus;
+pub use history::AuditHead;
+
 use crate::sign::cms::{
     self, ID_AA_SIGNING_CERTIFICATE_V2, ID_MESSAGE_DIGEST, SigningCertificateV2,
 };
-use crate::sign::identity::{
-    IdentityDescription, TrustedCert, describe_certificate, may_sign_documents,
-};
+use crate::sign::identity::{IdentityDescription, TrustedCert, describe_certificate};
 use crate::twin::EMBEDDED_JSON_NAME;
-
-/// Result of checking the certificate chain.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "status", content = "detail")]
-pub enum ChainStatus {
-    /// The signer chains to this trusted CA (subject DN) and every certificate is valid now.
-    Trusted(String),
-    /// No trusted CA was given, so the chain was not judged.
-    NoTrustAnchors,
-    /// The chain does not reach any of the given CAs.
-    Untrusted,
-    /// A certificate on the path is expired or not yet valid at `now` (subject DN).
-    OutsideValidity(String),
-}
 
 /// Figures from the embedded inventory JSON.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -42,6 +35,10 @@ pub struct InventorySummary {
     pub project_id: String,
     /// Site name.
     pub site: String,
+    /// The integrator the report names (`site.integrator`).
+    pub integrator: String,
+    /// The audit log head the inventory claims the report anchors (absent in older reports).
+    pub audit_log_head: Option<String>,
     /// Generation time as written (RFC 3339).
     pub generated_at: String,
     /// Devices listed.
@@ -77,36 +74,60 @@ pub struct Verification {
     pub sub_filter: Option<String>,
     /// The embedded inventory, if present and readable.
     pub inventory: Option<InventorySummary>,
+    /// The audit log head printed in the appendix against the one the inventory claims.
+    pub audit_head: Option<AuditHead>,
     /// Human-readable problems, in the order found.
     pub problems: Vec<String>,
+    /// Why the signer is not trusted or not confirmed, each reason a sentence; empty when
+    /// the signer is trusted (and irrelevant when the file was changed or is unsigned).
+    pub untrusted_because: Vec<String>,
 }
 
-/// One outcome for the CLI.
+/// One of four outcomes, the same in the CLI (exit status, text, `--json`) and the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Signature valid, whole file covered, chain trusted.
+    /// Valid and trusted: signature valid, whole file signed, the signer chains to a trusted
+    /// CA and its organisation is the integrator the report names (green).
     Trusted,
-    /// Signature valid and whole file covered, but no trust anchor given or not trusted.
-    ValidUntrusted,
-    /// The signed part is intact but bytes were appended after signing.
-    ModifiedAfterSigning,
-    /// Digest mismatch or bad signature: the signed content was changed.
-    Invalid,
-    /// No signature (or not a readable PDF).
+    /// Intact, but the signer is not trusted or not confirmed (amber):
+    /// [`Verification::untrusted_because`] says why.
+    IntactUntrusted,
+    /// Changed or invalid: digest mismatch, bad signature, or bytes added after signing (red).
+    Changed,
+    /// No signature, or not a readable PDF (red).
     NotSigned,
 }
 
+/// How a verdict is shown: green, amber or red.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tone {
+    /// Valid and trusted.
+    Green,
+    /// Intact, signer not trusted or not confirmed.
+    Amber,
+    /// Changed, invalid or unsigned.
+    Red,
+}
+
 impl Verdict {
-    /// Suggested process exit code: 0 trusted, 1 invalid, 2 valid but untrusted, 3 content
-    /// appended after signing, 4 not signed or unreadable.
-    pub fn exit_code(self) -> i32 {
+    /// The process exit status `handover verify` ends with: 0 valid and trusted, 10 intact
+    /// but the signer not trusted or not confirmed, 5 changed, invalid or unsigned.
+    pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Trusted => 0,
-            Verdict::Invalid => 1,
-            Verdict::ValidUntrusted => 2,
-            Verdict::ModifiedAfterSigning => 3,
-            Verdict::NotSigned => 4,
+            Verdict::IntactUntrusted => 10,
+            Verdict::Changed | Verdict::NotSigned => 5,
+        }
+    }
+
+    /// Green, amber or red.
+    pub fn tone(self) -> Tone {
+        match self {
+            Verdict::Trusted => Tone::Green,
+            Verdict::IntactUntrusted => Tone::Amber,
+            Verdict::Changed | Verdict::NotSigned => Tone::Red,
         }
     }
 }
@@ -116,14 +137,45 @@ impl Verification {
     pub fn verdict(&self) -> Verdict {
         if !self.signed {
             Verdict::NotSigned
-        } else if !self.signature_valid || !self.digest_matches {
-            Verdict::Invalid
-        } else if !self.covers_whole_file {
-            Verdict::ModifiedAfterSigning
-        } else if matches!(self.chain, ChainStatus::Trusted(_)) {
+        } else if !self.signature_valid
+            || !self.digest_matches
+            || !self.covers_whole_file
+            || self.audit_head.as_ref().is_some_and(|h| !h.matches())
+        {
+            Verdict::Changed
+        } else if matches!(self.chain, ChainStatus::Trusted(_)) && self.untrusted_because.is_empty()
+        {
             Verdict::Trusted
         } else {
-            Verdict::ValidUntrusted
+            Verdict::IntactUntrusted
+        }
+    }
+
+    /// The verdict's reason in one sentence: why the signer is not trusted (amber), or the
+    /// first problem found (red); `None` when valid and trusted.
+    pub fn reason(&self) -> Option<String> {
+        match self.verdict() {
+            Verdict::Trusted => None,
+            Verdict::IntactUntrusted => Some(self.untrusted_because.join("; ")),
+            Verdict::Changed if self.signature_valid && !self.digest_matches => {
+                Some("digest mismatch: the signed content was changed".into())
+            }
+            Verdict::Changed if self.signature_valid && self.appended_bytes > 0 => Some(format!(
+                "{} bytes were appended after the signed range",
+                self.appended_bytes
+            )),
+            Verdict::Changed if self.signature_valid => self
+                .problems
+                .iter()
+                .find(|p| p.contains("audit log head"))
+                .cloned(),
+            // The check that failed is the last one recorded (each failure ends the walk).
+            Verdict::Changed | Verdict::NotSigned => Some(
+                self.problems
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| "the signature could not be checked".into()),
+            ),
         }
     }
 
@@ -139,7 +191,9 @@ impl Verification {
             signing_time: None,
             sub_filter: None,
             inventory: None,
+            audit_head: None,
             problems: Vec::new(),
+            untrusted_because: Vec::new(),
         }
     }
 }
@@ -155,6 +209,19 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         }
     };
     v.inventory = inventory_summary(&doc, &mut v.problems);
+    let claimed = v.inventory.as_ref().and_then(|i| i.audit_log_head.clone());
+    v.audit_head = history::check(&doc, claimed);
+    match &v.audit_head {
+        None if v.inventory.is_some() => v.problems.push(
+            "the embedded inventory names no audit log head (a report from an older Handover): the history anchor was not compared".into(),
+        ),
+        Some(h) if !h.matches() => v.problems.push(format!(
+            "the audit log head printed in the report ({}) is not the one its embedded inventory claims ({})",
+            h.printed.as_deref().unwrap_or("none found"),
+            h.claimed
+        )),
+        _ => {}
+    }
     // The last signature dictionary in the file (Handover writes exactly one).
     let sig = doc
         .objects
@@ -283,11 +350,6 @@ fn check_signer(
         return;
     };
     v.signer = describe_certificate(signer).ok();
-    if !may_sign_documents(signer) {
-        v.problems
-            .push("the signer certificate's key usage does not allow signing documents".into());
-        return;
-    }
     let Some(attrs) = &si.signed_attrs else {
         v.problems.push("no signed attributes".into());
         return;
@@ -343,68 +405,35 @@ fn check_signer(
         Ok(()) => v.signature_valid = ess_ok == Some(true),
         Err(e) => v.problems.push(format!("bad signature: {e}")),
     }
-    v.chain = chain_status(signer, &certs, trusted, now, &mut v.problems);
+    v.chain = chain::validate(signer, &certs, trusted, now);
+    v.untrusted_because.extend(v.chain.reason());
+    let organization = v.signer.as_ref().and_then(|s| s.organization.clone());
+    let integrator = v.inventory.as_ref().map(|i| i.integrator.as_str());
+    v.untrusted_because
+        .extend(organization_mismatch(organization.as_deref(), integrator));
 }
 
-fn within(c: &Certificate, now: OffsetDateTime) -> bool {
-    let t = now.unix_timestamp();
-    let v = &c.tbs_certificate.validity;
-    let nb = v.not_before.to_unix_duration().as_secs() as i64;
-    let na = v.not_after.to_unix_duration().as_secs() as i64;
-    nb <= t && t <= na
-}
-
-fn chain_status(
-    signer: &Certificate,
-    pool: &[Certificate],
-    trusted: &[TrustedCert],
-    now: OffsetDateTime,
-    problems: &mut Vec<String>,
-) -> ChainStatus {
-    if trusted.is_empty() {
-        return ChainStatus::NoTrustAnchors;
+/// The signer's organisation (O) against the integrator the report names; `None` when they
+/// agree (ignoring case and runs of white space).
+fn organization_mismatch(organization: Option<&str>, integrator: Option<&str>) -> Option<String> {
+    let norm = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    match (organization, integrator) {
+        (_, None) => Some(
+            "the report embeds no inventory naming the integrator, so the signer's organisation cannot be compared".into(),
+        ),
+        (None, Some(i)) => Some(format!(
+            "the signer's certificate names no organisation (O); the report names the integrator \"{i}\""
+        )),
+        (Some(o), Some(i)) if norm(o) != norm(i) || norm(o).is_empty() => Some(format!(
+            "the signer's organisation \"{o}\" is not the integrator the report names (\"{i}\")"
+        )),
+        _ => None,
     }
-    let mut current = signer.clone();
-    for _ in 0..8 {
-        if !within(&current, now) {
-            let s = current.tbs_certificate.subject.to_string();
-            problems.push(format!(
-                "certificate {s} is not valid at the verification time"
-            ));
-            return ChainStatus::OutsideValidity(s);
-        }
-        // A trusted CA that issued the current certificate ends the walk.
-        for anchor in trusted {
-            let a = &anchor.0;
-            if a.tbs_certificate.subject == current.tbs_certificate.issuer
-                && cms::verify_cert_signature(&current, a).is_ok()
-            {
-                if !within(a, now) {
-                    let s = a.tbs_certificate.subject.to_string();
-                    problems.push(format!(
-                        "trusted CA {s} is not valid at the verification time"
-                    ));
-                    return ChainStatus::OutsideValidity(s);
-                }
-                return ChainStatus::Trusted(a.tbs_certificate.subject.to_string());
-            }
-            if a == &current {
-                return ChainStatus::Trusted(a.tbs_certificate.subject.to_string());
-            }
-        }
-        // Otherwise climb through an embedded intermediate.
-        let next = pool.iter().find(|c| {
-            *c != &current
-                && c.tbs_certificate.subject == current.tbs_certificate.issuer
-                && cms::verify_cert_signature(&current, c).is_ok()
-        });
-        match next {
-            Some(n) => current = n.clone(),
-            None => break,
-        }
-    }
-    problems.push("the signer does not chain to a trusted CA".into());
-    ChainStatus::Untrusted
 }
 
 /// Reads the embedded inventory JSON (name tree `/EmbeddedFiles`, file `handover-inventory.json`).
@@ -467,6 +496,11 @@ fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<Inven
     Some(InventorySummary {
         project_id: s("/project_id"),
         site: s("/site/name"),
+        integrator: s("/site/integrator"),
+        audit_log_head: value
+            .pointer("/audit_log_head")
+            .and_then(|v| v.as_str())
+            .map(printable),
         generated_at: s("/generated_at"),
         devices: n("/devices"),
         vlans: n("/vlans"),
@@ -492,88 +526,4 @@ fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
 
 fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
     deref(doc, o)?.as_dict().ok()
-}
-
-impl std::fmt::Display for Verdict {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Verdict::Trusted => "VALID: signature valid, whole file signed, signer trusted",
-            Verdict::ValidUntrusted => "VALID BUT UNTRUSTED: signature valid, signer not trusted",
-            Verdict::ModifiedAfterSigning => "MODIFIED: content was appended after signing",
-            Verdict::Invalid => "INVALID: the signed content was changed or the signature is bad",
-            Verdict::NotSigned => "NOT SIGNED",
-        })
-    }
-}
-
-/// A plain-text report for `handover verify`: the verdict, each check, the signer, the
-/// embedded inventory and any problems, one fact per line.
-impl std::fmt::Display for Verification {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let yes_no = |b: bool| if b { "yes" } else { "NO" };
-        writeln!(f, "{}", self.verdict())?;
-        writeln!(f, "  signed:                 {}", yes_no(self.signed))?;
-        if self.signed {
-            writeln!(
-                f,
-                "  signature valid:        {}",
-                yes_no(self.signature_valid)
-            )?;
-            writeln!(
-                f,
-                "  digest matches:         {}",
-                yes_no(self.digest_matches)
-            )?;
-            writeln!(
-                f,
-                "  whole file signed:      {}{}",
-                yes_no(self.covers_whole_file),
-                if self.appended_bytes > 0 {
-                    format!(" ({} bytes appended)", self.appended_bytes)
-                } else {
-                    String::new()
-                }
-            )?;
-            let chain = match &self.chain {
-                ChainStatus::Trusted(ca) => format!("trusted (CA {ca})"),
-                ChainStatus::NoTrustAnchors => "not checked (no --trust CA given)".to_owned(),
-                ChainStatus::Untrusted => "NOT trusted".to_owned(),
-                ChainStatus::OutsideValidity(s) => format!("NOT valid now ({s})"),
-            };
-            writeln!(f, "  certificate chain:      {chain}")?;
-            if let Some(s) = &self.signer {
-                writeln!(f, "  signer:                 {}", s.subject)?;
-                writeln!(f, "  issuer:                 {}", s.issuer)?;
-                writeln!(
-                    f,
-                    "  valid:                  {} .. {}",
-                    s.not_before, s.not_after
-                )?;
-                writeln!(f, "  SHA-256 fingerprint:    {}", s.sha256_fingerprint)?;
-            }
-            if let Some(t) = &self.signing_time {
-                writeln!(f, "  signing time (/M):      {t}")?;
-            }
-        }
-        if let Some(inv) = &self.inventory {
-            writeln!(f, "inventory (embedded {EMBEDDED_JSON_NAME}):")?;
-            writeln!(f, "  project:                {}", inv.project_id)?;
-            writeln!(f, "  site:                   {}", inv.site)?;
-            writeln!(f, "  generated at:           {}", inv.generated_at)?;
-            writeln!(
-                f,
-                "  devices / VLANs:        {} / {}",
-                inv.devices, inv.vlans
-            )?;
-            writeln!(
-                f,
-                "  open findings / waivers: {} / {}",
-                inv.open_findings, inv.waivers
-            )?;
-        }
-        for p in &self.problems {
-            writeln!(f, "problem: {p}")?;
-        }
-        Ok(())
-    }
 }

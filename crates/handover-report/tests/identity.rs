@@ -222,7 +222,11 @@ fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
 
     // The imported identity survives the vault round trip and signs a report pdfsig accepts.
     let id = SigningIdentity::from_bytes(&id.to_bytes().unwrap()).unwrap();
-    let signed = sign(&render_n(4), &id, clock()).unwrap();
+    // The report names the integrator the certificate does (O=Acme Integrators).
+    let mut m = model(4);
+    m.site.integrator = "Acme Integrators".into();
+    let pdf = handover_report::render(&m, &options()).unwrap();
+    let signed = sign(&pdf, &id, clock()).unwrap();
     let path = write(d, "rsa.pdf", &signed);
     let ca_pem = std::fs::read_to_string(d.join("ca.pem")).unwrap();
     let db = nss_db_trusting(d, &ca_pem);

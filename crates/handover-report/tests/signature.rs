@@ -39,7 +39,7 @@ fn signed_report_is_valid_and_trusted_in_pdfsig_and_verify() {
     );
     assert!(v.problems.is_empty(), "{:?}", v.problems);
     let shown = v.to_string();
-    assert!(shown.starts_with("VALID: "), "{shown}");
+    assert!(shown.starts_with("VALID AND TRUSTED: "), "{shown}");
     assert!(shown.contains("devices / VLANs:        30 / 3"), "{shown}");
     let inv = v.inventory.expect("inventory summary");
     assert_eq!(inv.devices, 30);
@@ -61,7 +61,7 @@ fn untrusted_without_the_ca_in_both_readers() {
     let anchors = TrustedCert::from_pem(other_ca.ca_cert_pem.as_bytes()).unwrap();
     let v = verify(&signed, &anchors, clock());
     assert_eq!(v.chain, ChainStatus::Untrusted);
-    assert_eq!(v.verdict(), Verdict::ValidUntrusted);
+    assert_eq!(v.verdict(), Verdict::IntactUntrusted);
     assert_eq!(
         verify(&signed, &[], clock()).chain,
         ChainStatus::NoTrustAnchors
@@ -88,7 +88,7 @@ fn flipped_byte_in_signed_range_is_a_digest_mismatch() {
         assert!(out.contains("Digest Mismatch"), "{label}: pdfsig:\n{out}");
         let v = verify(&bad, &anchors, clock());
         assert!(!v.digest_matches, "{label}: {v:#?}");
-        assert_eq!(v.verdict(), Verdict::Invalid, "{label}");
+        assert_eq!(v.verdict(), Verdict::Changed, "{label}");
         assert!(v.to_string().contains("digest matches:         NO"), "{v}");
         assert_ne!(v.verdict().exit_code(), 0);
     }
@@ -104,7 +104,7 @@ fn appended_bytes_are_reported() {
     assert!(v.digest_matches && v.signature_valid, "{v:#?}");
     assert!(!v.covers_whole_file);
     assert_eq!(v.appended_bytes, 26);
-    assert_eq!(v.verdict(), Verdict::ModifiedAfterSigning);
+    assert_eq!(v.verdict(), Verdict::Changed);
 }
 
 #[test]
@@ -129,7 +129,7 @@ fn expired_certificate_is_outside_validity() {
     let later = clock() + time::Duration::days(365 * 4);
     let v = verify(&signed, &anchors, later);
     assert!(matches!(v.chain, ChainStatus::OutsideValidity(_)), "{v:#?}");
-    assert_eq!(v.verdict(), Verdict::ValidUntrusted);
+    assert_eq!(v.verdict(), Verdict::IntactUntrusted);
 }
 
 #[test]
@@ -150,5 +150,63 @@ fn hostile_text_from_the_file_is_printable() {
             .unwrap()
             .site
             .starts_with("Evil\u{FFFD}]0;owned")
+    );
+}
+
+/// The printed audit log head is read back from the appendix and agrees with the twin; a report whose
+/// embedded twin claims another head than the one printed is red, even when validly signed.
+#[test]
+fn the_printed_audit_head_must_be_the_one_the_twin_claims() {
+    let (ca, id) = identity(13);
+    let anchors = TrustedCert::from_pem(ca.ca_cert_pem.as_bytes()).unwrap();
+    let m = model(4);
+    let pdf = handover_report::render(&m, &options()).unwrap();
+    let v = verify(&sign(&pdf, &id, clock()).unwrap(), &anchors, clock());
+    let head = v.audit_head.clone().expect("the twin claims a head");
+    assert_eq!(head.claimed, m.method.audit_log_head);
+    assert!(head.matches(), "{head:?}");
+    assert_eq!(v.verdict(), Verdict::Trusted);
+
+    // The same PDF with the embedded JSON's head replaced, then signed.
+    let mut doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let forged_head = "f".repeat(64);
+    let stream_id = doc
+        .objects
+        .iter()
+        .find(|(_, o)| {
+            o.as_stream().is_ok_and(|s| {
+                s.decompressed_content()
+                    .unwrap_or_else(|_| s.content.clone())
+                    .windows(16)
+                    .any(|w| w == b"\"audit_log_head\"")
+            })
+        })
+        .map(|(id, _)| *id)
+        .expect("the embedded JSON stream");
+    let stream = doc
+        .get_object_mut(stream_id)
+        .unwrap()
+        .as_stream_mut()
+        .unwrap();
+    let json = String::from_utf8(
+        stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone()),
+    )
+    .unwrap();
+    stream.dict.remove(b"Filter");
+    stream.set_content(
+        json.replace(&m.method.audit_log_head, &forged_head)
+            .into_bytes(),
+    );
+    let mut forged = Vec::new();
+    doc.save_to(&mut forged).unwrap();
+    let v = verify(&sign(&forged, &id, clock()).unwrap(), &anchors, clock());
+    assert!(v.signature_valid && v.digest_matches, "{v:#?}");
+    assert_eq!(v.verdict(), Verdict::Changed, "{v:#?}");
+    let reason = v.reason().unwrap();
+    assert!(
+        reason.contains(&forged_head) && reason.contains(&m.method.audit_log_head),
+        "{reason}"
     );
 }

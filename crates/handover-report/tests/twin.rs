@@ -16,6 +16,7 @@ fn json_twin_is_embedded_and_stable() {
     let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(v["schema"], INVENTORY_SCHEMA);
     assert_eq!(v["handover_version"], m.method.handover_version);
+    assert_eq!(v["audit_log_head"], m.method.audit_log_head);
     assert_eq!(v["devices"].as_array().unwrap().len(), 25);
     assert_eq!(v["devices"][0]["serial"], m.devices[0].serial);
     // Field order follows the model, so the bytes are stable: top-level keys in order.
@@ -25,6 +26,7 @@ fn json_twin_is_embedded_and_stable() {
         "project_id",
         "generated_at",
         "handover_version",
+        "audit_log_head",
         "site",
         "summary",
         "vlans",

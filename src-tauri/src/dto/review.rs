@@ -4,19 +4,18 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-/// The overall outcome, plainly.
+/// The overall outcome, plainly: one of the four verdicts of `handover verify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReviewVerdict {
-    /// Signature valid, file whole, signer chains to a CA you trust.
+    /// Valid and trusted (green): the file is as signed, the signer chains to a CA you trust and is the
+    /// integrator the report names.
     Trusted,
-    /// Signature valid and file whole; the signer is not (or could not be) checked against a trusted CA.
-    Valid,
-    /// The signed part is intact but something was added after signing.
-    ModifiedAfterSigning,
-    /// The signed content was changed: do not rely on it.
-    Tampered,
-    /// No signature, or not a readable PDF.
+    /// Intact, but the signer is not trusted or not confirmed (amber): `reasons` says why.
+    IntactUntrusted,
+    /// Changed or invalid (red): the content no longer matches its signature, or bytes were added after it.
+    Changed,
+    /// No signature, or not a readable PDF (red).
     NotSigned,
 }
 
@@ -136,6 +135,8 @@ pub struct ReviewDto {
     pub signed_at: Option<String>,
     /// The trusted CA the signer chains to, if any.
     pub trusted_by: Option<String>,
+    /// Why the signer is not trusted or not confirmed (amber), each a sentence; empty otherwise.
+    pub reasons: Vec<String>,
     /// Every problem found, in order.
     pub problems: Vec<String>,
     /// The embedded inventory (shown also for a bad file, marked as not trustworthy).

@@ -1,6 +1,7 @@
-//! What the walk needs: a signed handover PDF made with handover-report's own API (a sample model, a fresh
-//! integrator CA), its tampered twin (one byte flipped inside the signed range), a plan CSV with an error, and
-//! the simulated demo site the app discovers and takes custody of.
+//! What the walk needs: a signed handover PDF made with handover-report's own API (a sample model naming the
+//! integrator, a fresh integrator CA), its tampered twin (one byte flipped inside the signed range), a report
+//! signed by the same identity that names another integrator (intact and chaining to the CA, yet amber), a plan
+//! CSV with an error, and the simulated demo site the app discovers and takes custody of.
 
 use std::path::{Path, PathBuf};
 
@@ -11,29 +12,36 @@ use rand::SeedableRng;
 pub struct Fixtures {
     pub signed: PathBuf,
     pub tampered: PathBuf,
+    pub foreign: PathBuf,
     pub ca_pem: PathBuf,
     pub bad_plan: PathBuf,
 }
 
 pub fn write(dir: &Path) -> Fixtures {
     let now = time::OffsetDateTime::now_utc();
-    let model = handover_report::sample::sample_model(12, now);
+    let mut model = handover_report::sample::sample_model(12, now);
+    // The other integrator's report: the sample's own integrator, not the signer's organisation.
+    let foreign = render(&model, &RenderOptions::default()).expect("render");
+    model.site.integrator = "Example Security".into();
     let pdf = render(&model, &RenderOptions::default()).expect("render");
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let (ca, id) =
         SigningIdentity::create_integrator_ca("Ana Lopez", "Example Security", now, &mut rng)
             .expect("identity");
     let signed = sign(&pdf, &id, now).expect("sign");
+    let foreign = sign(&foreign, &id, now).expect("sign");
     let mut tampered = signed.clone();
     tampered[pdf.len() / 2] ^= 0x01;
     let f = Fixtures {
         signed: dir.join("handover-report.pdf"),
         tampered: dir.join("handover-report-tampered.pdf"),
+        foreign: dir.join("handover-report-other-integrator.pdf"),
         ca_pem: dir.join("integrator-ca.pem"),
         bad_plan: dir.join("bad-plan.csv"),
     };
     std::fs::write(&f.signed, &signed).unwrap();
     std::fs::write(&f.tampered, &tampered).unwrap();
+    std::fs::write(&f.foreign, &foreign).unwrap();
     std::fs::write(&f.ca_pem, ca.ca_cert_pem.as_bytes()).unwrap();
     std::fs::write(
         &f.bad_plan,

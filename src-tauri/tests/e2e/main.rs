@@ -8,8 +8,9 @@
 //! per-device progress (and proven changed on the simulated devices), a VMS account is created and the
 //! passwords are exported for IT; a checks run, one finding fixed on the device with confirmation (read back by
 //! the engine) and one waived; a signing identity created in the real OS keyring, the report signed, saved and
-//! checked with poppler's `pdfsig`; then the Review screen with a signed PDF (valid, then trusted with the CA)
-//! and a tampered copy shown as tampered. Each screen is saved to docs/screenshots/.
+//! checked with poppler's `pdfsig`; then the Review screen with a signed PDF (amber without a CA, then trusted
+//! with the CA), a report naming another integrator shown amber with both names, and a tampered copy shown as
+//! changed (red). Each screen is saved to docs/screenshots/.
 //!
 //! Needs an unlocked Secret Service (scripts/test-desktop.sh starts a throwaway gnome-keyring in a
 //! dbus-run-session). Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
@@ -397,7 +398,7 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=inventory]", "Warehouse 3").await;
     shot(&c, "17-review-own-report").await;
 
-    // Review: a signed report, no trust anchor: valid.
+    // Review: a signed report, no trust anchor: intact, signer not confirmed (amber, saying why).
     click(&c, "[data-testid=nav-review]").await;
     fill(&c, "#review-pdf", &s(&fx.signed)).await;
     fill(&c, "#review-trust", "").await;
@@ -405,9 +406,19 @@ async fn technician_walk_and_it_review() {
     let verdict = wait_for(&c, "[data-testid=verdict]").await;
     assert_eq!(
         verdict.attr("data-verdict").await.unwrap().as_deref(),
-        Some("valid")
+        Some("intact-untrusted")
     );
-    wait_text(&c, "[data-testid=verdict]", "Valid signature").await;
+    assert!(
+        verdict
+            .attr("class")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+            .contains("warn"),
+        "amber, not green"
+    );
+    wait_text(&c, "[data-testid=verdict]", "Intact, signer not confirmed").await;
+    wait_text(&c, "[data-testid=reasons]", "no trusted CA was given").await;
     wait_text(&c, "[data-testid=signer]", "Ana Lopez").await;
     wait_text(&c, "[data-testid=inventory]", "Findings (").await;
     shot(&c, "18-review-valid").await;
@@ -420,14 +431,27 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=inventory]", "Devices (12)").await;
     shot(&c, "19-review-trusted-devices").await;
 
-    // A tampered copy: shown as tampered, plainly.
-    fill(&c, "#review-pdf", &s(&fx.tampered)).await;
+    // Same CA, but the report names another integrator than the signer's organisation: amber, naming both.
+    fill(&c, "#review-pdf", &s(&fx.foreign)).await;
     click(&c, "[data-testid=verify]").await;
-    wait_text(&c, "[data-testid=verdict]", "Tampered").await;
+    wait_text(&c, "[data-testid=verdict]", "Intact, signer not confirmed").await;
+    wait_text(&c, "[data-testid=reasons]", "Brightline Security Systems").await;
+    wait_text(&c, "[data-testid=reasons]", "Example Security").await;
     let verdict = wait_for(&c, "[data-testid=verdict]").await;
     assert_eq!(
         verdict.attr("data-verdict").await.unwrap().as_deref(),
-        Some("tampered")
+        Some("intact-untrusted")
+    );
+    shot(&c, "19b-review-signer-not-confirmed").await;
+
+    // A tampered copy: shown as changed, plainly (red).
+    fill(&c, "#review-pdf", &s(&fx.tampered)).await;
+    click(&c, "[data-testid=verify]").await;
+    wait_text(&c, "[data-testid=verdict]", "Changed or invalid").await;
+    let verdict = wait_for(&c, "[data-testid=verdict]").await;
+    assert_eq!(
+        verdict.attr("data-verdict").await.unwrap().as_deref(),
+        Some("changed")
     );
     shot(&c, "20-review-tampered").await;
 

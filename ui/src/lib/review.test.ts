@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewDevice } from './bindings/ReviewDevice';
 import { toCsv } from './csv';
-import { DEVICE_COLUMNS, VERDICT, exportName, filterReviewDevices, trustworthy } from './review';
+import { DEVICE_COLUMNS, VERDICT, exportName, filterReviewDevices, intact, trustworthy } from './review';
 
 const d = (id: string, name: string, maker: string, tls: string | null = null): ReviewDevice => ({
   id, name, vlan_id: 20, address: '10.20.0.5', mac: 'aa:bb:cc:dd:ee:ff', maker, model: 'M1', serial: 'S1', firmware: '1.0', firmware_status: 'compliant',
@@ -10,11 +10,16 @@ const d = (id: string, name: string, maker: string, tls: string | null = null): 
 });
 
 describe('review', () => {
-  it('only a valid signature makes the content trustworthy', () => {
+  it('four verdicts: only a trusted signer is green, an unconfirmed one amber, the rest red', () => {
     expect(trustworthy('trusted')).toBe(true);
-    expect(trustworthy('valid')).toBe(true);
-    for (const v of ['tampered', 'not-signed', 'modified-after-signing'] as const) {
+    expect(VERDICT.trusted.tone).toBe('ok');
+    expect(trustworthy('intact-untrusted')).toBe(false);
+    expect(intact('intact-untrusted')).toBe(true);
+    expect(VERDICT['intact-untrusted'].tone).toBe('warn');
+    expect(VERDICT['intact-untrusted'].title).not.toBe(VERDICT.trusted.title);
+    for (const v of ['changed', 'not-signed'] as const) {
       expect(trustworthy(v)).toBe(false);
+      expect(intact(v)).toBe(false);
       expect(VERDICT[v].tone).toBe('bad');
     }
   });

@@ -5,15 +5,19 @@ import type { ReviewVerdict } from './bindings/ReviewVerdict';
 
 export const VERDICT: Record<ReviewVerdict, { title: string; tone: 'ok' | 'warn' | 'bad' }> = {
   trusted: { title: 'Valid and trusted', tone: 'ok' },
-  valid: { title: 'Valid signature', tone: 'ok' },
-  'modified-after-signing': { title: 'Modified after signing', tone: 'bad' },
-  tampered: { title: 'Tampered', tone: 'bad' },
+  'intact-untrusted': { title: 'Intact, signer not confirmed', tone: 'warn' },
+  changed: { title: 'Changed or invalid', tone: 'bad' },
   'not-signed': { title: 'Not signed', tone: 'bad' },
 };
 
-/** Whether the embedded data can be relied on. */
+/** Whether the embedded data is vouched for by a signer you trust (only the green verdict). */
 export function trustworthy(v: ReviewVerdict): boolean {
-  return v === 'trusted' || v === 'valid';
+  return v === 'trusted';
+}
+
+/** Whether the file is as signed, whoever signed it (green or amber). */
+export function intact(v: ReviewVerdict): boolean {
+  return v === 'trusted' || v === 'intact-untrusted';
 }
 
 export function filterReviewDevices(rows: ReviewDevice[], text: string): ReviewDevice[] {

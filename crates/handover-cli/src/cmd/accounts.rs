@@ -31,7 +31,7 @@ pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
         }
         AccountsCommand::Remove { device, user } => {
             rt.block_on(session.remove_account(&client, &keyring, id(device)?, user))?;
-            println!("Removed {user} from {device}; read back: it is gone.");
+            outln!("Removed {user} from {device}; read back: it is gone.");
         }
         AccountsCommand::CreateVms { device, user } => {
             let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
@@ -42,7 +42,7 @@ pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
                 id(device)?,
                 user,
             ))?;
-            println!(
+            outln!(
                 "Created {user} (Operator) on {device}; its password is in the keyring and in `credentials export`."
             );
         }

@@ -12,15 +12,16 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
             if cli.json {
                 crate::output::json(&v)?;
             } else if let Some(p) = &v.problem {
-                println!("Audit log BROKEN: {p}.");
-                println!(
+                outln!("Audit log BROKEN: {p}.");
+                outln!(
                     "{} entries before it verified. The project file was edited outside Handover.",
                     v.entries
                 );
             } else {
-                println!(
+                outln!(
                     "Audit log intact: {} entries, head {}.",
-                    v.entries, v.head_hash
+                    v.entries,
+                    v.head_hash
                 );
             }
             Ok(if v.is_intact() {

@@ -38,9 +38,11 @@ pub fn run(cli: &Cli, c: &CatalogCommand) -> anyhow::Result<ExitCode> {
             if cli.json {
                 crate::output::json(&info)?;
             } else {
-                println!(
+                outln!(
                     "Imported {} {} (SHA-256 {}); it is used from now on.",
-                    info.header.kind, info.header.version, info.sha256
+                    info.header.kind,
+                    info.header.version,
+                    info.sha256
                 );
             }
         }

@@ -27,17 +27,19 @@ pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
         crate::output::json(&s)?;
     } else {
         let open: usize = s.open_by_severity.values().sum();
-        println!(
+        outln!(
             "Checked {} devices: {} new findings, {} fixed since the last run, {open} open.",
-            s.devices, s.new, s.fixed
+            s.devices,
+            s.new,
+            s.fixed
         );
         for sev in handover_engine::checks::SEVERITY_ORDER {
             if let Some(n) = s.open_by_severity.get(&sev.to_string()) {
-                println!("  {n:>4} {sev}");
+                outln!("  {n:>4} {sev}");
             }
         }
         if open > 0 {
-            println!(
+            outln!(
                 "See them with `handover findings`; accept one with `handover waive F<n> --reason ...`."
             );
         }
@@ -57,7 +59,7 @@ pub fn findings(cli: &Cli, all: bool) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if findings.is_empty() {
-        println!(
+        outln!(
             "{}",
             if all {
                 "No findings."
@@ -96,13 +98,13 @@ pub fn waive(cli: &Cli, finding: &str, reason: &str) -> anyhow::Result<ExitCode>
     if cli.json {
         crate::output::json(&w)?;
     } else {
-        println!("Waived {id} by {} at {}: {}", w.by, w.at, w.reason);
+        outln!("Waived {id} by {} at {}: {}", w.by, w.at, w.reason);
     }
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
-    use std::io::{BufRead, IsTerminal, Write};
+    use std::io::{BufRead, IsTerminal};
     let mut session = super::open(cli)?;
     let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
     let settings = Settings {
@@ -148,26 +150,25 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
     let mut failed = 0;
     for id in ids {
         let Some(action) = session.fix_for(id, &catalogs, &settings)? else {
-            println!("{id}: Handover cannot fix this on the device; fix it by hand or waive it");
+            outln!("{id}: Handover cannot fix this on the device; fix it by hand or waive it");
             failed += 1;
             continue;
         };
         if !yes {
-            print!("{id}: apply {action:?}? [y/N] ");
-            std::io::stdout().flush()?;
+            out!("{id}: apply {action:?}? [y/N] ");
             let mut line = String::new();
             std::io::stdin().lock().read_line(&mut line)?;
             if !line.trim().eq_ignore_ascii_case("y") {
-                println!("{id}: skipped");
+                outln!("{id}: skipped");
                 continue;
             }
         }
         match rt.block_on(session.fix(id, &client, &keyring, &catalogs, &settings)) {
             Ok(o) if cli.json => crate::output::json(&o)?,
-            Ok(o) => println!("{id}: fixed and read back ({})", o.read_back),
+            Ok(o) => outln!("{id}: fixed and read back ({})", o.read_back),
             Err(e) => {
                 failed += 1;
-                println!("{id}: not fixed: {e}");
+                outln!("{id}: not fixed: {e}");
             }
         }
     }

@@ -80,12 +80,16 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 crate::output::json(&s)?;
             } else {
                 outcomes(&s.devices);
-                println!(
+                outln!(
                     "Defaults found on {} devices ({} already held, {} unknown, {} need activation); {} failed attempts, each below the device's lockout threshold.",
-                    s.defaults_found, s.already_held, s.unknown, s.factory_new, s.failed_attempts
+                    s.defaults_found,
+                    s.already_held,
+                    s.unknown,
+                    s.factory_new,
+                    s.failed_attempts
                 );
                 if s.defaults_found > 0 {
-                    println!("Next: `handover credentials rotate`.");
+                    outln!("Next: `handover credentials rotate`.");
                 }
             }
         }
@@ -95,12 +99,15 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 crate::output::json(&s)?;
             } else {
                 outcomes(&s.devices);
-                println!(
+                outln!(
                     "Rotated {}; rolled back {}; unsettled {}; skipped {}.",
-                    s.rotated, s.rolled_back, s.unsettled, s.skipped
+                    s.rotated,
+                    s.rolled_back,
+                    s.unsettled,
+                    s.skipped
                 );
                 if s.unsettled > 0 {
-                    println!(
+                    outln!(
                         "Some devices did not answer: run `handover credentials recover` when they are back."
                     );
                 }
@@ -112,9 +119,12 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 crate::output::json(&s)?;
             } else {
                 outcomes(&s.devices);
-                println!(
+                outln!(
                     "Settled {} on the new password and {} on the old; {} still unsettled; {} journal entries closed.",
-                    s.on_new, s.on_old, s.still_unsettled, s.journal_closed
+                    s.on_new,
+                    s.on_old,
+                    s.still_unsettled,
+                    s.journal_closed
                 );
             }
         }
@@ -126,7 +136,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 "Password of {user} on {id}: "
             ))?);
             rt.block_on(session.set_credential(&client, store, id, user, pw))?;
-            println!(
+            outln!(
                 "The device takes it; kept in the keyring. It will be rotated by `handover credentials rotate`."
             );
         }
@@ -138,7 +148,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             }
             let n =
                 session.export_kdbx(store, kdbx, &SecretString::new(pw), &KdfParams::default())?;
-            println!(
+            outln!(
                 "Wrote {n} accounts to {} (KDBX4, AES-256, Argon2id 64 MiB).",
                 kdbx.display()
             );
@@ -170,7 +180,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                     "device": id.to_string(), "user": user, "password": password.expose(),
                 }))?;
             } else {
-                println!("{id} {user}: {}", password.expose());
+                outln!("{id} {user}: {}", password.expose());
             }
         }
     }

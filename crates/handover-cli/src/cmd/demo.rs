@@ -31,7 +31,7 @@ fn remove_project(path: &Path) {
 }
 
 fn step(n: u32, what: &str) {
-    println!("\n== {n}. {what}");
+    outln!("\n== {n}. {what}");
 }
 
 pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
@@ -55,13 +55,13 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     let site = rt.block_on(SimSite::spawn(manifest.clone(), SpawnOptions { status: None, ..SpawnOptions::default() })).map_err(|e| {
         anyhow::anyhow!("the simulated site could not start ({e}); is another `handover sim` or demo running? stop it and retry")
     })?;
-    println!(
+    outln!(
         "{} devices listening on 127.20.0.0/24, 127.30.0.0/24, 127.40.0.0/24",
         site.devices().len()
     );
 
     let mut session = if path.exists() {
-        println!("Reopening {}", path.display());
+        outln!("Reopening {}", path.display());
         Session::open(&path, cli.actor.clone(), super::clock())?
     } else {
         let site_info = Site {
@@ -104,9 +104,10 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         ..DiscoverOptions::default()
     };
     let d = rt.block_on(session.discover(&client, Some(store), &opts, &cancel, &progress))?;
-    println!(
+    outln!(
         "found {} devices, identified {} without credentials",
-        d.found, d.identified
+        d.found,
+        d.identified
     );
 
     step(
@@ -114,9 +115,12 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         "Taking custody of credentials: catalog defaults, below every vendor's lockout threshold",
     );
     let f = rt.block_on(session.find_defaults(&cx, &[]))?;
-    println!(
+    outln!(
         "defaults work on {}; unknown {}; need activation {}; failed attempts {}",
-        f.defaults_found, f.unknown, f.factory_new, f.failed_attempts
+        f.defaults_found,
+        f.unknown,
+        f.factory_new,
+        f.failed_attempts
     );
     // The technician knows the one password changed before the handover (the demo manifest says it).
     for spec in manifest.devices.iter().filter(|s| {
@@ -142,9 +146,10 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
             &user,
             SecretString::new(pw.to_owned()),
         ))?;
-        println!(
+        outln!(
             "technician supplied the password of {} ({}); proven on the device",
-            dev.id, spec.name
+            dev.id,
+            spec.name
         );
     }
 
@@ -153,9 +158,11 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         "Rotating every held password to a unique, proven one in the OS keyring",
     );
     let r = rt.block_on(session.rotate(&cx, &PasswordPolicy::default(), &[]))?;
-    println!(
+    outln!(
         "rotated {}, rolled back {}, unsettled {}",
-        r.rotated, r.rolled_back, r.unsettled
+        r.rotated,
+        r.rolled_back,
+        r.unsettled
     );
     let ids: Vec<_> = session
         .project()
@@ -173,9 +180,10 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         };
         session.add_switch(store, &spec.name, &addr.to_string(), &creds)?;
         let s = rt.block_on(session.query_switches(store))?;
-        println!(
+        outln!(
             "switch {} (SNMPv3 authPriv): {} devices located on their ports",
-            spec.name, s.located
+            spec.name,
+            s.located
         );
     }
 
@@ -188,7 +196,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         today: session.project().now().date(),
     };
     let c = session.run_checks(&[], &cats, &settings)?;
-    println!(
+    outln!(
         "{} open findings: {:?}",
         c.open_by_severity.values().sum::<usize>(),
         c.open_by_severity
@@ -205,11 +213,11 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         if session.fix_for(f.id, &cats, &settings)?.is_some() {
             match rt.block_on(session.fix(f.id, &client, store, &cats, &settings)) {
                 Ok(_) => fixed += 1,
-                Err(e) => println!("{} not fixed: {e}", f.id),
+                Err(e) => outln!("{} not fixed: {e}", f.id),
             }
         }
     }
-    println!(
+    outln!(
         "fixed {fixed} findings on the devices (WS-Discovery off, NTP from the plan, HTTP off where HTTPS works), each read back"
     );
     if let Some(f) = session
@@ -219,7 +227,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         .find(|f| f.check == "services.http-only" && f.status == FindingStatus::Open)
     {
         session.waive(f.id, "Panel firmware has no HTTPS; the panel sits behind the access-control firewall (ticket IT-4711)")?;
-        println!("waived {} ({}) with a reason", f.id, f.title);
+        outln!("waived {} ({}) with a reason", f.id, f.title);
     }
 
     step(6, "Signing the handover report");
@@ -247,7 +255,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         &[signing::ca_cert_path(&data)],
         time::OffsetDateTime::now_utc(),
     )?;
-    println!(
+    outln!(
         "{} ({} devices) — verify: {:?}",
         o.pdf.display(),
         o.devices,
@@ -262,18 +270,18 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         &SecretString::new(DEMO_EXPORT_PASSWORD.into()),
         &KdfParams::default(),
     )?;
-    println!(
+    outln!(
         "{n} accounts in {} (password for the demo: {DEMO_EXPORT_PASSWORD})",
         kdbx.display()
     );
 
     site.shutdown();
-    println!("\nDone. Look at the report: {}", pdf.display());
-    println!(
+    outln!("\nDone. Look at the report: {}", pdf.display());
+    outln!(
         "IT's check: handover verify {} --trust {}",
         pdf.display(),
         signing::ca_cert_path(&data).display()
     );
-    println!("The project: handover -p {} status", path.display());
+    outln!("The project: handover -p {} status", path.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -14,7 +14,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
             .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
         let mut session = super::open(cli)?;
         let old = session.forget_certificate(None, id)?;
-        println!(
+        outln!(
             "Forgot the certificate pinned for {id} (SHA-256 {old}); the next HTTPS answer pins the new one \
              (run `handover discover`)."
         );
@@ -27,7 +27,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     if devices.is_empty() {
-        println!("No devices yet: run `handover discover`.");
+        outln!("No devices yet: run `handover discover`.");
         return Ok(ExitCode::SUCCESS);
     }
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());

@@ -43,9 +43,12 @@ pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         crate::output::json(&s)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "Found {} devices ({} new, {} at a new address); identified {}.",
-        s.found, s.new, s.moved, s.identified
+        s.found,
+        s.new,
+        s.moved,
+        s.identified
     );
     if !s.subnets.is_empty() {
         let rows: Vec<Vec<String>> = s
@@ -56,10 +59,13 @@ pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         crate::output::table(&["SUBNET", "OUTCOME", "WHAT WAS TRIED"], &rows);
     }
     for (d, why) in &s.unidentified {
-        println!("  {d} not identified yet: {why}");
+        outln!(
+            "  {d} not identified yet: {}",
+            crate::output::inert(&why.to_string())
+        );
     }
     if !s.unidentified.is_empty() {
-        println!(
+        outln!(
             "Devices that guard even their clock are identified once their password is known: `handover credentials find-defaults`."
         );
     }
@@ -88,11 +94,11 @@ pub fn add(cli: &Cli, address: &str) -> anyhow::Result<ExitCode> {
     if cli.json {
         crate::output::json(&d)?;
     } else {
-        println!(
+        outln!(
             "Added {id} at {}: {} {}",
             d.address,
-            d.facts.manufacturer.unwrap_or_default(),
-            d.facts.model.unwrap_or_default()
+            crate::output::inert(&d.facts.manufacturer.unwrap_or_default()),
+            crate::output::inert(&d.facts.model.unwrap_or_default())
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -37,15 +37,15 @@ pub fn run(cli: &Cli, a: &InitArgs) -> anyhow::Result<ExitCode> {
     if cli.json {
         crate::output::json(&session.status()?)?;
     } else {
-        println!(
+        outln!(
             "Created project {} ({})",
             cli.project.display(),
             session.project().id()
         );
         if vlans > 0 {
-            println!("Plan: {vlans} VLANs imported.");
+            outln!("Plan: {vlans} VLANs imported.");
         } else {
-            println!("No plan yet: import IT's plan with `handover plan import plan.csv`.");
+            outln!("No plan yet: import IT's plan with `handover plan import plan.csv`.");
         }
     }
     Ok(ExitCode::SUCCESS)

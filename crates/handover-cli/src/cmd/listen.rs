@@ -24,7 +24,7 @@ pub fn run(cli: &Cli, a: &ListenArgs) -> anyhow::Result<ExitCode> {
     let json = cli.json;
     let refused = rt.block_on(session.listen(listener, &cancel, |heard| match heard {
         Ok(h) if json => match serde_json::to_string(&h) {
-            Ok(line) => println!("{line}"),
+            Ok(line) => outln!("{line}"),
             Err(e) => eprintln!("{e}"),
         },
         Ok(Heard::Hello {
@@ -42,13 +42,13 @@ pub fn run(cli: &Cli, a: &ListenArgs) -> anyhow::Result<ExitCode> {
                 }
                 _ => "known device".to_owned(),
             };
-            println!("{device} {address}: Hello, {what}");
+            outln!("{device} {address}: Hello, {what}");
         }
         Ok(Heard::Bye {
             device, address, ..
         }) => match device {
-            Some(d) => println!("{d} {address}: Bye"),
-            None => println!("{address}: Bye (a device the project does not know)"),
+            Some(d) => outln!("{d} {address}: Bye"),
+            None => outln!("{address}: Bye (a device the project does not know)"),
         },
         Err(e) => eprintln!("could not record an announcement: {e}"),
     }));

@@ -12,7 +12,7 @@ pub fn run(cli: &Cli, c: &PlanCommand) -> anyhow::Result<ExitCode> {
             if cli.json {
                 crate::output::json(&plan)?;
             } else {
-                println!(
+                outln!(
                     "Imported {} VLANs from {}.",
                     plan.vlans.len(),
                     file.display()
@@ -24,9 +24,9 @@ pub fn run(cli: &Cli, c: &PlanCommand) -> anyhow::Result<ExitCode> {
             if cli.json {
                 crate::output::json(&plan)?;
             } else if plan.vlans.is_empty() {
-                println!("No plan yet: import IT's plan with `handover plan import plan.csv`.");
+                outln!("No plan yet: import IT's plan with `handover plan import plan.csv`.");
             } else {
-                print!("{}", plan.to_csv());
+                out!("{}", plan.to_csv());
             }
         }
     }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use handover_engine::catalogs;
 use handover_engine::report::verify_report;
-use handover_engine::report_crate::{PageSize, Verdict};
+use handover_engine::report_crate::{ChainStatus, PageSize, Tone, Verdict};
 use handover_engine::signing;
 
 use crate::args::{Cli, Paper, ReportArgs, SignIdentityCommand, VerifyArgs};
@@ -30,25 +30,25 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     if cli.json {
         crate::output::json(&o)?;
     } else {
-        println!(
+        outln!(
             "Signed report: {} ({} devices, signed by {})",
             o.pdf.display(),
             o.devices,
             o.signer
         );
-        println!(
+        outln!(
             "Inventory:     {} and {}",
             o.json.display(),
             o.csv.display()
         );
-        println!("SHA-256:       {}", o.sha256);
+        outln!("SHA-256:       {}", o.sha256);
         match &ca {
-            Some(ca) => println!(
+            Some(ca) => outln!(
                 "IT can check it offline with `handover verify {} --trust {}`.",
                 o.pdf.display(),
                 ca.display()
             ),
-            None => println!(
+            None => outln!(
                 "IT can check it offline with `handover verify {} --trust <your CA certificate>`.",
                 o.pdf.display()
             ),
@@ -71,7 +71,7 @@ pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> 
                 *replace,
             )?;
             if !cli.json {
-                println!(
+                outln!(
                     "Created a signing identity; give IT the CA certificate: {}",
                     signing::ca_cert_path(&data).display()
                 );
@@ -94,11 +94,12 @@ pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> 
     if cli.json {
         crate::output::json(&described)?;
     } else {
-        println!("Subject   {}", described.subject);
-        println!("Issuer    {}", described.issuer);
-        println!(
+        outln!("Subject   {}", described.subject);
+        outln!("Issuer    {}", described.issuer);
+        outln!(
             "Valid     {} to {}",
-            described.not_before, described.not_after
+            described.not_before,
+            described.not_after
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -108,41 +109,74 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
     let v = verify_report(&a.report, &a.trust, time::OffsetDateTime::now_utc())?;
     let verdict = v.verdict();
     if cli.json {
-        crate::output::json(&serde_json::json!({ "verdict": verdict, "detail": v }))?;
+        crate::output::json(&serde_json::json!({
+            "verdict": verdict,
+            "tone": verdict.tone(),
+            "exit_status": verdict.exit_code(),
+            "reason": v.reason(),
+            "untrusted_because": v.untrusted_because,
+            "detail": v,
+        }))?;
     } else {
-        let says = match verdict {
-            Verdict::Trusted => "VALID: signed by a trusted signer, and not changed since",
-            Verdict::ValidUntrusted => {
-                "SIGNATURE VALID, SIGNER NOT TRUSTED: the file is intact, but pass --trust CA.pem to check who signed it"
+        outln!("{}: {}", a.report.display(), paint(verdict));
+        match verdict {
+            Verdict::Trusted => {}
+            Verdict::IntactUntrusted => {
+                for r in &v.untrusted_because {
+                    outln!("Why       {r}");
+                }
             }
-            Verdict::ModifiedAfterSigning => {
-                "MODIFIED AFTER SIGNING: content was added after the signature"
+            Verdict::Changed | Verdict::NotSigned => {
+                if let Some(r) = v.reason() {
+                    outln!("Why       {r}");
+                }
             }
-            Verdict::Invalid => {
-                "INVALID: the file was changed after signing, or the signature is broken"
-            }
-            Verdict::NotSigned => "NOT SIGNED: this PDF carries no handover signature",
-        };
-        println!("{}: {says}", a.report.display());
+        }
         if let Some(s) = &v.signer {
-            println!("Signer    {} (issued by {})", s.subject, s.issuer);
+            outln!("Signer    {} (issued by {})", s.subject, s.issuer);
+            outln!("Valid     {} to {}", s.not_before, s.not_after);
         }
         if let Some(t) = &v.signing_time {
-            println!("Signed    {t}");
+            outln!("Signed    {t}");
         }
         if let Some(i) = &v.inventory {
-            println!(
-                "Contents  {} — {} devices on {} VLANs, {} open findings, {} waivers",
-                i.site, i.devices, i.vlans, i.open_findings, i.waivers
+            outln!(
+                "Contents  {} by {} — {} devices on {} VLANs, {} open findings, {} waivers",
+                i.site,
+                if i.integrator.is_empty() {
+                    "(no integrator named)"
+                } else {
+                    &i.integrator
+                },
+                i.devices,
+                i.vlans,
+                i.open_findings,
+                i.waivers
             );
         }
-        for p in &v.problems {
-            println!("Problem   {p}");
+        let shown = v.reason();
+        for p in v.problems.iter().filter(|p| Some(*p) != shown.as_ref()) {
+            outln!("Problem   {p}");
+        }
+        if v.chain == ChainStatus::NoTrustAnchors {
+            outln!("To confirm who signed, pass the integrator's CA certificate: --trust CA.pem");
         }
     }
-    Ok(match verdict {
-        Verdict::Trusted => ExitCode::SUCCESS,
-        Verdict::ValidUntrusted => ExitCode::from(crate::exit::VERIFY_UNTRUSTED),
-        _ => ExitCode::from(crate::exit::VERIFY_FAILED),
-    })
+    Ok(ExitCode::from(verdict.exit_code()))
+}
+
+/// The verdict's headline, coloured green, amber or red on a terminal (not when piped, nor
+/// with `NO_COLOR` set).
+fn paint(verdict: Verdict) -> String {
+    use std::io::IsTerminal;
+    let plain = verdict.to_string();
+    if !std::io::stdout().is_terminal() || std::env::var_os("NO_COLOR").is_some() {
+        return plain;
+    }
+    let colour = match verdict.tone() {
+        Tone::Green => "32",
+        Tone::Amber => "33",
+        Tone::Red => "31",
+    };
+    format!("\x1b[1;{colour}m{plain}\x1b[0m")
 }

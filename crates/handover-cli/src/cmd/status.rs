@@ -10,7 +10,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         crate::output::json(&s)?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("Project   {} ({})", s.path, s.meta.project_id);
+    outln!("Project   {} ({})", s.path, s.meta.project_id);
     let join = |a: &str, b: &str| {
         if b.is_empty() {
             a.to_owned()
@@ -18,14 +18,14 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             format!("{a} — {b}")
         }
     };
-    println!("Site      {}", join(&s.site.name, &s.site.customer));
+    outln!("Site      {}", join(&s.site.name, &s.site.customer));
     if !s.site.address.is_empty() {
-        println!("Address   {}", s.site.address);
+        outln!("Address   {}", s.site.address);
     }
-    println!("By        {}", join(&s.site.technician, &s.site.integrator));
-    println!();
+    outln!("By        {}", join(&s.site.technician, &s.site.integrator));
+    outln!();
     if s.vlans.is_empty() {
-        println!("Plan      none yet: `handover plan import plan.csv`");
+        outln!("Plan      none yet: `handover plan import plan.csv`");
     } else {
         let rows: Vec<Vec<String>> = s
             .vlans
@@ -42,10 +42,11 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             .collect();
         crate::output::table(&["VLAN", "NAME", "SUBNET", "ROLES", "DEVICES"], &rows);
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "Devices   {} known, {} outside every planned subnet",
-        s.devices, s.devices_outside_plan
+        s.devices,
+        s.devices_outside_plan
     );
     let counts = |c: &handover_engine::CountBy| {
         if c.is_empty() {
@@ -57,10 +58,10 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
                 .join(", ")
         }
     };
-    println!("Findings  {}", counts(&s.findings));
-    println!("Accounts  {}", counts(&s.credentials));
+    outln!("Findings  {}", counts(&s.findings));
+    outln!("Accounts  {}", counts(&s.credentials));
     if s.unsettled_rotations > 0 {
-        println!(
+        outln!(
             "Attention {} password rotations were interrupted: run `handover credentials recover`",
             s.unsettled_rotations
         );
@@ -70,7 +71,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     } else {
         "BROKEN: run `handover audit verify`"
     };
-    println!(
+    outln!(
         "Audit     {} entries, chain {chain}, head {}",
         s.audit_entries,
         &s.audit_head[..16.min(s.audit_head.len())]

@@ -48,7 +48,7 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
                 },
             };
             session.add_switch(&keyring, name, address, &creds)?;
-            println!(
+            outln!(
                 "Added switch {name} ({address}); its credentials are in the keyring. Ask it with `handover switch query`."
             );
         }
@@ -59,14 +59,16 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
             if cli.json {
                 crate::output::json(&s)?;
             } else {
-                println!(
+                outln!(
                     "{} switches answered; {} devices located, {} not seen on any switch.",
-                    s.answered, s.located, s.not_seen
+                    s.answered,
+                    s.located,
+                    s.not_seen
                 );
                 for (name, why) in &s.failed {
-                    println!("  {name}: {why}");
+                    outln!("  {name}: {why}");
                 }
-                println!("Run `handover check` to compare with the plan.");
+                outln!("Run `handover check` to compare with the plan.");
             }
         }
     }

@@ -6,7 +6,7 @@
 //! bytes only ever leave in [`Zeroizing`] buffers. This module stores nothing itself.
 
 use der::asn1::{Any, GeneralizedTime, SetOfVec, UtcTime};
-use der::{Decode, DecodePem, Encode, EncodePem, Tag};
+use der::{Decode, DecodePem, Encode, EncodePem, Tag, Tagged};
 use pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rand::{CryptoRng, RngCore};
 use sha2::{Digest, Sha256};
@@ -162,6 +162,8 @@ pub struct IdentityDescription {
     pub subject: String,
     /// Issuer DN.
     pub issuer: String,
+    /// The subject's organisation (O), if it names one.
+    pub organization: Option<String>,
     /// Validity start (RFC 3339).
     pub not_before: String,
     /// Validity end (RFC 3339).
@@ -268,7 +270,16 @@ impl SigningIdentity {
         Self::assemble(Key::from_pkcs8_der(&key_der)?, certs)
     }
 
-    fn assemble(key: Key, mut certs: Vec<Certificate>) -> Result<SigningIdentity> {
+    fn assemble(key: Key, certs: Vec<Certificate>) -> Result<SigningIdentity> {
+        let id = Self::assemble_unchecked(key, certs)?;
+        if !may_sign_documents(&id.leaf) {
+            return Err(Error::NotASigningCertificate);
+        }
+        Ok(id)
+    }
+
+    /// Pairs the key with its certificate without judging the certificate.
+    fn assemble_unchecked(key: Key, mut certs: Vec<Certificate>) -> Result<SigningIdentity> {
         if certs.is_empty() {
             return Err(Error::Pkcs12NoKey);
         }
@@ -285,9 +296,6 @@ impl SigningIdentity {
             })
             .ok_or(Error::KeyMismatch)?;
         let leaf = certs.remove(pos);
-        if !may_sign_documents(&leaf) {
-            return Err(Error::NotASigningCertificate);
-        }
         Ok(SigningIdentity {
             key,
             leaf,
@@ -381,6 +389,7 @@ pub(crate) fn describe_certificate(c: &Certificate) -> Result<IdentityDescriptio
     Ok(IdentityDescription {
         subject: crate::verify::printable(&tbs.subject.to_string()),
         issuer: crate::verify::printable(&tbs.issuer.to_string()),
+        organization: organization(&tbs.subject).map(|o| crate::verify::printable(&o)),
         not_before: validity(&tbs.validity.not_before),
         not_after: validity(&tbs.validity.not_after),
         sha256_fingerprint: fp
@@ -393,13 +402,39 @@ pub(crate) fn describe_certificate(c: &Certificate) -> Result<IdentityDescriptio
     })
 }
 
-/// True when the certificate has no key usage extension or allows digitalSignature or
-/// nonRepudiation (contentCommitment).
+/// The first organisation (O) attribute of a name, decoded from any of the usual string types.
+pub(crate) fn organization(n: &Name) -> Option<String> {
+    let atv =
+        n.0.iter()
+            .flat_map(|rdn| rdn.0.iter())
+            .find(|atv| atv.oid == const_oid::db::rfc4519::O)?;
+    let bytes = atv.value.value();
+    Some(match atv.value.tag() {
+        Tag::BmpString => {
+            let units: Vec<u16> = bytes
+                .chunks_exact(2)
+                .map(|c| u16::from_be_bytes([c[0], c[1]]))
+                .collect();
+            String::from_utf16_lossy(&units)
+        }
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    })
+}
+
+/// True when the certificate is not a CA and has no key usage extension or one that allows
+/// digitalSignature or nonRepudiation (contentCommitment).
 pub(crate) fn may_sign_documents(c: &Certificate) -> bool {
-    use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
+    use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages};
     let Some(exts) = &c.tbs_certificate.extensions else {
         return true;
     };
+    let is_ca = exts
+        .iter()
+        .filter(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_BASIC_CONSTRAINTS)
+        .any(|e| BasicConstraints::from_der(e.extn_value.as_bytes()).map_or(true, |bc| bc.ca));
+    if is_ca {
+        return false;
+    }
     match exts
         .iter()
         .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_KEY_USAGE)
@@ -475,4 +510,18 @@ pub fn identity_from_pem_parts(key_pem: &str, certs_pem: &str) -> Result<Signing
         .map(|t| t.0)
         .collect();
     SigningIdentity::assemble(key, certs)
+}
+
+/// Like [`identity_from_pem_parts`] but accepts any certificate for the key, CA or not,
+/// whatever its key usage: what a forger's own tool would sign with. Only tests use it, to
+/// show that `verify` refuses such signatures; the product never calls it.
+#[doc(hidden)]
+pub fn forged_identity_from_pem_parts(key_pem: &str, certs_pem: &str) -> Result<SigningIdentity> {
+    let (_, der) = der::pem::decode_vec(key_pem.trim().as_bytes())?;
+    let der = Zeroizing::new(der);
+    let certs = TrustedCert::from_pem(certs_pem.as_bytes())?
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    SigningIdentity::assemble_unchecked(Key::from_pkcs8_der(&der)?, certs)
 }

@@ -32,6 +32,10 @@ signed_at: string | null,
  */
 trusted_by: string | null, 
 /**
+ * Why the signer is not trusted or not confirmed (amber), each a sentence; empty otherwise.
+ */
+reasons: Array<string>, 
+/**
  * Every problem found, in order.
  */
 problems: Array<string>, 

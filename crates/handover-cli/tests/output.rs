@@ -1,0 +1,105 @@
+//! What reaches the terminal: a closed stdout (`handover devices | head`) ends the command quietly with its own
+//! exit status instead of a panic (exit 101), and text a device sent (maker, model, serial) is shown with its
+//! control characters escaped, so an escape sequence cannot clear the screen, recolour it or retitle the window.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+const DEMO_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
+
+fn handover(project: &Path, args: &[&str], stdout: Stdio) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--project")
+        .arg(project)
+        .args(args)
+        .env_remove("HANDOVER_PROJECT")
+        .env_remove("HANDOVER_TECHNICIAN")
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run handover")
+}
+
+/// A pipe whose reader is already gone: every write to it fails with EPIPE.
+fn closed_pipe() -> Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    writer.into()
+}
+
+fn init(dir: &Path) -> PathBuf {
+    let p = dir.join("site.handover");
+    let o = handover(
+        &p,
+        &[
+            "init",
+            "--name",
+            "Warehouse 3",
+            "--technician",
+            "Ana",
+            "--plan",
+            DEMO_PLAN,
+        ],
+        Stdio::piped(),
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    p
+}
+
+#[test]
+fn a_closed_stdout_ends_quietly_with_the_commands_own_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let not_a_pdf = dir.path().join("plan.csv");
+    std::fs::copy(DEMO_PLAN, &not_a_pdf).unwrap();
+    let cases: [(&[&str], i32); 5] = [
+        (&["status"], 0),
+        (&["devices"], 0),
+        (&["--json", "audit", "log"], 0),
+        (&["verify", not_a_pdf.to_str().unwrap()], 5),
+        (&["--json", "verify", not_a_pdf.to_str().unwrap()], 5),
+    ];
+    for (args, status) in cases {
+        let o = handover(&p, args, closed_pipe());
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(status), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn device_text_reaches_the_terminal_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    // A device whose answers carried escape sequences (as one UDP Hello or a SOAP answer can).
+    let o = Command::new("sqlite3")
+        .arg(&p)
+        .arg(
+            r#"INSERT INTO devices (address, serial, found_by, facts, first_seen, last_seen) VALUES
+               ('10.20.0.9', 'S1' || char(27) || '[31m', '[]',
+                '{"manufacturer":"Evil\u001b[2J\u001b[H","model":"Cam\u001b]0;pwned\u0007\u202e"}',
+                '2026-11-20T16:30:00Z', '2026-11-20T16:30:00Z');"#,
+        )
+        .output()
+        .expect("sqlite3 is installed by scripts/setup.sh");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = handover(&p, &["devices"], Stdio::piped());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        !out.chars()
+            .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+        "{out:?}"
+    );
+    assert!(out.contains(r"Evil\x1b[2J\x1b[H"), "{out}");
+    assert!(out.contains(r"Cam\x1b]0;pwned\x07\u{202e}"), "{out}");
+    assert!(out.contains(r"S1\x1b[31m"), "{out}");
+    // JSON keeps the exact text, escaped the JSON way.
+    let o = handover(&p, &["--json", "devices"], Stdio::piped());
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v[0]["facts"]["manufacturer"], "Evil\u{1b}[2J\u{1b}[H");
+}
