@@ -87,8 +87,10 @@ async fn run(
     let dir = tempfile::tempdir()?;
     let prefix = if n > 4_000 { 18 } else { 20 };
     let plan = Plan::from_csv(
-        format!("vlan_id,name,subnet,gateway,roles\n70,Bench,127.70.0.0/{prefix},127.70.0.1,camera\n")
-            .as_bytes(),
+        format!(
+            "vlan_id,name,subnet,gateway,roles\n70,Bench,127.70.0.0/{prefix},127.70.0.1,camera\n"
+        )
+        .as_bytes(),
     )?;
     let info = Site {
         name: "Bench".into(),
