@@ -3,6 +3,9 @@
 //! Imported catalogs live in the app's data folder (`<data>/catalogs/<kind>.toml` with its `.sig`), shared by
 //! every project on the laptop. An import is accepted only with a valid signature from a shipped key and only
 //! if newer than the one in use; it is written atomically, so a failed import leaves the old catalog in place.
+//! Every load checks again: an imported file is used only if its signature verifies now (a file dropped into
+//! the folder by hand, or changed since, is ignored with a warning) and only if it is newer than the catalog
+//! built into this version of Handover (after an upgrade, a newer built-in catalog wins over an older import).
 
 use std::path::{Path, PathBuf};
 
@@ -33,21 +36,59 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Loads the catalogs in use: an imported one where present and still valid, else the built-in one.
+/// Loads the catalogs in use with the keys shipped in Handover (see [`load_with`]); warnings are dropped.
 pub fn load(data: &Path) -> Catalogs {
+    load_with(data, &TrustedKey::shipped()).0
+}
+
+/// An imported catalog file, checked as at import: signature first, then content. `None` when there is none.
+fn imported<T>(
+    data: &Path,
+    kind: &str,
+    trusted: &[TrustedKey],
+    parse: impl FnOnce(&[u8]) -> std::result::Result<T, CatalogError>,
+) -> Option<std::result::Result<T, String>> {
+    let path = catalog_path(data, kind);
+    let bytes = std::fs::read(&path).ok()?;
+    let sig = std::fs::read_to_string(path.with_extension("toml.sig")).ok();
+    let checked = signature::verify(kind, &bytes, sig.as_deref(), trusted)
+        .and_then(|()| parse(&bytes))
+        .map_err(|e| format!("ignored the imported catalog {}: {e}", path.display()));
+    Some(checked)
+}
+
+/// Loads the catalogs in use: for each kind, the newest of the built-in catalog and a valid imported one
+/// (signature from `trusted` verified at this load, content valid). Returns warnings for imported files that
+/// were ignored, to show the technician.
+pub fn load_with(data: &Path, trusted: &[TrustedKey]) -> (Catalogs, Vec<String>) {
     let mut c = Catalogs::built_in();
-    let imported = |kind: &str| std::fs::read(catalog_path(data, kind)).ok();
-    if let Some(d) =
-        imported("default-credentials").and_then(|b| DefaultCredentials::parse(&b, "imported").ok())
-    {
-        c.defaults = d;
+    let mut warnings = Vec::new();
+    let newer = |offered: &CatalogInfo, built_in: &CatalogInfo| {
+        version_key(&offered.header.version) > version_key(&built_in.header.version)
+    };
+    match imported(data, "default-credentials", trusted, |b| {
+        DefaultCredentials::parse(b, "imported")
+    }) {
+        Some(Ok(d)) if newer(&d.info, &c.defaults.info) => c.defaults = d,
+        Some(Ok(d)) => warnings.push(format!(
+            "the imported default-credentials catalog {} is not newer than the built-in {}: the built-in one is used",
+            d.info.header.version, c.defaults.info.header.version
+        )),
+        Some(Err(w)) => warnings.push(w),
+        None => {}
     }
-    if let Some(f) =
-        imported("firmware-baseline").and_then(|b| FirmwareBaseline::parse(&b, "imported").ok())
-    {
-        c.firmware = f;
+    match imported(data, "firmware-baseline", trusted, |b| {
+        FirmwareBaseline::parse(b, "imported")
+    }) {
+        Some(Ok(f)) if newer(&f.info, &c.firmware.info) => c.firmware = f,
+        Some(Ok(f)) => warnings.push(format!(
+            "the imported firmware baseline {} is not newer than the built-in {}: the built-in one is used",
+            f.info.header.version, c.firmware.info.header.version
+        )),
+        Some(Err(w)) => warnings.push(w),
+        None => {}
     }
-    c
+    (c, warnings)
 }
 
 fn version_key(v: &str) -> Vec<u64> {
@@ -70,7 +111,7 @@ pub fn import(data: &Path, file: &Path, trusted: &[TrustedKey]) -> Result<Catalo
     signature::verify(&name, &bytes, sig.as_deref(), trusted)?;
     // Authentic: now read which kind it is, and check it whole.
     let kind = catalog::peek_header(&name, &bytes)?.kind;
-    let current = load(data);
+    let current = load_with(data, trusted).0;
     let (info, in_use) = match kind.as_str() {
         "default-credentials" => (
             DefaultCredentials::parse(&bytes, "imported")?.info,

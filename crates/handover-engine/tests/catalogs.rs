@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use handover_engine::catalogs::{import, load};
+use handover_engine::catalogs::{import, load, load_with};
 use handover_engine::policy::catalog::signature::{TrustedKey, sign};
 
 const FIRMWARE: &str = include_str!("../../../assets/catalogs/firmware-baseline.toml");
@@ -68,7 +68,7 @@ fn a_newer_signed_catalog_is_used_and_everything_else_is_refused() {
     let e = import(&data, &f, &trusted).unwrap_err();
     assert!(e.to_string().contains("line"), "{e}");
     assert_eq!(
-        load(&data).firmware.info.header.version,
+        load_with(&data, &trusted).0.firmware.info.header.version,
         "2026.11.1",
         "refusals change nothing"
     );
@@ -82,9 +82,15 @@ fn a_newer_signed_catalog_is_used_and_everything_else_is_refused() {
     );
     let info = import(&data, &f, &trusted).unwrap();
     assert_eq!(info.header.version, "2026.12.1");
-    let now = load(&data).firmware;
-    assert_eq!(now.info.header.version, "2026.12.1");
-    assert_eq!(now.info.source, "imported");
+    let (now, warnings) = load_with(&data, &trusted);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(now.firmware.info.header.version, "2026.12.1");
+    assert_eq!(now.firmware.info.source, "imported");
+    // Loaded with the keys shipped in Handover, the same file is not trusted: checked at every load, not only
+    // at import.
+    let (shipped, warnings) = load_with(&data, &TrustedKey::shipped());
+    assert_eq!(shipped.firmware.info.header.version, "2026.11.1");
+    assert!(warnings[0].contains("ignored"), "{warnings:?}");
     // The same again is not newer.
     let e = import(&data, &f, &trusted).unwrap_err();
     assert!(e.to_string().contains("not newer"), "{e}");
@@ -104,4 +110,56 @@ fn the_shipped_catalogs_carry_valid_signatures_from_the_shipped_key() {
         )
         .unwrap();
     }
+}
+
+/// A catalog dropped into the data folder by hand (no valid signature), or changed after import, is ignored at
+/// load with a warning; an imported catalog older than the built-in one (after an upgrade) no longer overrides it.
+#[test]
+fn every_load_checks_the_signature_and_the_newest_catalog_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("catalogs")).unwrap();
+    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    let trusted = [TrustedKey::from_key(key.verifying_key())];
+    let dropped = data.join("catalogs/firmware-baseline.toml");
+    let newer = FIRMWARE.replace("version = \"2026.11.1\"", "version = \"2027.1.1\"");
+    // Unsigned, dropped in by hand.
+    std::fs::write(&dropped, &newer).unwrap();
+    let (c, warnings) = load_with(&data, &trusted);
+    assert_eq!(c.firmware.info.source, "built-in");
+    assert!(
+        warnings.iter().any(|w| w.contains("not signed")),
+        "{warnings:?}"
+    );
+    // Signed, then changed after import.
+    std::fs::write(
+        dropped.with_extension("toml.sig"),
+        sign(newer.as_bytes(), &key),
+    )
+    .unwrap();
+    assert_eq!(
+        load_with(&data, &trusted).0.firmware.info.source,
+        "imported"
+    );
+    std::fs::write(&dropped, newer.replace("2027.1.1", "2027.1.2")).unwrap();
+    let (c, warnings) = load_with(&data, &trusted);
+    assert_eq!(c.firmware.info.source, "built-in");
+    assert!(
+        warnings.iter().any(|w| w.contains("invalid signature")),
+        "{warnings:?}"
+    );
+    // Validly signed but older than the built-in catalog: the built-in one wins.
+    let older = FIRMWARE.replace("version = \"2026.11.1\"", "version = \"2025.1.1\"");
+    std::fs::write(&dropped, &older).unwrap();
+    std::fs::write(
+        dropped.with_extension("toml.sig"),
+        sign(older.as_bytes(), &key),
+    )
+    .unwrap();
+    let (c, warnings) = load_with(&data, &trusted);
+    assert_eq!(c.firmware.info.header.version, "2026.11.1");
+    assert!(
+        warnings.iter().any(|w| w.contains("not newer")),
+        "{warnings:?}"
+    );
 }

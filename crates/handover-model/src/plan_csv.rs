@@ -13,6 +13,12 @@ use crate::plan::{Addressing, Plan, PlanError, Role, Vlan};
 
 const REQUIRED: [&str; 5] = ["vlan_id", "name", "subnet", "gateway", "roles"];
 const OPTIONAL: [&str; 3] = ["dns", "ntp", "addressing"];
+/// Largest plan file accepted: a site plan is a few kilobytes; anything near this is not a plan.
+pub const MAX_PLAN_BYTES: usize = 1024 * 1024;
+/// Longest cell accepted, in characters (a VLAN name, a list of DNS or NTP servers).
+pub const MAX_CELL_CHARS: usize = 512;
+/// Longest single NTP server name (a DNS name is at most 253 characters).
+const MAX_NAME_CHARS: usize = 253;
 
 /// What is wrong with a plan CSV, and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,6 +76,22 @@ pub enum PlanCsvErrorKind {
     /// The plan rule this row breaks.
     #[error(transparent)]
     Plan(#[from] PlanError),
+    /// The file is larger than any plan.
+    #[error("the file is {size} bytes; a plan is at most {max} bytes (is this the plan CSV?)")]
+    TooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A cell (or one name in a list) is longer than any real value.
+    #[error("this cell is {chars} characters long; at most {max} are accepted here")]
+    CellTooLong {
+        /// Its length.
+        chars: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The file has a header but no VLAN rows.
     #[error("the plan has no VLANs")]
     NoVlans,
@@ -158,6 +180,18 @@ fn parse_row(line: u64, cols: &Cols, rec: &csv::StringRecord) -> Result<Vlan, Pl
         }
     };
     let at = |i: usize, kind: PlanCsvErrorKind| err(line, Some((cols, i)), kind);
+    for (i, c) in rec.iter().enumerate() {
+        let chars = c.chars().count();
+        if chars > MAX_CELL_CHARS {
+            return Err(at(
+                i,
+                PlanCsvErrorKind::CellTooLong {
+                    chars,
+                    max: MAX_CELL_CHARS,
+                },
+            ));
+        }
+    }
 
     let (i, raw) = cell("vlan_id")?;
     let id: u16 = raw
@@ -191,10 +225,22 @@ fn parse_row(line: u64, cols: &Cols, rec: &csv::StringRecord) -> Result<Vlan, Pl
             );
         }
     }
-    let ntp = cols
-        .get(rec, "ntp")
-        .map(|(_, raw)| list(raw).map(str::to_owned).collect())
-        .unwrap_or_default();
+    let mut ntp = Vec::new();
+    if let Some((ni, raw)) = cols.get(rec, "ntp") {
+        for n in list(raw) {
+            let chars = n.chars().count();
+            if chars > MAX_NAME_CHARS {
+                return Err(at(
+                    ni,
+                    PlanCsvErrorKind::CellTooLong {
+                        chars,
+                        max: MAX_NAME_CHARS,
+                    },
+                ));
+            }
+            ntp.push(n.to_owned());
+        }
+    }
     let addressing = match cols.get(rec, "addressing") {
         None => Addressing::Any,
         Some((ai, raw)) => match raw.to_ascii_lowercase().as_str() {
@@ -229,6 +275,16 @@ impl Plan {
     /// Parses a plan CSV. On any problem returns the first one, naming its line and column; a plan is only ever
     /// returned whole and valid.
     pub fn from_csv(bytes: &[u8]) -> Result<Plan, PlanCsvError> {
+        if bytes.len() > MAX_PLAN_BYTES {
+            return Err(err(
+                1,
+                None,
+                PlanCsvErrorKind::TooLarge {
+                    size: bytes.len(),
+                    max: MAX_PLAN_BYTES,
+                },
+            ));
+        }
         if let Err(e) = std::str::from_utf8(bytes) {
             let line = 1 + bytes[..e.valid_up_to()]
                 .iter()

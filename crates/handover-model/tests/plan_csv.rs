@@ -182,3 +182,29 @@ fn structural_problems_are_refused() {
     assert_eq!(e.line, 3);
     assert_eq!(e.kind, PlanCsvErrorKind::NotUtf8);
 }
+
+/// Sizes no plan has are refused with a clear error: a whole file over 1 MiB, a 20 MB cell (before, accepted),
+/// a name in the NTP list longer than any DNS name.
+#[test]
+fn oversized_files_and_cells_are_refused() {
+    let big = format!(
+        "{HEADER}\n{}",
+        "10,a,10.0.0.0/24,10.0.0.1,camera\n".repeat(40_000)
+    );
+    let e = Plan::from_csv(big.as_bytes()).unwrap_err();
+    assert!(matches!(e.kind, PlanCsvErrorKind::TooLarge { .. }), "{e}");
+    let long_name = "n".repeat(600);
+    check_err(
+        format!("{HEADER}\n10,{long_name},10.0.0.0/24,10.0.0.1,camera\n").as_bytes(),
+        2,
+        Some("name"),
+        "600 characters long",
+    );
+    let long_ntp = format!("{}.example", "x".repeat(300));
+    check_err(
+        format!("{HEADER},ntp\n10,Cams,10.0.0.0/24,10.0.0.1,camera,{long_ntp}\n").as_bytes(),
+        2,
+        Some("ntp"),
+        "at most 253",
+    );
+}

@@ -182,13 +182,15 @@ pub fn findings_csv(model: &ReportModel) -> Result<Vec<u8>> {
 /// (leading `=`, `+`, `-`, `@`, tab or CR) gets a leading apostrophe. Control characters
 /// (NUL, escape sequences, line breaks) become spaces so every record stays one line that
 /// CMDB importers accept. Device names come from devices and are untrusted.
+/// The guard looks at the cleaned cell, past leading white space: a cell such as NUL, then `=HYPERLINK(…)`
+/// is cleaned to ` =HYPERLINK(…)`, which spreadsheets still evaluate.
 fn csv_safe(s: &str) -> String {
     let clean: String = s
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{clean}"),
+    match clean.trim_start().chars().next() {
+        Some('=' | '+' | '-' | '@' | '＝' | '＋' | '－' | '＠') => format!("'{clean}"),
         _ => clean,
     }
 }
@@ -203,5 +205,11 @@ mod tests {
         assert_eq!(csv_safe("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_safe("a\u{0}b\r\nc"), "a b  c");
         assert_eq!(csv_safe("cam-01"), "cam-01");
+        // The guard applies after cleaning, past leading blanks and control characters.
+        assert_eq!(csv_safe("\u{0}=HYPERLINK(x)"), "' =HYPERLINK(x)");
+        assert_eq!(csv_safe("\t=1+1"), "' =1+1");
+        assert_eq!(csv_safe("\r\n@x"), "'  @x");
+        assert_eq!(csv_safe("  -2"), "'  -2");
+        assert_eq!(csv_safe("＝1+1"), "'＝1+1");
     }
 }

@@ -68,6 +68,9 @@ impl std::fmt::Debug for Project {
 
 fn configure(conn: &Connection) -> Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // A project file may come from anywhere: its schema (triggers, views) may not run functions with side
+    // effects on our behalf.
+    conn.pragma_update(None, "trusted_schema", false)?;
     conn.pragma_update(None, "foreign_keys", true)?;
     conn.pragma_update(None, "journal_mode", "wal")?;
     // FULL: a committed journal phase or audit entry survives a power cut, which credential custody relies on.

@@ -48,6 +48,25 @@ fn create_then_reopen_keeps_site_plan_and_id() {
     assert_eq!(actions, ["project.create", "plan.import"]);
 }
 
+/// A project file may come from anywhere: the connection does not trust its schema to run functions with side
+/// effects (`trusted_schema = OFF`), and keeps foreign keys on.
+#[test]
+fn the_connection_does_not_trust_the_file_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("site.handover");
+    drop(Project::create(&path, &site(), clock()).unwrap());
+    let p = Project::open(&path, clock()).unwrap();
+    let trusted: i64 = p
+        .conn()
+        .pragma_query_value(None, "trusted_schema", |r| r.get(0))
+        .unwrap();
+    let fks: i64 = p
+        .conn()
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .unwrap();
+    assert_eq!((trusted, fks), (0, 1));
+}
+
 #[test]
 fn create_refuses_an_existing_path_and_open_a_missing_one() {
     let dir = tempfile::tempdir().unwrap();

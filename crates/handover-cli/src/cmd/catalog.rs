@@ -11,7 +11,11 @@ pub fn run(cli: &Cli, c: &CatalogCommand) -> anyhow::Result<ExitCode> {
     let data = catalogs::data_dir();
     match c {
         CatalogCommand::Show => {
-            let infos = catalogs::load(&data).infos();
+            let (in_use, warnings) = catalogs::load_with(&data, &TrustedKey::shipped());
+            for w in &warnings {
+                eprintln!("warning: {w}");
+            }
+            let infos = in_use.infos();
             if cli.json {
                 crate::output::json(&infos)?;
             } else {

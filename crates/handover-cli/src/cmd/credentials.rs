@@ -132,9 +132,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             let id: DeviceId = device
                 .parse()
                 .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
-            let pw = SecretString::new(super::read_secret(&format!(
-                "Password of {user} on {id}: "
-            ))?);
+            let pw = super::read_secret(&format!("Password of {user} on {id}: "))?;
             rt.block_on(session.set_credential(&client, store, id, user, pw))?;
             outln!(
                 "The device takes it; kept in the keyring. It will be rotated by `handover credentials rotate`."
@@ -146,8 +144,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 let again = super::read_secret("Again: ")?;
                 anyhow::ensure!(again == pw, "the two passwords differ; nothing was written");
             }
-            let n =
-                session.export_kdbx(store, kdbx, &SecretString::new(pw), &KdfParams::default())?;
+            let n = session.export_kdbx(store, kdbx, &pw, &KdfParams::default())?;
             outln!(
                 "Wrote {n} accounts to {} (KDBX4, AES-256, Argon2id 64 MiB).",
                 kdbx.display()

@@ -63,15 +63,21 @@ pub fn keyring() -> anyhow::Result<handover_engine::vault::OsKeyring> {
 }
 
 /// Reads a secret from the terminal without echo, or one line from stdin when it is not a terminal.
-pub fn read_secret(prompt: &str) -> anyhow::Result<String> {
+pub fn read_secret(prompt: &str) -> anyhow::Result<handover_engine::vault::SecretString> {
     use std::io::IsTerminal;
-    if std::io::stdin().is_terminal() {
-        Ok(rpassword::prompt_password(prompt)?)
+    use zeroize::Zeroize;
+    let mut line = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt)?
     } else {
         let mut line = String::new();
         std::io::stdin().read_line(&mut line)?;
-        Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-    }
+        line
+    };
+    // The typed secret lives only inside a `Secret` (wiped on drop); the buffer it was read into is wiped here.
+    let secret =
+        handover_engine::vault::SecretString::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    line.zeroize();
+    Ok(secret)
 }
 
 /// Runs the parsed command line.

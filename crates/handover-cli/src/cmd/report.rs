@@ -80,7 +80,7 @@ pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> 
         }
         SignIdentityCommand::Import { file } => {
             let password = super::read_secret("PKCS#12 password: ")?;
-            signing::import_pkcs12(&store, file, &password)?
+            signing::import_pkcs12(&store, file, password.expose())?
         }
         SignIdentityCommand::Show => signing::load(&store)?
             .ok_or_else(|| {

@@ -36,15 +36,11 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
         } => {
             let keyring = super::keyring()?;
             let creds = match v3_user {
-                None => SwitchCredentials::V2c(SecretString::new(super::read_secret(
-                    "SNMP community: ",
-                )?)),
+                None => SwitchCredentials::V2c(super::read_secret("SNMP community: ")?),
                 Some(user) => SwitchCredentials::V3 {
                     user: user.clone(),
-                    auth: SecretString::new(super::read_secret(
-                        "SNMPv3 authentication password: ",
-                    )?),
-                    privacy: SecretString::new(super::read_secret("SNMPv3 privacy password: ")?),
+                    auth: super::read_secret("SNMPv3 authentication password: ")?,
+                    privacy: super::read_secret("SNMPv3 privacy password: ")?,
                 },
             };
             session.add_switch(&keyring, name, address, &creds)?;
