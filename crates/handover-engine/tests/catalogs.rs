@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use handover_engine::catalogs::{import, load, load_with};
+use handover_engine::catalogs::{import, load_with};
 use handover_engine::policy::catalog::signature::{TrustedKey, sign};
 
 const FIRMWARE: &str = include_str!("../../../assets/catalogs/firmware-baseline.toml");

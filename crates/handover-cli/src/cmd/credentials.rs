@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use handover_engine::credentials::{Custody, DeviceOutcome};
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::DeviceId;
-use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
+use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy};
 
 use crate::args::{Cli, CredentialsCommand};
 

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use handover_engine::switch::SwitchCredentials;
-use handover_engine::vault::SecretString;
 
 use crate::args::{Cli, SwitchCommand};
 
