@@ -61,34 +61,57 @@ fn imported<T>(
 /// (signature from `trusted` verified at this load, content valid). Returns warnings for imported files that
 /// were ignored, to show the technician.
 pub fn load_with(data: &Path, trusted: &[TrustedKey]) -> (Catalogs, Vec<String>) {
-    let mut c = Catalogs::built_in();
+    let built_in = Catalogs::built_in();
     let mut warnings = Vec::new();
-    let newer = |offered: &CatalogInfo, built_in: &CatalogInfo| {
-        version_key(&offered.header.version) > version_key(&built_in.header.version)
-    };
-    match imported(data, "default-credentials", trusted, |b| {
-        DefaultCredentials::parse(b, "imported")
-    }) {
-        Some(Ok(d)) if newer(&d.info, &c.defaults.info) => c.defaults = d,
-        Some(Ok(d)) => warnings.push(format!(
-            "the imported default-credentials catalog {} is not newer than the built-in {}: the built-in one is used",
-            d.info.header.version, c.defaults.info.header.version
-        )),
-        Some(Err(w)) => warnings.push(w),
-        None => {}
+    let defaults = newest(
+        built_in.defaults,
+        |c| &c.info,
+        imported(data, "default-credentials", trusted, |b| {
+            DefaultCredentials::parse(b, "imported")
+        }),
+        &mut warnings,
+    );
+    let firmware = newest(
+        built_in.firmware,
+        |c| &c.info,
+        imported(data, "firmware-baseline", trusted, |b| {
+            FirmwareBaseline::parse(b, "imported")
+        }),
+        &mut warnings,
+    );
+    (Catalogs { defaults, firmware }, warnings)
+}
+
+/// The newer of the built-in catalog and a checked imported one; why an imported file is not used goes to
+/// `warnings`.
+fn newest<T>(
+    built_in: T,
+    info: fn(&T) -> &CatalogInfo,
+    imported: Option<std::result::Result<T, String>>,
+    warnings: &mut Vec<String>,
+) -> T {
+    match imported {
+        Some(Ok(offered))
+            if version_key(&info(&offered).header.version)
+                > version_key(&info(&built_in).header.version) =>
+        {
+            offered
+        }
+        Some(Ok(offered)) => {
+            warnings.push(format!(
+                "the imported {} catalog {} is not newer than the built-in {}: the built-in one is used",
+                info(&offered).header.kind,
+                info(&offered).header.version,
+                info(&built_in).header.version
+            ));
+            built_in
+        }
+        Some(Err(w)) => {
+            warnings.push(w);
+            built_in
+        }
+        None => built_in,
     }
-    match imported(data, "firmware-baseline", trusted, |b| {
-        FirmwareBaseline::parse(b, "imported")
-    }) {
-        Some(Ok(f)) if newer(&f.info, &c.firmware.info) => c.firmware = f,
-        Some(Ok(f)) => warnings.push(format!(
-            "the imported firmware baseline {} is not newer than the built-in {}: the built-in one is used",
-            f.info.header.version, c.firmware.info.header.version
-        )),
-        Some(Err(w)) => warnings.push(w),
-        None => {}
-    }
-    (c, warnings)
 }
 
 fn version_key(v: &str) -> Vec<u64> {

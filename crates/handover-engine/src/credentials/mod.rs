@@ -1,9 +1,10 @@
 //! Credential custody: find the working factory default without tripping lockouts, rotate every device to a
-//! unique strong password proven on the device, keep it in the OS keyring, and settle any rotation a crash
-//! interrupted. The invariant: no device is ever left without a working password that Handover knows.
+//! unique strong password proven on the device, keep it sealed in the project under the vault key the OS keyring
+//! holds, and settle any rotation a crash interrupted. The invariant: no device is ever left without a working
+//! password that Handover knows.
 //!
-//! Device IO runs concurrently (bounded); project writes go through one lock on the project, in the order each
-//! device's steps need them; keyring writes follow `handover_vault::rotation`'s crash-safe order.
+//! Device IO runs concurrently (bounded); project writes (sealed secrets with their journal phase) go through one
+//! lock on the project, in the order each device's steps need them.
 
 mod accounts;
 mod defaults;
@@ -31,8 +32,8 @@ use crate::error::{Error, Result};
 pub struct Custody<'a> {
     /// The shared device client.
     pub client: &'a DeviceClient,
-    /// The OS keyring (or a test store). Shared so that keyring calls, which block, can run on the blocking
-    /// pool while other devices' IO goes on.
+    /// The OS keyring (or a test store): it holds the project's vault key, read once per session
+    /// (`Session::vault`).
     pub keyring: Arc<dyn handover_vault::CredentialStore>,
     /// The catalogs in use.
     pub catalogs: &'a handover_policy::Catalogs,
