@@ -25,6 +25,8 @@ mod state;
 pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
         .manage(state::AppState::default())
         .manage(jobs::Jobs::default())
         .invoke_handler(commands::handler())

@@ -43,7 +43,7 @@ pub enum Command {
     Audit(AuditCommand),
     /// Run the demo on the built-in simulated site.
     Demo(DemoArgs),
-    /// List the devices the project knows (or act on one: forget-certificate).
+    /// List the devices the project knows (or act on one: forget-certificate, web).
     Devices {
         /// What to do with a device (none: list them all).
         #[command(subcommand)]
@@ -114,6 +114,12 @@ pub enum DevicesCommand {
     /// Forget the TLS certificate pinned for a device, after confirming on site that it was replaced or reset
     /// to factory settings; the next HTTPS answer pins its new certificate.
     ForgetCertificate {
+        /// The device.
+        #[arg(long)]
+        device: String,
+    },
+    /// Print the address of a device's own web page: HTTPS where the device offers it.
+    Web {
         /// The device.
         #[arg(long)]
         device: String,

@@ -24,14 +24,14 @@ pub const VERIFY_FAILED: u8 = 5;
 /// Prints an error to stderr and returns its exit status.
 pub fn report(e: &anyhow::Error) -> ExitCode {
     let top = e.to_string();
-    eprintln!("error: {top}");
+    errln!("error: {top}");
     for cause in e
         .chain()
         .skip(1)
         .map(ToString::to_string)
         .filter(|c| !top.contains(c.as_str()))
     {
-        eprintln!("  caused by: {cause}");
+        errln!("  caused by: {cause}");
     }
     let code = match e
         .downcast_ref::<handover_engine::Error>()

@@ -15,7 +15,7 @@ pub fn terminal(json: bool) -> ProgressFn {
     if !std::io::stderr().is_terminal() {
         return Arc::new(|p: &Progress| {
             if p.total > 0 && (p.done == p.total || p.done.is_multiple_of(50)) {
-                eprintln!("[{:?}] {}/{} {}", p.step, p.done, p.total, p.message);
+                errln!("[{:?}] {}/{} {}", p.step, p.done, p.total, p.message);
             }
         });
     }
@@ -41,7 +41,7 @@ pub fn terminal(json: bool) -> ProgressFn {
         if let Some((_, b)) = slot.as_ref() {
             b.set_length(p.total as u64);
             b.set_position(p.done as u64);
-            b.set_message(p.message.clone());
+            b.set_message(crate::output::inert(&p.message));
             if p.total > 0 && p.done >= p.total {
                 b.finish();
             }

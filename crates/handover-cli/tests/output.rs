@@ -103,3 +103,62 @@ fn device_text_reaches_the_terminal_inert() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v[0]["facts"]["manufacturer"], "Evil\u{1b}[2J\u{1b}[H");
 }
+
+/// Every command that prints device-sourced text, on stdout and stderr alike: finding titles and evidence
+/// (written from a device's answers), the status page, the audit log, and an error naming a device's text.
+#[test]
+fn finding_titles_status_audit_and_errors_reach_the_terminal_inert() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let o = Command::new("sqlite3")
+        .arg(&p)
+        .arg(
+            r#"INSERT INTO devices (address, serial, found_by, facts, first_seen, last_seen) VALUES
+               ('10.20.0.9', 'S2', '[]', '{"manufacturer":"Evil\u001b[2J"}',
+                '2026-11-20T16:30:00Z', '2026-11-20T16:30:00Z');
+               INSERT INTO findings (device_id, check_id, severity, title, evidence, clauses, status,
+                                     raised_at, updated_at)
+               SELECT id, 'firmware.baseline', 'high', 'Firmware ' || char(27) || ']0;pwned' || char(7) || ' is old',
+                      'reported ' || char(27) || '[8m hidden', '[]', 'open',
+                      '2026-11-20T16:30:00Z', '2026-11-20T16:30:00Z' FROM devices WHERE serial = 'S2';"#,
+        )
+        .output()
+        .expect("sqlite3 is installed by scripts/setup.sh");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let clean = |what: &str, text: &str| {
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || c == '\u{202e}'),
+            "{what}: {text:?}"
+        );
+    };
+    for args in [
+        &["findings"][..],
+        &["status"],
+        &["devices"],
+        &["audit", "log"],
+    ] {
+        let o = handover(&p, args, Stdio::piped());
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+        );
+        assert!(o.status.success(), "{args:?}: {out}{err}");
+        clean(&format!("{args:?} stdout"), &out);
+        clean(&format!("{args:?} stderr"), &err);
+        if args == ["findings"] {
+            assert!(out.contains(r"\x1b]0;pwned\x07"), "{out}");
+        }
+    }
+    // An error that quotes what was given (here, a file name carrying an escape sequence) is inert too.
+    let o = handover(
+        &p,
+        &["catalog", "import", "/nonexistent/evil\u{1b}[2J.toml"],
+        Stdio::piped(),
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!o.status.success());
+    clean("error", &err);
+    assert!(err.contains(r"\x1b[2J"), "{err}");
+}

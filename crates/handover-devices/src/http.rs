@@ -114,6 +114,14 @@ impl Http {
         self.certs.get(&tls::endpoint(uri)?)
     }
 
+    /// Forgets every certificate pinned on the host of `uri`, on any port.
+    pub fn unpin_host(&self, uri: &Uri) {
+        if let Some(host) = uri.host() {
+            self.certs
+                .unpin_host(host.trim_start_matches('[').trim_end_matches(']'));
+        }
+    }
+
     /// From now on the endpoint of `uri` must present the certificate with this fingerprint (None: any).
     pub fn pin(&self, uri: &Uri, fingerprint: Option<&str>) {
         if let Some(e) = tls::endpoint(uri) {

@@ -84,6 +84,12 @@ impl SeenCertificates {
         self.lock().seen.get(endpoint).cloned()
     }
 
+    /// Forgets every pin on `host`, whatever the port (a device's HTTPS port is not its HTTP one).
+    pub fn unpin_host(&self, host: &str) {
+        let prefix = format!("{host}:");
+        self.lock().pins.retain(|e, _| !e.starts_with(&prefix));
+    }
+
     /// From now on `endpoint` must present the certificate with this fingerprint (None: any certificate).
     pub fn pin(&self, endpoint: &str, fp: Option<&str>) {
         let mut c = self.lock();

@@ -16,6 +16,30 @@ use handover_policy::catalog::{self, CatalogInfo};
 use handover_policy::{CatalogError, Catalogs};
 
 use crate::error::{Error, Result};
+use crate::session::Session;
+
+/// An imported catalog file that is not used, and why; shown to the technician and written once to the
+/// project's audit log (`catalog.ignored`) by [`Session::catalogs`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ignored {
+    /// The catalog kind (`default-credentials`, `firmware-baseline`).
+    pub kind: String,
+    /// The file.
+    pub path: PathBuf,
+    /// Why it is not used.
+    pub why: String,
+}
+
+impl std::fmt::Display for Ignored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "ignored the imported catalog {}: {}",
+            self.path.display(),
+            self.why
+        )
+    }
+}
 
 /// The app's data folder: `HANDOVER_DATA_DIR`, or the OS's per-user data folder + `handover`.
 pub fn data_dir() -> PathBuf {
@@ -47,20 +71,20 @@ fn imported<T>(
     kind: &str,
     trusted: &[TrustedKey],
     parse: impl FnOnce(&[u8]) -> std::result::Result<T, CatalogError>,
-) -> Option<std::result::Result<T, String>> {
+) -> Option<(PathBuf, std::result::Result<T, String>)> {
     let path = catalog_path(data, kind);
     let bytes = std::fs::read(&path).ok()?;
     let sig = std::fs::read_to_string(path.with_extension("toml.sig")).ok();
     let checked = signature::verify(kind, &bytes, sig.as_deref(), trusted)
         .and_then(|()| parse(&bytes))
-        .map_err(|e| format!("ignored the imported catalog {}: {e}", path.display()));
-    Some(checked)
+        .map_err(|e| e.to_string());
+    Some((path, checked))
 }
 
 /// Loads the catalogs in use: for each kind, the newest of the built-in catalog and a valid imported one
 /// (signature from `trusted` verified at this load, content valid). Returns warnings for imported files that
 /// were ignored, to show the technician.
-pub fn load_with(data: &Path, trusted: &[TrustedKey]) -> (Catalogs, Vec<String>) {
+pub fn load_with(data: &Path, trusted: &[TrustedKey]) -> (Catalogs, Vec<Ignored>) {
     let built_in = Catalogs::built_in();
     let mut warnings = Vec::new();
     let defaults = newest(
@@ -87,27 +111,31 @@ pub fn load_with(data: &Path, trusted: &[TrustedKey]) -> (Catalogs, Vec<String>)
 fn newest<T>(
     built_in: T,
     info: fn(&T) -> &CatalogInfo,
-    imported: Option<std::result::Result<T, String>>,
-    warnings: &mut Vec<String>,
+    imported: Option<(PathBuf, std::result::Result<T, String>)>,
+    warnings: &mut Vec<Ignored>,
 ) -> T {
+    let kind = info(&built_in).header.kind.clone();
     match imported {
-        Some(Ok(offered))
+        Some((_, Ok(offered)))
             if version_key(&info(&offered).header.version)
                 > version_key(&info(&built_in).header.version) =>
         {
             offered
         }
-        Some(Ok(offered)) => {
-            warnings.push(format!(
-                "the imported {} catalog {} is not newer than the built-in {}: the built-in one is used",
-                info(&offered).header.kind,
-                info(&offered).header.version,
-                info(&built_in).header.version
-            ));
+        Some((path, Ok(offered))) => {
+            warnings.push(Ignored {
+                kind,
+                path,
+                why: format!(
+                    "its version {} is not newer than the built-in {}, which is used",
+                    info(&offered).header.version,
+                    info(&built_in).header.version
+                ),
+            });
             built_in
         }
-        Some(Err(w)) => {
-            warnings.push(w);
+        Some((path, Err(why))) => {
+            warnings.push(Ignored { kind, path, why });
             built_in
         }
         None => built_in,
@@ -176,4 +204,24 @@ pub fn import(data: &Path, file: &Path, trusted: &[TrustedKey]) -> Result<Catalo
         std::fs::rename(&tmp, &path).map_err(io(&path))?;
     }
     Ok(info)
+}
+
+impl Session {
+    /// Loads the catalogs in use from the data folder `data` with the shipped keys (see [`load_with`]).
+    /// Each imported file that is ignored is written to the audit log as `catalog.ignored`, once for as long
+    /// as the reason stays the same, and returned to show the technician.
+    pub fn catalogs(&mut self, data: &Path) -> Result<(Catalogs, Vec<Ignored>)> {
+        let (catalogs, ignored) = load_with(data, &TrustedKey::shipped());
+        for i in &ignored {
+            let detail = serde_json::json!({ "file": i.path.display().to_string(), "why": i.why });
+            let last = self.project().audit_latest("catalog.ignored", &i.kind)?;
+            if last.is_some_and(|e| e.detail == detail) {
+                continue;
+            }
+            let actor = self.actor().clone();
+            self.project_mut()
+                .record(&actor, "catalog.ignored", &i.kind, detail)?;
+        }
+        Ok((catalogs, ignored))
+    }
 }

@@ -22,6 +22,7 @@ mod session;
 pub mod signing;
 mod status;
 pub mod switch;
+pub mod web_page;
 
 pub use error::{Error, ErrorCode, Result};
 pub use session::{NewProject, Session, read_plan_csv};

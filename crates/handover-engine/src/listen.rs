@@ -7,8 +7,15 @@
 //! Front ends hold the session behind their own lock, so listening is two halves: [`Listener::run`] streams
 //! announcements to a callback (no project access), and [`Session::record_announcement`] applies one. A
 //! front end that owns the session for the whole time can use [`Session::listen`], which does both.
+//!
+//! Announcements are unauthenticated UDP: each source gets a small share and new devices a shared one
+//! ([`limit`]); what is refused is summed into one audit entry per source and minute
+//! (`announcements.limited`), written as windows close and by [`Session::flush_announcements`].
+
+pub mod limit;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
 
 use handover_devices::discovery::hello::{Announcement, HelloListener, HelloOptions};
 use handover_devices::discovery::wsd;
@@ -143,24 +150,62 @@ pub enum Heard {
         /// Where the Bye came from.
         address: IpAddr,
     },
+    /// Not recorded: the source sent more than its share, or too many new devices were announced at once.
+    /// Counted into the next `announcements.limited` audit entry.
+    Limited {
+        /// Where it came from.
+        address: IpAddr,
+        /// The first refusal from this source in the current window (front ends say so once).
+        first: bool,
+    },
 }
 
 impl Session {
     /// Records one announcement: a Hello as a sighting (merged with the device it is, by endpoint
     /// reference, MAC or serial), a Bye as an audit entry about the device it names.
     pub fn record_announcement(&mut self, a: &Announcement) -> Result<Heard> {
-        match a {
+        self.record_announcement_at(a, Instant::now())
+    }
+
+    /// [`Session::record_announcement`] at a given moment (for tests of the rate limits).
+    #[doc(hidden)]
+    pub fn record_announcement_at(&mut self, a: &Announcement, now: Instant) -> Result<Heard> {
+        self.flush_due_announcements(now, false)?;
+        let sighting = match a {
             Announcement::Hello(seen) => {
                 let (identity, facts) = facts::from_sighting(seen);
                 let role = facts::role_from(&seen.scopes, &seen.types);
-                let (device, change) = self.record_sighting(Sighting {
+                Some(Sighting {
                     identity,
                     address: Some(seen.address),
                     method: Some(DiscoveryMethod::Hello),
                     facts,
                     role,
                     device: None,
-                })?;
+                })
+            }
+            Announcement::Bye { .. } => None,
+        };
+        let source = match a {
+            Announcement::Hello(seen) => seen.address,
+            Announcement::Bye { from, .. } => from.ip(),
+        };
+        let new_device = match &sighting {
+            Some(s) => !self.project().knows(s)?,
+            None => false,
+        };
+        let limiter = self
+            .announcements
+            .get_or_insert_with(|| limit::Limiter::new(now));
+        if let Err(denied) = limiter.admit(source, new_device, now) {
+            return Ok(Heard::Limited {
+                address: source,
+                first: denied.first,
+            });
+        }
+        match (a, sighting) {
+            (Announcement::Hello(_), Some(sighting)) => {
+                let (device, change) = self.record_sighting(sighting)?;
                 let (change, moved_from) = match change {
                     Change::New => (HelloChange::New, None),
                     Change::Seen => (HelloChange::Seen, None),
@@ -174,7 +219,7 @@ impl Session {
                     moved_from,
                 })
             }
-            Announcement::Bye { endpoint, from } => {
+            (Announcement::Bye { endpoint, from }, _) => {
                 let device = self
                     .project()
                     .devices()?
@@ -195,7 +240,50 @@ impl Session {
                     address: from.ip(),
                 })
             }
+            (Announcement::Hello(_), None) => unreachable!("a Hello always makes a sighting"),
         }
+    }
+
+    /// Writes the summaries of refused announcements whose window has closed (every one when `all`):
+    /// one `announcements.limited` audit entry per source, or one for a flood of new devices.
+    fn flush_due_announcements(&mut self, now: Instant, all: bool) -> Result<()> {
+        let Some(limiter) = self.announcements.as_mut() else {
+            return Ok(());
+        };
+        let due = limiter.due(now, all);
+        let actor = self.actor().clone();
+        for s in due {
+            let (subject, why) = match s.from {
+                limit::From::Source(ip) => (
+                    ip.to_string(),
+                    "this address sent more announcements than any device does",
+                ),
+                limit::From::OtherSources => (
+                    "many addresses".to_owned(),
+                    "more addresses than can be counted one by one sent too many announcements",
+                ),
+                limit::From::NewDevices => (
+                    "new devices".to_owned(),
+                    "more new devices were announced at once than a site powers up",
+                ),
+            };
+            self.project_mut().record(
+                &actor,
+                "announcements.limited",
+                &subject,
+                serde_json::json!({
+                    "ignored": s.refused.count,
+                    "over_seconds": now.saturating_duration_since(s.refused.since).as_secs(),
+                    "why": why,
+                }),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Writes every pending summary of refused announcements; front ends call it when listening stops.
+    pub fn flush_announcements(&mut self) -> Result<()> {
+        self.flush_due_announcements(Instant::now(), true)
     }
 
     /// Listens until `cancel`, recording every announcement into this project and passing what it did to
@@ -211,8 +299,12 @@ impl Session {
     where
         F: FnMut(Result<Heard>),
     {
-        listener
+        let refused = listener
             .run(cancel, |a| on_heard(self.record_announcement(&a)))
-            .await
+            .await;
+        if let Err(e) = self.flush_announcements() {
+            on_heard(Err(e));
+        }
+        refused
     }
 }

@@ -55,7 +55,7 @@ impl Session {
             .forget_certificate(id, &actor)?
             .ok_or_else(|| Error::Invalid(format!("{id} has no pinned certificate")))?;
         if let (Some(c), Some(x)) = (client, &d.facts.xaddr) {
-            c.pin_certificate(x, None);
+            c.unpin_host(x);
         }
         Ok(old)
     }

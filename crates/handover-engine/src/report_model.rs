@@ -85,6 +85,15 @@ fn services(d: &Device) -> Vec<r::Service> {
         .collect()
 }
 
+/// Whether the device's last committed credential change crossed the network over plain HTTP.
+fn last_change_over_plain_http(
+    p: &handover_store::Project,
+    id: handover_model::DeviceId,
+) -> Result<bool> {
+    Ok(p.audit_latest("rotation.phase", &id.to_string())?
+        .is_some_and(|e| e.detail["phase"] == "committed" && e.detail["over_plain_http"] == true))
+}
+
 impl Session {
     /// The report model for the project as it stands.
     pub fn report_model(&self, catalogs: &Catalogs, now: OffsetDateTime) -> Result<r::ReportModel> {
@@ -142,6 +151,8 @@ impl Session {
                     },
                     rotated_at: cred.and_then(|c| c.rotated_at),
                     rotated_by: cred.and_then(|c| c.rotated_by.clone()),
+                    over_plain_http: cred.is_some_and(|c| c.state == CredentialState::Rotated)
+                        && last_change_over_plain_http(p, d.id)?,
                 },
                 placement: placement(d, &plan, mine),
                 services: services(d),

@@ -29,6 +29,8 @@ pub struct Session {
     actor: Actor,
     /// The project's vault key, read from the OS keyring on first use (`Session::vault`).
     pub(crate) vault: Option<handover_vault::Sealer>,
+    /// Rate limits on announcements heard while listening (`Session::record_announcement`).
+    pub(crate) announcements: Option<crate::listen::limit::Limiter>,
 }
 
 /// Reads and parses a plan CSV file; nothing is written anywhere.
@@ -64,6 +66,7 @@ impl Session {
             project,
             actor,
             vault: None,
+            announcements: None,
         })
     }
 
@@ -75,6 +78,7 @@ impl Session {
             project,
             actor,
             vault: None,
+            announcements: None,
         })
     }
 

@@ -1,6 +1,8 @@
 //! Offline catalog updates: a newer signed catalog is taken; tampered, unsigned, foreign-signed or older ones
 //! are refused and the catalog in use stays.
 
+mod common;
+
 use std::path::Path;
 
 use handover_engine::catalogs::{import, load_with};
@@ -90,7 +92,7 @@ fn a_newer_signed_catalog_is_used_and_everything_else_is_refused() {
     // at import.
     let (shipped, warnings) = load_with(&data, &TrustedKey::shipped());
     assert_eq!(shipped.firmware.info.header.version, "2026.11.1");
-    assert!(warnings[0].contains("ignored"), "{warnings:?}");
+    assert!(warnings[0].to_string().contains("ignored"), "{warnings:?}");
     // The same again is not newer.
     let e = import(&data, &f, &trusted).unwrap_err();
     assert!(e.to_string().contains("not newer"), "{e}");
@@ -128,7 +130,9 @@ fn every_load_checks_the_signature_and_the_newest_catalog_wins() {
     let (c, warnings) = load_with(&data, &trusted);
     assert_eq!(c.firmware.info.source, "built-in");
     assert!(
-        warnings.iter().any(|w| w.contains("not signed")),
+        warnings
+            .iter()
+            .any(|w| w.to_string().contains("not signed")),
         "{warnings:?}"
     );
     // Signed, then changed after import.
@@ -145,7 +149,9 @@ fn every_load_checks_the_signature_and_the_newest_catalog_wins() {
     let (c, warnings) = load_with(&data, &trusted);
     assert_eq!(c.firmware.info.source, "built-in");
     assert!(
-        warnings.iter().any(|w| w.contains("invalid signature")),
+        warnings
+            .iter()
+            .any(|w| w.to_string().contains("invalid signature")),
         "{warnings:?}"
     );
     // Validly signed but older than the built-in catalog: the built-in one wins.
@@ -159,7 +165,54 @@ fn every_load_checks_the_signature_and_the_newest_catalog_wins() {
     let (c, warnings) = load_with(&data, &trusted);
     assert_eq!(c.firmware.info.header.version, "2026.11.1");
     assert!(
-        warnings.iter().any(|w| w.contains("not newer")),
+        warnings.iter().any(|w| w.to_string().contains("not newer")),
         "{warnings:?}"
     );
+}
+
+/// An ignored catalog file is written to the project's audit log, once while the reason stays the same, and
+/// again when it changes; the chain stays intact.
+#[test]
+fn an_ignored_catalog_is_audited_once_per_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(data.join("catalogs")).unwrap();
+    let mut s = common::demo_project(dir.path(), "catalogs");
+    let dropped = data.join("catalogs/firmware-baseline.toml");
+    let newer = FIRMWARE.replace("version = \"2026.11.1\"", "version = \"2027.1.1\"");
+    std::fs::write(&dropped, &newer).unwrap();
+    let ignored = |s: &handover_engine::Session| {
+        s.project()
+            .audit_entries(0, 10_000)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "catalog.ignored")
+            .collect::<Vec<_>>()
+    };
+    for _ in 0..3 {
+        let (c, warnings) = s.catalogs(&data).unwrap();
+        assert_eq!(c.firmware.info.source, "built-in");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+    }
+    let entries = ignored(&s);
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    assert_eq!(entries[0].subject, "firmware-baseline");
+    assert!(
+        entries[0].detail["why"]
+            .as_str()
+            .unwrap()
+            .contains("not signed"),
+        "{entries:?}"
+    );
+    // Another reason (a signature from a key Handover does not ship): a second entry.
+    let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
+    std::fs::write(
+        dropped.with_extension("toml.sig"),
+        sign(newer.as_bytes(), &key),
+    )
+    .unwrap();
+    s.catalogs(&data).unwrap();
+    s.catalogs(&data).unwrap();
+    assert_eq!(ignored(&s).len(), 2);
+    assert!(s.verify_audit().unwrap().is_intact());
 }

@@ -587,6 +587,7 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
     let (secure, plain) = (w.id(&s, "with-https"), w.id(&s, "http-only"));
     assert_eq!(outcome(&r, secure), "rotated", "{r:#?}");
     assert_eq!(outcome(&r, plain), "needs-https", "{r:#?}");
+    assert_eq!((r.rotated, r.refused), (1, 1), "{r:#?}");
     assert_eq!(
         w.handle("http-only").counters().set_user_calls,
         0,
@@ -613,4 +614,165 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
             .iter()
             .any(|e| e.action == "rotation.plain-http" && e.subject == plain.to_string())
     );
+    assert_eq!(r.refused, 0, "{r:#?}");
+    // The report lists the device whose password crossed in clear, and only that one.
+    let catalogs = handover_engine::policy::Catalogs::built_in();
+    let model = s
+        .report_model(&catalogs, time::OffsetDateTime::now_utc())
+        .unwrap();
+    let over_http: Vec<&str> = model
+        .devices
+        .iter()
+        .filter(|d| d.credential.over_plain_http)
+        .map(|d| d.id.as_str())
+        .collect();
+    assert_eq!(over_http, [plain.to_string()]);
+    // Someone in the middle presents their own certificate: even with plain HTTP allowed, that is no reason to
+    // fall back to it; nothing is sent.
+    let secure_dev = w.handle("with-https");
+    secure_dev.set_faults(FaultSpec {
+        tls_certificate_replaced: true,
+        ..FaultSpec::default()
+    });
+    let sent_before = secure_dev.counters().set_user_calls;
+    // A fresh client (as in the CLI), and one that pinned the device's HTTPS port earlier (as the desktop app's,
+    // open all day, whose pooled connections have since closed).
+    let fresh = DeviceClient::new(ClientOptions::default());
+    let pinned_before = DeviceClient::new(ClientOptions::default());
+    pinned_before.pin_certificate(&secure_dev.https_xaddr().unwrap(), pinned.as_deref());
+    for client in [&fresh, &pinned_before] {
+        let cx = Custody {
+            client,
+            ..w.custody_http(&cancel, &progress, true)
+        };
+        let r = s
+            .rotate(&cx, &PasswordPolicy::default(), &[secure])
+            .await
+            .unwrap();
+        assert_eq!(outcome(&r, secure), "certificate-changed", "{r:#?}");
+        assert_eq!(secure_dev.counters().set_user_calls, sent_before);
+    }
+}
+
+/// A device reset to factory settings mid-job (after its rotation): find-defaults asks for the held password,
+/// sees it refused and the factory default accepted (or, on a device whose factory state has no users, sees
+/// the held account gone) and keeps the refused password; rotation sends nothing while the device presents
+/// another HTTPS certificate than the pinned one, and takes custody again once the technician confirms the
+/// reset.
+async fn reset_mid_job(spec: DeviceSpec, base: u16, name: &str) {
+    let (w, mut s) = World::new(vec![spec], base, name).await;
+    let r = find_and_rotate(&w, &mut s).await;
+    assert_eq!(r.rotated, 1, "{r:#?}");
+    let id = w.id(&s, name);
+    let user = s
+        .project()
+        .credentials()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.device == id)
+        .unwrap()
+        .username;
+    let rotated = w.held(&mut s, name, &user);
+    let dev = w.handle(name);
+    assert!(dev.check_password(&user, &rotated));
+    // The reset button, mid-job; the device reboots.
+    dev.set_faults(FaultSpec {
+        factory_reset_after_ms: 1,
+        ..FaultSpec::default()
+    });
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(!dev.check_password(&user, &rotated), "the reset took");
+    while dev.is_rebooting() {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    let outcome = |f: &handover_engine::credentials::FindSummary| {
+        f.devices
+            .iter()
+            .find(|d| d.device == id.to_string())
+            .map(|d| d.outcome.clone())
+    };
+    let f = s
+        .find_defaults(&w.custody(&cancel, &progress), &[])
+        .await
+        .unwrap();
+    assert_eq!(outcome(&f).as_deref(), Some("reset-to-factory"), "{f:#?}");
+    assert_eq!((f.held_refused, f.defaults_found), (1, 1), "{f:#?}");
+    let factory = w.held(&mut s, name, &user);
+    assert!(
+        dev.check_password(&user, &factory) || dev.users().is_empty(),
+        "the password now held is the one the device takes (any, when it has no users)"
+    );
+    // The refused password is kept, not forgotten.
+    let refused = s
+        .project()
+        .secrets()
+        .unwrap()
+        .into_iter()
+        .filter(|x| format!("{:?}", x.name).contains("\"refused\""))
+        .count();
+    assert_eq!(refused, 1);
+    let cred = s
+        .project()
+        .credentials()
+        .unwrap()
+        .into_iter()
+        .find(|c| c.device == id && c.username == user)
+        .unwrap();
+    assert_eq!(cred.state, CredentialState::FactoryDefault);
+    // Its HTTPS certificate changed with the reset: nothing is sent until the technician confirms it.
+    let before = dev.counters().set_user_calls;
+    let r = s
+        .rotate(
+            &w.custody(&cancel, &progress),
+            &PasswordPolicy::default(),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        r.devices.first().map(|d| d.outcome.as_str()),
+        Some("certificate-changed"),
+        "{r:#?}"
+    );
+    assert_eq!((r.rotated, r.refused), (0, 1), "{r:#?}");
+    assert_eq!(dev.counters().set_user_calls, before, "nothing was sent");
+    s.forget_certificate(Some(&w.client), id).unwrap();
+    // And custody again: rotated, proven on the device.
+    let r = s
+        .rotate(
+            &w.custody(&cancel, &progress),
+            &PasswordPolicy::default(),
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(r.rotated, 1, "{r:#?}");
+    let again = w.held(&mut s, name, &user);
+    assert_ne!(again, factory);
+    assert!(dev.check_password(&user, &again));
+    assert!(!dev.check_password(&user, &factory));
+    // A device whose held password still works is asked once and left alone.
+    let f = s
+        .find_defaults(&w.custody(&cancel, &progress), &[])
+        .await
+        .unwrap();
+    assert_eq!((f.already_held, f.held_refused), (1, 0), "{f:#?}");
+    assert_eq!(w.held(&mut s, name, &user), again);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_reset_to_its_factory_password_mid_job_is_taken_back_into_custody() {
+    let mut spec = generic("reset", 120);
+    spec.vendor = Vendor::Bosch;
+    spec.reboot_ms = Some(300);
+    reset_mid_job(spec, 35_000, "reset").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_reset_to_no_users_mid_job_is_taken_back_into_custody() {
+    let mut spec = generic("open", 121);
+    spec.reboot_ms = Some(300);
+    reset_mid_job(spec, 35_200, "open").await;
 }

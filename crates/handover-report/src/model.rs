@@ -130,6 +130,10 @@ pub struct CredentialStatus {
     pub rotated_at: Option<OffsetDateTime>,
     /// Who rotated it (technician name or account), if it was.
     pub rotated_by: Option<String>,
+    /// The last change crossed the network over plain HTTP: the device offers no working HTTPS and the
+    /// technician allowed it. Listed in the report so IT can enable HTTPS and rotate again.
+    #[serde(default)]
+    pub over_plain_http: bool,
 }
 
 /// Credential verdict.

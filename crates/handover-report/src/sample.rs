@@ -107,12 +107,14 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     state: CredentialState::DefaultActive,
                     rotated_at: None,
                     rotated_by: None,
+                    over_plain_http: false,
                 }
             } else {
                 CredentialStatus {
                     state: CredentialState::Rotated,
                     rotated_at: Some(started + Duration::minutes(i as i64 % 480)),
                     rotated_by: Some("J. Okafor".into()),
+                    over_plain_http: false,
                 }
             },
             placement: Placement {

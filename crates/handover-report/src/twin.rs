@@ -55,7 +55,7 @@ pub fn inventory_json(model: &ReportModel) -> Result<Vec<u8>> {
 }
 
 /// The CSV header, one column per field of a device row.
-pub const CSV_HEADER: [&str; 19] = [
+pub const CSV_HEADER: [&str; 20] = [
     "device_id",
     "name",
     "vlan_id",
@@ -71,6 +71,7 @@ pub const CSV_HEADER: [&str; 19] = [
     "credential_state",
     "credential_rotated_at",
     "credential_rotated_by",
+    "credential_over_plain_http",
     "placement_verified",
     "services",
     "open_findings",
@@ -125,6 +126,11 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
             d.credential.state.label(),
             &rotated_at,
             &csv_safe(d.credential.rotated_by.as_deref().unwrap_or("")),
+            if d.credential.over_plain_http {
+                "yes"
+            } else {
+                "no"
+            },
             if d.placement.verified { "yes" } else { "no" },
             &services,
             &open,

@@ -93,7 +93,12 @@ fn csv_has_a_row_per_device_and_no_formulas() {
     assert_eq!(&rows[0][8], m.devices[0].serial.as_str());
     // The pinned TLS certificate, where the device has one, in the last column.
     for (row, d) in rows.iter().zip(&m.devices) {
-        assert_eq!(&row[18], d.tls_sha256.as_deref().unwrap_or(""), "{}", d.id);
+        assert_eq!(
+            &row[CSV_HEADER.len() - 1],
+            d.tls_sha256.as_deref().unwrap_or(""),
+            "{}",
+            d.id
+        );
     }
     assert!(m.devices.iter().any(|d| d.tls_sha256.is_some()));
     assert!(m.devices.iter().any(|d| d.tls_sha256.is_none()));

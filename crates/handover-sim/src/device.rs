@@ -250,6 +250,8 @@ pub(crate) struct State {
     pub faults: FaultSpec,
     /// A password change the device answered OK to but applies later: (user, password, when).
     pub late_change: Option<(String, String, Instant)>,
+    /// When the device reverts to factory settings (`FaultSpec::factory_reset_after_ms`).
+    pub reset_at: Option<Instant>,
 }
 
 /// Counters a test or the status endpoint reads.
@@ -312,6 +314,14 @@ pub struct Device {
     pub(crate) counters: Counters,
     pub(crate) endpoints: OnceLock<Endpoints>,
     pub(crate) reboot_tx: watch::Sender<u64>,
+    /// The accounts and activation the device has out of the box, restored by a factory reset.
+    factory: (Vec<User>, bool),
+}
+
+/// When a factory reset set by these faults is due, from now.
+fn reset_due(faults: &FaultSpec) -> Option<Instant> {
+    (faults.factory_reset_after_ms > 0)
+        .then(|| Instant::now() + std::time::Duration::from_millis(faults.factory_reset_after_ms))
 }
 
 impl Device {
@@ -387,6 +397,30 @@ impl Device {
                 Vec::new()
             },
         };
+        // Out of the box: the vendor's default account (or none, or not activated), whatever was configured since.
+        let factory = {
+            let fresh = DeviceSpec {
+                condition: DeviceCondition::FactoryNew,
+                username: None,
+                password: None,
+                ..spec.clone()
+            };
+            let users = fresh
+                .effective_password()
+                .map(|pw| {
+                    vec![User {
+                        username: fresh.effective_username().to_string(),
+                        password: pw.to_string(),
+                        level: UserLevel::Administrator,
+                        preexisting: true,
+                    }]
+                })
+                .unwrap_or_default();
+            (
+                users,
+                !matches!(p.first_setup, FirstSetup::Activation { .. }),
+            )
+        };
         let (reboot_tx, _) = watch::channel(0);
         Arc::new(Device {
             state: Mutex::new(State {
@@ -404,11 +438,13 @@ impl Device {
                 rebooting_until: None,
                 faults: spec.faults.clone(),
                 late_change: None,
+                reset_at: reset_due(&spec.faults),
             }),
             cfg,
             counters: Counters::default(),
             endpoints: OnceLock::new(),
             reboot_tx,
+            factory,
         })
     }
 
@@ -423,6 +459,21 @@ impl Device {
             && let Some(u) = st.users.iter_mut().find(|u| u.username == user)
         {
             u.password = password;
+        }
+        if st.reset_at.is_some_and(|at| Instant::now() >= at) {
+            let (users, activated) = self.factory.clone();
+            st.users = users;
+            st.activated = activated;
+            st.late_change = None;
+            st.reset_at = None;
+            st.account_locks.clear();
+            st.address_locks.clear();
+            st.faults.factory_reset_after_ms = 0;
+            st.faults.tls_certificate_replaced = !st.faults.tls_certificate_replaced;
+            // A reset reboots the device: it goes away for its reboot and drops every connection.
+            st.rebooting_until = Some(Instant::now() + self.cfg.reboot_duration);
+            self.counters.reboots.fetch_add(1, Ordering::Relaxed);
+            self.reboot_tx.send_modify(|g| *g += 1);
         }
         st
     }
@@ -609,7 +660,9 @@ impl DeviceHandle {
     }
     /// Replaces the faults in effect.
     pub fn set_faults(&self, faults: FaultSpec) {
-        self.0.state().faults = faults;
+        let mut st = self.0.state();
+        st.reset_at = reset_due(&faults);
+        st.faults = faults;
     }
     /// Clears lockouts and failure counts (the "wait 30 minutes" button).
     pub fn clear_lockouts(&self) {

@@ -48,6 +48,11 @@ pub struct FaultSpec {
     pub set_user_refused: bool,
     /// The next SetUser answers OK at once and applies the new password this many milliseconds later.
     pub set_user_applies_late_ms: u64,
+    /// The device reverts to factory settings this many milliseconds after the fault is set (0: never): its
+    /// accounts are back to their factory passwords, activation is undone, it reboots (dropping every
+    /// connection) and its HTTPS listener presents a new certificate — as after a reset button held during a
+    /// job.
+    pub factory_reset_after_ms: u64,
     /// Share (0..=1) of incoming UDP datagrams (probes) silently dropped.
     pub udp_drop_share: f64,
     /// Hostile ProbeMatch instead of a real one.

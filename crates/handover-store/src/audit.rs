@@ -121,6 +121,21 @@ pub(crate) fn append(
     })
 }
 
+/// The newest entry with this action and subject, if any.
+pub fn latest(conn: &Connection, action: &str, subject: &str) -> Result<Option<Entry>> {
+    let seq: Option<i64> = conn
+        .query_row(
+            "SELECT seq FROM audit WHERE action = ?1 AND subject = ?2 ORDER BY seq DESC LIMIT 1",
+            (action, subject),
+            |r| r.get(0),
+        )
+        .optional()?;
+    match seq {
+        Some(seq) => Ok(entries(conn, seq - 1, 1)?.into_iter().next()),
+        None => Ok(None),
+    }
+}
+
 /// Reads entries, oldest first, starting after `after_seq`, at most `limit`.
 pub fn entries(conn: &Connection, after_seq: i64, limit: i64) -> Result<Vec<Entry>> {
     let mut stmt = conn.prepare(

@@ -285,6 +285,11 @@ pub fn count(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("SELECT count(*) FROM devices", [], |r| r.get(0))?)
 }
 
+/// Whether any known device matches a sighting.
+pub(crate) fn matches(conn: &Connection, s: &Sighting) -> Result<bool> {
+    Ok(!find_matches(conn, s)?.is_empty())
+}
+
 fn find_matches(conn: &Connection, s: &Sighting) -> Result<Vec<DeviceId>> {
     let mut ids = BTreeSet::new();
     ids.extend(s.device);

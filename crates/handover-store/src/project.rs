@@ -250,6 +250,12 @@ impl Project {
     pub fn device(&self, id: DeviceId) -> Result<Device> {
         devices::get(&self.conn, id)
     }
+    /// Whether a sighting would match a device the project already knows (by endpoint reference, MAC or
+    /// serial), i.e. recording it would not add a device. Nothing is written.
+    pub fn knows(&self, s: &Sighting) -> Result<bool> {
+        devices::matches(&self.conn, s)
+    }
+
     /// Records a sighting (see [`devices`]); new devices and address changes are audited.
     pub fn record_sighting(&mut self, s: Sighting, actor: &Actor) -> Result<(Device, Change)> {
         self.audited(actor, |tx, now| {
@@ -481,6 +487,7 @@ impl Project {
             note,
             secrets,
             credential,
+            over_plain_http,
         } = change;
         self.audited(actor, |tx, now| {
             journal::advance(tx, id, phase, note, now)?;
@@ -493,10 +500,16 @@ impl Project {
                 Some((
                     "rotation.phase".into(),
                     device.to_string(),
-                    serde_json::json!({
-                        "rotation": id, "phase": phase, "note": note, "secrets": slots(secrets),
-                        "credential": credential.map(|c| serde_json::json!({"user": c.username, "state": c.state})),
-                    }),
+                    {
+                        let mut detail = serde_json::json!({
+                            "rotation": id, "phase": phase, "note": note, "secrets": slots(secrets),
+                            "credential": credential.map(|c| serde_json::json!({"user": c.username, "state": c.state})),
+                        });
+                        if over_plain_http {
+                            detail["over_plain_http"] = true.into();
+                        }
+                        detail
+                    },
                 )),
             ))
         })
@@ -657,6 +670,10 @@ impl Project {
         tx.commit()?;
         Ok(e)
     }
+    /// The newest audit entry with this action and subject, if any.
+    pub fn audit_latest(&self, action: &str, subject: &str) -> Result<Option<Entry>> {
+        audit::latest(&self.conn, action, subject)
+    }
     /// Audit entries after `after_seq`, at most `limit`.
     pub fn audit_entries(&self, after_seq: i64, limit: i64) -> Result<Vec<Entry>> {
         audit::entries(&self.conn, after_seq, limit)
@@ -678,6 +695,9 @@ pub struct PhaseChange<'a> {
     pub secrets: &'a [SecretWrite],
     /// The account's credential reference, recorded in the same transaction when given.
     pub credential: Option<&'a CredentialRef>,
+    /// The change crossed the network over plain HTTP (the device offers no working HTTPS and the technician
+    /// allowed it); said in the audit entry so the report can list the device.
+    pub over_plain_http: bool,
 }
 
 impl<'a> PhaseChange<'a> {
@@ -688,6 +708,7 @@ impl<'a> PhaseChange<'a> {
             note,
             secrets: &[],
             credential: None,
+            over_plain_http: false,
         }
     }
 }

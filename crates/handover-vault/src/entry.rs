@@ -46,6 +46,9 @@ pub enum Slot {
     Pending,
     /// The password that was current before the rotation in progress; removed at commit.
     Previous,
+    /// A password that was current until the device refused it while a factory default worked (the device
+    /// was reset to factory settings, or another host answers at its address): kept, never offered again.
+    Refused,
 }
 
 impl Slot {
@@ -55,6 +58,7 @@ impl Slot {
             Slot::Current => "current",
             Slot::Pending => "pending",
             Slot::Previous => "previous",
+            Slot::Refused => "refused",
         }
     }
 
@@ -63,12 +67,13 @@ impl Slot {
             "current" => Some(Slot::Current),
             "pending" => Some(Slot::Pending),
             "previous" => Some(Slot::Previous),
+            "refused" => Some(Slot::Refused),
             _ => None,
         }
     }
 
     /// All slots, in the order a reader usually wants them.
-    pub const ALL: [Slot; 3] = [Slot::Current, Slot::Pending, Slot::Previous];
+    pub const ALL: [Slot; 4] = [Slot::Current, Slot::Pending, Slot::Previous, Slot::Refused];
 }
 
 /// What an entry belongs to.

@@ -150,7 +150,7 @@ pub fn describe_fix(f: &Fix) -> String {
 pub async fn fix_preview(state: State<'_, AppState>, req: FindingRequest) -> CmdResult<FixPreview> {
     state
         .with_session(move |s| {
-            let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
             let fix = s.fix_for(FindingId(req.id), &catalogs, &settings(s))?;
             Ok(FixPreview {
                 id: req.id,
@@ -174,7 +174,7 @@ pub async fn fix_finding(
 ) -> CmdResult<FixOutcomeDto> {
     state
         .with_session(move |s| {
-            let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
             let keyring = handover_vault::OsKeyring::open()?;
             let settings = settings(s);
             let o = tauri::async_runtime::block_on(async {

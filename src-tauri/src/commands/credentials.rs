@@ -180,6 +180,7 @@ impl RunSummary for FindDefaultsDto {
     fn add(&mut self, f: Self::Engine) -> Vec<DeviceOutcome> {
         self.defaults_found += f.defaults_found;
         self.already_held += f.already_held;
+        self.held_refused += f.held_refused;
         self.unknown += f.unknown;
         self.factory_new += f.factory_new;
         self.failed_attempts += f.failed_attempts;
@@ -197,6 +198,8 @@ impl RunSummary for RotateDto {
         self.skipped += r.skipped;
         self.rolled_back += r.rolled_back;
         self.unsettled += r.unsettled;
+        self.refused += r.refused;
+        self.failed += r.failed;
         r.devices
     }
     fn set_outcomes(&mut self, outcomes: Vec<OutcomeDto>) {
@@ -295,7 +298,7 @@ pub async fn recover_credentials(
         .with_session(move |s| {
             let _job = job;
             let keyring = keyring()?;
-            let catalogs = catalogs::load(&catalogs::data_dir());
+            let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
             let client = client();
             let cx = Custody {
                 client: &client,
@@ -490,7 +493,7 @@ pub async fn create_service_account(
     state
         .with_session(move |s| {
             let (keyring, client, id) = (keyring()?, client(), DeviceId(req.device));
-            let catalogs = catalogs::load(&catalogs::data_dir());
+            let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
             let user = match req.user.trim() {
                 "" => DEFAULT_VMS_USER,
                 u => u,

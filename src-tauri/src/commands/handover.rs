@@ -86,7 +86,8 @@ pub async fn write_report(
                 Paper::A4 => PageSize::A4,
                 Paper::Letter => PageSize::Letter,
             };
-            let o = s.write_report(&path, paper, &catalogs::load(&data), &id)?;
+            let (cats, _) = s.catalogs(&data)?;
+            let o = s.write_report(&path, paper, &cats, &id)?;
             let ca = signing::ensure_ca_file(&id, &data)?;
             Ok(ReportOutcomeDto {
                 pdf: o.pdf.display().to_string(),

@@ -177,6 +177,7 @@ pub fn start(app: &AppHandle, state: &AppState) {
             for a in rx {
                 recorder.record(&slot, &a);
             }
+            recorder.flush(&slot);
         });
         listener
             .run(&cancel, move |a| {
@@ -205,7 +206,9 @@ impl Recorder {
             Ok(describe(s, &h))
         });
         match heard {
-            Ok(ev) => {
+            // Refused by the rate limits: counted into one audit entry, not shown one by one.
+            Ok(None) => {}
+            Ok(Some(ev)) => {
                 let status = {
                     let mut l = lock(&self.shared);
                     if l.generation != self.generation {
@@ -221,10 +224,25 @@ impl Recorder {
             Err(e) => eprintln!("handover-desktop: an announcement could not be recorded: {e}"),
         }
     }
+
+    /// Writes the summaries of refused announcements when listening stops.
+    fn flush(&self, slot: &Arc<Mutex<Option<handover_engine::Session>>>) {
+        let done = with_slot(slot, |s| {
+            if s.project().path() != self.path {
+                return Err(AppError::NoProject);
+            }
+            Ok(s.flush_announcements()?)
+        });
+        if let Err(e) = done
+            && !e.is_no_project()
+        {
+            eprintln!("handover-desktop: refused announcements could not be summarised: {e}");
+        }
+    }
 }
 
-/// The event for what was recorded.
-fn describe(s: &handover_engine::Session, h: &Heard) -> DeviceHeard {
+/// The event for what was recorded (none for an announcement the rate limits refused).
+fn describe(s: &handover_engine::Session, h: &Heard) -> Option<DeviceHeard> {
     let label = |id: handover_engine::model::DeviceId| {
         let p = s.project();
         match (p.device(id), p.plan()) {
@@ -233,7 +251,7 @@ fn describe(s: &handover_engine::Session, h: &Heard) -> DeviceHeard {
         }
     };
     let at = dto::rfc3339(time::OffsetDateTime::now_utc());
-    match h {
+    Some(match h {
         Heard::Hello {
             device,
             address,
@@ -263,7 +281,8 @@ fn describe(s: &handover_engine::Session, h: &Heard) -> DeviceHeard {
             change: "left".into(),
             at,
         },
-    }
+        Heard::Limited { .. } => return None,
+    })
 }
 
 /// The listener's status now.

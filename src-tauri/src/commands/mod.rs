@@ -9,6 +9,7 @@ pub mod devices;
 pub mod discover;
 pub mod handover;
 pub mod listen;
+pub mod on_site;
 pub mod plan;
 pub mod project;
 pub mod review;
@@ -35,6 +36,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         devices::device_detail,
         devices::forget_certificate,
         devices::list_credentials,
+        on_site::copy_password,
+        on_site::open_web_page,
         credentials::custody_overview,
         credentials::find_defaults,
         credentials::rotate_credentials,

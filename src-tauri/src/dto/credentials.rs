@@ -84,6 +84,9 @@ pub struct FindDefaultsDto {
     /// Devices whose password Handover already held.
     #[ts(type = "number")]
     pub already_held: usize,
+    /// Devices that refused the password Handover held (reset to factory settings, or changed by someone).
+    #[ts(type = "number")]
+    pub held_refused: usize,
     /// Devices where no default worked: enter the password.
     #[ts(type = "number")]
     pub unknown: usize,
@@ -112,6 +115,12 @@ pub struct RotateDto {
     /// Devices that did not answer: run Recover when they are back.
     #[ts(type = "number")]
     pub unsettled: usize,
+    /// Accounts where nothing was sent (identity not re-proven, certificate changed, HTTPS needed).
+    #[ts(type = "number")]
+    pub refused: usize,
+    /// Accounts where the run failed before anything was sent.
+    #[ts(type = "number")]
+    pub failed: usize,
     /// Per device.
     pub outcomes: Vec<OutcomeDto>,
 }

@@ -309,3 +309,33 @@ pub fn facts(d: &Device) -> Vec<Fact> {
     ));
     out
 }
+
+/// Which account's password to copy ("Copy password" in a device's details).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct CopyPasswordRequest {
+    /// Device id.
+    #[ts(type = "number")]
+    pub device: i64,
+    /// The account; the device's administrator when omitted.
+    pub user: Option<String>,
+}
+
+/// A password put on the clipboard (never the password itself).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct CopiedDto {
+    /// Whose password it is.
+    pub username: String,
+    /// The clipboard is cleared this many seconds from now, if it still holds the password.
+    pub clears_in_secs: u32,
+}
+
+/// Where a device's web page is, as opened.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct WebPageDto {
+    /// The address opened.
+    pub url: String,
+    /// Over HTTPS.
+    pub secure: bool,
+    /// The certificate Handover pinned (SHA-256), to compare with what the browser shows.
+    pub certificate: Option<String>,
+}

@@ -6,7 +6,8 @@
 //! (unicast sweep) finds the whole site; the grid, search, the detail panel; on the Credentials screen the
 //! factory defaults are found, the one changed password is typed in, every held password is rotated with
 //! per-device progress (and proven changed on the simulated devices), a VMS account is created and the
-//! passwords are exported for IT; a checks run, one finding fixed on the device with confirmation (read back by
+//! passwords are exported for IT; on the Devices screen the device's web page is opened (HTTPS) and its password
+//! copied to the clipboard, proven by the device and cleared after the delay; a checks run, one finding fixed on the device with confirmation (read back by
 //! the engine) and one waived; a signing identity created in the real OS keyring, the report signed, saved and
 //! checked with poppler's `pdfsig`; then the Review screen with a signed PDF (amber without a CA, then trusted
 //! with the CA), a report naming another integrator shown amber with both names, and a tampered copy shown as
@@ -26,6 +27,15 @@ use driver::{
     assert_not_in_page, click, click_xpath, fill, scroll_panel_to, scroll_to, shot, wait_for,
     wait_text, wait_text_within,
 };
+
+/// What the X clipboard holds now (empty when nothing), read with xclip as another program would.
+fn clipboard() -> String {
+    Command::new("xclip")
+        .args(["-o", "-selection", "clipboard"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default()
+}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -67,12 +77,26 @@ async fn technician_walk_and_it_review() {
     let listen_at = std::net::SocketAddr::from(([127, 0, 0, 1], port + 2));
     let listen_env = listen_at.to_string();
     let site = fixtures::DemoSite::spawn(listen_at);
+    // "Open web page" runs this instead of the browser: it notes the address it was given.
+    let opened_log = tmp.path().join("opened.txt");
+    let opener = tmp.path().join("open-with.sh");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened_log.display()),
+    )
+    .unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     let drv = driver::start(
         port,
         &[
             ("HANDOVER_CONFIG_DIR", config.as_path()),
             ("HANDOVER_DATA_DIR", tmp.path().join("data").as_path()),
             ("HANDOVER_LISTEN", Path::new(&listen_env)),
+            ("HANDOVER_CLIPBOARD_CLEAR_SECS", Path::new("3")),
+            ("HANDOVER_OPEN_WITH", opener.as_path()),
             ("XDG_DATA_HOME", home.as_path()),
             ("XDG_CONFIG_HOME", home.as_path()),
             ("XDG_CACHE_HOME", home.as_path()),
@@ -304,6 +328,46 @@ async fn technician_walk_and_it_review() {
     assert_not_in_page(&c, export_password, "after the export").await;
     scroll_to(&c, "[data-testid=export]").await;
     shot(&c, "12-credentials-export").await;
+
+    // On site: the device's web page opened over HTTPS where it offers it, and its password on the clipboard
+    // (never on the screen), gone from the clipboard after the delay (3 s here, 30 s by default).
+    click(&c, "[data-testid=nav-devices]").await;
+    fill(&c, "[data-testid=device-search]", &changed_at).await;
+    wait_text(&c, "[data-testid=device-grid]", &changed_at).await;
+    click(&c, "[data-testid^=device-link-]").await;
+    wait_for(&c, "[data-testid=open-web-page]").await;
+    click(&c, "[data-testid=open-web-page]").await;
+    let opened = wait_text(&c, "[data-testid=on-site]", "Opened ").await;
+    let scheme = if roof.https_addr().is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let url = std::fs::read_to_string(&opened_log).unwrap_or_default();
+    assert!(
+        url.trim().starts_with(&format!("{scheme}://{changed_at}")) && opened.contains(url.trim()),
+        "{opened} / {url}"
+    );
+    scroll_panel_to(&c, &format!("[data-testid=copy-password-{user}]")).await;
+    click(&c, &format!("[data-testid=copy-password-{user}]")).await;
+    wait_text(&c, "[data-testid=on-site]", "clipboard is cleared in 3 s").await;
+    let clip = clipboard();
+    assert!(
+        roof.check_password(&user, &clip),
+        "the clipboard holds the password the device takes"
+    );
+    assert_not_in_page(&c, &clip, "after Copy password").await;
+    shot(&c, "12b-device-on-site").await;
+    let deadline = Instant::now() + std::time::Duration::from_secs(20);
+    while clipboard() == clip {
+        assert!(
+            Instant::now() < deadline,
+            "the clipboard still holds the password"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    fill(&c, "[data-testid=device-search]", "").await;
+    click(&c, "[data-testid=nav-credentials]").await;
 
     // Discover again: identification now reads what needs the password Handover holds (time, services,
     // accounts), so the checks can judge them.

@@ -6,6 +6,7 @@ import type { AccountsDto } from './bindings/AccountsDto';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AuditDto } from './bindings/AuditDto';
 import type { CheckSummaryDto } from './bindings/CheckSummaryDto';
+import type { CopiedDto } from './bindings/CopiedDto';
 import type { CreateProjectRequest } from './bindings/CreateProjectRequest';
 import type { CredentialDto } from './bindings/CredentialDto';
 import type { CustodyJobRequest } from './bindings/CustodyJobRequest';
@@ -27,6 +28,7 @@ import type { ListenerStatus } from './bindings/ListenerStatus';
 import type { RecoverDto } from './bindings/RecoverDto';
 import type { RotateDto } from './bindings/RotateDto';
 import type { SetCredentialRequest } from './bindings/SetCredentialRequest';
+import type { WebPageDto } from './bindings/WebPageDto';
 import type { ReportOutcomeDto } from './bindings/ReportOutcomeDto';
 import type { WriteReportRequest } from './bindings/WriteReportRequest';
 import type { OpenProjectRequest } from './bindings/OpenProjectRequest';
@@ -69,6 +71,8 @@ export const api = {
   devices: () => call<DeviceRow[]>('list_devices'),
   device: (id: number) => call<DeviceDetail>('device_detail', { req: { id } }),
   forgetCertificate: (id: number) => call<DeviceDetail>('forget_certificate', { req: { id } }),
+  copyPassword: (device: number, user: string | null) => call<CopiedDto>('copy_password', { req: { device, user } }),
+  openWebPage: (id: number) => call<WebPageDto>('open_web_page', { req: { id } }),
   credentials: () => call<CredentialDto[]>('list_credentials'),
 
   custody: () => call<CustodyOverview>('custody_overview'),

@@ -70,11 +70,18 @@ describe('outcomes and accounts', () => {
 describe('run headlines', () => {
   it('say what each run did and what to do next', async () => {
     const { findHeadline, rotateHeadline, recoverHeadline } = await import('./credentials');
-    expect(findHeadline({ defaults_found: 22, already_held: 0, unknown: 1, factory_new: 1, failed_attempts: 9 })).toBe(
+    expect(findHeadline({ defaults_found: 22, already_held: 0, held_refused: 0, unknown: 1, factory_new: 1, failed_attempts: 9 })).toBe(
       "Defaults work on 22 · already held 0 · unknown 1 · need activation 1 · 9 failed attempts, each below the device's lockout threshold",
     );
-    expect(rotateHeadline({ rotated: 23, rolled_back: 0, unsettled: 0, skipped: 0 })).toBe('Rotated 23 · rolled back 0 · unsettled 0 · skipped 0.');
-    expect(rotateHeadline({ rotated: 1, rolled_back: 0, unsettled: 2, skipped: 0 })).toContain('run Recover');
+    expect(findHeadline({ defaults_found: 1, already_held: 3, held_refused: 1, unknown: 0, factory_new: 0, failed_attempts: 2 })).toContain(
+      '1 refused the password held',
+    );
+    const none = { rolled_back: 0, unsettled: 0, skipped: 0, refused: 0, failed: 0 };
+    expect(rotateHeadline({ ...none, rotated: 23 })).toBe(
+      'Rotated 23 · rolled back 0 · unsettled 0 · skipped 0 · nothing sent 0 · failed 0.',
+    );
+    expect(rotateHeadline({ ...none, rotated: 1, unsettled: 2 })).toContain('run Recover');
+    expect(rotateHeadline({ ...none, rotated: 1, refused: 1 })).toContain('each row says why');
     expect(recoverHeadline({ on_new: 1, on_old: 2, still_unsettled: 0, journal_closed: 3 })).toContain('Settled 1 on the new password and 2 on the old');
   });
 });

@@ -85,13 +85,29 @@ export function flaggedAccounts(list: AccountDto[]): AccountDto[] {
 }
 
 /** One line per run, as the CLI prints it. */
-export function findHeadline(f: { defaults_found: number; already_held: number; unknown: number; factory_new: number; failed_attempts: number }): string {
-  return `Defaults work on ${f.defaults_found} · already held ${f.already_held} · unknown ${f.unknown} · need activation ${f.factory_new} · ${f.failed_attempts} failed attempts, each below the device's lockout threshold`;
+export function findHeadline(f: {
+  defaults_found: number;
+  already_held: number;
+  held_refused: number;
+  unknown: number;
+  factory_new: number;
+  failed_attempts: number;
+}): string {
+  const refused = f.held_refused > 0 ? ` · ${f.held_refused} refused the password held (see each row)` : '';
+  return `Defaults work on ${f.defaults_found} · already held ${f.already_held}${refused} · unknown ${f.unknown} · need activation ${f.factory_new} · ${f.failed_attempts} failed attempts, each below the device's lockout threshold`;
 }
 
-export function rotateHeadline(r: { rotated: number; rolled_back: number; unsettled: number; skipped: number }): string {
-  const then = r.unsettled > 0 ? ' Some devices did not answer: run Recover when they are back.' : '';
-  return `Rotated ${r.rotated} · rolled back ${r.rolled_back} · unsettled ${r.unsettled} · skipped ${r.skipped}.${then}`;
+export function rotateHeadline(r: {
+  rotated: number;
+  rolled_back: number;
+  unsettled: number;
+  skipped: number;
+  refused: number;
+  failed: number;
+}): string {
+  const unsettled = r.unsettled > 0 ? ' Some devices did not answer: run Recover when they are back.' : '';
+  const refused = r.refused > 0 ? ' Nothing was sent to some devices (identity, certificate or plain HTTP): each row says why.' : '';
+  return `Rotated ${r.rotated} · rolled back ${r.rolled_back} · unsettled ${r.unsettled} · skipped ${r.skipped} · nothing sent ${r.refused} · failed ${r.failed}.${unsettled}${refused}`;
 }
 
 export function recoverHeadline(r: { on_new: number; on_old: number; still_unsettled: number; journal_closed: number }): string {

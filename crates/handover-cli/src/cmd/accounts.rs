@@ -34,7 +34,7 @@ pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
             outln!("Removed {user} from {device}; read back: it is gone.");
         }
         AccountsCommand::CreateVms { device, user } => {
-            let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+            let catalogs = super::catalogs(&mut session)?;
             rt.block_on(session.create_service_account(
                 &client,
                 &keyring,

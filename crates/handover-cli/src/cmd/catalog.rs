@@ -13,7 +13,7 @@ pub fn run(cli: &Cli, c: &CatalogCommand) -> anyhow::Result<ExitCode> {
         CatalogCommand::Show => {
             let (in_use, warnings) = catalogs::load_with(&data, &TrustedKey::shipped());
             for w in &warnings {
-                eprintln!("warning: {w}");
+                errln!("warning: {}", crate::output::inert(&w.to_string()));
             }
             let infos = in_use.infos();
             if cli.json {

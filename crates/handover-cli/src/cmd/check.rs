@@ -17,7 +17,7 @@ pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
                 .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let catalogs = super::catalogs(&mut session)?;
     let settings = Settings {
         max_clock_skew_secs: a.max_skew,
         today: session.project().now().date(),
@@ -106,7 +106,7 @@ pub fn waive(cli: &Cli, finding: &str, reason: &str) -> anyhow::Result<ExitCode>
 pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
     use std::io::{BufRead, IsTerminal};
     let mut session = super::open(cli)?;
-    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let catalogs = super::catalogs(&mut session)?;
     let settings = Settings {
         max_clock_skew_secs: 10,
         today: session.project().now().date(),

@@ -56,7 +56,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
     let progress = crate::progress::terminal(cli.json);
-    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let catalogs = super::catalogs(&mut session)?;
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
     let cx = Custody {
         client: &client,
@@ -81,9 +81,10 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             } else {
                 outcomes(&s.devices);
                 outln!(
-                    "Defaults found on {} devices ({} already held, {} unknown, {} need activation); {} failed attempts, each below the device's lockout threshold.",
+                    "Defaults found on {} devices ({} already held, {} refused the password held, {} unknown, {} need activation); {} failed attempts, each below the device's lockout threshold.",
                     s.defaults_found,
                     s.already_held,
+                    s.held_refused,
                     s.unknown,
                     s.factory_new,
                     s.failed_attempts
@@ -100,12 +101,19 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             } else {
                 outcomes(&s.devices);
                 outln!(
-                    "Rotated {}; rolled back {}; unsettled {}; skipped {}.",
+                    "Rotated {}; rolled back {}; unsettled {}; skipped {}; nothing sent {}; failed {}.",
                     s.rotated,
                     s.rolled_back,
                     s.unsettled,
-                    s.skipped
+                    s.skipped,
+                    s.refused,
+                    s.failed
                 );
+                if s.refused > 0 {
+                    outln!(
+                        "Nothing was sent to some devices (identity, certificate or plain HTTP): each line above says why and what to do."
+                    );
+                }
                 if s.unsettled > 0 {
                     outln!(
                         "Some devices did not answer: run `handover credentials recover` when they are back."
@@ -161,13 +169,13 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                     std::io::IsTerminal::is_terminal(&std::io::stdin()),
                     "showing a password needs confirmation: run it in a terminal, or add --yes"
                 );
-                eprint!(
+                err!(
                     "Show the password of {id} on screen? It is recorded in the audit log. [y/N] "
                 );
                 let mut answer = String::new();
                 std::io::stdin().read_line(&mut answer)?;
                 if !matches!(answer.trim(), "y" | "Y" | "yes") {
-                    eprintln!("Nothing shown.");
+                    errln!("Nothing shown.");
                     return Ok(ExitCode::SUCCESS);
                 }
             }

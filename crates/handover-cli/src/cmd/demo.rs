@@ -83,7 +83,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     };
 
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
-    let cats = catalogs::load(&data);
+    let (cats, _) = session.catalogs(&data)?;
     let cx = Custody {
         client: &client,
         keyring: std::sync::Arc::new(keyring.clone()),

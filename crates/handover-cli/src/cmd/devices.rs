@@ -1,5 +1,5 @@
 //! `handover devices`: every device the project knows, as a table or JSON; `forget-certificate` lifts a
-//! device's pinned TLS certificate.
+//! device's pinned TLS certificate; `web` prints the address of a device's own web page.
 
 use std::process::ExitCode;
 
@@ -18,6 +18,27 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
             "Forgot the certificate pinned for {id} (SHA-256 {old}); the next HTTPS answer pins the new one \
              (run `handover discover`)."
         );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(DevicesCommand::Web { device }) = action {
+        let id = device
+            .parse::<DeviceId>()
+            .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+        let page = super::open(cli)?.web_page(id)?;
+        if cli.json {
+            crate::output::json(&page)?;
+        } else {
+            outln!("{}", page.url);
+            match (&page.certificate, page.secure) {
+                (Some(fp), true) => errln!(
+                    "The browser should show the certificate Handover pinned for {id}: SHA-256 {fp}."
+                ),
+                (None, true) => {}
+                (_, false) => errln!(
+                    "{id} offers no HTTPS: what you type on this page crosses the network in clear."
+                ),
+            }
+        }
         return Ok(ExitCode::SUCCESS);
     }
     let session = super::open(cli)?;

@@ -17,15 +17,16 @@ pub fn run(cli: &Cli, a: &ListenArgs) -> anyhow::Result<ExitCode> {
         None => ListenOn::Interfaces(a.interfaces.clone()),
     };
     let listener = rt.block_on(async { Listener::bind(&on) })?;
-    eprintln!(
+    errln!(
         "Listening for WS-Discovery Hello/Bye on {} (Ctrl-C to stop).",
         listener.interfaces().join(", ")
     );
     let json = cli.json;
     let refused = rt.block_on(session.listen(listener, &cancel, |heard| match heard {
+        Ok(Heard::Limited { first: false, .. }) => {}
         Ok(h) if json => match serde_json::to_string(&h) {
             Ok(line) => outln!("{line}"),
-            Err(e) => eprintln!("{e}"),
+            Err(e) => errln!("{e}"),
         },
         Ok(Heard::Hello {
             device,
@@ -50,10 +51,13 @@ pub fn run(cli: &Cli, a: &ListenArgs) -> anyhow::Result<ExitCode> {
             Some(d) => outln!("{d} {address}: Bye"),
             None => outln!("{address}: Bye (a device the project does not know)"),
         },
-        Err(e) => eprintln!("could not record an announcement: {e}"),
+        Ok(Heard::Limited { address, .. }) => outln!(
+            "{address}: sends more announcements than a device does; ignoring the rest from it for now (one audit entry sums them up)"
+        ),
+        Err(e) => errln!("could not record an announcement: {e}"),
     }));
     if refused > 0 {
-        eprintln!("{refused} malformed or hostile datagrams were ignored.");
+        errln!("{refused} malformed or hostile datagrams were ignored.");
     }
     Ok(ExitCode::SUCCESS)
 }

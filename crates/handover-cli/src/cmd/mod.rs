@@ -34,6 +34,16 @@ pub fn open(cli: &Cli) -> anyhow::Result<Session> {
     Ok(Session::open(&cli.project, cli.actor.clone(), clock())?)
 }
 
+/// The catalogs in use for this project; imported files that are ignored are said on stderr and written to
+/// the audit log once.
+pub fn catalogs(session: &mut Session) -> anyhow::Result<handover_engine::policy::Catalogs> {
+    let (c, ignored) = session.catalogs(&handover_engine::catalogs::data_dir())?;
+    for i in &ignored {
+        errln!("warning: {}", crate::output::inert(&i.to_string()));
+    }
+    Ok(c)
+}
+
 /// A runtime for the commands that talk to devices.
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
@@ -47,7 +57,7 @@ pub fn ctrl_c_cancels(rt: &tokio::runtime::Runtime) -> tokio_util::sync::Cancell
     let t = token.clone();
     rt.spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
-            eprintln!("\nCancelling: finishing what is in flight (Ctrl-C again to quit now)...");
+            errln!("\nCancelling: finishing what is in flight (Ctrl-C again to quit now)...");
             t.cancel();
             if tokio::signal::ctrl_c().await.is_ok() {
                 std::process::exit(130);

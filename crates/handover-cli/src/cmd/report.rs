@@ -25,7 +25,7 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         Paper::Letter => PageSize::Letter,
     };
     let ca = signing::ensure_ca_file(&identity, &catalogs::data_dir())?;
-    let cats = catalogs::load(&catalogs::data_dir());
+    let cats = super::catalogs(&mut session)?;
     let o = session.write_report(&out, paper, &cats, &identity)?;
     if cli.json {
         crate::output::json(&o)?;
@@ -118,7 +118,11 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
             "detail": v,
         }))?;
     } else {
-        outln!("{}: {}", a.report.display(), paint(verdict));
+        outln_styled!(
+            "{}: {}",
+            crate::output::inert(&a.report.display().to_string()),
+            paint(verdict)
+        );
         match verdict {
             Verdict::Trusted => {}
             Verdict::IntactUntrusted => {

@@ -76,10 +76,15 @@ impl DeviceClient {
             tls.set_skew_secs(skew);
         }
         let addr = tls.address().to_string();
-        let info = tls
-            .device_information()
-            .await
-            .map_err(|e| unavailable(&addr, chain(&e)))?;
+        // Another certificate than the pinned one is said as such, never as "no HTTPS": a caller must not fall
+        // back to plain HTTP because someone in the middle presented their own certificate.
+        let info = tls.device_information().await.map_err(|e| {
+            if e.is_certificate_changed() {
+                e
+            } else {
+                unavailable(&addr, chain(&e))
+            }
+        })?;
         let fingerprint = self.tls_fingerprint(&xaddr).ok_or_else(|| {
             unavailable(
                 &addr,

@@ -50,6 +50,14 @@ impl DeviceClient {
         }
     }
 
+    /// Forgets every certificate pinned on the host of `xaddr`, whatever the port (after the technician
+    /// confirmed the device was replaced or reset).
+    pub fn unpin_host(&self, xaddr: &str) {
+        if let Ok(uri) = xaddr.parse::<hyper::Uri>() {
+            self.http.unpin_host(&uri);
+        }
+    }
+
     /// A session with one device's ONVIF device service (`http://host:port/onvif/device_service`).
     pub fn session(&self, xaddr: &str, creds: Option<Credentials>) -> Result<OnvifSession> {
         self.session_with(xaddr, creds, AuthPreference::Auto)

@@ -1,6 +1,11 @@
 //! Finding the working credential: the device's own vendor defaults first, then generic ones, never more
 //! failed attempts than the vendor's lockout allows within its window (counted in the project across runs),
 //! stopping at the first success. Factory-new devices are recognised and flagged with what to do.
+//!
+//! A device whose password Handover holds is asked once whether it still takes it. When it refuses and a
+//! factory default then works, the device was reset to factory settings (or another host answers at its
+//! address): the default becomes the account's password to rotate, and the refused one is kept in the
+//! `refused` slot — proven only, nothing forgotten.
 
 use futures::StreamExt;
 use handover_devices::LoginCheck;
@@ -9,7 +14,7 @@ use handover_policy::catalog::defaults::{Candidate, FirstSetup, Lockout, Lockout
 use handover_vault::{SecretString, Slot};
 use serde::Serialize;
 
-use super::{Custody, DeviceOutcome, Writer, entry, try_login};
+use super::{Custody, DeviceOutcome, Writer, creds, entry, try_login};
 use crate::error::Result;
 use crate::progress::{Reporter, Step};
 use crate::session::Session;
@@ -19,8 +24,10 @@ use crate::session::Session;
 pub struct FindSummary {
     /// Devices where a factory default works (now in custody, to be rotated).
     pub defaults_found: usize,
-    /// Devices Handover already held a working password for (skipped).
+    /// Devices Handover already held a working password for (asked once, or not reachable to ask).
     pub already_held: usize,
+    /// Devices that refused the password Handover held (each says what worked instead, if anything).
+    pub held_refused: usize,
     /// Devices where no default worked: the technician must supply the password.
     pub unknown: usize,
     /// Devices needing vendor activation or a first user.
@@ -40,9 +47,14 @@ struct Job {
     default_user: String,
     /// The vendor's lockout, when the catalog knows it (to explain a refusal that may be a silent lockout).
     lockout: Option<Lockout>,
+    /// The administrator password Handover holds, asked first.
+    held: Option<(String, SecretString)>,
 }
 
 enum Found {
+    /// The held password still works.
+    Held,
+    /// A default works (after the held password was refused, when one was held).
     Works(Candidate),
     /// Every candidate refused; `bare_401` when the refusals were plain HTTP Digest 401s, which a device that
     /// is locked out (e.g. by someone's earlier failed logins) gives for the right password too.
@@ -79,11 +91,14 @@ impl Session {
             if !only.is_empty() && !only.contains(&d.id) {
                 continue;
             }
-            if self.held_credentials(&vault, d.id)?.is_some() {
-                summary.already_held += 1;
-                continue;
-            }
+            let held = self.held_credentials(&vault, d.id)?.map(|c| {
+                (
+                    c.username,
+                    SecretString::new(c.password.expose().to_owned()),
+                )
+            });
             let Some(xaddr) = d.facts.xaddr.clone() else {
+                summary.already_held += usize::from(held.is_some());
                 continue;
             };
             let plan = catalogs.defaults.attempt_plan(&d.facts, d.identity.mac);
@@ -97,7 +112,8 @@ impl Session {
                 .first()
                 .map_or_else(|| "admin".to_owned(), |c| c.user.clone());
             let mut candidates = plan.candidates;
-            candidates.truncate(left);
+            // The held password's one login comes out of the same budget.
+            candidates.truncate(left.saturating_sub(usize::from(held.is_some())));
             jobs.push(Job {
                 id: d.id,
                 xaddr,
@@ -106,6 +122,7 @@ impl Session {
                 note: plan.first_setup_note,
                 default_user,
                 lockout: plan.lockout,
+                held,
             });
         }
         let mut rep = Reporter::new(cx.progress, Step::FindDefaults, jobs.len());
@@ -120,7 +137,13 @@ impl Session {
                 async move {
                     let mut tried = 0;
                     let mut bare_401 = false;
-                    for c in &job.candidates {
+                    let held = job.held.as_ref().map(|(user, pw)| Candidate {
+                        user: user.clone(),
+                        password: pw.expose().to_owned(),
+                        label: "the password Handover holds".into(),
+                    });
+                    for (i, c) in held.iter().chain(&job.candidates).enumerate() {
+                        let asking_held = held.is_some() && i == 0;
                         if cancel.is_cancelled() {
                             break;
                         }
@@ -167,6 +190,23 @@ impl Session {
                             );
                         }
                         match check {
+                            LoginCheck::Accepted { .. } if asking_held => {
+                                // A device reset to having no users takes any password: the held account
+                                // is then missing from its list.
+                                let users =
+                                    match client.session(&job.xaddr, Some(creds(&c.user, &pw))) {
+                                        Ok(session) => session.users().await.ok(),
+                                        Err(_) => None,
+                                    };
+                                if users.is_some_and(|u| !u.iter().any(|u| u.username == c.user)) {
+                                    let open = Candidate {
+                                        label: "any password (the device has no users)".into(),
+                                        ..c.clone()
+                                    };
+                                    return (job, Found::Works(open));
+                                }
+                                return (job, Found::Held);
+                            }
                             LoginCheck::Accepted { .. } => {
                                 let c = c.clone();
                                 return (job, Found::Works(c));
@@ -201,8 +241,18 @@ impl Session {
             .await;
         drop(writer);
         for (job, found) in results {
+            if job.held.is_some() {
+                if let Some(o) = self.settle_held(&vault, &job, found, &mut summary)? {
+                    rep.tick(format!("{}: {}", job.id, o.detail));
+                    summary.devices.push(o);
+                } else {
+                    rep.tick(format!("{}: password held", job.id));
+                }
+                continue;
+            }
             let mut sealed = Vec::new();
             let (outcome, detail, state, user, matched) = match found {
+                Found::Held => unreachable!("only asked when a password is held"),
                 Found::Works(c) => {
                     let key = entry(self.project(), job.id, &c.user, Slot::Current)?;
                     sealed.push(crate::sealed::seal(
@@ -323,5 +373,155 @@ impl Session {
             });
         }
         Ok(summary)
+    }
+
+    /// What asking a device for the password Handover holds came to. Nothing is changed unless a password is
+    /// proven: a refused held password is replaced only by a default the device accepted, and kept in the
+    /// `refused` slot. `None` when the held password still works (nothing to say per device).
+    fn settle_held(
+        &mut self,
+        vault: &handover_vault::Sealer,
+        job: &Job,
+        found: Found,
+        summary: &mut FindSummary,
+    ) -> Result<Option<DeviceOutcome>> {
+        let Some((held_user, held_pw)) = &job.held else {
+            return Ok(None);
+        };
+        let actor = self.actor().clone();
+        let subject = job.id.to_string();
+        let (outcome, detail) = match found {
+            Found::Held => {
+                summary.already_held += 1;
+                return Ok(None);
+            }
+            Found::Works(c) => {
+                summary.held_refused += 1;
+                summary.defaults_found += 1;
+                // The refused password is kept; the default the device took becomes the account's password.
+                let refused = crate::sealed::seal(
+                    vault,
+                    &entry(self.project(), job.id, held_user, Slot::Refused)?,
+                    held_pw,
+                )?;
+                let found = crate::sealed::seal(
+                    vault,
+                    &entry(self.project(), job.id, &c.user, Slot::Current)?,
+                    &SecretString::new(c.password.clone()),
+                )?;
+                let prior = self
+                    .project()
+                    .credentials()?
+                    .into_iter()
+                    .find(|r| r.device == job.id && r.username == *held_user);
+                if c.user != *held_user {
+                    // Another account took the default: the held account is no longer the one to use.
+                    let demoted = CredentialRef {
+                        state: CredentialState::Unknown,
+                        ..prior.clone().unwrap_or(CredentialRef {
+                            device: job.id,
+                            username: held_user.clone(),
+                            state: CredentialState::Unknown,
+                            matched_default: None,
+                            rotated_at: None,
+                            rotated_by: None,
+                        })
+                    };
+                    let gone = crate::sealed::remove(&entry(
+                        self.project(),
+                        job.id,
+                        held_user,
+                        Slot::Current,
+                    )?)?;
+                    self.project_mut().write_secrets(
+                        &[refused.clone(), gone],
+                        Some(&demoted),
+                        "credential.held-refused",
+                        &subject,
+                        &actor,
+                    )?;
+                }
+                let cref = CredentialRef {
+                    device: job.id,
+                    username: c.user.clone(),
+                    state: CredentialState::FactoryDefault,
+                    matched_default: Some(c.label.clone()),
+                    rotated_at: None,
+                    rotated_by: None,
+                };
+                let writes: Vec<_> = if c.user == *held_user {
+                    vec![refused, found]
+                } else {
+                    vec![found]
+                };
+                self.project_mut().write_secrets(
+                    &writes,
+                    Some(&cref),
+                    "credential.reset-to-factory",
+                    &subject,
+                    &actor,
+                )?;
+                (
+                    "reset-to-factory",
+                    format!(
+                        "the device refused the password Handover held for {held_user} and takes the factory default for {}: \
+                         it was reset to factory settings (or another host answers at its address). The refused password is kept; rotate now",
+                        c.user
+                    ),
+                )
+            }
+            Found::NoneWorked { tried, .. } => {
+                summary.failed_attempts += tried as u32;
+                summary.held_refused += 1;
+                (
+                    "held-refused",
+                    format!(
+                        "the device refused the password Handover holds for {held_user}{}: if someone changed it, enter it with `handover credentials set --device {}`",
+                        if tried > 1 {
+                            ", and no factory default works"
+                        } else {
+                            ""
+                        },
+                        job.id
+                    ),
+                )
+            }
+            Found::LockedOut { tried, why } => {
+                summary.failed_attempts += tried as u32;
+                summary.already_held += 1;
+                (
+                    "locked-out",
+                    format!(
+                        "the device reports a lockout ({why}); the password held was not re-checked"
+                    ),
+                )
+            }
+            Found::Unreachable {
+                tried,
+                outcome,
+                why,
+            } => {
+                summary.failed_attempts += tried as u32;
+                summary.already_held += 1;
+                (
+                    outcome,
+                    format!("the password held was not re-checked: {why}"),
+                )
+            }
+        };
+        if outcome != "reset-to-factory" {
+            self.project_mut().write_secrets(
+                &[],
+                None,
+                &format!("credential.{outcome}"),
+                &subject,
+                &actor,
+            )?;
+        }
+        Ok(Some(DeviceOutcome {
+            device: subject,
+            outcome: outcome.into(),
+            detail,
+        }))
     }
 }

@@ -38,6 +38,11 @@ pub struct RotateSummary {
     pub rolled_back: usize,
     /// Rotations left unsettled (device unreachable): run `handover credentials recover`.
     pub unsettled: usize,
+    /// Accounts where nothing was sent: the device did not re-prove its identity, its HTTPS certificate
+    /// changed, or it offers no working HTTPS and plain HTTP was not allowed (each device says which).
+    pub refused: usize,
+    /// Accounts where the run failed before anything was sent (e.g. the device could not be reached).
+    pub failed: usize,
     /// Per device.
     pub devices: Vec<DeviceOutcome>,
 }
@@ -223,7 +228,8 @@ impl Session {
                 "rolled-back" => summary.rolled_back += 1,
                 "unsettled" => summary.unsettled += 1,
                 "skipped" => summary.skipped += 1,
-                _ => {}
+                "identity-mismatch" | "certificate-changed" | "needs-https" => summary.refused += 1,
+                _ => summary.failed += 1,
             }
             rep.tick(format!("{id}: {outcome}"));
             summary.devices.push(DeviceOutcome {
@@ -346,6 +352,10 @@ async fn rotate_one(
                 session = tls;
                 job.xaddr = proof.xaddr;
             }
+            // Another certificate than the pinned one is never a reason to fall back to plain HTTP.
+            Err(e) if e.is_certificate_changed() => {
+                return Ok(("certificate-changed", format!("nothing was sent: {e}")));
+            }
             Err(e) if !job.plain_http => {
                 return Ok((
                     "needs-https",
@@ -438,6 +448,7 @@ async fn rotate_one(
                     PhaseChange {
                         secrets: &writes,
                         credential: Some(&cref),
+                        over_plain_http: !crate::pins::is_https(&job.xaddr),
                         ..PhaseChange::to(Phase::Committed, &note)
                     },
                     a,

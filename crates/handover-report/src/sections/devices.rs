@@ -36,6 +36,13 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
     if let Some(by) = &cred.rotated_by {
         cred_cell.push(Span::toned(format!("by {by}"), Tone::Muted));
     }
+    if cred.over_plain_http {
+        cred_cell.push(Span {
+            text: "set over plain HTTP (no HTTPS on the device)".into(),
+            tone: Tone::Warn,
+            bold: false,
+        });
+    }
     let place = if d.placement.verified {
         Span {
             text: "verified".into(),

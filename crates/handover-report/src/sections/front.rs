@@ -209,6 +209,24 @@ pub(super) fn summary(c: &mut Composer, m: &ReportModel) {
         )
     };
     paragraph(c, &verdict, 9.5, palette::INK);
+    let plain: Vec<&str> = m
+        .devices
+        .iter()
+        .filter(|d| d.credential.over_plain_http)
+        .map(|d| d.id.as_str())
+        .collect();
+    if !plain.is_empty() {
+        paragraph(
+            c,
+            &format!(
+                "New passwords crossed the network over plain HTTP, because these devices offer no working HTTPS: {}. \
+                 Enable HTTPS on them and rotate their passwords again.",
+                plain.join(", ")
+            ),
+            9.5,
+            palette::WARN,
+        );
+    }
     paragraph(
         c,
         "This report is digitally signed (PAdES). Its machine-readable twin (inventory and findings as JSON) is attached \

@@ -14,6 +14,10 @@ defaults_found: number,
  */
 already_held: number, 
 /**
+ * Devices that refused the password Handover held (reset to factory settings, or changed by someone).
+ */
+held_refused: number, 
+/**
  * Devices where no default worked: enter the password.
  */
 unknown: number, 

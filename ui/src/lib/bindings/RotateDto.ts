@@ -22,6 +22,14 @@ rolled_back: number,
  */
 unsettled: number, 
 /**
+ * Accounts where nothing was sent (identity not re-proven, certificate changed, HTTPS needed).
+ */
+refused: number, 
+/**
+ * Accounts where the run failed before anything was sent.
+ */
+failed: number, 
+/**
  * Per device.
  */
 outcomes: Array<OutcomeDto>, };
