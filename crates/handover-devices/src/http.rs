@@ -54,7 +54,7 @@ impl Default for ClientOptions {
 }
 
 /// What came back from one POST.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Response {
     pub status: u16,
     pub challenges: Vec<String>,

@@ -7,12 +7,16 @@
 //! (shared client, body caps, per-device gate), `tls` (self-signed device certificates accepted, fingerprints
 //! recorded, pinned ones enforced), `digest` (HTTP Digest, pure), `onvif` (sessions over
 //! oxvif), `discovery` (codecs and IO for every discovery source, merging, why-not-found),
-//! `interfaces` (the laptop's usable interfaces), `switch` (SNMP forwarding-table queries).
+//! `interfaces` (the laptop's usable interfaces), `switch` (SNMP forwarding-table queries); `fuzzing`
+//! (feature `fuzzing`, for the fuzz targets in `fuzz/` only).
 
 pub mod creds;
 pub mod digest;
 pub mod discovery;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod http;
 pub mod interfaces;
 pub mod onvif;

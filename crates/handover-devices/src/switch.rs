@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::creds::Password;
 
-const DOT1Q_TP_FDB_PORT: &[u32] = &[1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2];
-const DOT1Q_PVID: &[u32] = &[1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 5, 1, 1];
-const DOT1D_TP_FDB_PORT: &[u32] = &[1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 2];
+pub(crate) const DOT1Q_TP_FDB_PORT: &[u32] = &[1, 3, 6, 1, 2, 1, 17, 7, 1, 2, 2, 1, 2];
+pub(crate) const DOT1Q_PVID: &[u32] = &[1, 3, 6, 1, 2, 1, 17, 7, 1, 4, 5, 1, 1];
+pub(crate) const DOT1D_TP_FDB_PORT: &[u32] = &[1, 3, 6, 1, 2, 1, 17, 4, 3, 1, 2];
 
 /// How to authenticate to the switch.
 #[derive(Debug, Clone)]
@@ -128,19 +128,19 @@ async fn walk(
         .collect()
         .await
         .map_err(err)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|vb| {
-            let arcs = vb.oid.arcs();
-            let index = arcs.strip_prefix(base)?.to_vec();
-            let v = vb
-                .value
-                .as_u64()
-                .or_else(|| vb.value.as_u32().map(u64::from))
-                .or_else(|| vb.value.as_i32().and_then(|i| u64::try_from(i).ok()))?;
-            Some((index, v))
-        })
-        .collect())
+    Ok(rows.iter().filter_map(|vb| row(base, vb)).collect())
+}
+
+/// One walked row under `base`: its index (the arcs after `base`) and its value as an unsigned number;
+/// None when the row is outside `base` or its value is not a non-negative number.
+pub(crate) fn row(base: &[u32], vb: &async_snmp::VarBind) -> Option<(Vec<u32>, u64)> {
+    let index = vb.oid.arcs().strip_prefix(base)?.to_vec();
+    let v = vb
+        .value
+        .as_u64()
+        .or_else(|| vb.value.as_u32().map(u64::from))
+        .or_else(|| vb.value.as_i32().and_then(|i| u64::try_from(i).ok()))?;
+    Some((index, v))
 }
 
 fn mac_of(arcs: &[u32]) -> Option<[u8; 6]> {
@@ -163,13 +163,40 @@ pub async fn locate_macs(t: &SwitchTarget) -> Result<Vec<MacLocation>, SwitchErr
         .connect()
         .await
         .map_err(err)?;
-    let pvid: BTreeMap<u32, u16> = walk(&client, t, DOT1Q_PVID)
-        .await?
-        .into_iter()
+    let pvid = pvid_table(walk(&client, t, DOT1Q_PVID).await?);
+    let mut out = q_bridge_locations(&pvid, walk(&client, t, DOT1Q_TP_FDB_PORT).await?);
+    if out.is_empty() {
+        out = bridge_locations(&pvid, walk(&client, t, DOT1D_TP_FDB_PORT).await?);
+    }
+    if out.is_empty() && pvid.is_empty() {
+        return Err(SwitchError::NoTable {
+            name: t.name.clone(),
+        });
+    }
+    one_per_mac(&mut out);
+    Ok(out)
+}
+
+/// Sorts by MAC and keeps one location per MAC (the lowest port).
+pub(crate) fn one_per_mac(out: &mut Vec<MacLocation>) {
+    out.sort_by_key(|l| (l.mac, l.port));
+    out.dedup_by_key(|l| l.mac);
+}
+
+/// dot1qPvid rows: port -> VLAN.
+pub(crate) fn pvid_table(rows: Vec<(Vec<u32>, u64)>) -> BTreeMap<u32, u16> {
+    rows.into_iter()
         .filter_map(|(idx, v)| Some((*idx.first()?, u16::try_from(v).ok()?)))
-        .collect();
+        .collect()
+}
+
+/// dot1qTpFdbPort rows (indexed by FDB id and MAC): each MAC's port, and the port's PVID (or the FDB id).
+pub(crate) fn q_bridge_locations(
+    pvid: &BTreeMap<u32, u16>,
+    rows: Vec<(Vec<u32>, u64)>,
+) -> Vec<MacLocation> {
     let mut out = Vec::new();
-    for (idx, port) in walk(&client, t, DOT1Q_TP_FDB_PORT).await? {
+    for (idx, port) in rows {
         let (Some(fdb), Some(mac)) = (idx.first(), idx.get(1..).and_then(mac_of)) else {
             continue;
         };
@@ -181,23 +208,23 @@ pub async fn locate_macs(t: &SwitchTarget) -> Result<Vec<MacLocation>, SwitchErr
             .unwrap_or(0);
         out.push(MacLocation { mac, port, vlan });
     }
-    if out.is_empty() {
-        for (idx, port) in walk(&client, t, DOT1D_TP_FDB_PORT).await? {
-            let Some(mac) = mac_of(&idx) else { continue };
-            let port = u32::try_from(port).unwrap_or(0);
-            out.push(MacLocation {
-                mac,
-                port,
-                vlan: pvid.get(&port).copied().unwrap_or(0),
-            });
-        }
-    }
-    if out.is_empty() && pvid.is_empty() {
-        return Err(SwitchError::NoTable {
-            name: t.name.clone(),
+    out
+}
+
+/// dot1dTpFdbPort rows (indexed by MAC): each MAC's port and the port's PVID.
+pub(crate) fn bridge_locations(
+    pvid: &BTreeMap<u32, u16>,
+    rows: Vec<(Vec<u32>, u64)>,
+) -> Vec<MacLocation> {
+    let mut out = Vec::new();
+    for (idx, port) in rows {
+        let Some(mac) = mac_of(&idx) else { continue };
+        let port = u32::try_from(port).unwrap_or(0);
+        out.push(MacLocation {
+            mac,
+            port,
+            vlan: pvid.get(&port).copied().unwrap_or(0),
         });
     }
-    out.sort_by_key(|l| (l.mac, l.port));
-    out.dedup_by_key(|l| l.mac);
-    Ok(out)
+    out
 }

@@ -109,7 +109,11 @@ pub fn scan(doc: &[u8]) -> Result<Option<SoapFault>, XmlGuardError> {
                         buf.clear();
                         continue;
                     }
-                    let pos = path.iter().position(|p| p == "Fault").unwrap_or(0);
+                    // Text outside the Fault element (after it closed, or after the root) says nothing.
+                    let Some(pos) = path.iter().position(|p| p == "Fault") else {
+                        buf.clear();
+                        continue;
+                    };
                     let inner: Vec<&str> = path[pos + 1..].iter().map(String::as_str).collect();
                     match inner.as_slice() {
                         ["Code", "Value"] => f.code = text,
@@ -181,5 +185,17 @@ mod tests {
             scan(deep.as_bytes()),
             Err(XmlGuardError::TooDeep(_))
         ));
+    }
+
+    #[test]
+    fn text_after_the_fault_closed_is_no_panic() {
+        // Found writing the onvif_soap fuzz target (fuzz/seeds/onvif_soap/regression-text-after-fault.http):
+        // text after the root element, with a fault already seen,
+        // indexed past the end of the (empty) element path.
+        check("<Body><Fault></Fault></Body>x", Some(("", &[], "")));
+        check(
+            "<s:Body><s:Fault><s:Reason><s:Text>r</s:Text></s:Reason></s:Fault>tail</s:Body>",
+            Some(("", &[], "r")),
+        );
     }
 }

@@ -19,7 +19,7 @@ use crate::onvif::types::*;
 /// The shared device client: build once, make sessions from it.
 #[derive(Debug, Clone)]
 pub struct DeviceClient {
-    http: Arc<Http>,
+    pub(crate) http: Arc<Http>,
 }
 
 impl DeviceClient {
@@ -70,6 +70,19 @@ impl DeviceClient {
         creds: Option<Credentials>,
         auth: AuthPreference,
     ) -> Result<OnvifSession> {
+        self.session_over(xaddr, creds, auth, |c, digest| {
+            SessionTransport::new(self.http.clone(), c, digest)
+        })
+    }
+
+    /// A session whose transports `transport` makes (from the credentials and whether Digest is allowed).
+    pub(crate) fn session_over(
+        &self,
+        xaddr: &str,
+        creds: Option<Credentials>,
+        auth: AuthPreference,
+        transport: impl Fn(Option<Credentials>, bool) -> SessionTransport,
+    ) -> Result<OnvifSession> {
         let uri: hyper::Uri =
             xaddr
                 .parse()
@@ -83,10 +96,9 @@ impl DeviceClient {
                 source: None,
             });
         }
-        let anon = Arc::new(SessionTransport::new(self.http.clone(), None, false));
+        let anon = Arc::new(transport(None, false));
         let authed = creds.as_ref().map(|c| {
-            Arc::new(SessionTransport::new(
-                self.http.clone(),
+            Arc::new(transport(
                 Some(c.clone()),
                 auth != AuthPreference::WsUsernameToken,
             ))

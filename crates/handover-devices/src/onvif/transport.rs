@@ -30,6 +30,9 @@ struct State {
 /// One session's transport: anonymous (no credentials) or with credentials.
 pub(crate) struct SessionTransport {
     http: Arc<Http>,
+    /// Fuzzing only: every exchange gets this answer instead of going to the network.
+    #[cfg(feature = "fuzzing")]
+    canned: Option<crate::http::Response>,
     creds: Option<Credentials>,
     allow_digest: bool,
     state: Mutex<State>,
@@ -39,10 +42,34 @@ impl SessionTransport {
     pub fn new(http: Arc<Http>, creds: Option<Credentials>, allow_digest: bool) -> Self {
         SessionTransport {
             http,
+            #[cfg(feature = "fuzzing")]
+            canned: None,
             creds,
             allow_digest,
             state: Mutex::new(State::default()),
         }
+    }
+
+    /// Fuzzing only: answers every exchange with `answer` (no network).
+    #[cfg(feature = "fuzzing")]
+    pub fn canned(mut self, answer: crate::http::Response) -> Self {
+        self.canned = Some(answer);
+        self
+    }
+
+    /// One POST: over the shared client (or, when fuzzing, the canned answer).
+    async fn post(
+        &self,
+        uri: &Uri,
+        action: &str,
+        authorization: Option<&str>,
+        body: Bytes,
+    ) -> Result<crate::http::Response> {
+        #[cfg(feature = "fuzzing")]
+        if let Some(answer) = &self.canned {
+            return Ok(answer.clone());
+        }
+        self.http.post_soap(uri, action, authorization, body).await
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, State> {
@@ -102,8 +129,7 @@ impl SessionTransport {
                 _ => None,
             };
             let resp = self
-                .http
-                .post_soap(&uri, action, auth.as_deref(), body.clone())
+                .post(&uri, action, auth.as_deref(), body.clone())
                 .await?;
             {
                 let mut st = self.state();
