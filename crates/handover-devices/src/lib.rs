@@ -22,6 +22,7 @@ pub mod interfaces;
 pub mod onvif;
 pub mod switch;
 pub mod tls;
+mod xml;
 
 pub use creds::{Credentials, Password};
 pub use error::{Error, Result};

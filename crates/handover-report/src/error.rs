@@ -54,9 +54,9 @@ pub enum Error {
     /// A public key could not be decoded.
     #[error("SPKI: {0}")]
     Spki(#[from] spki::Error),
-    /// The PKCS#12 file could not be read (wrong password, corrupt or unsupported).
+    /// The PKCS#12 file could not be read (wrong password, changed, corrupt or unsupported).
     #[error("PKCS#12: {0}")]
-    Pkcs12(#[from] p12_keystore::error::Error),
+    Pkcs12(#[from] crate::sign::pkcs12::Pkcs12Error),
     /// The PKCS#12 file holds no private key with a certificate chain.
     #[error("the PKCS#12 file holds no private key with a certificate")]
     Pkcs12NoKey,
@@ -103,6 +103,14 @@ impl Error {
     /// True when a PKCS#12 import failed, most often because of a wrong password.
     pub fn is_pkcs12(&self) -> bool {
         matches!(self, Error::Pkcs12(_) | Error::Pkcs12NoKey)
+    }
+
+    /// True when a PKCS#12 password does not open the file.
+    pub fn is_wrong_password(&self) -> bool {
+        matches!(
+            self,
+            Error::Pkcs12(crate::sign::pkcs12::Pkcs12Error::WrongPassword)
+        )
     }
 
     /// True when the key or certificate is of a kind this crate cannot sign with.

@@ -44,4 +44,5 @@ pub use model::*;
 pub use render::{RenderOptions, render};
 pub use sign::identity::{CaBundle, IdentityDescription, SigningIdentity, TrustedCert};
 pub use sign::pades::sign;
+pub use sign::pkcs12::Pkcs12Error;
 pub use verify::{ChainStatus, InventorySummary, Tone, Verdict, Verification, verify};

@@ -4,8 +4,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 use handover_report::{SigningIdentity, TrustedCert, Verdict, sign, verify};
 
@@ -57,91 +55,11 @@ fn names_with_dn_syntax_do_not_inject_attributes() {
     assert!(d.subject.contains("\\,"), "{}", d.subject);
 }
 
-fn openssl(args: &[&str], dir: &std::path::Path) {
-    let found = Command::new("openssl").arg("version").output().is_ok();
-    assert!(
-        found,
-        "`openssl` is not installed: apt-get install openssl (listed in scripts/packages.txt)"
-    );
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    // A two-level PKI as an integrator might run it: CA, then a leaf with nonRepudiation.
-    std::fs::write(
-        d.join("leaf.ext"),
-        "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n",
-    )
-    .unwrap();
-    openssl(
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "3650",
-            "-subj",
-            "/O=Acme Integrators/CN=Acme Root CA",
-            "-addext",
-            "basicConstraints=critical,CA:TRUE",
-            "-addext",
-            "keyUsage=critical,keyCertSign,cRLSign",
-        ],
-        d,
-    );
-    openssl(
-        &[
-            "req",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "leaf.key",
-            "-out",
-            "leaf.csr",
-            "-subj",
-            "/O=Acme Integrators/CN=Acme Signing",
-        ],
-        d,
-    );
-    openssl(
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "leaf.pem",
-            "-days",
-            "3650",
-            "-extfile",
-            "leaf.ext",
-        ],
-        d,
-    );
+    openssl_pki(d, &["rsa:2048"]);
     openssl(
         &[
             "pkcs12",
@@ -167,26 +85,7 @@ fn openssl3_pkcs12_with_rsa_imports_and_signs_valid() {
         "basicConstraints=CA:FALSE\nkeyUsage=critical,keyEncipherment\n",
     )
     .unwrap();
-    openssl(
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "leaf.csr",
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            "tls.pem",
-            "-days",
-            "3650",
-            "-extfile",
-            "tls.ext",
-        ],
-        d,
-    );
+    openssl_issue(d, "tls.ext", "tls.pem");
     openssl(
         &[
             "pkcs12",

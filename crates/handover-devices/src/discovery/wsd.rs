@@ -166,40 +166,85 @@ impl Building {
     }
 }
 
+/// What a parse has gathered so far.
+#[derive(Default)]
+struct Parsing {
+    relates_to: Option<String>,
+    matches: Vec<Endpoint>,
+    current: Option<Building>,
+    bye_ref: Option<String>,
+    kind: Option<&'static str>,
+}
+
+impl Parsing {
+    /// Takes the text of the element at `path` (just before its end tag).
+    fn text(&mut self, path: &[String], text: &str) -> Result<(), WsdError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(());
+        }
+        if text.len() > MAX_FIELD {
+            return Err(WsdError::TooLarge("field length"));
+        }
+        let p: Vec<&str> = path.iter().map(String::as_str).collect();
+        let last = p.last().copied();
+        let parent = p.len().checked_sub(2).map(|i| p[i]);
+        match p.as_slice() {
+            [_, "Header", "RelatesTo"] => self.relates_to = Some(text.to_string()),
+            [_, "Body", "Bye", "EndpointReference", "Address"] => {
+                self.bye_ref = Some(text.to_string())
+            }
+            _ => {}
+        }
+        if let Some(b) = self.current.as_mut() {
+            match (parent, last) {
+                (Some("EndpointReference"), Some("Address")) => {
+                    b.reference = Some(text.to_string())
+                }
+                (_, Some("Types")) => b.types = words(text, MAX_ADDRS, "Types")?,
+                (_, Some("Scopes")) => b.scopes = words(text, MAX_SCOPES, "Scopes")?,
+                (_, Some("XAddrs")) => b.xaddrs = words(text, MAX_ADDRS, "XAddrs")?,
+                (_, Some("MetadataVersion")) => b.metadata_version = text.parse().ok(),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Parses one datagram.
 pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
     let mut r = Reader::from_reader(datagram);
     r.config_mut().check_end_names = true;
     let mut path: Vec<String> = Vec::new();
-    let mut relates_to = None;
-    let mut matches = Vec::new();
-    let mut current: Option<Building> = None;
-    let mut bye_ref: Option<String> = None;
-    let mut kind: Option<&'static str> = None;
+    let mut st = Parsing::default();
+    // The text of the innermost open element, gathered from text and reference events.
+    let mut text = String::new();
     let mut buf = Vec::new();
     loop {
         let ev = r.read_event_into(&mut buf)?;
         match ev {
             Event::DocType(_) => return Err(WsdError::Doctype),
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                text.clear();
+                let name = e.local_name().as_ref().to_owned();
                 let in_body = path.len() == 2 && path[1] == "Body";
                 if in_body {
-                    kind = match name.as_str() {
+                    st.kind = match name.as_str() {
                         "ProbeMatches" => Some("ProbeMatches"),
                         "Hello" => {
-                            current = Some(Building::default());
+                            st.current = Some(Building::default());
                             Some("Hello")
                         }
                         "Bye" => Some("Bye"),
                         _ => Some("Other"),
                     };
                 }
-                if kind == Some("ProbeMatches") && path.len() == 3 && name == "ProbeMatch" {
-                    if matches.len() >= MAX_ADDRS {
+                if st.kind == Some("ProbeMatches") && path.len() == 3 && name == "ProbeMatch" {
+                    if st.matches.len() >= MAX_ADDRS {
                         return Err(WsdError::TooLarge("ProbeMatch count"));
                     }
-                    current = Some(Building::default());
+                    st.current = Some(Building::default());
                 }
                 path.push(name);
                 if path.len() > 32 {
@@ -207,47 +252,18 @@ pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
                 }
             }
             Event::End(_) => {
+                st.text(&path, &text)?;
+                text.clear();
                 let name = path.pop().unwrap_or_default();
                 if name == "ProbeMatch"
-                    && kind == Some("ProbeMatches")
-                    && let Some(b) = current.take()
+                    && st.kind == Some("ProbeMatches")
+                    && let Some(b) = st.current.take()
                 {
-                    matches.push(b.finish()?);
+                    st.matches.push(b.finish()?);
                 }
             }
-            Event::Text(t) => {
-                let text = t.unescape().map_err(WsdError::Xml)?;
-                let text = text.trim();
-                if text.is_empty() {
-                    buf.clear();
-                    continue;
-                }
-                if text.len() > MAX_FIELD {
-                    return Err(WsdError::TooLarge("field length"));
-                }
-                let p: Vec<&str> = path.iter().map(String::as_str).collect();
-                let last = p.last().copied();
-                let parent = p.len().checked_sub(2).map(|i| p[i]);
-                match p.as_slice() {
-                    [_, "Header", "RelatesTo"] => relates_to = Some(text.to_string()),
-                    [_, "Body", "Bye", "EndpointReference", "Address"] => {
-                        bye_ref = Some(text.to_string())
-                    }
-                    _ => {}
-                }
-                if let Some(b) = current.as_mut() {
-                    match (parent, last) {
-                        (Some("EndpointReference"), Some("Address")) => {
-                            b.reference = Some(text.to_string())
-                        }
-                        (_, Some("Types")) => b.types = words(text, MAX_ADDRS, "Types")?,
-                        (_, Some("Scopes")) => b.scopes = words(text, MAX_SCOPES, "Scopes")?,
-                        (_, Some("XAddrs")) => b.xaddrs = words(text, MAX_ADDRS, "XAddrs")?,
-                        (_, Some("MetadataVersion")) => b.metadata_version = text.parse().ok(),
-                        _ => {}
-                    }
-                }
-            }
+            Event::Text(t) => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => crate::xml::push_ref(&mut text, &r)?,
             Event::Eof => break,
             _ => {}
         }
@@ -256,14 +272,15 @@ pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
     if !path.is_empty() {
         return Err(WsdError::Invalid("unclosed elements".into()));
     }
-    Ok(match kind {
+    Ok(match st.kind {
         Some("ProbeMatches") => Message::ProbeMatches {
-            relates_to,
-            matches,
+            relates_to: st.relates_to,
+            matches: st.matches,
         },
-        Some("Hello") => Message::Hello(current.unwrap_or_default().finish()?),
+        Some("Hello") => Message::Hello(st.current.unwrap_or_default().finish()?),
         Some("Bye") => Message::Bye {
-            reference: bye_ref
+            reference: st
+                .bye_ref
                 .ok_or_else(|| WsdError::Invalid("Bye without EndpointReference".into()))?,
         },
         _ => Message::Other,
@@ -294,6 +311,38 @@ mod tests {
         assert_eq!(e.scopes.len(), 2);
         assert_eq!(e.xaddrs, ["http://127.0.0.1:8080/onvif/device_service"]);
         assert_eq!(e.metadata_version, Some(1));
+    }
+
+    #[test]
+    fn entity_references_stay_in_their_text() {
+        // quick-xml hands `&amp;` over as its own event: the text around it must not be lost.
+        let m = MATCH
+            .replace(
+                "onvif://www.onvif.org/name/cam-1",
+                "onvif://www.onvif.org/name/Gate&amp;Yard onvif://www.onvif.org/location/&#x41;&#66;",
+            )
+            .replace(
+                "http://127.0.0.1:8080/onvif/device_service",
+                "http://127.0.0.1:8080/onvif/device_service?a=1&amp;b=2",
+            );
+        let Message::ProbeMatches { matches, .. } = parse(m.as_bytes()).unwrap() else {
+            panic!()
+        };
+        let e = &matches[0];
+        assert_eq!(
+            e.scopes[1..],
+            [
+                "onvif://www.onvif.org/name/Gate&Yard",
+                "onvif://www.onvif.org/location/AB"
+            ]
+        );
+        assert_eq!(
+            e.xaddrs,
+            ["http://127.0.0.1:8080/onvif/device_service?a=1&b=2"]
+        );
+        // An entity no DOCTYPE declared is an error, as before.
+        let unknown = MATCH.replace("cam-1", "cam&nbsp;1");
+        assert!(matches!(parse(unknown.as_bytes()), Err(WsdError::Xml(_))));
     }
 
     #[test]

@@ -78,12 +78,15 @@ pub fn scan(doc: &[u8]) -> Result<Option<SoapFault>, XmlGuardError> {
     r.config_mut().check_end_names = true;
     let mut path: Vec<String> = Vec::new();
     let mut fault: Option<SoapFault> = None;
+    // The text of the innermost open element inside a fault, from text and reference events.
+    let mut text = String::new();
     let mut buf = Vec::new();
     loop {
         match r.read_event_into(&mut buf)? {
             Event::DocType(_) => return Err(XmlGuardError::Doctype),
             Event::Start(e) => {
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                text.clear();
+                let name = e.local_name().as_ref().to_owned();
                 if name == "Fault" && path.last().is_some_and(|p| p == "Body") {
                     fault = Some(SoapFault {
                         code: String::new(),
@@ -97,36 +100,16 @@ pub fn scan(doc: &[u8]) -> Result<Option<SoapFault>, XmlGuardError> {
                 }
             }
             Event::End(_) => {
+                if let Some(f) = fault.as_mut() {
+                    fault_text(f, &path, text.trim());
+                }
+                text.clear();
                 path.pop();
             }
-            Event::Text(t) => {
-                if let Some(f) = fault.as_mut() {
-                    let text = t
-                        .unescape()
-                        .map(|c| c.trim().to_string())
-                        .unwrap_or_default();
-                    if text.is_empty() {
-                        buf.clear();
-                        continue;
-                    }
-                    // Text outside the Fault element (after it closed, or after the root) says nothing.
-                    let Some(pos) = path.iter().position(|p| p == "Fault") else {
-                        buf.clear();
-                        continue;
-                    };
-                    let inner: Vec<&str> = path[pos + 1..].iter().map(String::as_str).collect();
-                    match inner.as_slice() {
-                        ["Code", "Value"] => f.code = text,
-                        ["Code", rest @ .., "Value"] if rest.iter().all(|p| *p == "Subcode") => {
-                            f.subcodes.push(text);
-                        }
-                        ["Reason", "Text"] if f.reason.is_empty() => f.reason = text,
-                        // SOAP 1.1 style faults.
-                        ["faultcode"] => f.code = text,
-                        ["faultstring"] => f.reason = text,
-                        _ => {}
-                    }
-                }
+            Event::Text(t) if fault.is_some() => text.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) if fault.is_some() => {
+                // An entity that does not resolve is left out of the text; the fault is still read.
+                let _ = crate::xml::push_ref(&mut text, &r);
             }
             Event::Eof => break,
             _ => {}
@@ -139,6 +122,30 @@ pub fn scan(doc: &[u8]) -> Result<Option<SoapFault>, XmlGuardError> {
         )));
     }
     Ok(fault)
+}
+
+/// Files the text of the element at `path` into the fault it belongs to.
+fn fault_text(f: &mut SoapFault, path: &[String], text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    // Text outside the Fault element (after it closed, or after the root) says nothing.
+    let Some(pos) = path.iter().position(|p| p == "Fault") else {
+        return;
+    };
+    let inner: Vec<&str> = path[pos + 1..].iter().map(String::as_str).collect();
+    let text = text.to_string();
+    match inner.as_slice() {
+        ["Code", "Value"] => f.code = text,
+        ["Code", rest @ .., "Value"] if rest.iter().all(|p| *p == "Subcode") => {
+            f.subcodes.push(text);
+        }
+        ["Reason", "Text"] if f.reason.is_empty() => f.reason = text,
+        // SOAP 1.1 style faults.
+        ["faultcode"] => f.code = text,
+        ["faultstring"] => f.reason = text,
+        _ => {}
+    }
 }
 
 #[cfg(test)]

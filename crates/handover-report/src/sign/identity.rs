@@ -155,6 +155,26 @@ fn issue_leaf(
     })
 }
 
+/// The issuers of `leaf` among `pool`, closest first, following issuer to subject; ends at a
+/// self-signed certificate or when no issuer is found (each certificate is used once, so a
+/// cycle ends too).
+fn issuers(leaf: &Certificate, pool: &[Certificate]) -> Vec<Certificate> {
+    let mut left: Vec<&Certificate> = pool.iter().filter(|c| *c != leaf).collect();
+    let mut chain: Vec<Certificate> = Vec::new();
+    let mut current = leaf;
+    while current.tbs_certificate.issuer != current.tbs_certificate.subject {
+        let Some(pos) = left
+            .iter()
+            .position(|c| c.tbs_certificate.subject == current.tbs_certificate.issuer)
+        else {
+            break;
+        };
+        current = left.swap_remove(pos);
+        chain.push(current.clone());
+    }
+    chain
+}
+
 /// What `handover sign-identity show` prints.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct IdentityDescription {
@@ -252,22 +272,46 @@ impl SigningIdentity {
         Ok((bundle, identity))
     }
 
-    /// Imports a PKCS#12 file (OpenSSL 3 defaults, AES/PBKDF2, are supported): the first key
-    /// with certificates; the leaf is the certificate matching the key, the others its chain.
+    /// Imports a PKCS#12 file (see [`crate::sign::pkcs12`] for the encodings read; OpenSSL 3's
+    /// defaults and the legacy 3DES/RC2 ones are): the first key a certificate in the file
+    /// belongs to; that certificate is the leaf, and the chain is its issuers found in the file
+    /// (closest first). Other certificates are left out.
     pub fn from_pkcs12(bytes: &[u8], password: &str) -> Result<SigningIdentity> {
-        let store = p12_keystore::KeyStore::from_pkcs12(
-            bytes,
-            password,
-            p12_keystore::Pkcs12ImportPolicy::Relaxed,
-        )?;
-        let (_, chain) = store.private_key_chain().ok_or(Error::Pkcs12NoKey)?;
-        let key_der = Zeroizing::new(chain.key().as_der().to_vec());
-        let certs = chain
-            .certs()
+        let contents = super::pkcs12::read(bytes, password)?;
+        let certs = contents
+            .certs
             .iter()
-            .map(|c| Certificate::from_der(c.as_der()).map_err(Error::from))
+            .map(|c| Certificate::from_der(c).map_err(Error::from))
             .collect::<Result<Vec<_>>>()?;
-        Self::assemble(Key::from_pkcs8_der(&key_der)?, certs)
+        let mut refused = None;
+        let mut parsed_any = false;
+        for der in &contents.keys {
+            let key = match Key::from_pkcs8_der(der) {
+                Ok(k) => k,
+                Err(e) => {
+                    refused.get_or_insert(e);
+                    continue;
+                }
+            };
+            parsed_any = true;
+            let public = key.public_key_der()?;
+            let Some(leaf) = certs.iter().find(|c| {
+                c.tbs_certificate
+                    .subject_public_key_info
+                    .to_der()
+                    .is_ok_and(|d| d == public)
+            }) else {
+                continue;
+            };
+            let mut with_chain = vec![leaf.clone()];
+            with_chain.extend(issuers(leaf, &certs));
+            return Self::assemble(key, with_chain);
+        }
+        Err(match refused {
+            Some(e) if !parsed_any => e,
+            _ if contents.keys.is_empty() || certs.is_empty() => Error::Pkcs12NoKey,
+            _ => Error::KeyMismatch,
+        })
     }
 
     fn assemble(key: Key, certs: Vec<Certificate>) -> Result<SigningIdentity> {

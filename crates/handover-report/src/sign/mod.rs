@@ -5,3 +5,4 @@
 pub mod cms;
 pub mod identity;
 pub mod pades;
+pub mod pkcs12;

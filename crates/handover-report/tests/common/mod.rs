@@ -1,7 +1,7 @@
 //! Shared helpers for the integration tests: a fixed clock, a sample model of N devices,
 //! a deterministic signing identity, and runners for the poppler / NSS command-line tools
-//! (`pdfsig`, `pdftotext`, `pdftoppm`, `certutil`; Debian packages poppler-utils and
-//! libnss3-tools, listed in scripts/packages.txt). A missing tool fails the test with a
+//! (`pdfsig`, `pdftotext`, `pdftoppm`, `certutil`, `openssl`; Debian packages poppler-utils,
+//! libnss3-tools and openssl, listed in scripts/packages.txt). A missing tool fails the test with a
 //! message naming the package: these tests are meant to run wherever the suite runs.
 
 #![allow(dead_code)]
@@ -66,6 +66,56 @@ fn run(mut cmd: Command) -> String {
     let mut s = String::from_utf8_lossy(&out.stdout).into_owned();
     s.push_str(&String::from_utf8_lossy(&out.stderr));
     s
+}
+
+/// Runs `openssl ARGS` in `dir` and fails the test with its stderr unless it succeeds.
+pub fn openssl(args: &[&str], dir: &Path) {
+    let out = tool("openssl", "openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A two-level PKI made by `openssl` in `dir`, as an integrator might run it: `ca.key`/`ca.pem`
+/// (`O=Acme Integrators, CN=Acme Root CA`), and a leaf `leaf.key`/`leaf.csr`/`leaf.pem`
+/// (`O=Acme Integrators, CN=Acme Signing`, digitalSignature and nonRepudiation) issued by it.
+/// `newkey` is openssl's key choice, e.g. `["rsa:2048"]`.
+pub fn openssl_pki(dir: &Path, newkey: &[&str]) {
+    let req = |words: &str, subject: &str| {
+        let mut args = vec!["req", "-newkey"];
+        args.extend(newkey);
+        args.push("-nodes");
+        args.extend(words.split_whitespace());
+        args.extend(["-subj", subject]);
+        openssl(&args, dir);
+    };
+    req(
+        "-x509 -keyout ca.key -out ca.pem -days 3650 \
+         -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign",
+        "/O=Acme Integrators/CN=Acme Root CA",
+    );
+    req(
+        "-keyout leaf.key -out leaf.csr",
+        "/O=Acme Integrators/CN=Acme Signing",
+    );
+    let ext = "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,nonRepudiation\n";
+    std::fs::write(dir.join("leaf.ext"), ext).expect("write leaf.ext");
+    openssl_issue(dir, "leaf.ext", "leaf.pem");
+}
+
+/// Issues `leaf.csr` under `ca.pem` with the extensions in `ext_file`, into `out`.
+pub fn openssl_issue(dir: &Path, ext_file: &str, out: &str) {
+    let line = format!(
+        "x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out {out} -days 3650 \
+         -extfile {ext_file}"
+    );
+    openssl(&line.split_whitespace().collect::<Vec<_>>(), dir);
 }
 
 /// Writes bytes to `dir/name` and returns the path.

@@ -4,7 +4,8 @@
 //! are refused and no entity is expanded beyond the five XML predefined ones. It is not a general XML
 //! library and keeps no namespace information.
 
-use quick_xml::events::Event;
+use quick_xml::escape::{EscapeError, resolve_predefined_entity};
+use quick_xml::events::{BytesRef, Event};
 use quick_xml::reader::Reader;
 
 /// Largest document accepted, in bytes.
@@ -81,12 +82,8 @@ impl Element {
     }
 }
 
-fn local(name: &[u8]) -> String {
-    let local = match name.iter().rposition(|b| *b == b':') {
-        Some(i) => &name[i + 1..],
-        None => name,
-    };
-    String::from_utf8_lossy(local).into_owned()
+fn local(name: &str) -> String {
+    name.rsplit_once(':').map_or(name, |(_, l)| l).to_owned()
 }
 
 fn start(e: &quick_xml::events::BytesStart<'_>) -> Result<Element, ParseError> {
@@ -97,13 +94,29 @@ fn start(e: &quick_xml::events::BytesStart<'_>) -> Result<Element, ParseError> {
     for a in e.attributes() {
         let a = a?;
         let key = a.key.as_ref();
-        if key.starts_with(b"xmlns") {
+        if key.starts_with("xmlns") {
             continue;
         }
-        el.attrs
-            .push((local(key), a.unescape_value()?.into_owned()));
+        let value = a.normalized_value(quick_xml::XmlVersion::Implicit1_0)?;
+        el.attrs.push((local(key), value.into_owned()));
     }
     Ok(el)
+}
+
+/// Appends what a reference stands for: one of the five predefined entities or a character
+/// reference; any other entity is refused (no DOCTYPE can have declared it).
+fn resolve(out: &mut String, r: &BytesRef<'_>) -> Result<(), ParseError> {
+    if let Some(c) = r.resolve_char_ref()? {
+        out.push(c);
+    } else if let Some(s) = resolve_predefined_entity(r) {
+        out.push_str(s);
+    } else {
+        return Err(ParseError::Escape(EscapeError::UnrecognizedEntity(
+            0..0,
+            r.to_string(),
+        )));
+    }
+    Ok(())
 }
 
 /// Parses a document into its root element.
@@ -112,12 +125,21 @@ pub fn parse(input: &[u8]) -> Result<Element, ParseError> {
         return Err(ParseError::TooLarge);
     }
     let mut reader = Reader::from_reader(input);
-    reader.config_mut().trim_text(true);
     let mut stack: Vec<Element> = Vec::new();
     let mut count = 0usize;
     let mut root = None;
+    // Text between two pieces of markup, gathered from text and entity-reference events and
+    // added trimmed when the next piece of markup ends it.
+    let mut run = String::new();
     loop {
-        match reader.read_event()? {
+        let event = reader.read_event()?;
+        if !matches!(event, Event::Text(_) | Event::GeneralRef(_)) {
+            if let Some(top) = stack.last_mut() {
+                top.text.push_str(run.trim());
+            }
+            run.clear();
+        }
+        match event {
             Event::DocType(_) => return Err(ParseError::Doctype),
             Event::Start(e) => {
                 count += 1;
@@ -148,14 +170,11 @@ pub fn parse(input: &[u8]) -> Result<Element, ParseError> {
                     None => root = Some(el),
                 }
             }
-            Event::Text(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t.unescape()?);
-                }
-            }
+            Event::Text(t) => run.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => resolve(&mut run, &r)?,
             Event::CData(c) => {
                 if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&String::from_utf8_lossy(&c));
+                    top.text.push_str(&c);
                 }
             }
             Event::Eof => break,
@@ -177,12 +196,14 @@ mod tests {
         let doc =
             br#"<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">
             <s:Body><tds:SetUser xmlns:tds="x"><tds:User><tt:Username>a&amp;b</tt:Username>
-            <tt:UserLevel>Operator</tt:UserLevel></tds:User></tds:SetUser></s:Body></s:Envelope>"#;
+            <tt:UserLevel>Operator</tt:UserLevel><tt:Note> x &lt;&#x41;&gt; y <!-- c --> z </tt:Note></tds:User></tds:SetUser></s:Body></s:Envelope>"#;
         let root = parse(doc).unwrap();
         assert_eq!(root.name, "Envelope");
         let op = &root.child("Body").unwrap().children[0];
         assert_eq!(op.name, "SetUser");
         assert_eq!(op.text_at(&["User", "Username"]), Some("a&b"));
+        // References keep the text around them; each run between markup is trimmed.
+        assert_eq!(op.text_at(&["User", "Note"]), Some("x <A> yz"));
     }
 
     #[test]
