@@ -162,3 +162,32 @@ fn finding_titles_status_audit_and_errors_reach_the_terminal_inert() {
     clean("error", &err);
     assert!(err.contains(r"\x1b[2J"), "{err}");
 }
+
+/// `devices web` names the device's HTTPS page where it has one, and warns where it has only plain HTTP.
+#[test]
+fn devices_web_prefers_https_and_warns_about_plain_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let o = Command::new("sqlite3")
+        .arg(&p)
+        .arg(
+            r#"INSERT INTO devices (address, serial, found_by, facts, first_seen, last_seen) VALUES
+               ('10.20.0.9', 'S1', '[]', '{"xaddr":"https://10.20.0.9:8443/onvif/device_service"}',
+                '2026-11-20T16:30:00Z', '2026-11-20T16:30:00Z'),
+               ('10.20.0.10', 'S2', '[]', '{"protocols":["HTTP:8080"]}',
+                '2026-11-20T16:30:00Z', '2026-11-20T16:30:00Z');"#,
+        )
+        .output()
+        .expect("sqlite3 is installed by scripts/setup.sh");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = handover(&p, &["devices", "web", "--device", "D1"], Stdio::piped());
+    assert!(o.status.success());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "https://10.20.0.9:8443/");
+    let o = handover(&p, &["devices", "web", "--device", "D2"], Stdio::piped());
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "http://10.20.0.10:8080/");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("offers no HTTPS"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}

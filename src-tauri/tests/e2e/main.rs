@@ -329,6 +329,18 @@ async fn technician_walk_and_it_review() {
     scroll_to(&c, "[data-testid=export]").await;
     shot(&c, "12-credentials-export").await;
 
+
+    // Discover again: identification now reads what needs the password Handover holds (time, services,
+    // accounts), so the checks can judge them.
+    click(&c, "[data-testid=after-rotation]").await;
+    click(&c, "[data-testid=multicast]").await;
+    click(&c, "[data-testid=run-discovery]").await;
+    let again = wait_text_within(&c, "[data-testid=discover-summary]", "Found", 180).await;
+    assert!(
+        again.contains(&format!("Found {devices} devices")) && again.contains("0 new"),
+        "{again}"
+    );
+
     // On site: the device's web page opened over HTTPS where it offers it, and its password on the clipboard
     // (never on the screen), gone from the clipboard after the delay (3 s here, 30 s by default).
     click(&c, "[data-testid=nav-devices]").await;
@@ -357,6 +369,7 @@ async fn technician_walk_and_it_review() {
         "the clipboard holds the password the device takes"
     );
     assert_not_in_page(&c, &clip, "after Copy password").await;
+    scroll_panel_to(&c, "[data-testid=on-site]").await;
     shot(&c, "12b-device-on-site").await;
     let deadline = Instant::now() + std::time::Duration::from_secs(20);
     while clipboard() == clip {
@@ -367,18 +380,6 @@ async fn technician_walk_and_it_review() {
         tokio::time::sleep(std::time::Duration::from_millis(250)).await;
     }
     fill(&c, "[data-testid=device-search]", "").await;
-    click(&c, "[data-testid=nav-credentials]").await;
-
-    // Discover again: identification now reads what needs the password Handover holds (time, services,
-    // accounts), so the checks can judge them.
-    click(&c, "[data-testid=after-rotation]").await;
-    click(&c, "[data-testid=multicast]").await;
-    click(&c, "[data-testid=run-discovery]").await;
-    let again = wait_text_within(&c, "[data-testid=discover-summary]", "Found", 180).await;
-    assert!(
-        again.contains(&format!("Found {devices} devices")) && again.contains("0 new"),
-        "{again}"
-    );
 
     // Checks: a run with progress per device; one finding fixed on the device (asked first, read back), one waived.
     click(&c, "[data-testid=nav-checks]").await;
