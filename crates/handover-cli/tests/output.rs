@@ -182,9 +182,15 @@ fn devices_web_prefers_https_and_warns_about_plain_http() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let o = handover(&p, &["devices", "web", "--device", "D1"], Stdio::piped());
     assert!(o.status.success());
-    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "https://10.20.0.9:8443/");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "https://10.20.0.9:8443/"
+    );
     let o = handover(&p, &["devices", "web", "--device", "D2"], Stdio::piped());
-    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "http://10.20.0.10:8080/");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        "http://10.20.0.10:8080/"
+    );
     assert!(
         String::from_utf8_lossy(&o.stderr).contains("offers no HTTPS"),
         "{}",

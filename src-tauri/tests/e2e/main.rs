@@ -329,7 +329,6 @@ async fn technician_walk_and_it_review() {
     scroll_to(&c, "[data-testid=export]").await;
     shot(&c, "12-credentials-export").await;
 
-
     // Discover again: identification now reads what needs the password Handover holds (time, services,
     // accounts), so the checks can judge them.
     click(&c, "[data-testid=after-rotation]").await;
