@@ -6,7 +6,7 @@
 //! | 1 | failure not covered below |
 //! | 2 | bad command line (clap) |
 //! | 3 | the project is open in another process |
-//! | 4 | input refused (plan, catalog, arguments); nothing was changed |
+//! | 4 | input refused (plan, catalog, arguments, a PKCS#12 identity); nothing was changed |
 //! | 5 | verification failed (audit chain broken; `verify`: the report was changed, its signature is invalid, or it is not signed) |
 //! | 6 | not found (project, device, finding, file) |
 //! | 7 | the disk is full |
