@@ -25,13 +25,14 @@ pub const VERIFY_FAILED: u8 = 5;
 pub fn report(e: &anyhow::Error) -> ExitCode {
     let top = e.to_string();
     errln!("error: {top}");
-    for cause in e
-        .chain()
-        .skip(1)
-        .map(ToString::to_string)
-        .filter(|c| !top.contains(c.as_str()))
-    {
+    // A cause whose text an earlier line already carries (errors often repeat their source) is not shown again.
+    let mut shown = vec![top];
+    for cause in e.chain().skip(1).map(ToString::to_string) {
+        if shown.iter().any(|s| s.contains(cause.as_str())) {
+            continue;
+        }
         errln!("  caused by: {cause}");
+        shown.push(cause);
     }
     let code = match e
         .downcast_ref::<handover_engine::Error>()

@@ -47,11 +47,35 @@ pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn findings(cli: &Cli, all: bool) -> anyhow::Result<ExitCode> {
+pub fn findings(
+    cli: &Cli,
+    all: bool,
+    devices: &[String],
+    severity: Option<crate::args::MinSeverity>,
+) -> anyhow::Result<ExitCode> {
     let session = super::open(cli)?;
+    let devices = devices
+        .iter()
+        .map(|d| {
+            let id = d
+                .parse::<DeviceId>()
+                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))?;
+            session
+                .project()
+                .device(id)
+                .map_err(handover_engine::Error::from)?;
+            Ok(id)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut findings = session.project().findings()?;
     if !all {
         findings.retain(|f| f.status == FindingStatus::Open);
+    }
+    if !devices.is_empty() {
+        findings.retain(|f| devices.contains(&f.device));
+    }
+    if let Some(floor) = severity {
+        findings.retain(|f| f.severity >= floor.severity());
     }
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
     if cli.json {

@@ -100,7 +100,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(a) => demo::run(&cli, a),
         Command::Devices { action } => devices::run(&cli, action.as_ref()),
         Command::Check(a) => check::run(&cli, a),
-        Command::Findings { all } => check::findings(&cli, *all),
+        Command::Findings {
+            all,
+            devices,
+            severity,
+        } => check::findings(&cli, *all, devices, *severity),
         Command::Waive { finding, reason } => check::waive(&cli, finding, reason),
         Command::Fix { findings, all, yes } => check::fix(&cli, findings, *all, *yes),
         Command::Catalog(c) => catalog::run(&cli, c),
