@@ -1,6 +1,6 @@
 //! Benchmark: the whole job as a technician runs it, through the real `handover` CLI, over DEVICES simulated devices
 //! (default 1,000) at 0 ms and 50 ms of device latency, with the real OS keyring: discover → find-defaults →
-//! rotate → switch → check → fix → report. The simulated site runs as its own process (`handover sim`), so the
+//! rotate → discover again (identification with the held passwords) → switch → check → fix → report. The simulated site runs as its own process (`handover sim`), so the
 //! figures are the CLI's alone. Each stage's time is printed beside its bound (the requests the devices counted
 //! × latency ÷ the CLI's concurrency for that stage, plus the WS-Discovery listening window for discover), and the
 //! total beside the sum of the bounds. Prints a Markdown table for BENCHMARKS.md.
@@ -23,9 +23,9 @@ use handover_sim::{Role, SiteManifest, VlanSpec};
 const STATUS: &str = "127.0.0.1:18097";
 const SWITCH: &str = "127.72.0.1";
 /// Devices identified at once by `handover discover` (DiscoverOptions' default).
-const IDENTIFY_CONCURRENCY: f64 = 64.0;
+const IDENTIFY_CONCURRENCY: f64 = 128.0;
 /// Devices worked on at once by `handover credentials` and `handover fix`.
-const CUSTODY_CONCURRENCY: f64 = 32.0;
+const CUSTODY_CONCURRENCY: f64 = 64.0;
 /// The WS-Discovery listening window of one sweep round (APP_MAX_DELAY 500 ms + 150 ms margin).
 const PROBE_WINDOW_S: f64 = 0.65;
 
@@ -92,7 +92,10 @@ fn site(n: usize, latency_ms: u64) -> Res<(String, String)> {
             "{id},Cameras {k},{net}/24,{gw},camera,{gw},{gw},static\n"
         ));
     }
-    m.switch = Some(toml::from_str(&format!("address = \"{SWITCH}\""))?);
+    // The laptop's uplink on a port no device takes (devices are on ports 1..=n).
+    m.switch = Some(toml::from_str(&format!(
+        "address = \"{SWITCH}\"\nuplink_port = 65000"
+    ))?);
     for d in &mut m.devices {
         d.faults.latency_ms = latency_ms;
     }
@@ -112,7 +115,7 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     let (manifest, plan) = site(n, latency_ms)?;
     std::fs::write(dir.path().join("site.toml"), manifest)?;
     std::fs::write(dir.path().join("plan.csv"), plan)?;
-    let _sim = Sim(Command::new(bin)
+    let mut sim = Sim(Command::new(bin)
         .args(["sim", "--status", STATUS, "--manifest"])
         .arg(dir.path().join("site.toml"))
         .stdout(Stdio::null())
@@ -120,6 +123,9 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
         .spawn()?);
     let started = Instant::now();
     while status().is_none() {
+        if let Some(exit) = sim.0.try_wait()? {
+            return Err(format!("the simulator stopped ({exit})").into());
+        }
         if started.elapsed() > Duration::from_secs(60) {
             return Err("the simulator did not start within 60 s".into());
         }
@@ -208,6 +214,7 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
             "Bench",
             "--org",
             "Bench",
+            "--replace",
         ],
         None,
     )?;
@@ -243,6 +250,14 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
             CUSTODY_CONCURRENCY,
             0.0,
         ),
+        // The CLI identifies again with the held passwords only when asked: `discover` once more, as the
+        // technician does after custody (the device layer then reads protocols, discovery mode, NTP, users).
+        (
+            "discover again",
+            vec!["discover", "--no-multicast"],
+            IDENTIFY_CONCURRENCY,
+            PROBE_WINDOW_S,
+        ),
         ("switch", vec!["switch", "query"], 1.0, 0.0),
         ("check", vec!["check"], 1.0, 0.0),
         (
@@ -261,7 +276,7 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
         let o = cli(&args, None)?;
         let secs = t.elapsed().as_secs_f64();
         let requests = requests()? - before;
-        if name == "rotate" || name == "fix" || name == "find-defaults" {
+        if ["rotate", "fix", "find-defaults", "check"].contains(&name) {
             let text = String::from_utf8_lossy(&o.stdout);
             let last = text.lines().rev().find(|l| !l.trim().is_empty());
             eprintln!("  {name}: {}", last.unwrap_or(""));

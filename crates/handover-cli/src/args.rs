@@ -63,7 +63,8 @@ pub enum Command {
         #[arg(long, value_enum)]
         severity: Option<MinSeverity>,
     },
-    /// Fix a finding on the device where ONVIF allows (NTP from the plan, WS-Discovery off), read back to prove it.
+    /// Fix findings on the device where ONVIF allows (NTP from the plan, WS-Discovery off, plain HTTP off once
+    /// HTTPS is proven), each read back to prove it; lists the changes and asks once.
     Fix {
         /// The findings, e.g. F7 (or --all for every open finding Handover can fix).
         findings: Vec<String>,

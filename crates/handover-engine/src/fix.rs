@@ -91,9 +91,12 @@ impl Session {
                 Err(e) => out.push((id, Err(e))),
             }
         }
+        // Each device's fixes run in a task of their own, so device IO goes on while results are written to
+        // the project (a write waits for the disk).
         let mut work = futures::stream::iter(by_device.into_values().map(|mut list| {
             list.sort_by_key(|p| matches!(p.action, Fix::DisableHttp));
-            async move {
+            let (client, settings) = (client.clone(), settings.clone());
+            tokio::spawn(async move {
                 let mut done = Vec::with_capacity(list.len());
                 let mut failed = false;
                 for p in list {
@@ -108,16 +111,17 @@ impl Session {
                             ))),
                         }
                     } else {
-                        apply(client, &p, settings).await
+                        apply(&client, &p, &settings).await
                     };
                     failed |= applied.result.is_err();
                     done.push((p, applied));
                 }
                 done
-            }
+            })
         }))
         .buffer_unordered(concurrency.max(1));
         while let Some(done) = work.next().await {
+            let done = done.map_err(|e| Error::Invalid(format!("a fix task failed: {e}")))?;
             for (p, applied) in done {
                 let id = p.id;
                 out.push((id, self.commit_fix(p, applied)));

@@ -127,9 +127,6 @@ pub fn waive(cli: &Cli, finding: &str, reason: &str) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-/// Devices fixed at once by `handover fix` (the findings of one device go one after the other).
-const FIX_CONCURRENCY: usize = 32;
-
 /// What a fix will change, in words.
 fn describe(action: &handover_engine::policy::checks::Fix) -> String {
     use handover_engine::policy::checks::Fix;
@@ -215,7 +212,7 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
         &keyring,
         &catalogs,
         &settings,
-        FIX_CONCURRENCY,
+        super::DEVICES_AT_ONCE,
     ))?;
     for (id, r) in results {
         match r {
