@@ -107,6 +107,7 @@ struct Stage {
     secs: f64,
     requests: u64,
     peak_mib: f64,
+    cpu_s: f64,
     bound: Option<f64>,
 }
 
@@ -134,6 +135,8 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     let project = dir.path().join("bench.handover");
     let data = dir.path().join("data");
     let peak_kib = std::cell::Cell::new(0u64);
+    // CPU time of the CLI process (user + system, in clock ticks), sampled until it ends.
+    let cpu_ticks = std::cell::Cell::new(0u64);
     let cli = |args: &[&str], stdin: Option<&str>| -> Res<Output> {
         let mut c = Command::new(bin);
         c.arg("--project")
@@ -174,6 +177,21 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
                 .unwrap_or(0);
             peak_kib.set(peak_kib.get().max(hwm));
+            let stat =
+                std::fs::read_to_string(format!("/proc/{}/stat", child.id())).unwrap_or_default();
+            let fields: Vec<&str> = stat
+                .rsplit_once(')')
+                .map(|(_, rest)| rest.split_whitespace().collect())
+                .unwrap_or_default();
+            let tick = |i: usize| {
+                fields
+                    .get(i)
+                    .and_then(|v| v.parse::<u64>().ok())
+                    .unwrap_or(0)
+            };
+            if fields.len() > 12 {
+                cpu_ticks.set(tick(11) + tick(12));
+            }
             std::thread::sleep(Duration::from_millis(20));
         };
         let o = Output {
@@ -271,6 +289,7 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     let mut out = Vec::new();
     for (name, args, concurrency, fixed) in stages {
         peak_kib.set(0);
+        cpu_ticks.set(0);
         let before = requests()?;
         let t = Instant::now();
         let o = cli(&args, None)?;
@@ -286,6 +305,7 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
             secs,
             requests,
             peak_mib: peak_kib.get() as f64 / 1024.0,
+            cpu_s: cpu_ticks.get() as f64 / 100.0,
             bound: (latency_ms > 0).then(|| fixed + requests as f64 * lat / concurrency),
         });
     }
@@ -294,6 +314,10 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     eprintln!("  status: {st}");
     if !report.exists() {
         return Err("no report written".into());
+    }
+    // `BENCH_JOB_KEEP=1`: keep the project (and the site manifest) for profiling single stages afterwards.
+    if std::env::var_os("BENCH_JOB_KEEP").is_some() {
+        eprintln!("  kept: {}", dir.keep().display());
     }
     Ok(out)
 }
@@ -331,16 +355,16 @@ fn main() -> Res<()> {
     println!("whole job through the CLI ({}), {n} devices", bin.display());
     println!();
     println!(
-        "| devices | latency | stage | time s | device requests | bound s | time ÷ bound | CLI peak RSS MiB |"
+        "| devices | latency | stage | time s | device requests | bound s | time ÷ bound | CLI CPU s | CLI peak RSS MiB |"
     );
-    println!("|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|");
     for latency in latencies {
         let stages = run_job(&bin, n, latency)?;
         let total: f64 = stages.iter().map(|s| s.secs).sum();
         let bounds: Option<f64> = stages.iter().map(|s| s.bound).sum();
         for s in &stages {
             println!(
-                "| {n} | {latency} ms | {} | {:.2} | {} | {} | {} | {:.0} |",
+                "| {n} | {latency} ms | {} | {:.2} | {} | {} | {} | {:.2} | {:.0} |",
                 s.name,
                 s.secs,
                 s.requests,
@@ -348,16 +372,18 @@ fn main() -> Res<()> {
                 s.bound
                     .filter(|b| *b > 0.0)
                     .map_or("–".into(), |b| format!("{:.2}", s.secs / b)),
+                s.cpu_s,
                 s.peak_mib,
             );
         }
         println!(
-            "| {n} | {latency} ms | **whole job** | **{total:.2}** | {} | {} | {} | {:.0} |",
+            "| {n} | {latency} ms | **whole job** | **{total:.2}** | {} | {} | {} | {:.2} | {:.0} |",
             stages.iter().map(|s| s.requests).sum::<u64>(),
             bounds.map_or("–".into(), |b| format!("{b:.2}")),
             bounds
                 .filter(|b| *b > 0.0)
                 .map_or("–".into(), |b| format!("{:.2}", total / b)),
+            stages.iter().map(|s| s.cpu_s).sum::<f64>(),
             stages.iter().map(|s| s.peak_mib).fold(0.0, f64::max),
         );
     }
