@@ -56,6 +56,39 @@ pub(super) fn cover(c: &mut Composer, m: &ReportModel, opts: &RenderOptions) {
         10.0,
     );
     c.y += 6.0;
+    let missing = super::undrawable(c, m);
+    if !missing.is_empty() {
+        // Grouped by where they appear: "device D5 name: U+0E01 U+0E25".
+        let mut places: Vec<(&str, Vec<String>)> = Vec::new();
+        for (ch, place) in missing.iter().take(40) {
+            let code = format!("U+{:04X}", u32::from(*ch));
+            match places.iter_mut().find(|(p, _)| p == place) {
+                Some((_, codes)) => codes.push(code),
+                None => places.push((place, vec![code])),
+            }
+        }
+        let list: Vec<String> = places
+            .iter()
+            .map(|(place, codes)| format!("{place}: {}", codes.join(" ")))
+            .collect();
+        let more = missing.len().saturating_sub(40);
+        paragraph(
+            c,
+            &format!(
+                "This report's fonts cannot draw {} character(s) used in the project's text; each is shown as \u{FFFD} \
+                 here and kept exactly in the attached JSON. {}{}.",
+                missing.len(),
+                list.join("; "),
+                if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                }
+            ),
+            8.5,
+            palette::WARN,
+        );
+    }
 }
 
 fn pct(part: u32, whole: u32) -> f32 {

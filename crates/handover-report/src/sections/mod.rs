@@ -118,3 +118,50 @@ pub(crate) fn key_values(c: &mut Composer, rows: &[(&str, String)], label_w: f32
         c.y += h;
     }
 }
+
+/// Every character of the model's text that no bundled face can draw, with where it first
+/// appears ("site name", "device D3", "finding F7"), in order of first appearance. The
+/// report names them on the cover, so a missing glyph is never a silent box.
+pub(crate) fn undrawable(c: &Composer, m: &ReportModel) -> Vec<(char, String)> {
+    fn walk(v: &serde_json::Value, place: &str, f: &mut dyn FnMut(&str, &str)) {
+        match v {
+            serde_json::Value::String(s) => f(place, s),
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, place, f);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    walk(item, &format!("{place} {k}"), f);
+                }
+            }
+            _ => {}
+        }
+    }
+    let fonts = c.fonts();
+    let mut out: Vec<(char, String)> = Vec::new();
+    let mut note = |place: &str, s: &str| {
+        for ch in fonts.undrawable(s) {
+            if !out.iter().any(|(seen, _)| *seen == ch) {
+                out.push((ch, place.trim().replace('_', " ")));
+            }
+        }
+    };
+    let Ok(serde_json::Value::Object(top)) = serde_json::to_value(m) else {
+        return out;
+    };
+    for (key, value) in &top {
+        match (key.as_str(), value) {
+            ("devices" | "findings" | "waivers", serde_json::Value::Array(items)) => {
+                let noun = &key[..key.len() - 1];
+                for item in items {
+                    let id = item["id"].as_str().unwrap_or("?");
+                    walk(item, &format!("{noun} {id}"), &mut note);
+                }
+            }
+            _ => walk(value, key, &mut note),
+        }
+    }
+    out
+}
