@@ -57,7 +57,9 @@ impl Session {
             return Err(Error::AuditBroken(problem));
         }
         let now = self.project().now();
-        let model = self.report_model(catalogs, now)?;
+        let mut model = self.report_model(catalogs, now)?;
+        // The CA IT is asked to trust, with its fingerprint on the cover to confirm by phone.
+        model.signer = identity.signer()?;
         let opts = RenderOptions {
             page_size: paper,
             document_id: self.project().id().to_string(),

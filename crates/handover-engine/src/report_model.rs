@@ -11,6 +11,7 @@ use handover_report as r;
 use time::OffsetDateTime;
 
 use crate::error::Result;
+use crate::report_it;
 use crate::session::Session;
 
 fn severity(s: Severity) -> r::Severity {
@@ -63,9 +64,13 @@ fn placement(d: &Device, plan: &Plan, findings: &[&Finding]) -> r::Placement {
                 sw.switch, sw.port, sw.vlan
             ),
         },
+        _ if d.identity.mac.is_none() => r::Placement {
+            verified: false,
+            evidence: format!("{subnet}; its MAC was not read, so no switch could place it"),
+        },
         _ => r::Placement {
             verified: false,
-            evidence: format!("{subnet}; layer 2 not confirmed (no switch asked)"),
+            evidence: format!("{subnet}; layer 2 not confirmed (no switch reported its MAC)"),
         },
     }
 }
@@ -110,11 +115,22 @@ impl Session {
             by_device.entry(f.device).or_default().push(f);
         }
         let mut out_devices = Vec::new();
+        // Devices that refused every default because they are not activated (the vendor's own tool first).
+        let mut needs_activation = std::collections::BTreeSet::new();
+        for d in &devices {
+            if p.audit_latest("credential.needs-activation", &d.id.to_string())?
+                .is_some()
+            {
+                needs_activation.insert(d.id);
+            }
+        }
         for d in &devices {
             let mine: &[&Finding] = by_device.get(&d.id).map_or(&[], Vec::as_slice);
             let cred = credentials
                 .iter()
                 .find(|c| c.device == d.id && c.state != CredentialState::ServiceAccount);
+            let not_checked =
+                report_it::not_checked(d, cred.map(|c| c.state), needs_activation.contains(&d.id));
             let (fw_status, baseline) = match catalogs.firmware.assess(&d.facts, d.identity.mac) {
                 Assessment::Compliant { min_version, .. } => {
                     (r::FirmwareStatus::Compliant, Some(min_version))
@@ -161,24 +177,44 @@ impl Session {
                     ntp_server: d.facts.ntp.first().cloned(),
                 },
                 tls_sha256: d.facts.tls_fingerprint.clone(),
+                not_checked,
             });
         }
-        let out_findings: Vec<r::Finding> = findings
-            .iter()
-            .map(|f| r::Finding {
+        let mut out_findings: Vec<r::Finding> = Vec::with_capacity(findings.len());
+        for f in &findings {
+            let open = f.status == FindingStatus::Open;
+            let resolution = if f.status == FindingStatus::Fixed {
+                p.audit_latest("finding.status", &f.id.to_string())?
+                    .map(|e| r::Resolution {
+                        action: report_it::resolution_action(
+                            &f.check,
+                            e.detail["why"].as_str().unwrap_or_default(),
+                        ),
+                        read_back_at: e.at,
+                    })
+            } else {
+                None
+            };
+            out_findings.push(r::Finding {
                 id: f.id.to_string(),
                 device_id: Some(f.device.to_string()),
                 severity: severity(f.severity),
                 title: f.title.clone(),
-                detail: f.evidence.clone(),
+                detail: report_it::evidence_for_it(&f.evidence),
                 clauses: f
                     .clauses
                     .iter()
                     .map(|c| format!("{} {}", c.standard, c.clause))
                     .collect(),
                 status: status(f.status),
-            })
-            .collect();
+                check: f.check.clone(),
+                known_exploited: report_it::known_exploited(f),
+                action: report_it::action(&f.check, needs_activation.contains(&f.device)),
+                owner: open.then(|| report_it::owner(&f.check)),
+                due: open.then(|| report_it::due(f.severity, now)),
+                resolution,
+            });
+        }
         let waivers = p
             .waivers()?
             .into_iter()
@@ -309,6 +345,7 @@ impl Session {
                 started_at: p.meta().created_at,
                 finished_at: now,
             },
+            signer: None,
         })
     }
 }

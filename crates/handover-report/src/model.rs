@@ -30,6 +30,62 @@ pub struct ReportModel {
     pub standards: Vec<StandardsRow>,
     /// How the facts were gathered (versions, hashes, discovery methods, audit log head).
     pub method: MethodAppendix,
+    /// Who signs the report and the CA IT is asked to trust, when a signing identity is used:
+    /// printed on the cover so IT can confirm the CA's fingerprint with the integrator by phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+}
+
+/// The signing identity as the cover shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    /// The signing certificate's subject, e.g. "CN=Ana Lopez, O=Example Security".
+    pub subject: String,
+    /// The CA certificate's subject (the certificate IT adds to its trust store).
+    pub ca_subject: String,
+    /// SHA-256 of the CA certificate's DER, as `AB:CD:...` (what `openssl x509 -fingerprint
+    /// -sha256` prints).
+    pub ca_sha256: String,
+}
+
+/// Who is to act on an open finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    /// The integrator who handed the system over (their work is not finished).
+    Integrator,
+    /// The customer's IT (their network, their decision).
+    Customer,
+}
+
+impl Owner {
+    /// Label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Owner::Integrator => "integrator",
+            Owner::Customer => "customer IT",
+        }
+    }
+}
+
+/// What was done to settle a finding before handover, as the report groups it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// What was done, the same words for every finding fixed the same way, e.g.
+    /// "WS-Discovery switched off".
+    pub action: String,
+    /// When the device's own answer confirmed it (read back).
+    #[serde(with = "time::serde::rfc3339")]
+    pub read_back_at: OffsetDateTime,
+}
+
+/// A part of a device's checks that did not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotChecked {
+    /// Why, in the customer's words, e.g. "never logged in: the device is not activated".
+    pub reason: String,
+    /// What was not checked: any of "firmware", "credentials", "placement", "services", "clock".
+    pub aspects: Vec<String>,
 }
 
 /// Site and the parties to the handover.
@@ -95,6 +151,18 @@ pub struct Device {
     /// HTTPS: IT can pin the same certificate in the VMS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_sha256: Option<String>,
+    /// The checks that could not run on this device: shown as "not checked", never as a pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_checked: Option<NotChecked>,
+}
+
+impl Device {
+    /// True when `aspect` ("firmware", "credentials", "placement", "services", "clock") was not checked.
+    pub fn unchecked(&self, aspect: &str) -> bool {
+        self.not_checked
+            .as_ref()
+            .is_some_and(|n| n.aspects.iter().any(|a| a == aspect))
+    }
 }
 
 /// Firmware version and its compliance with the catalog baseline.
@@ -196,6 +264,25 @@ pub struct Finding {
     pub clauses: Vec<String>,
     /// Current state.
     pub status: FindingStatus,
+    /// The check that raised it, e.g. "firmware.known-exploited" (empty when unknown).
+    #[serde(default)]
+    pub check: String,
+    /// Known-exploited vulnerabilities (CVE ids on the KEV list) behind this finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_exploited: Vec<String>,
+    /// What IT should know and what has to happen, in the customer's words (no technician
+    /// commands). Empty: the detail says it.
+    #[serde(default)]
+    pub action: String,
+    /// Who is to act (open findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// By when (open findings), an ISO 8601 date "YYYY-MM-DD".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// What was done (resolved findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
 }
 
 /// Finding severity.
@@ -318,6 +405,12 @@ pub struct Summary {
     pub placement_verified: u32,
     /// Findings still open.
     pub open_findings: u32,
+    /// Open findings per severity: critical, high, medium, low, info.
+    #[serde(default)]
+    pub open_by_severity: [u32; 5],
+    /// Open findings with known-exploited vulnerabilities.
+    #[serde(default)]
+    pub open_known_exploited: u32,
     /// Waivers.
     pub waivers: u32,
 }
@@ -336,6 +429,17 @@ impl ReportModel {
                 .findings
                 .iter()
                 .filter(|f| f.status == FindingStatus::Open)
+                .count() as u32,
+            open_by_severity: Severity::DESCENDING.map(|sev| {
+                self.findings
+                    .iter()
+                    .filter(|f| f.status == FindingStatus::Open && f.severity == sev)
+                    .count() as u32
+            }),
+            open_known_exploited: self
+                .findings
+                .iter()
+                .filter(|f| f.status == FindingStatus::Open && !f.known_exploited.is_empty())
                 .count() as u32,
             waivers: self.waivers.len() as u32,
         }
@@ -371,6 +475,15 @@ impl FirmwareStatus {
 }
 
 impl Severity {
+    /// Every severity, the most severe first.
+    pub const DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
     /// Label for tables.
     pub fn label(self) -> &'static str {
         match self {

@@ -172,13 +172,41 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     .collect::<Vec<_>>()
                     .join(":")
             }),
+            not_checked: None,
         });
+        if i % 41 == 9 {
+            // A device Handover never logged into: its checks are "not checked", never a pass.
+            let d = devices.last_mut().expect("just pushed");
+            d.credential = CredentialStatus {
+                state: CredentialState::Unknown,
+                rotated_at: None,
+                rotated_by: None,
+                over_plain_http: false,
+            };
+            d.services.clear();
+            d.clock = Clock {
+                skew_seconds: Some(0),
+                ntp_server: None,
+            };
+            d.not_checked = Some(NotChecked {
+                reason: "never logged in: the device is not activated".into(),
+                aspects: vec!["credentials".into(), "services".into(), "clock".into()],
+            });
+        }
         let mut push = |title: String,
                         detail: &str,
                         sev: Severity,
                         clauses: &[&str],
-                        status: FindingStatus| {
+                        status: FindingStatus,
+                        check: &str| {
             let fid = format!("F-{:04}", findings.len() + 1);
+            let open = status == FindingStatus::Open;
+            let due_days = match sev {
+                Severity::Critical => 7,
+                Severity::High => 14,
+                Severity::Medium => 30,
+                _ => 90,
+            };
             findings.push(Finding {
                 id: fid.clone(),
                 device_id: Some(id.clone()),
@@ -187,6 +215,21 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 detail: detail.into(),
                 clauses: clauses.iter().map(|s| s.to_string()).collect(),
                 status,
+                check: check.into(),
+                known_exploited: if check == "firmware.known-exploited" {
+                    vec!["CVE-2021-36260".into()]
+                } else {
+                    Vec::new()
+                },
+                action: String::new(),
+                owner: open.then_some(Owner::Integrator),
+                due: open.then(|| {
+                    crate::layout::text::format_date(generated_at + Duration::days(due_days))
+                }),
+                resolution: (status == FindingStatus::Resolved).then(|| Resolution {
+                    action: "Telnet switched off".into(),
+                    read_back_at: started + Duration::minutes(i as i64 % 480 + 5),
+                }),
             });
             fid
         };
@@ -201,6 +244,11 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     FindingStatus::Waived
                 } else {
                     FindingStatus::Open
+                },
+                if i % 34 == 20 {
+                    "firmware.known-exploited"
+                } else {
+                    "firmware.outdated"
                 },
             );
             if waived {
@@ -221,6 +269,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 Severity::Critical,
                 &["ETSI 5.1", "NIST logical access"],
                 FindingStatus::Open,
+                "credentials.default",
             );
         }
         if i % 11 == 0 {
@@ -230,6 +279,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 Severity::Medium,
                 &["ETSI 5.6"],
                 FindingStatus::Resolved,
+                "services.telnet",
             );
         }
     }
@@ -358,5 +408,14 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
             started_at: started,
             finished_at: generated_at - Duration::minutes(20),
         },
+        signer: Some(Signer {
+            subject: "CN=J. Okafor, O=Brightline Security Systems".into(),
+            ca_subject: "CN=Brightline Security Systems Handover CA, O=Brightline Security Systems"
+                .into(),
+            ca_sha256: (0..32)
+                .map(|k| format!("{:02X}", (k * 37 + 11) % 256))
+                .collect::<Vec<_>>()
+                .join(":"),
+        }),
     }
 }

@@ -10,6 +10,14 @@ use crate::model::ReportModel;
 
 pub(super) fn method(c: &mut Composer, m: &ReportModel) {
     heading(c, "Method appendix");
+    paragraph(
+        c,
+        "The signature covers the whole file. To check it offline, with the integrator's CA certificate whose SHA-256 \
+         is on the cover: `handover verify THIS.pdf --trust CA.pem` (or any PAdES-capable reader with that CA trusted). \
+         The attached handover-inventory.json holds the same inventory and findings for import.",
+        8.0,
+        palette::MUTED,
+    );
     let a = &m.method;
     key_values(
         c,

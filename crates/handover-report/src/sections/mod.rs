@@ -5,6 +5,7 @@
 //! in the table module, which sanitize, wrap and clip. Does not build the PDF file (see
 //! `render.rs`).
 
+mod actions;
 mod appendix;
 mod devices;
 mod findings;
@@ -28,6 +29,7 @@ pub fn compose(c: &mut Composer, m: &ReportModel, opts: &RenderOptions) {
     c.new_page();
     devices::devices(c, m);
     findings::findings(c, m);
+    findings::fixed(c, m);
     findings::waivers(c, m);
     findings::standards(c, m);
     appendix::method(c, m);
