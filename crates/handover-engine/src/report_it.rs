@@ -172,6 +172,58 @@ pub(crate) fn not_checked(
     })
 }
 
+/// A sweep's follow-up verdict on a host that did not answer WS-Discovery (stored as its Debug text, e.g.
+/// `NotOnvif { port: 80, detail: ".." }` or `PortsClosed`), in plain words. `None` for `PortsClosed`: a host
+/// that is up with every camera port closed is counted, not listed (on a busy subnet those are PCs and printers).
+pub(crate) fn unidentified_reason(verdict: &str) -> Option<String> {
+    let kind = verdict.split([' ', '{']).next().unwrap_or_default();
+    let port = verdict
+        .split("port: ")
+        .nth(1)
+        .and_then(|r| r.split([',', ' ', '}']).next())
+        .unwrap_or("?");
+    let reason = match kind {
+        "PortsClosed" => return None,
+        "OnvifNotDiscoverable" => format!(
+            "a camera service (ONVIF, port {port}) answers, but the device does not announce itself, so it was \
+             never identified"
+        ),
+        "OnvifRefusing" => format!(
+            "a camera service (ONVIF, port {port}) refused Handover: wrong or unknown credentials, or a lockout"
+        ),
+        "NotOnvif" => format!(
+            "a service answers on port {port} but not the camera protocol (ONVIF): not a camera, or a camera with \
+             ONVIF switched off (as recent Hikvision firmware ships)"
+        ),
+        "HostileAnswer" => {
+            "answered discovery with a malformed or oversized message, which was ignored".to_owned()
+        }
+        _ => format!("answered, but could not be identified ({kind})"),
+    };
+    Some(reason)
+}
+
+/// Label of a held account's custody state, in the customer's words.
+pub(crate) fn account_state(state: CredentialState) -> &'static str {
+    match state {
+        CredentialState::Rotated => "rotated",
+        CredentialState::FactoryDefault => "factory default",
+        CredentialState::TechnicianSupplied => "given by the technician",
+        CredentialState::ServiceAccount => "service account (VMS)",
+        CredentialState::Unknown => "no working password",
+    }
+}
+
+/// What stays on the integrator's side after handover, and how it is removed.
+pub(crate) fn integrator_side(project_file: &str) -> String {
+    format!(
+        "What stays with the integrator: the same passwords, sealed (XChaCha20-Poly1305) in the project file \
+         {project_file} on the technician's laptop, under a per-project key held only by that laptop's OS keyring. \
+         Deleting the project file and its keyring entry removes them; until then the integrator can still open \
+         every device listed here, so agree in writing when that happens or change the passwords after handover."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +245,20 @@ mod tests {
         assert_eq!(due(Severity::Critical, d), "2026-12-14");
         assert_eq!(due(Severity::High, d), "2026-12-21");
         assert_eq!(due(Severity::Low, d), "2027-03-07");
+    }
+
+    #[test]
+    fn sweep_verdicts_become_plain_reasons() {
+        assert_eq!(unidentified_reason("PortsClosed"), None);
+        let r = unidentified_reason("NotOnvif { port: 80, detail: \"HTTP 404\" }").unwrap();
+        assert!(
+            r.contains("port 80") && r.contains("ONVIF switched off"),
+            "{r}"
+        );
+        let r = unidentified_reason("OnvifRefusing { port: 8080, detail: \"401\" }").unwrap();
+        assert!(r.contains("port 8080") && r.contains("credentials"), "{r}");
+        let r = unidentified_reason("OnvifNotDiscoverable { port: 80 }").unwrap();
+        assert!(r.contains("does not announce"), "{r}");
     }
 
     #[test]

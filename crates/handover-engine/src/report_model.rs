@@ -178,6 +178,11 @@ impl Session {
                 },
                 tls_sha256: d.facts.tls_fingerprint.clone(),
                 not_checked,
+                switch_port: d.facts.switch_port.as_ref().map(|sp| r::SwitchPortView {
+                    switch: sp.switch.clone(),
+                    port: sp.port.clone(),
+                    vlan: sp.vlan,
+                }),
             });
         }
         let mut out_findings: Vec<r::Finding> = Vec::with_capacity(findings.len());
@@ -288,14 +293,41 @@ impl Session {
                 methods.dedup();
                 let not_found = notes
                     .iter()
-                    .filter(|n| n.note.subnet == v.subnet.to_string() && n.note.outcome != "found")
+                    .filter(|n| {
+                        n.note.subnet == v.subnet.to_string()
+                            && n.note.outcome != "found"
+                            && !n.note.method.starts_with("follow-up ")
+                    })
                     .map(|n| format!("{}: {} ({})", n.note.method, n.note.detail, n.note.outcome))
                     .collect();
+                // Hosts the sweep followed up: listed with a plain reason unless they are devices after all.
+                let mut unidentified = Vec::new();
+                let mut no_camera_service = 0;
+                for n in notes
+                    .iter()
+                    .filter(|n| n.note.subnet == v.subnet.to_string())
+                {
+                    let Some(host) = n.note.method.strip_prefix("follow-up ") else {
+                        continue;
+                    };
+                    if devices.iter().any(|d| d.address.to_string() == host) {
+                        continue;
+                    }
+                    match report_it::unidentified_reason(&n.note.detail) {
+                        Some(reason) => unidentified.push(r::UnidentifiedHost {
+                            address: host.to_owned(),
+                            reason,
+                        }),
+                        None => no_camera_service += 1,
+                    }
+                }
                 r::SubnetDiscovery {
                     subnet: v.subnet.to_string(),
                     methods,
                     devices_found: here.len() as u32,
                     not_found,
+                    unidentified,
+                    no_camera_service,
                 }
             })
             .collect();
@@ -346,6 +378,51 @@ impl Session {
                 finished_at: now,
             },
             signer: None,
+            credentials: Some(credential_handover(p, &devices, &credentials)?),
         })
     }
+}
+
+/// The credential handover: every account held (the device's reported level beside it), the newest export.
+fn credential_handover(
+    p: &handover_store::Project,
+    devices: &[Device],
+    credentials: &[handover_model::CredentialRef],
+) -> Result<r::CredentialHandover> {
+    let accounts = credentials
+        .iter()
+        .filter(|c| c.state != CredentialState::Unknown)
+        .map(|c| {
+            let level = devices
+                .iter()
+                .find(|d| d.id == c.device)
+                .and_then(|d| d.facts.users.iter().find(|u| u.username == c.username))
+                .map(|u| u.level.clone());
+            r::HeldAccount {
+                device_id: c.device.to_string(),
+                user: c.username.clone(),
+                level,
+                state: report_it::account_state(c.state).to_owned(),
+                rotated_at: c.rotated_at,
+                rotated_by: c.rotated_by.clone(),
+            }
+        })
+        .collect();
+    let export = p
+        .audit_latest("credentials.export", "project")?
+        .map(|e| r::CredentialExport {
+            file: e.detail["file"].as_str().unwrap_or("unnamed").to_owned(),
+            sha256: e.detail["sha256"].as_str().map(str::to_owned),
+            entries: e.detail["accounts"].as_u64().unwrap_or(0) as u32,
+            at: e.at,
+        });
+    let file = p.path().file_name().map_or_else(
+        || "(project file)".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(r::CredentialHandover {
+        accounts,
+        export,
+        integrator_side: report_it::integrator_side(&file),
+    })
 }

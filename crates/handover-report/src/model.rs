@@ -34,6 +34,73 @@ pub struct ReportModel {
     /// printed on the cover so IT can confirm the CA's fingerprint with the integrator by phone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signer: Option<Signer>,
+    /// The credential handover: the accounts Handover holds per device, the export made for IT,
+    /// and what stays with the integrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<CredentialHandover>,
+}
+
+/// The credential handover (never a password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialHandover {
+    /// Every account Handover holds a password for.
+    pub accounts: Vec<HeldAccount>,
+    /// The encrypted export given to IT, when one was made.
+    pub export: Option<CredentialExport>,
+    /// What stays on the integrator's side and how it is removed.
+    pub integrator_side: String,
+}
+
+/// One account held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldAccount {
+    /// The device.
+    pub device_id: String,
+    /// User name on the device.
+    pub user: String,
+    /// ONVIF user level as the device reports it (`Administrator`, `Operator`, `User`), if read.
+    pub level: Option<String>,
+    /// Custody state label, e.g. "rotated", "factory default", "supplied by the technician".
+    pub state: String,
+    /// When the password was last changed by Handover.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub rotated_at: Option<OffsetDateTime>,
+    /// By whom.
+    pub rotated_by: Option<String>,
+}
+
+/// The KeePass export made for IT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialExport {
+    /// File name.
+    pub file: String,
+    /// SHA-256 of the file as written (hex), when recorded.
+    pub sha256: Option<String>,
+    /// Entries (accounts) in it.
+    pub entries: u32,
+    /// When it was written.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Where a switch saw a device: the as-built layer-2 fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchPortView {
+    /// Switch name or address.
+    pub switch: String,
+    /// Port.
+    pub port: String,
+    /// The VLAN the switch has the device in.
+    pub vlan: u16,
+}
+
+/// A host on a planned subnet that answered but could not be identified as a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnidentifiedHost {
+    /// Its address.
+    pub address: String,
+    /// Why it is not in the inventory, in plain words.
+    pub reason: String,
 }
 
 /// The signing identity as the cover shows it.
@@ -154,6 +221,9 @@ pub struct Device {
     /// The checks that could not run on this device: shown as "not checked", never as a pass.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_checked: Option<NotChecked>,
+    /// Where the switch saw the device (when a switch was asked and knew its MAC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switch_port: Option<SwitchPortView>,
 }
 
 impl Device {
@@ -390,6 +460,13 @@ pub struct SubnetDiscovery {
     pub devices_found: u32,
     /// Why planned devices were not found (one line each), if any.
     pub not_found: Vec<String>,
+    /// Hosts that answered on this subnet but could not be identified, with plain reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unidentified: Vec<UnidentifiedHost>,
+    /// Other hosts that answered with no camera service on the ONVIF ports (not cameras, or
+    /// cameras with ONVIF switched off).
+    #[serde(default)]
+    pub no_camera_service: u32,
 }
 
 /// Figures for the executive summary, computed from the model.
@@ -411,6 +488,9 @@ pub struct Summary {
     /// Open findings with known-exploited vulnerabilities.
     #[serde(default)]
     pub open_known_exploited: u32,
+    /// Hosts on planned subnets that answered but could not be identified.
+    #[serde(default)]
+    pub unidentified_hosts: u32,
     /// Waivers.
     pub waivers: u32,
 }
@@ -442,6 +522,12 @@ impl ReportModel {
                 .filter(|f| f.status == FindingStatus::Open && !f.known_exploited.is_empty())
                 .count() as u32,
             waivers: self.waivers.len() as u32,
+            unidentified_hosts: self
+                .method
+                .discovery
+                .iter()
+                .map(|d| d.unidentified.len() as u32)
+                .sum(),
         }
     }
 

@@ -191,3 +191,104 @@ fn what_was_not_checked_reads_not_checked_and_fixes_are_grouped() {
         "fixed findings are listed by what was done, not by their old titles"
     );
 }
+
+#[test]
+fn the_as_built_section_shows_switch_ports_against_the_plan_and_unidentified_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = model(40);
+    // One device on a port in another VLAN than its address is planned on.
+    let moved = m
+        .devices
+        .iter_mut()
+        .find(|d| d.vlan_id == 20 && d.switch_port.is_some() && d.name.starts_with("cam-"))
+        .unwrap();
+    moved.switch_port.as_mut().unwrap().vlan = 30;
+    moved.switch_port.as_mut().unwrap().switch = "depot-core-sw01.example.net".into();
+    let moved = moved.clone();
+    let path = write(dir.path(), "r.pdf", &render(&m, &options()).unwrap());
+    let text = pdftotext(&path);
+    let page1 = &pages(&text)[0];
+    assert!(
+        page1.contains("Unidentified hosts on planned subnets: 1"),
+        "{page1}"
+    );
+    let flat = pages(&text).join(" ");
+    assert!(flat.contains("As-built network"), "{flat}");
+    assert!(
+        flat.contains("Unidentified hosts on planned subnets (1)"),
+        "{flat}"
+    );
+    assert!(flat.contains("10.30.0.201"), "{flat}");
+    assert!(flat.contains("ONVIF switched off"), "{flat}");
+    // The row: switch name and port whole (never cut), the port's VLAN against the plan.
+    let layout = pdftotext_layout(&path);
+    let heading = layout
+        .lines()
+        .find(|l| l.trim() == "As-built network")
+        .expect("as-built heading");
+    let at = layout.find(&format!("{heading}\n")).unwrap();
+    let row_at = at
+        + layout[at..]
+            .find(moved.name.as_str())
+            .expect("the moved device in the as-built table");
+    let block: String = layout[row_at..]
+        .lines()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let port = &moved.switch_port.as_ref().unwrap().port;
+    assert!(
+        block.contains(port.as_str()),
+        "port {port} missing: {block}"
+    );
+    assert!(block.contains("30 ACCESS \u{2260}"), "{block}");
+    // Wrapped at its separators, never inside a part.
+    assert!(block.contains("example.net"), "switch name cut: {block}");
+    assert!(block.contains("depot-core-"), "switch name cut: {block}");
+    assert!(!block.contains('\u{2026}'), "nothing cut: {block}");
+}
+
+#[test]
+fn the_credential_section_lists_accounts_and_the_export_never_a_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = model(30);
+    let h = m.credentials.as_ref().unwrap();
+    let path = write(dir.path(), "r.pdf", &render(&m, &options()).unwrap());
+    let flat = pages(&pdftotext(&path)).join(" ");
+    assert!(flat.contains("Credential handover"), "{flat}");
+    let e = h.export.as_ref().unwrap();
+    assert!(flat.contains(&e.file), "{flat}");
+    assert!(flat.contains(e.sha256.as_deref().unwrap()), "{flat}");
+    assert!(flat.contains(&format!("Entries {}", e.entries)), "{flat}");
+    assert!(
+        flat.contains("What stays with") || flat.contains("stay sealed"),
+        "{flat}"
+    );
+    // Every account, with its level: one row per (device, user).
+    let layout = pdftotext_layout(&path);
+    let section = &layout[layout.find("Credential handover").unwrap()..];
+    for a in &h.accounts {
+        let name = &m.device(&a.device_id).unwrap().name;
+        if !name.is_ascii() || name.len() > 16 {
+            continue; // wrapped or reordered by bidi: the ids below cover them
+        }
+        let row = section
+            .lines()
+            .find(|l| {
+                l.trim_start().starts_with(name.as_str()) && l.contains(&format!(" {} ", a.user))
+            })
+            .unwrap_or_else(|| panic!("no account row {} {}", name, a.user));
+        assert!(row.contains(a.level.as_deref().unwrap()), "{row}");
+    }
+    assert!(
+        h.accounts
+            .iter()
+            .any(|a| a.user == "vms" && a.level.as_deref() == Some("Operator"))
+    );
+    // The cover tells IT to check the file it received.
+    let page1 = &pages(&pdftotext(&path))[0];
+    assert!(
+        page1.contains(&e.file) && page1.contains(&e.sha256.as_deref().unwrap()[..16]),
+        "{page1}"
+    );
+}

@@ -230,7 +230,23 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         outln!("waived {} ({}) with a reason", f.id, f.title);
     }
 
-    step(6, "Signing the handover report");
+    step(6, "Exporting credentials for IT (KeePass KDBX4)");
+    let kdbx = a.out.join("credentials.kdbx");
+    let n = session.export_kdbx(
+        store,
+        &kdbx,
+        &SecretString::new(DEMO_EXPORT_PASSWORD.into()),
+        &KdfParams::default(),
+    )?;
+    outln!(
+        "{n} accounts in {} (password for the demo: {DEMO_EXPORT_PASSWORD})",
+        kdbx.display()
+    );
+
+    step(
+        7,
+        "Signing the handover report (it names the export and its SHA-256)",
+    );
     let identity = match signing::load(store)? {
         Some(id) => id,
         None => {
@@ -260,19 +276,6 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         o.pdf.display(),
         o.devices,
         v.verdict()
-    );
-
-    step(7, "Exporting credentials for IT (KeePass KDBX4)");
-    let kdbx = a.out.join("credentials.kdbx");
-    let n = session.export_kdbx(
-        store,
-        &kdbx,
-        &SecretString::new(DEMO_EXPORT_PASSWORD.into()),
-        &KdfParams::default(),
-    )?;
-    outln!(
-        "{n} accounts in {} (password for the demo: {DEMO_EXPORT_PASSWORD})",
-        kdbx.display()
     );
 
     site.shutdown();

@@ -237,10 +237,11 @@ impl Face {
                 line_w = word_w;
                 continue;
             }
-            // A word longer than the line: break it between characters.
-            for c in word.chars() {
-                let cw = self.advance(c) * size;
-                if line_w + cw > width && !line.is_empty() {
+            // A word longer than the line: break it after a hyphen, dot, slash, colon or underscore where
+            // one falls inside the line ("depot-core-" / "sw01.example.net"), between characters otherwise.
+            for piece in word.split_inclusive(['-', '.', '/', ':', '_']) {
+                let piece_w = self.width(piece, size);
+                if !line.is_empty() && line_w + piece_w > width && piece_w <= width {
                     lines.push(std::mem::take(&mut line));
                     line_w = 0.0;
                     if lines.len() == max_lines {
@@ -248,8 +249,19 @@ impl Face {
                         break 'words;
                     }
                 }
-                line.push(c);
-                line_w += cw;
+                for c in piece.chars() {
+                    let cw = self.advance(c) * size;
+                    if line_w + cw > width && !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                        line_w = 0.0;
+                        if lines.len() == max_lines {
+                            truncated = true;
+                            break 'words;
+                        }
+                    }
+                    line.push(c);
+                    line_w += cw;
+                }
             }
         }
         if !truncated && !line.is_empty() {
@@ -371,6 +383,21 @@ mod tests {
         let lines = f.wrap(&word, 8.0, 50.0, 100);
         assert!(lines.len() > 5);
         assert_eq!(lines.concat(), word);
+    }
+
+    #[test]
+    fn long_names_break_after_separators_not_inside_a_part() {
+        let f = face();
+        let lines = f.wrap("depot-core-sw01.example.net", 6.8, 60.0, 4);
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert_eq!(lines.concat(), "depot-core-sw01.example.net");
+        for l in &lines {
+            assert!(f.width(l, 6.8) <= 60.0 + 0.01, "{l}");
+            assert!(
+                l.ends_with(['-', '.']) || "depot-core-sw01.example.net".ends_with(l.as_str()),
+                "broken inside a part: {lines:?}"
+            );
+        }
     }
 
     #[test]

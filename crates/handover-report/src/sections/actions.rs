@@ -69,7 +69,23 @@ pub(super) fn severity_strip(c: &mut Composer, m: &ReportModel) {
             &n.to_string(),
         );
     }
-    c.y += h + 12.0;
+    c.y += h + 11.0;
+    let (line, tone) = if s.unidentified_hosts == 0 {
+        (
+            "Unidentified hosts on planned subnets: none".to_owned(),
+            palette::MUTED,
+        )
+    } else {
+        (
+            format!(
+                "Unidentified hosts on planned subnets: {} (see As-built network)",
+                s.unidentified_hosts
+            ),
+            palette::WARN,
+        )
+    };
+    c.text(c.margin_x, c.y, Weight::Bold, 8.5, tone, &line);
+    c.y += 12.0;
 }
 
 /// The known-exploited CVEs still open, by name, with their devices, owner and due date.
@@ -183,6 +199,27 @@ pub(super) fn next_steps(c: &mut Composer, m: &ReportModel) {
             unchecked.len(),
             unchecked.join(", ")
         ));
+    }
+    let s = m.summary();
+    if s.unidentified_hosts > 0 {
+        steps.push(format!(
+            "Identify the {} host(s) on planned subnets that answered but are not in this inventory (As-built \
+             network): each is either a device to hand over or something that does not belong there.",
+            s.unidentified_hosts
+        ));
+    }
+    match m.credentials.as_ref().map(|h| &h.export) {
+        Some(Some(e)) => steps.push(format!(
+            "Check that the credential export you received is {} with SHA-256 {}\u{2026} and {} entries; get its \
+             password from {integrator} separately.",
+            e.file,
+            e.sha256.as_deref().map_or("(not recorded)", |h| &h[..h.len().min(16)]),
+            e.entries
+        )),
+        Some(None) => steps.push(format!(
+            "Ask {integrator} for the encrypted credential export: none was made yet."
+        )),
+        None => {}
     }
     if !m.waivers.is_empty() {
         steps.push(format!(

@@ -66,11 +66,29 @@ pub(super) fn method(c: &mut Composer, m: &ReportModel) {
         c,
         Some("Discovery per subnet"),
         a.discovery.iter().map(|d| {
-            let why = if d.not_found.is_empty() {
+            let mut why: Vec<Span> = if d.not_found.is_empty() {
                 vec![Span::toned("all planned devices found", Tone::Good)]
             } else {
                 d.not_found.iter().map(|w| Span::plain(w.clone())).collect()
             };
+            if !d.unidentified.is_empty() {
+                why.push(Span::toned(
+                    format!(
+                        "{} unidentified host(s): see As-built network",
+                        d.unidentified.len()
+                    ),
+                    Tone::Warn,
+                ));
+            }
+            if d.no_camera_service > 0 {
+                why.push(Span::toned(
+                    format!(
+                        "{} other host(s) with no camera service",
+                        d.no_camera_service
+                    ),
+                    Tone::Muted,
+                ));
+            }
             vec![
                 vec![Span::plain(d.subnet.clone())],
                 vec![Span::plain(d.methods.join(", "))],

@@ -1,12 +1,15 @@
-//! The report's sections, in reading order: cover with the executive summary and its bar
-//! chart (`front`), device tables per VLAN (`devices`), findings, waivers and the standards
-//! table (`findings`), the method appendix and the sign-off block (`appendix`). Each section
+//! The report's sections, in reading order: cover with the executive summary (`front`) and
+//! what IT must act on (`actions`), device tables per VLAN (`devices`), the as-built network
+//! (`asbuilt`), open and fixed findings, waivers and the standards table (`findings`), the
+//! credential handover (`credentials`), the method appendix and the sign-off block (`appendix`). Each section
 //! turns model facts into composer calls; untrusted text goes through the helpers here and
 //! in the table module, which sanitize, wrap and clip. Does not build the PDF file (see
 //! `render.rs`).
 
 mod actions;
 mod appendix;
+mod asbuilt;
+mod credentials;
 mod devices;
 mod findings;
 mod front;
@@ -28,9 +31,11 @@ pub fn compose(c: &mut Composer, m: &ReportModel, opts: &RenderOptions) {
     c.set_running_header(Some(header));
     c.new_page();
     devices::devices(c, m);
+    asbuilt::as_built(c, m);
     findings::findings(c, m);
     findings::fixed(c, m);
     findings::waivers(c, m);
+    credentials::credentials(c, m);
     findings::standards(c, m);
     appendix::method(c, m);
     appendix::sign_off(c, m);
