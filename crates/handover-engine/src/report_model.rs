@@ -57,11 +57,16 @@ fn placement(d: &Device, plan: &Plan, findings: &[&Finding]) -> r::Placement {
         |v| format!("subnet of VLAN {} ({})", v.id, v.name),
     );
     match (&d.facts.switch_port, here) {
+        // Short enough for the device table's cell: the switch and port first, the VLANs after.
+        (Some(sw), Some(v)) if sw.vlan == v.id => r::Placement {
+            verified: !open_network,
+            evidence: format!("{} port {}, VLAN {}", sw.switch, sw.port, sw.vlan),
+        },
         (Some(sw), Some(v)) => r::Placement {
-            verified: !open_network && sw.vlan == v.id,
+            verified: false,
             evidence: format!(
-                "{subnet}; switch {} port {} on VLAN {}",
-                sw.switch, sw.port, sw.vlan
+                "{} port {} in VLAN {}; address in VLAN {}",
+                sw.switch, sw.port, sw.vlan, v.id
             ),
         },
         _ if d.identity.mac.is_none() => r::Placement {

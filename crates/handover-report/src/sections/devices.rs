@@ -5,7 +5,7 @@
 use super::{col, heading, paragraph};
 use crate::layout::page::{Composer, palette};
 use crate::layout::table::{Cell, Span, Table, Tone};
-use crate::layout::text::{Weight, format_timestamp};
+use crate::layout::text::{Weight, format_date};
 use crate::model::{CredentialState, Device, FindingStatus, FirmwareStatus, ReportModel};
 
 fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
@@ -47,7 +47,8 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
         }]
     };
     if let Some(t) = cred.rotated_at {
-        cred_cell.push(Span::toned(format_timestamp(t), Tone::Muted));
+        // The date only: the exact time is in the credential handover section.
+        cred_cell.push(Span::toned(format_date(t), Tone::Muted));
     }
     if let Some(by) = &cred.rotated_by {
         cred_cell.push(Span::toned(format!("by {by}"), Tone::Muted));
