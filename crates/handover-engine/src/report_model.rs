@@ -233,9 +233,15 @@ impl Session {
                 id: format!("W{}", i + 1),
                 finding_id: w.finding.to_string(),
                 reason: w.reason,
-                approved_by: w.by,
+                approved_by: w.approver.unwrap_or_default(),
+                recorded_by: w.by,
                 approved_at: w.at,
-                expires_at: None,
+                expires_at: w.expires.as_deref().and_then(|e| {
+                    let format = time::macros::format_description!("[year]-[month]-[day]");
+                    time::Date::parse(e, format)
+                        .ok()
+                        .map(|d| d.midnight().assume_utc())
+                }),
             })
             .collect();
         // Standards: per clause, a device fails with an open finding mapped to it, is waived with a waived one,

@@ -392,8 +392,11 @@ pub struct Waiver {
     pub finding_id: String,
     /// Why it is acceptable.
     pub reason: String,
-    /// Who accepted it.
+    /// Who on the customer's side accepted it (empty: nobody there has yet).
     pub approved_by: String,
+    /// Who recorded it (the technician).
+    #[serde(default)]
+    pub recorded_by: String,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub approved_at: OffsetDateTime,

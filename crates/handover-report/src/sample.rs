@@ -262,6 +262,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     finding_id: fid,
                     reason: "Update requires a site visit by the vendor; customer accepts the risk until then.".into(),
                     approved_by: "M. Lindqvist (IT)".into(),
+                    recorded_by: "J. Okafor".into(),
                     approved_at: generated_at - Duration::hours(1),
                     expires_at: Some(generated_at + Duration::days(90)),
                 });

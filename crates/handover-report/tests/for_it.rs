@@ -292,3 +292,38 @@ fn the_credential_section_lists_accounts_and_the_export_never_a_password() {
         "{page1}"
     );
 }
+
+#[test]
+fn waivers_show_the_customers_approver_and_expiry_and_the_cover_asks_for_missing_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut m = model(120);
+    assert!(m.waivers.len() >= 2, "{}", m.waivers.len());
+    m.waivers[0].approved_by.clear();
+    m.waivers[1].expires_at = Some(clock() - time::Duration::days(1));
+    let (w0, w1) = (m.waivers[0].clone(), m.waivers[1].clone());
+    let path = write(dir.path(), "r.pdf", &render(&m, &options()).unwrap());
+    let text = pdftotext(&path);
+    let page1 = &pages(&text)[0];
+    assert!(
+        page1.contains(&format!(
+            "Approve or reject 1 waiver(s) nobody on your side has accepted yet ({})",
+            w0.finding_id
+        )),
+        "{page1}"
+    );
+    let layout = pdftotext_layout(&path);
+    // A row and the line under it (cells wrap).
+    let row = |id: &str| {
+        let lines: Vec<&str> = layout.lines().collect();
+        let i = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&format!("{id} ")))
+            .unwrap_or_else(|| panic!("no waiver row {id}"));
+        lines[i..(i + 2).min(lines.len())].join("\n")
+    };
+    let r0 = row(&w0.id);
+    assert!(r0.contains("not approved by"), "{r0}");
+    let r1 = row(&w1.id);
+    assert!(r1.contains(&w1.approved_by), "{r1}");
+    assert!(r1.contains("(expired)"), "{r1}");
+}

@@ -221,10 +221,29 @@ pub(super) fn next_steps(c: &mut Composer, m: &ReportModel) {
         )),
         None => {}
     }
-    if !m.waivers.is_empty() {
+    let unapproved: Vec<&str> = m
+        .waivers
+        .iter()
+        .filter(|w| w.approved_by.trim().is_empty())
+        .map(|w| w.finding_id.as_str())
+        .collect();
+    if !unapproved.is_empty() {
         steps.push(format!(
-            "Review the {} waiver(s): each is a risk your organisation accepts.",
-            m.waivers.len()
+            "Approve or reject {} waiver(s) nobody on your side has accepted yet ({}): each is a risk your \
+             organisation would carry.",
+            unapproved.len(),
+            unapproved.join(", ")
+        ));
+    } else if !m.waivers.is_empty() {
+        let open_ended = m.waivers.iter().filter(|w| w.expires_at.is_none()).count();
+        steps.push(format!(
+            "Review the {} waiver(s) your side approved{}.",
+            m.waivers.len(),
+            if open_ended > 0 {
+                format!("; {open_ended} have no expiry date")
+            } else {
+                String::new()
+            }
         ));
     }
     if steps.is_empty() {

@@ -193,8 +193,8 @@ pub(super) fn waivers(c: &mut Composer, m: &ReportModel) {
             col("Waiver", 0.5),
             col("Finding", 1.4),
             col("Reason", 1.9),
-            col("Approved by", 1.1),
-            col("Approved", 0.9),
+            col("Customer approver", 1.1),
+            col("Recorded", 0.9),
             col("Expires", 0.7),
         ],
         font_size: 7.2,
@@ -211,13 +211,31 @@ pub(super) fn waivers(c: &mut Composer, m: &ReportModel) {
                 cell
             },
             vec![Span::plain(w.reason.clone())],
-            vec![Span::plain(w.approved_by.clone())],
-            vec![Span::plain(format_timestamp(w.approved_at))],
-            vec![Span::plain(
-                w.expires_at
-                    .map(format_date)
-                    .unwrap_or_else(|| "no expiry".into()),
-            )],
+            if w.approved_by.trim().is_empty() {
+                vec![Span {
+                    text: "not approved by the customer".into(),
+                    tone: Tone::Bad,
+                    bold: true,
+                }]
+            } else {
+                vec![Span::bold(w.approved_by.clone())]
+            },
+            {
+                let mut cell = vec![Span::plain(format_timestamp(w.approved_at))];
+                if !w.recorded_by.is_empty() {
+                    cell.push(Span::toned(format!("by {}", w.recorded_by), Tone::Muted));
+                }
+                cell
+            },
+            match w.expires_at {
+                Some(e) if e <= m.generated_at => vec![Span {
+                    text: format!("{} (expired)", format_date(e)),
+                    tone: Tone::Bad,
+                    bold: true,
+                }],
+                Some(e) => vec![Span::plain(format_date(e))],
+                None => vec![Span::toned("no expiry", Tone::Warn)],
+            },
         ]
     });
     table.draw(c, None, rows);
