@@ -183,6 +183,7 @@ impl Session {
                 },
                 tls_sha256: d.facts.tls_fingerprint.clone(),
                 not_checked,
+                role: d.role.as_ref().map(ToString::to_string).unwrap_or_default(),
                 switch_port: d.facts.switch_port.as_ref().map(|sp| r::SwitchPortView {
                     switch: sp.switch.clone(),
                     port: sp.port.clone(),

@@ -224,6 +224,9 @@ pub struct Device {
     /// Where the switch saw the device (when a switch was asked and knew its MAC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub switch_port: Option<SwitchPortView>,
+    /// Its role in the plan's words, e.g. "camera", "nvr", "access-control" (empty when unknown).
+    #[serde(default)]
+    pub role: String,
 }
 
 impl Device {
@@ -541,24 +544,34 @@ impl ReportModel {
 }
 
 impl CredentialState {
-    /// Short label for tables.
+    /// The state as the JSON and CSV twins spell it (`default_active`).
+    pub fn code(self) -> &'static str {
+        match self {
+            CredentialState::Rotated => "rotated",
+            CredentialState::DefaultActive => "default_active",
+            CredentialState::ExternallyManaged => "externally_managed",
+            CredentialState::Unknown => "unknown",
+        }
+    }
+
+    /// Short label for tables: the same word as [`Self::code`], with spaces.
     pub fn label(self) -> &'static str {
         match self {
             CredentialState::Rotated => "rotated",
-            CredentialState::DefaultActive => "DEFAULT",
-            CredentialState::ExternallyManaged => "external",
+            CredentialState::DefaultActive => "default active",
+            CredentialState::ExternallyManaged => "externally managed",
             CredentialState::Unknown => "unknown",
         }
     }
 }
 
 impl FirmwareStatus {
-    /// Short label for tables.
+    /// Short label for tables: the same word as the JSON and CSV twins.
     pub fn label(self) -> &'static str {
         match self {
-            FirmwareStatus::Compliant => "ok",
-            FirmwareStatus::Outdated => "OUTDATED",
-            FirmwareStatus::Unknown => "no baseline",
+            FirmwareStatus::Compliant => "compliant",
+            FirmwareStatus::Outdated => "outdated",
+            FirmwareStatus::Unknown => "unknown",
         }
     }
 }

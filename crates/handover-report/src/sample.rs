@@ -173,6 +173,12 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     .join(":")
             }),
             not_checked: None,
+            role: match vlan {
+                20 => "camera",
+                30 => "access-control",
+                _ => "intercom",
+            }
+            .into(),
             switch_port: (!misplaced || i % 2 == 0).then(|| SwitchPortView {
                 switch: format!("sw-core-{}", i % 4 + 1),
                 port: format!("Gi1/0/{}", i % 48 + 1),
