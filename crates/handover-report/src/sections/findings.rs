@@ -62,11 +62,11 @@ pub(super) fn findings(c: &mut Composer, m: &ReportModel) {
     let table = Table {
         columns: vec![
             col("ID", 0.55),
-            col("Severity", 0.55),
+            col("Severity", 0.65),
             col("Device", 1.0),
             col("Finding and what has to happen", 3.25),
             col("Owner / due", 0.8),
-            col("Clauses", 0.85),
+            col("Clauses", 0.8),
         ],
         font_size: 7.2,
         max_lines: 11,
