@@ -327,3 +327,28 @@ fn waivers_show_the_customers_approver_and_expiry_and_the_cover_asks_for_missing
     assert!(r1.contains(&w1.approved_by), "{r1}");
     assert!(r1.contains("(expired)"), "{r1}");
 }
+
+#[test]
+fn many_known_exploited_devices_still_fit_one_cover_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = model(400);
+    let kev = m
+        .findings
+        .iter()
+        .filter(|f| f.status == FindingStatus::Open && !f.known_exploited.is_empty())
+        .count();
+    assert!(kev > 5, "{kev}");
+    let path = write(dir.path(), "r.pdf", &render(&m, &options()).unwrap());
+    let pages = pages(&pdftotext(&path));
+    assert!(
+        pages[0].contains(&format!("and {} more", kev - 3)),
+        "{}",
+        pages[0]
+    );
+    assert!(pages[0].contains("What IT must do next"), "{}", pages[0]);
+    assert!(
+        pages[1].contains("Devices by VLAN"),
+        "the cover spilled onto page 2: {}",
+        &pages[1][..300.min(pages[1].len())]
+    );
+}

@@ -104,18 +104,47 @@ pub(super) fn known_exploited(c: &mut Composer, m: &ReportModel) {
         "Known-exploited vulnerabilities (attackers use them today)",
     );
     c.y += 16.0;
+    // One line per set of CVEs; up to three devices named with their finding ids, the rest counted, so a
+    // site with many vulnerable cameras still has a one-page cover.
+    let mut groups: Vec<(String, Vec<&Finding>)> = Vec::new();
     for f in kev {
-        let due = match (&f.owner, &f.due) {
+        let key = f.known_exploited.join(", ");
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, v)) => v.push(f),
+            None => groups.push((key, vec![f])),
+        }
+    }
+    for (cves, list) in groups.iter().take(4) {
+        let first = list[0];
+        let due = match (
+            &first.owner,
+            list.iter().filter_map(|f| f.due.as_deref()).min(),
+        ) {
             (Some(o), Some(d)) => format!("; {} by {d}", o.label()),
             _ => String::new(),
         };
+        let mut named: Vec<String> = list
+            .iter()
+            .take(3)
+            .map(|f| format!("{} ({})", device_label(m, f), f.id))
+            .collect();
+        if list.len() > 3 {
+            named.push(format!("and {} more", list.len() - 3));
+        }
+        paragraph(
+            c,
+            &format!("{cves} on {}: firmware update{due}", named.join(", ")),
+            8.5,
+            palette::BAD,
+        );
+        c.y -= 3.0;
+    }
+    if groups.len() > 4 {
         paragraph(
             c,
             &format!(
-                "{} on {}: firmware update{due} ({})",
-                f.known_exploited.join(", "),
-                device_label(m, f),
-                f.id
+                "{} more set(s) of known-exploited CVEs: see Open findings.",
+                groups.len() - 4
             ),
             8.5,
             palette::BAD,
