@@ -82,6 +82,12 @@ pub enum Command {
         /// Why it is acceptable.
         #[arg(long)]
         reason: String,
+        /// Who on the customer's side accepts the risk, e.g. "M. Lindqvist (IT security)".
+        #[arg(long)]
+        approver: Option<String>,
+        /// Until when the waiver holds, YYYY-MM-DD.
+        #[arg(long)]
+        expires: Option<String>,
     },
     /// The catalogs in use (factory defaults, firmware baseline).
     #[command(subcommand)]

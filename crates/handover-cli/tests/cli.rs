@@ -244,6 +244,7 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     assert!(t.contains("verify: Trusted"), "{t}");
     assert!(out.join("handover-report.pdf").is_file() && out.join("credentials.kdbx").is_file());
     report_names_the_workspace_version(&out);
+    report_is_written_for_it(&out, &dir.path().join("data/signing/handover-ca.pem"));
     let project = out.join("demo.handover");
     let o = handover(&project, &["--json", "credentials", "list"]);
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -393,6 +394,131 @@ fn report_names_the_workspace_version(out: &Path) {
         .find(|l| l.contains("Handover version"))
         .unwrap_or_else(|| panic!("no \"Handover version\" in the PDF's text:\n{text}"));
     assert!(line.contains(env!("CARGO_PKG_VERSION")), "{line}");
+}
+
+/// The demo's report as the customer's IT reads it (issue #16): page 1 splits the open findings by severity,
+/// names the known-exploited CVEs and prints the CA's SHA-256 as openssl computes it from the CA file IT gets;
+/// every open finding has an owner and a due date; the device never logged into (D18, not activated) reads
+/// "not checked" with the activation reason, never a green clock or "Services none"; the technician's commands
+/// stay out; the WS-Discovery fixes are one grouped row.
+fn report_is_written_for_it(out: &Path, ca_pem: &Path) {
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("handover-report.json")).unwrap()).unwrap();
+    let findings = json["findings"].as_array().unwrap();
+    let open: Vec<&serde_json::Value> = findings.iter().filter(|f| f["status"] == "open").collect();
+    assert!(!open.is_empty());
+    for f in &open {
+        assert!(
+            f["owner"].is_string() && f["due"].is_string(),
+            "open finding without owner or due date: {f:#}"
+        );
+    }
+    let pdftotext = |layout: bool| {
+        let mut cmd = Command::new("pdftotext");
+        if layout {
+            cmd.arg("-layout");
+        }
+        let o = cmd
+            .arg(out.join("handover-report.pdf"))
+            .arg("-")
+            .output()
+            .expect("pdftotext");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let text = pdftotext(false);
+    let page1 = text
+        .split('\u{c}')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let open_n = open.len();
+    assert!(
+        page1.contains(&format!("Open findings by severity ({open_n} open)")),
+        "{page1}"
+    );
+    let kev: Vec<&str> = open
+        .iter()
+        .flat_map(|f| f["known_exploited"].as_array().into_iter().flatten())
+        .filter_map(|c| c.as_str())
+        .collect();
+    assert!(
+        kev.contains(&"CVE-2021-36260"),
+        "the demo plants a known-exploited Hikvision firmware: {kev:?}"
+    );
+    for cve in &kev {
+        assert!(page1.contains(cve), "{cve} not on page 1: {page1}");
+    }
+    assert!(page1.contains("What IT must do next"), "{page1}");
+    let o = Command::new("openssl")
+        .args(["x509", "-noout", "-fingerprint", "-sha256", "-in"])
+        .arg(ca_pem)
+        .output()
+        .expect("openssl");
+    let fp = String::from_utf8_lossy(&o.stdout)
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap()
+        .replace(':', "");
+    assert_eq!(fp.len(), 64, "{}", String::from_utf8_lossy(&o.stdout));
+    assert!(
+        page1.replace([':', ' '], "").contains(&fp),
+        "CA fingerprint {fp} not on page 1: {page1}"
+    );
+
+    // No technician instructions reach IT; the activation reason does.
+    assert!(
+        !text.contains("handover credentials"),
+        "technician command in the PDF"
+    );
+    assert!(text.contains("SADP"), "the activation reason is missing");
+
+    // The device never logged into: its row says "not checked", never a pass.
+    let d18 = json["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["id"] == "D18")
+        .unwrap();
+    let aspects = d18["not_checked"]["aspects"]
+        .as_array()
+        .expect("D18 has checks that did not run");
+    for a in ["credentials", "services", "clock"] {
+        assert!(aspects.iter().any(|x| x == a), "{a} not marked: {d18:#}");
+    }
+    let layout = pdftotext(true);
+    let name = d18["name"].as_str().unwrap();
+    let row = layout
+        .lines()
+        .find(|l| l.trim_start().starts_with(name))
+        .unwrap_or_else(|| panic!("no device row for {name}"));
+    assert!(
+        row.contains("not checked") && !row.contains("+0 s") && !row.contains("none"),
+        "{row}"
+    );
+
+    // Fixed findings, grouped: one row for every WS-Discovery switched off, with its device count.
+    let ws = findings
+        .iter()
+        .filter(|f| f["resolution"]["action"] == "WS-Discovery switched off")
+        .count();
+    assert!(ws >= 20, "{ws}");
+    assert_eq!(
+        text.matches("WS-Discovery switched off").count(),
+        1,
+        "one grouped row"
+    );
+    let line = layout
+        .lines()
+        .find(|l| l.contains("WS-Discovery switched off"))
+        .unwrap();
+    assert!(line.contains(&format!(" {ws} ")), "{line}");
+    assert!(
+        !text.contains("WS-Discovery is still on"),
+        "fixed rows listed by their old titles"
+    );
 }
 
 /// Reads every held password back from the demo's KeePass export with `keepassxc-cli` (an independent reader),

@@ -16,6 +16,7 @@ pub mod listen;
 mod pins;
 pub mod progress;
 pub mod report;
+mod report_it;
 mod report_model;
 mod sealed;
 mod session;

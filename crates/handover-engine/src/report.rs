@@ -1,5 +1,5 @@
 //! The report workflow: render the project's report, sign it with the integrator's identity, and write the
-//! signed PDF with its JSON and CSV twins. Each file is written atomically (temp file, then rename).
+//! signed PDF with its JSON and CSV twins (inventory, findings, and the devices for NetBox's import). Each file is written atomically (temp file, then rename).
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +20,10 @@ pub struct ReportOutcome {
     pub json: PathBuf,
     /// The inventory as CSV.
     pub csv: PathBuf,
+    /// The findings as CSV (`<name>-findings.csv`).
+    pub findings_csv: PathBuf,
+    /// The devices for NetBox's device import (`<name>-netbox.csv`).
+    pub netbox_csv: PathBuf,
     /// SHA-256 of the signed PDF.
     pub sha256: String,
     /// Pages' size.
@@ -57,7 +61,9 @@ impl Session {
             return Err(Error::AuditBroken(problem));
         }
         let now = self.project().now();
-        let model = self.report_model(catalogs, now)?;
+        let mut model = self.report_model(catalogs, now)?;
+        // The CA IT is asked to trust, with its fingerprint on the cover to confirm by phone.
+        model.signer = identity.signer()?;
         let opts = RenderOptions {
             page_size: paper,
             document_id: self.project().id().to_string(),
@@ -66,8 +72,15 @@ impl Session {
         let signed = handover_report::sign(&rendered, identity, now)?;
         let json = pdf.with_extension("json");
         let csv = pdf.with_extension("csv");
+        let stem = pdf
+            .file_stem()
+            .map_or_else(|| "report".to_owned(), |s| s.to_string_lossy().into_owned());
+        let findings_csv = pdf.with_file_name(format!("{stem}-findings.csv"));
+        let netbox_csv = pdf.with_file_name(format!("{stem}-netbox.csv"));
         write_atomic(&json, &handover_report::twin::inventory_json(&model)?)?;
         write_atomic(&csv, &handover_report::twin::inventory_csv(&model)?)?;
+        write_atomic(&findings_csv, &handover_report::twin::findings_csv(&model)?)?;
+        write_atomic(&netbox_csv, &handover_report::twin::netbox_csv(&model)?)?;
         write_atomic(pdf, &signed)?;
         let sha256 = hex::encode(Sha256::digest(&signed));
         let signer = identity.describe()?.subject;
@@ -86,6 +99,8 @@ impl Session {
             pdf: pdf.to_owned(),
             json,
             csv,
+            findings_csv,
+            netbox_csv,
             sha256,
             paper: format!("{paper:?}"),
             devices: model.devices.len(),

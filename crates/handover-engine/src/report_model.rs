@@ -11,6 +11,7 @@ use handover_report as r;
 use time::OffsetDateTime;
 
 use crate::error::Result;
+use crate::report_it;
 use crate::session::Session;
 
 fn severity(s: Severity) -> r::Severity {
@@ -56,16 +57,25 @@ fn placement(d: &Device, plan: &Plan, findings: &[&Finding]) -> r::Placement {
         |v| format!("subnet of VLAN {} ({})", v.id, v.name),
     );
     match (&d.facts.switch_port, here) {
+        // Short enough for the device table's cell: the switch and port first, the VLANs after.
+        (Some(sw), Some(v)) if sw.vlan == v.id => r::Placement {
+            verified: !open_network,
+            evidence: format!("{} port {}, VLAN {}", sw.switch, sw.port, sw.vlan),
+        },
         (Some(sw), Some(v)) => r::Placement {
-            verified: !open_network && sw.vlan == v.id,
+            verified: false,
             evidence: format!(
-                "{subnet}; switch {} port {} on VLAN {}",
-                sw.switch, sw.port, sw.vlan
+                "{} port {} in VLAN {}; address in VLAN {}",
+                sw.switch, sw.port, sw.vlan, v.id
             ),
+        },
+        _ if d.identity.mac.is_none() => r::Placement {
+            verified: false,
+            evidence: format!("{subnet}; its MAC was not read, so no switch could place it"),
         },
         _ => r::Placement {
             verified: false,
-            evidence: format!("{subnet}; layer 2 not confirmed (no switch asked)"),
+            evidence: format!("{subnet}; layer 2 not confirmed (no switch reported its MAC)"),
         },
     }
 }
@@ -110,11 +120,22 @@ impl Session {
             by_device.entry(f.device).or_default().push(f);
         }
         let mut out_devices = Vec::new();
+        // Devices that refused every default because they are not activated (the vendor's own tool first).
+        let mut needs_activation = std::collections::BTreeSet::new();
+        for d in &devices {
+            if p.audit_latest("credential.needs-activation", &d.id.to_string())?
+                .is_some()
+            {
+                needs_activation.insert(d.id);
+            }
+        }
         for d in &devices {
             let mine: &[&Finding] = by_device.get(&d.id).map_or(&[], Vec::as_slice);
             let cred = credentials
                 .iter()
                 .find(|c| c.device == d.id && c.state != CredentialState::ServiceAccount);
+            let not_checked =
+                report_it::not_checked(d, cred.map(|c| c.state), needs_activation.contains(&d.id));
             let (fw_status, baseline) = match catalogs.firmware.assess(&d.facts, d.identity.mac) {
                 Assessment::Compliant { min_version, .. } => {
                     (r::FirmwareStatus::Compliant, Some(min_version))
@@ -161,24 +182,50 @@ impl Session {
                     ntp_server: d.facts.ntp.first().cloned(),
                 },
                 tls_sha256: d.facts.tls_fingerprint.clone(),
+                not_checked,
+                role: d.role.as_ref().map(ToString::to_string).unwrap_or_default(),
+                switch_port: d.facts.switch_port.as_ref().map(|sp| r::SwitchPortView {
+                    switch: sp.switch.clone(),
+                    port: sp.port.clone(),
+                    vlan: sp.vlan,
+                }),
             });
         }
-        let out_findings: Vec<r::Finding> = findings
-            .iter()
-            .map(|f| r::Finding {
+        let mut out_findings: Vec<r::Finding> = Vec::with_capacity(findings.len());
+        for f in &findings {
+            let open = f.status == FindingStatus::Open;
+            let resolution = if f.status == FindingStatus::Fixed {
+                p.audit_latest("finding.status", &f.id.to_string())?
+                    .map(|e| r::Resolution {
+                        action: report_it::resolution_action(
+                            &f.check,
+                            e.detail["why"].as_str().unwrap_or_default(),
+                        ),
+                        read_back_at: e.at,
+                    })
+            } else {
+                None
+            };
+            out_findings.push(r::Finding {
                 id: f.id.to_string(),
                 device_id: Some(f.device.to_string()),
                 severity: severity(f.severity),
                 title: f.title.clone(),
-                detail: f.evidence.clone(),
+                detail: report_it::evidence_for_it(&f.evidence),
                 clauses: f
                     .clauses
                     .iter()
                     .map(|c| format!("{} {}", c.standard, c.clause))
                     .collect(),
                 status: status(f.status),
-            })
-            .collect();
+                check: f.check.clone(),
+                known_exploited: report_it::known_exploited(f),
+                action: report_it::action(&f.check, needs_activation.contains(&f.device)),
+                owner: open.then(|| report_it::owner(&f.check)),
+                due: open.then(|| report_it::due(f.severity, now)),
+                resolution,
+            });
+        }
         let waivers = p
             .waivers()?
             .into_iter()
@@ -187,9 +234,15 @@ impl Session {
                 id: format!("W{}", i + 1),
                 finding_id: w.finding.to_string(),
                 reason: w.reason,
-                approved_by: w.by,
+                approved_by: w.approver.unwrap_or_default(),
+                recorded_by: w.by,
                 approved_at: w.at,
-                expires_at: None,
+                expires_at: w.expires.as_deref().and_then(|e| {
+                    let format = time::macros::format_description!("[year]-[month]-[day]");
+                    time::Date::parse(e, format)
+                        .ok()
+                        .map(|d| d.midnight().assume_utc())
+                }),
             })
             .collect();
         // Standards: per clause, a device fails with an open finding mapped to it, is waived with a waived one,
@@ -252,14 +305,41 @@ impl Session {
                 methods.dedup();
                 let not_found = notes
                     .iter()
-                    .filter(|n| n.note.subnet == v.subnet.to_string() && n.note.outcome != "found")
+                    .filter(|n| {
+                        n.note.subnet == v.subnet.to_string()
+                            && n.note.outcome != "found"
+                            && !n.note.method.starts_with("follow-up ")
+                    })
                     .map(|n| format!("{}: {} ({})", n.note.method, n.note.detail, n.note.outcome))
                     .collect();
+                // Hosts the sweep followed up: listed with a plain reason unless they are devices after all.
+                let mut unidentified = Vec::new();
+                let mut no_camera_service = 0;
+                for n in notes
+                    .iter()
+                    .filter(|n| n.note.subnet == v.subnet.to_string())
+                {
+                    let Some(host) = n.note.method.strip_prefix("follow-up ") else {
+                        continue;
+                    };
+                    if devices.iter().any(|d| d.address.to_string() == host) {
+                        continue;
+                    }
+                    match report_it::unidentified_reason(&n.note.detail) {
+                        Some(reason) => unidentified.push(r::UnidentifiedHost {
+                            address: host.to_owned(),
+                            reason,
+                        }),
+                        None => no_camera_service += 1,
+                    }
+                }
                 r::SubnetDiscovery {
                     subnet: v.subnet.to_string(),
                     methods,
                     devices_found: here.len() as u32,
                     not_found,
+                    unidentified,
+                    no_camera_service,
                 }
             })
             .collect();
@@ -309,6 +389,52 @@ impl Session {
                 started_at: p.meta().created_at,
                 finished_at: now,
             },
+            signer: None,
+            credentials: Some(credential_handover(p, &devices, &credentials)?),
         })
     }
+}
+
+/// The credential handover: every account held (the device's reported level beside it), the newest export.
+fn credential_handover(
+    p: &handover_store::Project,
+    devices: &[Device],
+    credentials: &[handover_model::CredentialRef],
+) -> Result<r::CredentialHandover> {
+    let accounts = credentials
+        .iter()
+        .filter(|c| c.state != CredentialState::Unknown)
+        .map(|c| {
+            let level = devices
+                .iter()
+                .find(|d| d.id == c.device)
+                .and_then(|d| d.facts.users.iter().find(|u| u.username == c.username))
+                .map(|u| u.level.clone());
+            r::HeldAccount {
+                device_id: c.device.to_string(),
+                user: c.username.clone(),
+                level,
+                state: report_it::account_state(c.state).to_owned(),
+                rotated_at: c.rotated_at,
+                rotated_by: c.rotated_by.clone(),
+            }
+        })
+        .collect();
+    let export = p
+        .audit_latest("credentials.export", "project")?
+        .map(|e| r::CredentialExport {
+            file: e.detail["file"].as_str().unwrap_or("unnamed").to_owned(),
+            sha256: e.detail["sha256"].as_str().map(str::to_owned),
+            entries: e.detail["accounts"].as_u64().unwrap_or(0) as u32,
+            at: e.at,
+        });
+    let file = p.path().file_name().map_or_else(
+        || "(project file)".to_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(r::CredentialHandover {
+        accounts,
+        export,
+        integrator_side: report_it::integrator_side(&file),
+    })
 }

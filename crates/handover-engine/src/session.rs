@@ -121,6 +121,19 @@ impl Session {
         Ok(self.project.waive(id, reason, &self.actor)?)
     }
 
+    /// Waives a finding with the customer's approver and an expiry date (`YYYY-MM-DD`), either optional.
+    pub fn waive_approved(
+        &mut self,
+        id: handover_model::FindingId,
+        reason: &str,
+        approver: Option<&str>,
+        expires: Option<&str>,
+    ) -> Result<handover_model::Waiver> {
+        Ok(self
+            .project
+            .waive_approved(id, reason, approver, expires, &self.actor)?)
+    }
+
     /// Replaces the plan with the one in a CSV file. A bad file changes nothing.
     pub fn import_plan_csv(&mut self, path: &Path) -> Result<Plan> {
         let plan = read_plan_csv(path)?;

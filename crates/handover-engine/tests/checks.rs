@@ -102,7 +102,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
     assert_eq!((sum.new, sum.fixed), (0, 1));
     drop(s);
 
-    let s = Session::open(&path, None, clock).unwrap();
+    let s = Session::open(&path, None, clock.clone()).unwrap();
     let statuses: Vec<_> = s
         .project()
         .findings()
@@ -121,7 +121,59 @@ fn findings_follow_the_devices_and_waivers_persist() {
     let w = &s.project().waivers().unwrap()[0];
     assert_eq!((w.finding, w.by.as_str()), (f2, "Ana"));
     assert!(s.verify_audit().unwrap().is_intact());
+    assert_eq!((w.approver.as_deref(), w.expires.as_deref()), (None, None));
     let mut s = s;
     let e = s.waive(f2, "  ").unwrap_err();
     assert!(e.to_string().contains("reason"), "{e}");
+
+    // The customer's approver and an expiry date: kept across reopening, in the audit log, and in the report.
+    let e = s
+        .waive_approved(
+            f2,
+            "Phase 2",
+            Some("M. Lindqvist (IT)"),
+            Some("next spring"),
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
+    let e = s
+        .waive_approved(f2, "Phase 2", Some("  "), None)
+        .unwrap_err();
+    assert!(e.to_string().contains("approver"), "{e}");
+    assert_eq!(
+        s.project().waivers().unwrap()[0].approver,
+        None,
+        "a refusal changes nothing"
+    );
+    s.waive_approved(
+        f2,
+        "Temporary: camera moves to VLAN 20 in phase 2",
+        Some("M. Lindqvist (IT)"),
+        Some("2027-03-31"),
+    )
+    .unwrap();
+    drop(s);
+    let s = Session::open(&path, None, clock).unwrap();
+    let w = &s.project().waivers().unwrap()[0];
+    assert_eq!(
+        (w.by.as_str(), w.approver.as_deref(), w.expires.as_deref()),
+        ("Ana", Some("M. Lindqvist (IT)"), Some("2027-03-31"))
+    );
+    let audit = s
+        .project()
+        .audit_latest("finding.waive", &f2.to_string())
+        .unwrap()
+        .unwrap();
+    assert_eq!(audit.detail["approver"], "M. Lindqvist (IT)");
+    assert_eq!(audit.detail["expires"], "2027-03-31");
+    let cat = Catalogs::built_in();
+    let model = s
+        .report_model(&cat, time::macros::datetime!(2026-12-07 12:00 UTC))
+        .unwrap();
+    assert_eq!(model.waivers[0].approved_by, "M. Lindqvist (IT)");
+    assert_eq!(model.waivers[0].recorded_by, "Ana");
+    assert_eq!(
+        model.waivers[0].expires_at,
+        Some(time::macros::datetime!(2027-03-31 00:00 UTC))
+    );
 }

@@ -99,4 +99,10 @@ pub struct Waiver {
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub at: OffsetDateTime,
+    /// Who on the customer's side accepted the risk (name and role), when one was named.
+    #[serde(default)]
+    pub approver: Option<String>,
+    /// Until when the waiver holds (an ISO 8601 date `YYYY-MM-DD`), when limited.
+    #[serde(default)]
+    pub expires: Option<String>,
 }

@@ -1,5 +1,7 @@
 //! Writes a sample report and its twins for a look at the layout or a demo:
-//! `cargo run -p handover-report --example sample -- OUT.pdf [DEVICES] [letter] [sign]`.
+//! `cargo run -p handover-report --example sample -- OUT.pdf [DEVICES] [letter] [sign] [intl]`.
+//! With `intl`, the site, customer and first devices are named in Latin with diacritics, Greek,
+//! Cyrillic and one script the fonts lack (Thai), to look at the glyphs and the cover's note.
 //! Uses the synthetic model from `handover_report::sample` and a fixed clock. With `sign`,
 //! also creates an integrator CA (written to OUT.ca.pem) and signs the PDF with it; the
 //! inventory twins go to OUT.json and OUT.csv, the findings to OUT.findings.csv.
@@ -20,7 +22,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         PageSize::A4
     };
     let clock = time::macros::datetime!(2026-11-20 16:30 UTC);
-    let model = sample_model(n, clock);
+    let mut model = sample_model(n, clock);
+    if args.iter().any(|a| a == "intl") {
+        model.site.name = "Zürich Flughafen · São Paulo Metrô".into();
+        model.site.customer = "Łódź Transport — Αθήνα Μετρό — Москва".into();
+        let names = [
+            "Zürich Tor Nord",
+            "São Paulo portão",
+            "Łódź brama",
+            "Αθήνα είσοδος",
+            "Москва вход",
+            "กล้อง 1",
+        ];
+        for (d, name) in model.devices.iter_mut().zip(names) {
+            d.name = name.into();
+        }
+    }
     let mut pdf = render(
         &model,
         &RenderOptions {

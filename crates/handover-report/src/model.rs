@@ -30,6 +30,129 @@ pub struct ReportModel {
     pub standards: Vec<StandardsRow>,
     /// How the facts were gathered (versions, hashes, discovery methods, audit log head).
     pub method: MethodAppendix,
+    /// Who signs the report and the CA IT is asked to trust, when a signing identity is used:
+    /// printed on the cover so IT can confirm the CA's fingerprint with the integrator by phone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<Signer>,
+    /// The credential handover: the accounts Handover holds per device, the export made for IT,
+    /// and what stays with the integrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credentials: Option<CredentialHandover>,
+}
+
+/// The credential handover (never a password).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialHandover {
+    /// Every account Handover holds a password for.
+    pub accounts: Vec<HeldAccount>,
+    /// The encrypted export given to IT, when one was made.
+    pub export: Option<CredentialExport>,
+    /// What stays on the integrator's side and how it is removed.
+    pub integrator_side: String,
+}
+
+/// One account held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeldAccount {
+    /// The device.
+    pub device_id: String,
+    /// User name on the device.
+    pub user: String,
+    /// ONVIF user level as the device reports it (`Administrator`, `Operator`, `User`), if read.
+    pub level: Option<String>,
+    /// Custody state label, e.g. "rotated", "factory default", "supplied by the technician".
+    pub state: String,
+    /// When the password was last changed by Handover.
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub rotated_at: Option<OffsetDateTime>,
+    /// By whom.
+    pub rotated_by: Option<String>,
+}
+
+/// The KeePass export made for IT.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CredentialExport {
+    /// File name.
+    pub file: String,
+    /// SHA-256 of the file as written (hex), when recorded.
+    pub sha256: Option<String>,
+    /// Entries (accounts) in it.
+    pub entries: u32,
+    /// When it was written.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+}
+
+/// Where a switch saw a device: the as-built layer-2 fact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SwitchPortView {
+    /// Switch name or address.
+    pub switch: String,
+    /// Port.
+    pub port: String,
+    /// The VLAN the switch has the device in.
+    pub vlan: u16,
+}
+
+/// A host on a planned subnet that answered but could not be identified as a device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnidentifiedHost {
+    /// Its address.
+    pub address: String,
+    /// Why it is not in the inventory, in plain words.
+    pub reason: String,
+}
+
+/// The signing identity as the cover shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Signer {
+    /// The signing certificate's subject, e.g. "CN=Ana Lopez, O=Example Security".
+    pub subject: String,
+    /// The CA certificate's subject (the certificate IT adds to its trust store).
+    pub ca_subject: String,
+    /// SHA-256 of the CA certificate's DER, as `AB:CD:...` (what `openssl x509 -fingerprint
+    /// -sha256` prints).
+    pub ca_sha256: String,
+}
+
+/// Who is to act on an open finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Owner {
+    /// The integrator who handed the system over (their work is not finished).
+    Integrator,
+    /// The customer's IT (their network, their decision).
+    Customer,
+}
+
+impl Owner {
+    /// Label for tables.
+    pub fn label(self) -> &'static str {
+        match self {
+            Owner::Integrator => "integrator",
+            Owner::Customer => "customer IT",
+        }
+    }
+}
+
+/// What was done to settle a finding before handover, as the report groups it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// What was done, the same words for every finding fixed the same way, e.g.
+    /// "WS-Discovery switched off".
+    pub action: String,
+    /// When the device's own answer confirmed it (read back).
+    #[serde(with = "time::serde::rfc3339")]
+    pub read_back_at: OffsetDateTime,
+}
+
+/// A part of a device's checks that did not run, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotChecked {
+    /// Why, in the customer's words, e.g. "never logged in: the device is not activated".
+    pub reason: String,
+    /// What was not checked: any of "firmware", "credentials", "placement", "services", "clock".
+    pub aspects: Vec<String>,
 }
 
 /// Site and the parties to the handover.
@@ -95,6 +218,24 @@ pub struct Device {
     /// HTTPS: IT can pin the same certificate in the VMS.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_sha256: Option<String>,
+    /// The checks that could not run on this device: shown as "not checked", never as a pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_checked: Option<NotChecked>,
+    /// Where the switch saw the device (when a switch was asked and knew its MAC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub switch_port: Option<SwitchPortView>,
+    /// Its role in the plan's words, e.g. "camera", "nvr", "access-control" (empty when unknown).
+    #[serde(default)]
+    pub role: String,
+}
+
+impl Device {
+    /// True when `aspect` ("firmware", "credentials", "placement", "services", "clock") was not checked.
+    pub fn unchecked(&self, aspect: &str) -> bool {
+        self.not_checked
+            .as_ref()
+            .is_some_and(|n| n.aspects.iter().any(|a| a == aspect))
+    }
 }
 
 /// Firmware version and its compliance with the catalog baseline.
@@ -196,6 +337,25 @@ pub struct Finding {
     pub clauses: Vec<String>,
     /// Current state.
     pub status: FindingStatus,
+    /// The check that raised it, e.g. "firmware.known-exploited" (empty when unknown).
+    #[serde(default)]
+    pub check: String,
+    /// Known-exploited vulnerabilities (CVE ids on the KEV list) behind this finding.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known_exploited: Vec<String>,
+    /// What IT should know and what has to happen, in the customer's words (no technician
+    /// commands). Empty: the detail says it.
+    #[serde(default)]
+    pub action: String,
+    /// Who is to act (open findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owner: Option<Owner>,
+    /// By when (open findings), an ISO 8601 date "YYYY-MM-DD".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<String>,
+    /// What was done (resolved findings).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution: Option<Resolution>,
 }
 
 /// Finding severity.
@@ -235,8 +395,11 @@ pub struct Waiver {
     pub finding_id: String,
     /// Why it is acceptable.
     pub reason: String,
-    /// Who accepted it.
+    /// Who on the customer's side accepted it (empty: nobody there has yet).
     pub approved_by: String,
+    /// Who recorded it (the technician).
+    #[serde(default)]
+    pub recorded_by: String,
     /// When.
     #[serde(with = "time::serde::rfc3339")]
     pub approved_at: OffsetDateTime,
@@ -303,6 +466,13 @@ pub struct SubnetDiscovery {
     pub devices_found: u32,
     /// Why planned devices were not found (one line each), if any.
     pub not_found: Vec<String>,
+    /// Hosts that answered on this subnet but could not be identified, with plain reasons.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unidentified: Vec<UnidentifiedHost>,
+    /// Other hosts that answered with no camera service on the ONVIF ports (not cameras, or
+    /// cameras with ONVIF switched off).
+    #[serde(default)]
+    pub no_camera_service: u32,
 }
 
 /// Figures for the executive summary, computed from the model.
@@ -318,6 +488,15 @@ pub struct Summary {
     pub placement_verified: u32,
     /// Findings still open.
     pub open_findings: u32,
+    /// Open findings per severity: critical, high, medium, low, info.
+    #[serde(default)]
+    pub open_by_severity: [u32; 5],
+    /// Open findings with known-exploited vulnerabilities.
+    #[serde(default)]
+    pub open_known_exploited: u32,
+    /// Hosts on planned subnets that answered but could not be identified.
+    #[serde(default)]
+    pub unidentified_hosts: u32,
     /// Waivers.
     pub waivers: u32,
 }
@@ -337,7 +516,24 @@ impl ReportModel {
                 .iter()
                 .filter(|f| f.status == FindingStatus::Open)
                 .count() as u32,
+            open_by_severity: Severity::DESCENDING.map(|sev| {
+                self.findings
+                    .iter()
+                    .filter(|f| f.status == FindingStatus::Open && f.severity == sev)
+                    .count() as u32
+            }),
+            open_known_exploited: self
+                .findings
+                .iter()
+                .filter(|f| f.status == FindingStatus::Open && !f.known_exploited.is_empty())
+                .count() as u32,
             waivers: self.waivers.len() as u32,
+            unidentified_hosts: self
+                .method
+                .discovery
+                .iter()
+                .map(|d| d.unidentified.len() as u32)
+                .sum(),
         }
     }
 
@@ -348,29 +544,48 @@ impl ReportModel {
 }
 
 impl CredentialState {
-    /// Short label for tables.
+    /// The state as the JSON and CSV twins spell it (`default_active`).
+    pub fn code(self) -> &'static str {
+        match self {
+            CredentialState::Rotated => "rotated",
+            CredentialState::DefaultActive => "default_active",
+            CredentialState::ExternallyManaged => "externally_managed",
+            CredentialState::Unknown => "unknown",
+        }
+    }
+
+    /// Short label for tables: the same word as [`Self::code`], with spaces.
     pub fn label(self) -> &'static str {
         match self {
             CredentialState::Rotated => "rotated",
-            CredentialState::DefaultActive => "DEFAULT",
-            CredentialState::ExternallyManaged => "external",
+            CredentialState::DefaultActive => "default active",
+            CredentialState::ExternallyManaged => "externally managed",
             CredentialState::Unknown => "unknown",
         }
     }
 }
 
 impl FirmwareStatus {
-    /// Short label for tables.
+    /// Short label for tables: the same word as the JSON and CSV twins.
     pub fn label(self) -> &'static str {
         match self {
-            FirmwareStatus::Compliant => "ok",
-            FirmwareStatus::Outdated => "OUTDATED",
-            FirmwareStatus::Unknown => "no baseline",
+            FirmwareStatus::Compliant => "compliant",
+            FirmwareStatus::Outdated => "outdated",
+            FirmwareStatus::Unknown => "unknown",
         }
     }
 }
 
 impl Severity {
+    /// Every severity, the most severe first.
+    pub const DESCENDING: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
     /// Label for tables.
     pub fn label(self) -> &'static str {
         match self {

@@ -48,8 +48,8 @@ pub fn render(model: &ReportModel, opts: &RenderOptions) -> Result<Vec<u8>> {
         fonts.regular.sanitize(&model.site.name)
     );
     let (pages_ops, used) = c.finish(&footer);
-    let regular = subset_font(REGULAR_TTF, &fonts.regular, &used[0])?;
-    let bold = subset_font(BOLD_TTF, &fonts.bold, &used[1])?;
+    let regular = subset_font(REGULAR_TTF, fonts.regular, &used[0])?;
+    let bold = subset_font(BOLD_TTF, fonts.bold, &used[1])?;
 
     let (w, h) = opts.page_size.points();
     let (wmm, hmm): (Mm, Mm) = (Pt(w).into(), Pt(h).into());
@@ -136,7 +136,10 @@ fn subset_font(ttf: &[u8], face: &Face, chars: &BTreeSet<char>) -> Result<printp
         &provider,
         &gids,
         &SubsetProfile::Pdf,
-        CmapTarget::Unrestricted,
+        // Unicode, never "smallest": allsorts' Unrestricted picks a Mac Roman cmap whenever every character
+        // fits, and printpdf reads whatever subtable it finds as Unicode, so every non-ASCII character
+        // (·, —, …, ü) looked up a Mac Roman code as a code point and was drawn as glyph 0 (.notdef).
+        CmapTarget::Unicode,
     )
     .map_err(Error::FontSubset)?;
     let mut warnings = Vec::new();

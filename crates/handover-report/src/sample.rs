@@ -172,13 +172,52 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     .collect::<Vec<_>>()
                     .join(":")
             }),
+            not_checked: None,
+            role: match vlan {
+                20 => "camera",
+                30 => "access-control",
+                _ => "intercom",
+            }
+            .into(),
+            switch_port: (!misplaced || i % 2 == 0).then(|| SwitchPortView {
+                switch: format!("sw-core-{}", i % 4 + 1),
+                port: format!("Gi1/0/{}", i % 48 + 1),
+                vlan: if misplaced { 99 } else { vlan },
+            }),
         });
+        if i % 41 == 9 {
+            // A device Handover never logged into: its checks are "not checked", never a pass.
+            let d = devices.last_mut().expect("just pushed");
+            d.credential = CredentialStatus {
+                state: CredentialState::Unknown,
+                rotated_at: None,
+                rotated_by: None,
+                over_plain_http: false,
+            };
+            d.services.clear();
+            d.clock = Clock {
+                skew_seconds: Some(0),
+                ntp_server: None,
+            };
+            d.not_checked = Some(NotChecked {
+                reason: "never logged in: the device is not activated".into(),
+                aspects: vec!["credentials".into(), "services".into(), "clock".into()],
+            });
+        }
         let mut push = |title: String,
                         detail: &str,
                         sev: Severity,
                         clauses: &[&str],
-                        status: FindingStatus| {
+                        status: FindingStatus,
+                        check: &str| {
             let fid = format!("F-{:04}", findings.len() + 1);
+            let open = status == FindingStatus::Open;
+            let due_days = match sev {
+                Severity::Critical => 7,
+                Severity::High => 14,
+                Severity::Medium => 30,
+                _ => 90,
+            };
             findings.push(Finding {
                 id: fid.clone(),
                 device_id: Some(id.clone()),
@@ -187,6 +226,21 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 detail: detail.into(),
                 clauses: clauses.iter().map(|s| s.to_string()).collect(),
                 status,
+                check: check.into(),
+                known_exploited: if check == "firmware.known-exploited" {
+                    vec!["CVE-2021-36260".into()]
+                } else {
+                    Vec::new()
+                },
+                action: String::new(),
+                owner: open.then_some(Owner::Integrator),
+                due: open.then(|| {
+                    crate::layout::text::format_date(generated_at + Duration::days(due_days))
+                }),
+                resolution: (status == FindingStatus::Resolved).then(|| Resolution {
+                    action: "Telnet switched off".into(),
+                    read_back_at: started + Duration::minutes(i as i64 % 480 + 5),
+                }),
             });
             fid
         };
@@ -202,6 +256,11 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 } else {
                     FindingStatus::Open
                 },
+                if i % 34 == 20 {
+                    "firmware.known-exploited"
+                } else {
+                    "firmware.outdated"
+                },
             );
             if waived {
                 waivers.push(Waiver {
@@ -209,6 +268,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     finding_id: fid,
                     reason: "Update requires a site visit by the vendor; customer accepts the risk until then.".into(),
                     approved_by: "M. Lindqvist (IT)".into(),
+                    recorded_by: "J. Okafor".into(),
                     approved_at: generated_at - Duration::hours(1),
                     expires_at: Some(generated_at + Duration::days(90)),
                 });
@@ -221,6 +281,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 Severity::Critical,
                 &["ETSI 5.1", "NIST logical access"],
                 FindingStatus::Open,
+                "credentials.default",
             );
         }
         if i % 11 == 0 {
@@ -230,6 +291,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                 Severity::Medium,
                 &["ETSI 5.6"],
                 FindingStatus::Resolved,
+                "services.telnet",
             );
         }
     }
@@ -300,6 +362,10 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
         ),
     ];
     let found = [20u16, 30, 40].map(|v| count(&|d| d.vlan_id == v));
+    let devices_for_accounts: Vec<(String, bool)> = devices
+        .iter()
+        .map(|d| (d.id.clone(), d.credential.state == CredentialState::Rotated))
+        .collect();
     ReportModel {
         project_id: "PRJ-2026-0042".into(),
         generated_at,
@@ -336,6 +402,8 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                     methods: vec!["WS-Discovery".into(), "unicast sweep".into()],
                     devices_found: found[0],
                     not_found: vec![],
+                    unidentified: Vec::new(),
+                    no_camera_service: 0,
                 },
                 SubnetDiscovery {
                     subnet: "10.30.0.0/16".into(),
@@ -345,12 +413,19 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
                         "Door controller DC-07: no link on switch port Gi1/0/31 (powered off?)"
                             .into(),
                     ],
+                    unidentified: vec![UnidentifiedHost {
+                        address: "10.30.0.201".into(),
+                        reason: "a web service answers but not the camera protocol (ONVIF): not a camera, or a camera with ONVIF switched off".into(),
+                    }],
+                    no_camera_service: 3,
                 },
                 SubnetDiscovery {
                     subnet: "10.40.0.0/16".into(),
                     methods: vec!["mDNS".into(), "unicast sweep".into()],
                     devices_found: found[2],
                     not_found: vec![],
+                    unidentified: Vec::new(),
+                    no_camera_service: 0,
                 },
             ],
             audit_log_head: "3b1f0c9e5a7d2b4c6e8f0a1b3c5d7e9f1a2b3c4d5e6f708192a3b4c5d6e7f809"
@@ -358,5 +433,55 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
             started_at: started,
             finished_at: generated_at - Duration::minutes(20),
         },
+        credentials: Some(CredentialHandover {
+            accounts: sample_accounts(&devices_for_accounts, started),
+            export: Some(CredentialExport {
+                file: "northgate-w3.kdbx".into(),
+                sha256: Some("5e1d".repeat(16)),
+                entries: devices_for_accounts.len() as u32,
+                at: generated_at - Duration::minutes(25),
+            }),
+            integrator_side: INTEGRATOR_SIDE.into(),
+        }),
+        signer: Some(Signer {
+            subject: "CN=J. Okafor, O=Brightline Security Systems".into(),
+            ca_subject: "CN=Brightline Security Systems Handover CA, O=Brightline Security Systems"
+                .into(),
+            ca_sha256: (0..32)
+                .map(|k| format!("{:02X}", (k * 37 + 11) % 256))
+                .collect::<Vec<_>>()
+                .join(":"),
+        }),
     }
+}
+
+/// What the sample says stays with the integrator.
+const INTEGRATOR_SIDE: &str = "The passwords stay sealed in the project file on the technician's laptop, under a key only \
+its OS keyring holds; deleting the project file and that keyring entry removes them.";
+
+fn sample_accounts(devices: &[(String, bool)], started: OffsetDateTime) -> Vec<HeldAccount> {
+    devices
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, rotated))| *rotated)
+        .flat_map(|(i, (id, _))| {
+            let admin = HeldAccount {
+                device_id: id.clone(),
+                user: "admin".into(),
+                level: Some("Administrator".into()),
+                state: "rotated".into(),
+                rotated_at: Some(started + Duration::minutes(i as i64 % 480)),
+                rotated_by: Some("J. Okafor".into()),
+            };
+            let vms = (i % 3 == 0).then(|| HeldAccount {
+                device_id: id.clone(),
+                user: "vms".into(),
+                level: Some("Operator".into()),
+                state: "VMS account".into(),
+                rotated_at: Some(started + Duration::minutes(i as i64 % 480 + 1)),
+                rotated_by: Some("J. Okafor".into()),
+            });
+            std::iter::once(admin).chain(vms)
+        })
+        .collect()
 }

@@ -7,7 +7,10 @@
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::{Device, Finding, ReportModel, Site, Summary, Vlan, Waiver};
+use crate::model::{
+    CredentialHandover, Device, Finding, ReportModel, Signer, Site, SubnetDiscovery, Summary, Vlan,
+    Waiver,
+};
 
 /// The schema identifier written into every inventory JSON document.
 pub const INVENTORY_SCHEMA: &str = "handover-inventory/1";
@@ -32,6 +35,14 @@ struct Inventory<'a> {
     devices: &'a [Device],
     findings: &'a [Finding],
     waivers: &'a [Waiver],
+    /// The signer and the CA to trust, with its SHA-256.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    signer: Option<&'a Signer>,
+    /// The accounts held and the export made for IT (never a password).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credentials: Option<&'a CredentialHandover>,
+    /// Discovery per subnet, with the hosts that answered but could not be identified.
+    discovery: &'a [SubnetDiscovery],
 }
 
 /// The inventory and findings as pretty-printed JSON (UTF-8, trailing newline).
@@ -48,20 +59,30 @@ pub fn inventory_json(model: &ReportModel) -> Result<Vec<u8>> {
         devices: &model.devices,
         findings: &model.findings,
         waivers: &model.waivers,
+        signer: model.signer.as_ref(),
+        credentials: model.credentials.as_ref(),
+        discovery: &model.method.discovery,
     };
     let mut out = serde_json::to_vec_pretty(&inv)?;
     out.push(b'\n');
     Ok(out)
 }
 
-/// The CSV header, one column per field of a device row.
-pub const CSV_HEADER: [&str; 20] = [
+/// The CSV header, one column per field of a device row. States use the JSON twin's words
+/// (`compliant`, `default_active`, …) and times are ISO 8601 (RFC 3339, UTC).
+pub const CSV_HEADER: [&str; 26] = [
     "device_id",
     "name",
+    "role",
+    "site",
+    "status",
     "vlan_id",
     "vlan_name",
     "address",
     "mac",
+    "switch",
+    "switch_port",
+    "switch_port_vlan",
     "maker",
     "model",
     "serial",
@@ -78,6 +99,42 @@ pub const CSV_HEADER: [&str; 20] = [
     "tls_certificate_sha256",
 ];
 
+/// ISO 8601 / RFC 3339 in UTC, e.g. `2026-12-07T06:11:00Z`.
+pub fn iso(t: time::OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// A device's handover status, one word for the PDF, the JSON and both CSVs (and a valid NetBox
+/// device status): `active` when handed over with every check run, `staged` while some check could
+/// not run (the device is not handed over yet).
+pub fn device_status(d: &Device) -> &'static str {
+    if d.not_checked
+        .as_ref()
+        .is_some_and(|n| n.aspects.iter().any(|a| a == "credentials"))
+    {
+        "staged"
+    } else {
+        "active"
+    }
+}
+
+fn open_findings_of<'a>(model: &'a ReportModel, d: &Device) -> String {
+    model
+        .findings
+        .iter()
+        .filter(|f| {
+            f.status == crate::model::FindingStatus::Open
+                && f.device_id.as_deref() == Some(d.id.as_str())
+        })
+        .map(|f| f.id.as_str())
+        .collect::<Vec<&'a str>>()
+        .join(" ")
+}
+
 /// The device inventory as CSV (RFC 4180 quoting, header row first, one row per device).
 pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
@@ -89,41 +146,34 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
             .find(|v| v.id == d.vlan_id)
             .map(|v| v.name.as_str())
             .unwrap_or("");
-        let rotated_at = d
-            .credential
-            .rotated_at
-            .map(crate::layout::text::format_timestamp)
-            .unwrap_or_default();
+        let rotated_at = d.credential.rotated_at.map(iso).unwrap_or_default();
         let services = d
             .services
             .iter()
             .map(|s| format!("{}/{} {}", s.port, s.transport, s.name))
             .collect::<Vec<_>>()
             .join("; ");
-        let open = model
-            .findings
-            .iter()
-            .filter(|f| {
-                f.status == crate::model::FindingStatus::Open
-                    && f.device_id.as_deref() == Some(d.id.as_str())
-            })
-            .map(|f| f.id.as_str())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let port = d.switch_port.as_ref();
         w.write_record([
             d.id.as_str(),
             &csv_safe(&d.name),
+            &csv_safe(&d.role),
+            &csv_safe(&model.site.name),
+            device_status(d),
             &d.vlan_id.to_string(),
             &csv_safe(vlan_name),
             &d.address,
             &d.mac,
+            &csv_safe(port.map_or("", |p| p.switch.as_str())),
+            &csv_safe(port.map_or("", |p| p.port.as_str())),
+            &port.map(|p| p.vlan.to_string()).unwrap_or_default(),
             &csv_safe(&d.maker),
             &csv_safe(&d.model),
             &csv_safe(&d.serial),
             &csv_safe(&d.firmware.version),
-            d.firmware.baseline.as_deref().unwrap_or(""),
+            &csv_safe(d.firmware.baseline.as_deref().unwrap_or("")),
             d.firmware.status.label(),
-            d.credential.state.label(),
+            d.credential.state.code(),
             &rotated_at,
             &csv_safe(d.credential.rotated_by.as_deref().unwrap_or("")),
             if d.credential.over_plain_http {
@@ -133,7 +183,7 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
             },
             if d.placement.verified { "yes" } else { "no" },
             &services,
-            &open,
+            &open_findings_of(model, d),
             d.tls_sha256.as_deref().unwrap_or(""),
         ])?;
     }
@@ -142,8 +192,81 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
         .map_err(|e| crate::error::Error::Csv(csv::Error::from(e.into_error())))
 }
 
+/// The header of the NetBox devices CSV: NetBox's device bulk-import fields first (`name`, `role`,
+/// `manufacturer`, `device_type`, `site`, `status`, `serial`, `description`), then Handover's own
+/// facts as custom fields (`cf_…`; create them in NetBox first, or drop the columns).
+pub const NETBOX_CSV_HEADER: [&str; 18] = [
+    "name",
+    "role",
+    "manufacturer",
+    "device_type",
+    "site",
+    "status",
+    "serial",
+    "description",
+    "cf_handover_id",
+    "cf_ip_address",
+    "cf_mac_address",
+    "cf_planned_vlan",
+    "cf_switch",
+    "cf_switch_port",
+    "cf_switch_port_vlan",
+    "cf_firmware",
+    "cf_firmware_status",
+    "cf_credential_state",
+];
+
+/// The devices as NetBox's device import wants them (`/dcim/devices/import/`, CSV). NetBox finds
+/// `role`, `manufacturer`, `site` by name and `device_type` by model, so those must exist in NetBox
+/// (the README lists what to create); a device without a known maker or model gets "Unknown".
+pub fn netbox_csv(model: &ReportModel) -> Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(NETBOX_CSV_HEADER)?;
+    let or_unknown = |s: &str| {
+        if s.trim().is_empty() {
+            "Unknown".to_owned()
+        } else {
+            csv_safe(s.trim())
+        }
+    };
+    for d in &model.devices {
+        let port = d.switch_port.as_ref();
+        w.write_record([
+            csv_safe(&d.name),
+            or_unknown(&d.role),
+            or_unknown(&d.maker),
+            or_unknown(&d.model),
+            csv_safe(&model.site.name),
+            device_status(d).to_owned(),
+            csv_safe(&d.serial),
+            csv_safe(&format!(
+                "Handed over by {} on {}",
+                model.site.integrator,
+                crate::layout::text::format_date(model.generated_at)
+            )),
+            d.id.clone(),
+            d.address.clone(),
+            d.mac.clone(),
+            if d.vlan_id == 0 {
+                String::new()
+            } else {
+                d.vlan_id.to_string()
+            },
+            csv_safe(port.map_or("", |p| p.switch.as_str())),
+            csv_safe(port.map_or("", |p| p.port.as_str())),
+            port.map(|p| p.vlan.to_string()).unwrap_or_default(),
+            csv_safe(&d.firmware.version),
+            d.firmware.status.label().to_owned(),
+            d.credential.state.code().to_owned(),
+        ])?;
+    }
+    w.flush().map_err(csv::Error::from)?;
+    w.into_inner()
+        .map_err(|e| crate::error::Error::Csv(csv::Error::from(e.into_error())))
+}
+
 /// The header of the findings CSV.
-pub const FINDINGS_CSV_HEADER: [&str; 10] = [
+pub const FINDINGS_CSV_HEADER: [&str; 17] = [
     "finding_id",
     "device_id",
     "device_serial",
@@ -154,6 +277,13 @@ pub const FINDINGS_CSV_HEADER: [&str; 10] = [
     "clauses",
     "waiver_id",
     "waiver_expires_at",
+    "check",
+    "owner",
+    "due",
+    "known_exploited",
+    "action",
+    "resolution",
+    "read_back_at",
 ];
 
 /// The findings as CSV, one row per finding (with its waiver, if any), for IT's ticketing.
@@ -175,7 +305,26 @@ pub fn findings_csv(model: &ReportModel) -> Result<Vec<u8>> {
             waiver.map(|w| csv_safe(&w.id)).unwrap_or_default(),
             waiver
                 .and_then(|w| w.expires_at)
-                .map(crate::layout::text::format_timestamp)
+                .map(iso)
+                .unwrap_or_default(),
+            csv_safe(&f.check),
+            f.owner
+                .map(|o| match o {
+                    crate::model::Owner::Integrator => "integrator",
+                    crate::model::Owner::Customer => "customer",
+                })
+                .unwrap_or_default()
+                .to_owned(),
+            f.due.clone().unwrap_or_default(),
+            f.known_exploited.join(" "),
+            csv_safe(&f.action),
+            f.resolution
+                .as_ref()
+                .map(|r| csv_safe(&r.action))
+                .unwrap_or_default(),
+            f.resolution
+                .as_ref()
+                .map(|r| iso(r.read_back_at))
                 .unwrap_or_default(),
         ])?;
     }

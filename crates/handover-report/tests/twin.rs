@@ -90,7 +90,8 @@ fn csv_has_a_row_per_device_and_no_formulas() {
     );
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 12);
-    assert_eq!(&rows[0][8], m.devices[0].serial.as_str());
+    let col = |name: &str| CSV_HEADER.iter().position(|h| *h == name).unwrap();
+    assert_eq!(&rows[0][col("serial")], m.devices[0].serial.as_str());
     // The pinned TLS certificate, where the device has one, in the last column.
     for (row, d) in rows.iter().zip(&m.devices) {
         assert_eq!(
@@ -103,6 +104,43 @@ fn csv_has_a_row_per_device_and_no_formulas() {
     assert!(m.devices.iter().any(|d| d.tls_sha256.is_some()));
     assert!(m.devices.iter().any(|d| d.tls_sha256.is_none()));
     assert!(rows[3][1].starts_with("'="), "{}", &rows[3][1]);
+    // One vocabulary with the JSON twin; ISO 8601 times; switch, port, role, site and status present.
+    let json: serde_json::Value = serde_json::from_slice(&inventory_json(&m).unwrap()).unwrap();
+    for (row, d) in rows.iter().zip(json["devices"].as_array().unwrap()) {
+        assert_eq!(
+            &row[col("firmware_status")],
+            d["firmware"]["status"].as_str().unwrap()
+        );
+        assert_eq!(
+            &row[col("credential_state")],
+            d["credential"]["state"].as_str().unwrap()
+        );
+        if let Some(t) = d["credential"]["rotated_at"].as_str() {
+            let csv_t = time::OffsetDateTime::parse(
+                &row[col("credential_rotated_at")],
+                &time::format_description::well_known::Rfc3339,
+            )
+            .expect("ISO 8601 in the CSV");
+            let json_t =
+                time::OffsetDateTime::parse(t, &time::format_description::well_known::Rfc3339)
+                    .unwrap();
+            assert_eq!(csv_t, json_t);
+        }
+        assert_eq!(&row[col("role")], d["role"].as_str().unwrap());
+        assert_eq!(&row[col("site")], m.site.name.as_str());
+        assert!(
+            ["active", "staged"].contains(&&row[col("status")]),
+            "{:?}",
+            row
+        );
+        match d["switch_port"].as_object() {
+            Some(p) => {
+                assert_eq!(&row[col("switch")], p["switch"].as_str().unwrap());
+                assert_eq!(&row[col("switch_port")], p["port"].as_str().unwrap());
+            }
+            None => assert_eq!(&row[col("switch")], ""),
+        }
+    }
     // Hostile names survive quoting intact.
     assert_eq!(&rows[0][1], m.devices[0].name.as_str());
     assert_eq!(&rows[1][1], m.devices[1].name.as_str());
@@ -146,4 +184,82 @@ fn findings_csv_lists_every_finding_with_its_waiver() {
             .as_str();
         assert_eq!(&row[2], serial);
     }
+}
+
+/// NetBox's device bulk import (`/dcim/devices/import/`, DeviceImportForm) needs `name`, `role`,
+/// `manufacturer`, `device_type`, `site` and `status` (one of NetBox's DeviceStatusChoices); other
+/// columns must be model fields or custom fields named `cf_<name>`. NetBox cannot run here, so the CSV
+/// is checked against those documented rules.
+#[test]
+fn the_netbox_csv_has_netbox_import_fields_and_valid_values() {
+    use handover_report::twin::{NETBOX_CSV_HEADER, netbox_csv};
+    let mut m = model(30);
+    m.devices[2].maker.clear();
+    let csv = netbox_csv(&m).unwrap();
+    let mut r = csv::Reader::from_reader(csv.as_slice());
+    let header: Vec<String> = r.headers().unwrap().iter().map(str::to_owned).collect();
+    assert_eq!(header, NETBOX_CSV_HEADER.map(String::from).to_vec());
+    const REQUIRED: [&str; 6] = [
+        "name",
+        "role",
+        "manufacturer",
+        "device_type",
+        "site",
+        "status",
+    ];
+    const MODEL_FIELDS: [&str; 8] = [
+        "name",
+        "role",
+        "manufacturer",
+        "device_type",
+        "site",
+        "status",
+        "serial",
+        "description",
+    ];
+    const STATUSES: [&str; 7] = [
+        "offline",
+        "active",
+        "planned",
+        "staged",
+        "failed",
+        "inventory",
+        "decommissioning",
+    ];
+    for h in &header {
+        let custom = h.strip_prefix("cf_").is_some_and(|n| {
+            !n.is_empty()
+                && n.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        });
+        assert!(
+            MODEL_FIELDS.contains(&h.as_str()) || custom,
+            "{h} is neither a device field nor a custom field"
+        );
+    }
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), m.devices.len());
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for (row, d) in rows.iter().zip(&m.devices) {
+        for req in REQUIRED {
+            assert!(!row[col(req)].trim().is_empty(), "{req} empty for {}", d.id);
+        }
+        assert!(STATUSES.contains(&&row[col("status")]), "{:?}", row);
+        assert_eq!(&row[col("serial")], d.serial.as_str());
+        assert_eq!(&row[col("cf_handover_id")], d.id.as_str());
+    }
+    assert_eq!(&rows[2][col("manufacturer")], "Unknown");
+    // The never-logged-into device is not handed over: staged, not active.
+    let staged: Vec<&str> = rows
+        .iter()
+        .filter(|r| &r[col("status")] == "staged")
+        .map(|r| r.get(col("cf_handover_id")).unwrap())
+        .collect();
+    let expected: Vec<&str> = m
+        .devices
+        .iter()
+        .filter(|d| d.not_checked.is_some())
+        .map(|d| d.id.as_str())
+        .collect();
+    assert_eq!(staged, expected);
 }

@@ -12,9 +12,10 @@ use crate::error::{Error, Result};
 use crate::migrate::Step;
 use crate::project::{parse_ts, ts};
 
-pub(crate) const MIGRATIONS: &[Step] = &[Step {
-    version: 1,
-    sql: "CREATE TABLE findings (
+pub(crate) const MIGRATIONS: &[Step] = &[
+    Step {
+        version: 1,
+        sql: "CREATE TABLE findings (
         id INTEGER PRIMARY KEY,
         device_id INTEGER NOT NULL REFERENCES devices (id),
         check_id TEXT NOT NULL,
@@ -33,7 +34,15 @@ pub(crate) const MIGRATIONS: &[Step] = &[Step {
         by TEXT NOT NULL,
         at TEXT NOT NULL
     ) STRICT;",
-}];
+    },
+    // The customer's approver and an expiry date for a waiver (issue #16): the technician records it, the
+    // customer's IT lead accepts the risk.
+    Step {
+        version: 4,
+        sql: "ALTER TABLE waivers ADD COLUMN approver TEXT;
+        ALTER TABLE waivers ADD COLUMN expires TEXT;",
+    },
+];
 
 /// A finding as a check raises it (before it has an id or status).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,9 +151,9 @@ pub(crate) fn set_status(
 pub(crate) fn waive(conn: &Connection, w: &Waiver) -> Result<()> {
     set_status(conn, w.finding, FindingStatus::Waived, w.at)?;
     conn.execute(
-        "INSERT INTO waivers (finding_id, reason, by, at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (finding_id) DO UPDATE SET reason = ?2, by = ?3, at = ?4",
-        params![w.finding.0, w.reason, w.by, ts(w.at)],
+        "INSERT INTO waivers (finding_id, reason, by, at, approver, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (finding_id) DO UPDATE SET reason = ?2, by = ?3, at = ?4, approver = ?5, expires = ?6",
+        params![w.finding.0, w.reason, w.by, ts(w.at), w.approver, w.expires],
     )?;
     Ok(())
 }
@@ -175,24 +184,29 @@ pub fn list(conn: &Connection) -> Result<Vec<Finding>> {
 
 /// Every waiver, by finding id.
 pub fn waivers(conn: &Connection) -> Result<Vec<Waiver>> {
-    let mut stmt =
-        conn.prepare("SELECT finding_id, reason, by, at FROM waivers ORDER BY finding_id")?;
+    let mut stmt = conn.prepare(
+        "SELECT finding_id, reason, by, at, approver, expires FROM waivers ORDER BY finding_id",
+    )?;
     let raws = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get(1)?,
             r.get(2)?,
             r.get::<_, String>(3)?,
+            r.get(4)?,
+            r.get(5)?,
         ))
     })?;
     let mut out = Vec::new();
     for raw in raws {
-        let (id, reason, by, at) = raw?;
+        let (id, reason, by, at, approver, expires) = raw?;
         out.push(Waiver {
             finding: FindingId(id),
             reason,
             by,
             at: parse_ts(&at)?,
+            approver,
+            expires,
         });
     }
     Ok(out)

@@ -372,8 +372,34 @@ impl Project {
     }
     /// Waives a finding with a reason.
     pub fn waive(&mut self, id: FindingId, reason: &str, actor: &Actor) -> Result<Waiver> {
+        self.waive_approved(id, reason, None, None, actor)
+    }
+
+    /// Waives a finding with a reason, the customer's approver and an expiry date (`YYYY-MM-DD`), either
+    /// optional. A malformed date or an empty approver is refused and nothing changes.
+    pub fn waive_approved(
+        &mut self,
+        id: FindingId,
+        reason: &str,
+        approver: Option<&str>,
+        expires: Option<&str>,
+        actor: &Actor,
+    ) -> Result<Waiver> {
         if reason.trim().is_empty() {
             return Err(Error::Conflict("a waiver needs a reason".into()));
+        }
+        let approver = match approver.map(str::trim) {
+            Some("") => {
+                return Err(Error::Conflict(
+                    "the approver is empty: name the customer's person who accepts the risk".into(),
+                ));
+            }
+            other => other.map(str::to_owned),
+        };
+        if let Some(e) = expires {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(e, format)
+                .map_err(|_| Error::Conflict(format!("expiry {e:?} is not a date (YYYY-MM-DD)")))?;
         }
         self.audited(actor, |tx, now| {
             let w = Waiver {
@@ -381,6 +407,8 @@ impl Project {
                 reason: reason.trim().to_owned(),
                 by: actor.0.clone(),
                 at: now,
+                approver: approver.clone(),
+                expires: expires.map(str::to_owned),
             };
             findings::waive(tx, &w)?;
             Ok((
@@ -388,7 +416,7 @@ impl Project {
                 Some((
                     "finding.waive".into(),
                     id.to_string(),
-                    serde_json::json!({"reason": reason.trim()}),
+                    serde_json::json!({"reason": reason.trim(), "approver": approver, "expires": expires}),
                 )),
             ))
         })

@@ -113,16 +113,30 @@ pub fn findings(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn waive(cli: &Cli, finding: &str, reason: &str) -> anyhow::Result<ExitCode> {
+pub fn waive(
+    cli: &Cli,
+    finding: &str,
+    reason: &str,
+    approver: Option<&str>,
+    expires: Option<&str>,
+) -> anyhow::Result<ExitCode> {
     let id: FindingId = finding
         .parse()
         .map_err(|_| anyhow::anyhow!("{finding:?} is not a finding id such as F7"))?;
     let mut session = super::open(cli)?;
-    let w = session.waive(id, reason)?;
+    let w = session.waive_approved(id, reason, approver, expires)?;
     if cli.json {
         crate::output::json(&w)?;
     } else {
         outln!("Waived {id} by {} at {}: {}", w.by, w.at, w.reason);
+        match (&w.approver, &w.expires) {
+            (Some(a), Some(e)) => outln!("Approved by {a}, until {e}"),
+            (Some(a), None) => outln!("Approved by {a}, no expiry"),
+            (None, _) => outln!(
+                "No approver on the customer's side yet: the report shows this waiver as not approved \
+                 (add --approver \"Name (role)\" --expires YYYY-MM-DD)"
+            ),
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -226,11 +226,44 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         .into_iter()
         .find(|f| f.check == "services.http-only" && f.status == FindingStatus::Open)
     {
-        session.waive(f.id, "Panel firmware has no HTTPS; the panel sits behind the access-control firewall (ticket IT-4711)")?;
-        outln!("waived {} ({}) with a reason", f.id, f.title);
+        // The customer's IT lead accepts the risk for a quarter (the technician only records it).
+        let until = session.project().now().date() + time::Duration::days(90);
+        let until = format!(
+            "{:04}-{:02}-{:02}",
+            until.year(),
+            u8::from(until.month()),
+            until.day()
+        );
+        session.waive_approved(
+            f.id,
+            "Panel firmware has no HTTPS; the panel sits behind the access-control firewall (ticket IT-4711)",
+            Some("R. Osei (Harbour Logistics IT)"),
+            Some(&until),
+        )?;
+        outln!(
+            "waived {} ({}) with a reason, approved by the customer until {until}",
+            f.id,
+            f.title
+        );
     }
 
-    step(6, "Signing the handover report");
+    step(6, "Exporting credentials for IT (KeePass KDBX4)");
+    let kdbx = a.out.join("credentials.kdbx");
+    let n = session.export_kdbx(
+        store,
+        &kdbx,
+        &SecretString::new(DEMO_EXPORT_PASSWORD.into()),
+        &KdfParams::default(),
+    )?;
+    outln!(
+        "{n} accounts in {} (password for the demo: {DEMO_EXPORT_PASSWORD})",
+        kdbx.display()
+    );
+
+    step(
+        7,
+        "Signing the handover report (it names the export and its SHA-256)",
+    );
     let identity = match signing::load(store)? {
         Some(id) => id,
         None => {
@@ -260,19 +293,6 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         o.pdf.display(),
         o.devices,
         v.verdict()
-    );
-
-    step(7, "Exporting credentials for IT (KeePass KDBX4)");
-    let kdbx = a.out.join("credentials.kdbx");
-    let n = session.export_kdbx(
-        store,
-        &kdbx,
-        &SecretString::new(DEMO_EXPORT_PASSWORD.into()),
-        &KdfParams::default(),
-    )?;
-    outln!(
-        "{n} accounts in {} (password for the demo: {DEMO_EXPORT_PASSWORD})",
-        kdbx.display()
     );
 
     site.shutdown();

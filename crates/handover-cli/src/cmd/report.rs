@@ -41,6 +41,8 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
             o.json.display(),
             o.csv.display()
         );
+        outln!("Findings:      {}", o.findings_csv.display());
+        outln!("For NetBox:    {}", o.netbox_csv.display());
         outln!("SHA-256:       {}", o.sha256);
         match &ca {
             Some(ca) => outln!(

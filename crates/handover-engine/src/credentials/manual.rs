@@ -146,6 +146,13 @@ impl Session {
         }
         handover_vault::export_kdbx(path, &model, master, kdf)?;
         let n = model.accounts.len();
+        // The file as written, so the report can name it for IT to check what they received.
+        let sha256 = std::fs::read(path)
+            .map(|b| hex::encode(<sha2::Sha256 as sha2::Digest>::digest(&b)))
+            .map_err(|source| crate::error::Error::Io {
+                path: path.to_owned(),
+                source,
+            })?;
         let actor = self.actor().clone();
         self.project_mut().record(
             &actor,
@@ -153,6 +160,7 @@ impl Session {
             "project",
             serde_json::json!({
                 "file": path.file_name().map(|f| f.to_string_lossy().into_owned()), "accounts": n,
+                "sha256": sha256,
             }),
         )?;
         Ok(n)

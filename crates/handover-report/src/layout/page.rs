@@ -177,27 +177,34 @@ impl Composer {
         if s.is_empty() {
             return;
         }
-        let font = match weight {
-            Weight::Regular => FONT_REGULAR,
-            Weight::Bold => FONT_BOLD,
-        };
         let y = self.height - baseline;
         let shown = visual(s);
-        self.used[weight as usize].extend(shown.chars());
-        let ops = self.ops();
-        ops.push(Op::StartTextSection);
-        ops.push(Op::SetFont {
-            font: PdfFontHandle::External(FontId(font.to_owned())),
-            size: Pt(size),
-        });
-        ops.push(Op::SetFillColor { col: rgb(color) });
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(x), Pt(y)),
-        });
-        ops.push(Op::ShowText {
-            items: vec![TextItem::Text(shown)],
-        });
-        ops.push(Op::EndTextSection);
+        let face = self.fonts.face(weight);
+        let mut x = x;
+        for (by, run) in face.runs(&shown) {
+            // A run the face lacks is drawn by its fallback face (bold falls back to regular).
+            let w = by.unwrap_or(weight);
+            let font = match w {
+                Weight::Regular => FONT_REGULAR,
+                Weight::Bold => FONT_BOLD,
+            };
+            self.used[w as usize].extend(run.chars());
+            let ops = self.ops();
+            ops.push(Op::StartTextSection);
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(FontId(font.to_owned())),
+                size: Pt(size),
+            });
+            ops.push(Op::SetFillColor { col: rgb(color) });
+            ops.push(Op::SetTextMatrix {
+                matrix: TextMatrix::Translate(Pt(x), Pt(y)),
+            });
+            ops.push(Op::ShowText {
+                items: vec![TextItem::Text(run.to_owned())],
+            });
+            ops.push(Op::EndTextSection);
+            x += self.fonts.face(w).width(run, size);
+        }
     }
 
     /// Text right-aligned so that it ends at `right`.

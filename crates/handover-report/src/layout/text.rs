@@ -15,7 +15,7 @@ pub const REGULAR_TTF: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSa
 pub const BOLD_TTF: &[u8] = include_bytes!("../../../../assets/fonts/DejaVuSans-Bold.ttf");
 
 /// Which face to draw with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Weight {
     /// DejaVu Sans.
     Regular = 0,
@@ -23,49 +23,73 @@ pub enum Weight {
     Bold = 1,
 }
 
-/// One parsed face with a fast path for ASCII widths.
+/// One parsed face with a fast path for ASCII widths, and the face it falls back to for
+/// characters it lacks (DejaVu Sans Bold draws what it lacks with DejaVu Sans).
 pub struct Face {
     /// The parsed font handed to printpdf.
     pub parsed: ParsedFont,
     units_per_em: f32,
     ascii: [f32; 128],
     replacement: char,
+    fallback: Option<(Weight, &'static Face)>,
 }
 
 /// Both faces.
 pub struct Fonts {
     /// Regular face.
-    pub regular: Face,
-    /// Bold face.
-    pub bold: Face,
+    pub regular: &'static Face,
+    /// Bold face (falls back to the regular face).
+    pub bold: &'static Face,
 }
 
 impl Fonts {
     /// The bundled fonts, parsed on first use (they are compiled in: no IO).
     pub fn get() -> crate::error::Result<&'static Fonts> {
+        static REGULAR: OnceLock<Option<Face>> = OnceLock::new();
         static FONTS: OnceLock<Option<Fonts>> = OnceLock::new();
         FONTS
             .get_or_init(|| {
-                Some(Fonts {
-                    regular: Face::parse(REGULAR_TTF)?,
-                    bold: Face::parse(BOLD_TTF)?,
-                })
+                let regular = REGULAR
+                    .get_or_init(|| Face::parse(REGULAR_TTF, None))
+                    .as_ref()?;
+                let bold = Box::leak(Box::new(Face::parse(
+                    BOLD_TTF,
+                    Some((Weight::Regular, regular)),
+                )?));
+                Some(Fonts { regular, bold })
             })
             .as_ref()
             .ok_or(crate::error::Error::Font("DejaVuSans"))
     }
 
     /// The face for a weight.
-    pub fn face(&self, w: Weight) -> &Face {
+    pub fn face(&self, w: Weight) -> &'static Face {
         match w {
-            Weight::Regular => &self.regular,
-            Weight::Bold => &self.bold,
+            Weight::Regular => self.regular,
+            Weight::Bold => self.bold,
         }
+    }
+
+    /// The characters of `text` that no bundled face can draw (shown as U+FFFD instead), in
+    /// order of first appearance. Control characters and format marks are not drawn at all
+    /// and are not listed.
+    pub fn undrawable(&self, text: &str) -> Vec<char> {
+        let mut out: Vec<char> = Vec::new();
+        for c in text.chars() {
+            if c.is_control() || is_format_mark(c) || c.is_ascii() {
+                continue;
+            }
+            let drawable = self.regular.has_glyph(c) && self.bold.has_glyph(c);
+            if !drawable && !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
     }
 }
 
 impl Face {
-    fn parse(bytes: &[u8]) -> Option<Face> {
+    fn parse(bytes: &[u8], fallback: Option<(Weight, &'static Face)>) -> Option<Face> {
         let mut warnings: Vec<PdfFontParseWarning> = Vec::new();
         let parsed = ParsedFont::from_bytes(bytes, 0, &mut warnings)?;
         let units_per_em = f32::from(parsed.units_per_em.max(1));
@@ -74,9 +98,10 @@ impl Face {
             units_per_em,
             ascii: [0.0; 128],
             replacement: '?',
+            fallback,
         };
         for c in 0u8..128 {
-            face.ascii[c as usize] = face.slow_advance(char::from(c));
+            face.ascii[c as usize] = face.own_advance(char::from(c));
         }
         if face.has_glyph('\u{FFFD}') {
             face.replacement = '\u{FFFD}';
@@ -84,23 +109,60 @@ impl Face {
         Some(face)
     }
 
-    fn slow_advance(&self, c: char) -> f32 {
+    fn own_advance(&self, c: char) -> f32 {
         let gid = self.parsed.lookup_glyph_index(c as u32).unwrap_or(0);
         f32::from(self.parsed.get_glyph_width(gid).unwrap_or(0)) / self.units_per_em
     }
 
-    /// True when the font has a glyph for `c`.
-    pub fn has_glyph(&self, c: char) -> bool {
+    /// True when this face itself (not its fallback) has a glyph for `c`.
+    pub fn own_glyph(&self, c: char) -> bool {
         matches!(self.parsed.lookup_glyph_index(c as u32), Some(g) if g != 0)
     }
 
-    /// Advance of `c` in em.
+    /// The fallback face that draws `c` when this one lacks it.
+    fn fallback_for(&self, c: char) -> Option<(Weight, &'static Face)> {
+        self.fallback
+            .filter(|(_, f)| !self.own_glyph(c) && f.own_glyph(c))
+    }
+
+    /// True when the face, or its fallback, has a glyph for `c`.
+    pub fn has_glyph(&self, c: char) -> bool {
+        self.own_glyph(c) || self.fallback_for(c).is_some()
+    }
+
+    /// Advance of `c` in em (the fallback's advance for a character drawn by the fallback).
     pub fn advance(&self, c: char) -> f32 {
         if c.is_ascii() {
             self.ascii[c as usize]
+        } else if let Some((_, f)) = self.fallback_for(c) {
+            f.own_advance(c)
         } else {
-            self.slow_advance(c)
+            self.own_advance(c)
         }
+    }
+
+    /// `text` cut into runs drawn by one face each: `None` for this face, `Some(weight)` for
+    /// the fallback face of that weight.
+    pub fn runs<'a>(&self, text: &'a str) -> Vec<(Option<Weight>, &'a str)> {
+        let mut out: Vec<(Option<Weight>, &'a str)> = Vec::new();
+        let mut start = 0;
+        let mut current: Option<Option<Weight>> = None;
+        for (i, c) in text.char_indices() {
+            let by = self.fallback_for(c).map(|(w, _)| w);
+            match current {
+                Some(cur) if cur == by => {}
+                Some(cur) => {
+                    out.push((cur, &text[start..i]));
+                    start = i;
+                    current = Some(by);
+                }
+                None => current = Some(by),
+            }
+        }
+        if let Some(cur) = current {
+            out.push((cur, &text[start..]));
+        }
+        out
     }
 
     /// Width of `text` at `size` points.
@@ -175,10 +237,11 @@ impl Face {
                 line_w = word_w;
                 continue;
             }
-            // A word longer than the line: break it between characters.
-            for c in word.chars() {
-                let cw = self.advance(c) * size;
-                if line_w + cw > width && !line.is_empty() {
+            // A word longer than the line: break it after a hyphen, dot, slash, colon or underscore where
+            // one falls inside the line ("depot-core-" / "sw01.example.net"), between characters otherwise.
+            for piece in word.split_inclusive(['-', '.', '/', ':', '_']) {
+                let piece_w = self.width(piece, size);
+                if !line.is_empty() && line_w + piece_w > width && piece_w <= width {
                     lines.push(std::mem::take(&mut line));
                     line_w = 0.0;
                     if lines.len() == max_lines {
@@ -186,8 +249,19 @@ impl Face {
                         break 'words;
                     }
                 }
-                line.push(c);
-                line_w += cw;
+                for c in piece.chars() {
+                    let cw = self.advance(c) * size;
+                    if line_w + cw > width && !line.is_empty() {
+                        lines.push(std::mem::take(&mut line));
+                        line_w = 0.0;
+                        if lines.len() == max_lines {
+                            truncated = true;
+                            break 'words;
+                        }
+                    }
+                    line.push(c);
+                    line_w += cw;
+                }
             }
         }
         if !truncated && !line.is_empty() {
@@ -273,7 +347,7 @@ mod tests {
     use super::*;
 
     fn face() -> &'static Face {
-        &Fonts::get().unwrap().regular
+        Fonts::get().unwrap().regular
     }
 
     #[test]
@@ -309,6 +383,21 @@ mod tests {
         let lines = f.wrap(&word, 8.0, 50.0, 100);
         assert!(lines.len() > 5);
         assert_eq!(lines.concat(), word);
+    }
+
+    #[test]
+    fn long_names_break_after_separators_not_inside_a_part() {
+        let f = face();
+        let lines = f.wrap("depot-core-sw01.example.net", 6.8, 60.0, 4);
+        assert!(lines.len() >= 2, "{lines:?}");
+        assert_eq!(lines.concat(), "depot-core-sw01.example.net");
+        for l in &lines {
+            assert!(f.width(l, 6.8) <= 60.0 + 0.01, "{l}");
+            assert!(
+                l.ends_with(['-', '.']) || "depot-core-sw01.example.net".ends_with(l.as_str()),
+                "broken inside a part: {lines:?}"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,14 @@ use crate::model::ReportModel;
 
 pub(super) fn method(c: &mut Composer, m: &ReportModel) {
     heading(c, "Method appendix");
+    paragraph(
+        c,
+        "The signature covers the whole file. To check it offline, with the integrator's CA certificate whose SHA-256 \
+         is on the cover: `handover verify THIS.pdf --trust CA.pem` (or any PAdES-capable reader with that CA trusted). \
+         The attached handover-inventory.json holds the same inventory and findings for import.",
+        8.0,
+        palette::MUTED,
+    );
     let a = &m.method;
     key_values(
         c,
@@ -58,11 +66,29 @@ pub(super) fn method(c: &mut Composer, m: &ReportModel) {
         c,
         Some("Discovery per subnet"),
         a.discovery.iter().map(|d| {
-            let why = if d.not_found.is_empty() {
+            let mut why: Vec<Span> = if d.not_found.is_empty() {
                 vec![Span::toned("all planned devices found", Tone::Good)]
             } else {
                 d.not_found.iter().map(|w| Span::plain(w.clone())).collect()
             };
+            if !d.unidentified.is_empty() {
+                why.push(Span::toned(
+                    format!(
+                        "{} unidentified host(s): see As-built network",
+                        d.unidentified.len()
+                    ),
+                    Tone::Warn,
+                ));
+            }
+            if d.no_camera_service > 0 {
+                why.push(Span::toned(
+                    format!(
+                        "{} other host(s) with no camera service",
+                        d.no_camera_service
+                    ),
+                    Tone::Muted,
+                ));
+            }
             vec![
                 vec![Span::plain(d.subnet.clone())],
                 vec![Span::plain(d.methods.join(", "))],

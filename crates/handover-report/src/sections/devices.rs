@@ -5,7 +5,7 @@
 use super::{col, heading, paragraph};
 use crate::layout::page::{Composer, palette};
 use crate::layout::table::{Cell, Span, Table, Tone};
-use crate::layout::text::{Weight, format_timestamp};
+use crate::layout::text::{Weight, format_date};
 use crate::model::{CredentialState, Device, FindingStatus, FirmwareStatus, ReportModel};
 
 fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
@@ -16,6 +16,7 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
         FirmwareStatus::Unknown => Tone::Warn,
     };
     let baseline = match &fw.baseline {
+        _ if d.unchecked("firmware") => "not checked: version not reported".to_owned(),
         Some(b) => format!("baseline {b} \u{00B7} {}", fw.status.label()),
         None => fw.status.label().to_owned(),
     };
@@ -25,13 +26,29 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
         CredentialState::DefaultActive => Tone::Bad,
         _ => Tone::Warn,
     };
-    let mut cred_cell = vec![Span {
-        text: cred.state.label().to_owned(),
-        tone: cred_tone,
+    let not_checked = || Span {
+        text: "not checked".into(),
+        tone: Tone::Warn,
         bold: true,
-    }];
+    };
+    let mut cred_cell = if d.unchecked("credentials") {
+        // The reason sits under the first "not checked" of the row.
+        let why = d
+            .not_checked
+            .as_ref()
+            .map(|n| n.reason.clone())
+            .unwrap_or_default();
+        vec![not_checked(), Span::toned(why, Tone::Warn)]
+    } else {
+        vec![Span {
+            text: cred.state.label().to_owned(),
+            tone: cred_tone,
+            bold: true,
+        }]
+    };
     if let Some(t) = cred.rotated_at {
-        cred_cell.push(Span::toned(format_timestamp(t), Tone::Muted));
+        // The date only: the exact time is in the credential handover section.
+        cred_cell.push(Span::toned(format_date(t), Tone::Muted));
     }
     if let Some(by) = &cred.rotated_by {
         cred_cell.push(Span::toned(format!("by {by}"), Tone::Muted));
@@ -43,7 +60,9 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
             bold: false,
         });
     }
-    let place = if d.placement.verified {
+    let place = if d.unchecked("placement") {
+        not_checked()
+    } else if d.placement.verified {
         Span {
             text: "verified".into(),
             tone: Tone::Good,
@@ -56,7 +75,9 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
             bold: true,
         }
     };
-    let services = if d.services.is_empty() {
+    let services = if d.unchecked("services") {
+        "not checked".to_owned()
+    } else if d.services.is_empty() {
         "none".to_owned()
     } else {
         d.services
@@ -66,16 +87,17 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
             .join(", ")
     };
     let clock = match d.clock.skew_seconds {
+        _ if d.unchecked("clock") => not_checked(),
         Some(s) if s.abs() <= 2 => Span::toned(format!("{s:+} s"), Tone::Good),
         Some(s) => Span::toned(format!("{s:+} s"), Tone::Bad),
         None => Span::toned("unread", Tone::Warn),
     };
     let ntp = Span::toned(
-        d.clock
-            .ntp_server
-            .clone()
-            .map(|n| format!("NTP {n}"))
-            .unwrap_or_else(|| "no NTP".into()),
+        match &d.clock.ntp_server {
+            _ if d.unchecked("clock") => String::new(),
+            Some(n) => format!("NTP {n}"),
+            None => "no NTP".into(),
+        },
         Tone::Muted,
     );
     let open: Vec<&str> = m
@@ -87,6 +109,13 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
     let mut name_cell = vec![Span::bold(d.name.clone()), Span::plain(d.address.clone())];
     if !open.is_empty() {
         name_cell.push(Span::toned(format!("open: {}", open.join(" ")), Tone::Bad));
+    }
+    if let Some(n) = d
+        .not_checked
+        .as_ref()
+        .filter(|_| !d.unchecked("credentials"))
+    {
+        name_cell.push(Span::toned(n.reason.clone(), Tone::Warn));
     }
     vec![
         name_cell,

@@ -1,11 +1,15 @@
-//! The report's sections, in reading order: cover with the executive summary and its bar
-//! chart (`front`), device tables per VLAN (`devices`), findings, waivers and the standards
-//! table (`findings`), the method appendix and the sign-off block (`appendix`). Each section
+//! The report's sections, in reading order: cover with the executive summary (`front`) and
+//! what IT must act on (`actions`), device tables per VLAN (`devices`), the as-built network
+//! (`asbuilt`), open and fixed findings, waivers and the standards table (`findings`), the
+//! credential handover (`credentials`), the method appendix and the sign-off block (`appendix`). Each section
 //! turns model facts into composer calls; untrusted text goes through the helpers here and
 //! in the table module, which sanitize, wrap and clip. Does not build the PDF file (see
 //! `render.rs`).
 
+mod actions;
 mod appendix;
+mod asbuilt;
+mod credentials;
 mod devices;
 mod findings;
 mod front;
@@ -27,8 +31,11 @@ pub fn compose(c: &mut Composer, m: &ReportModel, opts: &RenderOptions) {
     c.set_running_header(Some(header));
     c.new_page();
     devices::devices(c, m);
+    asbuilt::as_built(c, m);
     findings::findings(c, m);
+    findings::fixed(c, m);
     findings::waivers(c, m);
+    credentials::credentials(c, m);
     findings::standards(c, m);
     appendix::method(c, m);
     appendix::sign_off(c, m);
@@ -117,4 +124,51 @@ pub(crate) fn key_values(c: &mut Composer, rows: &[(&str, String)], label_w: f32
         }
         c.y += h;
     }
+}
+
+/// Every character of the model's text that no bundled face can draw, with where it first
+/// appears ("site name", "device D3", "finding F7"), in order of first appearance. The
+/// report names them on the cover, so a missing glyph is never a silent box.
+pub(crate) fn undrawable(c: &Composer, m: &ReportModel) -> Vec<(char, String)> {
+    fn walk(v: &serde_json::Value, place: &str, f: &mut dyn FnMut(&str, &str)) {
+        match v {
+            serde_json::Value::String(s) => f(place, s),
+            serde_json::Value::Array(items) => {
+                for item in items {
+                    walk(item, place, f);
+                }
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map {
+                    walk(item, &format!("{place} {k}"), f);
+                }
+            }
+            _ => {}
+        }
+    }
+    let fonts = c.fonts();
+    let mut out: Vec<(char, String)> = Vec::new();
+    let mut note = |place: &str, s: &str| {
+        for ch in fonts.undrawable(s) {
+            if !out.iter().any(|(seen, _)| *seen == ch) {
+                out.push((ch, place.trim().replace('_', " ")));
+            }
+        }
+    };
+    let Ok(serde_json::Value::Object(top)) = serde_json::to_value(m) else {
+        return out;
+    };
+    for (key, value) in &top {
+        match (key.as_str(), value) {
+            ("devices" | "findings" | "waivers", serde_json::Value::Array(items)) => {
+                let noun = &key[..key.len() - 1];
+                for item in items {
+                    let id = item["id"].as_str().unwrap_or("?");
+                    walk(item, &format!("{noun} {id}"), &mut note);
+                }
+            }
+            _ => walk(value, key, &mut note),
+        }
+    }
+    out
 }

@@ -396,6 +396,20 @@ impl SigningIdentity {
             .transpose()
     }
 
+    /// The signer and the CA IT is asked to trust, as the report's cover prints them: the topmost
+    /// issuer carried with the leaf (`None` when the identity carries no issuer certificate).
+    pub fn signer(&self) -> Result<Option<crate::model::Signer>> {
+        let Some(ca) = self.chain.last() else {
+            return Ok(None);
+        };
+        let ca = describe_certificate(ca)?;
+        Ok(Some(crate::model::Signer {
+            subject: describe_certificate(&self.leaf)?.subject,
+            ca_subject: ca.subject,
+            ca_sha256: ca.sha256_fingerprint,
+        }))
+    }
+
     /// Subject, issuer, validity and fingerprint of the signing certificate.
     pub fn describe(&self) -> Result<IdentityDescription> {
         let key_algorithm = match &self.key {
