@@ -20,6 +20,23 @@ pub enum Hostile {
     EntityBomb,
 }
 
+/// How a device says "wrong credentials" when it refuses with SOAP rather than an HTTP Digest challenge.
+/// Off (None) is ONVIF's own: SOAP 1.2 env:Sender / ter:NotAuthorized with HTTP 400.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthRefusal {
+    /// SOAP 1.2 env:Sender / wsse:FailedAuthentication (the OASIS WS-Security fault many devices send).
+    WsseFailedAuthentication,
+    /// SOAP 1.2 env:Sender / wsse:InvalidSecurity.
+    WsseInvalidSecurity,
+    /// SOAP 1.2 env:Sender / wsse:InvalidSecurityToken.
+    WsseInvalidSecurityToken,
+    /// SOAP 1.1: faultcode wsse:FailedAuthentication, HTTP 500.
+    Soap11FailedAuthentication,
+    /// HTTP 401 with a `WWW-Authenticate: Basic` challenge and no SOAP body.
+    Http401Basic,
+}
+
 /// The fault switches of one device. All off by default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -46,6 +63,12 @@ pub struct FaultSpec {
     pub set_user_applies_then_401: bool,
     /// The next SetUser is refused with a SOAP fault and changes nothing.
     pub set_user_refused: bool,
+    /// SetUser (and CreateUsers) are not implemented: every call answers env:Receiver /
+    /// ter:ActionNotSupported "Action not supported" and changes nothing (passwords change only in the vendor's
+    /// tool or web UI).
+    pub set_user_unsupported: bool,
+    /// How credentials are refused (None: ter:NotAuthorized). Lockouts keep their reason text.
+    pub auth_refusal: Option<AuthRefusal>,
     /// The next SetUser answers OK at once and applies the new password this many milliseconds later.
     pub set_user_applies_late_ms: u64,
     /// The device reverts to factory settings this many milliseconds after the fault is set (0: never): its

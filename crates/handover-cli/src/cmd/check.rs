@@ -130,6 +130,10 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
             }
         }
     }
+    if all && ids.is_empty() {
+        outln!("Nothing to fix: no open finding has a fix Handover can apply on the device.");
+        return Ok(ExitCode::SUCCESS);
+    }
     anyhow::ensure!(
         !ids.is_empty(),
         "name a finding (e.g. `handover fix F7`) or use --all"
