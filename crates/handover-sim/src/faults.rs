@@ -37,6 +37,22 @@ pub enum AuthRefusal {
     Http401Basic,
 }
 
+/// A way devices nobody here wrote shape their WS-Discovery answers (each one legal enough that real clients
+/// cope with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiscoveryQuirk {
+    /// The ProbeMatch sits directly in the Body, without its ProbeMatches wrapper.
+    Unwrapped,
+    /// A SOAP 1.1 envelope with WS-Addressing 2005/08, other namespace prefixes (`SOAP-ENV:`, `wsa:`, `wsdd:`)
+    /// and the discovery elements in a default namespace.
+    Soap11,
+    /// Scope values with raw spaces (`.../name/Front Door`) instead of `%20`.
+    RawSpaces,
+    /// RelatesTo without the `urn:` of the probe's MessageID (`uuid:...`).
+    RelatesToWithoutUrn,
+}
+
 /// The fault switches of one device. All off by default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -80,6 +96,8 @@ pub struct FaultSpec {
     pub udp_drop_share: f64,
     /// Hostile ProbeMatch instead of a real one.
     pub hostile_discovery: Option<Hostile>,
+    /// How the ProbeMatch departs from the simulator's own shape (see [`DiscoveryQuirk`]).
+    pub discovery_quirks: Vec<DiscoveryQuirk>,
     /// Hostile SOAP answer instead of a real one.
     pub hostile_http: Option<Hostile>,
     /// The HTTPS listener closes every connection before the TLS handshake (a broken certificate store).

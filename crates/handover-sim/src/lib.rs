@@ -31,7 +31,7 @@ pub mod wsdiscovery;
 pub use builder::{SimDevice, SimDeviceBuilder};
 pub use device::{CounterSnapshot, DeviceHandle, Endpoints, UserLevel, password_hash};
 pub use error::{Error, Result};
-pub use faults::{AuthRefusal, FaultSpec, Hostile};
+pub use faults::{AuthRefusal, DiscoveryQuirk, FaultSpec, Hostile};
 pub use manifest::{DeviceSpec, Planted, Role, SiteManifest, SwitchSpec, VlanSpec};
 pub use personality::{LockoutPolicy, Personality, Vendor};
 pub use site::{Addressing, SimSite, SpawnOptions, run_until_ctrl_c};

@@ -13,7 +13,7 @@ use rand::Rng;
 use tokio::net::UdpSocket;
 
 use crate::device::Device;
-use crate::faults::{FaultSpec, Hostile};
+use crate::faults::{DiscoveryQuirk, FaultSpec, Hostile};
 use crate::hostile;
 use crate::soap::{Element, escape, parse};
 
@@ -113,6 +113,67 @@ impl Responder {
         escape(&self.dev.cfg.scopes().join(" "))
     }
 
+    /// The ProbeMatch in another device's dialect (`quirks`); the simulator's own shape when empty.
+    pub(crate) fn probe_match_with(&self, relates_to: &str, quirks: &[DiscoveryQuirk]) -> String {
+        if quirks.is_empty() {
+            return self.probe_match(relates_to);
+        }
+        let c = &self.dev.cfg;
+        let has = |q| quirks.contains(&q);
+        let scopes = if has(DiscoveryQuirk::RawSpaces) {
+            escape(&c.scopes().join(" ").replace("%20", " "))
+        } else {
+            self.scopes()
+        };
+        let relates_to = if has(DiscoveryQuirk::RelatesToWithoutUrn) {
+            relates_to.strip_prefix("urn:").unwrap_or(relates_to)
+        } else {
+            relates_to
+        };
+        let (env, wsa, d, ns, pre) = if has(DiscoveryQuirk::Soap11) {
+            (
+                "SOAP-ENV",
+                "wsa",
+                "",
+                concat!(
+                    r#"xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" "#,
+                    r#"xmlns:wsa="http://www.w3.org/2005/08/addressing" "#,
+                    r#"xmlns:wsdd="http://schemas.xmlsoap.org/ws/2005/04/discovery" "#,
+                    r#"xmlns:tdn="http://www.onvif.org/ver10/network/wsdl" "#,
+                    r#"xmlns:tds="http://www.onvif.org/ver10/device/wsdl""#
+                ),
+                r#" xmlns="http://schemas.xmlsoap.org/ws/2005/04/discovery""#,
+            )
+        } else {
+            ("s", "a", "d:", NS, "")
+        };
+        let types = if has(DiscoveryQuirk::Soap11) {
+            c.types().replace("dn:", "tdn:")
+        } else {
+            c.types().to_owned()
+        };
+        let inner = format!(
+            "<{d}ProbeMatch{pre}><{wsa}:EndpointReference><{wsa}:Address>{}</{wsa}:Address></{wsa}:EndpointReference><{d}Types>{types}</{d}Types><{d}Scopes>{scopes}</{d}Scopes><{d}XAddrs>{}</{d}XAddrs><{d}MetadataVersion>1</{d}MetadataVersion></{d}ProbeMatch>",
+            c.endpoint,
+            self.xaddrs()
+        );
+        let body = if has(DiscoveryQuirk::Unwrapped) {
+            inner
+        } else if d.is_empty() {
+            format!(
+                r#"<ProbeMatches xmlns="http://schemas.xmlsoap.org/ws/2005/04/discovery">{}</ProbeMatches>"#,
+                inner.replacen(pre, "", 1)
+            )
+        } else {
+            format!("<{d}ProbeMatches>{inner}</{d}ProbeMatches>")
+        };
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><{env}:Envelope {ns}><{env}:Header><{wsa}:MessageID>{}</{wsa}:MessageID><{wsa}:RelatesTo>{}</{wsa}:RelatesTo><{wsa}:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</{wsa}:To><{wsa}:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</{wsa}:Action></{env}:Header><{env}:Body>{body}</{env}:Body></{env}:Envelope>"#,
+            uuid_v4(),
+            escape(relates_to),
+        )
+    }
+
     /// The ProbeMatches answer to a probe with this MessageID.
     pub(crate) fn probe_match(&self, relates_to: &str) -> String {
         let c = &self.dev.cfg;
@@ -205,7 +266,7 @@ impl Responder {
         let me = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
-            let valid = me.probe_match(&relates_to);
+            let valid = me.probe_match_with(&relates_to, &faults.discovery_quirks);
             let msg = match faults.hostile_discovery {
                 None => valid,
                 Some(Hostile::Malformed) => hostile::malformed_probe_match(&valid),

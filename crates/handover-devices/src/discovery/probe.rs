@@ -32,6 +32,9 @@ pub struct ProbeRound {
     pub answered: HashSet<SocketAddr>,
     /// Targets whose answer was refused (malformed, gigantic, entity bomb).
     pub hostile: Vec<(SocketAddr, wsd::WsdError)>,
+    /// Targets that answered with a well-formed WS-Discovery message that was no ProbeMatch for our probe (and
+    /// sent none that was), with what it was: they are not silent.
+    pub unreadable: Vec<(SocketAddr, String)>,
     /// Targets the probe could not even be sent to (no route, ...).
     pub send_failed: Vec<(SocketAddr, std::io::Error)>,
     /// Targets that stayed silent through every attempt.
@@ -130,6 +133,7 @@ where
     let abort = AbortOnDrop(sender.abort_handle());
     let mut sender = Some(sender);
     let mut seen: HashSet<String> = HashSet::new();
+    let mut unreadable: HashMap<SocketAddr, String> = HashMap::new();
     let mut last_answer: Option<Instant> = None;
     let mut buf = vec![0u8; 65_536];
     let quiet = opts.quiet();
@@ -162,7 +166,12 @@ where
                 let Ok((n, from)) = r else { continue };
                 match wsd::parse(&buf[..n]) {
                     Ok(Message::ProbeMatches { relates_to, matches }) => {
-                        if relates_to.as_deref().is_some_and(|r| !ids.iter().any(|id| id == r)) {
+                        if let Some(r) = relates_to.as_deref()
+                            && !ids.iter().any(|id| wsd::relates_to_ours(r, id))
+                        {
+                            unreadable
+                                .entry(from)
+                                .or_insert_with(|| format!("a ProbeMatch for another probe (RelatesTo {r:?})"));
                             continue;
                         }
                         lock(&shared).pending.remove(&from);
@@ -176,7 +185,13 @@ where
                             }
                         }
                     }
-                    Ok(_) => {}
+                    Ok(other) => {
+                        unreadable.entry(from).or_insert_with(|| match other {
+                            Message::Hello(_) => "a Hello instead of a ProbeMatch".to_owned(),
+                            Message::Bye { .. } => "a Bye instead of a ProbeMatch".to_owned(),
+                            _ => "a WS-Discovery message that is no ProbeMatch".to_owned(),
+                        });
+                    }
                     Err(e) => {
                         if lock(&shared).pending.remove(&from) {
                             round.hostile.push((from, e));
@@ -191,9 +206,23 @@ where
     round.send_failed = std::mem::take(&mut s.send_failed);
     let failed: HashSet<SocketAddr> = round.send_failed.iter().map(|(a, _)| *a).collect();
     let hostile: HashSet<SocketAddr> = round.hostile.iter().map(|(a, _)| *a).collect();
+    let targeted: HashSet<&SocketAddr> = targets.iter().collect();
+    round.unreadable = unreadable
+        .into_iter()
+        .filter(|(a, _)| {
+            targeted.contains(a) && !round.answered.contains(a) && !hostile.contains(a)
+        })
+        .collect();
+    round.unreadable.sort_by_key(|(a, _)| *a);
+    let unread: HashSet<SocketAddr> = round.unreadable.iter().map(|(a, _)| *a).collect();
     round.silent = targets
         .iter()
-        .filter(|t| !round.answered.contains(t) && !failed.contains(t) && !hostile.contains(t))
+        .filter(|t| {
+            !round.answered.contains(t)
+                && !failed.contains(t)
+                && !hostile.contains(t)
+                && !unread.contains(t)
+        })
         .copied()
         .collect();
     round.probes_sent = s.sent;

@@ -71,6 +71,12 @@ pub enum HostVerdict {
         /// Why it was refused.
         detail: String,
     },
+    /// Answered WS-Discovery, well-formed, but with no ProbeMatch for our probe (what it sent is in `detail`):
+    /// a device speaking its own dialect, never "ports closed".
+    UnreadableAnswer {
+        /// What came back.
+        detail: String,
+    },
     /// Speaks ONVIF on this port but did not answer WS-Discovery (discovery off?).
     OnvifNotDiscoverable {
         /// Port.
@@ -232,6 +238,14 @@ where
             },
         );
     }
+    for (a, what) in &round.unreadable {
+        verdicts.insert(
+            a.ip(),
+            HostVerdict::UnreadableAnswer {
+                detail: what.clone(),
+            },
+        );
+    }
     if !opts.follow_up_ports.is_empty() {
         let silent: Vec<IpAddr> = round.silent.iter().map(SocketAddr::ip).collect();
         let checked = futures::stream::iter(silent)
@@ -287,6 +301,7 @@ where
                     HostVerdict::OnvifRefusing { .. }
                         | HostVerdict::OnvifNotDiscoverable { .. }
                         | HostVerdict::HostileAnswer { .. }
+                        | HostVerdict::UnreadableAnswer { .. }
                 )
             }) =>
             {
