@@ -10,7 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_handover");
-const STATUS: &str = "127.0.0.1:18097";
+const STATUS: &str = "127.0.0.1:18163";
 const DEMO_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
 const MANIFEST: &str = r#"
 [site]

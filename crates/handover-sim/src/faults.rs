@@ -51,6 +51,11 @@ pub enum DiscoveryQuirk {
     RawSpaces,
     /// RelatesTo without the `urn:` of the probe's MessageID (`uuid:...`).
     RelatesToWithoutUrn,
+    /// The answer leaves from a new socket (another source port), as simple responders send it.
+    AnswerFromOtherPort,
+    /// WS-Discovery duplicate detection: a probe whose MessageID the device has already seen is ignored (so a
+    /// client that re-sends a probe unchanged never gets a second answer).
+    DropsRepeatedMessageIds,
 }
 
 /// The fault switches of one device. All off by default.
@@ -94,6 +99,8 @@ pub struct FaultSpec {
     pub factory_reset_after_ms: u64,
     /// Share (0..=1) of incoming UDP datagrams (probes) silently dropped.
     pub udp_drop_share: f64,
+    /// Share (0..=1) of WS-Discovery answers lost on the way back (sent to nowhere).
+    pub udp_answer_drop_share: f64,
     /// Hostile ProbeMatch instead of a real one.
     pub hostile_discovery: Option<Hostile>,
     /// How the ProbeMatch departs from the simulator's own shape (see [`DiscoveryQuirk`]).

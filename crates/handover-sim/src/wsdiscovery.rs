@@ -61,7 +61,12 @@ pub(crate) struct Responder {
     pub opts: Arc<DiscoveryOptions>,
     pub instance_id: u64,
     pub message_number: AtomicU64,
+    /// MessageIDs of probes seen (the DropsRepeatedMessageIds quirk), oldest first, bounded.
+    pub seen_ids: std::sync::Mutex<std::collections::VecDeque<String>>,
 }
+
+/// MessageIDs a device remembers for duplicate detection.
+const SEEN_IDS: usize = 256;
 
 fn uuid_v4() -> String {
     let b: [u8; 16] = rand::random();
@@ -258,6 +263,19 @@ impl Responder {
             .text_at(&["Header", "MessageID"])
             .unwrap_or_default()
             .to_string();
+        if faults
+            .discovery_quirks
+            .contains(&DiscoveryQuirk::DropsRepeatedMessageIds)
+        {
+            let mut seen = self.seen_ids.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.contains(&relates_to) {
+                return;
+            }
+            if seen.len() >= SEEN_IDS {
+                seen.pop_front();
+            }
+            seen.push_back(relates_to.clone());
+        }
         let delay = if self.opts.app_max_delay.is_zero() {
             Duration::ZERO
         } else {
@@ -273,7 +291,25 @@ impl Responder {
                 Some(Hostile::Gigantic) => hostile::gigantic_probe_match(&valid),
                 Some(Hostile::EntityBomb) => hostile::entity_bomb(),
             };
-            if me.socket.send_to(msg.as_bytes(), from).await.is_ok() {
+            if FaultSpec::draw(faults.udp_answer_drop_share) {
+                return;
+            }
+            let sent = if faults
+                .discovery_quirks
+                .contains(&DiscoveryQuirk::AnswerFromOtherPort)
+            {
+                let local = me.socket.local_addr().map(|a| SocketAddr::new(a.ip(), 0));
+                match local {
+                    Ok(l) => match UdpSocket::bind(l).await {
+                        Ok(s) => s.send_to(msg.as_bytes(), from).await.is_ok(),
+                        Err(_) => false,
+                    },
+                    Err(_) => false,
+                }
+            } else {
+                me.socket.send_to(msg.as_bytes(), from).await.is_ok()
+            };
+            if sent {
                 me.dev
                     .counters
                     .probes_answered

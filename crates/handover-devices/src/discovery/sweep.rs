@@ -122,15 +122,16 @@ pub struct SubnetReport {
     pub subnet: Ipv4Net,
     /// Route from this laptop.
     pub route: Route,
-    /// Hosts probed.
+    /// Hosts at least one probe went out to.
     pub hosts_probed: usize,
-    /// Addresses that answered WS-Discovery properly.
+    /// Probed hosts that answered WS-Discovery properly (an answer is credited to the host whose probe it
+    /// answers, so never more than were probed).
     pub found: Vec<IpAddr>,
     /// Hosts that did not answer properly but said something.
     pub others: Vec<(IpAddr, HostVerdict)>,
     /// Hosts from which nothing came back at all.
     pub silent: usize,
-    /// Probes that could not be sent.
+    /// Hosts no probe could be sent to (not among the probed).
     pub send_failures: usize,
     /// The reading.
     pub summary: Summary,
@@ -310,11 +311,8 @@ where
             _ if !others.is_empty() => Summary::OnlyNonOnvif,
             _ => Summary::Silence,
         };
-        let hosts_probed = if matches!(route, Route::Via { .. }) {
-            hosts(net).len()
-        } else {
-            0
-        };
+        // Exact: the hosts at least one probe went out to (a host no probe could reach is a send failure).
+        let hosts_probed = round.probed.iter().filter(|a| inside(&a.ip())).count();
         report.subnets.push(SubnetReport {
             subnet: *net,
             route,
