@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use handover_devices::discovery::ProbeOptions;
 use handover_devices::discovery::probe::probe_unicast;
 use handover_devices::discovery::sweep;
-use handover_sim::{DiscoveryQuirk, FaultSpec, SiteManifest};
+use handover_sim::{AnswerBudget, DiscoveryQuirk, FaultSpec, SimSite, SiteManifest};
 use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -167,5 +167,45 @@ async fn a_slash_16_finds_every_responder_with_exact_counts() {
     println!(
         "1,000 responders in one /16: all found in {took:?}, {} probes sent",
         report.round.probes_sent
+    );
+}
+
+/// What issue #20 saw, reproduced: a fleet of 1,000 simulated devices served from one process that answers at
+/// most 1,020 probes in a burst (its answer queue) and, as WS-Discovery's duplicate detection asks, ignores a
+/// probe whose MessageID it has seen. One /22 probed with the same two MessageIDs for every host and every retry
+/// found exactly the first 510 hosts (510 x 2 probe types = 1,020 answers), and the retries of the others were
+/// discarded as duplicates; two /23s fit in the queue. Probes with a MessageID of their own per host and wave find
+/// them all.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fleet_with_a_bounded_answer_queue_and_duplicate_detection_is_found_whole() {
+    let n = 1000;
+    let mut manifest = SiteManifest::generated(n, Ipv4Addr::new(127, 69, 0, 2));
+    for d in &mut manifest.devices {
+        d.faults = FaultSpec {
+            discovery_quirks: vec![DiscoveryQuirk::DropsRepeatedMessageIds],
+            ..FaultSpec::default()
+        };
+    }
+    let mut spawn = common::spawn_options(Duration::ZERO);
+    spawn.discovery_options.answer_budget =
+        Some(AnswerBudget::new(1020, Duration::from_millis(300)));
+    let site = SimSite::spawn(manifest, spawn).await.unwrap();
+    let net: ipnet::Ipv4Net = "127.69.0.0/22".parse().unwrap();
+    let mut opts = common::sweep_options(Duration::from_millis(100), None);
+    opts.follow_up_ports.clear();
+    let report = sweep::sweep(&[net], &opts, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
+    let got: HashSet<&str> = report.found.iter().map(|s| s.endpoint.as_str()).collect();
+    let missing = site
+        .devices()
+        .iter()
+        .filter(|d| !got.contains(d.endpoint_reference()))
+        .count();
+    assert_eq!(missing, 0, "{} of {n} found", got.len());
+    let sub = &report.subnets[0];
+    assert_eq!(
+        (sub.hosts_probed, sub.found.len(), sub.silent),
+        (1022, n, 22)
     );
 }

@@ -35,4 +35,4 @@ pub use faults::{AuthRefusal, DiscoveryQuirk, FaultSpec, Hostile};
 pub use manifest::{DeviceSpec, Planted, Role, SiteManifest, SwitchSpec, VlanSpec};
 pub use personality::{LockoutPolicy, Personality, Vendor};
 pub use site::{Addressing, SimSite, SpawnOptions, run_until_ctrl_c};
-pub use wsdiscovery::DiscoveryOptions;
+pub use wsdiscovery::{AnswerBudget, DiscoveryOptions};

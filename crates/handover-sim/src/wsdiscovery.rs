@@ -43,6 +43,47 @@ pub struct DiscoveryOptions {
     pub hello_targets: Vec<SocketAddr>,
     /// Send Hello/Bye to 239.255.255.250 as well (only inside a network namespace).
     pub multicast_announce: bool,
+    /// A fleet's answer capacity, shared by every device of the site: at most this many probes answered in one
+    /// window, the rest dropped (a bounded answer queue in a simulator that serves many devices from one
+    /// process). None: no limit.
+    pub answer_budget: Option<AnswerBudget>,
+}
+
+/// At most `answers` probes answered per `window`, across the site.
+#[derive(Debug, Clone)]
+pub struct AnswerBudget {
+    /// Answers per window.
+    pub answers: usize,
+    /// The window.
+    pub window: Duration,
+    state: Arc<std::sync::Mutex<Option<(std::time::Instant, usize)>>>,
+}
+
+impl AnswerBudget {
+    /// A budget of `answers` per `window`.
+    pub fn new(answers: usize, window: Duration) -> Self {
+        AnswerBudget {
+            answers,
+            window,
+            state: Arc::default(),
+        }
+    }
+
+    /// Takes one answer from the budget; false when it is spent for this window.
+    fn take(&self) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        let (start, used) = st.get_or_insert((now, 0));
+        if now.duration_since(*start) > self.window {
+            *start = now;
+            *used = 0;
+        }
+        if *used >= self.answers {
+            return false;
+        }
+        *used += 1;
+        true
+    }
 }
 
 impl Default for DiscoveryOptions {
@@ -51,6 +92,7 @@ impl Default for DiscoveryOptions {
             app_max_delay: APP_MAX_DELAY,
             hello_targets: Vec::new(),
             multicast_announce: false,
+            answer_budget: None,
         }
     }
 }
@@ -275,6 +317,11 @@ impl Responder {
                 seen.pop_front();
             }
             seen.push_back(relates_to.clone());
+        }
+        if let Some(b) = &self.opts.answer_budget
+            && !b.take()
+        {
+            return;
         }
         let delay = if self.opts.app_max_delay.is_zero() {
             Duration::ZERO
