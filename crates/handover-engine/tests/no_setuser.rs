@@ -195,6 +195,18 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         again.devices.iter().all(|o| o.device != id.to_string()),
         "{again:#?}"
     );
+    // New firmware that changes passwords over ONVIF: named explicitly, the device is rotated and no longer
+    // known as one without SetUser.
+    h.set_faults(FaultSpec::default());
+    let named = s
+        .rotate(&cx, &PasswordPolicy::default(), &[id])
+        .await
+        .unwrap();
+    assert_eq!((named.rotated, named.cannot_rotate), (1, 0), "{named:#?}");
+    assert_eq!(
+        s.project().device(id).unwrap().facts.onvif_password_change,
+        Some(true)
+    );
     s.run_checks(&[], &catalogs, &settings).unwrap();
     assert!(
         !s.project()

@@ -81,6 +81,8 @@ struct Job {
     plain_http: bool,
     /// The account is still on a factory default.
     factory_default: bool,
+    /// The device answered an earlier rotation that it cannot change passwords over ONVIF.
+    known_without_setuser: bool,
 }
 
 /// What the device answered when asked which password it takes.
@@ -206,6 +208,7 @@ impl Session {
                     fingerprint: d.facts.tls_fingerprint.clone(),
                     plain_http: cx.plain_http,
                     factory_default: c.state == CredentialState::FactoryDefault,
+                    known_without_setuser: d.facts.onvif_password_change == Some(false),
                 });
             }
         }
@@ -470,6 +473,23 @@ async fn rotate_one(
                     a,
                 )
             })?;
+            if job.known_without_setuser {
+                // It changes passwords over ONVIF after all (new firmware): the checks stop pointing elsewhere.
+                writer.with(|p, a| {
+                    p.record_sightings(
+                        vec![handover_store::devices::Sighting {
+                            device: Some(job.id),
+                            facts: handover_model::DeviceFacts {
+                                onvif_password_change: Some(true),
+                                ..handover_model::DeviceFacts::default()
+                            },
+                            ..handover_store::devices::Sighting::default()
+                        }],
+                        a,
+                    )?;
+                    Ok(())
+                })?;
+            }
             if !old_refused {
                 return Ok((
                     "rotated-old-still-works",
