@@ -56,8 +56,15 @@ pub enum Command {
         /// Include fixed and waived findings.
         #[arg(long)]
         all: bool,
+        /// Only the findings of these devices (e.g. D3).
+        #[arg(long = "device")]
+        devices: Vec<String>,
+        /// Only findings at least this severe.
+        #[arg(long, value_enum)]
+        severity: Option<MinSeverity>,
     },
-    /// Fix a finding on the device where ONVIF allows (NTP from the plan, WS-Discovery off), read back to prove it.
+    /// Fix findings on the device where ONVIF allows (NTP from the plan, WS-Discovery off, plain HTTP off once
+    /// HTTPS is proven), each read back to prove it; lists the changes and asks once.
     Fix {
         /// The findings, e.g. F7 (or --all for every open finding Handover can fix).
         findings: Vec<String>,
@@ -269,6 +276,35 @@ pub struct SimArgs {
     pub status: std::net::SocketAddr,
 }
 
+/// A severity floor for `handover findings --severity`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum MinSeverity {
+    /// Everything.
+    Info,
+    /// Low and worse.
+    Low,
+    /// Medium and worse.
+    Medium,
+    /// High and critical.
+    High,
+    /// Critical only (known to be exploited).
+    Critical,
+}
+
+impl MinSeverity {
+    /// The model's severity.
+    pub fn severity(self) -> handover_engine::model::Severity {
+        use handover_engine::model::Severity;
+        match self {
+            MinSeverity::Info => Severity::Info,
+            MinSeverity::Low => Severity::Low,
+            MinSeverity::Medium => Severity::Medium,
+            MinSeverity::High => Severity::High,
+            MinSeverity::Critical => Severity::Critical,
+        }
+    }
+}
+
 /// Paper sizes.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum Paper {
@@ -386,11 +422,11 @@ pub enum PlanCommand {
 pub enum AuditCommand {
     /// Walk the audit log's hash chain and name the first broken entry.
     Verify,
-    /// List audit entries.
+    /// List audit entries: the newest ones (oldest first), or those after an entry number.
     Log {
-        /// Start after this entry number.
-        #[arg(long, default_value_t = 0)]
-        after: i64,
+        /// Start after this entry number (default: show the newest `--limit` entries).
+        #[arg(long)]
+        after: Option<i64>,
         /// At most this many entries.
         #[arg(long, default_value_t = 50)]
         limit: i64,

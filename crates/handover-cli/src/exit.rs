@@ -6,7 +6,7 @@
 //! | 1 | failure not covered below |
 //! | 2 | bad command line (clap) |
 //! | 3 | the project is open in another process |
-//! | 4 | input refused (plan, catalog, arguments); nothing was changed |
+//! | 4 | input refused (plan, catalog, arguments, a PKCS#12 identity); nothing was changed |
 //! | 5 | verification failed (audit chain broken; `verify`: the report was changed, its signature is invalid, or it is not signed) |
 //! | 6 | not found (project, device, finding, file) |
 //! | 7 | the disk is full |
@@ -29,13 +29,14 @@ pub const CANNOT_ROTATE: u8 = 11;
 pub fn report(e: &anyhow::Error) -> ExitCode {
     let top = e.to_string();
     errln!("error: {top}");
-    for cause in e
-        .chain()
-        .skip(1)
-        .map(ToString::to_string)
-        .filter(|c| !top.contains(c.as_str()))
-    {
+    // A cause whose text an earlier line already carries (errors often repeat their source) is not shown again.
+    let mut shown = vec![top];
+    for cause in e.chain().skip(1).map(ToString::to_string) {
+        if shown.iter().any(|s| s.contains(cause.as_str())) {
+            continue;
+        }
         errln!("  caused by: {cause}");
+        shown.push(cause);
     }
     let code = match e
         .downcast_ref::<handover_engine::Error>()

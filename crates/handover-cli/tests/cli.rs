@@ -257,6 +257,79 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     planted_faults_are_found_and_nothing_else(&project);
     no_generated_password_leaves_the_keyring(&out, &t);
     pinned_certificates_are_reported_and_forgotten_on_purpose(&out, &project);
+    reading_commands_filter_and_show_the_newest(&out, &project);
+}
+
+/// `findings --severity/--device` filter; an unknown device is "not found" (exit 6) before anything else,
+/// for `findings` and `accounts` alike; `audit log --limit N` shows the newest N entries; `verify` shows its
+/// signing time as a date people read.
+fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
+    let json = |args: &[&str]| -> serde_json::Value {
+        let o = handover(project, args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let all = json(&["--json", "findings", "--all"]);
+    let high = json(&["--json", "findings", "--all", "--severity", "high"]);
+    let high = high.as_array().unwrap();
+    assert!(!high.is_empty(), "the demo has known-exploited firmware");
+    assert!(high.len() < all.as_array().unwrap().len());
+    assert!(
+        high.iter()
+            .all(|f| f["severity"] == "high" || f["severity"] == "critical"),
+        "{high:#?}"
+    );
+    let device = all[0]["device"].as_i64().unwrap();
+    let one = json(&[
+        "--json",
+        "findings",
+        "--all",
+        "--device",
+        &format!("D{device}"),
+    ]);
+    assert!(!one.as_array().unwrap().is_empty());
+    assert!(
+        one.as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["device"] == device)
+    );
+    for args in [
+        &["findings", "--device", "D999"][..],
+        &["accounts", "list", "--device", "D999"][..],
+    ] {
+        let o = handover(project, args);
+        assert_eq!(o.status.code(), Some(6), "{args:?}: {}", text(&o));
+        assert!(
+            text(&o).contains("D999 not found"),
+            "{args:?}: {}",
+            text(&o)
+        );
+    }
+    let head = json(&["--json", "audit", "verify"])["entries"]
+        .as_i64()
+        .unwrap();
+    let o = handover(project, &["audit", "log", "--limit", "3"]);
+    let seqs: Vec<i64> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(seqs, vec![head - 2, head - 1, head], "{}", text(&o));
+    let o = handover(
+        project,
+        &["verify", out.join("handover-report.pdf").to_str().unwrap()],
+    );
+    let signed = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .find(|l| l.starts_with("Signed"))
+        .map(str::to_owned)
+        .unwrap_or_default();
+    assert!(
+        signed.ends_with(" UTC") && !signed.contains("D:"),
+        "{signed:?} in {}",
+        text(&o)
+    );
 }
 
 /// Devices that answered over HTTPS have their certificate pinned (in `devices --json` and the report's JSON

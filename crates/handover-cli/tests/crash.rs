@@ -4,8 +4,10 @@
 //! rotate` is killed with SIGKILL at a random moment, `handover credentials recover` runs until every device has
 //! answered, and every device must then accept the password Handover holds for it (opened from the sealed vault
 //! with the key in the real OS keyring, compared through the simulator's status endpoint, which shows only
-//! SHA-256 hashes). Runs under scripts/with-keyring.sh. `HANDOVER_CRASH_TRIALS` (default 30) and
-//! `HANDOVER_CRASH_SEED` set the campaign; the long one is `HANDOVER_CRASH_TRIALS=200` (BENCHMARKS.md).
+//! SHA-256 hashes). Runs under scripts/with-keyring.sh. `HANDOVER_CRASH_TRIALS` (default 30),
+//! `HANDOVER_CRASH_SEED` and `HANDOVER_CRASH_DEVICES` (default: the demo site's 24; more are copies of the demo's
+//! devices, every vendor among them, on free addresses of the same VLANs) set the campaign; the long one is
+//! `HANDOVER_CRASH_TRIALS=200 HANDOVER_CRASH_DEVICES=50` (BENCHMARKS.md).
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -87,6 +89,41 @@ fn random_fault(rng: &mut Rng) -> serde_json::Value {
     }
 }
 
+/// The demo site, grown to `devices` by copying its devices (every vendor, every condition) onto free addresses
+/// of the same VLANs, as TOML for `handover sim --manifest`.
+fn site_manifest(devices: usize) -> String {
+    let mut m = handover_sim::SiteManifest::demo();
+    let originals = m.devices.clone();
+    let mut used: std::collections::HashSet<std::net::Ipv4Addr> =
+        originals.iter().map(|d| d.address).collect();
+    if let Some(sw) = &m.switch {
+        used.insert(sw.address);
+    }
+    for v in &m.vlans {
+        used.extend([v.gateway, v.dns, v.ntp]);
+    }
+    let mut i = 0;
+    while m.devices.len() < devices {
+        let mut d = originals[i % originals.len()].clone();
+        i += 1;
+        let Some(subnet) = m.vlan_of(d.address).map(|v| v.subnet) else {
+            continue;
+        };
+        let Some(free) = subnet.hosts().find(|a| !used.contains(a)) else {
+            continue;
+        };
+        used.insert(free);
+        d.name = format!("{}-copy{i}", d.name);
+        d.address = free;
+        d.mac = None;
+        // Ports above the demo's own (it uses fewer than 50).
+        d.switch_port = Some(200 + i as u16);
+        d.planted = None;
+        m.devices.push(d);
+    }
+    toml::to_string(&m).unwrap()
+}
+
 #[test]
 fn rotation_killed_at_any_point_never_loses_a_working_password() {
     if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
@@ -95,10 +132,18 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
         );
         return;
     }
+    let dir = tempfile::tempdir().unwrap();
+    let devices_wanted: usize = std::env::var("HANDOVER_CRASH_DEVICES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let manifest = dir.path().join("site.toml");
+    std::fs::write(&manifest, site_manifest(devices_wanted)).unwrap();
     let sim = Sim(Command::new(BIN)
-        .args(["sim", "--status", STATUS])
+        .args(["sim", "--status", STATUS, "--manifest"])
+        .arg(&manifest)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::inherit())
         .spawn()
         .unwrap());
     let started = Instant::now();
@@ -109,7 +154,6 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    let dir = tempfile::tempdir().unwrap();
     let (p, data) = (dir.path().join("crash.handover"), dir.path().join("data"));
     let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
     assert!(
@@ -151,7 +195,11 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
             )
         })
         .collect();
-    assert!(held.len() >= 20, "{held:?}");
+    assert!(
+        held.len() >= devices_wanted.max(24) * 5 / 6,
+        "only {} accounts held: {held:?}",
+        held.len()
+    );
     let devices: serde_json::Value =
         serde_json::from_slice(&handover(&p, &data, &["--json", "devices"]).stdout).unwrap();
     let address = |id: DeviceId| {

@@ -197,3 +197,35 @@ fn devices_web_prefers_https_and_warns_about_plain_http() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// An error whose causes repeat one another (the keyring's does: each layer quotes the one below) shows each
+/// piece of text once: no "caused by" line that an earlier line already carries.
+#[test]
+fn an_unreachable_keyring_is_explained_once_with_exit_8() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let runtime = dir.path().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--project")
+        .arg(&p)
+        .args(["credentials", "find-defaults"])
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_RUNTIME_DIR", &runtime)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(8), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(
+        lines[0].starts_with("error: ") && lines[0].contains("D-Bus"),
+        "{err}"
+    );
+    for (i, l) in lines.iter().enumerate().skip(1) {
+        let cause = l.trim_start().trim_start_matches("caused by: ");
+        assert!(
+            !lines[..i].iter().any(|earlier| earlier.contains(cause)),
+            "line {i} repeats an earlier one:\n{err}"
+        );
+    }
+}

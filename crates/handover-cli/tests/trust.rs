@@ -267,3 +267,93 @@ fn four_verdicts_the_integrator_check_and_history_first() {
     assert!(text(&o).contains("entry 2 was changed"), "{}", text(&o));
     assert!(!refused.exists() && !d.join("refused.json").exists());
 }
+
+/// A PKCS#12 identity the user names is input: a file that is not PKCS#12, or one locked with another password,
+/// is refused with exit status 4 and a message naming the cause, and no identity is stored.
+#[test]
+fn a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input() {
+    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
+        println!(
+            "SKIP a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input: no unlocked test keyring (run under scripts/with-keyring.sh)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let p = init(dir.path(), &data, "P12", "Example Security");
+    let import = |file: &Path, password: &str| {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+            .arg("--project")
+            .arg(&p)
+            .args(["sign-identity", "import"])
+            .arg(file)
+            .env("HANDOVER_DATA_DIR", &data)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(format!("{password}\n").as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let garbage = dir.path().join("not.p12");
+    std::fs::write(&garbage, b"this is not a PKCS#12 file").unwrap();
+    let o = import(&garbage, "x");
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).contains("PKCS#12"), "{}", text(&o));
+
+    // A real PKCS#12 file (made by openssl), opened with the wrong password.
+    let key = dir.path().join("k.pem");
+    let cert = dir.path().join("c.pem");
+    let p12 = dir.path().join("id.p12");
+    let ok = Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args([
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=Refused Import/O=Nobody",
+        ])
+        .args([
+            "-addext",
+            "keyUsage=critical,digitalSignature,nonRepudiation",
+        ])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", text(&ok));
+    let ok = Command::new("openssl")
+        .args(["pkcs12", "-export", "-passout", "pass:right-one"])
+        .arg("-inkey")
+        .arg(&key)
+        .arg("-in")
+        .arg(&cert)
+        .arg("-out")
+        .arg(&p12)
+        .output()
+        .unwrap();
+    assert!(ok.status.success(), "{}", text(&ok));
+    let o = import(&p12, "wrong-one");
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(text(&o).to_lowercase().contains("password"), "{}", text(&o));
+    // Nothing was stored: the identity in use (if another test made one) is not the refused one.
+    let shown = run(&p, &data, &["sign-identity", "show"]);
+    assert!(!text(&shown).contains("Refused Import"), "{}", text(&shown));
+}

@@ -47,7 +47,7 @@ impl Default for DiscoverOptions {
             interfaces: Vec::new(),
             multicast: true,
             probe: ProbeOptions::default(),
-            identify_concurrency: 64,
+            identify_concurrency: 128,
         }
     }
 }

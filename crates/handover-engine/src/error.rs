@@ -99,6 +99,7 @@ impl Error {
             ) => ErrorCode::InvalidInput,
             Error::PlanCsv { .. } | Error::Plan(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::AuditBroken(_) => ErrorCode::VerificationFailed,
+            Error::Report(e) if e.is_refused_input() => ErrorCode::InvalidInput,
             Error::Catalog(e) if e.is_signature() => ErrorCode::VerificationFailed,
             Error::Devices(e) if e.is_certificate_changed() => ErrorCode::CertificateChanged,
             Error::Catalog(_) => ErrorCode::InvalidInput,

@@ -212,3 +212,131 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     );
     assert!(s.project().audit_verify().unwrap().is_intact());
 }
+
+/// `fix --all`'s path: every fixable finding of the site at once, devices in parallel. On a device with both
+/// "WS-Discovery on" and "HTTP beside HTTPS", HTTP goes off last (the other fix is sent over the HTTP address
+/// the device had); the device whose TLS fails keeps HTTP and its finding stays open; every fix that was read
+/// back is recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix() {
+    let mut manifest = SiteManifest::demo();
+    for d in &mut manifest.devices {
+        if d.name == FIXED || d.name == BROKEN_TLS {
+            d.http = true;
+            d.discoverable = true;
+            d.planted = None;
+        }
+        if d.name == BROKEN_TLS {
+            d.faults = FaultSpec {
+                tls_handshake_fails: true,
+                ..FaultSpec::default()
+            };
+        }
+    }
+    let (site, wsd) = common::site(manifest, 44_200).await;
+    let cam = site.device(FIXED).unwrap().clone();
+    let acs = site.device(BROKEN_TLS).unwrap().clone();
+
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = common::demo_project(dir.path(), "fix-many");
+    let client = DeviceClient::new(ClientOptions::default());
+    let keyring = Arc::new(MemoryStore::new());
+    let cancel = CancellationToken::new();
+    let progress = silent();
+    s.discover(&client, None, &common::unicast(wsd), &cancel, &progress)
+        .await
+        .unwrap();
+    let catalogs = Catalogs::built_in();
+    let cx = Custody {
+        client: &client,
+        keyring: keyring.clone(),
+        catalogs: &catalogs,
+        concurrency: 8,
+        plain_http: true,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    s.find_defaults(&cx, &[]).await.unwrap();
+    s.rotate(&cx, &PasswordPolicy::default(), &[])
+        .await
+        .unwrap();
+    s.discover(
+        &client,
+        Some(keyring.as_ref() as &dyn CredentialStore),
+        &common::unicast(wsd),
+        &cancel,
+        &progress,
+    )
+    .await
+    .unwrap();
+    let settings = Settings {
+        max_clock_skew_secs: 10,
+        today: s.project().now().date(),
+    };
+    s.run_checks(&[], &catalogs, &settings).unwrap();
+    let fixable: Vec<_> = s
+        .project()
+        .findings()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.status == FindingStatus::Open)
+        .filter(|f| s.fix_for(f.id, &catalogs, &settings).unwrap().is_some())
+        .collect();
+    let cam_id = s
+        .project()
+        .devices()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.address == std::net::IpAddr::V4(cam.ip()))
+        .unwrap()
+        .id;
+    let on_cam: Vec<&str> = fixable
+        .iter()
+        .filter(|f| f.device == cam_id)
+        .map(|f| f.check.as_str())
+        .collect();
+    assert!(
+        on_cam.contains(&"services.http-beside-https") && on_cam.len() >= 2,
+        "the camera has HTTP and another fixable finding: {on_cam:?}"
+    );
+    let ids: Vec<_> = fixable.iter().map(|f| f.id).collect();
+    let results = s
+        .fix_many(&ids, &client, keyring.as_ref(), &catalogs, &settings, 8)
+        .await
+        .unwrap();
+    assert_eq!(results.len(), ids.len(), "one result per finding");
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|(id, r)| r.as_ref().err().map(|e| format!("{id}: {e}")))
+        .collect();
+    // Only the broken-TLS device's HTTP fix fails, and the demo's skewed clocks (NTP set, clock not yet right).
+    let (tls, others): (Vec<&String>, Vec<&String>) = failed
+        .iter()
+        .partition(|e| e.contains("HTTPS could not be shown to work"));
+    assert_eq!(tls.len(), 1, "{failed:?}");
+    assert!(
+        others.iter().all(|e| e.contains("clock is still")),
+        "{others:?}"
+    );
+    assert!(acs.protocol_enabled("HTTP"), "HTTP left on where TLS fails");
+    assert!(!cam.protocol_enabled("HTTP") && cam.protocol_enabled("HTTPS"));
+    assert!(
+        !cam.is_discoverable(),
+        "WS-Discovery off, sent before HTTP went off"
+    );
+    let after = s.project().findings().unwrap();
+    for f in &fixable {
+        let now = after.iter().find(|a| a.id == f.id).unwrap();
+        let ok = results.iter().any(|(id, r)| *id == f.id && r.is_ok());
+        assert_eq!(
+            now.status == FindingStatus::Fixed,
+            ok,
+            "{} ({}) recorded as {} after {}",
+            f.id,
+            f.check,
+            now.status,
+            if ok { "a proven fix" } else { "a failure" }
+        );
+    }
+    assert!(s.project().audit_verify().unwrap().is_intact());
+}

@@ -85,6 +85,21 @@ pub enum Error {
     Time(#[from] time::error::ComponentRange),
 }
 
+impl Error {
+    /// Whether the error is about a file the user gave (a PKCS#12 identity that is malformed, locked with another
+    /// password, holds no key, or whose certificate may not sign): input refused, nothing changed.
+    pub fn is_refused_input(&self) -> bool {
+        matches!(
+            self,
+            Error::Pkcs12(_)
+                | Error::Pkcs12NoKey
+                | Error::UnsupportedKey(_)
+                | Error::KeyMismatch
+                | Error::NotASigningCertificate
+        )
+    }
+}
+
 // These two source errors do not implement `std::error::Error` in the versions used, so
 // they are carried (not chained as `source()`) and converted by hand.
 impl From<der::pem::Error> for Error {

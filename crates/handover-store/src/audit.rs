@@ -14,9 +14,10 @@ use time::OffsetDateTime;
 use crate::error::Result;
 use crate::migrate::Step;
 
-pub(crate) const MIGRATIONS: &[Step] = &[Step {
-    version: 1,
-    sql: "CREATE TABLE audit (
+pub(crate) const MIGRATIONS: &[Step] = &[
+    Step {
+        version: 1,
+        sql: "CREATE TABLE audit (
         seq INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
         actor TEXT NOT NULL,
@@ -37,7 +38,14 @@ pub(crate) const MIGRATIONS: &[Step] = &[Step {
     CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN
         SELECT RAISE(ABORT, 'the audit log is append-only');
     END;",
-}];
+    },
+    // "The newest entry about this subject" (a device's last rotation phase, for the report) without walking
+    // the whole log: at 5,000 devices the walk made the report quadratic.
+    Step {
+        version: 4,
+        sql: "CREATE INDEX audit_action_subject ON audit (action, subject, seq);",
+    },
+];
 
 /// The hash before the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

@@ -36,10 +36,24 @@ pub(crate) fn put(conn: &Connection, c: &CredentialRef) -> Result<()> {
 
 /// Every credential reference, by device then user name.
 pub fn list(conn: &Connection) -> Result<Vec<CredentialRef>> {
-    let mut stmt = conn.prepare(
-        "SELECT device_id, username, state, matched_default, rotated_at, rotated_by FROM credentials ORDER BY device_id, username",
-    )?;
-    let raws = stmt.query_map([], |r| {
+    select(conn, None)
+}
+
+/// The references of one device (read through the primary key, not by filtering the whole list).
+pub fn for_device(conn: &Connection, device: DeviceId) -> Result<Vec<CredentialRef>> {
+    select(conn, Some(device))
+}
+
+fn select(conn: &Connection, device: Option<DeviceId>) -> Result<Vec<CredentialRef>> {
+    const COLS: &str = "SELECT device_id, username, state, matched_default, rotated_at, rotated_by FROM credentials";
+    let mut stmt = match device {
+        Some(_) => conn.prepare_cached(&format!(
+            "{COLS} WHERE device_id = ?1 ORDER BY device_id, username"
+        ))?,
+        None => conn.prepare_cached(&format!("{COLS} ORDER BY device_id, username"))?,
+    };
+    let args: Vec<i64> = device.map(|d| d.0).into_iter().collect();
+    let raws = stmt.query_map(rusqlite::params_from_iter(args), |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get(1)?,
@@ -62,12 +76,4 @@ pub fn list(conn: &Connection) -> Result<Vec<CredentialRef>> {
         });
     }
     Ok(out)
-}
-
-/// The references of one device.
-pub fn for_device(conn: &Connection, device: DeviceId) -> Result<Vec<CredentialRef>> {
-    Ok(list(conn)?
-        .into_iter()
-        .filter(|c| c.device == device)
-        .collect())
 }

@@ -108,3 +108,37 @@ fn the_triggers_refuse_edits_in_the_first_place() {
         assert!(e.to_string().contains("append-only"), "{e}");
     }
 }
+
+/// "The newest entry about this subject" is found through an index, not by walking the log backwards (which
+/// made a 5,000-device report quadratic), and still returns the newest of several.
+#[test]
+fn the_newest_entry_about_a_subject_is_found_through_an_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.handover");
+    let mut p = project_with_entries(&path, 200);
+    p.record(
+        &Actor("Ana".into()),
+        "test.step",
+        "S7",
+        serde_json::json!({ "again": true }),
+    )
+    .unwrap();
+    let e = p.audit_latest("test.step", "S7").unwrap().unwrap();
+    assert_eq!(e.detail["again"], true);
+    assert!(p.audit_latest("test.step", "S999").unwrap().is_none());
+    drop(p);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let plan: Vec<String> = conn
+        .prepare(
+            "EXPLAIN QUERY PLAN SELECT seq FROM audit WHERE action = ?1 AND subject = ?2 ORDER BY seq DESC LIMIT 1",
+        )
+        .unwrap()
+        .query_map(("test.step", "S7"), |r| r.get::<_, String>(3))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(
+        plan.iter().any(|l| l.contains("audit_action_subject")),
+        "{plan:?}"
+    );
+}

@@ -50,9 +50,20 @@ impl OsKeyring {
         Ok(Self { store })
     }
 
-    /// The store's vendor string (for diagnostics).
+    /// The store's vendor string (for diagnostics: it names the crate behind the store).
     pub fn vendor(&self) -> String {
         self.store.vendor()
+    }
+
+    /// The keyring's name as users know it on this OS (for the screens).
+    pub fn display_name(&self) -> &'static str {
+        if cfg!(target_os = "windows") {
+            "Windows Credential Manager"
+        } else if cfg!(target_os = "macos") {
+            "macOS Keychain"
+        } else {
+            "Secret Service: GNOME Keyring, KWallet or KeePassXC"
+        }
     }
 
     fn entry(&self, key: &EntryKey, operation: &'static str) -> Result<Entry, VaultError> {

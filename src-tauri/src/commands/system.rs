@@ -43,7 +43,7 @@ pub async fn keyring_status() -> CmdResult<KeyringStatus> {
         Ok(match handover_vault::OsKeyring::open() {
             Ok(k) => KeyringStatus {
                 state: KeyringState::Ready,
-                message: format!("Keyring ready ({})", k.vendor()),
+                message: format!("Keyring ready ({})", k.display_name()),
             },
             Err(e) if e.is_locked() => KeyringStatus {
                 state: KeyringState::Locked,

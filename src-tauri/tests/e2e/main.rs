@@ -431,6 +431,12 @@ async fn technician_walk_and_it_review() {
 
     // Handover: create the signing identity (in the real keyring), sign and save, check it as IT will.
     wait_text(&c, "[data-testid=keyring]", "Keyring ready").await;
+    let badge = wait_for(&c, "[data-testid=keyring]").await;
+    let title = badge.attr("title").await.unwrap().unwrap_or_default();
+    assert!(
+        title.contains("Secret Service") && !title.contains("://"),
+        "the keyring badge names the keyring as users know it: {title:?}"
+    );
     click(&c, "[data-testid=nav-handover]").await;
     wait_text(&c, "[data-testid=handover-checklist]", "Audit log intact").await;
     click(&c, "[data-testid=create-identity]").await;

@@ -9,6 +9,19 @@ use crate::args::{AccountsCommand, Cli};
 
 pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
     let mut session = super::open(cli)?;
+    let device = match c {
+        AccountsCommand::List { device }
+        | AccountsCommand::Remove { device, .. }
+        | AccountsCommand::CreateVms { device, .. } => device,
+    };
+    // A device that does not exist is "not found", whatever the state of the keyring.
+    let wanted = device
+        .parse::<DeviceId>()
+        .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+    session
+        .project()
+        .device(wanted)
+        .map_err(handover_engine::Error::from)?;
     let keyring = super::keyring()?;
     let rt = super::runtime()?;
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });

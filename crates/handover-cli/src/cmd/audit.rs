@@ -4,6 +4,19 @@ use std::process::ExitCode;
 
 use crate::args::{AuditCommand, Cli};
 
+/// The longest detail shown in the text table (the JSON output carries it whole).
+const DETAIL_CHARS: usize = 120;
+
+/// `text` cut to `max` characters, with "…" where it was cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
 pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
     let session = super::open(cli)?;
     match c {
@@ -31,7 +44,15 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
             })
         }
         AuditCommand::Log { after, limit } => {
-            let entries = session.project().audit_entries(*after, *limit)?;
+            let after = match after {
+                Some(a) => *a,
+                None => {
+                    let (head, _) = handover_engine::store::audit::head(session.project().conn())
+                        .map_err(handover_engine::Error::from)?;
+                    (head - limit).max(0)
+                }
+            };
+            let entries = session.project().audit_entries(after, *limit)?;
             if cli.json {
                 crate::output::json(&entries)?;
             } else {
@@ -44,7 +65,7 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
                             e.actor.clone(),
                             e.action.clone(),
                             e.subject.clone(),
-                            e.detail.to_string(),
+                            shorten(&e.detail.to_string(), DETAIL_CHARS),
                         ]
                     })
                     .collect();

@@ -47,11 +47,35 @@ pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn findings(cli: &Cli, all: bool) -> anyhow::Result<ExitCode> {
+pub fn findings(
+    cli: &Cli,
+    all: bool,
+    devices: &[String],
+    severity: Option<crate::args::MinSeverity>,
+) -> anyhow::Result<ExitCode> {
     let session = super::open(cli)?;
+    let devices = devices
+        .iter()
+        .map(|d| {
+            let id = d
+                .parse::<DeviceId>()
+                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))?;
+            session
+                .project()
+                .device(id)
+                .map_err(handover_engine::Error::from)?;
+            Ok(id)
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let mut findings = session.project().findings()?;
     if !all {
         findings.retain(|f| f.status == FindingStatus::Open);
+    }
+    if !devices.is_empty() {
+        findings.retain(|f| devices.contains(&f.device));
+    }
+    if let Some(floor) = severity {
+        findings.retain(|f| f.severity >= floor.severity());
     }
     findings.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.id.cmp(&b.id)));
     if cli.json {
@@ -103,6 +127,16 @@ pub fn waive(cli: &Cli, finding: &str, reason: &str) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a fix will change, in words.
+fn describe(action: &handover_engine::policy::checks::Fix) -> String {
+    use handover_engine::policy::checks::Fix;
+    match action {
+        Fix::DisableDiscovery => "switch WS-Discovery off".to_owned(),
+        Fix::SetNtp { servers } => format!("set NTP to {}", servers.join(", ")),
+        Fix::DisableHttp => "switch plain HTTP off (HTTPS proven first)".to_owned(),
+    }
+}
+
 pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
     use std::io::{BufRead, IsTerminal};
     let mut session = super::open(cli)?;
@@ -130,20 +164,41 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
             }
         }
     }
-    if all && ids.is_empty() {
+    if ids.is_empty() {
+        anyhow::ensure!(all, "name a finding (e.g. `handover fix F7`) or use --all");
         outln!("Nothing to fix: no open finding has a fix Handover can apply on the device.");
         return Ok(ExitCode::SUCCESS);
     }
-    anyhow::ensure!(
-        !ids.is_empty(),
-        "name a finding (e.g. `handover fix F7`) or use --all"
-    );
-    if !yes {
+    let mut failed = 0;
+    let mut planned = Vec::with_capacity(ids.len());
+    for id in ids {
+        match session.fix_for(id, &catalogs, &settings)? {
+            Some(action) => planned.push((id, action)),
+            None => {
+                outln!("{id}: Handover cannot fix this on the device; fix it by hand or waive it");
+                failed += 1;
+            }
+        }
+    }
+    if !yes && !planned.is_empty() {
         anyhow::ensure!(
             std::io::stdin().is_terminal(),
             "not a terminal: confirm with --yes"
         );
+        outln!("These changes will be made on the devices, each read back:");
+        for (id, action) in &planned {
+            let f = handover_engine::store::findings::get(session.project().conn(), *id)?;
+            outln!("  {id} on {}: {}", f.device, describe(action));
+        }
+        out!("Apply {} change(s)? [y/N] ", planned.len());
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        if !line.trim().eq_ignore_ascii_case("y") {
+            outln!("Nothing changed.");
+            return Ok(ExitCode::SUCCESS);
+        }
     }
+    let ids: Vec<FindingId> = planned.iter().map(|(id, _)| *id).collect();
     let keyring = super::keyring()?;
     let rt = super::runtime()?;
     let client = rt.block_on(async {
@@ -151,23 +206,16 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
             handover_engine::devices::ClientOptions::default(),
         )
     });
-    let mut failed = 0;
-    for id in ids {
-        let Some(action) = session.fix_for(id, &catalogs, &settings)? else {
-            outln!("{id}: Handover cannot fix this on the device; fix it by hand or waive it");
-            failed += 1;
-            continue;
-        };
-        if !yes {
-            out!("{id}: apply {action:?}? [y/N] ");
-            let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line)?;
-            if !line.trim().eq_ignore_ascii_case("y") {
-                outln!("{id}: skipped");
-                continue;
-            }
-        }
-        match rt.block_on(session.fix(id, &client, &keyring, &catalogs, &settings)) {
+    let results = rt.block_on(session.fix_many(
+        &ids,
+        &client,
+        &keyring,
+        &catalogs,
+        &settings,
+        super::DEVICES_AT_ONCE,
+    ))?;
+    for (id, r) in results {
+        match r {
             Ok(o) if cli.json => crate::output::json(&o)?,
             Ok(o) => outln!("{id}: fixed and read back ({})", o.read_back),
             Err(e) => {

@@ -62,7 +62,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         client: &client,
         keyring: std::sync::Arc::new(keyring.clone()),
         catalogs: &catalogs,
-        concurrency: 32,
+        concurrency: super::DEVICES_AT_ONCE,
         plain_http: matches!(
             c,
             CredentialsCommand::Rotate {

@@ -45,6 +45,10 @@ pub fn catalogs(session: &mut Session) -> anyhow::Result<handover_engine::policy
 }
 
 /// A runtime for the commands that talk to devices.
+/// Devices worked on at once by custody and fixes (each device still sees one request at a time). At 50 ms
+/// of latency, 64 keeps a 1,000-device job within a minute (BENCHMARKS.md, whole job).
+pub const DEVICES_AT_ONCE: usize = 64;
+
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -100,7 +104,11 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(a) => demo::run(&cli, a),
         Command::Devices { action } => devices::run(&cli, action.as_ref()),
         Command::Check(a) => check::run(&cli, a),
-        Command::Findings { all } => check::findings(&cli, *all),
+        Command::Findings {
+            all,
+            devices,
+            severity,
+        } => check::findings(&cli, *all, devices, *severity),
         Command::Waive { finding, reason } => check::waive(&cli, finding, reason),
         Command::Fix { findings, all, yes } => check::fix(&cli, findings, *all, *yes),
         Command::Catalog(c) => catalog::run(&cli, c),

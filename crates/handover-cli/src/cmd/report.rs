@@ -141,21 +141,21 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
             outln!("Valid     {} to {}", s.not_before, s.not_after);
         }
         if let Some(t) = &v.signing_time {
-            outln!("Signed    {t}");
+            outln!("Signed    {}", pdf_date(t));
         }
         if let Some(i) = &v.inventory {
             outln!(
-                "Contents  {} by {} — {} devices on {} VLANs, {} open findings, {} waivers",
+                "Contents  {} by {} — {} on {}, {}, {}",
                 i.site,
                 if i.integrator.is_empty() {
                     "(no integrator named)"
                 } else {
                     &i.integrator
                 },
-                i.devices,
-                i.vlans,
-                i.open_findings,
-                i.waivers
+                count(i.devices as u64, "device", "devices"),
+                count(i.vlans as u64, "VLAN", "VLANs"),
+                count(i.open_findings as u64, "open finding", "open findings"),
+                count(i.waivers as u64, "waiver", "waivers"),
             );
         }
         let shown = v.reason();
@@ -167,6 +167,47 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::from(verdict.exit_code()))
+}
+
+/// `n` with the right form of its noun.
+fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// A PDF date (`D:YYYYMMDDHHmmSS` with `Z` or `+HH'mm'`) as `YYYY-MM-DD HH:MM:SS UTC` (or `±HH:MM`); the
+/// text as it is when it does not parse.
+fn pdf_date(raw: &str) -> String {
+    let d = raw.strip_prefix("D:").unwrap_or(raw);
+    let digits = |a: usize, b: usize| {
+        d.get(a..b)
+            .filter(|t| t.bytes().all(|c| c.is_ascii_digit()))
+    };
+    let (Some(y), Some(mo), Some(day), Some(h), Some(mi), Some(sec)) = (
+        digits(0, 4),
+        digits(4, 6),
+        digits(6, 8),
+        digits(8, 10),
+        digits(10, 12),
+        digits(12, 14),
+    ) else {
+        return raw.to_owned();
+    };
+    let zone = match d.get(14..) {
+        None | Some("" | "Z") => "UTC".to_owned(),
+        Some(z) => {
+            let z = z.replace('\'', "");
+            match (z.get(0..1), z.get(1..3), z.get(3..5)) {
+                (Some(sign @ ("+" | "-")), Some(hh), mm) => {
+                    format!(
+                        "{sign}{hh}:{}",
+                        mm.filter(|m| !m.is_empty()).unwrap_or("00")
+                    )
+                }
+                _ => return raw.to_owned(),
+            }
+        }
+    };
+    format!("{y}-{mo}-{day} {h}:{mi}:{sec} {zone}")
 }
 
 /// The verdict's headline, coloured green, amber or red on a terminal (not when piped, nor
@@ -183,4 +224,35 @@ fn paint(verdict: Verdict) -> String {
         Tone::Red => "31",
     };
     format!("\x1b[1;{colour}m{plain}\x1b[0m")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pdf_dates_read_as_people_write_them() {
+        assert_eq!(pdf_date("D:20261206201522Z"), "2026-12-06 20:15:22 UTC");
+        assert_eq!(
+            pdf_date("D:20261206201522+01'00'"),
+            "2026-12-06 20:15:22 +01:00"
+        );
+        assert_eq!(
+            pdf_date("D:20261206201522-05'30"),
+            "2026-12-06 20:15:22 -05:30"
+        );
+        assert_eq!(
+            pdf_date("D:2026"),
+            "D:2026",
+            "unparsable text is shown as it is"
+        );
+        assert_eq!(pdf_date("D:20261206201522*x"), "D:20261206201522*x");
+    }
+
+    #[test]
+    fn counts_take_the_right_noun() {
+        assert_eq!(count(1, "waiver", "waivers"), "1 waiver");
+        assert_eq!(count(0, "waiver", "waivers"), "0 waivers");
+        assert_eq!(count(12, "device", "devices"), "12 devices");
+    }
 }

@@ -428,11 +428,9 @@ impl Session {
                     &entry(self.project(), job.id, &c.user, Slot::Current)?,
                     &SecretString::new(c.password.clone()),
                 )?;
-                let prior = self
-                    .project()
-                    .credentials()?
+                let prior = handover_store::credentials::for_device(self.project().conn(), job.id)?
                     .into_iter()
-                    .find(|r| r.device == job.id && r.username == *held_user);
+                    .find(|r| r.username == *held_user);
                 if c.user != *held_user {
                     // Another account took the default: the held account is no longer the one to use.
                     let demoted = CredentialRef {

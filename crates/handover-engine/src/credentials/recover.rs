@@ -201,11 +201,9 @@ impl Session {
         }
         writes.push(crate::sealed::remove(&key(Slot::Pending)?)?);
         writes.push(crate::sealed::remove(&key(Slot::Previous)?)?);
-        let prior = self
-            .project()
-            .credentials()?
+        let prior = handover_store::credentials::for_device(self.project().conn(), dev)?
             .into_iter()
-            .find(|c| c.device == dev && c.username == user);
+            .find(|c| c.username == user);
         let now = self.project().now();
         let actor = self.actor().clone();
         let cref = if on_new {
