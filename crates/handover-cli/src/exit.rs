@@ -13,6 +13,7 @@
 //! | 8 | the OS keyring is locked or missing |
 //! | 9 | a device presented another TLS certificate than the pinned one; nothing was sent to it |
 //! | 10 | `verify`: the report is intact but its signer is not trusted or not confirmed (the output says why) |
+//! | 11 | `credentials rotate`: some accounts cannot be changed over ONVIF (the device does not support SetUser); the rest of the run went through |
 
 use std::process::ExitCode;
 
@@ -20,6 +21,9 @@ use handover_engine::ErrorCode;
 
 /// Verification ran and found a problem.
 pub const VERIFY_FAILED: u8 = 5;
+
+/// `credentials rotate` ran, but some devices cannot change passwords over ONVIF.
+pub const CANNOT_ROTATE: u8 = 11;
 
 /// Prints an error to stderr and returns its exit status.
 pub fn report(e: &anyhow::Error) -> ExitCode {

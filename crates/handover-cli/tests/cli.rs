@@ -816,3 +816,16 @@ fn report_is_signed_with_the_keyring_identity_and_verifies() {
     let o = run(&["--json", "audit", "log"]);
     assert!(text(&o).contains("report.sign"));
 }
+
+#[test]
+fn fix_all_with_nothing_fixable_says_so_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let o = handover(&p, &["fix", "--all", "--yes"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("Nothing to fix"), "{}", text(&o));
+    // Naming nothing at all is still a usage mistake.
+    let o = handover(&p, &["fix", "--yes"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("name a finding"), "{}", text(&o));
+}

@@ -57,7 +57,11 @@ async fn main() {
     });
     let opts = SweepOptions {
         probe,
-        follow_up_ports: vec![8080],
+        follow_up_ports: if args.iter().any(|a| a == "--no-sweep-follow-up") {
+            Vec::new()
+        } else {
+            vec![8080]
+        },
         follow_up_timeout: Duration::from_millis(300),
         follow_up_concurrency: 128,
         client: Some(client),
@@ -76,6 +80,7 @@ async fn main() {
         "subnets": report.subnets,
         "send_failed": report.round.send_failed.iter().take(10).map(|(a, e)| format!("{a}: {e}")).collect::<Vec<_>>(),
         "probes_sent": report.round.probes_sent,
+        "round_ms": report.round.elapsed.as_millis() as u64,
     });
     println!("{doc}");
 }

@@ -73,7 +73,8 @@ pub enum Error {
         /// True when it challenged with HTTP Digest, false when it answered ter:NotAuthorized.
         digest: bool,
     },
-    /// The credentials were refused (HTTP 401 after a Digest answer, or ter:NotAuthorized).
+    /// The credentials were refused (HTTP 401 after a Digest answer or with no Digest on offer, or a fault
+    /// meaning a refusal: ter:NotAuthorized, wsse:FailedAuthentication, wsse:InvalidSecurity(Token), ...).
     #[error("{addr} refused the credentials")]
     AuthRejected {
         /// host:port.
@@ -208,9 +209,10 @@ impl Error {
         self.fault().is_some_and(|f| f.has_subcode(code))
     }
 
-    /// True when the device does not implement the operation (ter:ActionNotSupported).
+    /// True when the device does not implement the operation (ter:ActionNotSupported, wsa:ActionNotSupported,
+    /// or a vendor's "Action not supported" without a code).
     pub fn is_not_supported(&self) -> bool {
-        self.has_subcode("ter:ActionNotSupported")
+        matches!(self, Error::Fault { fault, .. } if fault.meaning() == crate::onvif::fault::FaultMeaning::NotSupported)
     }
 
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> Self {

@@ -88,6 +88,73 @@ async fn login_check_tells_accepted_refused_and_locked_out_apart_with_one_attemp
     assert_eq!(gone.outcome(), LoginOutcome::Unreachable, "{gone:?}");
 }
 
+/// Every way a device says "wrong password" (ONVIF's ter:NotAuthorized, the OASIS WS-Security fault codes in
+/// SOAP 1.2 and 1.1, a bare 401 with a Basic challenge) is a refusal, a lockout is a lockout whatever the code,
+/// and none of them is read as "unreachable".
+#[tokio::test]
+async fn every_refusal_form_is_a_refusal_and_a_lockout_stays_a_lockout() {
+    use handover_sim::{AuthRefusal, FaultSpec};
+    let styles = [
+        None,
+        Some(AuthRefusal::WsseFailedAuthentication),
+        Some(AuthRefusal::WsseInvalidSecurity),
+        Some(AuthRefusal::WsseInvalidSecurityToken),
+        Some(AuthRefusal::Soap11FailedAuthentication),
+        Some(AuthRefusal::Http401Basic),
+    ];
+    let client = common::client();
+    for style in styles {
+        let dev = SimDevice::builder()
+            .vendor(Vendor::Hanwha)
+            .password("Dock-Cam-2024")
+            .lockout_duration(Duration::from_secs(30))
+            .faults(FaultSpec {
+                auth_refusal: style,
+                ..FaultSpec::default()
+            })
+            .spawn()
+            .await
+            .unwrap();
+        let check = |pw: &str| {
+            let s = client
+                .session(&dev.xaddr(), Some(Credentials::new("admin", pw)))
+                .unwrap();
+            async move { s.check_login().await }
+        };
+        assert_eq!(
+            check("Dock-Cam-2024").await.outcome(),
+            LoginOutcome::Accepted,
+            "{style:?}"
+        );
+        for n in 1..=5u64 {
+            let r = check("wrong-guess").await;
+            let LoginCheck::NotAuthorized(e) = &r else {
+                panic!("{style:?}: {r:?}")
+            };
+            assert!(
+                e.is_auth_rejected() && !e.is_locked_out() && !e.is_unreachable(),
+                "{style:?}: {e:?}"
+            );
+            assert_eq!(
+                dev.counters().failed_logins,
+                n,
+                "{style:?}: one attempt each"
+            );
+        }
+        assert_eq!(dev.counters().lockouts, 1, "{style:?}");
+        let locked = check("Dock-Cam-2024").await;
+        if style == Some(AuthRefusal::Http401Basic) {
+            // A bare 401 says no more than "refused": the lockout cannot be told from a wrong password.
+            assert_eq!(locked.outcome(), LoginOutcome::NotAuthorized, "{locked:?}");
+        } else {
+            let LoginCheck::LockedOut(e) = &locked else {
+                panic!("{style:?}: {locked:?}")
+            };
+            assert!(e.is_locked_out(), "{style:?}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn digest_only_devices_get_exactly_one_digest_attempt() {
     let dev = device(Vendor::Hikvision, "Parking-03x").await;

@@ -185,11 +185,16 @@ impl Session {
             .await?;
             for sub in &report.subnets {
                 let detail = format!(
-                    "{} hosts probed, {} answered WS-Discovery, {} other hosts, {} silent{}",
+                    "{} hosts probed, {} answered WS-Discovery, {} other hosts, {} silent{}{}",
                     sub.hosts_probed,
                     sub.found.len(),
                     sub.others.len(),
                     sub.silent,
+                    if sub.send_failures > 0 {
+                        format!("; {} could not be probed", sub.send_failures)
+                    } else {
+                        String::new()
+                    },
                     match &sub.route {
                         handover_devices::discovery::sweep::Route::NoRoute { error } =>
                             format!("; no route from this laptop ({error})"),

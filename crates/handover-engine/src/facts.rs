@@ -144,6 +144,7 @@ pub fn from_identification(
         users: Vec::new(),
         switch_port: None,
         tls_fingerprint: None,
+        onvif_password_change: None,
     };
     let identity = DeviceIdentity {
         endpoint_ref: None,

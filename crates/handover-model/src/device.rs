@@ -180,6 +180,10 @@ pub struct DeviceFacts {
     /// reset device is re-trusted by forgetting the pin on purpose).
     #[serde(default)]
     pub tls_fingerprint: Option<String>,
+    /// Whether the device changes passwords over ONVIF (SetUser/CreateUsers): `Some(false)` once it answered
+    /// that it cannot (ter:ActionNotSupported), so its password changes only in the vendor's tool or web page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub onvif_password_change: Option<bool>,
 }
 
 /// An account on a device (never its password).
@@ -263,6 +267,7 @@ impl DeviceFacts {
             users,
             switch_port,
             tls_fingerprint,
+            onvif_password_change,
         } = newer;
         let https = |x: &Option<String>| {
             x.as_deref().is_some_and(|x| {
@@ -295,6 +300,7 @@ impl DeviceFacts {
         list(&mut self.users, users);
         opt(&mut self.switch_port, switch_port);
         opt(&mut self.tls_fingerprint, tls_fingerprint);
+        opt(&mut self.onvif_password_change, onvif_password_change);
     }
 }
 

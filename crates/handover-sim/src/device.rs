@@ -634,6 +634,18 @@ impl DeviceHandle {
             .iter()
             .any(|u| u.username == username && u.password == password)
     }
+    /// Changes a user's password as the vendor's own tool or web page would (not over ONVIF); false when the
+    /// user does not exist.
+    pub fn set_password(&self, username: &str, password: &str) -> bool {
+        let mut st = self.0.state();
+        match st.users.iter_mut().find(|u| u.username == username) {
+            Some(u) => {
+                u.password = password.to_owned();
+                true
+            }
+            None => false,
+        }
+    }
     /// True once a factory-new device needing activation has been activated (always true otherwise).
     pub fn is_activated(&self) -> bool {
         self.0.state().activated

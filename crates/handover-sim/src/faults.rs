@@ -20,6 +20,44 @@ pub enum Hostile {
     EntityBomb,
 }
 
+/// How a device says "wrong credentials" when it refuses with SOAP rather than an HTTP Digest challenge.
+/// Off (None) is ONVIF's own: SOAP 1.2 env:Sender / ter:NotAuthorized with HTTP 400.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthRefusal {
+    /// SOAP 1.2 env:Sender / wsse:FailedAuthentication (the OASIS WS-Security fault many devices send).
+    WsseFailedAuthentication,
+    /// SOAP 1.2 env:Sender / wsse:InvalidSecurity.
+    WsseInvalidSecurity,
+    /// SOAP 1.2 env:Sender / wsse:InvalidSecurityToken.
+    WsseInvalidSecurityToken,
+    /// SOAP 1.1: faultcode wsse:FailedAuthentication, HTTP 500.
+    Soap11FailedAuthentication,
+    /// HTTP 401 with a `WWW-Authenticate: Basic` challenge and no SOAP body.
+    Http401Basic,
+}
+
+/// A way devices nobody here wrote shape their WS-Discovery answers (each one legal enough that real clients
+/// cope with it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiscoveryQuirk {
+    /// The ProbeMatch sits directly in the Body, without its ProbeMatches wrapper.
+    Unwrapped,
+    /// A SOAP 1.1 envelope with WS-Addressing 2005/08, other namespace prefixes (`SOAP-ENV:`, `wsa:`, `wsdd:`)
+    /// and the discovery elements in a default namespace.
+    Soap11,
+    /// Scope values with raw spaces (`.../name/Front Door`) instead of `%20`.
+    RawSpaces,
+    /// RelatesTo without the `urn:` of the probe's MessageID (`uuid:...`).
+    RelatesToWithoutUrn,
+    /// The answer leaves from a new socket (another source port), as simple responders send it.
+    AnswerFromOtherPort,
+    /// WS-Discovery duplicate detection: a probe whose MessageID the device has already seen is ignored (so a
+    /// client that re-sends a probe unchanged never gets a second answer).
+    DropsRepeatedMessageIds,
+}
+
 /// The fault switches of one device. All off by default.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -46,6 +84,12 @@ pub struct FaultSpec {
     pub set_user_applies_then_401: bool,
     /// The next SetUser is refused with a SOAP fault and changes nothing.
     pub set_user_refused: bool,
+    /// SetUser (and CreateUsers) are not implemented: every call answers env:Receiver /
+    /// ter:ActionNotSupported "Action not supported" and changes nothing (passwords change only in the vendor's
+    /// tool or web UI).
+    pub set_user_unsupported: bool,
+    /// How credentials are refused (None: ter:NotAuthorized). Lockouts keep their reason text.
+    pub auth_refusal: Option<AuthRefusal>,
     /// The next SetUser answers OK at once and applies the new password this many milliseconds later.
     pub set_user_applies_late_ms: u64,
     /// The device reverts to factory settings this many milliseconds after the fault is set (0: never): its
@@ -55,8 +99,12 @@ pub struct FaultSpec {
     pub factory_reset_after_ms: u64,
     /// Share (0..=1) of incoming UDP datagrams (probes) silently dropped.
     pub udp_drop_share: f64,
+    /// Share (0..=1) of WS-Discovery answers lost on the way back (sent to nowhere).
+    pub udp_answer_drop_share: f64,
     /// Hostile ProbeMatch instead of a real one.
     pub hostile_discovery: Option<Hostile>,
+    /// How the ProbeMatch departs from the simulator's own shape (see [`DiscoveryQuirk`]).
+    pub discovery_quirks: Vec<DiscoveryQuirk>,
     /// Hostile SOAP answer instead of a real one.
     pub hostile_http: Option<Hostile>,
     /// The HTTPS listener closes every connection before the TLS handshake (a broken certificate store).

@@ -27,7 +27,7 @@ use tokio::net::TcpListener;
 
 use crate::auth::{self, AuthRequest, Decision, UsernameToken};
 use crate::device::{Device, User, UserLevel};
-use crate::faults::{FaultSpec, Hostile};
+use crate::faults::{AuthRefusal, FaultSpec, Hostile};
 use crate::hostile;
 use crate::onvif::{self, Outcome};
 use crate::personality::FirstSetup;
@@ -199,6 +199,47 @@ fn fault_response(dev: &Device, f: &SoapFault) -> Response<Body> {
     respond(dev, status, full(f.to_envelope()))
 }
 
+/// A refusal of credentials in the form the device's `auth_refusal` switch chooses (ONVIF's ter:NotAuthorized
+/// by default); the reason (which says "locked" for a lockout) is kept in every SOAP form.
+fn refusal_response(dev: &Device, f: &SoapFault, style: Option<AuthRefusal>) -> Response<Body> {
+    let wsse = |code: &'static str| SoapFault::sender(code, None, f.reason.clone());
+    match style {
+        None => fault_response(dev, f),
+        Some(AuthRefusal::WsseFailedAuthentication) => {
+            fault_response(dev, &wsse("wsse:FailedAuthentication"))
+        }
+        Some(AuthRefusal::WsseInvalidSecurity) => {
+            fault_response(dev, &wsse("wsse:InvalidSecurity"))
+        }
+        Some(AuthRefusal::WsseInvalidSecurityToken) => {
+            fault_response(dev, &wsse("wsse:InvalidSecurityToken"))
+        }
+        Some(AuthRefusal::Soap11FailedAuthentication) => {
+            let mut r = respond(
+                dev,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                full(soap::respond::soap11_fault(
+                    "wsse:FailedAuthentication",
+                    &f.reason,
+                )),
+            );
+            r.headers_mut().insert(
+                CONTENT_TYPE,
+                HeaderValue::from_static("text/xml; charset=utf-8"),
+            );
+            r
+        }
+        Some(AuthRefusal::Http401Basic) => {
+            let mut r = respond(dev, StatusCode::UNAUTHORIZED, full(""));
+            let realm = format!("Basic realm=\"{}\"", dev.cfg.personality.realm);
+            if let Ok(v) = HeaderValue::from_str(&realm) {
+                r.headers_mut().insert(WWW_AUTHENTICATE, v);
+            }
+            r
+        }
+    }
+}
+
 fn challenge_response(dev: &Device, stale: bool) -> Response<Body> {
     let nonce = auth::new_nonce(dev);
     let mut r = fault_response(
@@ -329,7 +370,7 @@ async fn handle(
     let level = match auth::authenticate(&dev, &auth_req) {
         Decision::Allowed { level, .. } => level,
         Decision::Challenge { stale } => return Ok(challenge_response(&dev, stale)),
-        Decision::Refused(f) => return Ok(fault_response(&dev, &f)),
+        Decision::Refused(f) => return Ok(refusal_response(&dev, &f, faults.auth_refusal)),
     };
     if op.name == "SetUser" {
         dev.counters.set_user_calls.fetch_add(1, Ordering::Relaxed);

@@ -286,6 +286,7 @@ impl SimSite {
                     opts: dopts.clone(),
                     instance_id,
                     message_number: AtomicU64::new(0),
+                    seen_ids: std::sync::Mutex::new(std::collections::VecDeque::new()),
                 });
                 site.tasks.push(tokio::spawn(wsdiscovery::serve(r.clone())));
                 responders.push(r);

@@ -13,7 +13,7 @@ use rand::Rng;
 use tokio::net::UdpSocket;
 
 use crate::device::Device;
-use crate::faults::{FaultSpec, Hostile};
+use crate::faults::{DiscoveryQuirk, FaultSpec, Hostile};
 use crate::hostile;
 use crate::soap::{Element, escape, parse};
 
@@ -43,6 +43,47 @@ pub struct DiscoveryOptions {
     pub hello_targets: Vec<SocketAddr>,
     /// Send Hello/Bye to 239.255.255.250 as well (only inside a network namespace).
     pub multicast_announce: bool,
+    /// A fleet's answer capacity, shared by every device of the site: at most this many probes answered in one
+    /// window, the rest dropped (a bounded answer queue in a simulator that serves many devices from one
+    /// process). None: no limit.
+    pub answer_budget: Option<AnswerBudget>,
+}
+
+/// At most `answers` probes answered per `window`, across the site.
+#[derive(Debug, Clone)]
+pub struct AnswerBudget {
+    /// Answers per window.
+    pub answers: usize,
+    /// The window.
+    pub window: Duration,
+    state: Arc<std::sync::Mutex<Option<(std::time::Instant, usize)>>>,
+}
+
+impl AnswerBudget {
+    /// A budget of `answers` per `window`.
+    pub fn new(answers: usize, window: Duration) -> Self {
+        AnswerBudget {
+            answers,
+            window,
+            state: Arc::default(),
+        }
+    }
+
+    /// Takes one answer from the budget; false when it is spent for this window.
+    fn take(&self) -> bool {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let now = std::time::Instant::now();
+        let (start, used) = st.get_or_insert((now, 0));
+        if now.duration_since(*start) > self.window {
+            *start = now;
+            *used = 0;
+        }
+        if *used >= self.answers {
+            return false;
+        }
+        *used += 1;
+        true
+    }
 }
 
 impl Default for DiscoveryOptions {
@@ -51,6 +92,7 @@ impl Default for DiscoveryOptions {
             app_max_delay: APP_MAX_DELAY,
             hello_targets: Vec::new(),
             multicast_announce: false,
+            answer_budget: None,
         }
     }
 }
@@ -61,7 +103,12 @@ pub(crate) struct Responder {
     pub opts: Arc<DiscoveryOptions>,
     pub instance_id: u64,
     pub message_number: AtomicU64,
+    /// MessageIDs of probes seen (the DropsRepeatedMessageIds quirk), oldest first, bounded.
+    pub seen_ids: std::sync::Mutex<std::collections::VecDeque<String>>,
 }
+
+/// MessageIDs a device remembers for duplicate detection.
+const SEEN_IDS: usize = 256;
 
 fn uuid_v4() -> String {
     let b: [u8; 16] = rand::random();
@@ -111,6 +158,67 @@ impl Responder {
 
     fn scopes(&self) -> String {
         escape(&self.dev.cfg.scopes().join(" "))
+    }
+
+    /// The ProbeMatch in another device's dialect (`quirks`); the simulator's own shape when empty.
+    pub(crate) fn probe_match_with(&self, relates_to: &str, quirks: &[DiscoveryQuirk]) -> String {
+        if quirks.is_empty() {
+            return self.probe_match(relates_to);
+        }
+        let c = &self.dev.cfg;
+        let has = |q| quirks.contains(&q);
+        let scopes = if has(DiscoveryQuirk::RawSpaces) {
+            escape(&c.scopes().join(" ").replace("%20", " "))
+        } else {
+            self.scopes()
+        };
+        let relates_to = if has(DiscoveryQuirk::RelatesToWithoutUrn) {
+            relates_to.strip_prefix("urn:").unwrap_or(relates_to)
+        } else {
+            relates_to
+        };
+        let (env, wsa, d, ns, pre) = if has(DiscoveryQuirk::Soap11) {
+            (
+                "SOAP-ENV",
+                "wsa",
+                "",
+                concat!(
+                    r#"xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" "#,
+                    r#"xmlns:wsa="http://www.w3.org/2005/08/addressing" "#,
+                    r#"xmlns:wsdd="http://schemas.xmlsoap.org/ws/2005/04/discovery" "#,
+                    r#"xmlns:tdn="http://www.onvif.org/ver10/network/wsdl" "#,
+                    r#"xmlns:tds="http://www.onvif.org/ver10/device/wsdl""#
+                ),
+                r#" xmlns="http://schemas.xmlsoap.org/ws/2005/04/discovery""#,
+            )
+        } else {
+            ("s", "a", "d:", NS, "")
+        };
+        let types = if has(DiscoveryQuirk::Soap11) {
+            c.types().replace("dn:", "tdn:")
+        } else {
+            c.types().to_owned()
+        };
+        let inner = format!(
+            "<{d}ProbeMatch{pre}><{wsa}:EndpointReference><{wsa}:Address>{}</{wsa}:Address></{wsa}:EndpointReference><{d}Types>{types}</{d}Types><{d}Scopes>{scopes}</{d}Scopes><{d}XAddrs>{}</{d}XAddrs><{d}MetadataVersion>1</{d}MetadataVersion></{d}ProbeMatch>",
+            c.endpoint,
+            self.xaddrs()
+        );
+        let body = if has(DiscoveryQuirk::Unwrapped) {
+            inner
+        } else if d.is_empty() {
+            format!(
+                r#"<ProbeMatches xmlns="http://schemas.xmlsoap.org/ws/2005/04/discovery">{}</ProbeMatches>"#,
+                inner.replacen(pre, "", 1)
+            )
+        } else {
+            format!("<{d}ProbeMatches>{inner}</{d}ProbeMatches>")
+        };
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?><{env}:Envelope {ns}><{env}:Header><{wsa}:MessageID>{}</{wsa}:MessageID><{wsa}:RelatesTo>{}</{wsa}:RelatesTo><{wsa}:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</{wsa}:To><{wsa}:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</{wsa}:Action></{env}:Header><{env}:Body>{body}</{env}:Body></{env}:Envelope>"#,
+            uuid_v4(),
+            escape(relates_to),
+        )
     }
 
     /// The ProbeMatches answer to a probe with this MessageID.
@@ -197,6 +305,24 @@ impl Responder {
             .text_at(&["Header", "MessageID"])
             .unwrap_or_default()
             .to_string();
+        if faults
+            .discovery_quirks
+            .contains(&DiscoveryQuirk::DropsRepeatedMessageIds)
+        {
+            let mut seen = self.seen_ids.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.contains(&relates_to) {
+                return;
+            }
+            if seen.len() >= SEEN_IDS {
+                seen.pop_front();
+            }
+            seen.push_back(relates_to.clone());
+        }
+        if let Some(b) = &self.opts.answer_budget
+            && !b.take()
+        {
+            return;
+        }
         let delay = if self.opts.app_max_delay.is_zero() {
             Duration::ZERO
         } else {
@@ -205,14 +331,32 @@ impl Responder {
         let me = self.clone();
         tokio::spawn(async move {
             tokio::time::sleep(delay).await;
-            let valid = me.probe_match(&relates_to);
+            let valid = me.probe_match_with(&relates_to, &faults.discovery_quirks);
             let msg = match faults.hostile_discovery {
                 None => valid,
                 Some(Hostile::Malformed) => hostile::malformed_probe_match(&valid),
                 Some(Hostile::Gigantic) => hostile::gigantic_probe_match(&valid),
                 Some(Hostile::EntityBomb) => hostile::entity_bomb(),
             };
-            if me.socket.send_to(msg.as_bytes(), from).await.is_ok() {
+            if FaultSpec::draw(faults.udp_answer_drop_share) {
+                return;
+            }
+            let sent = if faults
+                .discovery_quirks
+                .contains(&DiscoveryQuirk::AnswerFromOtherPort)
+            {
+                let local = me.socket.local_addr().map(|a| SocketAddr::new(a.ip(), 0));
+                match local {
+                    Ok(l) => match UdpSocket::bind(l).await {
+                        Ok(s) => s.send_to(msg.as_bytes(), from).await.is_ok(),
+                        Err(_) => false,
+                    },
+                    Err(_) => false,
+                }
+            } else {
+                me.socket.send_to(msg.as_bytes(), from).await.is_ok()
+            };
+            if sent {
                 me.dev
                     .counters
                     .probes_answered

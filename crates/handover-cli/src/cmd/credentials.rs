@@ -96,19 +96,35 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         }
         CredentialsCommand::Rotate { devices, .. } => {
             let s = rt.block_on(session.rotate(&cx, &PasswordPolicy::default(), &ids(devices)?))?;
+            // Devices that cannot change passwords over ONVIF end the run with their own status, so a script
+            // sees that custody is not complete.
+            let status = if s.cannot_rotate > 0 {
+                ExitCode::from(crate::exit::CANNOT_ROTATE)
+            } else {
+                ExitCode::SUCCESS
+            };
             if cli.json {
                 crate::output::json(&s)?;
+                return Ok(status);
             } else {
                 outcomes(&s.devices);
                 outln!(
-                    "Rotated {}; rolled back {}; unsettled {}; skipped {}; nothing sent {}; failed {}.",
+                    "Rotated {}; rolled back {}; cannot rotate over ONVIF {}; unsettled {}; skipped {}; nothing sent {}; failed {}.",
                     s.rotated,
                     s.rolled_back,
+                    s.cannot_rotate,
                     s.unsettled,
                     s.skipped,
                     s.refused,
                     s.failed
                 );
+                if s.cannot_rotate > 0 {
+                    outln!(
+                        "{} accounts cannot be changed over ONVIF ({} still on a factory default): change each with the vendor's tool or the device's web page, then `handover credentials set --device <id> --user <user>`.",
+                        s.cannot_rotate,
+                        s.cannot_rotate_default
+                    );
+                }
                 if s.refused > 0 {
                     outln!(
                         "Nothing was sent to some devices (identity, certificate or plain HTTP): each line above says why and what to do."
@@ -120,6 +136,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                     );
                 }
             }
+            return Ok(status);
         }
         CredentialsCommand::Recover => {
             let s = rt.block_on(session.recover(&cx))?;

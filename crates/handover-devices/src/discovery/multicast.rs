@@ -116,7 +116,7 @@ async fn one_interface(
                 let Ok((n, from)) = r else { continue };
                 match wsd::parse(&buf[..n]) {
                     Ok(Message::ProbeMatches { relates_to, matches }) => {
-                        if relates_to.as_deref().is_some_and(|r| !probes.iter().any(|(id, _)| id == r)) {
+                        if relates_to.as_deref().is_some_and(|r| !probes.iter().any(|(id, _)| wsd::relates_to_ours(r, id))) {
                             continue;
                         }
                         last = Instant::now();

@@ -4,14 +4,23 @@
 //! has answered, or when the last wave has had its quiet time; a hostile answer is recorded against its
 //! sender and the round goes on. Sends are paced; the round stops on cancellation.
 //!
+//! Every probe datagram carries a MessageID of its own, derived from the target's index, the wave and the
+//! probe type under a per-round secret key ([`MessageIds`]). So an answer is attributed to the target it
+//! answers by its RelatesTo, whatever address or port it comes from (a device answering from another socket,
+//! a NAT, a fleet behind one address), the counts of probed and answered hosts are exact, a retry is a new
+//! message that a device's WS-Discovery duplicate detection does not discard, and nobody who has not seen a
+//! probe can claim to answer it. Answers without a RelatesTo are attributed by their source address.
+//!
 //! Probing absent hosts on a local subnet parks each datagram in the kernel's ARP queue, charged to
 //! the sending socket, for the seconds ARP takes to give up: one socket's send buffer fills after about
 //! a hundred absent hosts and every later send would wait. So probes go out through a small pool of
-//! sockets with enlarged buffers, and a send that cannot go out at once is left for the next wave
-//! instead of holding up the others.
+//! sockets with enlarged buffers, and a send that cannot go out at once — or fails with a transient error
+//! (no buffer space, a full neighbour table) — is left for the next wave instead of holding up the others;
+//! only a target no probe ever reached is reported as not probed.
 
 use std::collections::{HashMap, HashSet};
-use std::net::SocketAddr;
+use std::hash::{BuildHasher, Hasher};
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -28,25 +37,97 @@ use crate::error::{Error, Result};
 pub struct ProbeRound {
     /// Every distinct endpoint found, in order of arrival.
     pub found: Vec<Sighting>,
-    /// Targets that answered with a valid message.
+    /// Targets (as probed) that answered with a valid ProbeMatch, whatever address the answer came from.
     pub answered: HashSet<SocketAddr>,
+    /// Targets at least one probe was sent to.
+    pub probed: HashSet<SocketAddr>,
     /// Targets whose answer was refused (malformed, gigantic, entity bomb).
     pub hostile: Vec<(SocketAddr, wsd::WsdError)>,
-    /// Targets the probe could not even be sent to (no route, ...).
+    /// Targets that answered with a well-formed WS-Discovery message that was no ProbeMatch for our probe (and
+    /// sent none that was), with what it was: they are not silent.
+    pub unreadable: Vec<(SocketAddr, String)>,
+    /// Targets no probe could be sent to (no route, a permanent error, or no buffer space through every wave),
+    /// with the last error: they were not probed.
     pub send_failed: Vec<(SocketAddr, std::io::Error)>,
-    /// Targets that stayed silent through every attempt.
+    /// Probed targets that stayed silent through every attempt.
     pub silent: Vec<SocketAddr>,
+    /// Valid ProbeMatches from addresses that were not probed (and named no probe of ours by RelatesTo).
+    pub strays: usize,
     /// Probes sent.
     pub probes_sent: u64,
     /// How long the round took.
     pub elapsed: Duration,
 }
 
+/// Per-round MessageIDs: `urn:uuid:` values whose bytes carry the target's index, the wave and the probe type,
+/// and a 64-bit tag keyed by a secret of this round, so an answer's RelatesTo names its target and cannot be
+/// forged by a host that never saw the probe.
+pub(crate) struct MessageIds {
+    key: std::collections::hash_map::RandomState,
+    round: u64,
+}
+
+impl MessageIds {
+    pub(crate) fn new() -> Self {
+        MessageIds {
+            key: std::collections::hash_map::RandomState::new(),
+            round: rand::random(),
+        }
+    }
+
+    fn tag(&self, index: u32, wave: u8, kind: u8) -> u64 {
+        let mut h = self.key.build_hasher();
+        h.write_u64(self.round);
+        h.write_u32(index);
+        h.write_u8(wave);
+        h.write_u8(kind);
+        h.finish()
+    }
+
+    /// The MessageID of probe `kind` to target `index` in wave `wave`.
+    pub(crate) fn id(&self, index: u32, wave: u8, kind: u8) -> String {
+        let mut b = [0u8; 16];
+        b[0..4].copy_from_slice(&index.to_be_bytes());
+        b[4] = wave;
+        b[5] = kind;
+        // Bytes 6 and 8 carry the UUID version and variant; the tag fills the rest.
+        let t = self.tag(index, wave, kind).to_be_bytes();
+        b[7] = t[0];
+        b[9..16].copy_from_slice(&t[1..8]);
+        wsd::message_id(b)
+    }
+
+    /// The target index a RelatesTo names, when it is one of this round's MessageIDs.
+    pub(crate) fn target(&self, relates_to: &str) -> Option<u32> {
+        let s = relates_to.trim();
+        let s = strip_prefix_ci(s, "urn:").unwrap_or(s);
+        let s = strip_prefix_ci(s, "uuid:").unwrap_or(s);
+        let b = *uuid::Uuid::parse_str(s).ok()?.as_bytes();
+        let index = u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+        let t = self.tag(index, b[4], b[5]).to_be_bytes();
+        (b[7] == t[0] && b[9..16] == t[1..8]).then_some(index)
+    }
+}
+
+fn strip_prefix_ci<'a>(s: &'a str, p: &str) -> Option<&'a str> {
+    s.get(..p.len())
+        .filter(|h| h.eq_ignore_ascii_case(p))
+        .map(|_| &s[p.len()..])
+}
+
 #[derive(Default)]
 struct Shared {
-    pending: HashSet<SocketAddr>,
-    send_failed: Vec<(SocketAddr, std::io::Error)>,
+    /// Indexes of targets still to be probed or answered.
+    pending: HashSet<u32>,
+    /// Indexes of targets at least one probe went out to.
+    probed: HashSet<u32>,
+    /// Targets dropped for a permanent send error.
+    send_failed: Vec<(u32, std::io::Error)>,
+    /// The last transient error per target not yet probed (reported if no wave gets a probe out).
+    transient: HashMap<u32, std::io::Error>,
     last_send: Option<Instant>,
+    /// When the first wave (a probe to every target) was through.
+    first_wave_done: Option<Instant>,
     sent: u64,
 }
 
@@ -77,9 +158,9 @@ fn bind_for(targets: &[SocketAddr]) -> Result<UdpSocket> {
     };
     let ctx = |e| Error::io("binding a WS-Discovery probe socket", e);
     let s = Socket::new(domain, Type::DGRAM, Some(Protocol::UDP)).map_err(ctx)?;
-    // Best effort: the kernel caps it at net.core.wmem_max.
+    // Best effort: the kernel caps them at net.core.wmem_max / rmem_max.
     let _ = s.set_send_buffer_size(1 << 20);
-    let _ = s.set_recv_buffer_size(1 << 20);
+    let _ = s.set_recv_buffer_size(4 << 20);
     s.set_nonblocking(true).map_err(ctx)?;
     s.bind(&bind.into()).map_err(ctx)?;
     UdpSocket::from_std(s.into()).map_err(ctx)
@@ -91,6 +172,23 @@ fn pool_index(t: &SocketAddr, n: usize) -> usize {
         std::net::IpAddr::V6(v6) => v6.segments()[7] as usize,
     };
     (h ^ t.port() as usize) % n
+}
+
+/// True for a send error that may clear by itself (buffer space, a full neighbour table, an interrupted call):
+/// the target is tried again in the next wave rather than given up.
+fn transient(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(e.kind(), WouldBlock | Interrupted | OutOfMemory | TimedOut)
+        // ENOBUFS (105) and ENOMEM (12): no buffer space / a full neighbour table; EAGAIN is WouldBlock.
+        || matches!(e.raw_os_error(), Some(105 | 12))
+}
+
+/// How long a round may last at most, once its first wave is through (the first wave itself, a probe to every
+/// target, is never cut short: each send waits at most [`SEND_WAIT`]): the caller's ceiling, or longer for a
+/// round so big that its later waves, as long as the first one took, would not fit in it.
+fn ceiling(first_wave: Duration, opts: &ProbeOptions) -> Duration {
+    opts.max_round
+        .max((first_wave + opts.quiet()) * opts.attempts.max(1) + opts.quiet())
 }
 
 /// Probes `targets` (ip:port) by unicast; `on_found` sees each new endpoint once.
@@ -108,37 +206,74 @@ where
     if targets.is_empty() {
         return Ok(round);
     }
+    if targets.len() > u32::MAX as usize {
+        return Err(Error::InvalidAddress {
+            input: format!("{} targets", targets.len()),
+            source: None,
+        });
+    }
     let n = targets
         .len()
         .div_ceil(TARGETS_PER_SOCKET)
         .clamp(1, MAX_SOCKETS);
     let socks: Arc<Vec<UdpSocket>> =
         Arc::new((0..n).map(|_| bind_for(targets)).collect::<Result<_>>()?);
-    let probes = wsd::onvif_probes(rand::random);
-    let ids: Vec<String> = probes.iter().map(|(id, _)| id.clone()).collect();
-    let msgs: Arc<Vec<Vec<u8>>> =
-        Arc::new(probes.into_iter().map(|(_, p)| p.into_bytes()).collect());
+    let ids = Arc::new(MessageIds::new());
+    let targets: Arc<Vec<SocketAddr>> = Arc::new(targets.to_vec());
+    // Answers without a RelatesTo are attributed by their source: its address and port, or its address alone.
+    let by_addr: HashMap<SocketAddr, u32> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (*t, i as u32))
+        .collect();
+    let mut by_ip: HashMap<IpAddr, Option<u32>> = HashMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        by_ip
+            .entry(t.ip())
+            .and_modify(|v| *v = None) // several targets on one address: the port must say which
+            .or_insert(Some(i as u32));
+    }
     let shared = Arc::new(Mutex::new(Shared {
-        pending: targets.iter().copied().collect(),
+        pending: (0..targets.len() as u32).collect(),
         ..Shared::default()
     }));
     let sender = {
-        let (socks, shared, msgs, opts) =
-            (socks.clone(), shared.clone(), msgs.clone(), opts.clone());
-        tokio::spawn(async move { send_waves(&socks, &shared, &msgs, &opts).await })
+        let (socks, shared, ids, targets, opts) = (
+            socks.clone(),
+            shared.clone(),
+            ids.clone(),
+            targets.clone(),
+            opts.clone(),
+        );
+        tokio::spawn(async move { send_waves(&socks, &shared, &ids, &targets, &opts).await })
     };
     let abort = AbortOnDrop(sender.abort_handle());
     let mut sender = Some(sender);
     let mut seen: HashSet<String> = HashSet::new();
+    let mut answered: HashSet<u32> = HashSet::new();
+    let mut unreadable: HashMap<u32, String> = HashMap::new();
+    let mut hostile: HashMap<u32, wsd::WsdError> = HashMap::new();
     let mut last_answer: Option<Instant> = None;
     let mut buf = vec![0u8; 65_536];
     let quiet = opts.quiet();
-    let ceiling = start + opts.max_round;
+    // Far enough never to come while the first wave is still going out (only cancellation stops it then).
+    let first_wave_ceiling = start + Duration::from_secs(86_400);
+    let source_target = |from: &SocketAddr| {
+        by_addr
+            .get(from)
+            .copied()
+            .or_else(|| by_ip.get(&from.ip()).copied().flatten())
+    };
     loop {
         let sending = sender.is_some();
-        let (pending_empty, last_send) = {
+        let (pending_empty, last_send, first_wave_done) = {
             let s = lock(&shared);
-            (s.pending.is_empty(), s.last_send)
+            (s.pending.is_empty(), s.last_send, s.first_wave_done)
+        };
+        let ceiling = match first_wave_done {
+            Some(done) => start + ceiling(done - start, opts),
+            None if sending => first_wave_ceiling,
+            None => start + opts.max_round,
         };
         if pending_empty {
             // Every target answered (or cannot be reached): nothing more can come.
@@ -162,11 +297,27 @@ where
                 let Ok((n, from)) = r else { continue };
                 match wsd::parse(&buf[..n]) {
                     Ok(Message::ProbeMatches { relates_to, matches }) => {
-                        if relates_to.as_deref().is_some_and(|r| !ids.iter().any(|id| id == r)) {
-                            continue;
+                        let target = match relates_to.as_deref() {
+                            Some(r) => match ids.target(r) {
+                                Some(i) if (i as usize) < targets.len() => Some(i),
+                                _ => {
+                                    if let Some(i) = source_target(&from) {
+                                        unreadable.entry(i).or_insert_with(|| {
+                                            format!("a ProbeMatch for another probe (RelatesTo {r:?})")
+                                        });
+                                    }
+                                    continue;
+                                }
+                            },
+                            None => source_target(&from),
+                        };
+                        match target {
+                            Some(i) => {
+                                lock(&shared).pending.remove(&i);
+                                answered.insert(i);
+                            }
+                            None => round.strays += 1,
                         }
-                        lock(&shared).pending.remove(&from);
-                        round.answered.insert(from);
                         last_answer = Some(Instant::now());
                         for m in matches {
                             if seen.insert(m.reference.clone()) {
@@ -176,10 +327,20 @@ where
                             }
                         }
                     }
-                    Ok(_) => {}
+                    Ok(other) => {
+                        if let Some(i) = source_target(&from) {
+                            unreadable.entry(i).or_insert_with(|| match other {
+                                Message::Hello(_) => "a Hello instead of a ProbeMatch".to_owned(),
+                                Message::Bye { .. } => "a Bye instead of a ProbeMatch".to_owned(),
+                                _ => "a WS-Discovery message that is no ProbeMatch".to_owned(),
+                            });
+                        }
+                    }
                     Err(e) => {
-                        if lock(&shared).pending.remove(&from) {
-                            round.hostile.push((from, e));
+                        if let Some(i) = source_target(&from)
+                            && lock(&shared).pending.remove(&i)
+                        {
+                            hostile.insert(i, e);
                         }
                     }
                 }
@@ -188,13 +349,60 @@ where
     }
     drop(abort);
     let mut s = lock(&shared);
-    round.send_failed = std::mem::take(&mut s.send_failed);
-    let failed: HashSet<SocketAddr> = round.send_failed.iter().map(|(a, _)| *a).collect();
-    let hostile: HashSet<SocketAddr> = round.hostile.iter().map(|(a, _)| *a).collect();
-    round.silent = targets
-        .iter()
-        .filter(|t| !round.answered.contains(t) && !failed.contains(t) && !hostile.contains(t))
+    let addr = |i: &u32| targets[*i as usize];
+    // A target no wave could get a probe out to was not probed: its last error says why.
+    let never: Vec<u32> = s
+        .transient
+        .keys()
+        .filter(|i| !s.probed.contains(i))
         .copied()
+        .collect();
+    for i in never {
+        if let Some(e) = s.transient.remove(&i) {
+            s.send_failed.push((i, e));
+        }
+    }
+    // Whatever was neither probed nor refused by the OS when the round ended (cancelled mid-wave) was not probed.
+    let accounted: HashSet<u32> = s
+        .probed
+        .iter()
+        .copied()
+        .chain(s.send_failed.iter().map(|(i, _)| *i))
+        .collect();
+    for i in 0..targets.len() as u32 {
+        if !accounted.contains(&i) {
+            s.send_failed.push((
+                i,
+                std::io::Error::other("the round ended before a probe was sent to it"),
+            ));
+        }
+    }
+    let failed: HashSet<u32> = s.send_failed.iter().map(|(i, _)| *i).collect();
+    round.send_failed = std::mem::take(&mut s.send_failed)
+        .into_iter()
+        .map(|(i, e)| (addr(&i), e))
+        .collect();
+    round.send_failed.sort_by_key(|(a, _)| *a);
+    round.probed = s.probed.iter().map(addr).collect();
+    round.answered = answered.iter().map(addr).collect();
+    let mut hostile: Vec<(u32, wsd::WsdError)> = hostile
+        .into_iter()
+        .filter(|(i, _)| !answered.contains(i))
+        .collect();
+    hostile.sort_by_key(|(i, _)| *i);
+    round.hostile = hostile.into_iter().map(|(i, e)| (addr(&i), e)).collect();
+    let hostile: HashSet<SocketAddr> = round.hostile.iter().map(|(a, _)| *a).collect();
+    let mut unread: Vec<(u32, String)> = unreadable
+        .into_iter()
+        .filter(|(i, _)| !answered.contains(i) && !hostile.contains(&addr(i)))
+        .collect();
+    unread.sort_by_key(|(i, _)| *i);
+    round.unreadable = unread.into_iter().map(|(i, w)| (addr(&i), w)).collect();
+    let unread: HashSet<SocketAddr> = round.unreadable.iter().map(|(a, _)| *a).collect();
+    round.silent = (0..targets.len() as u32)
+        .filter(|i| !answered.contains(i) && !failed.contains(i) && s.probed.contains(i))
+        .map(|i| addr(&i))
+        .filter(|a| !hostile.contains(a) && !unread.contains(a))
         .collect();
     round.probes_sent = s.sent;
     round.elapsed = start.elapsed();
@@ -229,7 +437,8 @@ async fn recv_any(socks: &[UdpSocket], buf: &mut [u8]) -> std::io::Result<(usize
 async fn send_waves(
     socks: &[UdpSocket],
     shared: &Mutex<Shared>,
-    msgs: &[Vec<u8>],
+    ids: &MessageIds,
+    targets: &[SocketAddr],
     opts: &ProbeOptions,
 ) {
     let batch = (opts.sends_per_ms.max(1) as usize) * 5;
@@ -237,27 +446,45 @@ async fn send_waves(
         if attempt > 0 {
             tokio::time::sleep(opts.quiet()).await;
         }
-        let mut wave: Vec<SocketAddr> = lock(shared).pending.iter().copied().collect();
+        let wave_no = u8::try_from(attempt).unwrap_or(u8::MAX);
+        let mut wave: Vec<u32> = lock(shared).pending.iter().copied().collect();
         if wave.is_empty() {
             return;
         }
-        wave.sort();
+        wave.sort_unstable();
         for chunk in wave.chunks(batch) {
-            let mut failed: HashMap<SocketAddr, std::io::Error> = HashMap::new();
+            let mut failed: HashMap<u32, std::io::Error> = HashMap::new();
+            let mut later: HashMap<u32, std::io::Error> = HashMap::new();
+            let mut out: HashSet<u32> = HashSet::new();
             let mut sent = 0;
-            for msg in msgs {
-                for t in chunk {
-                    if failed.contains_key(t) {
+            for (kind, t) in wsd::ONVIF_TYPES.iter().enumerate() {
+                for &i in chunk {
+                    if failed.contains_key(&i) {
                         continue;
                     }
-                    let sock = &socks[pool_index(t, socks.len())];
-                    match tokio::time::timeout(SEND_WAIT, sock.send_to(msg, t)).await {
-                        Ok(Ok(_)) => sent += 1,
+                    let to = targets[i as usize];
+                    let msg = wsd::probe(&ids.id(i, wave_no, kind as u8), &[t]);
+                    let sock = &socks[pool_index(&to, socks.len())];
+                    match tokio::time::timeout(SEND_WAIT, sock.send_to(msg.as_bytes(), to)).await {
+                        Ok(Ok(_)) => {
+                            sent += 1;
+                            out.insert(i);
+                        }
+                        Ok(Err(e)) if transient(&e) => {
+                            later.insert(i, e);
+                        }
                         Ok(Err(e)) => {
-                            failed.insert(*t, e);
+                            failed.insert(i, e);
                         }
                         // No buffer space now (datagrams parked in ARP queues): next wave.
-                        Err(_) => {}
+                        Err(_) => {
+                            later.entry(i).or_insert_with(|| {
+                                std::io::Error::new(
+                                    std::io::ErrorKind::TimedOut,
+                                    "no buffer space to send the probe (datagrams waiting for ARP)",
+                                )
+                            });
+                        }
                     }
                 }
             }
@@ -265,14 +492,75 @@ async fn send_waves(
                 let mut s = lock(shared);
                 s.sent += sent;
                 s.last_send = Some(Instant::now());
-                for (t, e) in failed {
-                    s.pending.remove(&t);
-                    s.send_failed.push((t, e));
+                for i in &out {
+                    s.probed.insert(*i);
+                    s.transient.remove(i);
+                }
+                for (i, e) in later {
+                    if !out.contains(&i) {
+                        s.transient.insert(i, e);
+                    }
+                }
+                for (i, e) in failed {
+                    if !out.contains(&i) {
+                        s.pending.remove(&i);
+                        s.transient.remove(&i);
+                        s.send_failed.push((i, e));
+                    }
                 }
             }
             if chunk.len() == batch {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         }
+        if attempt == 0 {
+            lock(shared).first_wave_done = Some(Instant::now());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_ids_name_their_target_and_cannot_be_forged() {
+        let ids = MessageIds::new();
+        let mut all = HashSet::new();
+        for i in [0u32, 1, 509, 510, 1021, 65_533] {
+            for wave in 0..3u8 {
+                for kind in 0..2u8 {
+                    let id = ids.id(i, wave, kind);
+                    assert!(id.starts_with("urn:uuid:"), "{id}");
+                    assert!(uuid::Uuid::parse_str(&id).is_ok(), "{id}");
+                    assert!(all.insert(id.clone()), "ids repeat: {id}");
+                    assert_eq!(ids.target(&id), Some(i));
+                    // RelatesTo as devices echo it: without urn:, upper case, padded.
+                    let bare = format!(" {} ", id.trim_start_matches("urn:").to_uppercase());
+                    assert_eq!(ids.target(&bare), Some(i), "{bare}");
+                }
+            }
+        }
+        // Another round's ids, a changed index, random uuids: not ours.
+        let other = MessageIds::new();
+        assert_eq!(ids.target(&other.id(5, 0, 0)), None);
+        let id = ids.id(5, 0, 0);
+        let mut b = *uuid::Uuid::parse_str(&id).unwrap().as_bytes();
+        b[3] ^= 1;
+        assert_eq!(
+            ids.target(&uuid::Uuid::from_bytes(b).urn().to_string()),
+            None
+        );
+        assert_eq!(ids.target(&wsd::message_id(rand::random())), None);
+        assert_eq!(ids.target("not a uuid"), None);
+    }
+
+    #[test]
+    fn big_rounds_get_time_for_their_waves() {
+        let o = ProbeOptions::default();
+        assert_eq!(ceiling(Duration::from_millis(20), &o), o.max_round);
+        // A /16 whose first wave took 14 s: the later waves get as long, with their quiet times.
+        let c = ceiling(Duration::from_secs(14), &o);
+        assert_eq!(c, (Duration::from_secs(14) + o.quiet()) * 3 + o.quiet());
     }
 }

@@ -71,6 +71,12 @@ pub enum HostVerdict {
         /// Why it was refused.
         detail: String,
     },
+    /// Answered WS-Discovery, well-formed, but with no ProbeMatch for our probe (what it sent is in `detail`):
+    /// a device speaking its own dialect, never "ports closed".
+    UnreadableAnswer {
+        /// What came back.
+        detail: String,
+    },
     /// Speaks ONVIF on this port but did not answer WS-Discovery (discovery off?).
     OnvifNotDiscoverable {
         /// Port.
@@ -116,15 +122,16 @@ pub struct SubnetReport {
     pub subnet: Ipv4Net,
     /// Route from this laptop.
     pub route: Route,
-    /// Hosts probed.
+    /// Hosts at least one probe went out to.
     pub hosts_probed: usize,
-    /// Addresses that answered WS-Discovery properly.
+    /// Probed hosts that answered WS-Discovery properly (an answer is credited to the host whose probe it
+    /// answers, so never more than were probed).
     pub found: Vec<IpAddr>,
     /// Hosts that did not answer properly but said something.
     pub others: Vec<(IpAddr, HostVerdict)>,
     /// Hosts from which nothing came back at all.
     pub silent: usize,
-    /// Probes that could not be sent.
+    /// Hosts no probe could be sent to (not among the probed).
     pub send_failures: usize,
     /// The reading.
     pub summary: Summary,
@@ -232,6 +239,14 @@ where
             },
         );
     }
+    for (a, what) in &round.unreadable {
+        verdicts.insert(
+            a.ip(),
+            HostVerdict::UnreadableAnswer {
+                detail: what.clone(),
+            },
+        );
+    }
     if !opts.follow_up_ports.is_empty() {
         let silent: Vec<IpAddr> = round.silent.iter().map(SocketAddr::ip).collect();
         let checked = futures::stream::iter(silent)
@@ -287,6 +302,7 @@ where
                     HostVerdict::OnvifRefusing { .. }
                         | HostVerdict::OnvifNotDiscoverable { .. }
                         | HostVerdict::HostileAnswer { .. }
+                        | HostVerdict::UnreadableAnswer { .. }
                 )
             }) =>
             {
@@ -295,11 +311,8 @@ where
             _ if !others.is_empty() => Summary::OnlyNonOnvif,
             _ => Summary::Silence,
         };
-        let hosts_probed = if matches!(route, Route::Via { .. }) {
-            hosts(net).len()
-        } else {
-            0
-        };
+        // Exact: the hosts at least one probe went out to (a host no probe could reach is a send failure).
+        let hosts_probed = round.probed.iter().filter(|a| inside(&a.ip())).count();
         report.subnets.push(SubnetReport {
             subnet: *net,
             route,

@@ -72,7 +72,7 @@ pub fn explain(
                     (_, Summary::Silence) => format!("all {} hosts stayed silent (no WS-Discovery, no TCP answer)", s.hosts_probed),
                     (_, Summary::OnlyNonOnvif) => format!("{} hosts answered, none of them ONVIF", s.others.len()),
                     (_, Summary::NoRoute) => "no route from this laptop".to_string(),
-                    (_, Summary::OnvifRefusing) => "ONVIF hosts answered but refused us, sent hostile answers or keep discovery off".to_string(),
+                    (_, Summary::OnvifRefusing) => "ONVIF hosts answered but refused us, sent hostile or unreadable WS-Discovery answers, or keep discovery off".to_string(),
                 },
                 None if by_multicast > 0 => format!("found {by_multicast} by multicast; not swept"),
                 None => "nothing heard by multicast and not swept".to_string(),

@@ -1,6 +1,10 @@
 //! The WS-Discovery codec (2005/04, as ONVIF uses it): building Probe messages and parsing ProbeMatches,
 //! Hello and Bye from datagram bytes, with hard limits (no DOCTYPE, bounded depth, bounded scopes and
-//! XAddrs, every XAddr a valid http(s) URL) so a hostile answer is an error for that sender only. Pure:
+//! XAddrs, at least one XAddr a valid http(s) URL when any is given) so a hostile answer is an error for that
+//! sender only. Tolerant of what real devices send: elements are matched by local name whatever the namespace
+//! prefix or version (SOAP 1.1 or 1.2, WS-Addressing 2004/08 or 2005/08), a ProbeMatch may sit directly in the
+//! Body without its ProbeMatches wrapper, a scope value may carry a raw space (`.../name/Front Door`), an
+//! unusable XAddr beside a usable one is dropped, and a RelatesTo may drop the `urn:` of our MessageID. Pure:
 //! no sockets, no clock; message ids come from the caller.
 
 use quick_xml::Reader;
@@ -118,6 +122,58 @@ pub fn message_id(random: [u8; 16]) -> String {
     )
 }
 
+/// True when `answer` (a RelatesTo) names the message `ours` (a MessageID we sent): equal, or equal once an
+/// `urn:` prefix and letter case are set aside (devices answer `uuid:...` for `urn:uuid:...`).
+pub fn relates_to_ours(answer: &str, ours: &str) -> bool {
+    let norm = |s: &str| {
+        let s = s.trim();
+        let s = s
+            .get(..4)
+            .filter(|p| p.eq_ignore_ascii_case("urn:"))
+            .map_or(s, |_| &s[4..]);
+        s.to_ascii_lowercase()
+    };
+    answer.trim() == ours || norm(answer) == norm(ours)
+}
+
+/// Scopes are URIs separated by white space; a scope value with a raw space (`onvif://www.onvif.org/name/Front
+/// Door`, as some devices send) leaves a word with no URI scheme, which belongs to the scope before it.
+fn scope_words(text: &str) -> Result<Vec<String>, WsdError> {
+    let mut v: Vec<String> = Vec::new();
+    for w in text.split_whitespace() {
+        match v.last_mut() {
+            Some(prev) if !has_scheme(w) => {
+                if prev.len() + 1 + w.len() > MAX_FIELD {
+                    return Err(WsdError::TooLarge("scope length"));
+                }
+                prev.push(' ');
+                prev.push_str(w);
+            }
+            _ => {
+                if v.len() >= MAX_SCOPES {
+                    return Err(WsdError::TooLarge("Scopes"));
+                }
+                v.push(w.to_string());
+            }
+        }
+    }
+    Ok(v)
+}
+
+/// True when `w` starts with a URI scheme (`onvif:`, `http:`, `urn:`, ...).
+fn has_scheme(w: &str) -> bool {
+    match w.split_once(':') {
+        Some((scheme, _)) => {
+            scheme.len() > 1
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        }
+        None => false,
+    }
+}
+
 fn words(text: &str, max: usize, what: &'static str) -> Result<Vec<String>, WsdError> {
     let v: Vec<String> = text.split_whitespace().map(str::to_string).collect();
     if v.len() > max {
@@ -153,14 +209,26 @@ impl Building {
             .reference
             .filter(|r| !r.is_empty())
             .ok_or_else(|| WsdError::Invalid("no EndpointReference".into()))?;
-        for x in &self.xaddrs {
-            check_xaddr(x)?;
+        // An unusable XAddr beside a usable one (an IPv6 link-local address with a zone, say) is dropped; an
+        // answer whose every XAddr is unusable is refused.
+        let mut xaddrs = Vec::with_capacity(self.xaddrs.len());
+        let mut first_error = None;
+        for x in self.xaddrs {
+            match check_xaddr(&x) {
+                Ok(()) => xaddrs.push(x),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        if let (true, Some(e)) = (xaddrs.is_empty(), first_error) {
+            return Err(e);
         }
         Ok(Endpoint {
             reference,
             types: self.types,
             scopes: self.scopes,
-            xaddrs: self.xaddrs,
+            xaddrs,
             metadata_version: self.metadata_version,
         })
     }
@@ -202,7 +270,7 @@ impl Parsing {
                     b.reference = Some(text.to_string())
                 }
                 (_, Some("Types")) => b.types = words(text, MAX_ADDRS, "Types")?,
-                (_, Some("Scopes")) => b.scopes = words(text, MAX_SCOPES, "Scopes")?,
+                (_, Some("Scopes")) => b.scopes = scope_words(text)?,
                 (_, Some("XAddrs")) => b.xaddrs = words(text, MAX_ADDRS, "XAddrs")?,
                 (_, Some("MetadataVersion")) => b.metadata_version = text.parse().ok(),
                 _ => {}
@@ -231,7 +299,8 @@ pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
                 let in_body = path.len() == 2 && path[1] == "Body";
                 if in_body {
                     st.kind = match name.as_str() {
-                        "ProbeMatches" => Some("ProbeMatches"),
+                        // A ProbeMatch directly in the Body (no ProbeMatches wrapper) is one match.
+                        "ProbeMatches" | "ProbeMatch" => Some("ProbeMatches"),
                         "Hello" => {
                             st.current = Some(Building::default());
                             Some("Hello")
@@ -240,7 +309,8 @@ pub fn parse(datagram: &[u8]) -> Result<Message, WsdError> {
                         _ => Some("Other"),
                     };
                 }
-                if st.kind == Some("ProbeMatches") && path.len() == 3 && name == "ProbeMatch" {
+                let match_depth = path.len() == 3 || (path.len() == 2 && in_body);
+                if st.kind == Some("ProbeMatches") && match_depth && name == "ProbeMatch" {
                     if st.matches.len() >= MAX_ADDRS {
                         return Err(WsdError::TooLarge("ProbeMatch count"));
                     }

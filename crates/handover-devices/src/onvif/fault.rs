@@ -1,6 +1,8 @@
-//! SOAP 1.2 faults as ONVIF devices send them (env:Code/env:Value, nested env:Subcode/env:Value, the
-//! env:Reason text), parsed from an answer body with every subcode kept (oxvif keeps only the first),
-//! plus a guard that refuses documents carrying a DOCTYPE (entity bombs). Pure: bytes in, data out.
+//! SOAP faults as devices send them (SOAP 1.2: env:Code/env:Value, nested env:Subcode/env:Value, the
+//! env:Reason text; SOAP 1.1: faultcode/faultstring), parsed from an answer body with every subcode kept
+//! (oxvif keeps only the first), what a fault means for the job (`FaultMeaning`: refused, locked out, not
+//! supported, anything else) read from its codes whatever their prefix, and a guard that refuses documents
+//! carrying a DOCTYPE (entity bombs). Pure: bytes in, data out.
 
 use quick_xml::Reader;
 use quick_xml::events::Event;
@@ -36,9 +38,147 @@ impl SoapFault {
     /// True when the reason says the account or client is locked or blocked.
     pub fn says_locked(&self) -> bool {
         let r = self.reason.to_ascii_lowercase();
-        r.contains("locked") || r.contains("lockout") || r.contains("blocked")
+        r.contains("locked")
+            || r.contains("lockout")
+            || r.contains("blocked")
+            || r.contains("too many")
+    }
+
+    /// Every code of the fault by local name, outermost first: env:Code/env:Value (SOAP 1.1's faultcode),
+    /// then each subcode; a SOAP 1.1 dotted code (`Client.Authentication`) gives each of its parts too.
+    fn codes(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.code.as_str())
+            .chain(self.subcodes.iter().map(String::as_str))
+            .map(local)
+            .flat_map(|c| std::iter::once(c).chain(c.split('.').filter(move |p| *p != c)))
+            .filter(|c| !c.is_empty())
+    }
+
+    /// What the fault means for the job, by its codes first (whatever their namespace prefix) and, only when
+    /// it carries no code beyond the generic Sender/Receiver, by its reason's words (vendors that put the
+    /// meaning only there).
+    pub fn meaning(&self) -> FaultMeaning {
+        let codes: Vec<String> = self.codes().map(str::to_ascii_lowercase).collect();
+        let is = |set: &[&str]| codes.iter().any(|c| set.contains(&c.as_str()));
+        if codes
+            .iter()
+            .any(|c| c.contains("locked") || c.contains("lockout"))
+        {
+            return FaultMeaning::LockedOut;
+        }
+        if is(REFUSAL_CODES) {
+            return if self.says_locked() {
+                FaultMeaning::LockedOut
+            } else {
+                FaultMeaning::Refused
+            };
+        }
+        if is(NOT_SUPPORTED_CODES) {
+            return FaultMeaning::NotSupported;
+        }
+        if !codes.iter().all(|c| GENERIC_CODES.contains(&c.as_str())) {
+            return FaultMeaning::Other;
+        }
+        let r = self.reason.to_ascii_lowercase();
+        let says = |words: &[&str]| words.iter().any(|w| r.contains(w));
+        if says(LOCKOUT_WORDS) || (says(REFUSAL_WORDS) && self.says_locked()) {
+            FaultMeaning::LockedOut
+        } else if says(REFUSAL_WORDS) {
+            FaultMeaning::Refused
+        } else if says(NOT_SUPPORTED_WORDS) {
+            FaultMeaning::NotSupported
+        } else {
+            FaultMeaning::Other
+        }
     }
 }
+
+/// What a SOAP fault means for the job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultMeaning {
+    /// The credentials were refused (ter:NotAuthorized, wsse:FailedAuthentication, wsse:InvalidSecurity,
+    /// wsse:InvalidSecurityToken, wsse:FailedCheck, and vendor spellings of the same).
+    Refused,
+    /// The account or this client is locked out after failed logins.
+    LockedOut,
+    /// The device does not implement the operation (ter:ActionNotSupported, wsa:ActionNotSupported, or a
+    /// reason such as "Action not supported").
+    NotSupported,
+    /// Any other fault (invalid argument, a configuration conflict, an internal error, ...).
+    Other,
+}
+
+/// Codes (local names, lower case) that refuse the credentials: ONVIF's, the OASIS WS-Security 1.0 fault
+/// codes (wsse:FailedAuthentication "The security token could not be authenticated or authorized",
+/// wsse:InvalidSecurity, wsse:InvalidSecurityToken, wsse:FailedCheck), and vendor spellings seen in the field.
+const REFUSAL_CODES: &[&str] = &[
+    "notauthorized",
+    "notauthorised",
+    "unauthorized",
+    "unauthorised",
+    "failedauthentication",
+    "authenticationfailed",
+    "authenticationfailure",
+    "invalidsecurity",
+    "invalidsecuritytoken",
+    "failedcheck",
+    "authentication",
+    "accessdenied",
+];
+
+/// Codes (local names, lower case) saying the operation is not implemented.
+const NOT_SUPPORTED_CODES: &[&str] = &[
+    "actionnotsupported",
+    "notsupported",
+    "notimplemented",
+    "operationnotsupported",
+];
+
+/// Codes that say nothing beyond whose fault it is (SOAP 1.2 Sender/Receiver, SOAP 1.1 Client/Server).
+const GENERIC_CODES: &[&str] = &["sender", "receiver", "client", "server"];
+
+/// Reason words that mean a refusal, for faults with no telling code.
+const REFUSAL_WORDS: &[&str] = &[
+    "not authorized",
+    "not authorised",
+    "unauthorized",
+    "unauthorised",
+    "authentication failed",
+    "authentication failure",
+    "failed authentication",
+    "could not be authenticated",
+    "invalid username or password",
+    "wrong password",
+    "incorrect password",
+    "password is incorrect",
+    "access denied",
+];
+
+/// Reason words that mean a lockout, for faults with no telling code ("locked" alone may be a configuration
+/// lock, which is no lockout).
+const LOCKOUT_WORDS: &[&str] = &[
+    "locked out",
+    "account locked",
+    "account is locked",
+    "account has been locked",
+    "user locked",
+    "user is locked",
+    "user has been locked",
+    "address blocked",
+    "ip blocked",
+    "client blocked",
+    "too many failed",
+    "too many login",
+    "too many authentication",
+];
+
+/// Reason words that mean the operation is not implemented, for faults with no telling code.
+const NOT_SUPPORTED_WORDS: &[&str] = &[
+    "action not supported",
+    "not supported",
+    "not implemented",
+    "unsupported",
+];
 
 impl std::fmt::Display for SoapFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -179,6 +319,154 @@ mod tests {
         let f = scan(br#"<e:Envelope xmlns:e="e"><e:Body><e:Fault><e:Code><e:Value>e:Sender</e:Value><e:Subcode><e:Value>ter:NotAuthorized</e:Value></e:Subcode></e:Code><e:Reason><e:Text>account locked after repeated failed logins</e:Text></e:Reason></e:Fault></e:Body></e:Envelope>"#).unwrap().unwrap();
         assert!(f.is_not_authorized() && f.says_locked());
         assert_eq!(f.most_specific(), Some("ter:NotAuthorized"));
+    }
+
+    /// Faults as devices send them (captured shapes: SOAP 1.2 with and without subcodes, SOAP 1.1, odd
+    /// prefixes, reason-only vendor variants), each with what it must mean.
+    #[test]
+    fn faults_are_read_by_meaning_whatever_their_form() {
+        let v12 = |code: &str, sub: &[&str], reason: &str| {
+            let mut inner = String::new();
+            for s in sub.iter().rev() {
+                inner = format!(
+                    "<SOAP-ENV:Subcode><SOAP-ENV:Value>{s}</SOAP-ENV:Value>{inner}</SOAP-ENV:Subcode>"
+                );
+            }
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd" xmlns:ter="http://www.onvif.org/ver10/error"><SOAP-ENV:Body><SOAP-ENV:Fault><SOAP-ENV:Code><SOAP-ENV:Value>{code}</SOAP-ENV:Value>{inner}</SOAP-ENV:Code><SOAP-ENV:Reason><SOAP-ENV:Text xml:lang="en">{reason}</SOAP-ENV:Text></SOAP-ENV:Reason></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+            )
+        };
+        let v11 = |code: &str, reason: &str| {
+            format!(
+                r#"<?xml version="1.0"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><soap:Body><soap:Fault><faultcode>{code}</faultcode><faultstring>{reason}</faultstring></soap:Fault></soap:Body></soap:Envelope>"#
+            )
+        };
+        use FaultMeaning::*;
+        let cases: Vec<(String, FaultMeaning)> = vec![
+            (
+                v12(
+                    "SOAP-ENV:Sender",
+                    &["ter:NotAuthorized"],
+                    "Sender not Authorized",
+                ),
+                Refused,
+            ),
+            (
+                v12(
+                    "s:Sender",
+                    &["wsse:FailedAuthentication"],
+                    "The security token could not be authenticated or authorized",
+                ),
+                Refused,
+            ),
+            (
+                v12(
+                    "env:Sender",
+                    &["wsse:InvalidSecurity"],
+                    "An error was discovered processing the header",
+                ),
+                Refused,
+            ),
+            (
+                v12(
+                    "env:Sender",
+                    &["wsse:InvalidSecurityToken"],
+                    "An invalid security token was provided",
+                ),
+                Refused,
+            ),
+            (
+                v12(
+                    "env:Sender",
+                    &["ns1:FailedCheck"],
+                    "The signature or decryption was invalid",
+                ),
+                Refused,
+            ),
+            (
+                v12(
+                    "env:Sender",
+                    &["ter:NotAuthorized"],
+                    "account locked after repeated failed logins",
+                ),
+                LockedOut,
+            ),
+            (
+                v12(
+                    "env:Sender",
+                    &["wsse:FailedAuthentication"],
+                    "User is locked, try again in 30 minutes",
+                ),
+                LockedOut,
+            ),
+            (
+                v12(
+                    "env:Sender",
+                    &["ter:NotAuthorized", "hik:AccountLocked"],
+                    "denied",
+                ),
+                LockedOut,
+            ),
+            (
+                v12(
+                    "env:Receiver",
+                    &["ter:ActionNotSupported"],
+                    "Optional Action Not Implemented",
+                ),
+                NotSupported,
+            ),
+            (
+                v12("env:Receiver", &[], "Action not supported"),
+                NotSupported,
+            ),
+            (v12("env:Sender", &[], "Not Authorized"), Refused),
+            (
+                v12("env:Sender", &[], "Too many failed login attempts"),
+                LockedOut,
+            ),
+            (
+                v12(
+                    "env:Receiver",
+                    &["ter:Action"],
+                    "the configuration is locked by another session",
+                ),
+                Other,
+            ),
+            (
+                v12(
+                    "env:Receiver",
+                    &[],
+                    "the configuration is locked by another session",
+                ),
+                Other,
+            ),
+            (
+                v12(
+                    "env:Sender",
+                    &["ter:InvalidArgVal", "ter:UsernameMissing"],
+                    "no user admin",
+                ),
+                Other,
+            ),
+            (
+                v11(
+                    "wsse:FailedAuthentication",
+                    "The security token could not be authenticated or authorized",
+                ),
+                Refused,
+            ),
+            (v11("SOAP-ENV:Client", "Authentication failed"), Refused),
+            (v11("soap:Client.Authentication", "denied"), Refused),
+            (
+                v11("wsa:ActionNotSupported", "The action cannot be processed"),
+                NotSupported,
+            ),
+            (v11("soap:Server", "internal error"), Other),
+        ];
+        for (doc, want) in cases {
+            let f = scan(doc.as_bytes()).unwrap().expect("a fault");
+            assert_eq!(f.meaning(), want, "{f}");
+        }
     }
 
     #[test]

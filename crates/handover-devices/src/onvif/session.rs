@@ -149,7 +149,7 @@ pub(crate) enum Auth {
     IfAny,
 }
 
-fn map_oxvif(addr: &str, e: OnvifError) -> Error {
+fn map_oxvif(addr: &str, e: OnvifError, had_creds: bool) -> Error {
     match e {
         OnvifError::Soap(oxvif::soap::SoapError::Fault {
             code,
@@ -162,7 +162,7 @@ fn map_oxvif(addr: &str, e: OnvifError) -> Error {
                 subcodes: subcode.into_iter().collect(),
                 reason,
             };
-            crate::onvif::transport::classify_fault(addr.to_string(), f, false)
+            crate::onvif::transport::classify_fault(addr.to_string(), f, had_creds)
         }
         other => Error::Malformed {
             addr: addr.to_string(),
@@ -228,12 +228,13 @@ impl OnvifSession {
                 .with_credentials(c.username.as_str(), c.password.expose())
                 .with_utc_offset(self.skew.load(Ordering::Relaxed));
         }
+        let had_creds = creds.is_some();
         transport.begin();
         match f(client).await {
             Ok(v) => Ok(v),
             Err(e) => Err(transport
                 .take_error()
-                .unwrap_or_else(|| map_oxvif(&self.addr, e))),
+                .unwrap_or_else(|| map_oxvif(&self.addr, e, had_creds))),
         }
     }
 

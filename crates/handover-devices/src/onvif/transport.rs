@@ -143,7 +143,17 @@ impl SessionTransport {
                     if ch.is_some() {
                         self.state().digest_offered = true;
                     }
+                    // A lockout said in the 401's body (vendors that answer a locked account with a bare 401
+                    // and a fault) is a lockout, whatever the challenge.
+                    if let Some(f) = fault_in(&resp.body)
+                        && f.meaning() == fault::FaultMeaning::LockedOut
+                    {
+                        self.state().digest = None;
+                        return Err(Error::LockedOut { addr, fault: f });
+                    }
                     let Some(creds_ch) = ch else {
+                        // No Digest on offer (a Basic-only challenge, or none): the device refused what was
+                        // sent (WS-UsernameToken) or wants credentials.
                         return Err(if self.creds.is_some() {
                             Error::AuthRejected { addr, fault: None }
                         } else {
@@ -179,6 +189,10 @@ impl SessionTransport {
                         if contains_doctype(&resp.body) {
                             return Err(malformed(fault::XmlGuardError::Doctype));
                         }
+                        // Some firmware sends its faults with 200 OK: read them by meaning here too.
+                        if let Some(f) = fault_in(&resp.body) {
+                            return Err(classify_fault(addr, f, self.creds.is_some()));
+                        }
                     } else if let Some(f) = fault::scan(&resp.body).map_err(malformed)? {
                         return Err(classify_fault(addr, f, self.creds.is_some()));
                     } else {
@@ -193,30 +207,51 @@ impl SessionTransport {
                         source: e.into(),
                     });
                 }
-                status => return Err(Error::HttpStatus { addr, status }),
+                // Other statuses (403, 404, 501, ...) are read by the fault they carry, if any.
+                status => {
+                    if contains_doctype(&resp.body) {
+                        return Err(Error::Malformed {
+                            addr,
+                            source: fault::XmlGuardError::Doctype.into(),
+                        });
+                    }
+                    return Err(match fault_in(&resp.body) {
+                        Some(f) => classify_fault(addr, f, self.creds.is_some()),
+                        None => Error::HttpStatus { addr, status },
+                    });
+                }
             }
         }
     }
 }
 
-/// Maps a fault to our error: lockouts and refusals are told apart from other faults.
+/// Maps a fault to our error by its meaning (see [`fault::SoapFault::meaning`]): lockouts and refusals
+/// (ONVIF's, WS-Security's, vendors') are told apart from other faults.
 pub(crate) fn classify_fault(addr: String, f: fault::SoapFault, had_creds: bool) -> Error {
-    if f.is_not_authorized() || f.has_subcode("ter:NotAuthorized") {
-        if f.says_locked() {
-            return Error::LockedOut { addr, fault: f };
-        }
-        if !had_creds {
-            return Error::AuthRequired {
-                addr,
-                digest: false,
-            };
-        }
-        return Error::AuthRejected {
+    match f.meaning() {
+        fault::FaultMeaning::LockedOut => Error::LockedOut { addr, fault: f },
+        fault::FaultMeaning::Refused if !had_creds => Error::AuthRequired {
+            addr,
+            digest: false,
+        },
+        fault::FaultMeaning::Refused => Error::AuthRejected {
             addr,
             fault: Some(f),
-        };
+        },
+        fault::FaultMeaning::NotSupported | fault::FaultMeaning::Other => {
+            Error::Fault { addr, fault: f }
+        }
     }
-    Error::Fault { addr, fault: f }
+}
+
+/// A fault in an answer whose status says nothing of its own (a 200 or 401 carrying one); `None` for a body
+/// that holds none or is not XML (left to the status).
+fn fault_in(body: &[u8]) -> Option<fault::SoapFault> {
+    const NEEDLE: &[u8] = b"Fault";
+    if !body.windows(NEEDLE.len()).any(|w| w == NEEDLE) {
+        return None;
+    }
+    fault::scan(body).ok().flatten()
 }
 
 fn contains_doctype(body: &[u8]) -> bool {

@@ -66,13 +66,36 @@ enum Found {
         tried: usize,
         why: String,
     },
-    /// No answer to go by; `outcome` says which kind (`unreachable`, or `certificate-changed` when the device
+    /// No verdict to go by; `outcome` says which kind: `unreachable` (no connection, no answer in time),
+    /// `unsupported` (the device does not implement the login check), `failed` (it answered, but neither
+    /// accepted nor refused: a malformed answer, another fault), or `certificate-changed` (the device
     /// presented another TLS certificate than its pinned one: nothing was sent, nothing counted).
-    Unreachable {
+    Undecided {
         tried: usize,
         outcome: &'static str,
         why: String,
     },
+}
+
+/// A login check that gave no verdict, in words: unreachable, unsupported or failed are told apart (and none
+/// of them is a refusal).
+pub(crate) fn undecided(e: &handover_devices::Error) -> (&'static str, String) {
+    if e.is_unreachable() {
+        (
+            "unreachable",
+            format!("could not reach the device ({e}); run find-defaults again once it answers"),
+        )
+    } else if e.is_not_supported() {
+        (
+            "unsupported",
+            format!("the device does not implement the login check (GetDeviceInformation): {e}"),
+        )
+    } else {
+        (
+            "failed",
+            format!("the device answered, but neither accepted nor refused the password: {e}"),
+        )
+    }
 }
 
 impl Session {
@@ -153,9 +176,9 @@ impl Session {
                             Err(e) => {
                                 return (
                                     job,
-                                    Found::Unreachable {
+                                    Found::Undecided {
                                         tried,
-                                        outcome: "unreachable",
+                                        outcome: "failed",
                                         why: format!("could not ask the device: {e}"),
                                     },
                                 );
@@ -168,7 +191,7 @@ impl Session {
                             let outcome = "certificate-changed";
                             return (
                                 job,
-                                Found::Unreachable {
+                                Found::Undecided {
                                     tried,
                                     outcome,
                                     why,
@@ -182,10 +205,12 @@ impl Session {
                         {
                             return (
                                 job,
-                                Found::Unreachable {
+                                Found::Undecided {
                                     tried,
-                                    outcome: "unreachable",
-                                    why: format!("could not ask the device: {e}"),
+                                    outcome: "failed",
+                                    why: format!(
+                                        "the attempt could not be recorded in the project ({e}); Handover stopped"
+                                    ),
                                 },
                             );
                         }
@@ -222,14 +247,8 @@ impl Session {
                                 );
                             }
                             LoginCheck::Unreachable(e) | LoginCheck::Failed(e) => {
-                                return (
-                                    job,
-                                    Found::Unreachable {
-                                        tried,
-                                        outcome: "unreachable",
-                                        why: format!("could not ask the device: {e}"),
-                                    },
-                                );
+                                let (outcome, why) = undecided(&e);
+                                return (job, Found::Undecided { tried, outcome, why });
                             }
                         }
                     }
@@ -332,7 +351,7 @@ impl Session {
                         None,
                     )
                 }
-                Found::Unreachable {
+                Found::Undecided {
                     tried,
                     outcome,
                     why,
@@ -494,7 +513,7 @@ impl Session {
                     ),
                 )
             }
-            Found::Unreachable {
+            Found::Undecided {
                 tried,
                 outcome,
                 why,

@@ -28,24 +28,42 @@ impl Session {
                 "{device} has no ONVIF address yet: run `handover discover`"
             ))
         })?;
-        match try_login(client, &xaddr, user, &password).await? {
+        let check = try_login(client, &xaddr, user, &password).await?;
+        // Every password tried counts against the device's lockout, as find-defaults counts it.
+        if !matches!(&check, LoginCheck::Unreachable(e) | LoginCheck::Failed(e) if e.is_certificate_changed())
+        {
+            let outcome = format!("{:?}", check.outcome()).to_lowercase();
+            self.project_mut().record_attempt(
+                device,
+                user,
+                "a password the technician supplied",
+                &outcome,
+            )?;
+        }
+        match check {
             LoginCheck::Accepted { .. } => {}
             LoginCheck::NotAuthorized(_) => {
                 return Err(Error::Invalid(format!(
-                    "{device} refused that password for user {user}; nothing was stored"
+                    "{device} refused that password for user {user}; nothing was stored. Check the user name and                      password (the device counts every refused login towards its lockout)"
                 )));
             }
             LoginCheck::LockedOut(e) => {
                 return Err(Error::Invalid(format!(
-                    "{device} reports a lockout ({e}); wait before trying again; nothing was stored"
+                    "{device} reports a lockout ({e}); wait for the lockout to end before trying again; nothing was stored"
                 )));
             }
             LoginCheck::Unreachable(e) | LoginCheck::Failed(e) if e.is_certificate_changed() => {
                 return Err(e.into());
             }
-            LoginCheck::Unreachable(e) | LoginCheck::Failed(e) => {
+            LoginCheck::Unreachable(e) => {
                 return Err(Error::Invalid(format!(
-                    "could not ask {device}: {e}; nothing was stored"
+                    "could not reach {device} ({e}); the password was not checked and nothing was stored: try again once it answers"
+                )));
+            }
+            LoginCheck::Failed(e) => {
+                let (_, why) = super::defaults::undecided(&e);
+                return Err(Error::Invalid(format!(
+                    "{device} did not say whether it takes that password: {why}; nothing was stored"
                 )));
             }
         }

@@ -41,6 +41,12 @@ pub struct RotateSummary {
     /// Accounts where nothing was sent: the device did not re-prove its identity, its HTTPS certificate
     /// changed, or it offers no working HTTPS and plain HTTP was not allowed (each device says which).
     pub refused: usize,
+    /// Accounts the device cannot change over ONVIF (SetUser or CreateUsers answered "not supported"): the old
+    /// password, still held, was proven; the technician changes it with the vendor's tool or web page and
+    /// then gives it to Handover with `credentials set`.
+    pub cannot_rotate: usize,
+    /// Of those, accounts still on a factory default.
+    pub cannot_rotate_default: usize,
     /// Accounts where the run failed before anything was sent (e.g. the device could not be reached).
     pub failed: usize,
     /// Per device.
@@ -73,6 +79,10 @@ struct Job {
     fingerprint: Option<String>,
     /// The technician accepted plain HTTP for devices that offer no working HTTPS.
     plain_http: bool,
+    /// The account is still on a factory default.
+    factory_default: bool,
+    /// The device answered an earlier rotation that it cannot change passwords over ONVIF.
+    known_without_setuser: bool,
 }
 
 /// What the device answered when asked which password it takes.
@@ -164,14 +174,16 @@ impl Session {
             if !wanted {
                 continue;
             }
+            // A device known to change no password over ONVIF keeps the password the technician set in the
+            // vendor's tool or web page (asked again only when named).
+            let no_setuser = d.facts.onvif_password_change == Some(false) && only.is_empty();
             let accounts: Vec<&CredentialRef> = refs
                 .iter()
                 .filter(|c| c.device == d.id && super::is_administrator(c))
                 .filter(|c| {
-                    matches!(
-                        c.state,
-                        CredentialState::FactoryDefault | CredentialState::TechnicianSupplied
-                    ) || (!only.is_empty() && c.state == CredentialState::Rotated)
+                    matches!(c.state, CredentialState::FactoryDefault)
+                        || (c.state == CredentialState::TechnicianSupplied && !no_setuser)
+                        || (!only.is_empty() && c.state == CredentialState::Rotated)
                 })
                 .collect();
             let (Some(xaddr), false) = (d.facts.xaddr.clone(), accounts.is_empty()) else {
@@ -195,6 +207,8 @@ impl Session {
                     mac: d.identity.mac,
                     fingerprint: d.facts.tls_fingerprint.clone(),
                     plain_http: cx.plain_http,
+                    factory_default: c.state == CredentialState::FactoryDefault,
+                    known_without_setuser: d.facts.onvif_password_change == Some(false),
                 });
             }
         }
@@ -226,6 +240,11 @@ impl Session {
             match outcome {
                 "rotated" | "rotated-old-still-works" => summary.rotated += 1,
                 "rolled-back" => summary.rolled_back += 1,
+                "cannot-rotate" => summary.cannot_rotate += 1,
+                "cannot-rotate-default" => {
+                    summary.cannot_rotate += 1;
+                    summary.cannot_rotate_default += 1;
+                }
                 "unsettled" => summary.unsettled += 1,
                 "skipped" => summary.skipped += 1,
                 "identity-mismatch" | "certificate-changed" | "needs-https" => summary.refused += 1,
@@ -454,6 +473,23 @@ async fn rotate_one(
                     a,
                 )
             })?;
+            if job.known_without_setuser {
+                // It changes passwords over ONVIF after all (new firmware): the checks stop pointing elsewhere.
+                writer.with(|p, a| {
+                    p.record_sightings(
+                        vec![handover_store::devices::Sighting {
+                            device: Some(job.id),
+                            facts: handover_model::DeviceFacts {
+                                onvif_password_change: Some(true),
+                                ..handover_model::DeviceFacts::default()
+                            },
+                            ..handover_store::devices::Sighting::default()
+                        }],
+                        a,
+                    )?;
+                    Ok(())
+                })?;
+            }
             if !old_refused {
                 return Ok((
                     "rotated-old-still-works",
@@ -477,7 +513,11 @@ async fn rotate_one(
         }
         Proof::Old if refused => {
             // Proven: the old password works, the new one is refused, and the device refused the change.
+            let unsupported = sent.as_ref().err().is_some_and(|e| e.is_not_supported());
             let writes = [crate::sealed::remove(&pending_key)?];
+            if unsupported {
+                return cannot_rotate(writer, &job, rot, &writes, &sent_note, existing.is_some());
+            }
             writer.with(|p, a| {
                 p.rotation_advance(
                     rot,
@@ -512,6 +552,64 @@ async fn rotate_one(
             ),
         )),
     }
+}
+
+/// The device cannot change passwords over ONVIF and was seen to keep the old one: the rotation closes as rolled
+/// back (nothing changed, the pending password dropped), the device's facts say so (the checks and the report
+/// then point to the vendor's tool), and the outcome says what to do next.
+fn cannot_rotate(
+    writer: &Writer<'_>,
+    job: &Job,
+    rot: i64,
+    writes: &[handover_store::secrets::SecretWrite],
+    sent_note: &str,
+    had_user: bool,
+) -> Result<Outcome> {
+    let op = if had_user { "SetUser" } else { "CreateUsers" };
+    writer.with(|p, a| {
+        p.rotation_advance(
+            rot,
+            job.id,
+            PhaseChange {
+                secrets: writes,
+                ..PhaseChange::to(
+                    Phase::RolledBack,
+                    &format!("{sent_note}; the device cannot change passwords over ONVIF; old password proven"),
+                )
+            },
+            a,
+        )?;
+        p.record_sightings(
+            vec![handover_store::devices::Sighting {
+                device: Some(job.id),
+                facts: handover_model::DeviceFacts {
+                    onvif_password_change: Some(false),
+                    ..handover_model::DeviceFacts::default()
+                },
+                ..handover_store::devices::Sighting::default()
+            }],
+            a,
+        )?;
+        Ok(())
+    })?;
+    let still = if job.factory_default {
+        "it is still on its factory default password"
+    } else {
+        "it keeps its current password"
+    };
+    Ok((
+        if job.factory_default {
+            "cannot-rotate-default"
+        } else {
+            "cannot-rotate"
+        },
+        format!(
+            "the device cannot change passwords over ONVIF ({op} answered: not supported), so nothing changed: \
+             {still}, which Handover holds. Change it with the vendor's tool or the device's web page, then give \
+             Handover the new one with `handover credentials set --device {} --user {}`",
+            job.id, job.user
+        ),
+    ))
 }
 
 /// Trust on first use: records the certificate the device's HTTPS port presented (audited).

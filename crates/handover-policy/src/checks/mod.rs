@@ -150,11 +150,21 @@ fn credentials(ctx: Context<'_>, ev: &mut Evaluation) {
                 "credentials.default",
                 Severity::High,
                 format!("Factory-default password works for user {}", c.username),
-                format!(
-                    "Logged in as {} with {}; rotate it with `handover credentials rotate`.",
-                    c.username,
-                    c.matched_default.as_deref().unwrap_or("a catalog default")
-                ),
+                if ctx.device.facts.onvif_password_change == Some(false) {
+                    format!(
+                        "Logged in as {} with {}. The device cannot change passwords over ONVIF (SetUser is not \
+                         supported): change it with the vendor's tool or the device's web page, then give Handover \
+                         the new one with `handover credentials set`.",
+                        c.username,
+                        c.matched_default.as_deref().unwrap_or("a catalog default")
+                    )
+                } else {
+                    format!(
+                        "Logged in as {} with {}; rotate it with `handover credentials rotate`.",
+                        c.username,
+                        c.matched_default.as_deref().unwrap_or("a catalog default")
+                    )
+                },
                 None,
             ),
             CredentialState::Unknown => ev.raise(

@@ -92,6 +92,9 @@ fn read_users(op: &Element) -> Result<Vec<Requested>, Outcome> {
 }
 
 pub(super) fn create_users(dev: &Device, op: &Element) -> Outcome {
+    if let Some(o) = unsupported(dev) {
+        return o;
+    }
     let requested = match read_users(op) {
         Ok(r) => r,
         Err(o) => return o,
@@ -136,7 +139,21 @@ pub(super) fn create_users(dev: &Device, op: &Element) -> Outcome {
     Outcome::Body("<tds:CreateUsersResponse/>".into())
 }
 
+/// The answer of firmware that cannot change accounts over ONVIF (the `set_user_unsupported` switch).
+fn unsupported(dev: &Device) -> Option<Outcome> {
+    dev.state().faults.set_user_unsupported.then(|| {
+        Outcome::Fault(SoapFault::receiver(
+            "ter:ActionNotSupported",
+            None,
+            "Action not supported",
+        ))
+    })
+}
+
 pub(super) fn set_user(dev: &Device, op: &Element) -> Outcome {
+    if let Some(o) = unsupported(dev) {
+        return o;
+    }
     let requested = match read_users(op) {
         Ok(r) => r,
         Err(o) => return o,

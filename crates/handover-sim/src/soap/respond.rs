@@ -8,7 +8,8 @@ pub const NAMESPACES: &str = concat!(
     r#"xmlns:env="http://www.w3.org/2003/05/soap-envelope" "#,
     r#"xmlns:ter="http://www.onvif.org/ver10/error" "#,
     r#"xmlns:tds="http://www.onvif.org/ver10/device/wsdl" "#,
-    r#"xmlns:tt="http://www.onvif.org/ver10/schema""#
+    r#"xmlns:tt="http://www.onvif.org/ver10/schema" "#,
+    r#"xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd""#
 );
 
 /// Escapes text for element content and attribute values.
@@ -107,6 +108,18 @@ impl SoapFault {
         ))
     }
 }
+
+/// A SOAP 1.1 fault envelope (faultcode, faultstring), as older firmware sends them.
+pub fn soap11_fault(faultcode: &str, reason: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:wsse="{WSSE_NS}"><SOAP-ENV:Body><SOAP-ENV:Fault><faultcode>{faultcode}</faultcode><faultstring>{}</faultstring></SOAP-ENV:Fault></SOAP-ENV:Body></SOAP-ENV:Envelope>"#,
+        escape(reason)
+    )
+}
+
+/// The OASIS WS-Security 1.0 namespace (the `wsse:` fault codes).
+pub const WSSE_NS: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
 
 #[cfg(test)]
 mod tests {
