@@ -102,6 +102,21 @@ fn site(n: usize, latency_ms: u64) -> Res<(String, String)> {
     Ok((toml::to_string(&m)?, plan))
 }
 
+/// The benchmark's folder: removed at the end, or kept.
+enum Kept {
+    Temp(tempfile::TempDir),
+    Path(PathBuf),
+}
+
+impl Kept {
+    fn path(&self) -> &Path {
+        match self {
+            Kept::Temp(t) => t.path(),
+            Kept::Path(p) => p,
+        }
+    }
+}
+
 struct Stage {
     name: &'static str,
     secs: f64,
@@ -113,10 +128,25 @@ struct Stage {
 
 fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     let dir = tempfile::tempdir()?;
+    // `BENCH_JOB_KEEP=1`: keep the project (and the site manifest), even after a failed stage, for profiling
+    // single stages afterwards.
+    let dir = if std::env::var_os("BENCH_JOB_KEEP").is_some() {
+        let kept = dir.keep();
+        eprintln!("  keeping {}", kept.display());
+        Kept::Path(kept)
+    } else {
+        Kept::Temp(dir)
+    };
     let (manifest, plan) = site(n, latency_ms)?;
     std::fs::write(dir.path().join("site.toml"), manifest)?;
     std::fs::write(dir.path().join("plan.csv"), plan)?;
-    let mut sim = Sim(Command::new(bin)
+    // The simulator holds three sockets per device plus every connection the CLI keeps alive: at 5,000 devices
+    // that passes this machine's default of 20,000 descriptors, so it gets more where the system allows
+    // (`ulimit -n` as root raises the hard limit too); refused answers would otherwise be the harness's.
+    let mut sim = Sim(Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 262144 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec \"$0\" \"$@\"")
+        .arg(bin)
         .args(["sim", "--status", STATUS, "--manifest"])
         .arg(dir.path().join("site.toml"))
         .stdout(Stdio::null())
@@ -314,10 +344,6 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     eprintln!("  status: {st}");
     if !report.exists() {
         return Err("no report written".into());
-    }
-    // `BENCH_JOB_KEEP=1`: keep the project (and the site manifest) for profiling single stages afterwards.
-    if std::env::var_os("BENCH_JOB_KEEP").is_some() {
-        eprintln!("  kept: {}", dir.keep().display());
     }
     Ok(out)
 }
