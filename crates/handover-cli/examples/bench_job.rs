@@ -117,6 +117,22 @@ impl Kept {
     }
 }
 
+/// One stage's row of the table.
+fn row(n: usize, latency: u64, s: &Stage) {
+    println!(
+        "| {n} | {latency} ms | {} | {:.2} | {} | {} | {} | {:.2} | {:.0} |",
+        s.name,
+        s.secs,
+        s.requests,
+        s.bound.map_or("–".into(), |b| format!("{b:.2}")),
+        s.bound
+            .filter(|b| *b > 0.0)
+            .map_or("–".into(), |b| format!("{:.2}", s.secs / b)),
+        s.cpu_s,
+        s.peak_mib,
+    );
+}
+
 struct Stage {
     name: &'static str,
     secs: f64,
@@ -322,22 +338,26 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
         cpu_ticks.set(0);
         let before = requests()?;
         let t = Instant::now();
-        let o = cli(&args, None)?;
+        let o = cli(&args, None);
         let secs = t.elapsed().as_secs_f64();
+        let o = o.map_err(|e| format!("{e}\n(stage {name} failed after {secs:.1} s)"))?;
         let requests = requests()? - before;
         if ["rotate", "fix", "find-defaults", "check"].contains(&name) {
             let text = String::from_utf8_lossy(&o.stdout);
             let last = text.lines().rev().find(|l| !l.trim().is_empty());
             eprintln!("  {name}: {}", last.unwrap_or(""));
         }
-        out.push(Stage {
+        let stage = Stage {
             name,
             secs,
             requests,
             peak_mib: peak_kib.get() as f64 / 1024.0,
             cpu_s: cpu_ticks.get() as f64 / 100.0,
             bound: (latency_ms > 0).then(|| fixed + requests as f64 * lat / concurrency),
-        });
+        };
+        // Each row as soon as its stage ends, so a later failure keeps the figures so far.
+        row(n, latency_ms, &stage);
+        out.push(stage);
     }
     let o = cli(&["--json", "status"], None)?;
     let st: serde_json::Value = serde_json::from_slice(&o.stdout)?;
@@ -388,20 +408,6 @@ fn main() -> Res<()> {
         let stages = run_job(&bin, n, latency)?;
         let total: f64 = stages.iter().map(|s| s.secs).sum();
         let bounds: Option<f64> = stages.iter().map(|s| s.bound).sum();
-        for s in &stages {
-            println!(
-                "| {n} | {latency} ms | {} | {:.2} | {} | {} | {} | {:.2} | {:.0} |",
-                s.name,
-                s.secs,
-                s.requests,
-                s.bound.map_or("–".into(), |b| format!("{b:.2}")),
-                s.bound
-                    .filter(|b| *b > 0.0)
-                    .map_or("–".into(), |b| format!("{:.2}", s.secs / b)),
-                s.cpu_s,
-                s.peak_mib,
-            );
-        }
         println!(
             "| {n} | {latency} ms | **whole job** | **{total:.2}** | {} | {} | {} | {:.2} | {:.0} |",
             stages.iter().map(|s| s.requests).sum::<u64>(),
