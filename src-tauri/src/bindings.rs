@@ -36,6 +36,7 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         DeviceRow,
         DeviceDetail,
         DeviceRequest,
+        RenameRequest,
         CopyPasswordRequest,
         CopiedDto,
         WebPageDto,

@@ -62,6 +62,9 @@ pub enum Command {
         /// Only findings at least this severe.
         #[arg(long, value_enum)]
         severity: Option<MinSeverity>,
+        /// Only findings in these states (default: open; --all: every state).
+        #[arg(long, value_enum, conflicts_with = "all")]
+        state: Vec<FindingState>,
     },
     /// Fix findings on the device where ONVIF allows (NTP from the plan, WS-Discovery off, plain HTTP off once
     /// HTTPS is proven), each read back to prove it; lists the changes and asks once.
@@ -124,6 +127,24 @@ pub enum Command {
 /// `handover devices ...`.
 #[derive(Debug, Subcommand)]
 pub enum DevicesCommand {
+    /// Name a device and/or say where it is; the name is used everywhere (tables, findings, the app, the report,
+    /// KeePass titles). An empty name or location ("") gives the device back the one it announces.
+    #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "location"])))]
+    Rename {
+        /// The device, e.g. D3.
+        device: String,
+        /// Its new name, e.g. "Gate 3 east".
+        name: Option<String>,
+        /// Where it is, e.g. "Car park level 2".
+        #[arg(long)]
+        location: Option<String>,
+    },
+    /// Import names and locations from a CSV with a header row: a device column (device, mac, serial or
+    /// address) and name and/or location columns. A bad row changes nothing; devices not found yet are listed.
+    Labels {
+        /// The CSV file.
+        file: std::path::PathBuf,
+    },
     /// Forget the TLS certificate pinned for a device, after confirming on site that it was replaced or reset
     /// to factory settings; the next HTTPS answer pins its new certificate.
     ForgetCertificate {
@@ -282,6 +303,29 @@ pub struct SimArgs {
     pub status: std::net::SocketAddr,
 }
 
+/// A finding's state, for `handover findings --state`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FindingState {
+    /// Still to be dealt with.
+    Open,
+    /// Fixed (on the device, or found fixed by a later check).
+    Fixed,
+    /// Accepted with a reason.
+    Waived,
+}
+
+impl FindingState {
+    /// The engine's status this names.
+    pub fn status(self) -> handover_engine::model::FindingStatus {
+        use handover_engine::model::FindingStatus as S;
+        match self {
+            Self::Open => S::Open,
+            Self::Fixed => S::Fixed,
+            Self::Waived => S::Waived,
+        }
+    }
+}
+
 /// A severity floor for `handover findings --severity`.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub enum MinSeverity {
@@ -430,12 +474,18 @@ pub enum AuditCommand {
     Verify,
     /// List audit entries: the newest ones (oldest first), or those after an entry number.
     Log {
-        /// Start after this entry number (default: show the newest `--limit` entries).
-        #[arg(long)]
+        /// Start after this entry number and read forward (oldest first).
+        #[arg(long, conflicts_with = "oldest")]
         after: Option<i64>,
         /// At most this many entries.
-        #[arg(long, default_value_t = 50)]
+        #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(i64).range(1..))]
         limit: i64,
+        /// Read from the first entry forward, oldest first (default: the newest entries, newest first).
+        #[arg(long)]
+        oldest: bool,
+        /// Show every detail whole (default: cut to fit the terminal's width).
+        #[arg(long)]
+        full: bool,
     },
 }
 

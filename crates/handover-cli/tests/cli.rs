@@ -259,6 +259,164 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     no_generated_password_leaves_the_keyring(&out, &t);
     pinned_certificates_are_reported_and_forgotten_on_purpose(&out, &project);
     reading_commands_filter_and_show_the_newest(&out, &project);
+    names_travel_everywhere(&out, &project, &dir.path().join("data"));
+}
+
+/// Issue #18: a device renamed by the technician (or named by a labels CSV) carries that name in every table,
+/// its findings, the JSON, the signed report and the KeePass titles; a labels file with a bad row changes
+/// nothing and names the line; rows for devices not found yet are listed, not fatal.
+fn names_travel_everywhere(out: &Path, project: &Path, data: &Path) {
+    let run = |args: &[&str]| with_data_dir(project, data, args);
+    let ok = |args: &[&str]| {
+        let o = run(args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        text(&o)
+    };
+    let t = ok(&[
+        "devices",
+        "rename",
+        "D3",
+        "Zürich Tor 3",
+        "--location",
+        "Car park",
+    ]);
+    assert!(t.contains("Zürich Tor 3") && t.contains("Car park"), "{t}");
+    let table = ok(&["devices"]);
+    let header = table.lines().next().unwrap();
+    assert!(
+        header.contains("NAME") && header.contains("LOCATION"),
+        "{header}"
+    );
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("D3 "))
+        .unwrap_or_else(|| panic!("no D3 row: {table}"));
+    assert!(
+        row.contains("Zürich Tor 3") && row.contains("Car park"),
+        "{row}"
+    );
+    let findings = ok(&["findings", "--all", "--device", "D3"]);
+    assert!(findings.contains("D3 Zürich Tor 3"), "{findings}");
+    let devices: serde_json::Value =
+        serde_json::from_slice(&run(&["--json", "devices"]).stdout).unwrap();
+    let d = |id: &str| {
+        devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (d("D3")["name"].as_str(), d("D3")["location"].as_str()),
+        (Some("Zürich Tor 3"), Some("Car park"))
+    );
+    // A device that named itself keeps its own ONVIF name until the technician renames it.
+    let d4 = d("D4");
+    let own = d4["name"].as_str().unwrap().to_owned();
+    assert!(!own.is_empty() && !own.starts_with("127."), "{d4:#}");
+    let mac = d4["identity"]["mac"]
+        .as_str()
+        .expect("D4's MAC was read")
+        .to_owned();
+
+    // A labels CSV: one bad row refuses the file, naming its line.
+    let csv = out.join("labels.csv");
+    std::fs::write(
+        &csv,
+        format!("mac,name,location\n{mac},Dock 1,Loading bay\nD5-nonsense,x,\n"),
+    )
+    .unwrap();
+    let o = run(&["devices", "labels", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "{}", text(&o));
+    assert!(
+        text(&o).contains("line 3") && text(&o).contains("nothing was changed"),
+        "{}",
+        text(&o)
+    );
+    std::fs::write(
+        &csv,
+        format!("device,mac,name,location\n,{mac},Dock 1,Loading bay\nD3,,\"Gate \u{1b}[2J\",\n"),
+    )
+    .unwrap();
+    let o = run(&["devices", "labels", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(4), "hostile name: {}", text(&o));
+    let devices: serde_json::Value =
+        serde_json::from_slice(&run(&["--json", "devices"]).stdout).unwrap();
+    let name_of = |id: &str| {
+        devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["id"] == id)
+            .unwrap()["name"]
+            .clone()
+    };
+    assert_eq!(name_of("D4"), own.as_str(), "a refused file changed D4");
+    std::fs::write(
+        &csv,
+        format!("mac,name,location\n{mac},Dock 1,Loading bay\n00:11:22:33:44:55,Not here yet,\n"),
+    )
+    .unwrap();
+    let t = ok(&["devices", "labels", csv.to_str().unwrap()]);
+    assert!(
+        t.contains("1 row named no device") && t.contains("line 3"),
+        "{t}"
+    );
+    let t = ok(&["devices"]);
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("D4 ") && l.contains("Dock 1") && l.contains("Loading bay")),
+        "{t}"
+    );
+    let log = ok(&["audit", "log", "--limit", "5"]);
+    assert!(log.contains("device.labelled"), "{log}");
+
+    // The signed report and the KeePass titles carry the names.
+    let pdf = out.join("renamed.pdf");
+    ok(&["report", "--out", pdf.to_str().unwrap()]);
+    let o = Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let pdf_text = String::from_utf8_lossy(&o.stdout);
+    for want in ["Zürich Tor 3", "Car park", "Dock 1"] {
+        assert!(pdf_text.contains(want), "{want} not in the report");
+    }
+    let kdbx = out.join("renamed.kdbx");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+        .arg("--project")
+        .arg(project)
+        .args(["credentials", "export", "--kdbx"])
+        .arg(&kdbx)
+        .env("HANDOVER_DATA_DIR", data)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"renamed-export-pw\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let mut child = Command::new("keepassxc-cli")
+        .args(["ls", "-R", "-f"])
+        .arg(&kdbx)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("keepassxc-cli (scripts/setup.sh installs keepassxc)");
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), b"renamed-export-pw\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    let entries = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        entries.contains("Zürich Tor 3 (D3)") && entries.contains("Dock 1 (D4)"),
+        "{}",
+        text(&o)
+    );
 }
 
 /// `findings --severity/--device` filter; an unknown device is "not found" (exit 6) before anything else,
@@ -271,6 +429,26 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
         serde_json::from_slice(&o.stdout).unwrap()
     };
     let all = json(&["--json", "findings", "--all"]);
+    // --state picks states: the demo fixed WS-Discovery and waived one finding.
+    let count = |v: &serde_json::Value, st: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == st)
+            .count()
+    };
+    let fixed_waived = json(&[
+        "--json", "findings", "--state", "fixed", "--state", "waived",
+    ]);
+    assert!(
+        count(&fixed_waived, "fixed") > 0 && count(&fixed_waived, "waived") > 0,
+        "{fixed_waived:#}"
+    );
+    assert_eq!(count(&fixed_waived, "open"), 0);
+    assert_eq!(
+        fixed_waived.as_array().unwrap().len(),
+        count(&all, "fixed") + count(&all, "waived")
+    );
     let high = json(&["--json", "findings", "--all", "--severity", "high"]);
     let high = high.as_array().unwrap();
     assert!(!high.is_empty(), "the demo has known-exploited firmware");
@@ -280,14 +458,15 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
             .all(|f| f["severity"] == "high" || f["severity"] == "critical"),
         "{high:#?}"
     );
-    let device = all[0]["device"].as_i64().unwrap();
-    let one = json(&[
-        "--json",
-        "findings",
-        "--all",
-        "--device",
-        &format!("D{device}"),
-    ]);
+    // Ids read in JSON as they do in text: "D3", "F7".
+    let device = all[0]["device"].as_str().unwrap().to_owned();
+    assert!(device.starts_with('D'), "{device}");
+    assert!(
+        all[0]["id"].as_str().unwrap().starts_with('F'),
+        "{}",
+        all[0]
+    );
+    let one = json(&["--json", "findings", "--all", "--device", &device]);
     assert!(!one.as_array().unwrap().is_empty());
     assert!(
         one.as_array()
@@ -316,7 +495,34 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
         .skip(1)
         .filter_map(|l| l.split_whitespace().next()?.parse().ok())
         .collect();
-    assert_eq!(seqs, vec![head - 2, head - 1, head], "{}", text(&o));
+    assert_eq!(
+        seqs,
+        vec![head, head - 1, head - 2],
+        "newest first: {}",
+        text(&o)
+    );
+    let seqs_of = |args: &[&str]| -> (Vec<i64>, usize) {
+        let o = handover(project, args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        let seqs = out
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+            .collect();
+        (seqs, widest)
+    };
+    assert_eq!(
+        seqs_of(&["audit", "log", "--oldest", "--limit", "2"]).0,
+        vec![1, 2]
+    );
+    // Not a terminal: details cut to 120 characters; --full shows them whole.
+    let (_, cut) = seqs_of(&["audit", "log", "--oldest", "--limit", "500"]);
+    let (_, whole) = seqs_of(&["audit", "log", "--oldest", "--limit", "500", "--full"]);
+    assert!(whole > cut, "--full shows more: {whole} vs {cut}");
+    let o = handover(project, &["audit", "log", "--limit", "0"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     let o = handover(
         project,
         &["verify", out.join("handover-report.pdf").to_str().unwrap()],
@@ -355,7 +561,7 @@ fn pinned_certificates_are_reported_and_forgotten_on_purpose(out: &Path, project
         .count();
     assert_eq!(in_twin, pinned.len(), "{twin:#}");
 
-    let id = format!("D{}", pinned[0]["id"]);
+    let id = pinned[0]["id"].as_str().unwrap().to_owned();
     let fp = pinned[0]["facts"]["tls_fingerprint"].as_str().unwrap();
     let o = handover(project, &["devices", "forget-certificate", "--device", &id]);
     assert!(o.status.success(), "{}", text(&o));
@@ -606,12 +812,11 @@ fn planted_faults_are_found_and_nothing_else(project: &Path) {
     let o = handover(project, &["--json", "devices"]);
     let devices: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let addr_of = |id: &str| -> String {
-        let n: i64 = id.trim_start_matches('D').parse().unwrap();
         devices
             .as_array()
             .unwrap()
             .iter()
-            .find(|d| d["id"] == n)
+            .find(|d| d["id"] == id)
             .unwrap()["address"]
             .as_str()
             .unwrap()
@@ -625,7 +830,7 @@ fn planted_faults_are_found_and_nothing_else(project: &Path) {
         .iter()
         .map(|f| {
             (
-                addr_of(&format!("D{}", f["device"])),
+                addr_of(f["device"].as_str().unwrap()),
                 f["check"].as_str().unwrap().to_owned(),
             )
         })

@@ -190,7 +190,7 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
         .filter(|c| c["state"] != "unknown")
         .map(|c| {
             (
-                DeviceId(c["device"].as_i64().unwrap()),
+                c["device"].as_str().unwrap().parse::<DeviceId>().unwrap(),
                 c["username"].as_str().unwrap().to_owned(),
             )
         })
@@ -207,7 +207,7 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
             .as_array()
             .unwrap()
             .iter()
-            .find(|d| d["id"] == id.0)
+            .find(|d| d["id"] == id.to_string())
             .unwrap()["address"]
             .as_str()
             .unwrap()

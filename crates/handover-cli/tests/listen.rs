@@ -117,7 +117,7 @@ fn hello_and_bye_are_recorded_into_the_project() {
     let byes: i64 = db
         .query_row(
             "SELECT count(*) FROM audit WHERE action = 'device.bye' AND subject = ?1",
-            [format!("D{}", first["device"])],
+            [first["device"].as_str().unwrap()],
             |r| r.get(0),
         )
         .unwrap();

@@ -28,38 +28,7 @@ pub fn role_from(scopes: &[String], types: &[String]) -> Option<Role> {
     })
 }
 
-/// Decodes `%XX` escapes in a scope value (scopes are URIs).
-fn unescape(v: &str) -> String {
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn scope(scopes: &[String], kind: &str) -> Option<String> {
-    let prefix = format!("onvif://www.onvif.org/{kind}/");
-    scopes
-        .iter()
-        .find_map(|s| s.strip_prefix(prefix.as_str()))
-        .map(unescape)
-        .filter(|v| !v.is_empty())
-}
+use handover_model::scope_value as scope;
 
 /// The identity and first facts a discovery sighting gives: the device service address, the scopes, and the
 /// model (`hardware` scope) and maker (`manufacturer`/`mfr` scope) where the device announces them, so that

@@ -12,6 +12,7 @@ pub mod discover;
 mod error;
 mod facts;
 pub mod fix;
+pub mod labels;
 pub mod listen;
 mod pins;
 pub mod progress;

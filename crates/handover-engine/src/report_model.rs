@@ -32,21 +32,6 @@ fn status(s: FindingStatus) -> r::FindingStatus {
     }
 }
 
-fn device_name(d: &Device) -> String {
-    let scope_name = d
-        .facts
-        .scopes
-        .iter()
-        .find_map(|s| s.strip_prefix("onvif://www.onvif.org/name/"))
-        .map(str::to_owned);
-    d.facts
-        .hostname
-        .clone()
-        .or(scope_name)
-        .or_else(|| d.facts.model.clone())
-        .unwrap_or_else(|| d.id.to_string())
-}
-
 fn placement(d: &Device, plan: &Plan, findings: &[&Finding]) -> r::Placement {
     let open_network = findings
         .iter()
@@ -147,7 +132,8 @@ impl Session {
             };
             out_devices.push(r::Device {
                 id: d.id.to_string(),
-                name: device_name(d),
+                name: d.name(),
+                location: d.location(),
                 vlan_id: plan.vlan_for_address(d.address).map_or(0, |v| v.id),
                 address: d.address.to_string(),
                 mac: d.identity.mac.map(|m| m.to_string()).unwrap_or_default(),

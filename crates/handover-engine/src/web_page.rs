@@ -97,6 +97,7 @@ mod tests {
                 protocols: protocols.iter().map(|p| (*p).to_owned()).collect(),
                 ..Default::default()
             },
+            label: Default::default(),
             first_seen: time::OffsetDateTime::UNIX_EPOCH,
             last_seen: time::OffsetDateTime::UNIX_EPOCH,
         }

@@ -252,7 +252,7 @@ fn hello_and_bye_heard_while_the_project_is_open() {
         "the known device is moved, not added: {first}"
     );
     assert_eq!(first["moved_from"], "10.231.0.99", "{first}");
-    assert_eq!(first["device"], known.0, "{first}");
+    assert_eq!(first["device"], known.to_string(), "{first}");
     let new: Vec<_> = all
         .iter()
         .filter(|v| v["kind"] == "hello" && v["change"] == "new")

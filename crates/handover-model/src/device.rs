@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::ids::DeviceId;
+use crate::names::DeviceLabel;
 use crate::plan::Role;
 
 /// A 48-bit Ethernet address.
@@ -224,6 +225,9 @@ pub struct Device {
     pub found_by: BTreeSet<DiscoveryMethod>,
     /// What was read from it.
     pub facts: DeviceFacts,
+    /// What the technician called it and where it is (see [`Device::name`]).
+    #[serde(default)]
+    pub label: DeviceLabel,
     /// When it was first seen.
     #[serde(with = "time::serde::rfc3339")]
     pub first_seen: OffsetDateTime,

@@ -26,9 +26,36 @@ impl fmt::Display for ProjectId {
 macro_rules! row_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
+        ///
+        /// In JSON it is written as people see it (`"D12"`), and read in either form (`"D12"` or `12`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(pub i64);
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                #[serde(untagged)]
+                enum Either {
+                    Number(i64),
+                    Text(String),
+                }
+                match Either::deserialize(d)? {
+                    Either::Number(n) => Ok(Self(n)),
+                    Either::Text(t) => t.parse().map_err(|_| {
+                        serde::de::Error::custom(format!(
+                            concat!("{:?} is not an id such as ", $prefix, "12"),
+                            t
+                        ))
+                    }),
+                }
+            }
+        }
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -74,5 +101,17 @@ mod tests {
         assert_eq!("12".parse::<DeviceId>().unwrap(), DeviceId(12));
         assert_eq!("F3".parse::<FindingId>().unwrap(), FindingId(3));
         assert!("X3".parse::<FindingId>().is_err());
+    }
+
+    #[test]
+    fn ids_are_written_to_json_as_shown_and_read_in_either_form() {
+        assert_eq!(serde_json::to_string(&DeviceId(3)).unwrap(), r#""D3""#);
+        assert_eq!(serde_json::to_string(&FindingId(7)).unwrap(), r#""F7""#);
+        assert_eq!(
+            serde_json::from_str::<DeviceId>(r#""D3""#).unwrap(),
+            DeviceId(3)
+        );
+        assert_eq!(serde_json::from_str::<DeviceId>("3").unwrap(), DeviceId(3));
+        assert!(serde_json::from_str::<FindingId>(r#""D3""#).is_err());
     }
 }

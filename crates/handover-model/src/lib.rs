@@ -10,6 +10,7 @@ mod credential;
 mod device;
 mod finding;
 mod ids;
+mod names;
 mod plan;
 mod plan_csv;
 mod site;
@@ -22,6 +23,7 @@ pub use device::{
 };
 pub use finding::{Clause, Finding, FindingStatus, Severity, Waiver};
 pub use ids::{DeviceId, FindingId, ProjectId};
+pub use names::{DeviceLabel, LabelError, MAX_LABEL_CHARS, clean_label, scope_value};
 pub use plan::{Addressing, Plan, PlanError, Role, RoleError, Vlan};
 pub use plan_csv::{PlanCsvError, PlanCsvErrorKind};
 pub use site::Site;

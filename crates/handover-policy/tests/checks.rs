@@ -50,6 +50,7 @@ fn good_camera() -> Device {
             }),
             ..DeviceFacts::default()
         },
+        label: Default::default(),
         first_seen: datetime!(2026-11-22 10:00 UTC),
         last_seen: datetime!(2026-11-22 10:00 UTC),
     }

@@ -190,8 +190,12 @@ pub struct Vlan {
 pub struct Device {
     /// Stable device id within the project (findings refer to it).
     pub id: String,
-    /// Display name as configured on the device (untrusted text: sanitized when rendered).
+    /// Display name: the technician's, else as configured on the device (untrusted text: sanitized when
+    /// rendered).
     pub name: String,
+    /// Where the device is, when the technician or the device said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
     /// The VLAN the device was found on.
     pub vlan_id: u16,
     /// IP address.

@@ -82,6 +82,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
         devices.push(Device {
             id: id.clone(),
             name,
+            location: (i % 3 == 0).then(|| format!("Building {}", i % 7 + 1)),
             vlan_id: if misplaced { 99 } else { vlan },
             address: format!("10.{}.{}.{}", vlan, i / 250, i % 250 + 2),
             mac: format!(

@@ -70,9 +70,10 @@ pub fn inventory_json(model: &ReportModel) -> Result<Vec<u8>> {
 
 /// The CSV header, one column per field of a device row. States use the JSON twin's words
 /// (`compliant`, `default_active`, …) and times are ISO 8601 (RFC 3339, UTC).
-pub const CSV_HEADER: [&str; 26] = [
+pub const CSV_HEADER: [&str; 27] = [
     "device_id",
     "name",
+    "location",
     "role",
     "site",
     "status",
@@ -157,6 +158,7 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
         w.write_record([
             d.id.as_str(),
             &csv_safe(&d.name),
+            &csv_safe(d.location.as_deref().unwrap_or("")),
             &csv_safe(&d.role),
             &csv_safe(&model.site.name),
             device_status(d),

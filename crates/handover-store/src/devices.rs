@@ -18,7 +18,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use time::OffsetDateTime;
 
 use handover_model::{
-    Device, DeviceFacts, DeviceId, DeviceIdentity, DiscoveryMethod, MacAddr, Role,
+    Device, DeviceFacts, DeviceId, DeviceIdentity, DeviceLabel, DiscoveryMethod, MacAddr, Role,
 };
 
 use crate::error::{Error, Result};
@@ -221,6 +221,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(Device, String, String)> {
             .map_err(|e| parse_err(5, e.to_string()))?,
         found_by: BTreeSet::new(),
         facts: DeviceFacts::default(),
+        label: DeviceLabel::default(),
         first_seen: parse_ts(&first).map_err(|e| parse_err(8, e.to_string()))?,
         last_seen: parse_ts(&last).map_err(|e| parse_err(9, e.to_string()))?,
     };
@@ -230,6 +231,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(Device, String, String)> {
 fn finish(conn: &Connection, (mut d, found_by, facts): (Device, String, String)) -> Result<Device> {
     d.found_by = serde_json::from_str(&found_by)?;
     d.facts = serde_json::from_str(&facts)?;
+    d.label = crate::labels::get(conn, d.id)?;
     let mut stmt = conn.prepare_cached(
         "SELECT address FROM device_addresses WHERE device_id = ?1 AND address != ?2 ORDER BY first_seen, address",
     )?;
@@ -341,6 +343,8 @@ fn merge_into(conn: &Connection, keep: &mut Device, gone: DeviceId) -> Result<()
         )?;
     }
     crate::secrets::merge(conn, keep.id, gone)?;
+    crate::labels::merge(conn, keep.id, gone)?;
+    keep.label = crate::labels::get(conn, keep.id)?;
     conn.execute("DELETE FROM devices WHERE id = ?1", [gone.0])?;
     keep.found_by.extend(other.found_by);
     let mut facts = other.facts;

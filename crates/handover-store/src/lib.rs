@@ -16,6 +16,7 @@ pub mod discovery;
 mod error;
 pub mod findings;
 pub mod journal;
+mod labels;
 mod lock;
 mod meta;
 mod migrate;

@@ -9,8 +9,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use handover_model::{
-    Clock, CredentialRef, Device, DeviceId, Finding, FindingId, FindingStatus, Plan, ProjectId,
-    Site, Waiver,
+    Clock, CredentialRef, Device, DeviceId, DeviceLabel, Finding, FindingId, FindingStatus, Plan,
+    ProjectId, Site, Waiver,
 };
 
 use crate::audit::{self, Entry, Verdict};
@@ -302,6 +302,39 @@ impl Project {
             });
             Ok((old, entry))
         })
+    }
+
+    /// Sets the name and location the technician gave devices, all in one transaction: every device must
+    /// exist, or nothing changes. Each device whose label changed gets a `device.labelled` audit entry (old and
+    /// new, and where the label came from). Returns the devices whose label changed.
+    pub fn label_devices(
+        &mut self,
+        batch: &[(DeviceId, DeviceLabel)],
+        source: &str,
+        actor: &Actor,
+    ) -> Result<Vec<DeviceId>> {
+        let now = self.clock.now();
+        let tx = self.conn.transaction()?;
+        let mut changed = Vec::new();
+        for (id, label) in batch {
+            devices::get(&tx, *id)?;
+            let old = crate::labels::get(&tx, *id)?;
+            if &old == label {
+                continue;
+            }
+            crate::labels::set(&tx, *id, label)?;
+            audit::append(
+                &tx,
+                now,
+                &actor.0,
+                "device.labelled",
+                &id.to_string(),
+                &serde_json::json!({ "from": old, "to": label, "source": source }),
+            )?;
+            changed.push(*id);
+        }
+        tx.commit()?;
+        Ok(changed)
     }
 
     /// Records many sightings in one transaction; new devices and moves are audited.

@@ -5,7 +5,9 @@ use tauri::State;
 
 use handover_engine::model::DeviceId;
 
-use crate::dto::{self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto};
+use crate::dto::{
+    self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto, RenameRequest,
+};
 use crate::error::{AppError, CmdResult};
 use crate::state::AppState;
 
@@ -90,6 +92,28 @@ pub async fn forget_certificate(
         .with_session(move |s| {
             let id = DeviceId(req.id);
             s.forget_certificate(None, id)?;
+            detail(s, id)
+        })
+        .await
+}
+
+/// Names a device and/or says where it is (audited); the name is used everywhere, the report and KeePass
+/// titles included. Returns the device as it now is.
+#[tauri::command]
+pub async fn rename_device(
+    state: State<'_, AppState>,
+    req: RenameRequest,
+) -> CmdResult<DeviceDetail> {
+    state
+        .with_session(move |s| {
+            let id = DeviceId(req.id);
+            s.relabel_device(
+                id,
+                &handover_engine::labels::Relabel {
+                    name: req.name,
+                    location: req.location,
+                },
+            )?;
             detail(s, id)
         })
         .await

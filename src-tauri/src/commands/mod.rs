@@ -35,6 +35,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         devices::list_devices,
         devices::device_detail,
         devices::forget_certificate,
+        devices::rename_device,
         devices::list_credentials,
         on_site::copy_password,
         on_site::open_web_page,

@@ -49,8 +49,13 @@ pub struct DeviceRow {
     /// Device id.
     #[ts(type = "number")]
     pub id: i64,
-    /// A name for people: hostname, else maker and model, else the address.
+    /// The device's name as people see it everywhere: the technician's, else its ONVIF name, host name, maker
+    /// and model, or address (`Device::name` in the engine).
     pub label: String,
+    /// Where it is (the technician's location, else the device's `location` scope).
+    pub location: Option<String>,
+    /// Whether the technician named it (rather than the device itself).
+    pub named: bool,
     /// IP address.
     pub address: String,
     /// MAC address.
@@ -133,6 +138,19 @@ pub struct DeviceDetail {
     pub last_seen: String,
 }
 
+/// A new name and/or location for a device, sent by the front end: `None` leaves that part as it is, an
+/// empty string gives the device back the one it announces.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct RenameRequest {
+    /// Device id.
+    #[ts(type = "number")]
+    pub id: i64,
+    /// The new name.
+    pub name: Option<String>,
+    /// The new location.
+    pub location: Option<String>,
+}
+
 /// A device id sent by the front end.
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct DeviceRequest {
@@ -194,18 +212,11 @@ pub fn row(d: &Device, plan: &Plan, findings: &[Finding], creds: &[CredentialRef
     let mine: Vec<&Finding> = findings.iter().filter(|x| x.device == d.id).collect();
     let my_creds: Vec<&CredentialRef> = creds.iter().filter(|c| c.device == d.id).collect();
     let f = &d.facts;
-    let label = f
-        .hostname
-        .clone()
-        .filter(|h| !h.is_empty())
-        .or_else(|| match (&f.manufacturer, &f.model) {
-            (Some(m), Some(n)) => Some(format!("{m} {n}")),
-            _ => None,
-        })
-        .unwrap_or_else(|| d.address.to_string());
     DeviceRow {
         id: d.id.0,
-        label,
+        label: d.name(),
+        location: d.location(),
+        named: d.named_by_technician(),
         address: d.address.to_string(),
         mac: d.identity.mac.map(|m| m.to_string()),
         role: d.role.as_ref().map(ToString::to_string),

@@ -26,6 +26,7 @@ import type { IdentityDto } from './bindings/IdentityDto';
 import type { KeyringStatus } from './bindings/KeyringStatus';
 import type { ListenerStatus } from './bindings/ListenerStatus';
 import type { RecoverDto } from './bindings/RecoverDto';
+import type { RenameRequest } from './bindings/RenameRequest';
 import type { RotateDto } from './bindings/RotateDto';
 import type { SetCredentialRequest } from './bindings/SetCredentialRequest';
 import type { WebPageDto } from './bindings/WebPageDto';
@@ -71,6 +72,7 @@ export const api = {
   devices: () => call<DeviceRow[]>('list_devices'),
   device: (id: number) => call<DeviceDetail>('device_detail', { req: { id } }),
   forgetCertificate: (id: number) => call<DeviceDetail>('forget_certificate', { req: { id } }),
+  renameDevice: (req: RenameRequest) => call<DeviceDetail>('rename_device', { req }),
   copyPassword: (device: number, user: string | null) => call<CopiedDto>('copy_password', { req: { device, user } }),
   openWebPage: (id: number) => call<WebPageDto>('open_web_page', { req: { id } }),
   credentials: () => call<CredentialDto[]>('list_credentials'),

@@ -4,8 +4,31 @@ use std::process::ExitCode;
 
 use crate::args::{AuditCommand, Cli};
 
-/// The longest detail shown in the text table (the JSON output carries it whole).
+/// The longest detail shown in the text table when the output is not a terminal (`--full` and the JSON output
+/// carry it whole).
 const DETAIL_CHARS: usize = 120;
+
+/// The narrowest detail column worth showing, however narrow the terminal.
+const MIN_DETAIL_CHARS: usize = 24;
+
+/// How many characters of detail fit: what the terminal's width leaves after the other columns (each followed
+/// by two spaces), or [`DETAIL_CHARS`] when the output is not a terminal.
+fn detail_width(rows: &[Vec<String>], header: &[&str]) -> usize {
+    let Some((_, cols)) = console::Term::stdout().size_checked() else {
+        return DETAIL_CHARS;
+    };
+    let used: usize = (0..header.len() - 1)
+        .map(|i| {
+            rows.iter()
+                .map(|r| r[i].chars().count())
+                .chain([header[i].chars().count()])
+                .max()
+                .unwrap_or(0)
+                + 2
+        })
+        .sum();
+    usize::from(cols).saturating_sub(used).max(MIN_DETAIL_CHARS)
+}
 
 /// `text` cut to `max` characters, with "…" where it was cut.
 fn shorten(text: &str, max: usize) -> String {
@@ -43,20 +66,31 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
                 ExitCode::from(crate::exit::VERIFY_FAILED)
             })
         }
-        AuditCommand::Log { after, limit } => {
+        AuditCommand::Log {
+            after,
+            limit,
+            oldest,
+            full,
+        } => {
+            let newest_first = after.is_none() && !oldest;
             let after = match after {
                 Some(a) => *a,
+                None if *oldest => 0,
                 None => {
                     let (head, _) = handover_engine::store::audit::head(session.project().conn())
                         .map_err(handover_engine::Error::from)?;
                     (head - limit).max(0)
                 }
             };
-            let entries = session.project().audit_entries(after, *limit)?;
+            let mut entries = session.project().audit_entries(after, *limit)?;
+            if newest_first {
+                entries.reverse();
+            }
             if cli.json {
                 crate::output::json(&entries)?;
             } else {
-                let rows: Vec<Vec<String>> = entries
+                const HEADER: [&str; 6] = ["#", "AT", "WHO", "ACTION", "SUBJECT", "DETAIL"];
+                let mut rows: Vec<Vec<String>> = entries
                     .iter()
                     .map(|e| {
                         vec![
@@ -65,11 +99,17 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
                             e.actor.clone(),
                             e.action.clone(),
                             e.subject.clone(),
-                            shorten(&e.detail.to_string(), DETAIL_CHARS),
+                            e.detail.to_string(),
                         ]
                     })
                     .collect();
-                crate::output::table(&["#", "AT", "WHO", "ACTION", "SUBJECT", "DETAIL"], &rows);
+                if !full {
+                    let width = detail_width(&rows, &HEADER);
+                    for r in &mut rows {
+                        r[5] = shorten(&r[5], width);
+                    }
+                }
+                crate::output::table(&HEADER, &rows);
             }
             Ok(ExitCode::SUCCESS)
         }

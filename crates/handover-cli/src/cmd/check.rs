@@ -52,6 +52,7 @@ pub fn findings(
     all: bool,
     devices: &[String],
     severity: Option<crate::args::MinSeverity>,
+    states: &[crate::args::FindingState],
 ) -> anyhow::Result<ExitCode> {
     let session = super::open(cli)?;
     let devices = devices
@@ -68,7 +69,9 @@ pub fn findings(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     let mut findings = session.project().findings()?;
-    if !all {
+    if !states.is_empty() {
+        findings.retain(|f| states.iter().any(|s| s.status() == f.status));
+    } else if !all {
         findings.retain(|f| f.status == FindingStatus::Open);
     }
     if !devices.is_empty() {
@@ -93,12 +96,21 @@ pub fn findings(
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let names: std::collections::HashMap<DeviceId, String> = session
+        .project()
+        .devices()?
+        .iter()
+        .map(|d| (d.id, super::devices::cell(d)))
+        .collect();
     let rows: Vec<Vec<String>> = findings
         .iter()
         .map(|f| {
             vec![
                 f.id.to_string(),
-                f.device.to_string(),
+                names
+                    .get(&f.device)
+                    .cloned()
+                    .unwrap_or_else(|| f.device.to_string()),
                 f.severity.to_string(),
                 f.status.to_string(),
                 f.check.clone(),
@@ -202,7 +214,11 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
         outln!("These changes will be made on the devices, each read back:");
         for (id, action) in &planned {
             let f = handover_engine::store::findings::get(session.project().conn(), *id)?;
-            outln!("  {id} on {}: {}", f.device, describe(action));
+            let on = session
+                .project()
+                .device(f.device)
+                .map_or_else(|_| f.device.to_string(), |d| super::devices::cell(&d));
+            outln!("  {id} on {on}: {}", describe(action));
         }
         out!("Apply {} change(s)? [y/N] ", planned.len());
         let mut line = String::new();

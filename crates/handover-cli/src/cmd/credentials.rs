@@ -18,10 +18,31 @@ fn ids(list: &[String]) -> anyhow::Result<Vec<DeviceId>> {
         .collect()
 }
 
-fn outcomes(list: &[DeviceOutcome]) {
+/// Each device named as `D3 Front door` in tables (the id alone when the project cannot say).
+fn named(session: &handover_engine::Session) -> std::collections::HashMap<String, String> {
+    session
+        .project()
+        .devices()
+        .unwrap_or_default()
+        .iter()
+        .map(|d| (d.id.to_string(), super::devices::cell(d)))
+        .collect()
+}
+
+fn outcomes(session: &handover_engine::Session, list: &[DeviceOutcome]) {
+    let names = named(session);
     let rows: Vec<Vec<String>> = list
         .iter()
-        .map(|o| vec![o.device.clone(), o.outcome.clone(), o.detail.clone()])
+        .map(|o| {
+            vec![
+                names
+                    .get(&o.device)
+                    .cloned()
+                    .unwrap_or_else(|| o.device.clone()),
+                o.outcome.clone(),
+                o.detail.clone(),
+            ]
+        })
         .collect();
     if !rows.is_empty() {
         crate::output::table(&["DEVICE", "OUTCOME", "DETAIL"], &rows);
@@ -35,11 +56,13 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         if cli.json {
             crate::output::json(&list)?;
         } else {
+            let names = named(&session);
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|c| {
+                    let id = c.device.to_string();
                     vec![
-                        c.device.to_string(),
+                        names.get(&id).cloned().unwrap_or(id),
                         c.username.clone(),
                         c.state.to_string(),
                         c.rotated_at.map(crate::output::time).unwrap_or_default(),
@@ -79,7 +102,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             if cli.json {
                 crate::output::json(&s)?;
             } else {
-                outcomes(&s.devices);
+                outcomes(&session, &s.devices);
                 outln!(
                     "Defaults found on {} devices ({} already held, {} refused the password held, {} unknown, {} need activation); {} failed attempts, each below the device's lockout threshold.",
                     s.defaults_found,
@@ -107,7 +130,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 crate::output::json(&s)?;
                 return Ok(status);
             } else {
-                outcomes(&s.devices);
+                outcomes(&session, &s.devices);
                 outln!(
                     "Rotated {}; rolled back {}; cannot rotate over ONVIF {}; unsettled {}; skipped {}; nothing sent {}; failed {}.",
                     s.rotated,
@@ -143,7 +166,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             if cli.json {
                 crate::output::json(&s)?;
             } else {
-                outcomes(&s.devices);
+                outcomes(&session, &s.devices);
                 outln!(
                     "Settled {} on the new password and {} on the old; {} still unsettled; {} journal entries closed.",
                     s.on_new,

@@ -1,17 +1,113 @@
-//! `handover devices`: every device the project knows, as a table or JSON; `forget-certificate` lifts a
-//! device's pinned TLS certificate; `web` prints the address of a device's own web page.
+//! `handover devices`: every device the project knows, as a table or JSON; `rename` and `labels` name devices;
+//! `forget-certificate` lifts a device's pinned TLS certificate; `web` prints the address of a device's own web
+//! page.
 
 use std::process::ExitCode;
 
-use handover_engine::model::DeviceId;
+use handover_engine::labels::Relabel;
+use handover_engine::model::{Device, DeviceId};
 
 use crate::args::{Cli, DevicesCommand};
 
+/// A device as `--json` shows it: every stored field, plus the name and location people see.
+#[derive(serde::Serialize)]
+struct Shown<'a> {
+    #[serde(flatten)]
+    device: &'a Device,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<String>,
+}
+
+/// `D3 Front door`, cut to fit a table cell: how a device is named in tables of other things.
+pub fn cell(d: &Device) -> String {
+    const MAX: usize = 28;
+    let full = format!("{} {}", d.id, d.name());
+    if full.chars().count() <= MAX {
+        full
+    } else {
+        let cut: String = full.chars().take(MAX - 1).collect();
+        format!("{}\u{2026}", cut.trim_end())
+    }
+}
+
+fn parse_id(device: &str) -> anyhow::Result<DeviceId> {
+    device
+        .parse::<DeviceId>()
+        .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))
+}
+
+fn rename(
+    cli: &Cli,
+    device: &str,
+    name: Option<&String>,
+    location: Option<&String>,
+) -> anyhow::Result<ExitCode> {
+    let id = parse_id(device)?;
+    let mut session = super::open(cli)?;
+    let d = session.relabel_device(
+        id,
+        &Relabel {
+            name: name.cloned(),
+            location: location.cloned(),
+        },
+    )?;
+    if cli.json {
+        crate::output::json(&Shown {
+            device: &d,
+            name: d.name(),
+            location: d.location(),
+        })?;
+    } else {
+        match d.location() {
+            Some(l) => outln!("{id} is now called {:?}, at {l:?}.", d.name()),
+            None => outln!("{id} is now called {:?}.", d.name()),
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn labels(cli: &Cli, file: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let mut session = super::open(cli)?;
+    let r = session.import_labels_csv(file)?;
+    if cli.json {
+        crate::output::json(&r)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    outln!(
+        "{} matched; {} renamed or moved.",
+        plural(r.matched, "row", "rows"),
+        plural(r.changed.len(), "device", "devices")
+    );
+    if !r.unmatched.is_empty() {
+        outln!(
+            "{} named no device Handover knows yet (import the file again after `handover discover`):",
+            plural(r.unmatched.len(), "row", "rows")
+        );
+        for (line, key) in r.unmatched.iter().take(20) {
+            outln!("  line {line}: {key}");
+        }
+        if r.unmatched.len() > 20 {
+            outln!("  … and {} more", r.unmatched.len() - 20);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCode> {
+    match action {
+        Some(DevicesCommand::Rename {
+            device,
+            name,
+            location,
+        }) => return rename(cli, device, name.as_ref(), location.as_ref()),
+        Some(DevicesCommand::Labels { file }) => return labels(cli, file),
+        _ => {}
+    }
     if let Some(DevicesCommand::ForgetCertificate { device }) = action {
-        let id = device
-            .parse::<DeviceId>()
-            .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+        let id = parse_id(device)?;
         let mut session = super::open(cli)?;
         let old = session.forget_certificate(None, id)?;
         outln!(
@@ -21,9 +117,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(DevicesCommand::Web { device }) = action {
-        let id = device
-            .parse::<DeviceId>()
-            .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+        let id = parse_id(device)?;
         let page = super::open(cli)?.web_page(id)?;
         if cli.json {
             crate::output::json(&page)?;
@@ -44,7 +138,15 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
     let session = super::open(cli)?;
     let devices = session.project().devices()?;
     if cli.json {
-        crate::output::json(&devices)?;
+        let shown: Vec<Shown<'_>> = devices
+            .iter()
+            .map(|d| Shown {
+                device: d,
+                name: d.name(),
+                location: d.location(),
+            })
+            .collect();
+        crate::output::json(&shown)?;
         return Ok(ExitCode::SUCCESS);
     }
     if devices.is_empty() {
@@ -52,11 +154,15 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
+    let located = devices.iter().any(|d| d.location().is_some());
     let rows: Vec<Vec<String>> = devices
         .iter()
         .map(|d| {
-            vec![
-                d.id.to_string(),
+            let mut row = vec![d.id.to_string(), d.name()];
+            if located {
+                row.push(opt(&d.location()));
+            }
+            row.extend([
                 d.address.to_string(),
                 d.role
                     .as_ref()
@@ -71,14 +177,17 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
                     .map(ToString::to_string)
                     .collect::<Vec<_>>()
                     .join(","),
-            ]
+            ]);
+            row
         })
         .collect();
-    crate::output::table(
-        &[
-            "ID", "ADDRESS", "ROLE", "MAKER", "MODEL", "FIRMWARE", "MAC", "SERIAL", "FOUND BY",
-        ],
-        &rows,
-    );
+    let mut header = vec!["ID", "NAME"];
+    if located {
+        header.push("LOCATION");
+    }
+    header.extend([
+        "ADDRESS", "ROLE", "MAKER", "MODEL", "FIRMWARE", "MAC", "SERIAL", "FOUND BY",
+    ]);
+    crate::output::table(&header, &rows);
     Ok(ExitCode::SUCCESS)
 }

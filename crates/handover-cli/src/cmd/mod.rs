@@ -108,7 +108,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             all,
             devices,
             severity,
-        } => check::findings(&cli, *all, devices, *severity),
+            state,
+        } => check::findings(&cli, *all, devices, *severity, state),
         Command::Waive {
             finding,
             reason,

@@ -143,12 +143,7 @@ impl Session {
                 vlan: plan
                     .vlan_for_address(d.address)
                     .map(|v| format!("VLAN {} {}", v.id, v.name)),
-                title: format!(
-                    "{} {} ({})",
-                    d.facts.model.clone().unwrap_or_default(),
-                    d.address,
-                    c.device
-                ),
+                title: format!("{} ({})", d.name(), c.device),
                 url: d
                     .facts
                     .xaddr
