@@ -15,6 +15,7 @@ pub mod fix;
 pub mod listen;
 mod pins;
 pub mod progress;
+mod reidentify;
 pub mod report;
 mod report_it;
 mod report_model;

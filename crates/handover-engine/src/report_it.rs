@@ -41,6 +41,10 @@ pub(crate) fn action(check: &str, needs_activation: bool) -> String {
              the device unreachable from untrusted networks."
         }
         "firmware.outdated" => "The integrator updates the firmware to the baseline.",
+        "firmware.not-identified" => {
+            "The device did not say what it is (maker, model, firmware) without a password, so its firmware was not \
+             checked. The integrator gives Handover its password so it can be read, then checks the firmware."
+        }
         "firmware.not-in-baseline" => {
             "The integrator confirms with the vendor that this firmware is supported and current."
         }
