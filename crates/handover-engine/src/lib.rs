@@ -7,6 +7,7 @@
 pub mod catalogs;
 pub mod checks;
 pub mod claims;
+mod clones;
 pub mod credentials;
 pub mod discover;
 mod error;

@@ -17,6 +17,7 @@ mod error;
 pub mod findings;
 pub mod journal;
 mod lock;
+mod merge;
 mod meta;
 mod migrate;
 mod plan;

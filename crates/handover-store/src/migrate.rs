@@ -32,7 +32,7 @@ const STEPS: &[&[Step]] = &[
 ];
 
 /// The newest schema version this build writes.
-pub const LATEST_VERSION: u32 = 4;
+pub const LATEST_VERSION: u32 = 5;
 
 fn steps_for(version: u32) -> impl Iterator<Item = &'static Step> {
     STEPS
