@@ -4,7 +4,8 @@
 //! A device is identified by what it is, not where it is. A sighting is matched to a known device by endpoint
 //! reference, then MAC, then serial; a sighting with none of these (a manual add, a bare sweep hit) matches the
 //! device answering on the same service (address *and* port) at its address, so several devices behind one
-//! address (an encoder's channels, an NVR, a NAT'd site) stay several. When identification later reveals that
+//! address (an encoder's channels, an NVR, a NAT'd site) stay several; a device added by hand that later
+//! announces an endpoint reference on that same service is the same device. When identification later reveals that
 //! two rows are one device, they are merged into the older row, with every dependent row (`merge`). Rows that
 //! are certainly distinct devices (different endpoint references, MACs or serials, or different services of
 //! one address) are never merged, whatever else they share: clones that report one MAC or serial stay two
@@ -329,26 +330,42 @@ fn find_matches(conn: &Connection, s: &Sighting) -> Result<Vec<DeviceId>> {
         probe("SELECT id FROM devices WHERE serial = ?1", sn)?;
     }
     let anonymous = id.endpoint_ref.is_none() && id.mac.is_none() && id.serial.is_none();
-    if let (true, None, Some(a)) = (anonymous, s.device, s.address) {
-        ids.extend(at_service(conn, a, s.facts.xaddr.as_deref())?);
+    let port = s.facts.xaddr.as_deref().and_then(service_port);
+    match (s.device, s.address) {
+        (None, Some(a)) if anonymous => ids.extend(at_service(conn, a, s.facts.xaddr.as_deref())?),
+        // A device added by hand (no endpoint reference yet) that now announces itself on the same service.
+        (None, Some(a)) if ids.is_empty() && id.endpoint_ref.is_some() => {
+            ids.extend(
+                devices_at(conn, a)?
+                    .iter()
+                    .find(|d| {
+                        d.identity.endpoint_ref.is_none()
+                            && port.is_some_and(|p| service_ports(&d.facts).contains(&p))
+                    })
+                    .map(|d| d.id),
+            );
+        }
+        _ => {}
     }
     Ok(ids.into_iter().collect())
 }
 
-/// The device an anonymous sighting at `ip` is about: the one answering on the sighting's service port
-/// (several devices share an address on distinct ports: an encoder's channels, an NVR, a NAT'd site), or one
-/// whose service is not known yet; without a port, the oldest device at the address.
-fn at_service(conn: &Connection, ip: IpAddr, xaddr: Option<&str>) -> Result<Option<DeviceId>> {
+/// Every device at `ip`, oldest first.
+fn devices_at(conn: &Connection, ip: IpAddr) -> Result<Vec<Device>> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLS} FROM devices WHERE address = ?1 ORDER BY id"
     ))?;
     let raws = stmt
         .query_map([ip.to_string()], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let here = raws
-        .into_iter()
-        .map(|raw| finish(conn, raw))
-        .collect::<Result<Vec<_>>>()?;
+    raws.into_iter().map(|raw| finish(conn, raw)).collect()
+}
+
+/// The device an anonymous sighting at `ip` is about: the one answering on the sighting's service port
+/// (several devices share an address on distinct ports: an encoder's channels, an NVR, a NAT'd site), or one
+/// whose service is not known yet; without a port, the oldest device at the address.
+fn at_service(conn: &Connection, ip: IpAddr, xaddr: Option<&str>) -> Result<Option<DeviceId>> {
+    let here = devices_at(conn, ip)?;
     let Some(port) = xaddr.and_then(service_port) else {
         return Ok(here.first().map(|d| d.id));
     };

@@ -99,6 +99,21 @@ fn devices_on_one_address_with_distinct_ports_stay_distinct() {
         assert_eq!(p.record_sighting(s, &a).unwrap().0.id, *id);
     }
     assert_eq!(p.devices().unwrap().len(), 5);
+    // One of them announces itself over WS-Discovery on the same service: the same device, now with its
+    // endpoint reference.
+    let x = "http://127.20.0.90:8084/onvif/device_service";
+    let (d, change) = p
+        .record_sighting(seen(Some("urn:uuid:ch-4"), None, None, Some(x)), &a)
+        .unwrap();
+    assert_eq!((d.id, change), (ids[4], Change::Seen));
+    assert_eq!(d.identity.endpoint_ref.as_deref(), Some("urn:uuid:ch-4"));
+    // Another endpoint on another port of the address is another device.
+    let x = "http://127.20.0.90:8090/onvif/device_service";
+    let (d, change) = p
+        .record_sighting(seen(Some("urn:uuid:ch-10"), None, None, Some(x)), &a)
+        .unwrap();
+    assert_eq!(change, Change::New, "{d:?}");
+    assert_eq!(p.devices().unwrap().len(), 6);
 }
 
 #[test]
