@@ -2,7 +2,7 @@
 //! `discover` failed with "device D8 not found", exit 6, storing nothing). Inside network namespaces the test
 //! creates: `handover sim` runs in a "site" namespace (twenty cameras on 10.78.0.10, each on its own ports,
 //! answering the group on its veth), `handover discover --interface` in a "laptop" namespace. Discovery and
-//! the checks run through; the project holds twenty devices, each with its own service address. Needs root and
+//! the checks run through; the project holds twenty devices, each with its own service address (shown with its port). Needs root and
 //! iproute2; skips with a printed reason otherwise. No multicast is ever sent from the root namespace.
 
 use std::fmt::Write as _;
@@ -165,6 +165,14 @@ fn twenty_devices_behind_one_address_found_by_multicast_stay_twenty() {
         text(&found)
     );
     assert!(devices.iter().all(|d| d["address"] == "10.78.0.10"));
+    // The table names each by its service: the address with its port.
+    let table = in_ns(&laptop, &project, &["devices"]);
+    let shown: std::collections::BTreeSet<String> = String::from_utf8_lossy(&table.stdout)
+        .split_whitespace()
+        .filter(|w| w.starts_with("10.78.0.10:"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(shown.len(), usize::from(N), "{}", text(&table));
     let check = in_ns(&laptop, &project, &["check"]);
     assert!(check.status.success(), "{}", text(&check));
     let found_again = in_ns(&laptop, &project, &["discover", "--interface", &vl]);

@@ -15,6 +15,7 @@ mod facts;
 pub mod fix;
 pub mod listen;
 mod pins;
+pub mod place;
 pub mod progress;
 mod reidentify;
 pub mod report;

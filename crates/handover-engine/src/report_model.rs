@@ -47,23 +47,6 @@ fn device_name(d: &Device) -> String {
         .unwrap_or_else(|| d.id.to_string())
 }
 
-/// Where IT finds a device: its address, with the port of its service where several devices share the address
-/// (an encoder's channels, an NVR, a NAT'd site), so each row names one device.
-fn report_address(d: &Device, all: &[Device]) -> String {
-    let shared = all.iter().filter(|o| o.address == d.address).count() > 1;
-    let authority = d
-        .facts
-        .xaddr
-        .as_deref()
-        .and_then(|x| x.split_once("://"))
-        .and_then(|(_, rest)| rest.split(['/', '?', '#']).next())
-        .filter(|a| !a.is_empty());
-    match (shared, authority) {
-        (true, Some(a)) => a.rsplit('@').next().unwrap_or(a).to_owned(),
-        _ => d.address.to_string(),
-    }
-}
-
 fn placement(d: &Device, plan: &Plan, findings: &[&Finding]) -> r::Placement {
     let open_network = findings
         .iter()
@@ -166,7 +149,7 @@ impl Session {
                 id: d.id.to_string(),
                 name: device_name(d),
                 vlan_id: plan.vlan_for_address(d.address).map_or(0, |v| v.id),
-                address: report_address(d, &devices),
+                address: crate::place::shown_address(d, &devices),
                 mac: d.identity.mac.map(|m| m.to_string()).unwrap_or_default(),
                 maker: d.facts.manufacturer.clone().unwrap_or_default(),
                 model: d.facts.model.clone().unwrap_or_default(),

@@ -57,7 +57,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
         .map(|d| {
             vec![
                 d.id.to_string(),
-                d.address.to_string(),
+                handover_engine::place::shown_address(d, &devices),
                 d.role
                     .as_ref()
                     .map_or_else(|| "-".into(), ToString::to_string),
