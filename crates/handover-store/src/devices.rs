@@ -422,6 +422,9 @@ fn distinct(other: &Device, target: Option<&Device>, s: &Sighting) -> bool {
         .endpoint_ref
         .as_ref()
         .or(t.and_then(|t| t.endpoint_ref.as_ref()));
+    if o.endpoint_ref.is_some() && o.endpoint_ref.as_ref() == ep {
+        return false; // one endpoint reference is one device, whatever port it answers on today
+    }
     let mac = si.mac.as_ref().or(t.and_then(|t| t.mac.as_ref()));
     let serial = si.serial.as_ref().or(t.and_then(|t| t.serial.as_ref()));
     if differ(o.endpoint_ref.as_ref(), ep)

@@ -114,6 +114,13 @@ fn devices_on_one_address_with_distinct_ports_stay_distinct() {
         .unwrap();
     assert_eq!(change, Change::New, "{d:?}");
     assert_eq!(p.devices().unwrap().len(), 6);
+    // The same endpoint on another port (HTTPS now, or a new port) is still that device.
+    let x = "https://127.20.0.90:8447/onvif/device_service";
+    let (again, change) = p
+        .record_sighting(seen(Some("urn:uuid:ch-4"), None, None, Some(x)), &a)
+        .unwrap();
+    assert_eq!((again.id, change), (ids[4], Change::Seen));
+    assert_eq!(p.devices().unwrap().len(), 6);
 }
 
 #[test]
