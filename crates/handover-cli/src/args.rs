@@ -301,6 +301,10 @@ pub struct SimArgs {
     /// Where the status endpoint listens (HTTP JSON on loopback).
     #[arg(long, default_value = "127.0.0.1:18080")]
     pub status: std::net::SocketAddr,
+    /// Also answer multicast WS-Discovery probes on this interface (inside a network namespace only: the
+    /// simulator's Hello and Bye then go to the multicast group too).
+    #[arg(long)]
+    pub multicast_interface: Option<String>,
 }
 
 /// A finding's state, for `handover findings --state`.

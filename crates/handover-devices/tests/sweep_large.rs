@@ -3,6 +3,8 @@
 //! swept as one /22 (issue #20 saw exactly the first 510 found and "510 hosts probed, 511 answered"); and the
 //! two responder habits that make a client's counts and retries go wrong: answering from another port than the
 //! one probed, and WS-Discovery duplicate detection, which discards a retry that re-sends the same MessageID.
+//! Also twenty devices behind one address (issue #20: the sweep ended at the first answer): each answers the
+//! one probe after its own random delay, and every answer in the window is collected.
 
 mod common;
 
@@ -66,6 +68,38 @@ async fn a_slash_22_with_1000_responders_is_found_whole_with_exact_counts() {
         "1,000 responders on one /22: all found in {took:?}, {} probes sent",
         report.round.probes_sent
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sweep_of_one_address_hears_every_device_behind_it() {
+    let ip = Ipv4Addr::new(127, 67, 0, 2);
+    let mut manifest = SiteManifest::generated(20, ip);
+    for (i, d) in manifest.devices.iter_mut().enumerate() {
+        d.address = ip;
+        d.port_offset = i as u16;
+    }
+    let site = common::spawn(manifest, Duration::from_millis(500)).await;
+    let mut opts = common::sweep_options(Duration::from_millis(500), None);
+    opts.follow_up_ports.clear();
+    let net: ipnet::Ipv4Net = "127.67.0.2/32".parse().unwrap();
+    let report = sweep::sweep(&[net], &opts, &CancellationToken::new(), |_| {})
+        .await
+        .unwrap();
+    let want: HashSet<String> = site
+        .devices()
+        .iter()
+        .map(|d| d.endpoint_reference().to_string())
+        .collect();
+    let got: HashSet<String> = report.found.iter().map(|s| s.endpoint.clone()).collect();
+    assert_eq!(got, want, "found {} of 20", got.len());
+    let xaddrs: HashSet<&str> = report
+        .found
+        .iter()
+        .filter_map(|s| s.xaddrs.first().map(String::as_str))
+        .collect();
+    assert_eq!(xaddrs.len(), 20, "each on its own port");
+    let sub = &report.subnets[0];
+    assert_eq!((sub.hosts_probed, sub.silent), (1, 0), "{sub:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

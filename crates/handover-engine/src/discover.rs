@@ -474,7 +474,13 @@ impl Session {
                 }
             }
         }
-        self.record_sightings(batch)?;
+        let recorded: Vec<DeviceId> = self
+            .record_sightings(batch)?
+            .into_iter()
+            .map(|(d, _)| d.id)
+            .collect();
+        // Clones (one MAC or serial on distinct devices) are findings, never a merge.
+        self.record_clones(&recorded)?;
         if !pinned.is_empty() {
             let actor = self.actor().clone();
             self.project_mut().record(

@@ -7,6 +7,7 @@
 pub mod catalogs;
 pub mod checks;
 pub mod claims;
+mod clones;
 pub mod credentials;
 pub mod discover;
 mod error;
@@ -15,7 +16,9 @@ pub mod fix;
 pub mod labels;
 pub mod listen;
 mod pins;
+pub mod place;
 pub mod progress;
+mod reidentify;
 pub mod report;
 mod report_it;
 mod report_model;

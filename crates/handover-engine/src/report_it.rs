@@ -41,6 +41,15 @@ pub(crate) fn action(check: &str, needs_activation: bool) -> String {
              the device unreachable from untrusted networks."
         }
         "firmware.outdated" => "The integrator updates the firmware to the baseline.",
+        "firmware.not-identified" => {
+            "The device did not say what it is (maker, model, firmware) without a password, so its firmware was not \
+             checked. The integrator gives Handover its password so it can be read, then checks the firmware."
+        }
+        "identity.duplicate-mac" | "identity.duplicate-serial" => {
+            "Two devices report the same hardware identity (cloned MAC or serial). On one network a duplicated MAC \
+             breaks traffic to both, and neither can be told apart in inventories. The integrator has the vendor set \
+             a unique one, or replaces the device."
+        }
         "firmware.not-in-baseline" => {
             "The integrator confirms with the vendor that this firmware is supported and current."
         }

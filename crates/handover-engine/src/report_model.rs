@@ -135,7 +135,7 @@ impl Session {
                 name: d.name(),
                 location: d.location(),
                 vlan_id: plan.vlan_for_address(d.address).map_or(0, |v| v.id),
-                address: d.address.to_string(),
+                address: crate::place::shown_address(d, &devices),
                 mac: d.identity.mac.map(|m| m.to_string()).unwrap_or_default(),
                 maker: d.facts.manufacturer.clone().unwrap_or_default(),
                 model: d.facts.model.clone().unwrap_or_default(),

@@ -329,6 +329,6 @@ fn hello_and_bye_heard_while_the_project_is_open() {
     let audit = s.project().audit_entries(0, 10_000).expect("audit");
     let byes: Vec<_> = audit.iter().filter(|e| e.action == "device.bye").collect();
     assert_eq!(byes.len(), 1, "{byes:#?}");
-    assert_eq!(byes[0].subject, format!("D{rebooted}"), "{byes:#?}");
+    assert_eq!(byes[0].subject, rebooted, "{byes:#?}");
     assert!(s.verify_audit().expect("verify").is_intact());
 }

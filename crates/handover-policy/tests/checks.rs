@@ -176,6 +176,17 @@ fn firmware_findings() {
         |d, _| d.facts.model = Some("M1065-L".into()),
         &["firmware.not-in-baseline"],
     );
+    // A device that reported nothing at all (it wants a password even for GetDeviceInformation) is a finding,
+    // never a pass.
+    let r = check(
+        |d, _| {
+            d.facts.manufacturer = None;
+            d.facts.model = None;
+            d.facts.firmware = None;
+        },
+        &["firmware.not-identified"],
+    );
+    assert!(r[0].evidence.contains("credentials find-defaults"), "{r:?}");
 }
 
 #[test]
@@ -258,7 +269,7 @@ fn service_and_time_findings_offer_fixes() {
 }
 
 #[test]
-fn checks_without_their_facts_are_not_evaluated() {
+fn checks_without_their_facts_are_not_evaluated_but_firmware_says_not_identified() {
     let mut d = good_camera();
     d.facts = DeviceFacts::default();
     d.role = None;
@@ -276,6 +287,18 @@ fn checks_without_their_facts_are_not_evaluated() {
         &Catalogs::built_in(),
         &settings,
     );
-    assert!(ev.raised.is_empty());
-    assert_eq!(ev.evaluated, ["network.outside-plan"]);
+    // Except firmware: a device that reported nothing is "not identified", a finding, never a silent pass.
+    let raised: Vec<_> = ev.raised.iter().map(|r| r.check).collect();
+    assert_eq!(raised, ["firmware.not-identified"]);
+    assert_eq!(
+        ev.evaluated,
+        [
+            "firmware.not-identified",
+            "firmware.known-exploited",
+            "firmware.outdated",
+            "firmware.not-in-baseline",
+            "firmware.end-of-support",
+            "network.outside-plan"
+        ]
+    );
 }

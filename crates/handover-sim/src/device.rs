@@ -142,11 +142,13 @@ impl DeviceConfig {
             role: spec.role,
             model: spec.effective_model().to_string(),
             firmware: spec.effective_firmware(),
-            serial: format!(
-                "{}{}",
-                &p.key[..2].to_uppercase(),
-                hex::encode_upper(&mac[3..])
-            ),
+            serial: spec.serial.clone().unwrap_or_else(|| {
+                format!(
+                    "{}{}",
+                    &p.key[..2].to_uppercase(),
+                    hex::encode_upper(&mac[3..])
+                )
+            }),
             mac,
             address: spec.address,
             prefix_len: vlan.map_or(24, |v| v.subnet.prefix_len()),

@@ -53,6 +53,9 @@ pub enum DiscoveryQuirk {
     RelatesToWithoutUrn,
     /// The answer leaves from a new socket (another source port), as simple responders send it.
     AnswerFromOtherPort,
+    /// Scopes that say only what the device is for (type, profile): no name, hardware, manufacturer or location,
+    /// so nothing about the maker or model is known before the device is asked over ONVIF.
+    BareScopes,
     /// WS-Discovery duplicate detection: a probe whose MessageID the device has already seen is ignored (so a
     /// client that re-sends a probe unchanged never gets a second answer).
     DropsRepeatedMessageIds,
@@ -88,6 +91,10 @@ pub struct FaultSpec {
     /// ter:ActionNotSupported "Action not supported" and changes nothing (passwords change only in the vendor's
     /// tool or web UI).
     pub set_user_unsupported: bool,
+    /// Every ONVIF operation wants credentials, the ones the standard answers before authentication
+    /// (GetSystemDateAndTime, GetServices, GetCapabilities) included: without a password nothing but the HTTP
+    /// `Date` header is learnt.
+    pub credentials_for_everything: bool,
     /// How credentials are refused (None: ter:NotAuthorized). Lockouts keep their reason text.
     pub auth_refusal: Option<AuthRefusal>,
     /// The next SetUser answers OK at once and applies the new password this many milliseconds later.

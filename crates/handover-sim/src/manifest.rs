@@ -212,9 +212,18 @@ pub struct DeviceSpec {
     pub cves: Vec<String>,
     /// IPv4 address (127.0.0.0/8 on one machine).
     pub address: Ipv4Addr,
-    /// MAC address `aa:bb:cc:dd:ee:ff`; defaults to the vendor OUI plus the device's index.
+    /// MAC address `aa:bb:cc:dd:ee:ff`; defaults to the vendor OUI plus the device's index. Two devices may
+    /// share one (cheap cameras ship with duplicated MACs).
     #[serde(default)]
     pub mac: Option<String>,
+    /// Serial number; defaults to the vendor's prefix and the MAC's last three bytes.
+    #[serde(default)]
+    pub serial: Option<String>,
+    /// Added to the site's HTTP (and HTTPS) port, so several devices share one address on distinct ports (an
+    /// encoder's channels, an NVR, a NAT'd site). Devices on one address share its WS-Discovery socket: each
+    /// answers a probe with its own ProbeMatch.
+    #[serde(default)]
+    pub port_offset: u16,
     /// Switch port; defaults to the device's 1-based index.
     #[serde(default)]
     pub switch_port: Option<u16>,
@@ -275,6 +284,8 @@ impl DeviceSpec {
             cves: Vec::new(),
             address,
             mac: None,
+            serial: None,
+            port_offset: 0,
             switch_port: None,
             port_vlan: None,
             location: None,
@@ -461,10 +472,10 @@ impl SiteManifest {
                     d.name
                 )));
             }
-            if !addrs.insert(d.address) {
+            if !addrs.insert((d.address, d.port_offset)) {
                 return Err(Error::invalid(format!(
-                    "{}: address {} is duplicated",
-                    d.name, d.address
+                    "{}: address {} with port offset {} is duplicated",
+                    d.name, d.address, d.port_offset
                 )));
             }
             let port = d.switch_port.unwrap_or(i as u16 + 1);
@@ -581,6 +592,17 @@ mod tests {
     fn duplicate_addresses_are_refused() {
         let mut m = SiteManifest::generated(3, Ipv4Addr::new(127, 60, 0, 10));
         m.devices[2].address = m.devices[0].address;
+        assert!(m.validate().is_err());
+    }
+
+    #[test]
+    fn devices_share_an_address_on_distinct_port_offsets() {
+        let mut m = SiteManifest::generated(3, Ipv4Addr::new(127, 60, 0, 10));
+        m.devices[1].address = m.devices[0].address;
+        m.devices[1].port_offset = 1;
+        m.validate().unwrap();
+        m.devices[2].address = m.devices[0].address;
+        m.devices[2].port_offset = 1;
         assert!(m.validate().is_err());
     }
 

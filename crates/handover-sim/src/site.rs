@@ -125,7 +125,21 @@ impl std::fmt::Debug for SimSite {
     }
 }
 
-fn ports_for(addressing: &Addressing, ip: Ipv4Addr, index: usize) -> (SocketAddr, SocketAddr) {
+/// A fixed port moved up by a device's `port_offset` (an ephemeral port stays ephemeral).
+fn offset_by(port: u16, offset: u16) -> u16 {
+    if port == 0 {
+        0
+    } else {
+        port.saturating_add(offset)
+    }
+}
+
+fn ports_for(
+    addressing: &Addressing,
+    ip: Ipv4Addr,
+    index: usize,
+    port_offset: u16,
+) -> (SocketAddr, SocketAddr) {
     let offset = |base: u16| {
         if base == 0 {
             0
@@ -138,7 +152,7 @@ fn ports_for(addressing: &Addressing, ip: Ipv4Addr, index: usize) -> (SocketAddr
             http_port,
             discovery_port,
         } => (
-            SocketAddr::from((ip, *http_port)),
+            SocketAddr::from((ip, offset_by(*http_port, port_offset))),
             SocketAddr::from((ip, *discovery_port)),
         ),
         Addressing::SingleAddress {
@@ -167,7 +181,7 @@ async fn bind_https(
         | Addressing::SingleAddress {
             http_base_port: 0, ..
         } => None,
-        Addressing::PerDevice { http_port, .. } => Some(http_port.saturating_add(363)),
+        Addressing::PerDevice { .. } => Some(http.port().saturating_add(363)),
         Addressing::SingleAddress { http_base_port, .. } => u16::try_from(devices + index)
             .ok()
             .and_then(|n| http_base_port.checked_add(n)),
@@ -225,16 +239,22 @@ impl SimSite {
             .iter()
             .enumerate()
             .filter(|(_, d)| d.https)
-            .map(|(i, d)| ports_for(&opts.addressing, d.address, i).0.ip())
+            .map(|(i, d)| {
+                ports_for(&opts.addressing, d.address, i, d.port_offset)
+                    .0
+                    .ip()
+            })
             .collect();
         if !https_ips.is_empty() {
             site.tls = Some(tls::site_tls(&https_ips)?);
         }
         let mut responders = Vec::new();
+        let mut groups: Vec<(SocketAddr, Vec<Arc<Responder>>)> = Vec::new();
         for (i, spec) in site.manifest.devices.iter().enumerate() {
             let cfg = DeviceConfig::resolve(&site.manifest, i);
             let dev = Device::new(cfg, spec);
-            let (http_addr, disc_addr) = ports_for(&opts.addressing, spec.address, i);
+            let (http_addr, disc_addr) =
+                ports_for(&opts.addressing, spec.address, i, spec.port_offset);
             let listener = TcpListener::bind(http_addr)
                 .await
                 .map_err(|source| Error::Bind {
@@ -245,14 +265,21 @@ impl SimSite {
             let mut discovery = None;
             let mut socket = None;
             if opts.discovery {
-                let s = UdpSocket::bind(disc_addr)
-                    .await
-                    .map_err(|source| Error::Bind {
-                        addr: disc_addr,
-                        source,
-                    })?;
+                // Devices on one address share its WS-Discovery socket (an ephemeral port is never shared).
+                let shared = (disc_addr.port() != 0)
+                    .then(|| groups.iter().position(|(a, _)| *a == disc_addr))
+                    .flatten();
+                let s = match shared {
+                    Some(g) => groups[g].1[0].socket.clone(),
+                    None => Arc::new(UdpSocket::bind(disc_addr).await.map_err(|source| {
+                        Error::Bind {
+                            addr: disc_addr,
+                            source,
+                        }
+                    })?),
+                };
                 discovery = Some(s.local_addr()?);
-                socket = Some(s);
+                socket = Some((s, shared));
             }
             let mut https = None;
             if let (true, Some(tls)) = (spec.https, &site.tls) {
@@ -279,7 +306,7 @@ impl SimSite {
                 http_addr,
                 Scheme::Http,
             )));
-            if let Some(socket) = socket {
+            if let Some((socket, shared)) = socket {
                 let r = Arc::new(Responder {
                     dev: dev.clone(),
                     socket,
@@ -288,10 +315,16 @@ impl SimSite {
                     message_number: AtomicU64::new(0),
                     seen_ids: std::sync::Mutex::new(std::collections::VecDeque::new()),
                 });
-                site.tasks.push(tokio::spawn(wsdiscovery::serve(r.clone())));
+                match shared {
+                    Some(g) => groups[g].1.push(r.clone()),
+                    None => groups.push((disc_addr, vec![r.clone()])),
+                }
                 responders.push(r);
             }
             site.devices.push(DeviceHandle(dev));
+        }
+        for (_, group) in groups {
+            site.tasks.push(tokio::spawn(wsdiscovery::serve(group)));
         }
         if let Some(iface) = &opts.multicast_interface {
             let task = multicast::spawn(iface, responders)?;

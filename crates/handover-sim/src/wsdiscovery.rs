@@ -99,7 +99,8 @@ impl Default for DiscoveryOptions {
 
 pub(crate) struct Responder {
     pub dev: Arc<Device>,
-    pub socket: UdpSocket,
+    /// The address's WS-Discovery socket, shared by every device on that address.
+    pub socket: Arc<UdpSocket>,
     pub opts: Arc<DiscoveryOptions>,
     pub instance_id: u64,
     pub message_number: AtomicU64,
@@ -167,10 +168,14 @@ impl Responder {
         }
         let c = &self.dev.cfg;
         let has = |q| quirks.contains(&q);
+        let mut all = c.scopes();
+        if has(DiscoveryQuirk::BareScopes) {
+            all.retain(|s| s.contains("/type/") || s.contains("/Profile/"));
+        }
         let scopes = if has(DiscoveryQuirk::RawSpaces) {
-            escape(&c.scopes().join(" ").replace("%20", " "))
+            escape(&all.join(" ").replace("%20", " "))
         } else {
-            self.scopes()
+            escape(&all.join(" "))
         };
         let relates_to = if has(DiscoveryQuirk::RelatesToWithoutUrn) {
             relates_to.strip_prefix("urn:").unwrap_or(relates_to)
@@ -372,36 +377,54 @@ pub(crate) fn instance_id() -> u64 {
         .map_or(1, |d| d.as_secs())
 }
 
-/// Runs a responder until its task is aborted: probes in, Hello at start, Bye/Hello around reboots.
-pub(crate) async fn serve(r: Arc<Responder>) {
-    let mut reboot_rx = r.dev.reboot_tx.subscribe();
-    r.announce(true).await;
+/// Runs the responders of one address (sharing one socket) until the task is aborted: every probe goes to each
+/// of them (each answers with its own ProbeMatch), Hello at start, Bye/Hello around each device's reboots.
+pub(crate) async fn serve(group: Vec<Arc<Responder>>) {
+    let Some(first) = group.first() else { return };
+    let socket = first.socket.clone();
+    let mut watchers = Vec::with_capacity(group.len());
+    for r in &group {
+        r.announce(true).await;
+        watchers.push(AbortOnDrop(tokio::spawn(watch_reboots(r.clone()))));
+    }
     loop {
-        tokio::select! {
-            ready = r.socket.readable() => {
-                if ready.is_err() {
-                    return;
-                }
-                // Allocated per datagram, so an idle site of thousands of devices holds no buffers.
-                let mut buf = vec![0u8; MAX_DATAGRAM];
-                match r.socket.try_recv_from(&mut buf) {
-                    Ok((n, from)) => r.on_datagram(&buf[..n], from).await,
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
-                    Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
-                }
-            }
-            _ = reboot_rx.changed() => {
-                r.announce(false).await;
-                let until = r.dev.state().rebooting_until;
-                let me = r.clone();
-                tokio::spawn(async move {
-                    if let Some(t) = until {
-                        tokio::time::sleep_until(t.into()).await;
-                    }
-                    me.announce(true).await;
-                });
-            }
+        if socket.readable().await.is_err() {
+            return;
         }
+        // Allocated per datagram, so an idle site of thousands of devices holds no buffers.
+        let mut buf = vec![0u8; MAX_DATAGRAM];
+        match socket.try_recv_from(&mut buf) {
+            Ok((n, from)) => {
+                for r in &group {
+                    r.on_datagram(&buf[..n], from).await;
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+        }
+    }
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Bye when the device goes down for a reboot, Hello when it is back.
+async fn watch_reboots(r: Arc<Responder>) {
+    let mut reboot_rx = r.dev.reboot_tx.subscribe();
+    while reboot_rx.changed().await.is_ok() {
+        r.announce(false).await;
+        let until = r.dev.state().rebooting_until;
+        let me = r.clone();
+        tokio::spawn(async move {
+            if let Some(t) = until {
+                tokio::time::sleep_until(t.into()).await;
+            }
+            me.announce(true).await;
+        });
     }
 }
 

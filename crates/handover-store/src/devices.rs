@@ -1,15 +1,22 @@
 //! The `devices` table and its address history: every device ever seen on the site, one row per physical
 //! device however often and wherever it is seen again.
 //!
-//! A sighting is matched to a known device by endpoint reference, then MAC, then serial; a sighting with none of
-//! these (a manual add, a bare sweep hit) matches a device at the same address. When identification later
-//! reveals that two rows are one device, they are merged into the older row. Nothing known is dropped.
+//! A device is identified by what it is, not where it is. A sighting is matched to a known device by endpoint
+//! reference, then MAC, then serial; a sighting with none of these (a manual add, a bare sweep hit) matches the
+//! device answering on the same service (address *and* port) at its address, so several devices behind one
+//! address (an encoder's channels, an NVR, a NAT'd site) stay several; a device added by hand that later
+//! announces an endpoint reference on that same service is the same device. When identification later reveals that
+//! two rows are one device, they are merged into the older row, with every dependent row (`merge`). Rows that
+//! are certainly distinct devices (different endpoint references, MACs or serials, or different services of
+//! one address) are never merged, whatever else they share: clones that report one MAC or serial stay two
+//! devices (`sharing_identity` finds them, and the engine records a finding naming both).
 //!
 //! Identity before trust: a device Handover holds a password for, or whose certificate it pinned, never moves on
 //! an unauthenticated sighting (a Hello, a ProbeMatch, a manual add) that claims its endpoint reference, MAC or
-//! serial from another address. The sighting is kept as a *claim* (`device_claims`) and the device stays where
-//! it is; only a sighting that names the device (`Sighting::device`, written after the engine proved the claim
-//! with the held password or the pinned certificate) moves it.
+//! serial from another address, nor on another device's identification that reads its MAC or serial. The
+//! sighting is kept as a *claim* (`device_claims`) and the device stays where it is; only a sighting that names
+//! the device (`Sighting::device`, written after the engine proved the claim with the held password or the
+//! pinned certificate) moves it.
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
@@ -64,6 +71,15 @@ pub(crate) const MIGRATIONS: &[Step] = &[
         last_seen TEXT NOT NULL
     ) STRICT;
     CREATE UNIQUE INDEX device_claims_open ON device_claims (device_id, address) WHERE status = 'open';",
+    },
+    // Clones (issue #20): distinct devices may report one MAC. The schema-1 `mac` column is UNIQUE, and SQLite
+    // drops a constraint only by rebuilding the table every other table references, so the MAC moves to a new
+    // column without the constraint and `mac` stays, always NULL.
+    Step {
+        version: 5,
+        sql: "ALTER TABLE devices ADD COLUMN mac_address TEXT;
+        UPDATE devices SET mac_address = mac, mac = NULL;
+        CREATE INDEX devices_mac_address ON devices (mac_address);",
     },
 ];
 
@@ -192,7 +208,7 @@ pub(crate) fn settle_claim(conn: &Connection, id: i64, proven: bool, note: &str)
 }
 
 const COLS: &str =
-    "id, endpoint_ref, mac, serial, address, role, found_by, facts, first_seen, last_seen";
+    "id, endpoint_ref, mac_address, serial, address, role, found_by, facts, first_seen, last_seen";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<(Device, String, String)> {
     let parse_err = |i, e: String| {
@@ -307,16 +323,163 @@ fn find_matches(conn: &Connection, s: &Sighting) -> Result<Vec<DeviceId>> {
         probe("SELECT id FROM devices WHERE endpoint_ref = ?1", e)?;
     }
     if let Some(m) = &id.mac {
-        probe("SELECT id FROM devices WHERE mac = ?1", &m.to_string())?;
+        probe(
+            "SELECT id FROM devices WHERE mac_address = ?1",
+            &m.to_string(),
+        )?;
     }
     if let Some(sn) = &id.serial {
         probe("SELECT id FROM devices WHERE serial = ?1", sn)?;
     }
     let anonymous = id.endpoint_ref.is_none() && id.mac.is_none() && id.serial.is_none();
-    if let (true, Some(a)) = (anonymous, s.address) {
-        probe("SELECT id FROM devices WHERE address = ?1", &a.to_string())?;
+    let port = s.facts.xaddr.as_deref().and_then(service_port);
+    match (s.device, s.address) {
+        (None, Some(a)) if anonymous => ids.extend(at_service(conn, a, s.facts.xaddr.as_deref())?),
+        // A device added by hand (no endpoint reference yet) that now announces itself on the same service.
+        (None, Some(a)) if ids.is_empty() && id.endpoint_ref.is_some() => {
+            ids.extend(
+                devices_at(conn, a)?
+                    .iter()
+                    .find(|d| {
+                        d.identity.endpoint_ref.is_none()
+                            && port.is_some_and(|p| service_ports(&d.facts).contains(&p))
+                    })
+                    .map(|d| d.id),
+            );
+        }
+        _ => {}
     }
     Ok(ids.into_iter().collect())
+}
+
+/// Every device at `ip`, oldest first.
+fn devices_at(conn: &Connection, ip: IpAddr) -> Result<Vec<Device>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLS} FROM devices WHERE address = ?1 ORDER BY id"
+    ))?;
+    let raws = stmt
+        .query_map([ip.to_string()], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(|raw| finish(conn, raw)).collect()
+}
+
+/// The device an anonymous sighting at `ip` is about: the one answering on the sighting's service port
+/// (several devices share an address on distinct ports: an encoder's channels, an NVR, a NAT'd site), or one
+/// whose service is not known yet; without a port, the oldest device at the address.
+fn at_service(conn: &Connection, ip: IpAddr, xaddr: Option<&str>) -> Result<Option<DeviceId>> {
+    let here = devices_at(conn, ip)?;
+    let Some(port) = xaddr.and_then(service_port) else {
+        return Ok(here.first().map(|d| d.id));
+    };
+    Ok(here
+        .iter()
+        .find(|d| service_ports(&d.facts).contains(&port))
+        .or_else(|| here.iter().find(|d| d.facts.xaddr.is_none()))
+        .map(|d| d.id))
+}
+
+/// The TCP port of a service address (`http://10.0.0.5:8080/onvif/device_service`; 80 or 443 by scheme).
+fn service_port(xaddr: &str) -> Option<u16> {
+    let (scheme, rest) = xaddr.split_once("://")?;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit('@').next()?;
+    let after_host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split_once(']')?.1,
+        None => authority.split_once(':').map_or("", |(_, p)| p),
+    };
+    match after_host.trim_start_matches(':') {
+        "" if scheme.eq_ignore_ascii_case("https") => Some(443),
+        "" if scheme.eq_ignore_ascii_case("http") => Some(80),
+        "" => None,
+        p => p.parse().ok(),
+    }
+}
+
+/// Every port a device is known to serve on: its service address's, and those its protocols list names.
+fn service_ports(f: &DeviceFacts) -> BTreeSet<u16> {
+    let mut ports: BTreeSet<u16> = f
+        .xaddr
+        .as_deref()
+        .and_then(service_port)
+        .into_iter()
+        .collect();
+    ports.extend(
+        f.protocols
+            .iter()
+            .filter_map(|p| p.rsplit_once(':').and_then(|(_, n)| n.parse::<u16>().ok())),
+    );
+    ports
+}
+
+/// Whether `other` is certainly another device than the one `s` is about (`target`, when known), however much
+/// else they share: they carry different endpoint references, MACs or serials, or they answer on different
+/// services of one address. Such rows are never merged (clones: duplicated MACs or serials).
+fn distinct(other: &Device, target: Option<&Device>, s: &Sighting) -> bool {
+    fn differ<T: PartialEq>(a: Option<&T>, b: Option<&T>) -> bool {
+        matches!((a, b), (Some(a), Some(b)) if a != b)
+    }
+    let t = target.map(|d| &d.identity);
+    let (o, si) = (&other.identity, &s.identity);
+    let ep = si
+        .endpoint_ref
+        .as_ref()
+        .or(t.and_then(|t| t.endpoint_ref.as_ref()));
+    if o.endpoint_ref.is_some() && o.endpoint_ref.as_ref() == ep {
+        return false; // one endpoint reference is one device, whatever port it answers on today
+    }
+    let mac = si.mac.as_ref().or(t.and_then(|t| t.mac.as_ref()));
+    let serial = si.serial.as_ref().or(t.and_then(|t| t.serial.as_ref()));
+    if differ(o.endpoint_ref.as_ref(), ep)
+        || differ(o.mac.as_ref(), mac)
+        || differ(o.serial.as_ref(), serial)
+    {
+        return true;
+    }
+    let Some(at) = s.address.or(target.map(|d| d.address)) else {
+        return false;
+    };
+    if other.address != at {
+        return false;
+    }
+    let mut theirs = service_ports(&s.facts);
+    if let Some(t) = target {
+        theirs.extend(service_ports(&t.facts));
+    }
+    let ours = service_ports(&other.facts);
+    !ours.is_empty() && !theirs.is_empty() && ours.is_disjoint(&theirs)
+}
+
+/// Other devices reporting the same MAC or serial as `dev` (clones), with what they share.
+pub fn sharing_identity(conn: &Connection, dev: &Device) -> Result<Vec<(DeviceId, &'static str)>> {
+    let mut out = Vec::new();
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, mac_address = ?2, serial = ?3 FROM devices
+         WHERE id != ?1 AND (mac_address = ?2 OR serial = ?3) ORDER BY id",
+    )?;
+    let rows = stmt.query_map(
+        params![
+            dev.id.0,
+            dev.identity.mac.map(|m| m.to_string()),
+            dev.identity.serial
+        ],
+        |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Option<bool>>(1)?.unwrap_or(false),
+                r.get::<_, Option<bool>>(2)?.unwrap_or(false),
+            ))
+        },
+    )?;
+    for row in rows {
+        let (id, mac, serial) = row?;
+        if mac {
+            out.push((DeviceId(id), "mac"));
+        }
+        if serial {
+            out.push((DeviceId(id), "serial"));
+        }
+    }
+    Ok(out)
 }
 
 fn touch_address(conn: &Connection, id: DeviceId, addr: IpAddr, now: &str) -> Result<()> {
@@ -328,22 +491,11 @@ fn touch_address(conn: &Connection, id: DeviceId, addr: IpAddr, now: &str) -> Re
     Ok(())
 }
 
-/// Folds device `gone` into `keep`: addresses, methods and facts move over, then `gone` is deleted.
+/// Folds device `gone` into `keep`: every dependent row moves over (`merge`), identity, methods and facts join,
+/// then `gone` is deleted.
 fn merge_into(conn: &Connection, keep: &mut Device, gone: DeviceId) -> Result<()> {
     let other = get(conn, gone)?;
-    conn.execute(
-        "INSERT OR IGNORE INTO device_addresses (device_id, address, first_seen, last_seen)
-         SELECT ?1, address, first_seen, last_seen FROM device_addresses WHERE device_id = ?2",
-        params![keep.id.0, gone.0],
-    )?;
-    for table in ["findings", "credentials", "rotation_journal"] {
-        conn.execute(
-            &format!("UPDATE OR IGNORE {table} SET device_id = ?1 WHERE device_id = ?2"),
-            params![keep.id.0, gone.0],
-        )?;
-    }
-    crate::secrets::merge(conn, keep.id, gone)?;
-    crate::labels::merge(conn, keep.id, gone)?;
+    crate::merge::move_dependents(conn, keep.id, gone)?;
     keep.label = crate::labels::get(conn, keep.id)?;
     conn.execute("DELETE FROM devices WHERE id = ?1", [gone.0])?;
     keep.found_by.extend(other.found_by);
@@ -359,16 +511,53 @@ fn merge_into(conn: &Connection, keep: &mut Device, gone: DeviceId) -> Result<()
     Ok(())
 }
 
+fn exists(conn: &Connection, id: DeviceId) -> Result<bool> {
+    Ok(conn
+        .query_row("SELECT 1 FROM devices WHERE id = ?1", [id.0], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Records a sighting: creates the device, or updates the one it matches (merging rows that turn out to be one
 /// device). Returns the device as now stored and what changed. Call inside a transaction.
 pub(crate) fn record(
     conn: &Connection,
-    s: Sighting,
+    mut s: Sighting,
     now: OffsetDateTime,
 ) -> Result<(Device, Change)> {
     let now_s = ts(now);
-    let matches = find_matches(conn, &s)?;
-    let (mut dev, change) = match matches.split_first() {
+    // A sighting naming a row merged away earlier in the same batch is matched like any other.
+    if let Some(named) = s.device
+        && !exists(conn, named)?
+    {
+        s.device = None;
+    }
+    let named = s.device.map(|id| get(conn, id)).transpose()?;
+    // The rows this sighting is about: not those that are certainly other devices (clones).
+    let mut rows = Vec::new();
+    for id in find_matches(conn, &s)? {
+        let d = get(conn, id)?;
+        if Some(id) == s.device || !distinct(&d, named.as_ref(), &s) {
+            rows.push(d);
+        }
+    }
+    // Identity before trust: a sighting that does not name a device in custody does not move or merge it. An
+    // identification names its own device; what it read proves nothing about another one.
+    if let Some(at) = s.address {
+        let mut kept = Vec::with_capacity(rows.len());
+        for known in rows {
+            if Some(known.id) != s.device && known.address != at && in_custody(conn, &known)? {
+                record_claim(conn, &known, &s, at, &now_s)?;
+                if s.device.is_none() {
+                    return Ok((known, Change::Claimed { at }));
+                }
+            } else {
+                kept.push(known);
+            }
+        }
+        rows = kept;
+    }
+    let (mut dev, change) = match rows.split_first() {
         None => {
             let address = s
                 .address
@@ -381,21 +570,10 @@ pub(crate) fn record(
             (get(conn, id)?, Change::New)
         }
         Some((first, rest)) => {
-            // Identity before trust: an unauthenticated sighting does not move (or merge) a device in custody.
-            if s.device.is_none()
-                && let Some(at) = s.address
-            {
-                for id in std::iter::once(first).chain(rest) {
-                    let known = get(conn, *id)?;
-                    if known.address != at && in_custody(conn, &known)? {
-                        record_claim(conn, &known, &s, at, &now_s)?;
-                        return Ok((known, Change::Claimed { at }));
-                    }
-                }
-            }
-            let mut dev = get(conn, *first)?;
+            // The oldest row stays; the others fold into it.
+            let mut dev = first.clone();
             for other in rest {
-                merge_into(conn, &mut dev, *other)?;
+                merge_into(conn, &mut dev, other.id)?;
             }
             let change = match s.address {
                 Some(a) if a != dev.address => Change::Moved { from: dev.address },
@@ -419,7 +597,7 @@ pub(crate) fn record(
     dev.facts.merge_from(s.facts);
     dev.last_seen = now;
     conn.execute(
-        "UPDATE devices SET endpoint_ref = ?2, mac = ?3, serial = ?4, address = ?5, role = ?6, found_by = ?7,
+        "UPDATE devices SET endpoint_ref = ?2, mac_address = ?3, serial = ?4, address = ?5, role = ?6, found_by = ?7,
          facts = ?8, first_seen = ?9, last_seen = ?10 WHERE id = ?1",
         params![
             dev.id.0,

@@ -18,6 +18,7 @@ pub mod findings;
 pub mod journal;
 mod labels;
 mod lock;
+mod merge;
 mod meta;
 mod migrate;
 mod plan;

@@ -163,7 +163,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
                 row.push(opt(&d.location()));
             }
             row.extend([
-                d.address.to_string(),
+                handover_engine::place::shown_address(d, &devices),
                 d.role
                     .as_ref()
                     .map_or_else(|| "-".into(), ToString::to_string),

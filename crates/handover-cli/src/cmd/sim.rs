@@ -12,10 +12,12 @@ pub fn run(a: &SimArgs) -> anyhow::Result<ExitCode> {
         None => SiteManifest::demo(),
     };
     let rt = super::runtime()?;
-    let opts = SpawnOptions {
+    let mut opts = SpawnOptions {
         status: Some(a.status),
+        multicast_interface: a.multicast_interface.clone(),
         ..SpawnOptions::default()
     };
+    opts.discovery_options.multicast_announce = a.multicast_interface.is_some();
     rt.block_on(handover_sim::run_until_ctrl_c(manifest, opts))?;
     Ok(ExitCode::SUCCESS)
 }

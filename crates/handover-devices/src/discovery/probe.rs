@@ -1,7 +1,8 @@
 //! One WS-Discovery unicast round: a probe to every target, re-sent (up to `attempts`) only to targets
 //! still silent once APP_MAX_DELAY plus a margin has passed, answers parsed as they arrive, sightings
-//! deduplicated by endpoint reference and streamed to a callback. The round ends as soon as every target
-//! has answered, or when the last wave has had its quiet time; a hostile answer is recorded against its
+//! deduplicated by endpoint reference and streamed to a callback. The round ends once every target has
+//! answered and the last probe's answer window (APP_MAX_DELAY plus the margin) has passed, so every device
+//! answering from one address is heard, or when the last wave has had its quiet time; a hostile answer is recorded against its
 //! sender and the round goes on. Sends are paced; the round stops on cancellation.
 //!
 //! Every probe datagram carries a MessageID of its own, derived from the target's index, the wave and the
@@ -275,11 +276,12 @@ where
             None if sending => first_wave_ceiling,
             None => start + opts.max_round,
         };
-        if pending_empty {
-            // Every target answered (or cannot be reached): nothing more can come.
-            break;
-        }
-        let deadline = if sending {
+        let deadline = if pending_empty {
+            // Every target answered (or cannot be reached). Several devices may answer from one address (an
+            // encoder's channels, an NVR, a NAT'd site), each after its own random delay: the last probe's
+            // answer window stays open, then the round ends.
+            (last_send.unwrap_or(start) + quiet).min(ceiling)
+        } else if sending {
             ceiling
         } else {
             let base = [last_send, last_answer]

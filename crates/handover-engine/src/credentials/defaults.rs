@@ -49,6 +49,8 @@ struct Job {
     lockout: Option<Lockout>,
     /// The administrator password Handover holds, asked first.
     held: Option<(String, SecretString)>,
+    /// Whether the device has told its firmware (else it is identified again once a password is held).
+    identified: bool,
 }
 
 enum Found {
@@ -146,6 +148,7 @@ impl Session {
                 default_user,
                 lockout: plan.lockout,
                 held,
+                identified: d.facts.firmware.is_some(),
             });
         }
         let mut rep = Reporter::new(cx.progress, Step::FindDefaults, jobs.len());
@@ -259,15 +262,26 @@ impl Session {
             .collect()
             .await;
         drop(writer);
+        // Devices whose custody changed (or held but never identified): identified again with the password.
+        let mut reread = Vec::new();
         for (job, found) in results {
             if job.held.is_some() {
                 if let Some(o) = self.settle_held(&vault, &job, found, &mut summary)? {
                     rep.tick(format!("{}: {}", job.id, o.detail));
+                    if o.outcome == "reset-to-factory" {
+                        reread.push(job.id);
+                    }
                     summary.devices.push(o);
                 } else {
                     rep.tick(format!("{}: password held", job.id));
+                    if !job.identified {
+                        reread.push(job.id);
+                    }
                 }
                 continue;
+            }
+            if matches!(found, Found::Works(_)) {
+                reread.push(job.id);
             }
             let mut sealed = Vec::new();
             let (outcome, detail, state, user, matched) = match found {
@@ -391,6 +405,7 @@ impl Session {
                 detail,
             });
         }
+        self.reidentify_in(cx, &reread).await?;
         Ok(summary)
     }
 

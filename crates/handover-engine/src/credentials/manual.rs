@@ -111,7 +111,18 @@ impl Session {
             &cref,
             "settled with a password the technician supplied and the device accepted",
             "credential.supplied",
+        )?;
+        // Custody changed: what the device guarded behind its password is read now.
+        self.reidentify(
+            client,
+            keyring,
+            &[device],
+            1,
+            &tokio_util::sync::CancellationToken::new(),
+            &crate::progress::silent(),
         )
+        .await?;
+        Ok(())
     }
 
     /// Writes every held account to an encrypted KeePass file for IT (a group per VLAN). Returns how many.

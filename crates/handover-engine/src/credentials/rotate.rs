@@ -232,13 +232,19 @@ impl Session {
                 }
             })
             .buffer_unordered(cx.concurrency.max(1));
+        let mut reread = Vec::new();
         while let Some((id, user, r)) = outcomes.next().await {
             let (outcome, detail): (&str, String) = match r {
                 Ok((o, d)) => (o, d),
                 Err(e) => ("error", e.to_string()),
             };
             match outcome {
-                "rotated" | "rotated-old-still-works" => summary.rotated += 1,
+                "rotated" | "rotated-old-still-works" => {
+                    summary.rotated += 1;
+                    if !reread.contains(&id) {
+                        reread.push(id);
+                    }
+                }
                 "rolled-back" => summary.rolled_back += 1,
                 "cannot-rotate" => summary.cannot_rotate += 1,
                 "cannot-rotate-default" => {
@@ -259,6 +265,8 @@ impl Session {
         }
         drop(outcomes);
         drop(writer);
+        // Custody changed: the devices are read again as the new password sees them.
+        self.reidentify_in(cx, &reread).await?;
         Ok(summary)
     }
 }

@@ -126,3 +126,77 @@ pub fn located_vs_wiring(
     assert!(!out.is_empty(), "no device was located");
     out
 }
+
+/// What a custody run needs besides the session: a client, the built-in catalogs, an in-memory keyring (the
+/// vault key only), no cancellation, silent progress.
+pub struct Kit {
+    pub client: handover_engine::devices::DeviceClient,
+    pub catalogs: handover_engine::policy::Catalogs,
+    pub keyring: Arc<handover_engine::vault::MemoryStore>,
+    pub cancel: tokio_util::sync::CancellationToken,
+    pub progress: handover_engine::progress::ProgressFn,
+}
+
+impl Kit {
+    /// A fresh kit with an empty in-memory keyring.
+    pub fn quiet() -> Self {
+        Kit {
+            client: handover_engine::devices::DeviceClient::new(
+                handover_engine::devices::ClientOptions::default(),
+            ),
+            catalogs: handover_engine::policy::Catalogs::built_in(),
+            keyring: Arc::new(handover_engine::vault::MemoryStore::new()),
+            cancel: tokio_util::sync::CancellationToken::new(),
+            progress: handover_engine::progress::silent(),
+        }
+    }
+
+    /// Custody over this kit, 4 devices at once, plain HTTP allowed.
+    pub fn custody(&self) -> handover_engine::credentials::Custody<'_> {
+        handover_engine::credentials::Custody {
+            client: &self.client,
+            keyring: self.keyring.clone(),
+            catalogs: &self.catalogs,
+            concurrency: 4,
+            plain_http: true,
+            cancel: &self.cancel,
+            progress: &self.progress,
+        }
+    }
+}
+
+/// A site from `manifest` on its own ports, discovered (unicast, no keyring) into a new project named `name`.
+pub async fn discovered_site(
+    manifest: SiteManifest,
+    base: u16,
+    name: &str,
+) -> (SimSite, Session, tempfile::TempDir, Kit) {
+    let (site, wsd) = site(manifest, base).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = demo_project(dir.path(), name);
+    let kit = Kit::quiet();
+    s.discover(&kit.client, None, &unicast(wsd), &kit.cancel, &kit.progress)
+        .await
+        .unwrap();
+    (site, s, dir, kit)
+}
+
+/// The checks' settings for today.
+pub fn settings(s: &Session) -> handover_engine::policy::checks::Settings {
+    handover_engine::policy::checks::Settings {
+        max_clock_skew_secs: 10,
+        today: s.project().now().date(),
+    }
+}
+
+/// The project's device at the simulated device `name`'s address.
+pub fn id_at(s: &Session, site: &SimSite, name: &str) -> handover_engine::model::DeviceId {
+    let ip = std::net::IpAddr::V4(site.device(name).unwrap().ip());
+    s.project()
+        .devices()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.address == ip)
+        .unwrap_or_else(|| panic!("no device at {name}'s address"))
+        .id
+}

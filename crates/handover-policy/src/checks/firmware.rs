@@ -1,4 +1,6 @@
-//! Firmware against the baseline: known-exploited, outdated, not in the baseline, end of support.
+//! Firmware against the baseline: not identified, known-exploited, outdated, not in the baseline, end of
+//! support. What the baseline cannot judge (nothing reported, an unknown vendor, model or version) is a finding,
+//! never a pass.
 
 use handover_model::Severity;
 
@@ -12,16 +14,28 @@ pub(super) fn check(
     ev: &mut Evaluation,
 ) {
     let facts = &ctx.device.facts;
-    if facts.manufacturer.is_none() && facts.model.is_none() && facts.firmware.is_none() {
-        return; // not identified yet: nothing to compare
-    }
     for check in [
+        "firmware.not-identified",
         "firmware.known-exploited",
         "firmware.outdated",
         "firmware.not-in-baseline",
         "firmware.end-of-support",
     ] {
         ev.ran(check);
+    }
+    if facts.manufacturer.is_none() && facts.model.is_none() && facts.firmware.is_none() {
+        // Nothing to compare is not a pass: a device that tells nothing before login is judged once it does.
+        ev.raise(
+            "firmware.not-identified",
+            Severity::Medium,
+            "Firmware not checked: the device has not said what it is".into(),
+            "The device reported no maker, model or firmware version (it asks for a password even for that), so its \
+             firmware could not be compared with the baseline. It is read again as soon as Handover holds its \
+             password: run `handover credentials find-defaults`, or give it with `handover credentials set`."
+                .into(),
+            None,
+        );
+        return;
     }
     let installed = facts.firmware.as_deref().unwrap_or("unknown");
     match baseline.assess(facts, ctx.device.identity.mac) {

@@ -21,6 +21,7 @@ pub const ALL_CHECKS: &[&str] = &[
     "credentials.default",
     "credentials.unknown",
     "accounts.extra-admin",
+    "firmware.not-identified",
     "firmware.known-exploited",
     "firmware.outdated",
     "firmware.not-in-baseline",
