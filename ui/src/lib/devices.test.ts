@@ -5,7 +5,7 @@ import { NO_FILTER, filterDevices, isComplete, stepCounts } from './devices';
 
 const steps = (p: Partial<Steps> = {}): Steps => ({ identified: 'done', credentials: 'done', firmware: 'done', placement: 'done', services: 'done', ...p });
 const row = (id: number, label: string, p: Partial<DeviceRow> = {}, s: Partial<Steps> = {}): DeviceRow => ({
-  id, label, address: `10.20.0.${id}`, mac: null, role: 'camera', manufacturer: 'Axis', model: 'P3245', firmware: '10.12', vlan: 20, open_findings: 0, steps: steps(s), ...p,
+  id, label, location: null, named: false, address: `10.20.0.${id}`, mac: null, role: 'camera', manufacturer: 'Axis', model: 'P3245', firmware: '10.12', vlan: 20, open_findings: 0, steps: steps(s), ...p,
 });
 const rows = [
   row(1, 'cam-lobby', {}, { firmware: 'attention' }),
@@ -24,6 +24,12 @@ describe('device grid', () => {
     expect(ids('192.168')).toEqual([3]);
     expect(ids('nothing-like-this')).toEqual([]);
   });
+  it('search finds a device by the name and location the technician gave it', () => {
+    const rows = [row(1, 'Gate 3 east', { location: 'Car park', named: true }), row(2, 'AXIS P3245')];
+    expect(filterDevices(rows, { ...NO_FILTER, text: 'car park' }).map((d) => d.id)).toEqual([1]);
+    expect(filterDevices(rows, { ...NO_FILTER, text: 'gate east' }).map((d) => d.id)).toEqual([1]);
+  });
+
   it('filters by state on one step or on any step', () => {
     const ids = (step: never | string, state: string) => filterDevices(rows, { text: '', step: step as never, state: state as never }).map((d) => d.id);
     expect(ids('firmware', 'attention')).toEqual([1]);

@@ -29,7 +29,7 @@ export interface DeviceFilter {
 export const NO_FILTER: DeviceFilter = { text: '', step: 'any', state: 'any' };
 
 function haystack(d: DeviceRow): string {
-  return [d.label, d.address, d.mac, d.role, d.manufacturer, d.model, d.firmware, d.vlan === null ? '' : `vlan ${d.vlan}`]
+  return [d.label, d.location, d.address, d.mac, d.role, d.manufacturer, d.model, d.firmware, d.vlan === null ? '' : `vlan ${d.vlan}`]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();

@@ -10,9 +10,18 @@ export type DeviceRow = {
  */
 id: number, 
 /**
- * A name for people: hostname, else maker and model, else the address.
+ * The device's name as people see it everywhere: the technician's, else its ONVIF name, host name, maker
+ * and model, or address (`Device::name` in the engine).
  */
 label: string, 
+/**
+ * Where it is (the technician's location, else the device's `location` scope).
+ */
+location: string | null, 
+/**
+ * Whether the technician named it (rather than the device itself).
+ */
+named: boolean, 
 /**
  * IP address.
  */
