@@ -16,6 +16,7 @@
 //! Needs an unlocked Secret Service (scripts/test-desktop.sh starts a throwaway gnome-keyring in a
 //! dbus-run-session). Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
 
+mod big;
 mod driver;
 mod fixtures;
 
@@ -24,8 +25,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use driver::{
-    assert_not_in_page, click, click_xpath, fill, scroll_panel_to, scroll_to, shot, wait_for,
-    wait_text, wait_text_within,
+    assert_not_in_page, choose, click, click_xpath, fill, scroll_panel_to, scroll_to, shot,
+    wait_for, wait_text, wait_text_within,
 };
 
 /// What the X clipboard holds now (empty when nothing), read with xclip as another program would.
@@ -77,6 +78,7 @@ async fn technician_walk_and_it_review() {
     let listen_at = std::net::SocketAddr::from(([127, 0, 0, 1], port + 2));
     let listen_env = listen_at.to_string();
     let site = fixtures::DemoSite::spawn(listen_at);
+    fixtures::spawn_not_onvif_host();
     // "Open web page" runs this instead of the browser: it notes the address it was given.
     let opened_log = tmp.path().join("opened.txt");
     let opener = tmp.path().join("open-with.sh");
@@ -184,6 +186,15 @@ async fn technician_walk_and_it_review() {
     );
     scroll_to(&c, "[data-testid=discover-summary]").await;
     shot(&c, "06-discover").await;
+    // A host on the camera subnet answered HTTP but not ONVIF: listed with why and what to do next.
+    let unidentified = wait_text(&c, "[data-testid=unidentified]", fixtures::NOT_ONVIF).await;
+    assert!(
+        unidentified.contains("not the camera protocol")
+            && unidentified.contains("switch ONVIF on"),
+        "{unidentified}"
+    );
+    scroll_to(&c, "[data-testid=unidentified]").await;
+    shot(&c, "06b-discover-unidentified").await;
 
     // Devices: the grid, search, the detail panel.
     click(&c, "[data-testid=nav-devices]").await;
@@ -197,6 +208,14 @@ async fn technician_walk_and_it_review() {
     fill(&c, "[data-testid=device-search]", "").await;
     wait_text(&c, "[data-testid=device-grid]", "127.20.0.10").await;
     shot(&c, "07-devices").await;
+    // Grouped by VLAN: a header per planned VLAN, its devices under it; the unidentified host listed here too.
+    choose(&c, "[data-testid=group-by]", "vlan").await;
+    let v20 = wait_text(&c, "[data-testid=\"group-vlan:20\"]", "VLAN 20").await;
+    assert!(v20.contains("Cameras"), "{v20}");
+    wait_text(&c, "[data-testid=\"group-vlan:30\"]", "VLAN 30").await;
+    wait_text(&c, "[data-testid=unidentified]", fixtures::NOT_ONVIF).await;
+    shot(&c, "07b-devices-by-vlan").await;
+    choose(&c, "[data-testid=group-by]", "none").await;
     // An HTTPS-only camera: its certificate was pinned when it first answered.
     fill(&c, "[data-testid=device-search]", "127.20.0.10").await;
     wait_text(&c, "[data-testid=device-grid]", "127.20.0.10").await;
@@ -404,18 +423,10 @@ async fn technician_walk_and_it_review() {
     let fixed = wait_text_within(&c, "[data-testid=fix-done]", "Read back", 60).await;
     assert!(fixed.contains("NTP"), "{fixed}");
     wait_text(&c, "[data-testid=status-filter]", "Fixed (1)").await;
-    wait_for(&c, "[data-testid=status-filter]")
-        .await
-        .select_by_value("fixed")
-        .await
-        .expect("show the fixed findings");
+    choose(&c, "[data-testid=status-filter]", "fixed").await;
     wait_text(&c, "[data-testid=findings]", "fixed").await;
     shot(&c, "14-checks-fixed").await;
-    wait_for(&c, "[data-testid=status-filter]")
-        .await
-        .select_by_value("open")
-        .await
-        .expect("back to the open findings");
+    choose(&c, "[data-testid=status-filter]", "open").await;
     fill(&c, "input[type=search]", "services.http-only").await;
     click(&c, "[data-testid^=waive-open-]").await;
     fill(
@@ -428,6 +439,55 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
     fill(&c, "input[type=search]", "").await;
     shot(&c, "15-checks-waived").await;
+
+    // Devices: a selection fixed in one go, asked once. The devices whose services need attention; a click on
+    // the first row, then shift+down three times in the grid.
+    click(&c, "[data-testid=nav-devices]").await;
+    choose(&c, "#device-step", "services").await;
+    choose(&c, "#device-state", "attention").await;
+    let shown: usize = count_after(
+        &format!(
+            "n {}",
+            wait_for(&c, "[data-testid=device-count]")
+                .await
+                .text()
+                .await
+                .unwrap()
+        ),
+        "n",
+    );
+    assert!(shown >= 2, "devices whose services need attention: {shown}");
+    let first = wait_for(&c, "[data-testid^=device-row-]").await;
+    first.click().await.expect("select the first row");
+    wait_text(&c, "[data-testid=selected-count]", "1 selected").await;
+    wait_for(&c, "[data-testid=device-grid]")
+        .await
+        .send_keys("\u{E008}\u{E015}\u{E015}\u{E015}\u{E000}")
+        .await
+        .expect("shift+down");
+    let picked = shown.min(4);
+    wait_text(
+        &c,
+        "[data-testid=selected-count]",
+        &format!("{picked} selected"),
+    )
+    .await;
+    click(&c, "[data-testid=bulk-fix]").await;
+    let plan = wait_text(&c, "[data-testid=fix-plan]", "Handover will make").await;
+    let changes = count_after(&plan, "Handover will make");
+    assert!(changes >= 1, "{plan}");
+    shot(&c, "15b-devices-bulk-fix-plan").await;
+    click(&c, "[data-testid=fix-plan-apply]").await;
+    let done = wait_text_within(&c, "[data-testid=bulk-result]", "Fixed and read back:", 120).await;
+    let fixed = count_after(&done, "Fixed and read back:");
+    let not_fixed = count_after(&done, "Not fixed:");
+    assert!(
+        fixed >= 1 && fixed + not_fixed == changes,
+        "{changes} planned: {done}"
+    );
+    shot(&c, "15c-devices-bulk-fixed").await;
+    choose(&c, "#device-step", "any").await;
+    choose(&c, "#device-state", "any").await;
 
     // Handover: create the signing identity (in the real keyring), sign and save, check it as IT will.
     wait_text(&c, "[data-testid=keyring]", "Keyring ready").await;
@@ -528,9 +588,113 @@ async fn technician_walk_and_it_review() {
     // Dark theme.
     click(&c, "button.theme").await;
     shot(&c, "21-review-tampered-dark").await;
+    click(&c, "button.theme").await;
+
+    // A site of 2,000 cameras: the grid at 1366x768, with figures measured in the page.
+    big_grid(&c, tmp.path()).await;
 
     c.close().await.expect("close the session");
     drop(drv);
     drop(site);
     println!("e2e walk: {:.0} s", started.elapsed().as_secs_f64());
+}
+
+/// Opens a 2,000-camera project, checks the grid shows at least 20 whole rows below its header at 1366x768
+/// and keeps the rows in the page bounded, saves screenshots, and prints first paint, filter and scroll
+/// figures measured in the page (BENCHMARKS.md).
+async fn big_grid(c: &fantoccini::Client, dir: &Path) {
+    const N: usize = 2000;
+    let path = dir.join("campus.handover");
+    let t = Instant::now();
+    big::write(&path, N);
+    println!(
+        "grid: {N}-camera project written in {:.1} s",
+        t.elapsed().as_secs_f64()
+    );
+    click(c, "[data-testid=nav-projects]").await;
+    fill(c, "#open-path", &s(&path)).await;
+    click(c, "[data-testid=open]").await;
+    wait_text(c, "[data-testid=current-project]", "Campus").await;
+    // From the click to the grid showing its rows, in the page (the backend's list of 2,000 rows included).
+    let first = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const t0 = performance.now(); \
+             document.querySelector('[data-testid=nav-devices]').click(); \
+             const poll = () => { const n = document.querySelector('[data-testid=device-count]'); \
+               if (n && n.textContent.startsWith(arguments[0])) requestAnimationFrame(() => done(performance.now() - t0)); \
+               else requestAnimationFrame(poll); }; poll();",
+            vec![serde_json::json!(format!("{N} of {N}"))],
+        )
+        .await
+        .expect("first paint");
+    let geometry = c
+        .execute(
+            "const g = document.querySelector('[data-testid=device-grid]').getBoundingClientRect(); \
+             const h = document.querySelector('[data-testid=device-grid] .head').getBoundingClientRect(); \
+             const rows = [...document.querySelectorAll('[data-testid^=device-row-]')].map(r => r.getBoundingClientRect()); \
+             return { whole: rows.filter(b => b.top >= h.bottom - 0.5 && b.bottom <= g.bottom + 0.5).length, \
+                      rendered: rows.length, overlap: rows.some(b => b.top < h.bottom - 0.5 && b.bottom > h.bottom + 0.5 && b.top >= g.top) };",
+            vec![],
+        )
+        .await
+        .expect("geometry");
+    let whole = geometry["whole"].as_u64().unwrap_or(0);
+    let rendered = geometry["rendered"].as_u64().unwrap_or(0);
+    assert!(
+        whole >= 20,
+        "only {whole} whole rows at 1366x768: {geometry}"
+    );
+    assert!(
+        rendered < 100,
+        "{rendered} rows in the page for {N} devices"
+    );
+    assert_eq!(geometry["overlap"], serde_json::json!(false), "{geometry}");
+    shot(c, "22-devices-2000").await;
+    // A filter keystroke, to the next frame.
+    let keystroke = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const i = document.querySelector('[data-testid=device-search]'); \
+             const times = []; const texts = ['1', '12', '127', '127.', '127.2', '127.22', '127.22.', '127.22.1']; \
+             const step = (k) => { if (k === texts.length) { i.value = ''; i.dispatchEvent(new Event('input', {bubbles: true})); \
+               requestAnimationFrame(() => done(times)); return; } const t0 = performance.now(); i.value = texts[k]; \
+               i.dispatchEvent(new Event('input', {bubbles: true})); requestAnimationFrame(() => { times.push(performance.now() - t0); \
+               setTimeout(() => step(k + 1), 30); }); }; step(0);",
+            vec![],
+        )
+        .await
+        .expect("keystrokes");
+    // Scrolling: 40 jumps through the whole list, each to the next frame.
+    let scroll = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; const g = document.querySelector('[data-testid=device-grid]'); \
+             const times = []; let most = 0; const step = (k) => { if (k === 40) { g.scrollTop = 0; done({times, most}); return; } \
+             const t0 = performance.now(); g.scrollTop = (k + 1) / 40 * g.scrollHeight; \
+             requestAnimationFrame(() => { times.push(performance.now() - t0); \
+             most = Math.max(most, g.querySelectorAll('[data-testid^=device-row-]').length); setTimeout(() => step(k + 1), 20); }); }; step(0);",
+            vec![],
+        )
+        .await
+        .expect("scrolling");
+    let ms = |v: &serde_json::Value| -> Vec<f64> {
+        let mut t: Vec<f64> = v
+            .as_array()
+            .map(|a| a.iter().filter_map(serde_json::Value::as_f64).collect())
+            .unwrap_or_default();
+        t.sort_by(f64::total_cmp);
+        t
+    };
+    let (keys, jumps) = (ms(&keystroke), ms(&scroll["times"]));
+    let most = scroll["most"].as_u64().unwrap_or(0);
+    assert!(most < 100, "{most} rows in the page while scrolling");
+    println!(
+        "grid in the real window, {N} devices: first paint of Devices {:.0} ms; filter keystroke to next frame median {:.0} ms, worst {:.0} ms; scroll jump to next frame median {:.0} ms, worst {:.0} ms; at most {most} rows in the page; {whole} whole rows visible",
+        first.as_f64().unwrap_or(f64::NAN),
+        keys.get(keys.len() / 2).copied().unwrap_or(f64::NAN),
+        keys.last().copied().unwrap_or(f64::NAN),
+        jumps.get(jumps.len() / 2).copied().unwrap_or(f64::NAN),
+        jumps.last().copied().unwrap_or(f64::NAN),
+    );
+    choose(c, "[data-testid=group-by]", "vlan").await;
+    wait_text(c, "[data-testid=\"group-vlan:21\"]", "Cameras north").await;
+    shot(c, "23-devices-2000-by-vlan").await;
 }
