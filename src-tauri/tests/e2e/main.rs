@@ -3,15 +3,19 @@
 //! loopback). The walk: create a project with the demo plan, see the plan, a plan CSV refused with its line and
 //! column; a device that reboots says Bye and Hello and appears on the Devices screen live (the app's listener
 //! is bound to a loopback address here: no multicast group is joined, nothing leaves the machine); discovery
-//! (unicast sweep) finds the whole site; the grid, search, the detail panel; on the Credentials screen the
+//! (unicast sweep) finds the whole site, and a host with ONVIF off is listed as answered but not identified; the
+//! grid, search, grouping by VLAN, the detail panel; on the Credentials screen the
 //! factory defaults are found, the one changed password is typed in, every held password is rotated with
 //! per-device progress (and proven changed on the simulated devices), a VMS account is created and the
 //! passwords are exported for IT; on the Devices screen the device's web page is opened (HTTPS) and its password
 //! copied to the clipboard, proven by the device and cleared after the delay; a checks run, one finding fixed on the device with confirmation (read back by
-//! the engine) and one waived; a signing identity created in the real OS keyring, the report signed, saved and
+//! the engine) and one waived; on the Devices screen a selection made with click and shift+arrows fixed in one go
+//! after one confirmation; a signing identity created in the real OS keyring, the report signed, saved and
 //! checked with poppler's `pdfsig`; then the Review screen with a signed PDF (amber without a CA, then trusted
 //! with the CA), a report naming another integrator shown amber with both names, and a tampered copy shown as
-//! changed (red). Each screen is saved to docs/screenshots/.
+//! changed (red). Last, a 2,000-camera project opened at 1366x768: at least 20 whole rows below the grid's
+//! header, the rows in the page bounded, first paint, filter and scroll figures printed. Each screen is saved to
+//! docs/screenshots/.
 //!
 //! Needs an unlocked Secret Service (scripts/test-desktop.sh starts a throwaway gnome-keyring in a
 //! dbus-run-session). Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
@@ -273,6 +277,8 @@ async fn technician_walk_and_it_review() {
     shot(&c, "09-credentials-defaults").await;
     let (user, password, changed_at) = site.changed_password();
     let changed_at = changed_at.to_string();
+    // The table lists only the rows in view: search for the device first, as a technician would.
+    fill(&c, "[data-testid=custody-search]", &changed_at).await;
     click_xpath(&c, &row_button(&changed_at, "set-open-")).await;
     fill(&c, "#set-user", &user).await;
     fill(&c, "#set-password", &password).await;
@@ -318,6 +324,7 @@ async fn technician_walk_and_it_review() {
     scroll_to(&c, "main h1").await;
     shot(&c, "10-credentials-rotated").await;
     // Its accounts, and a least-privilege account for the VMS.
+    fill(&c, "[data-testid=custody-search]", &changed_at).await;
     click_xpath(&c, &row_button(&changed_at, "accounts-open-")).await;
     wait_text(&c, "[data-testid=accounts]", "Held by Handover").await;
     click(&c, "[data-testid=create-vms]").await;
@@ -330,6 +337,7 @@ async fn technician_walk_and_it_review() {
     );
     scroll_to(&c, "[data-testid=accounts]").await;
     shot(&c, "11-credentials-accounts").await;
+    fill(&c, "[data-testid=custody-search]", "").await;
     // Export for IT: the password typed twice.
     let kdbx = tmp.path().join("warehouse-3-credentials.kdbx");
     let export_password = "e2e export passphrase 42";
