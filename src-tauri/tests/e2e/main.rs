@@ -725,25 +725,21 @@ const settle = () => new Promise((r) => setTimeout(r, 30));
 (async () => {
   let last = await frame();
   for (let k = 0; k < 10; k++) { const now = await frame(); out.idle.push(now - last); last = now; }
-  // The cost of painting the grid again with nothing else changed (a background colour toggled).
-  out.repaint = [];
-  for (let k = 0; k < 6; k++) {
-    const t0 = performance.now();
-    g.style.backgroundColor = k % 2 ? '' : 'rgb(250, 250, 251)';
-    out.repaint.push((await frame()) - t0);
-    await settle();
-  }
-  g.style.backgroundColor = '';
-  // The same for a small element outside the grid (the screen's title): what any frame costs here.
-  out.repaintSmall = [];
-  const h1 = document.querySelector('main h1');
-  for (let k = 0; k < 6; k++) {
-    const t0 = performance.now();
-    h1.style.backgroundColor = k % 2 ? '' : 'rgb(250, 250, 251)';
-    out.repaintSmall.push((await frame()) - t0);
-    await settle();
-  }
-  h1.style.backgroundColor = '';
+  // The cost of painting one element again with nothing else changed (its background colour toggled): the grid,
+  // and the screen's title for what any frame costs here.
+  const repaint = async (el) => {
+    const times = [];
+    for (let k = 0; k < 6; k++) {
+      const t0 = performance.now();
+      el.style.backgroundColor = k % 2 ? '' : 'rgb(250, 250, 251)';
+      times.push((await frame()) - t0);
+      await settle();
+    }
+    el.style.backgroundColor = '';
+    return times;
+  };
+  out.repaint = await repaint(g);
+  out.repaintSmall = await repaint(document.querySelector('main h1'));
   for (const text of ['1', '12', '127', '127.', '127.2', '127.22', '127.22.', '127.22.1', '']) {
     const t0 = performance.now();
     i.value = text;
