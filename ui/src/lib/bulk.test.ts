@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingDto } from './bindings/FindingDto';
-import { checksOf, fixPlanHeadline, waivable } from './bulk';
+import { checksOf, fixPlanByAction, fixPlanHeadline, waivable } from './bulk';
 
 const f = (id: number, device: number, check: string, status = 'open'): FindingDto => ({
   id, device, device_label: `d${device}`, check, severity: 'low', title: `T ${check}`, evidence: '', clauses: [], status, waiver: null, fixable: false,
@@ -27,5 +27,15 @@ describe('bulk work', () => {
     expect(fixPlanHeadline({ changes: [change(1, 1)], not_fixable: 0 })).toBe('Handover will make 1 change on 1 device, each read back from the device.');
     expect(fixPlanHeadline({ changes: [], not_fixable: 0 })).toBe('Nothing to fix: no open finding.');
     expect(fixPlanHeadline({ changes: [], not_fixable: 1 })).toBe('Nothing Handover can fix on the devices: 1 open finding needs fixing by hand or a waiver.');
+  });
+  it('leads a long plan with its actions and how many of each', () => {
+    const c = (finding: number, description: string) => ({ finding, device: finding, device_label: '', title: '', description });
+    const plan = { changes: [c(1, 'wsd off'), c(2, 'ntp'), c(3, 'wsd off'), c(4, 'http off'), c(5, 'wsd off'), c(6, 'ntp')], not_fixable: 0 };
+    expect(fixPlanByAction(plan)).toEqual([
+      { description: 'wsd off', count: 3 },
+      { description: 'ntp', count: 2 },
+      { description: 'http off', count: 1 },
+    ]);
+    expect(fixPlanByAction({ changes: [], not_fixable: 3 })).toEqual([]);
   });
 });

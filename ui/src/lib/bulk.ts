@@ -33,3 +33,10 @@ export function fixPlanHeadline(p: FixPlanDto): string {
   const rest = p.not_fixable ? ` ${plural(p.not_fixable, 'other open finding')} ${need(p.not_fixable)} fixing by hand or a waiver.` : '';
   return `Handover will make ${plural(p.changes.length, 'change')} on ${plural(devices, 'device')}, each read back from the device.${rest}`;
 }
+
+/** The plan's changes by action, most frequent first: what a confirmation of hundreds of changes leads with. */
+export function fixPlanByAction(p: FixPlanDto): { description: string; count: number }[] {
+  const m = new Map<string, number>();
+  for (const c of p.changes) m.set(c.description, (m.get(c.description) ?? 0) + 1);
+  return [...m.entries()].map(([description, count]) => ({ description, count })).sort((a, b) => b.count - a.count || a.description.localeCompare(b.description));
+}
