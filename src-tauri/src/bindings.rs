@@ -67,6 +67,14 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         AccountRequest,
         ListenerStatus,
         DeviceHeard,
+        FixPlanRequest,
+        FixPlanDto,
+        FixManyRequest,
+        FixManyDto,
+        WaiveManyRequest,
+        IdentifyRequest,
+        IdentifyDto,
+        UnidentifiedHostDto,
     );
     Ok(())
 }

@@ -36,11 +36,62 @@ impl Session {
         let f = handover_store::findings::get(self.project().conn(), id)?;
         let d = self.project().device(f.device)?;
         let plan = self.project().plan()?;
+        Ok(self
+            .raised_fixes(&d, &plan, catalogs, settings)?
+            .into_iter()
+            .find(|(check, _)| *check == f.check)
+            .map(|(_, fix)| fix))
+    }
+
+    /// The fix of every open finding Handover can fix on its device (what "Fix all fixable" offers), each
+    /// device evaluated once; findings without a fix are left out. In finding order.
+    pub fn open_fixes(
+        &self,
+        catalogs: &Catalogs,
+        settings: &Settings,
+    ) -> Result<Vec<(FindingId, DeviceId, Fix)>> {
+        let p = self.project();
+        let open: Vec<_> = p
+            .findings()?
+            .into_iter()
+            .filter(|f| f.status == FindingStatus::Open)
+            .collect();
+        let plan = p.plan()?;
+        let mut by_device: std::collections::HashMap<DeviceId, Vec<(&'static str, Fix)>> =
+            std::collections::HashMap::new();
+        for d in p.devices()? {
+            if open.iter().any(|f| f.device == d.id) {
+                let fixes = self.raised_fixes(&d, &plan, catalogs, settings)?;
+                by_device.insert(d.id, fixes);
+            }
+        }
+        Ok(open
+            .into_iter()
+            .filter_map(|f| {
+                let fix = by_device
+                    .get(&f.device)?
+                    .iter()
+                    .find(|(check, _)| *check == f.check)?
+                    .1
+                    .clone();
+                Some((f.id, f.device, fix))
+            })
+            .collect())
+    }
+
+    /// The checks the policy raises on a device now, with the fix of each that has one.
+    fn raised_fixes(
+        &self,
+        d: &Device,
+        plan: &handover_model::Plan,
+        catalogs: &Catalogs,
+        settings: &Settings,
+    ) -> Result<Vec<(&'static str, Fix)>> {
         let creds = handover_store::credentials::for_device(self.project().conn(), d.id)?;
         let ev = evaluate(
             Context {
-                device: &d,
-                plan: &plan,
+                device: d,
+                plan,
                 credentials: &creds,
             },
             catalogs,
@@ -49,8 +100,8 @@ impl Session {
         Ok(ev
             .raised
             .into_iter()
-            .find(|r| r.check == f.check)
-            .and_then(|r| r.fix))
+            .filter_map(|r| Some((r.check, r.fix?)))
+            .collect())
     }
 
     /// Applies the finding's fix on the device and reads it back; the finding is marked fixed only when the

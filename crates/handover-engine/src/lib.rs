@@ -27,6 +27,7 @@ mod session;
 pub mod signing;
 mod status;
 pub mod switch;
+pub mod unidentified;
 pub mod web_page;
 
 pub use error::{Error, ErrorCode, Result};

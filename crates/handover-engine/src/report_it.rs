@@ -181,35 +181,11 @@ pub(crate) fn not_checked(
     })
 }
 
-/// A sweep's follow-up verdict on a host that did not answer WS-Discovery (stored as its Debug text, e.g.
-/// `NotOnvif { port: 80, detail: ".." }` or `PortsClosed`), in plain words. `None` for `PortsClosed`: a host
-/// that is up with every camera port closed is counted, not listed (on a busy subnet those are PCs and printers).
+/// A sweep's follow-up verdict in plain words (`crate::unidentified::explain`'s reason). `None` for
+/// `PortsClosed`: counted, not listed.
+#[cfg(test)]
 pub(crate) fn unidentified_reason(verdict: &str) -> Option<String> {
-    let kind = verdict.split([' ', '{']).next().unwrap_or_default();
-    let port = verdict
-        .split("port: ")
-        .nth(1)
-        .and_then(|r| r.split([',', ' ', '}']).next())
-        .unwrap_or("?");
-    let reason = match kind {
-        "PortsClosed" => return None,
-        "OnvifNotDiscoverable" => format!(
-            "a camera service (ONVIF, port {port}) answers, but the device does not announce itself, so it was \
-             never identified"
-        ),
-        "OnvifRefusing" => format!(
-            "a camera service (ONVIF, port {port}) refused Handover: wrong or unknown credentials, or a lockout"
-        ),
-        "NotOnvif" => format!(
-            "a service answers on port {port} but not the camera protocol (ONVIF): not a camera, or a camera with \
-             ONVIF switched off (as recent Hikvision firmware ships)"
-        ),
-        "HostileAnswer" => {
-            "answered discovery with a malformed or oversized message, which was ignored".to_owned()
-        }
-        _ => format!("answered, but could not be identified ({kind})"),
-    };
-    Some(reason)
+    crate::unidentified::explain(verdict).map(|(reason, _)| reason)
 }
 
 /// Label of a held account's custody state, in the customer's words.

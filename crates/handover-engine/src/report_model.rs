@@ -299,26 +299,17 @@ impl Session {
                     .map(|n| format!("{}: {} ({})", n.note.method, n.note.detail, n.note.outcome))
                     .collect();
                 // Hosts the sweep followed up: listed with a plain reason unless they are devices after all.
-                let mut unidentified = Vec::new();
-                let mut no_camera_service = 0;
-                for n in notes
-                    .iter()
-                    .filter(|n| n.note.subnet == v.subnet.to_string())
-                {
-                    let Some(host) = n.note.method.strip_prefix("follow-up ") else {
-                        continue;
-                    };
-                    if devices.iter().any(|d| d.address.to_string() == host) {
-                        continue;
-                    }
-                    match report_it::unidentified_reason(&n.note.detail) {
-                        Some(reason) => unidentified.push(r::UnidentifiedHost {
-                            address: host.to_owned(),
-                            reason,
-                        }),
-                        None => no_camera_service += 1,
-                    }
-                }
+                let follow =
+                    crate::unidentified::follow_ups(&notes, &devices, &v.subnet.to_string());
+                let unidentified = follow
+                    .hosts
+                    .into_iter()
+                    .map(|h| r::UnidentifiedHost {
+                        address: h.address,
+                        reason: h.reason,
+                    })
+                    .collect();
+                let no_camera_service = follow.no_camera_service;
                 r::SubnetDiscovery {
                     subnet: v.subnet.to_string(),
                     methods,

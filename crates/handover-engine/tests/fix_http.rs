@@ -282,6 +282,25 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
         .filter(|f| f.status == FindingStatus::Open)
         .filter(|f| s.fix_for(f.id, &catalogs, &settings).unwrap().is_some())
         .collect();
+    // "Fix all fixable" (one evaluation per device) offers exactly the findings `fix_for` has a fix for.
+    let offered: Vec<_> = s
+        .open_fixes(&catalogs, &settings)
+        .unwrap()
+        .into_iter()
+        .map(|(f, d, _)| (f, d))
+        .collect();
+    assert_eq!(
+        offered,
+        fixable.iter().map(|f| (f.id, f.device)).collect::<Vec<_>>()
+    );
+    let open = s
+        .project()
+        .findings()
+        .unwrap()
+        .into_iter()
+        .filter(|f| f.status == FindingStatus::Open)
+        .count();
+    assert!(open > offered.len(), "some open findings have no fix");
     let cam_id = s
         .project()
         .devices()

@@ -146,6 +146,20 @@ fn the_report_model_lists_unidentified_hosts_owners_and_what_was_not_checked() {
         sub.not_found
     );
     assert_eq!(m.summary().unidentified_hosts, 2);
+    // The front ends' list is the same rule: the same hosts and reasons, each with what to do next.
+    let listed = s.unidentified_hosts().unwrap();
+    assert_eq!(
+        listed
+            .iter()
+            .map(|h| (h.address.as_str(), h.reason.as_str(), h.subnet.as_str()))
+            .collect::<Vec<_>>(),
+        sub.unidentified
+            .iter()
+            .map(|h| (h.address.as_str(), h.reason.as_str(), "127.20.0.0/24"))
+            .collect::<Vec<_>>()
+    );
+    assert!(listed[0].next.contains("switch ONVIF on"), "{listed:?}");
+    assert!(listed[1].next.contains("locked Handover out"), "{listed:?}");
 
     // Every open finding has an owner and a due date; technician commands are not in the evidence.
     let open: Vec<_> = m

@@ -32,6 +32,12 @@ fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppErro
         p.credentials().map_err(eng)?,
         p.waivers().map_err(eng)?,
     );
+    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let fixable: std::collections::HashSet<FindingId> = s
+        .open_fixes(&catalogs, &settings(s))?
+        .into_iter()
+        .map(|(f, _, _)| f)
+        .collect();
     let labels: HashMap<i64, String> = p
         .devices()
         .map_err(eng)?
@@ -42,7 +48,7 @@ fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppErro
         .iter()
         .map(|f| {
             let label = labels.get(&f.device.0).cloned().unwrap_or_default();
-            FindingDto::new(f, label, &waivers)
+            FindingDto::new(f, label, &waivers, fixable.contains(&f.id))
         })
         .collect())
 }
@@ -122,7 +128,8 @@ pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> Cmd
         .await
 }
 
-fn settings(s: &handover_engine::Session) -> Settings {
+/// The checks' settings: the CLI's default clock threshold and the project's today.
+pub fn settings(s: &handover_engine::Session) -> Settings {
     Settings {
         max_clock_skew_secs: MAX_CLOCK_SKEW_SECS,
         today: s.project().now().date(),

@@ -49,7 +49,7 @@ fn client() -> DeviceClient {
 }
 
 /// Every device's name for people, by id.
-fn labels(s: &Session) -> Result<HashMap<i64, String>, AppError> {
+pub(crate) fn labels(s: &Session) -> Result<HashMap<i64, String>, AppError> {
     let p = s.project();
     let plan = p.plan().map_err(eng)?;
     Ok(p.devices()

@@ -1,10 +1,13 @@
 //! Devices screen: the grid (a status per step for every device), the detail panel, credential references,
 //! and forgetting a replaced device's pinned TLS certificate.
 
+use std::collections::HashMap;
+
 use tauri::State;
 
-use handover_engine::model::DeviceId;
+use handover_engine::model::{CredentialRef, DeviceId, Finding, FindingStatus};
 
+use super::checks::settings;
 use crate::dto::{
     self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto, RenameRequest,
 };
@@ -26,10 +29,24 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
                 p.findings().map_err(eng)?,
                 p.credentials().map_err(eng)?,
             );
+            // Each row reads only its own device's findings and credentials: grouped once, so thousands of
+            // devices cost one pass, not devices × findings.
+            let mut by_device: HashMap<DeviceId, (Vec<Finding>, Vec<CredentialRef>)> =
+                HashMap::new();
+            for f in findings {
+                by_device.entry(f.device).or_default().0.push(f);
+            }
+            for c in creds {
+                by_device.entry(c.device).or_default().1.push(c);
+            }
+            let none = (Vec::new(), Vec::new());
             Ok(p.devices()
                 .map_err(eng)?
                 .iter()
-                .map(|d| dto::row(d, &plan, &findings, &creds))
+                .map(|d| {
+                    let (f, c) = by_device.get(&d.id).unwrap_or(&none);
+                    dto::row(d, &plan, f, c)
+                })
                 .collect())
         })
         .await
@@ -51,6 +68,7 @@ fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, Ap
         p.waivers().map_err(eng)?,
     );
     let row = dto::row(&d, &plan, &findings, &creds);
+    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
     Ok(DeviceDetail {
         facts: dto::facts(&d),
         tls_pinned: d.facts.tls_fingerprint.clone(),
@@ -62,8 +80,12 @@ fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, Ap
         findings: findings
             .iter()
             .filter(|f| f.device == id)
-            .map(|f| FindingDto::new(f, row.label.clone(), &waivers))
-            .collect(),
+            .map(|f| {
+                let fixable = f.status == FindingStatus::Open
+                    && s.fix_for(f.id, &catalogs, &settings(s))?.is_some();
+                Ok(FindingDto::new(f, row.label.clone(), &waivers, fixable))
+            })
+            .collect::<Result<_, AppError>>()?,
         first_seen: dto::rfc3339(d.first_seen),
         last_seen: dto::rfc3339(d.last_seen),
         row,

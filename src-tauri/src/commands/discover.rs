@@ -29,6 +29,16 @@ pub fn ranges(typed: &[String]) -> Result<Vec<ipnet::Ipv4Net>, AppError> {
         .collect()
 }
 
+/// Runs `f` on a device client with the keyring when it can be reached: identification uses the passwords
+/// Handover holds, and works without them.
+pub fn with_devices<T>(f: impl AsyncFnOnce(&DeviceClient, Option<&dyn CredentialStore>) -> T) -> T {
+    let keyring = handover_vault::OsKeyring::open().ok();
+    tauri::async_runtime::block_on(async {
+        let client = DeviceClient::new(ClientOptions::default());
+        f(&client, keyring.as_ref().map(|k| k as &dyn CredentialStore)).await
+    })
+}
+
 /// Finds and identifies devices; progress as `progress` events, cancellable with `cancel_job`.
 #[tauri::command]
 pub async fn run_discovery(
@@ -48,18 +58,8 @@ pub async fn run_discovery(
     let result = state
         .with_session(move |s| {
             let _job = job;
-            // Identification uses the passwords Handover holds, when the keyring can be reached.
-            let keyring = handover_vault::OsKeyring::open().ok();
-            let o = tauri::async_runtime::block_on(async {
-                let client = DeviceClient::new(ClientOptions::default());
-                s.discover(
-                    &client,
-                    keyring.as_ref().map(|k| k as &dyn CredentialStore),
-                    &opts,
-                    &token,
-                    &sink,
-                )
-                .await
+            let o = with_devices(async |client, keyring| {
+                s.discover(client, keyring, &opts, &token, &sink).await
             })?;
             Ok(DiscoverSummaryDto {
                 found: o.found,

@@ -3,6 +3,7 @@
 //! a new engine function = a DTO in `dto/`, a module here, one line in [`handler`], and the type names in
 //! `crate::bindings`.
 
+pub mod bulk;
 pub mod checks;
 pub mod credentials;
 pub mod devices;
@@ -54,6 +55,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         checks::waive_finding,
         checks::fix_preview,
         checks::fix_finding,
+        bulk::fix_plan,
+        bulk::fix_findings,
+        bulk::waive_findings,
+        bulk::identify_devices,
+        bulk::unidentified_hosts,
         handover::signing_identity,
         handover::create_signing_identity,
         handover::write_report,

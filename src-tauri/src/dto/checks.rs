@@ -53,11 +53,14 @@ pub struct FindingDto {
     pub status: String,
     /// The waiver, when waived.
     pub waiver: Option<WaiverDto>,
+    /// Open, and Handover can fix it on the device (only then is "Fix…" offered).
+    pub fixable: bool,
 }
 
 impl FindingDto {
-    /// Builds the DTO; `label` names the device, `waivers` are the project's.
-    pub fn new(f: &Finding, label: String, waivers: &[Waiver]) -> Self {
+    /// Builds the DTO; `label` names the device, `waivers` are the project's, `fixable` says whether the engine
+    /// has a fix for it now.
+    pub fn new(f: &Finding, label: String, waivers: &[Waiver], fixable: bool) -> Self {
         FindingDto {
             id: f.id.0,
             device: f.device.0,
@@ -76,6 +79,7 @@ impl FindingDto {
                 .iter()
                 .rfind(|w| w.finding == f.id)
                 .map(WaiverDto::from),
+            fixable,
         }
     }
 }

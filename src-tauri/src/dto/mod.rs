@@ -2,6 +2,7 @@
 //! domain: ids become numbers, times RFC 3339 strings, enums kebab-case strings. Each derives `ts_rs::TS`;
 //! `crate::bindings` exports them to `ui/src/lib/bindings/` and a test fails when the checked-in files drift.
 
+mod bulk;
 mod checks;
 mod credentials;
 mod devices;
@@ -12,6 +13,7 @@ mod project;
 mod review;
 mod system;
 
+pub use bulk::*;
 pub use checks::*;
 pub use credentials::*;
 pub use devices::*;

@@ -154,6 +154,15 @@ pub async fn fill(c: &Client, css: &str, text: &str) {
     e.send_keys(keys).await.expect("type");
 }
 
+/// Chooses `value` in the select matching `css`.
+pub async fn choose(c: &Client, css: &str, value: &str) {
+    wait_for(c, css)
+        .await
+        .select_by_value(value)
+        .await
+        .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+}
+
 /// Clicks the element matching `css`.
 pub async fn click(c: &Client, css: &str) {
     wait_for(c, css).await.click().await.expect("click");

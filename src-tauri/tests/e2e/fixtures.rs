@@ -135,3 +135,23 @@ impl Drop for DemoSite {
         }
     }
 }
+
+/// A host on the demo plan's camera subnet that answers HTTP but not ONVIF (a camera with ONVIF switched off,
+/// as recent Hikvision firmware ships): every request gets a 404. The sweep follows it up and the app lists
+/// it as answered but not identified.
+pub const NOT_ONVIF: &str = "127.20.0.250";
+
+pub fn spawn_not_onvif_host() {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind((NOT_ONVIF, 8080)).expect("bind the not-ONVIF host");
+    std::thread::spawn(move || {
+        for mut conn in listener.incoming().flatten() {
+            let _ = conn.set_read_timeout(Some(std::time::Duration::from_millis(500)));
+            let mut buf = [0u8; 8192];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(
+                b"HTTP/1.1 404 Not Found\r\nContent-Type: text/html\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot Found",
+            );
+        }
+    });
+}

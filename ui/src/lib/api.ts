@@ -21,7 +21,10 @@ import type { ExportRequest } from './bindings/ExportRequest';
 import type { FindDefaultsDto } from './bindings/FindDefaultsDto';
 import type { FindingDto } from './bindings/FindingDto';
 import type { FixOutcomeDto } from './bindings/FixOutcomeDto';
+import type { FixManyDto } from './bindings/FixManyDto';
+import type { FixPlanDto } from './bindings/FixPlanDto';
 import type { FixPreview } from './bindings/FixPreview';
+import type { IdentifyDto } from './bindings/IdentifyDto';
 import type { IdentityDto } from './bindings/IdentityDto';
 import type { KeyringStatus } from './bindings/KeyringStatus';
 import type { ListenerStatus } from './bindings/ListenerStatus';
@@ -40,6 +43,7 @@ import type { RecentProject } from './bindings/RecentProject';
 import type { ReviewDto } from './bindings/ReviewDto';
 import type { ReviewRequest } from './bindings/ReviewRequest';
 import type { StatusDto } from './bindings/StatusDto';
+import type { UnidentifiedHostDto } from './bindings/UnidentifiedHostDto';
 import { toCommandError } from './errors';
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -93,6 +97,12 @@ export const api = {
   fixPreview: (id: number) => call<FixPreview>('fix_preview', { req: { id } }),
   fix: (id: number) => call<FixOutcomeDto>('fix_finding', { req: { id } }),
   waive: (id: number, reason: string) => call<FindingDto>('waive_finding', { req: { id, reason } }),
+
+  fixPlan: (devices: number[]) => call<FixPlanDto>('fix_plan', { req: { devices } }),
+  fixMany: (job: string, findings: number[]) => call<FixManyDto>('fix_findings', { req: { job, findings } }),
+  waiveMany: (findings: number[], reason: string) => call<number>('waive_findings', { req: { findings, reason } }),
+  identify: (job: string, devices: number[]) => call<IdentifyDto>('identify_devices', { req: { job, devices } }),
+  unidentifiedHosts: () => call<UnidentifiedHostDto[]>('unidentified_hosts'),
 
   signingIdentity: () => call<IdentityDto | null>('signing_identity'),
   createIdentity: (name: string, organisation: string) => call<IdentityDto>('create_signing_identity', { req: { name, organisation } }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AccountDto } from './bindings/AccountDto';
 import type { CustodyRow } from './bindings/CustodyRow';
-import { accountFlags, custodyComplete, custodyCounts, exportProblem, flaggedAccounts, outcomeTone, rotatable, stateInfo } from './credentials';
+import { accountFlags, custodyComplete, custodyCounts, exportProblem, flaggedAccounts, outcomeTone, rotatable, searchCustody, stateInfo } from './credentials';
 
 const row = (device: number, state: string, p: Partial<CustodyRow> = {}): CustodyRow => ({
   device, label: `cam-${device}`, address: `127.20.0.${device}`, manufacturer: 'Axis', account: 'root', state,
@@ -14,6 +14,15 @@ describe('custody', () => {
   it('counts devices per state, every state present', () => {
     const c = custodyCounts(rows);
     expect(c).toEqual({ none: 1, unknown: 1, 'factory-default': 2, 'technician-supplied': 1, rotated: 1, 'service-account': 0 });
+  });
+
+  it('searches name, address, maker, account and the state as shown', () => {
+    const ids = (t: string) => searchCustody(rows, t).map((r) => r.device);
+    expect(ids('')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(ids('factory')).toEqual([1, 6]);
+    expect(ids('127.20.0.3')).toEqual([3]);
+    expect(ids('axis root unknown')).toEqual([4]);
+    expect(ids('nothing-like-it')).toEqual([]);
   });
 
   it('rotates defaults and supplied passwords on reachable devices only', () => {

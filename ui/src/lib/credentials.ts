@@ -39,6 +39,16 @@ export function custodyComplete(rows: CustodyRow[]): boolean {
   return reachable.length > 0 && reachable.every((r) => r.state === 'rotated' || r.state === 'service-account');
 }
 
+/** Rows matching every word of the search in name, address, maker, account or state. */
+export function searchCustody(rows: CustodyRow[], text: string): CustodyRow[] {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return rows;
+  return rows.filter((r) => {
+    const h = [r.label, r.address, r.manufacturer, r.account, stateInfo(r.state).label].filter(Boolean).join(' ').toLowerCase();
+    return words.every((w) => h.includes(w));
+  });
+}
+
 /** Mirrors handover-vault's MIN_EXPORT_PASSWORD_CHARS (the backend enforces it too). */
 export const MIN_EXPORT_PASSWORD = 12;
 

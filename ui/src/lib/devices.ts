@@ -28,11 +28,20 @@ export interface DeviceFilter {
 
 export const NO_FILTER: DeviceFilter = { text: '', step: 'any', state: 'any' };
 
+// Built once per row object (rows are replaced, never changed, when the grid reloads): a keystroke in the
+// search box then costs one substring test per row.
+const haystacks = new WeakMap<DeviceRow, string>();
+
 function haystack(d: DeviceRow): string {
-  return [d.label, d.location, d.address, d.mac, d.role, d.manufacturer, d.model, d.firmware, d.vlan === null ? '' : `vlan ${d.vlan}`]
-    .filter(Boolean)
-    .join(' ')
-    .toLowerCase();
+  let h = haystacks.get(d);
+  if (h === undefined) {
+    h = [d.label, d.location, d.address, d.mac, d.role, d.manufacturer, d.model, d.firmware, d.vlan === null ? '' : `vlan ${d.vlan}`]
+      .filter(Boolean)
+      .join(' ')
+      .toLowerCase();
+    haystacks.set(d, h);
+  }
+  return h;
 }
 
 /** Rows matching every word of the search and the step/state filter. */

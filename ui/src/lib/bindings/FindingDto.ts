@@ -44,4 +44,8 @@ status: string,
 /**
  * The waiver, when waived.
  */
-waiver: WaiverDto | null, };
+waiver: WaiverDto | null, 
+/**
+ * Open, and Handover can fix it on the device (only then is "Fix…" offered).
+ */
+fixable: boolean, };
