@@ -106,11 +106,11 @@ fn device_row(m: &ReportModel, d: &Device) -> Vec<Cell> {
         .filter(|f| f.status == FindingStatus::Open && f.device_id.as_deref() == Some(&d.id))
         .map(|f| f.id.as_str())
         .collect();
-    let mut name_cell = vec![Span::bold(d.name.clone())];
+    // The address before the location: when a long name wraps, the cell's last line is the one cut.
+    let mut name_cell = vec![Span::bold(d.name.clone()), Span::plain(d.address.clone())];
     if let Some(l) = &d.location {
         name_cell.push(Span::toned(l.clone(), Tone::Muted));
     }
-    name_cell.push(Span::plain(d.address.clone()));
     if !open.is_empty() {
         name_cell.push(Span::toned(format!("open: {}", open.join(" ")), Tone::Bad));
     }
