@@ -11,6 +11,7 @@ pub mod credentials;
 pub mod discover;
 mod error;
 mod facts;
+pub mod firmware;
 pub mod fix;
 pub mod listen;
 mod pins;

@@ -29,10 +29,11 @@ const STEPS: &[&[Step]] = &[
     crate::attempts::MIGRATIONS,
     crate::switches::MIGRATIONS,
     crate::secrets::MIGRATIONS,
+    crate::firmware::MIGRATIONS,
 ];
 
 /// The newest schema version this build writes.
-pub const LATEST_VERSION: u32 = 4;
+pub const LATEST_VERSION: u32 = 5;
 
 fn steps_for(version: u32) -> impl Iterator<Item = &'static Step> {
     STEPS
