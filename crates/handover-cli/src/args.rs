@@ -145,6 +145,27 @@ pub enum FirmwareCommand {
     },
     /// Per device: current version, target, image, size and what blocks it. Nothing is sent.
     Plan(FirmwarePlanArgs),
+    /// Upgrade what the plan says (asks first): one canary per model, then waves; a device not upgraded stops
+    /// the run. Each device is proven after its reboot; the firmware check runs again on the upgraded ones.
+    Upgrade {
+        /// Which devices and image.
+        #[command(flatten)]
+        plan: FirmwarePlanArgs,
+        /// Devices upgraded at once in a wave.
+        #[arg(long, default_value_t = 8)]
+        in_flight: usize,
+        /// The site's uplink for the images, in Mbit/s, shared by all uploads (0: no limit).
+        #[arg(long, default_value_t = 100)]
+        uplink_mbps: u64,
+        /// Seconds to wait for a device to come back (default: twice the down time it states, plus 5 s).
+        #[arg(long)]
+        reboot_wait: Option<u64>,
+        /// Do not ask: the plan shown is confirmed.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Settle upgrades a crash or a device that did not come back left open, by asking each device its version.
+    Recover,
 }
 
 /// Which devices and which image a firmware plan covers.

@@ -29,7 +29,7 @@ pub use creds::{Credentials, Password};
 pub use error::{Error, Result};
 pub use http::ClientOptions;
 pub use onvif::admin::{LoginCheck, LoginOutcome};
-pub use onvif::firmware::{FirmwareSent, UploadTarget};
+pub use onvif::firmware::{FirmwareRoute, FirmwareSent, UploadTarget};
 pub use onvif::identify::{Depth, DeviceFacts, Identification};
 pub use onvif::session::{DeviceClient, OnvifSession};
 pub use onvif::types::*;

@@ -663,6 +663,22 @@ impl DeviceHandle {
             None => false,
         }
     }
+    /// Activates a device waiting for activation, as the vendor's own tool (SADP, ConfigTool) would: its
+    /// administrator account gets this password. False when it was activated already.
+    pub fn activate_with_vendor_tool(&self, password: &str) -> bool {
+        let mut st = self.0.state();
+        if st.activated {
+            return false;
+        }
+        st.users = vec![User {
+            username: self.0.cfg.personality.default_user.to_string(),
+            password: password.to_owned(),
+            level: UserLevel::Administrator,
+            preexisting: true,
+        }];
+        st.activated = true;
+        true
+    }
     /// True once a factory-new device needing activation has been activated (always true otherwise).
     pub fn is_activated(&self) -> bool {
         self.0.state().activated

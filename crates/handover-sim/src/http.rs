@@ -93,9 +93,16 @@ pub(crate) async fn serve(
                 }
             }
             None => {
-                let until = dev.state().rebooting_until;
-                if let Some(t) = until {
-                    tokio::time::sleep_until(t.into()).await;
+                // Sleep out the reboot; another reboot meanwhile (a power cycle) moves the time it ends.
+                loop {
+                    let until = dev.state().rebooting_until;
+                    let Some(t) = until.filter(|t| *t > std::time::Instant::now()) else {
+                        break;
+                    };
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(t.into()) => {}
+                        _ = reboot_rx.changed() => {}
+                    }
                 }
                 dev.is_rebooting();
                 for _ in 0..100 {

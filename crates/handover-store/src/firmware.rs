@@ -38,6 +38,7 @@ pub(crate) const MIGRATIONS: &[Step] = &[Step {
         from_version TEXT NOT NULL,
         to_version TEXT NOT NULL,
         phase TEXT NOT NULL CHECK (phase IN ('intent', 'sent', 'upgraded', 'not-upgraded')),
+        expected_down_secs INTEGER,
         started_at TEXT NOT NULL,
         updated_at TEXT NOT NULL,
         note TEXT NOT NULL DEFAULT ''
@@ -99,6 +100,8 @@ pub struct Upgrade {
     pub updated_at: OffsetDateTime,
     /// What happened, for people.
     pub note: String,
+    /// How long the device said it would be away, when it said.
+    pub expected_down_secs: Option<u64>,
 }
 
 /// An upgrade about to start.
@@ -174,8 +177,8 @@ pub fn accepted(conn: &Connection) -> Result<Vec<AcceptedImage>> {
 /// Upgrades, oldest first; only the unsettled ones when `open_only`.
 pub fn upgrades(conn: &Connection, open_only: bool) -> Result<Vec<Upgrade>> {
     let sql = format!(
-        "SELECT id, device_id, image_sha256, image_file, from_version, to_version, phase, started_at, updated_at, note
-         FROM firmware_journal {} ORDER BY id",
+        "SELECT id, device_id, image_sha256, image_file, from_version, to_version, phase, started_at, updated_at, note,
+         expected_down_secs FROM firmware_journal {} ORDER BY id",
         if open_only {
             "WHERE phase IN ('intent', 'sent')"
         } else {
@@ -190,7 +193,7 @@ pub fn upgrades(conn: &Connection, open_only: bool) -> Result<Vec<Upgrade>> {
             (r.get::<_, String>(4)?, r.get::<_, String>(5)?),
             r.get::<_, String>(6)?,
             (r.get::<_, String>(7)?, r.get::<_, String>(8)?),
-            r.get::<_, String>(9)?,
+            (r.get::<_, String>(9)?, r.get::<_, Option<i64>>(10)?),
         ))
     })?;
     let mut out = Vec::new();
@@ -201,7 +204,7 @@ pub fn upgrades(conn: &Connection, open_only: bool) -> Result<Vec<Upgrade>> {
             (from_version, to_version),
             phase,
             (s, u),
-            note,
+            (note, down),
         ) = row?;
         out.push(Upgrade {
             id,
@@ -214,6 +217,7 @@ pub fn upgrades(conn: &Connection, open_only: bool) -> Result<Vec<Upgrade>> {
             started_at: parse_ts(&s)?,
             updated_at: parse_ts(&u)?,
             note,
+            expected_down_secs: down.and_then(|d| u64::try_from(d).ok()),
         });
     }
     Ok(out)
@@ -313,6 +317,39 @@ impl Project {
                     "firmware.phase".into(),
                     device.to_string(),
                     serde_json::json!({"upgrade": id, "phase": phase, "note": note}),
+                )),
+            ))
+        })
+    }
+
+    /// Records that the image is going out or went in (phase `sent`, its time refreshed), with how long the
+    /// device said it would be away; durable when this returns.
+    pub fn upgrade_sent(
+        &mut self,
+        id: i64,
+        device: DeviceId,
+        note: &str,
+        expected_down_secs: Option<u64>,
+        actor: &Actor,
+    ) -> Result<()> {
+        self.audited(actor, |tx, now| {
+            let down = expected_down_secs.and_then(|d| i64::try_from(d).ok());
+            let n = tx.execute(
+                "UPDATE firmware_journal SET phase = 'sent', note = ?2, updated_at = ?3,
+                 expected_down_secs = coalesce(?4, expected_down_secs) WHERE id = ?1",
+                params![id, note, ts(now), down],
+            )?;
+            if n == 0 {
+                return Err(Error::Missing {
+                    what: format!("firmware upgrade {id}"),
+                });
+            }
+            Ok((
+                (),
+                Some((
+                    "firmware.phase".into(),
+                    device.to_string(),
+                    serde_json::json!({"upgrade": id, "phase": "sent", "note": note, "expected_down_secs": expected_down_secs}),
                 )),
             ))
         })

@@ -136,13 +136,43 @@ const ANONYMOUS_PROBE: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\
     <s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" \
     xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\"><s:Body><tds:GetDeviceInformation/></s:Body></s:Envelope>";
 
+/// How a device takes an image: at an upload URI, or (older devices) as an MTOM attachment of
+/// UpgradeSystemFirmware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirmwareRoute {
+    /// StartFirmwareUpgrade answered.
+    UploadUri(UploadTarget),
+    /// The device does not support StartFirmwareUpgrade: UpgradeSystemFirmware it is.
+    SystemFirmware,
+}
+
+impl FirmwareRoute {
+    /// How long the device said it would be away, when it said.
+    pub fn expected_down(&self) -> Option<Duration> {
+        match self {
+            FirmwareRoute::UploadUri(t) => t.expected_down,
+            FirmwareRoute::SystemFirmware => None,
+        }
+    }
+}
+
 impl DeviceClient {
-    /// Sends an image to the device of `session` (which must hold the credentials): StartFirmwareUpgrade and
-    /// an upload, or UpgradeSystemFirmware where the device does not support the first. The file is streamed,
-    /// paced by `uplink`. The device then installs it and reboots; proving the result is the caller's job.
-    pub async fn send_firmware(
+    /// Asks the device how it takes an image (StartFirmwareUpgrade, falling back to UpgradeSystemFirmware where
+    /// it does not support it). Nothing is installed yet.
+    pub async fn firmware_route(&self, session: &OnvifSession) -> Result<FirmwareRoute> {
+        match session.start_firmware_upgrade().await {
+            Ok(t) => Ok(FirmwareRoute::UploadUri(t)),
+            Err(e) if e.is_not_supported() => Ok(FirmwareRoute::SystemFirmware),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Sends the image by `route` with the session's credentials, streamed and paced by `uplink`. The device
+    /// then installs it and reboots; proving the result is the caller's job.
+    pub async fn upload_firmware(
         &self,
         session: &OnvifSession,
+        route: &FirmwareRoute,
         file: &Path,
         uplink: &Arc<Uplink>,
     ) -> Result<FirmwareSent> {
@@ -150,13 +180,16 @@ impl DeviceClient {
             addr: session.address().to_owned(),
             digest: false,
         })?;
-        match session.start_firmware_upgrade().await {
-            Ok(target) => {
+        let parse = |s: &str| {
+            s.parse::<Uri>().map_err(|_| Error::InvalidAddress {
+                input: s.to_owned(),
+                source: None,
+            })
+        };
+        match route {
+            FirmwareRoute::UploadUri(target) => {
                 tokio::time::sleep(target.delay.min(Duration::from_secs(60))).await;
-                let uri: Uri = target.uri.parse().map_err(|_| Error::InvalidAddress {
-                    input: target.uri.clone(),
-                    source: None,
-                })?;
+                let uri = parse(&target.uri)?;
                 let auth = self.http.digest_for(&uri, Bytes::new(), creds).await?;
                 let parts = Framed {
                     head: Bytes::new(),
@@ -179,11 +212,8 @@ impl DeviceClient {
                     expected_down: target.expected_down,
                 })
             }
-            Err(e) if e.is_not_supported() => {
-                let uri: Uri = session.xaddr().parse().map_err(|_| Error::InvalidAddress {
-                    input: session.xaddr().to_owned(),
-                    source: None,
-                })?;
+            FirmwareRoute::SystemFirmware => {
+                let uri = parse(session.xaddr())?;
                 let auth = self
                     .http
                     .digest_for(&uri, Bytes::from_static(ANONYMOUS_PROBE.as_bytes()), creds)
@@ -205,8 +235,18 @@ impl DeviceClient {
                     expected_down: None,
                 })
             }
-            Err(e) => Err(e),
         }
+    }
+
+    /// [`Self::firmware_route`] then [`Self::upload_firmware`].
+    pub async fn send_firmware(
+        &self,
+        session: &OnvifSession,
+        file: &Path,
+        uplink: &Arc<Uplink>,
+    ) -> Result<FirmwareSent> {
+        let route = self.firmware_route(session).await?;
+        self.upload_firmware(session, &route, file, uplink).await
     }
 }
 

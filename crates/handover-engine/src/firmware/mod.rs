@@ -4,6 +4,11 @@
 
 mod images;
 mod plan;
+mod proof;
+mod recover;
+mod upgrade;
 
 pub use images::{scan_folder, scan_image};
 pub use plan::{FirmwarePlan, PlanLine};
+pub use recover::{FirmwareRecoverSummary, Settled};
+pub use upgrade::{UpgradeOutcome, UpgradeSummary, Upgrader};
