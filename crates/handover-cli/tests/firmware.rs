@@ -5,57 +5,24 @@
 //! mid-wave and `firmware recover` must settle every device on its own answer, the journal and the devices
 //! agreeing. `HANDOVER_FW_CRASH_TRIALS` (default 4) and `HANDOVER_FW_CRASH_SEED` set the campaign.
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_handover");
+use common::{BIN, Sim, handover, text};
 const STATUS: &str = "127.0.0.1:18094";
 const HIK_TO: &str = "V5.7.23 build 240618";
 const DAHUA_TO: &str = "V2.820.0000000.5.R";
 /// Extra Hikvision cameras for the crash campaign.
 const COPIES: usize = 16;
 
-fn handover(project: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--project")
-        .arg(project)
-        .args(args)
-        .env("HANDOVER_DATA_DIR", data)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 fn json(o: &Output) -> serde_json::Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(o)))
 }
 
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn status() -> Option<serde_json::Value> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(STATUS).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    s.write_all(b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-        .ok()?;
-    let mut body = String::new();
-    s.read_to_string(&mut body).ok()?;
-    serde_json::from_str(body.split_once("\r\n\r\n")?.1).ok()
+    common::status(STATUS)
 }
 
 /// The demo site with quick reboots, plus `COPIES` Hikvision cameras (outdated, a firmware reboot of 1.5 s so
@@ -113,21 +80,7 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
     let dir = tempfile::tempdir().unwrap();
     let site_toml = dir.path().join("site.toml");
     std::fs::write(&site_toml, manifest()).unwrap();
-    let _sim = Sim(Command::new(BIN)
-        .args(["sim", "--status", STATUS, "--manifest"])
-        .arg(&site_toml)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap());
-    let started = Instant::now();
-    while status().is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the simulator did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let _sim = Sim::start(&site_toml, STATUS);
     let (p, data) = (dir.path().join("fw.handover"), dir.path().join("data"));
     let run = |args: &[&str]| handover(&p, &data, args);
     let plan_csv = dir.path().join("plan.csv");

@@ -208,6 +208,21 @@ impl Fixture {
             .unwrap_or_else(|| panic!("{name}: {s:#?}"));
         (o.outcome.clone(), o.detail.clone())
     }
+    /// Runs `firmware_recover`: (settled upgraded, settled not upgraded, still open).
+    async fn recover(&mut self) -> (usize, usize, usize) {
+        let r = self
+            .session
+            .firmware_recover(
+                &self.client,
+                self.keyring.as_ref(),
+                &self.catalogs,
+                &settings(),
+            )
+            .await
+            .unwrap();
+        println!("{r:#?}");
+        (r.upgraded, r.not_upgraded, r.still_open)
+    }
     fn firmware_finding(&self, name: &str) -> Option<FindingStatus> {
         let id = self.id(name);
         self.session
@@ -335,16 +350,7 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
         .map(|u| u.device)
         .collect();
     assert_eq!(open, vec![fx.id("cam-hik-1"), fx.id("cam-hik-3")]);
-    let r = fx
-        .session
-        .firmware_recover(&fx.client, fx.keyring.as_ref(), &fx.catalogs, &settings())
-        .await
-        .unwrap();
-    assert_eq!(
-        (r.upgraded, r.not_upgraded, r.still_open),
-        (0, 0, 2),
-        "{r:#?}"
-    );
+    assert_eq!(fx.recover().await, (0, 0, 2));
     // On site: the stuck one is power-cycled, the reset one is given the held password again.
     fx.sim("cam-hik-3").set_faults(FaultSpec::default());
     fx.sim("cam-hik-3").reboot();
@@ -366,16 +372,7 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
             .activate_with_vendor_tool(held.password.expose())
     );
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let r = fx
-        .session
-        .firmware_recover(&fx.client, fx.keyring.as_ref(), &fx.catalogs, &settings())
-        .await
-        .unwrap();
-    assert_eq!(
-        (r.upgraded, r.not_upgraded, r.still_open),
-        (2, 0, 0),
-        "{r:#?}"
-    );
+    assert_eq!(fx.recover().await, (2, 0, 0));
     assert!(fx.session.project().upgrades(true).unwrap().is_empty());
     assert_eq!(fx.firmware_finding("cam-hik-3"), Some(FindingStatus::Fixed));
 }

@@ -301,25 +301,7 @@ impl Project {
         note: &str,
         actor: &Actor,
     ) -> Result<()> {
-        self.audited(actor, |tx, now| {
-            let n = tx.execute(
-                "UPDATE firmware_journal SET phase = ?2, note = ?3, updated_at = ?4 WHERE id = ?1",
-                params![id, phase.as_str(), note, ts(now)],
-            )?;
-            if n == 0 {
-                return Err(Error::Missing {
-                    what: format!("firmware upgrade {id}"),
-                });
-            }
-            Ok((
-                (),
-                Some((
-                    "firmware.phase".into(),
-                    device.to_string(),
-                    serde_json::json!({"upgrade": id, "phase": phase, "note": note}),
-                )),
-            ))
-        })
+        self.move_upgrade(id, device, phase, note, None, actor)
     }
 
     /// Records that the image is going out or went in (phase `sent`, its time refreshed), with how long the
@@ -332,25 +314,44 @@ impl Project {
         expected_down_secs: Option<u64>,
         actor: &Actor,
     ) -> Result<()> {
+        self.move_upgrade(
+            id,
+            device,
+            UpgradePhase::Sent,
+            note,
+            expected_down_secs,
+            actor,
+        )
+    }
+
+    fn move_upgrade(
+        &mut self,
+        id: i64,
+        device: DeviceId,
+        phase: UpgradePhase,
+        note: &str,
+        expected_down_secs: Option<u64>,
+        actor: &Actor,
+    ) -> Result<()> {
         self.audited(actor, |tx, now| {
             let down = expected_down_secs.and_then(|d| i64::try_from(d).ok());
             let n = tx.execute(
-                "UPDATE firmware_journal SET phase = 'sent', note = ?2, updated_at = ?3,
-                 expected_down_secs = coalesce(?4, expected_down_secs) WHERE id = ?1",
-                params![id, note, ts(now), down],
+                "UPDATE firmware_journal SET phase = ?2, note = ?3, updated_at = ?4,
+                 expected_down_secs = coalesce(?5, expected_down_secs) WHERE id = ?1",
+                params![id, phase.as_str(), note, ts(now), down],
             )?;
             if n == 0 {
                 return Err(Error::Missing {
                     what: format!("firmware upgrade {id}"),
                 });
             }
+            let mut detail = serde_json::json!({"upgrade": id, "phase": phase, "note": note});
+            if let Some(d) = expected_down_secs {
+                detail["expected_down_secs"] = d.into();
+            }
             Ok((
                 (),
-                Some((
-                    "firmware.phase".into(),
-                    device.to_string(),
-                    serde_json::json!({"upgrade": id, "phase": "sent", "note": note, "expected_down_secs": expected_down_secs}),
-                )),
+                Some(("firmware.phase".into(), device.to_string(), detail)),
             ))
         })
     }
