@@ -271,6 +271,37 @@ async fn the_demo_sites_outdated_cameras_are_upgraded_and_their_findings_fixed()
             .iter()
             .all(|u| u.phase == handover_engine::store::firmware::UpgradePhase::Upgraded)
     );
+    // The report: version before and after, the image's SHA-256, when, why it was trusted.
+    let m = fx
+        .session
+        .report_model(&fx.catalogs, time::OffsetDateTime::now_utc())
+        .unwrap();
+    assert_eq!(m.firmware_upgrades.len(), 3);
+    for u in &m.firmware_upgrades {
+        let j = journal
+            .iter()
+            .find(|j| j.device.to_string() == u.device_id)
+            .unwrap();
+        assert_eq!(
+            (
+                u.from.as_str(),
+                u.to.as_str(),
+                u.now.as_deref(),
+                u.outcome.as_str()
+            ),
+            (
+                j.from_version.as_str(),
+                j.to_version.as_str(),
+                Some(j.to_version.as_str()),
+                "upgraded"
+            )
+        );
+        assert_eq!(
+            (u.image_sha256.as_str(), u.at),
+            (j.image_sha256.as_str(), j.started_at)
+        );
+        assert_eq!(u.approval, "signed catalog");
+    }
     // A second run has nothing left to do and sends nothing.
     let again = fx.upgrade(&[], None).await;
     assert!(again.outcomes.is_empty(), "{again:#?}");
