@@ -441,7 +441,19 @@ async fn a_failing_canary_holds_the_rest_of_its_run() {
             .wave,
         0
     );
+    // Every outcome is audited: the waiting devices too.
+    let skipped: Vec<String> = fx
+        .session
+        .project()
+        .audit_entries(0, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "firmware.skipped")
+        .map(|e| e.subject)
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
     for n in rest {
+        assert!(skipped.contains(&fx.id(n).to_string()));
         assert_eq!(fx.outcome(&s, n).0, "waiting", "{s:#?}");
         assert_eq!(fx.sim(n).firmware_upgrades(), 0);
         assert_eq!(fx.sim(n).counters().reboots, 0);

@@ -235,6 +235,12 @@ impl Session {
                 )),
             }
         }
+        let actor = self.actor().clone();
+        for o in &summary.outcomes {
+            let detail = serde_json::json!({"outcome": o.outcome, "detail": o.detail, "image_sha256": o.image_sha256, "to": o.to});
+            self.project_mut()
+                .record(&actor, "firmware.skipped", &o.device, detail)?;
+        }
         let total = jobs.len();
         let mut rep = Reporter::new(up.progress, Step::Firmware, total);
         let uplink = Arc::new(Uplink::new(up.uplink_bytes_per_sec));
@@ -248,7 +254,13 @@ impl Session {
             for (n, wave) in waves(jobs, up.in_flight).into_iter().enumerate() {
                 if summary.stopped || up.cancel.is_cancelled() {
                     for j in wave {
-                        summary.outcomes.push(j.outcome(n, "waiting", "not started: an earlier device was not upgraded (or the run was cancelled); look at it, then run the upgrade again".into()));
+                        let o = j.outcome(n, "waiting", "not started: an earlier device was not upgraded (or the run was cancelled); look at it, then run the upgrade again".into());
+                        let detail = serde_json::json!({"outcome": o.outcome, "detail": o.detail, "image_sha256": o.image_sha256, "to": o.to});
+                        writer.with(|p, a| {
+                            p.record(a, "firmware.skipped", &o.device, detail)
+                                .map(|_| ())
+                        })?;
+                        summary.outcomes.push(o);
                     }
                     continue;
                 }
@@ -333,9 +345,20 @@ async fn one(
     job: &Job,
     uplink: &Arc<Uplink>,
 ) -> Result<Done> {
+    // An outcome reached before anything is journaled is audited on its own.
+    let skip = |done: Done| -> Result<Done> {
+        let detail = serde_json::json!({
+            "outcome": done.code, "detail": done.detail, "image_sha256": job.sha256, "to": job.to,
+        });
+        writer.with(|p, a| {
+            p.record(a, "firmware.skipped", &job.id.to_string(), detail)
+                .map(|_| ())
+        })?;
+        Ok(done)
+    };
     let from = match ask(up.client, &job.target(), false).await {
         Seen::Runs { version, .. } if version == job.to => {
-            return Ok(Done {
+            return skip(Done {
                 version: Some(version),
                 ..Done::nothing_sent(
                     "already-on-target",
@@ -345,7 +368,7 @@ async fn one(
         }
         Seen::Runs { version, .. } => version,
         Seen::PasswordRefused(why) => {
-            return Ok(Done::nothing_sent(
+            return skip(Done::nothing_sent(
                 "password-refused",
                 format!(
                     "it refuses the held password ({why}); nothing sent: run `handover credentials find-defaults`"
@@ -353,13 +376,13 @@ async fn one(
             ));
         }
         Seen::NotSame(why) => {
-            return Ok(Done::nothing_sent(
+            return skip(Done::nothing_sent(
                 "identity-mismatch",
                 format!("{why}; nothing sent"),
             ));
         }
         Seen::Away(why) => {
-            return Ok(Done::nothing_sent(
+            return skip(Done::nothing_sent(
                 "unreachable",
                 format!("{why}; nothing sent"),
             ));
