@@ -29,32 +29,13 @@ use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
 use sha2::Digest as _;
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/proc.rs"]
+mod proc;
+
+use proc::{cpu_secs, peak_rss_mib};
+
 const FROM: &str = "1.4.0";
 const TO: &str = "1.6.0";
-
-fn vm_hwm_mib() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
-}
 
 fn arg(i: usize, default: u64) -> u64 {
     std::env::args()
@@ -184,12 +165,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         cancel: &cancel,
         progress: &progress,
     };
-    let (hwm0, cpu0) = (vm_hwm_mib(), cpu_secs());
+    let (hwm0, cpu0) = (peak_rss_mib(), cpu_secs());
     let t = Instant::now();
     let r = s.firmware_upgrade(&up, &[], None).await?;
     let elapsed = t.elapsed().as_secs_f64();
     let cpu = cpu_secs() - cpu0;
-    let hwm1 = vm_hwm_mib();
+    let hwm1 = peak_rss_mib();
     let upgraded = r.outcomes.iter().filter(|o| o.is_upgraded()).count();
     let waves = 1 + planned.saturating_sub(1).div_ceil(in_flight.max(1));
     let bound = r.bytes_sent as f64 / rate as f64 + waves as f64 * reboot_ms as f64 / 1000.0;
