@@ -178,7 +178,11 @@ pub(crate) fn upgrade(
     let p = session.firmware_plan(&catalogs, &only, a.image.as_deref())?;
     let n = p.upgrades().count();
     if n == 0 {
-        outln!("Nothing to upgrade: see `handover firmware plan`.");
+        if cli.json {
+            crate::output::json(&handover_engine::firmware::UpgradeSummary::default())?;
+        } else {
+            outln!("Nothing to upgrade: see `handover firmware plan`.");
+        }
         return Ok(ExitCode::SUCCESS);
     }
     if !yes {
