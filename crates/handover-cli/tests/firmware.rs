@@ -333,5 +333,6 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
     for (_, ip) in &copies {
         assert_eq!(sim_device(&site, ip)["firmware"], HIK_TO, "{ip}");
     }
+    assert_eq!(json(&run(&["--json", "status"]))["unsettled_upgrades"], 0);
     assert!(run(&["audit", "verify"]).status.success());
 }

@@ -381,6 +381,7 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
         .map(|u| u.device)
         .collect();
     assert_eq!(open, vec![fx.id("cam-hik-1"), fx.id("cam-hik-3")]);
+    assert_eq!(fx.session.status().unwrap().unsettled_upgrades, 2);
     assert_eq!(fx.recover().await, (0, 0, 2));
     // On site: the stuck one is power-cycled, the reset one is given the held password again.
     fx.sim("cam-hik-3").set_faults(FaultSpec::default());
