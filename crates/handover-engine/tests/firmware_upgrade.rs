@@ -329,6 +329,10 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
             firmware_never_returns: true,
             ..FaultSpec::default()
         },
+        FaultSpec {
+            firmware_resets_network: true,
+            ..FaultSpec::default()
+        },
     ];
     let mut fx = fixture(&faults, 46_400, true).await;
     let fp_before = fx
@@ -342,11 +346,12 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
         fp_before.is_some(),
         "cam-hik-2 is reached over HTTPS and pinned"
     );
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 6] = [
         ("cam-hik-0", "fell-back", "dual-bank"),
         ("cam-hik-1", "password-refused", "factory settings"),
         ("cam-hik-2", "upgraded", "new TLS certificate"),
         ("cam-hik-3", "not-back", "power-cycle"),
+        ("cam-hik-4", "settings-changed", "network settings changed"),
         ("cam-corridor-06", "refused-image", "corrupted"),
     ];
     for (name, want, says) in cases {

@@ -120,6 +120,9 @@ pub struct FaultSpec {
     pub firmware_boot_fails: bool,
     /// The device comes back from a firmware upgrade on factory settings (its accounts reset).
     pub firmware_factory_reset: bool,
+    /// The device comes back from a firmware upgrade with its network settings reset (host name and NTP back
+    /// to the factory's), its accounts kept.
+    pub firmware_resets_network: bool,
     /// The device comes back from a firmware upgrade with a new TLS certificate.
     pub firmware_new_certificate: bool,
     /// The device does not come back from a firmware upgrade (stuck in its boot loader).

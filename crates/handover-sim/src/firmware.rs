@@ -2,7 +2,8 @@
 //! product's reader is in `handover-policy`), validation of an upload as it streams in (header, vendor, model,
 //! the SHA-256 trailer), and what the device does once a valid image is in: reboot for its firmware reboot time,
 //! then run the new version, or fall back to the old bank (`firmware_boot_fails`), come back on factory
-//! settings (`firmware_factory_reset`), with a new certificate (`firmware_new_certificate`), or not at all
+//! settings (`firmware_factory_reset`), its network settings reset (`firmware_resets_network`), with a new
+//! certificate (`firmware_new_certificate`), or not at all
 //! (`firmware_never_returns`).
 //!
 //! Image layout: `HOVRFW1\n`, `key: value` lines (`vendor`, `model`: a model or a prefix with `*`,
@@ -217,6 +218,10 @@ pub(crate) fn install(dev: &Device, version: String) {
         }
         if f.firmware_factory_reset {
             dev.restore_factory(&mut st);
+        }
+        if f.firmware_resets_network {
+            st.hostname = format!("{}-factory", dev.cfg.personality.key);
+            st.ntp.manual.clear();
         }
         if f.firmware_new_certificate {
             st.faults.tls_certificate_replaced = !st.faults.tls_certificate_replaced;

@@ -26,6 +26,8 @@ pub(crate) enum Seen {
         repinned: Option<String>,
         /// Its account names.
         users: Vec<String>,
+        /// Its network settings as read (host name, NTP), to compare before and after.
+        settings: Vec<String>,
     },
     /// It answered but refused the held password.
     PasswordRefused(String),
@@ -44,13 +46,19 @@ pub(crate) async fn ask(client: &DeviceClient, t: &Target<'_>, repin: bool) -> S
             // it; anything less puts the old pin back.
             client.unpin_host(t.xaddr);
             let seen = match read(client, t).await {
-                Ok(Seen::Runs { version, users, .. }) => {
+                Ok(Seen::Runs {
+                    version,
+                    users,
+                    settings,
+                    ..
+                }) => {
                     let fp = client.tls_fingerprint(t.xaddr);
                     client.pin_certificate(t.xaddr, fp.as_deref());
                     return Seen::Runs {
                         version,
                         repinned: fp,
                         users,
+                        settings,
                     };
                 }
                 Ok(other) => other,
@@ -93,10 +101,25 @@ async fn read(client: &DeviceClient, t: &Target<'_>) -> crate::Result<Seen> {
         .await
         .map(|us| us.into_iter().map(|u| u.username).collect())
         .unwrap_or_default();
+    let mut settings = Vec::new();
+    if let Ok(Some(h)) = session.hostname().await {
+        settings.push(format!("host name {h}"));
+    }
+    if let Ok(n) = session.ntp().await {
+        settings.push(format!(
+            "NTP {}",
+            if n.from_dhcp {
+                "from DHCP".to_owned()
+            } else {
+                n.servers.join(", ")
+            }
+        ));
+    }
     Ok(Seen::Runs {
         version: info.firmware_version,
         repinned: None,
         users,
+        settings,
     })
 }
 

@@ -66,7 +66,8 @@ pub struct UpgradeOutcome {
     pub image_sha256: String,
     /// The wave (0: canaries).
     pub wave: usize,
-    /// `upgraded`, `already-on-target`, `fell-back`, `not-installed`, `refused-image`, `not-back`,
+    /// `upgraded`, `already-on-target`, `settings-changed` (runs the target, but its accounts or network
+    /// settings are not what they were), `fell-back`, `not-installed`, `refused-image`, `not-back`,
     /// `password-refused`, `identity-mismatch`, `unreachable`, `unsettled`, `waiting`.
     pub outcome: String,
     /// What happened and what to do, for people.
@@ -356,7 +357,7 @@ async fn one(
         })?;
         Ok(done)
     };
-    let from = match ask(up.client, &job.target(), false).await {
+    let (from, settings_before) = match ask(up.client, &job.target(), false).await {
         Seen::Runs { version, .. } if version == job.to => {
             return skip(Done {
                 version: Some(version),
@@ -366,7 +367,9 @@ async fn one(
                 )
             });
         }
-        Seen::Runs { version, .. } => version,
+        Seen::Runs {
+            version, settings, ..
+        } => (version, settings),
         Seen::PasswordRefused(why) => {
             return skip(Done::nothing_sent(
                 "password-refused",
@@ -449,10 +452,11 @@ async fn one(
         Err(e) => (0, format!("the upload broke off ({e})")),
     };
     let wait = up.reboot_wait.unwrap_or_else(|| reboot_budget(down_secs));
-    let done = settle_after(up, job, &from, wait).await;
+    let done = settle_after(up, job, &from, &settings_before, wait).await;
     let note = format!("{how}; {}", done.detail);
     let phase = match done.code {
-        "upgraded" => Some(UpgradePhase::Upgraded),
+        // It runs the target: the journal says so; the outcome says what else changed.
+        "upgraded" | "settings-changed" => Some(UpgradePhase::Upgraded),
         "fell-back" | "not-installed" => Some(UpgradePhase::NotUpgraded),
         _ => None,
     };
@@ -490,7 +494,13 @@ fn reset(why: &str) -> Done {
 }
 
 /// Waits for the device to come back and judges what it runs.
-async fn settle_after(up: &Upgrader<'_>, job: &Job, from: &str, wait: Duration) -> Done {
+async fn settle_after(
+    up: &Upgrader<'_>,
+    job: &Job,
+    from: &str,
+    settings_before: &[String],
+    wait: Duration,
+) -> Done {
     let deadline = Instant::now() + wait;
     let mut went_away = false;
     let last = loop {
@@ -506,20 +516,27 @@ async fn settle_after(up: &Upgrader<'_>, job: &Job, from: &str, wait: Duration) 
                 version,
                 repinned,
                 users,
+                settings,
             } if *version == job.to => {
-                let kept = users.contains(&job.creds.username);
                 let cert = repinned.as_ref().map_or(String::new(), |fp| {
                     format!("; it presents a new TLS certificate (SHA-256 {fp}), pinned after it proved its serial and MAC with the held password")
                 });
+                // The proof: the held account and the network settings are what they were before the image.
+                let account_gone = !users.is_empty() && !users.contains(&job.creds.username);
+                let changed = settings.as_slice() != settings_before;
+                let (code, what) = match (account_gone, changed) {
+                    (false, false) => ("upgraded", ", accounts and network settings kept".to_owned()),
+                    (true, _) => ("settings-changed", "; but its account list no longer shows the held account: check its accounts".to_owned()),
+                    (false, true) => ("settings-changed", format!(
+                        "; but its network settings changed ({} before, {} now): set them again on the device and check it",
+                        settings_before.join("; "),
+                        settings.join("; ")
+                    )),
+                };
                 return Done {
-                    code: "upgraded",
+                    code,
                     detail: format!(
-                        "back on {version}, takes the held password, same serial and MAC{}{cert}",
-                        if kept || users.is_empty() {
-                            ", accounts kept"
-                        } else {
-                            "; its account list no longer shows the held account: check its accounts"
-                        }
+                        "back on {version}, takes the held password, same serial and MAC{what}{cert}"
                     ),
                     bytes: 0,
                     version: Some(version.clone()),
