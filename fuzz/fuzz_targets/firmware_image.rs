@@ -11,14 +11,15 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let header = recognise(&data[..data.len().min(HEAD_LEN)]);
-    let baseline = FirmwareBaseline::built_in();
+    static BASELINE: std::sync::OnceLock<FirmwareBaseline> = std::sync::OnceLock::new();
+    let baseline = BASELINE.get_or_init(FirmwareBaseline::built_in);
     let image = ImageFile {
         file: "fuzz.bin".into(),
         sha256: "00".repeat(32),
         size: data.len() as u64,
         header,
     };
-    let id = identify(image, &baseline, &["00".repeat(32)]);
+    let id = identify(image, baseline, &["00".repeat(32)]);
     for (m, model, fw) in [
         ("Hikvision", "DS-2CD2143G2-I", "V5.5.0 build 170725"),
         ("AXIS", "P3265-LVE", "12.4.0"),
@@ -30,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
             firmware: Some(fw.into()),
             ..DeviceFacts::default()
         };
-        let _ = plan_device(&facts, None, &baseline, std::slice::from_ref(&id), None);
-        let _ = plan_device(&facts, None, &baseline, &[], Some(&id));
+        let _ = plan_device(&facts, None, baseline, std::slice::from_ref(&id), None);
+        let _ = plan_device(&facts, None, baseline, &[], Some(&id));
     }
 });
