@@ -122,6 +122,64 @@ pub enum Command {
     /// Managed switches to ask over SNMP where each device really is (layer 2).
     #[command(subcommand)]
     Switch(SwitchCommand),
+    /// Firmware upgrades from the project's firmware folder: images, plan, upgrade in waves, recover.
+    #[command(subcommand)]
+    Firmware(FirmwareCommand),
+}
+
+/// `handover firmware ...`.
+#[derive(Debug, Subcommand)]
+pub enum FirmwareCommand {
+    /// Point the project at the folder holding the firmware files downloaded from the vendors' portals.
+    Folder {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// The images in the folder: SHA-256, size, what the file states, and whether the signed catalog approves it.
+    Images,
+    /// Accept an image the signed catalog does not list, for this project (audited with the reason, shown in
+    /// the report).
+    Accept {
+        /// The image file (a name in the firmware folder, or a path).
+        file: PathBuf,
+        /// Why it is trusted, e.g. "sent by the vendor's support for case 1234".
+        #[arg(long)]
+        reason: String,
+    },
+    /// Per device: current version, target, image, size and what blocks it. Nothing is sent.
+    Plan(FirmwarePlanArgs),
+    /// Upgrade what the plan says (asks first): one canary per model, then waves; a device not upgraded stops
+    /// the run. Each device is proven after its reboot; the firmware check runs again on the upgraded ones.
+    Upgrade {
+        /// Which devices and image.
+        #[command(flatten)]
+        plan: FirmwarePlanArgs,
+        /// Devices upgraded at once in a wave.
+        #[arg(long, default_value_t = 8)]
+        in_flight: usize,
+        /// The site's uplink for the images, in Mbit/s, shared by all uploads (0: no limit).
+        #[arg(long, default_value_t = 100)]
+        uplink_mbps: u64,
+        /// Seconds to wait for a device to come back (default: twice the down time it states, plus 5 s).
+        #[arg(long)]
+        reboot_wait: Option<u64>,
+        /// Do not ask: the plan shown is confirmed.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Settle upgrades a crash or a device that did not come back left open, by asking each device its version.
+    Recover,
+}
+
+/// Which devices and which image a firmware plan covers.
+#[derive(Debug, Args)]
+pub struct FirmwarePlanArgs {
+    /// Only these devices (e.g. D3); all when omitted.
+    #[arg(long = "device")]
+    pub devices: Vec<String>,
+    /// Use this image (file name or SHA-256) for the chosen devices instead of the newest one.
+    #[arg(long)]
+    pub image: Option<String>,
 }
 
 /// `handover devices ...`.

@@ -14,6 +14,7 @@
 //! | 9 | a device presented another TLS certificate than the pinned one; nothing was sent to it |
 //! | 10 | `verify`: the report is intact but its signer is not trusted or not confirmed (the output says why) |
 //! | 11 | `credentials rotate`: some accounts cannot be changed over ONVIF (the device does not support SetUser); the rest of the run went through |
+//! | 12 | `firmware upgrade`: not every planned device was upgraded and proven (each line says why and what to do) |
 
 use std::process::ExitCode;
 
@@ -24,6 +25,9 @@ pub const VERIFY_FAILED: u8 = 5;
 
 /// `credentials rotate` ran, but some devices cannot change passwords over ONVIF.
 pub const CANNOT_ROTATE: u8 = 11;
+
+/// `firmware upgrade` ran, but not every planned device was upgraded and proven.
+pub const NOT_ALL_UPGRADED: u8 = 12;
 
 /// Prints an error to stderr and returns its exit status.
 pub fn report(e: &anyhow::Error) -> ExitCode {

@@ -9,53 +9,26 @@
 //! devices, every vendor among them, on free addresses of the same VLANs) set the campaign; the long one is
 //! `HANDOVER_CRASH_TRIALS=200 HANDOVER_CRASH_DEVICES=50` (BENCHMARKS.md).
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+mod common;
+
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use handover_engine::model::{DeviceId, SystemClock};
 use handover_engine::vault::OsKeyring;
 
-const BIN: &str = env!("CARGO_BIN_EXE_handover");
+use common::{BIN, Sim, handover};
 /// The simulator's status endpoint for this test (the demo site's fixed device addresses, a status port of
 /// its own).
 const STATUS: &str = "127.0.0.1:18093";
 
-fn handover(project: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--project")
-        .arg(project)
-        .args(args)
-        .env("HANDOVER_DATA_DIR", data)
-        .output()
-        .unwrap()
-}
-
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 fn http(request: &str) -> Option<String> {
-    use std::io::{Read, Write};
-    let mut s = std::net::TcpStream::connect(STATUS).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
-    s.write_all(request.as_bytes()).ok()?;
-    let mut body = String::new();
-    s.read_to_string(&mut body).ok()?;
-    Some(body.split_once("\r\n\r\n")?.1.to_owned())
+    common::http(STATUS, request)
 }
 
 fn status() -> Option<serde_json::Value> {
-    serde_json::from_str(&http(
-        "GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    )?)
-    .ok()
+    common::status(STATUS)
 }
 
 fn set_faults(device: &str, faults: &serde_json::Value) {
@@ -139,21 +112,7 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
         .unwrap_or(0);
     let manifest = dir.path().join("site.toml");
     std::fs::write(&manifest, site_manifest(devices_wanted)).unwrap();
-    let sim = Sim(Command::new(BIN)
-        .args(["sim", "--status", STATUS, "--manifest"])
-        .arg(&manifest)
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap());
-    let started = Instant::now();
-    while status().is_none() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the simulator did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let sim = Sim::start(&manifest, STATUS);
     let (p, data) = (dir.path().join("crash.handover"), dir.path().join("data"));
     let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
     assert!(

@@ -136,6 +136,16 @@ pub enum Error {
         /// The fingerprint it presented.
         presented: String,
     },
+    /// The device refused a firmware image (wrong vendor or model, corrupted) or its upload.
+    #[error("{addr} refused the firmware image: {reason}")]
+    ImageRefused {
+        /// host:port.
+        addr: String,
+        /// The HTTP status it answered.
+        status: u16,
+        /// What it said, as it said it.
+        reason: String,
+    },
     /// HTTPS could not be shown to work on the device (switched off, no handshake, no authenticated answer).
     #[error("HTTPS does not work on {addr}: {reason}")]
     HttpsUnavailable {
@@ -178,6 +188,11 @@ impl Error {
     /// True when the device presented another certificate than its pinned one.
     pub fn is_certificate_changed(&self) -> bool {
         matches!(self, Error::CertificateChanged { .. })
+    }
+
+    /// True when the device refused a firmware image.
+    pub fn is_image_refused(&self) -> bool {
+        matches!(self, Error::ImageRefused { .. })
     }
 
     /// True when the operation was cancelled.

@@ -62,9 +62,14 @@ pub(crate) struct Response {
     pub body: Bytes,
 }
 
+/// The body of a streamed upload (a firmware image read from disk as it is sent).
+pub(crate) type UploadBody = http_body_util::combinators::BoxBody<Bytes, std::io::Error>;
+
 /// The shared client.
 pub(crate) struct Http {
     client: Client<Connector, Full<Bytes>>,
+    /// The same connector (and so the same pins), for streamed request bodies.
+    pub(crate) upload: Client<Connector, UploadBody>,
     pub opts: ClientOptions,
     certs: SeenCertificates,
     in_flight: Arc<Semaphore>,
@@ -96,12 +101,16 @@ impl Http {
             .enable_http1()
             .wrap_connector(conn);
         let conn = tls::PinningConnector::new(conn, certs.clone());
+        let upload = Client::builder(TokioExecutor::new())
+            .pool_max_idle_per_host(0)
+            .build(conn.clone());
         let client = Client::builder(TokioExecutor::new())
             .pool_max_idle_per_host(opts.pool_idle_per_host)
             .pool_idle_timeout(opts.pool_idle_timeout)
             .build(conn);
         Http {
             client,
+            upload,
             certs,
             in_flight: Arc::new(Semaphore::new(opts.max_in_flight.max(1))),
             opts,
@@ -158,6 +167,19 @@ impl Http {
         }
     }
 
+    /// The error for an HTTPS endpoint reached over a keep-alive connection made before its pin, if any.
+    pub(crate) fn unpinned(&self, uri: &Uri) -> Option<Error> {
+        if uri.scheme_str() != Some("https") {
+            return None;
+        }
+        let m = tls::endpoint(uri).and_then(|e| self.certs.unpinned_connection(&e))?;
+        Some(Error::CertificateChanged {
+            addr: authority(uri),
+            pinned: m.pinned,
+            presented: m.presented,
+        })
+    }
+
     /// POSTs a SOAP body; reads at most `max_body` bytes of the answer within `request_timeout`.
     pub async fn post_soap(
         &self,
@@ -195,25 +217,11 @@ impl Http {
         let limit = self.opts.max_body;
         let timeout = self.opts.request_timeout;
         let exchange = async {
-            let resp = self.client.request(req).await.map_err(|e| {
-                if let Some(m) = tls::mismatch_in(&e) {
-                    Error::CertificateChanged {
-                        addr: addr.clone(),
-                        pinned: m.pinned.clone(),
-                        presented: m.presented.clone(),
-                    }
-                } else if e.is_connect() {
-                    Error::Connect {
-                        addr: addr.clone(),
-                        source: e.into(),
-                    }
-                } else {
-                    Error::Http {
-                        addr: addr.clone(),
-                        source: e.into(),
-                    }
-                }
-            })?;
+            let resp = self
+                .client
+                .request(req)
+                .await
+                .map_err(|e| request_error(&addr, e))?;
             let status = resp.status().as_u16();
             let headers = resp.headers();
             let challenges = headers
@@ -267,6 +275,27 @@ impl Http {
                 addr,
                 after: timeout,
             }),
+        }
+    }
+}
+
+/// Our error for a failed exchange: a pinned certificate not presented, no connection, or a broken exchange.
+pub(crate) fn request_error(addr: &str, e: hyper_util::client::legacy::Error) -> Error {
+    if let Some(m) = tls::mismatch_in(&e) {
+        Error::CertificateChanged {
+            addr: addr.to_owned(),
+            pinned: m.pinned.clone(),
+            presented: m.presented.clone(),
+        }
+    } else if e.is_connect() {
+        Error::Connect {
+            addr: addr.to_owned(),
+            source: e.into(),
+        }
+    } else {
+        Error::Http {
+            addr: addr.to_owned(),
+            source: e.into(),
         }
     }
 }

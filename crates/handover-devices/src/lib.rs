@@ -22,12 +22,15 @@ pub mod interfaces;
 pub mod onvif;
 pub mod switch;
 pub mod tls;
+pub mod upload;
 mod xml;
 
 pub use creds::{Credentials, Password};
 pub use error::{Error, Result};
 pub use http::ClientOptions;
 pub use onvif::admin::{LoginCheck, LoginOutcome};
+pub use onvif::firmware::{FirmwareRoute, FirmwareSent, UploadTarget};
 pub use onvif::identify::{Depth, DeviceFacts, Identification};
 pub use onvif::session::{DeviceClient, OnvifSession};
 pub use onvif::types::*;
+pub use upload::Uplink;

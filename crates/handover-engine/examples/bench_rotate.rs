@@ -29,6 +29,11 @@ use handover_engine::{NewProject, Session};
 use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
 use tokio_util::sync::CancellationToken;
 
+#[path = "common/proc.rs"]
+mod proc;
+
+use proc::{cpu_secs, peak_rss_mib};
+
 const CONCURRENCY: usize = 64;
 
 /// The keyring, counting the calls that reach it (writes: put and delete; reads: get).
@@ -55,15 +60,6 @@ impl CredentialStore for Counting {
         self.reads.fetch_add(1, Ordering::Relaxed);
         self.inner.list(project_id)
     }
-}
-
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
 }
 
 async fn run(
@@ -179,21 +175,6 @@ async fn run(
     }
     site.shutdown();
     Ok(())
-}
-
-fn cpu_secs() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest.split_whitespace().collect())
-        .unwrap_or_default();
-    let ticks = |i: usize| {
-        fields
-            .get(i)
-            .and_then(|v| v.parse::<f64>().ok())
-            .unwrap_or(0.0)
-    };
-    (ticks(11) + ticks(12)) / 100.0
 }
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]

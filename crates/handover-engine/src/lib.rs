@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod discover;
 mod error;
 mod facts;
+pub mod firmware;
 pub mod fix;
 pub mod labels;
 pub mod listen;

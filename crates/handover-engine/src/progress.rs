@@ -24,6 +24,8 @@ pub enum Step {
     Switch,
     /// Fixing findings.
     Fix,
+    /// Upgrading firmware.
+    Firmware,
 }
 
 /// One progress report.

@@ -368,8 +368,49 @@ impl Session {
             },
             signer: None,
             credentials: Some(credential_handover(p, &devices, &credentials)?),
+            firmware_upgrades: firmware_upgrades(p, &devices)?,
         })
     }
+}
+
+/// Every firmware upgrade journaled, with why its image was trusted and what the device reports now.
+fn firmware_upgrades(
+    p: &handover_store::Project,
+    devices: &[Device],
+) -> Result<Vec<r::FirmwareUpgrade>> {
+    use handover_store::firmware::UpgradePhase;
+    let accepted = p.accepted_firmware()?;
+    Ok(p.upgrades(false)?
+        .into_iter()
+        .map(|u| {
+            let approval = accepted
+                .iter()
+                .find(|a| a.sha256 == u.image_sha256)
+                .map_or_else(
+                    || "signed catalog".to_owned(),
+                    |a| format!("accepted by {}: {}", a.accepted_by, a.reason),
+                );
+            r::FirmwareUpgrade {
+                device_id: u.device.to_string(),
+                now: devices
+                    .iter()
+                    .find(|d| d.id == u.device)
+                    .and_then(|d| d.facts.firmware.clone()),
+                from: u.from_version,
+                to: u.to_version,
+                image: u.image_file,
+                image_sha256: u.image_sha256,
+                approval,
+                at: u.started_at,
+                outcome: match u.phase {
+                    UpgradePhase::Upgraded => "upgraded",
+                    UpgradePhase::NotUpgraded => "not upgraded",
+                    UpgradePhase::Intent | UpgradePhase::Sent => "not settled",
+                }
+                .into(),
+            }
+        })
+        .collect())
 }
 
 /// The credential handover: every account held (the device's reported level beside it), the newest export.

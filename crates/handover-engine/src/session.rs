@@ -191,6 +191,7 @@ impl Session {
             findings,
             credentials,
             unsettled_rotations: p.rotations(true)?.len(),
+            unsettled_upgrades: p.upgrades(true)?.len(),
             audit_entries: verdict.entries,
             audit_head: verdict.head_hash.clone(),
             audit_intact: verdict.is_intact(),

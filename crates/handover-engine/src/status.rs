@@ -46,6 +46,8 @@ pub struct Status {
     pub credentials: CountBy,
     /// Rotations that a crash left unsettled.
     pub unsettled_rotations: usize,
+    /// Firmware upgrades not settled yet (a crash, a device not back).
+    pub unsettled_upgrades: usize,
     /// Audit entries.
     pub audit_entries: i64,
     /// The audit chain's head hash.

@@ -8,6 +8,8 @@ pub mod catalog;
 pub mod checks;
 pub mod clauses;
 mod error;
+pub mod firmware_image;
+pub mod firmware_plan;
 pub mod vendor;
 pub mod version;
 

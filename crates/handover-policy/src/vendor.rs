@@ -33,6 +33,12 @@ pub enum MatchStrength {
 }
 
 impl VendorMatch {
+    /// Whether a manufacturer name (as a device or an image file writes it) is this vendor's.
+    pub fn manufacturer_matches(&self, name: &str) -> bool {
+        let name = name.to_lowercase();
+        self.manufacturer.iter().any(|f| name.contains(f.as_str()))
+    }
+
     /// Whether (and how strongly) the device is this vendor's.
     pub fn matches(&self, facts: &DeviceFacts, mac: Option<MacAddr>) -> Option<MatchStrength> {
         if let Some(m) = &facts.manufacturer {

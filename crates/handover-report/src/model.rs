@@ -38,6 +38,33 @@ pub struct ReportModel {
     /// and what stays with the integrator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<CredentialHandover>,
+    /// Firmware upgrades done on site, oldest first (none: the section is left out).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub firmware_upgrades: Vec<FirmwareUpgrade>,
+}
+
+/// One firmware upgrade: version before and after, the image, when, and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirmwareUpgrade {
+    /// The device.
+    pub device_id: String,
+    /// The version before.
+    pub from: String,
+    /// The version the image installs.
+    pub to: String,
+    /// What the device reports now, when it was read after the upgrade.
+    pub now: Option<String>,
+    /// The image's file name.
+    pub image: String,
+    /// The image's SHA-256.
+    pub image_sha256: String,
+    /// Why the image was trusted: "signed catalog", or the technician's acceptance with its reason.
+    pub approval: String,
+    /// When the upgrade started.
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    /// How it ended: "upgraded", "not upgraded", "not settled".
+    pub outcome: String,
 }
 
 /// The credential handover (never a password).

@@ -444,6 +444,7 @@ pub fn sample_model(n: usize, generated_at: OffsetDateTime) -> ReportModel {
             }),
             integrator_side: INTEGRATOR_SIDE.into(),
         }),
+        firmware_upgrades: Vec::new(),
         signer: Some(Signer {
             subject: "CN=J. Okafor, O=Brightline Security Systems".into(),
             ca_subject: "CN=Brightline Security Systems Handover CA, O=Brightline Security Systems"

@@ -254,6 +254,8 @@ pub(crate) struct State {
     pub late_change: Option<(String, String, Instant)>,
     /// When the device reverts to factory settings (`FaultSpec::factory_reset_after_ms`).
     pub reset_at: Option<Instant>,
+    /// The firmware it runs and pending upload URIs.
+    pub firmware: crate::firmware::FirmwareState,
 }
 
 /// Counters a test or the status endpoint reads.
@@ -441,6 +443,7 @@ impl Device {
                 faults: spec.faults.clone(),
                 late_change: None,
                 reset_at: reset_due(&spec.faults),
+                firmware: crate::firmware::FirmwareState::new(cfg.firmware.clone()),
             }),
             cfg,
             counters: Counters::default(),
@@ -463,13 +466,8 @@ impl Device {
             u.password = password;
         }
         if st.reset_at.is_some_and(|at| Instant::now() >= at) {
-            let (users, activated) = self.factory.clone();
-            st.users = users;
-            st.activated = activated;
-            st.late_change = None;
+            self.restore_factory(&mut st);
             st.reset_at = None;
-            st.account_locks.clear();
-            st.address_locks.clear();
             st.faults.factory_reset_after_ms = 0;
             st.faults.tls_certificate_replaced = !st.faults.tls_certificate_replaced;
             // A reset reboots the device: it goes away for its reboot and drops every connection.
@@ -480,6 +478,16 @@ impl Device {
         st
     }
 
+    /// Puts the accounts and activation back to how the device left the factory.
+    pub(crate) fn restore_factory(&self, st: &mut State) {
+        let (users, activated) = self.factory.clone();
+        st.users = users;
+        st.activated = activated;
+        st.late_change = None;
+        st.account_locks.clear();
+        st.address_locks.clear();
+    }
+
     /// The device's own clock.
     pub(crate) fn now(&self) -> time::OffsetDateTime {
         time::OffsetDateTime::now_utc() + self.state().clock_skew
@@ -487,7 +495,12 @@ impl Device {
 
     /// Starts a reboot: the device goes away for its reboot duration.
     pub(crate) fn start_reboot(&self) {
-        self.state().rebooting_until = Some(Instant::now() + self.cfg.reboot_duration);
+        self.start_reboot_for(self.cfg.reboot_duration);
+    }
+
+    /// Starts a reboot that takes `d`.
+    pub(crate) fn start_reboot_for(&self, d: Duration) {
+        self.state().rebooting_until = Some(Instant::now() + d);
         self.counters.reboots.fetch_add(1, Ordering::Relaxed);
         self.reboot_tx.send_modify(|g| *g += 1);
     }
@@ -532,9 +545,13 @@ impl DeviceHandle {
     pub fn model(&self) -> &str {
         &self.0.cfg.model
     }
-    /// Firmware string.
-    pub fn firmware(&self) -> &str {
-        &self.0.cfg.firmware
+    /// The firmware version it runs now.
+    pub fn firmware(&self) -> String {
+        self.0.state().firmware.version.clone()
+    }
+    /// Firmware upgrades installed since it started.
+    pub fn firmware_upgrades(&self) -> u32 {
+        self.0.state().firmware.upgrades
     }
     /// MAC address as `aa:bb:cc:dd:ee:ff`.
     pub fn mac(&self) -> String {
@@ -647,6 +664,22 @@ impl DeviceHandle {
             }
             None => false,
         }
+    }
+    /// Activates a device waiting for activation, as the vendor's own tool (SADP, ConfigTool) would: its
+    /// administrator account gets this password. False when it was activated already.
+    pub fn activate_with_vendor_tool(&self, password: &str) -> bool {
+        let mut st = self.0.state();
+        if st.activated {
+            return false;
+        }
+        st.users = vec![User {
+            username: self.0.cfg.personality.default_user.to_string(),
+            password: password.to_owned(),
+            level: UserLevel::Administrator,
+            preexisting: true,
+        }];
+        st.activated = true;
+        true
     }
     /// True once a factory-new device needing activation has been activated (always true otherwise).
     pub fn is_activated(&self) -> bool {

@@ -119,6 +119,21 @@ pub struct FaultSpec {
     /// The HTTPS listener presents another certificate than before (a device replaced or reset to factory
     /// settings, or someone in the middle).
     pub tls_certificate_replaced: bool,
+    /// A firmware image is received at most this fast, in bytes per second (0: as fast as the link).
+    pub upload_bytes_per_sec: u64,
+    /// A firmware upgrade's reboot takes this many milliseconds (0: the device's reboot time).
+    pub firmware_reboot_ms: u64,
+    /// Dual-bank fallback: the new image fails to boot and the device comes back on the version it had.
+    pub firmware_boot_fails: bool,
+    /// The device comes back from a firmware upgrade on factory settings (its accounts reset).
+    pub firmware_factory_reset: bool,
+    /// The device comes back from a firmware upgrade with its network settings reset (host name and NTP back
+    /// to the factory's), its accounts kept.
+    pub firmware_resets_network: bool,
+    /// The device comes back from a firmware upgrade with a new TLS certificate.
+    pub firmware_new_certificate: bool,
+    /// The device does not come back from a firmware upgrade (stuck in its boot loader).
+    pub firmware_never_returns: bool,
 }
 
 impl FaultSpec {

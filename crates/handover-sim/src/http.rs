@@ -53,7 +53,7 @@ impl Scheme {
     }
 }
 
-type Body = BoxBody<Bytes, Infallible>;
+pub(crate) type Body = BoxBody<Bytes, Infallible>;
 
 /// Returned to hyper to close the connection without an answer.
 #[derive(Debug)]
@@ -67,7 +67,7 @@ impl std::fmt::Display for Dropped {
 
 impl std::error::Error for Dropped {}
 
-fn full(s: impl Into<Bytes>) -> Body {
+pub(crate) fn full(s: impl Into<Bytes>) -> Body {
     Full::new(s.into()).boxed()
 }
 
@@ -93,9 +93,16 @@ pub(crate) async fn serve(
                 }
             }
             None => {
-                let until = dev.state().rebooting_until;
-                if let Some(t) = until {
-                    tokio::time::sleep_until(t.into()).await;
+                // Sleep out the reboot; another reboot meanwhile (a power cycle) moves the time it ends.
+                loop {
+                    let until = dev.state().rebooting_until;
+                    let Some(t) = until.filter(|t| *t > std::time::Instant::now()) else {
+                        break;
+                    };
+                    tokio::select! {
+                        _ = tokio::time::sleep_until(t.into()) => {}
+                        _ = reboot_rx.changed() => {}
+                    }
                 }
                 dev.is_rebooting();
                 for _ in 0..100 {
@@ -181,7 +188,7 @@ fn http_date(t: time::OffsetDateTime) -> String {
     )
 }
 
-fn respond(dev: &Device, status: StatusCode, body: Body) -> Response<Body> {
+pub(crate) fn respond(dev: &Device, status: StatusCode, body: Body) -> Response<Body> {
     let mut r = Response::new(body);
     *r.status_mut() = status;
     r.headers_mut().insert(
@@ -194,14 +201,18 @@ fn respond(dev: &Device, status: StatusCode, body: Body) -> Response<Body> {
     r
 }
 
-fn fault_response(dev: &Device, f: &SoapFault) -> Response<Body> {
+pub(crate) fn fault_response(dev: &Device, f: &SoapFault) -> Response<Body> {
     let status = StatusCode::from_u16(f.http_status()).unwrap_or(StatusCode::BAD_REQUEST);
     respond(dev, status, full(f.to_envelope()))
 }
 
 /// A refusal of credentials in the form the device's `auth_refusal` switch chooses (ONVIF's ter:NotAuthorized
 /// by default); the reason (which says "locked" for a lockout) is kept in every SOAP form.
-fn refusal_response(dev: &Device, f: &SoapFault, style: Option<AuthRefusal>) -> Response<Body> {
+pub(crate) fn refusal_response(
+    dev: &Device,
+    f: &SoapFault,
+    style: Option<AuthRefusal>,
+) -> Response<Body> {
     let wsse = |code: &'static str| SoapFault::sender(code, None, f.reason.clone());
     match style {
         None => fault_response(dev, f),
@@ -240,7 +251,7 @@ fn refusal_response(dev: &Device, f: &SoapFault, style: Option<AuthRefusal>) -> 
     }
 }
 
-fn challenge_response(dev: &Device, stale: bool) -> Response<Body> {
+pub(crate) fn challenge_response(dev: &Device, stale: bool) -> Response<Body> {
     let nonce = auth::new_nonce(dev);
     let mut r = fault_response(
         dev,
@@ -322,6 +333,18 @@ async fn handle(
     if method != Method::POST || !path.starts_with("/onvif/") {
         return Ok(respond(&dev, StatusCode::NOT_FOUND, full("")));
     }
+    if let Some(token) = path.strip_prefix("/onvif/firmware/") {
+        let token = token.to_owned();
+        return Ok(crate::upload::upload_uri(dev, peer, &token, req).await);
+    }
+    if let Some(b) = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(crate::upload::boundary)
+    {
+        return Ok(crate::upload::mtom(dev, peer, &b, req).await);
+    }
     let authorization = req
         .headers()
         .get(hyper::header::AUTHORIZATION)
@@ -375,7 +398,7 @@ async fn handle(
     if op.name == "SetUser" {
         dev.counters.set_user_calls.fetch_add(1, Ordering::Relaxed);
     }
-    match onvif::dispatch(&dev, op, level) {
+    match onvif::dispatch(&dev, op, level, protocol) {
         Outcome::Body(b) => Ok(respond(&dev, StatusCode::OK, full(soap::envelope(&b)))),
         Outcome::Fault(f) => Ok(fault_response(&dev, &f)),
         Outcome::BodyThenReboot(b) => {

@@ -15,6 +15,7 @@ pub mod builder;
 pub mod device;
 pub mod error;
 pub mod faults;
+pub mod firmware;
 pub mod hostile;
 mod http;
 pub mod manifest;
@@ -26,6 +27,7 @@ pub mod snmp;
 pub mod soap;
 pub mod status;
 pub mod tls;
+mod upload;
 pub mod wsdiscovery;
 
 pub use builder::{SimDevice, SimDeviceBuilder};

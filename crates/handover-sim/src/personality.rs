@@ -201,6 +201,9 @@ pub struct Personality {
     pub password_rules: PasswordRules,
     /// SetUser only works on users that existed before (made in the web UI), not ONVIF-created ones.
     pub set_user_only_preexisting: bool,
+    /// Offers StartFirmwareUpgrade (an upload URI); without it only the older UpgradeSystemFirmware (the image
+    /// as an MTOM attachment).
+    pub firmware_upload_uri: bool,
     /// HTTP Digest realm.
     pub realm: &'static str,
     /// Known models.
@@ -246,6 +249,7 @@ static AXIS: Personality = Personality {
         min_classes: 1,
     },
     set_user_only_preexisting: false,
+    firmware_upload_uri: true,
     realm: "AXIS_ACCC8E000000",
     models: &[
         ModelInfo {
@@ -296,6 +300,7 @@ static HIKVISION: Personality = Personality {
         min_classes: 2,
     },
     set_user_only_preexisting: false,
+    firmware_upload_uri: true,
     realm: "IP Camera(C1234)",
     models: &[
         ModelInfo {
@@ -344,6 +349,7 @@ static HANWHA: Personality = Personality {
         min_classes: 2,
     },
     set_user_only_preexisting: false,
+    firmware_upload_uri: true,
     realm: "iPOLiS",
     models: &[
         ModelInfo {
@@ -386,6 +392,7 @@ static DAHUA: Personality = Personality {
         min_classes: 2,
     },
     set_user_only_preexisting: false,
+    firmware_upload_uri: true,
     realm: "Login to 3CEF8C000000",
     models: &[
         ModelInfo {
@@ -426,6 +433,7 @@ static BOSCH: Personality = Personality {
         min_classes: 1,
     },
     set_user_only_preexisting: true,
+    firmware_upload_uri: false,
     realm: "Bosch Video",
     models: &[
         ModelInfo {
@@ -461,6 +469,7 @@ static GENERIC: Personality = Personality {
         min_classes: 1,
     },
     set_user_only_preexisting: false,
+    firmware_upload_uri: true,
     realm: "ONVIF",
     models: &[
         ModelInfo {

@@ -36,6 +36,7 @@ pub fn device_json(d: &DeviceHandle) -> Value {
         "role": d.role(),
         "model": d.model(),
         "firmware": d.firmware(),
+        "firmware_upgrades": d.firmware_upgrades(),
         "mac": d.mac(),
         "ip": d.ip(),
         "xaddr": d.xaddr(),

@@ -15,6 +15,7 @@ pub mod devices;
 pub mod discovery;
 mod error;
 pub mod findings;
+pub mod firmware;
 pub mod journal;
 mod labels;
 mod lock;

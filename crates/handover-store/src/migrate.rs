@@ -30,6 +30,7 @@ const STEPS: &[&[Step]] = &[
     crate::switches::MIGRATIONS,
     crate::secrets::MIGRATIONS,
     crate::labels::MIGRATIONS,
+    crate::firmware::MIGRATIONS,
 ];
 
 /// The newest schema version this build writes.

@@ -180,7 +180,7 @@ impl Project {
     }
 
     /// Runs `f` in one transaction and appends the audit entry it returns; both commit together or not at all.
-    fn audited<T>(
+    pub(crate) fn audited<T>(
         &mut self,
         actor: &Actor,
         f: impl FnOnce(

@@ -8,6 +8,7 @@ mod credentials;
 mod demo;
 mod devices;
 mod discover;
+mod firmware;
 mod init;
 mod listen;
 mod plan;
@@ -27,6 +28,17 @@ use crate::args::{Cli, Command};
 /// The clock the CLI records times with.
 pub fn clock() -> Arc<dyn Clock> {
     Arc::new(SystemClock)
+}
+
+/// Parses `--device` values such as `D3`.
+pub fn device_ids(values: &[String]) -> anyhow::Result<Vec<handover_engine::model::DeviceId>> {
+    values
+        .iter()
+        .map(|d| {
+            d.parse()
+                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
+        })
+        .collect()
 }
 
 /// Opens the project named on the command line.
@@ -134,5 +146,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sim(a) => sim::run(a),
         Command::Switch(c) => switch::run(&cli, c),
         Command::Accounts(c) => accounts::run(&cli, c),
+        Command::Firmware(c) => firmware::run(&cli, c),
     }
 }

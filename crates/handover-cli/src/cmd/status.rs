@@ -66,6 +66,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             s.unsettled_rotations
         );
     }
+    if s.unsettled_upgrades > 0 {
+        outln!(
+            "Attention {} firmware upgrades are not settled: run `handover firmware recover`",
+            s.unsettled_upgrades
+        );
+    }
     let chain = if s.audit_intact {
         "intact"
     } else {

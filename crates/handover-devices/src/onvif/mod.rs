@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod fault;
+pub mod firmware;
 pub mod https;
 pub mod identify;
 pub mod session;

@@ -24,6 +24,7 @@ use serde::Serialize;
 pub use defaults::FindSummary;
 pub use recover::RecoverSummary;
 pub use rotate::RotateSummary;
+pub(crate) use rotate::same_device;
 
 use crate::error::{Error, Result};
 

@@ -271,12 +271,14 @@ impl Session {
     }
 }
 
-/// Re-proves, on an authenticated session, that the device is the one the project knows (serial, MAC).
-async fn same_device(
+/// Re-proves, on an authenticated session, that the device is the one the project knows (serial, MAC): `Some`
+/// says how it differs.
+pub(crate) async fn same_device(
     session: &handover_devices::OnvifSession,
-    job: &Job,
+    serial: Option<&str>,
+    mac: Option<handover_model::MacAddr>,
 ) -> Result<Option<String>> {
-    if let Some(known) = &job.serial {
+    if let Some(known) = serial {
         let info = session.device_information().await?;
         if info.serial_number.trim() != known.trim() {
             return Ok(Some(format!(
@@ -285,7 +287,7 @@ async fn same_device(
             )));
         }
     }
-    if let Some(known) = job.mac {
+    if let Some(known) = mac {
         let macs: Vec<String> = session
             .network_interfaces()
             .await?
@@ -332,7 +334,7 @@ async fn rotate_one(
     let _ = session.system_date_and_time().await;
     let users = session.users().await?;
     // Identity before trust: on this authenticated connection, the device must still be the one the project knows.
-    if let Some(why) = same_device(&session, &job).await? {
+    if let Some(why) = same_device(&session, job.serial.as_deref(), job.mac).await? {
         writer.with(|p, a| {
             p.record(
                 a,

@@ -1,10 +1,12 @@
 //! The firmware baseline: per vendor and model family, the minimum approved version, known-vulnerable versions
-//! with CVE ids (those in CISA's known-exploited list flagged), and end of support where known.
+//! with CVE ids (those in CISA's known-exploited list flagged), and end of support where known; optionally the
+//! approved images' SHA-256 per vendor, family and version ([`super::images`]).
 
 use serde::{Deserialize, Serialize};
 
 use handover_model::{DeviceFacts, MacAddr};
 
+use super::images::{self, ApprovedImage};
 use super::{CatalogInfo, Header, check_header, info, line_of, parse_toml, utf8};
 use crate::error::CatalogError;
 use crate::vendor::{VendorMatch, best_match, model_matches};
@@ -72,6 +74,8 @@ struct File {
     vendors: Vec<Vendor>,
     #[serde(rename = "family")]
     families: Vec<Family>,
+    #[serde(rename = "image", default)]
+    images: Vec<ApprovedImage>,
 }
 
 /// The loaded baseline.
@@ -81,6 +85,7 @@ pub struct FirmwareBaseline {
     pub info: CatalogInfo,
     vendors: Vec<Vendor>,
     families: Vec<Family>,
+    images: Vec<ApprovedImage>,
 }
 
 /// What the baseline says about one device's firmware.
@@ -121,7 +126,7 @@ impl FirmwareBaseline {
     /// Parses and validates a baseline: every version in it must parse in its vendor's scheme.
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self, CatalogError> {
         let text = utf8(NAME, bytes)?;
-        let file: File = parse_toml(NAME, text)?;
+        let mut file: File = parse_toml(NAME, text)?;
         check_header(NAME, text, &file.catalog, NAME)?;
         for v in &file.vendors {
             v.matcher.validate().map_err(|m| CatalogError::Invalid {
@@ -163,15 +168,62 @@ impl FirmwareBaseline {
                 ));
             }
         }
+        images::validate(NAME, text, &file.vendors, &file.families, &mut file.images)?;
         Ok(Self {
             info: info(&file.catalog, bytes, source),
             vendors: file.vendors,
             families: file.families,
+            images: file.images,
         })
     }
 
     fn vendor_for(&self, facts: &DeviceFacts, mac: Option<MacAddr>) -> Option<&Vendor> {
         best_match(&self.vendors, |v| &v.matcher, facts, mac)
+    }
+
+    /// The approved images this catalog lists (none in a catalog without `[[image]]` tables).
+    pub fn images(&self) -> &[ApprovedImage] {
+        &self.images
+    }
+
+    /// The approved image with this SHA-256 (hex, any case), if listed.
+    pub fn image_by_sha256(&self, sha256: &str) -> Option<&ApprovedImage> {
+        self.images
+            .iter()
+            .find(|i| i.sha256.eq_ignore_ascii_case(sha256))
+    }
+
+    /// A vendor by its key.
+    pub fn vendor(&self, key: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| v.key == key)
+    }
+
+    /// The vendor and model family a device belongs to, when the baseline covers it.
+    pub fn family_for(
+        &self,
+        facts: &DeviceFacts,
+        mac: Option<MacAddr>,
+    ) -> Option<(&Vendor, &Family)> {
+        let vendor = self.vendor_for(facts, mac)?;
+        let model = facts.model.as_deref()?;
+        self.family_of_model(&vendor.key, model)
+            .map(|f| (vendor, f))
+    }
+
+    /// The family of `vendor` whose model patterns cover `model`.
+    pub fn family_of_model(&self, vendor: &str, model: &str) -> Option<&Family> {
+        self.families
+            .iter()
+            .find(|f| f.vendor == vendor && f.models.iter().any(|p| model_matches(p, model)))
+    }
+
+    /// The vendor whose name or key matches a name written in an image file (case-insensitive).
+    pub fn vendor_named(&self, name: &str) -> Option<&Vendor> {
+        self.vendors.iter().find(|v| {
+            v.key.eq_ignore_ascii_case(name)
+                || v.name.eq_ignore_ascii_case(name)
+                || v.matcher.manufacturer_matches(name)
+        })
     }
 
     /// Parses a firmware string in the scheme of the device's vendor.

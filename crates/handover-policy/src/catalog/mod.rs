@@ -7,6 +7,7 @@
 
 pub mod defaults;
 pub mod firmware;
+pub mod images;
 pub mod signature;
 
 use serde::{Deserialize, Serialize};

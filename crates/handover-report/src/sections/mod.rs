@@ -1,7 +1,7 @@
 //! The report's sections, in reading order: cover with the executive summary (`front`) and
 //! what IT must act on (`actions`), device tables per VLAN (`devices`), the as-built network
 //! (`asbuilt`), open and fixed findings, waivers and the standards table (`findings`), the
-//! credential handover (`credentials`), the method appendix and the sign-off block (`appendix`). Each section
+//! credential handover (`credentials`), firmware upgrades done on site (`firmware`), the method appendix and the sign-off block (`appendix`). Each section
 //! turns model facts into composer calls; untrusted text goes through the helpers here and
 //! in the table module, which sanitize, wrap and clip. Does not build the PDF file (see
 //! `render.rs`).
@@ -12,6 +12,7 @@ mod asbuilt;
 mod credentials;
 mod devices;
 mod findings;
+mod firmware;
 mod front;
 
 use crate::layout::page::{Composer, palette};
@@ -36,6 +37,7 @@ pub fn compose(c: &mut Composer, m: &ReportModel, opts: &RenderOptions) {
     findings::fixed(c, m);
     findings::waivers(c, m);
     credentials::credentials(c, m);
+    firmware::upgrades(c, m);
     findings::standards(c, m);
     appendix::method(c, m);
     appendix::sign_off(c, m);

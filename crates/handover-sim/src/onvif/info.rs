@@ -112,7 +112,7 @@ pub(super) fn device_information(dev: &Device) -> Outcome {
          <tds:HardwareId>{}</tds:HardwareId></tds:GetDeviceInformationResponse>",
         escape(c.personality.manufacturer),
         escape(&c.model),
-        escape(&c.firmware),
+        escape(&dev.state().firmware.version),
         escape(&c.serial),
         escape(&format!("{}-{}", c.personality.key, c.model))
     ))

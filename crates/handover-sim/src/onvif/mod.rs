@@ -4,6 +4,7 @@
 //! http.rs. Split by topic: identity and time (info.rs), accounts (users.rs), network settings
 //! (network.rs).
 
+mod firmware;
 mod info;
 mod network;
 mod users;
@@ -37,6 +38,8 @@ const ADMIN_OPS: &[&str] = &[
     "SetDiscoveryMode",
     "SetHostname",
     "SystemReboot",
+    "StartFirmwareUpgrade",
+    "UpgradeSystemFirmware",
 ];
 
 /// Every operation the simulator implements.
@@ -63,14 +66,22 @@ pub const OPERATIONS: &[&str] = &[
     "GetDiscoveryMode",
     "SetDiscoveryMode",
     "SystemReboot",
+    "StartFirmwareUpgrade",
+    "UpgradeSystemFirmware",
 ];
 
 pub(crate) fn fault_invalid(subsub: Option<&'static str>, reason: impl Into<String>) -> Outcome {
     Outcome::Fault(SoapFault::sender("ter:InvalidArgVal", subsub, reason))
 }
 
-/// Runs one operation. `level` is None when the call needed no credentials.
-pub(crate) fn dispatch(dev: &Device, op: &Element, level: Option<UserLevel>) -> Outcome {
+/// Runs one operation. `level` is None when the call needed no credentials; `protocol` is `HTTP` or `HTTPS`,
+/// the scheme the request came in on.
+pub(crate) fn dispatch(
+    dev: &Device,
+    op: &Element,
+    level: Option<UserLevel>,
+    protocol: &str,
+) -> Outcome {
     let name = op.name.as_str();
     if ADMIN_OPS.contains(&name) && level.is_some_and(|l| l != UserLevel::Administrator) {
         return Outcome::Fault(SoapFault::not_authorized(
@@ -90,6 +101,8 @@ pub(crate) fn dispatch(dev: &Device, op: &Element, level: Option<UserLevel>) -> 
             "<tds:SystemRebootResponse><tds:Message>Rebooting in 1 second</tds:Message></tds:SystemRebootResponse>"
                 .into(),
         ),
+        "StartFirmwareUpgrade" => firmware::start(dev, protocol),
+        "UpgradeSystemFirmware" => firmware::inline_system_firmware(dev),
         "GetUsers" => users::get_users(dev),
         "CreateUsers" => users::create_users(dev, op),
         "SetUser" => users::set_user(dev, op),
