@@ -123,7 +123,7 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
             .iter()
             .find(|d| d["address"] == ip)
             .unwrap_or_else(|| panic!("no device at {ip}"));
-        format!("D{}", d["id"])
+        d["id"].as_str().unwrap().to_owned()
     };
     let (parking, corridor) = (id_at("127.121.0.12"), id_at("127.121.0.15"));
 
@@ -206,12 +206,13 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
     assert_eq!(sim_device(&site, "127.121.0.15")["firmware"], DAHUA_TO);
     let findings = json(&run(&["--json", "findings", "--all"]));
     for id in [&parking, &corridor] {
-        let n: i64 = id[1..].parse().unwrap();
         let fw: Vec<&serde_json::Value> = findings
             .as_array()
             .unwrap()
             .iter()
-            .filter(|f| f["device"] == n && f["check"].as_str().unwrap().starts_with("firmware."))
+            .filter(|f| {
+                f["device"] == id.as_str() && f["check"].as_str().unwrap().starts_with("firmware.")
+            })
             .collect();
         assert!(
             !fw.is_empty() && fw.iter().all(|f| f["status"] == "fixed"),
@@ -287,12 +288,11 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
         let site = status().unwrap();
         let devices = json(&run(&["--json", "devices"]));
         for (id, ip) in &copies {
-            let n: i64 = id[1..].parse().unwrap();
             let recorded = devices
                 .as_array()
                 .unwrap()
                 .iter()
-                .find(|d| d["id"] == n)
+                .find(|d| d["id"] == id.as_str())
                 .unwrap()["facts"]["firmware"]
                 .clone();
             assert_eq!(

@@ -20,6 +20,7 @@ const DEPENDENTS: &[&str] = &[
     "credentials",
     "rotation_journal",
     "login_attempts",
+    "firmware_journal",
     "device_labels",
 ];
 
@@ -47,7 +48,7 @@ pub(crate) fn move_dependents(conn: &Connection, keep: DeviceId, gone: DeviceId)
         params![k, g],
     )?;
     // History that is never unique per device.
-    for table in ["rotation_journal", "login_attempts"] {
+    for table in ["rotation_journal", "login_attempts", "firmware_journal"] {
         conn.execute(
             &format!("UPDATE {table} SET device_id = ?1 WHERE device_id = ?2"),
             params![k, g],

@@ -3,8 +3,7 @@
 
 use std::sync::Arc;
 
-use handover_model::{DeviceIdentity, DiscoveryMethod, FixedClock, Site};
-use handover_store::devices::Sighting;
+use handover_model::FixedClock;
 use handover_store::firmware::{NewUpgrade, UpgradePhase};
 use handover_store::{Actor, Project};
 use time::macros::datetime;
@@ -17,31 +16,21 @@ fn clock() -> Arc<FixedClock> {
 fn a_schema_4_file_migrates_to_5_and_keeps_its_devices() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("v4.handover");
-    {
-        let mut p = Project::create(&path, &Site::default(), clock()).unwrap();
-        p.record_sighting(
-            Sighting {
-                identity: DeviceIdentity {
-                    endpoint_ref: Some("urn:uuid:1".into()),
-                    ..DeviceIdentity::default()
-                },
-                address: Some("127.20.0.10".parse().unwrap()),
-                method: Some(DiscoveryMethod::WsDiscovery),
-                ..Sighting::default()
-            },
-            &Actor::system(),
-        )
+    // A file as schema 4 wrote it, with a device in it.
+    let mut conn = rusqlite::Connection::open(&path).unwrap();
+    conn.pragma_update(None, "application_id", 0x484F_5652)
         .unwrap();
-        // Turn the file back into what schema 4 wrote: no firmware tables, user_version 4.
-        p.conn()
-            .execute_batch(
-                "DROP TABLE firmware_settings; DROP TABLE firmware_accepted; DROP TABLE firmware_journal;
-                 PRAGMA user_version = 4;",
-            )
-            .unwrap();
-    }
+    handover_store::apply_up_to(&mut conn, 4).unwrap();
+    conn.execute_batch(
+        "INSERT INTO meta VALUES (1, '6f1c9a7e-8d2b-4c55-9b1e-2a3f4d5e6f70', '2026-01-01T00:00:00Z', '0.0.1');
+         INSERT INTO site VALUES (1, 'Old site', 'Old customer', '', 'Integrator', 'Tech');
+         INSERT INTO devices (id, endpoint_ref, address, found_by, facts, first_seen, last_seen)
+           VALUES (1, 'urn:uuid:1', '127.20.0.10', '[]', '{}', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+    )
+    .unwrap();
+    drop(conn);
     let mut p = Project::open(&path, clock()).unwrap();
-    assert_eq!(p.meta().schema_version, 5);
+    assert_eq!(p.meta().schema_version, handover_store::LATEST_VERSION);
     let d = p.devices().unwrap().remove(0);
     assert_eq!(p.firmware_folder().unwrap(), None);
     let a = Actor("Ana".into());

@@ -199,6 +199,8 @@ impl RunSummary for RotateDto {
         self.rolled_back += r.rolled_back;
         self.unsettled += r.unsettled;
         self.refused += r.refused;
+        self.cannot_rotate += r.cannot_rotate;
+        self.cannot_rotate_default += r.cannot_rotate_default;
         self.failed += r.failed;
         r.devices
     }

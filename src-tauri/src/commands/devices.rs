@@ -40,12 +40,21 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
                 by_device.entry(c.device).or_default().1.push(c);
             }
             let none = (Vec::new(), Vec::new());
-            Ok(p.devices()
-                .map_err(eng)?
+            let devices = p.devices().map_err(eng)?;
+            // Several devices behind one address (an encoder's channels, a NAT): each row shows its port.
+            let mut at: HashMap<std::net::IpAddr, usize> = HashMap::new();
+            for d in &devices {
+                *at.entry(d.address).or_default() += 1;
+            }
+            Ok(devices
                 .iter()
                 .map(|d| {
                     let (f, c) = by_device.get(&d.id).unwrap_or(&none);
-                    dto::row(d, &plan, f, c)
+                    let mut row = dto::row(d, &plan, f, c);
+                    if at.get(&d.address).is_some_and(|n| *n > 1) {
+                        row.address = handover_engine::place::shown_address(d, &devices);
+                    }
+                    row
                 })
                 .collect())
         })

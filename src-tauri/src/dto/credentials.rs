@@ -118,6 +118,13 @@ pub struct RotateDto {
     /// Accounts where nothing was sent (identity not re-proven, certificate changed, HTTPS needed).
     #[ts(type = "number")]
     pub refused: usize,
+    /// Accounts the device cannot change over ONVIF (it does not support SetUser): changed with the vendor's
+    /// tool or web page, then given to Handover with "Set password".
+    #[ts(type = "number")]
+    pub cannot_rotate: usize,
+    /// Of those, accounts still on a factory default.
+    #[ts(type = "number")]
+    pub cannot_rotate_default: usize,
     /// Accounts where the run failed before anything was sent.
     #[ts(type = "number")]
     pub failed: usize,

@@ -91,6 +91,9 @@ describe('run headlines', () => {
     );
     expect(rotateHeadline({ ...none, rotated: 1, unsettled: 2 })).toContain('run Recover');
     expect(rotateHeadline({ ...none, rotated: 1, refused: 1 })).toContain('each row says why');
+    const manual = rotateHeadline({ ...none, rotated: 20, cannot_rotate: 2, cannot_rotate_default: 1 });
+    expect(manual).toContain('cannot rotate 2');
+    expect(manual).toContain("2 accounts cannot be changed over ONVIF (1 still on a factory default): change them in the vendor's tool");
     expect(recoverHeadline({ on_new: 1, on_old: 2, still_unsettled: 0, journal_closed: 3 })).toContain('Settled 1 on the new password and 2 on the old');
   });
 });

@@ -114,10 +114,18 @@ export function rotateHeadline(r: {
   skipped: number;
   refused: number;
   failed: number;
+  cannot_rotate?: number;
+  cannot_rotate_default?: number;
 }): string {
   const unsettled = r.unsettled > 0 ? ' Some devices did not answer: run Recover when they are back.' : '';
   const refused = r.refused > 0 ? ' Nothing was sent to some devices (identity, certificate or plain HTTP): each row says why.' : '';
-  return `Rotated ${r.rotated} · rolled back ${r.rolled_back} · unsettled ${r.unsettled} · skipped ${r.skipped} · nothing sent ${r.refused} · failed ${r.failed}.${unsettled}${refused}`;
+  const cannot = r.cannot_rotate ?? 0;
+  const onDefault = r.cannot_rotate_default ?? 0;
+  const manual =
+    cannot > 0
+      ? ` ${cannot} account${cannot === 1 ? '' : 's'} cannot be changed over ONVIF${onDefault > 0 ? ` (${onDefault} still on a factory default)` : ''}: change ${cannot === 1 ? 'it' : 'them'} in the vendor's tool or web page, then give Handover the new password with Set password.`
+      : '';
+  return `Rotated ${r.rotated} · rolled back ${r.rolled_back} · unsettled ${r.unsettled} · skipped ${r.skipped} · nothing sent ${r.refused} · failed ${r.failed}${cannot > 0 ? ` · cannot rotate ${cannot}` : ''}.${unsettled}${refused}${manual}`;
 }
 
 export function recoverHeadline(r: { on_new: number; on_old: number; still_unsettled: number; journal_closed: number }): string {

@@ -26,6 +26,15 @@ unsettled: number,
  */
 refused: number, 
 /**
+ * Accounts the device cannot change over ONVIF (it does not support SetUser): changed with the vendor's
+ * tool or web page, then given to Handover with "Set password".
+ */
+cannot_rotate: number, 
+/**
+ * Of those, accounts still on a factory default.
+ */
+cannot_rotate_default: number, 
+/**
  * Accounts where the run failed before anything was sent.
  */
 failed: number, 
