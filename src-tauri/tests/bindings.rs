@@ -3,7 +3,7 @@
 //! `UPDATE_BINDINGS=1 cargo test -p handover-desktop --test bindings` rewrites the checked-in files instead.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 fn read_dir(dir: &Path) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -18,7 +18,7 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
 
 #[test]
 fn typescript_bindings_match_the_rust_types() {
-    let checked_in = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings");
+    let checked_in = manifest_dir().join("../ui/src/lib/bindings");
     let tmp = tempfile::tempdir().unwrap();
     handover_desktop::bindings::export_all(tmp.path()).unwrap();
     let fresh = read_dir(tmp.path());
@@ -46,4 +46,12 @@ fn typescript_bindings_match_the_rust_types() {
         "ui/src/lib/bindings is out of date (missing {missing:?}, extra {extra:?}, changed {changed:?}); \
          run UPDATE_BINDINGS=1 cargo test -p handover-desktop --test bindings"
     );
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -7,7 +7,12 @@ use std::process::{Command, Output};
 /// The tests that use the keyring's one signing identity take turns: one replaces it while another signs.
 static SIGNING_IDENTITY: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-const DEMO_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
+fn demo_plan() -> String {
+    manifest_dir()
+        .join("../../assets/demo/plan.csv")
+        .to_string_lossy()
+        .into_owned()
+}
 
 fn handover(project: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_handover"))
@@ -42,7 +47,7 @@ fn init(dir: &Path) -> PathBuf {
             "--technician",
             "Ana",
             "--plan",
-            DEMO_PLAN,
+            demo_plan().as_str(),
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
@@ -188,7 +193,7 @@ fn concurrent_processes_never_corrupt_the_project() {
             Command::new(env!("CARGO_BIN_EXE_handover"))
                 .arg("--project")
                 .arg(&p)
-                .args(["plan", "import", DEMO_PLAN])
+                .args(["plan", "import", demo_plan().as_str()])
                 .output()
         })
         .collect();
@@ -918,7 +923,7 @@ fn with_data_dir(project: &Path, data: &Path, args: &[&str]) -> Output {
 fn catalog_import_checks_signature_then_version() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/catalogs");
+    let src = manifest_dir().join("../../assets/catalogs");
     let cat = dir.path().join("firmware-baseline.toml");
     std::fs::copy(src.join("firmware-baseline.toml"), &cat).unwrap();
     std::fs::copy(
@@ -1033,4 +1038,12 @@ fn fix_all_with_nothing_fixable_says_so_and_exits_0() {
     let o = handover(&p, &["fix", "--yes"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("name a finding"), "{}", text(&o));
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -114,7 +114,8 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
     std::fs::write(&manifest, site_manifest(devices_wanted)).unwrap();
     let sim = Sim::start(&manifest, STATUS);
     let (p, data) = (dir.path().join("crash.handover"), dir.path().join("data"));
-    let plan = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
+    let plan = manifest_dir().join("../../assets/demo/plan.csv");
+    let plan = plan.to_str().unwrap();
     assert!(
         handover(
             &p,
@@ -311,4 +312,12 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["unsettled_rotations"], 0);
     drop(sim);
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

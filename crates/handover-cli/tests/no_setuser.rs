@@ -11,7 +11,12 @@ use std::time::{Duration, Instant};
 
 const BIN: &str = env!("CARGO_BIN_EXE_handover");
 const STATUS: &str = "127.0.0.1:18163";
-const DEMO_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
+fn demo_plan() -> String {
+    manifest_dir()
+        .join("../../assets/demo/plan.csv")
+        .to_string_lossy()
+        .into_owned()
+}
 const MANIFEST: &str = r#"
 [site]
 name = "No SetUser"
@@ -100,7 +105,7 @@ fn a_device_that_cannot_change_passwords_over_onvif_ends_rotation_with_exit_11()
             "--technician",
             "Ana",
             "--plan",
-            DEMO_PLAN,
+            demo_plan().as_str(),
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
@@ -145,4 +150,12 @@ fn a_device_that_cannot_change_passwords_over_onvif_ends_rotation_with_exit_11()
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["cannot_rotate"], 1, "{v:#}");
     assert_eq!(v["cannot_rotate_default"], 1, "{v:#}");
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -5,7 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-const DEMO_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
+fn demo_plan() -> String {
+    manifest_dir()
+        .join("../../assets/demo/plan.csv")
+        .to_string_lossy()
+        .into_owned()
+}
 
 fn handover(project: &Path, args: &[&str], stdout: Stdio) -> Output {
     Command::new(env!("CARGO_BIN_EXE_handover"))
@@ -38,7 +43,7 @@ fn init(dir: &Path) -> PathBuf {
             "--technician",
             "Ana",
             "--plan",
-            DEMO_PLAN,
+            demo_plan().as_str(),
         ],
         Stdio::piped(),
     );
@@ -51,7 +56,7 @@ fn a_closed_stdout_ends_quietly_with_the_commands_own_status() {
     let dir = tempfile::tempdir().unwrap();
     let p = init(dir.path());
     let not_a_pdf = dir.path().join("plan.csv");
-    std::fs::copy(DEMO_PLAN, &not_a_pdf).unwrap();
+    std::fs::copy(demo_plan().as_str(), &not_a_pdf).unwrap();
     let cases: [(&[&str], i32); 5] = [
         (&["status"], 0),
         (&["devices"], 0),
@@ -228,4 +233,12 @@ fn an_unreachable_keyring_is_explained_once_with_exit_8() {
             "line {i} repeats an earlier one:\n{err}"
         );
     }
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -61,7 +61,7 @@ fn the_cli_reference_is_the_binarys_own_help() {
         page.contains("## `handover devices rename`"),
         "walk missed subcommands"
     );
-    let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/cli.md");
+    let file = manifest_dir().join("../../docs/cli.md");
     if std::env::var_os("UPDATE_CLI_REFERENCE").is_some() {
         std::fs::write(file, &page).unwrap();
         return;
@@ -72,4 +72,12 @@ fn the_cli_reference_is_the_binarys_own_help() {
         "docs/cli.md differs from the binary's --help: run \
          UPDATE_CLI_REFERENCE=1 cargo test -p handover-cli --test reference and commit docs/cli.md"
     );
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

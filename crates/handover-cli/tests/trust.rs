@@ -7,7 +7,12 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const DEMO_PLAN: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../assets/demo/plan.csv");
+fn demo_plan() -> String {
+    manifest_dir()
+        .join("../../assets/demo/plan.csv")
+        .to_string_lossy()
+        .into_owned()
+}
 
 fn run(project: &Path, data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_handover"))
@@ -43,7 +48,7 @@ fn init(dir: &Path, data: &Path, name: &str, integrator: &str) -> PathBuf {
             "--technician",
             "Ana",
             "--plan",
-            DEMO_PLAN,
+            demo_plan().as_str(),
         ],
     );
     assert!(o.status.success(), "{}", text(&o));
@@ -356,4 +361,12 @@ fn a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input() {
     // Nothing was stored: the identity in use (if another test made one) is not the refused one.
     let shown = run(&p, &data, &["sign-identity", "show"]);
     assert!(!text(&shown).contains("Refused Import"), "{}", text(&shown));
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -3,11 +3,11 @@
 //! their crate's version), and tauri.conf.json names none, so the installers carry the Cargo version too.
 //! The report's side is checked where a report is made (the demo test in `cli.rs`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    manifest_dir().join("../..")
 }
 
 /// `version = "…"` in the root manifest's `[workspace.package]` table.
@@ -66,4 +66,12 @@ fn every_package_inherits_the_version_and_tauri_names_none() {
         conf.get("version").is_none(),
         "tauri.conf.json must not name a version: Tauri then takes the Cargo package's"
     );
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

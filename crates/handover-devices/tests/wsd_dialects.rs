@@ -17,8 +17,8 @@ use tokio_util::sync::CancellationToken;
 const OUR_ID: &str = "urn:uuid:2b6b2d9e-1111-4a2b-8c3d-4e5f60718293";
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = format!("{}/tests/fixtures/wsd/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    let path = manifest_dir().join(format!("tests/fixtures/wsd/{name}"));
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The one endpoint of a fixture's ProbeMatches, with its RelatesTo.
@@ -227,4 +227,12 @@ async fn devices_answering_in_other_dialects_are_found_and_no_answer_is_called_p
             assert_ne!(*ip, odd_ip);
         }
     }
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -77,7 +77,7 @@ fn child(prefix: &[&str], test: &str, mode: &str, env: &[(&str, &str)]) -> Outpu
 }
 
 fn script() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../scripts/with-keyring.sh")
+    manifest_dir().join("../../scripts/with-keyring.sh")
 }
 
 #[test]
@@ -474,4 +474,12 @@ fn concurrent_use_from_many_threads() {
     for key in keys {
         assert!(vault.delete(&key).unwrap());
     }
+}
+
+/// The package folder, read when the test runs (not baked in at build time), so a test binary built
+/// from another checkout of the same commit still finds this checkout's files.
+fn manifest_dir() -> std::path::PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -173,7 +173,7 @@ pub async fn shot(c: &Client, name: &str) {
     // Let transitions and layout settle.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.expect("screenshot");
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../docs/screenshots");
+    let dir = crate::manifest_dir().join("../docs/screenshots");
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }
