@@ -1,6 +1,6 @@
 //! The one error type of the desktop shell ([`AppError`], carrying the real source errors) and what the
 //! front end receives ([`CommandError`]: a stable code, the message, and what to do about it). The codes are
-//! the engine's (`handover_engine::ErrorCode`) plus the few the shell adds (no project open, cancelled).
+//! the engine's (`handover_engine::ErrorCode`, one list for both front ends).
 
 use std::path::PathBuf;
 
@@ -31,9 +31,6 @@ pub enum AppError {
     /// A report file or certificate that cannot be used.
     #[error(transparent)]
     Report(#[from] handover_report::Error),
-    /// The OS keyring refused (locked, unreachable).
-    #[error(transparent)]
-    Vault(#[from] handover_vault::VaultError),
     /// Input the shell itself refuses (before reaching the engine).
     #[error("{0}")]
     Invalid(String),
@@ -55,18 +52,8 @@ impl AppError {
 
     /// The stable code.
     pub fn code(&self) -> ErrorCode {
-        use handover_engine::ErrorCode as E;
         match self {
-            AppError::Engine(e) => match e.code() {
-                E::ProjectLocked => ErrorCode::ProjectLocked,
-                E::NotFound => ErrorCode::NotFound,
-                E::InvalidInput => ErrorCode::InvalidInput,
-                E::DiskFull => ErrorCode::DiskFull,
-                E::KeyringUnavailable => ErrorCode::KeyringUnavailable,
-                E::VerificationFailed => ErrorCode::VerificationFailed,
-                E::CertificateChanged => ErrorCode::CertificateChanged,
-                _ => ErrorCode::Internal,
-            },
+            AppError::Engine(e) => e.code(),
             AppError::NoProject => ErrorCode::NoProject,
             AppError::Cancelled => ErrorCode::Cancelled,
             AppError::Io { source, .. } => match source.kind() {
@@ -75,67 +62,35 @@ impl AppError {
                 _ => ErrorCode::Internal,
             },
             AppError::Invalid(_) | AppError::Report(_) => ErrorCode::InvalidInput,
-            AppError::Vault(e) if e.is_locked() || e.is_unavailable() => {
-                ErrorCode::KeyringUnavailable
-            }
-            AppError::Vault(_) => ErrorCode::Internal,
             AppError::Task(_) => ErrorCode::Internal,
         }
     }
 }
 
-/// Stable error codes, as the CLI's exit statuses (see README "Exit statuses").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum ErrorCode {
-    /// The project is open in another process (CLI exit 3).
-    ProjectLocked,
-    /// A project, device, finding or file does not exist (exit 6).
-    NotFound,
-    /// Input was refused; nothing was changed (exit 4).
-    InvalidInput,
-    /// The disk is full (exit 7).
-    DiskFull,
-    /// The OS keyring is locked or cannot be reached.
-    KeyringUnavailable,
-    /// A signature or integrity check failed (exit 5).
-    VerificationFailed,
-    /// A device presented another TLS certificate than its pinned one; nothing was sent (exit 9).
-    CertificateChanged,
-    /// No project is open in the app.
-    NoProject,
-    /// The technician cancelled.
-    Cancelled,
-    /// Anything else (exit 1).
-    Internal,
-}
+pub use handover_engine::ErrorCode;
 
-impl ErrorCode {
-    /// What the technician should do next.
-    pub fn hint(self) -> &'static str {
-        match self {
-            ErrorCode::ProjectLocked => {
-                "Close the project in the other window or terminal, then open it again."
-            }
-            ErrorCode::NotFound => "Check the path, or pick the file with Browse.",
-            ErrorCode::InvalidInput => "Nothing was changed. Correct the input and try again.",
-            ErrorCode::DiskFull => "Nothing was lost. Free some disk space and try again.",
-            ErrorCode::KeyringUnavailable => {
-                "Unlock or start the OS keyring (its status is at the top right), then try again."
-            }
-            ErrorCode::VerificationFailed => {
-                "Do not rely on this file. Ask the sender for the original."
-            }
-            ErrorCode::CertificateChanged => {
-                "Nothing was sent to the device. If it was replaced or reset, confirm that on site and use \
-                 Forget certificate in its details (Devices); otherwise someone may be intercepting the network."
-            }
-            ErrorCode::NoProject => "Create a project or open one on the Projects screen.",
-            ErrorCode::Cancelled => "Stopped. Everything finished before you cancelled is saved.",
-            ErrorCode::Internal => {
-                "Try again. If it keeps happening, note the message for support."
-            }
+/// What the technician should do next, in the app's words.
+pub fn hint(code: ErrorCode) -> &'static str {
+    match code {
+        ErrorCode::ProjectLocked => {
+            "Close the project in the other window or terminal, then open it again."
         }
+        ErrorCode::NotFound => "Check the path, or pick the file with Browse.",
+        ErrorCode::InvalidInput => "Nothing was changed. Correct the input and try again.",
+        ErrorCode::DiskFull => "Nothing was lost. Free some disk space and try again.",
+        ErrorCode::KeyringUnavailable => {
+            "Unlock or start the OS keyring (its status is at the top right), then try again."
+        }
+        ErrorCode::VerificationFailed => {
+            "Do not rely on this file. Ask the sender for the original."
+        }
+        ErrorCode::CertificateChanged => {
+            "Nothing was sent to the device. If it was replaced or reset, confirm that on site and use \
+             Forget certificate in its details (Devices); otherwise someone may be intercepting the network."
+        }
+        ErrorCode::NoProject => "Create a project or open one on the Projects screen.",
+        ErrorCode::Cancelled => "Stopped. Everything finished before you cancelled is saved.",
+        ErrorCode::Internal => "Try again. If it keeps happening, note the message for support.",
     }
 }
 
@@ -156,7 +111,7 @@ impl From<AppError> for CommandError {
         CommandError {
             code,
             message: e.to_string(),
-            hint: code.hint().to_owned(),
+            hint: hint(code).to_owned(),
         }
     }
 }

@@ -478,7 +478,7 @@ pub struct CheckArgs {
     #[arg(long = "device")]
     pub devices: Vec<String>,
     /// Largest acceptable clock difference in seconds.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = handover_engine::DEFAULT_MAX_CLOCK_SKEW_SECS)]
     pub max_skew: i64,
 }
 

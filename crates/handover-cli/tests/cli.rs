@@ -170,11 +170,8 @@ fn deleting_the_newest_audit_row_is_caught() {
 fn a_project_held_by_another_process_is_refused_with_exit_3() {
     let dir = tempfile::tempdir().unwrap();
     let p = init(dir.path());
-    let held = handover_engine::store::Project::open(
-        &p,
-        std::sync::Arc::new(handover_engine::model::SystemClock),
-    )
-    .unwrap();
+    let held = handover_store::Project::open(&p, std::sync::Arc::new(handover_model::SystemClock))
+        .unwrap();
     let o = handover(&p, &["status"]);
     assert_eq!(o.status.code(), Some(3), "{}", text(&o));
     assert!(text(&o).contains("open elsewhere"), "{}", text(&o));

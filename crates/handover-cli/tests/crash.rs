@@ -291,7 +291,11 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
             );
         }
         assert!(
-            session.project().rotations(true).unwrap().is_empty(),
+            session
+                .store_for_tests()
+                .rotations(true)
+                .unwrap()
+                .is_empty(),
             "trial {trial} (seed {seed}): a rotation left open"
         );
         drop(session);

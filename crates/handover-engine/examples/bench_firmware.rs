@@ -13,19 +13,19 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use handover_devices::discovery::ProbeOptions;
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::discovery::ProbeOptions;
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::firmware::Upgrader;
-use handover_engine::model::{DeviceId, Plan, Site, SystemClock};
-use handover_engine::policy::Catalogs;
-use handover_engine::policy::catalog::firmware::FirmwareBaseline;
-use handover_engine::policy::checks::Settings;
 use handover_engine::progress::silent;
-use handover_engine::vault::MemoryStore;
 use handover_engine::{NewProject, Session};
+use handover_model::{DeviceId, Plan, Site, SystemClock};
+use handover_policy::Catalogs;
+use handover_policy::catalog::firmware::FirmwareBaseline;
+use handover_policy::checks::Settings;
 use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
+use handover_vault::MemoryStore;
 use sha2::Digest as _;
 use tokio_util::sync::CancellationToken;
 
@@ -137,7 +137,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         progress: &progress,
     };
     s.find_defaults(&cx, &[]).await?;
-    let ids: Vec<DeviceId> = s.project().devices()?.iter().map(|d| d.id).collect();
+    let ids: Vec<DeviceId> = s.devices()?.iter().map(|d| d.id).collect();
     s.identify(
         &client,
         Some(keyring.as_ref()),

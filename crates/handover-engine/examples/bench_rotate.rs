@@ -15,18 +15,18 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use handover_devices::discovery::ProbeOptions;
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::discovery::ProbeOptions;
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
-use handover_engine::model::{Plan, Site, SystemClock};
-use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::vault::{
+use handover_engine::{NewProject, Session};
+use handover_model::{Plan, Site, SystemClock};
+use handover_policy::Catalogs;
+use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
+use handover_vault::{
     CredentialStore, EntryKey, MemoryStore, OsKeyring, PasswordPolicy, SecretString, VaultError,
 };
-use handover_engine::{NewProject, Session};
-use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
 use tokio_util::sync::CancellationToken;
 
 #[path = "common/proc.rs"]
@@ -170,7 +170,7 @@ async fn run(
         cpu * 1000.0 / r.rotated.max(1) as f64,
         peak_rss_mib(),
     );
-    for k in keyring.inner.list(&s.project().id().to_string())? {
+    for k in keyring.inner.list(&s.project_id().to_string())? {
         keyring.inner.delete(&k)?;
     }
     site.shutdown();

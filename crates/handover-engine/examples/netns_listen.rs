@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use handover_engine::Session;
 use handover_engine::listen::{ListenOn, Listener};
-use handover_engine::model::SystemClock;
+use handover_model::SystemClock;
 use tokio_util::sync::CancellationToken;
 
 #[tokio::main(flavor = "current_thread")]

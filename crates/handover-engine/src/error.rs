@@ -62,25 +62,31 @@ pub enum Error {
     AuditBroken(handover_store::audit::Problem),
 }
 
-/// Stable error codes for front ends.
+/// Stable error codes, the same for every front end: the CLI maps them to exit statuses (README "Exit
+/// statuses"), the app sends them with each refused command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "kebab-case")]
 pub enum ErrorCode {
-    /// The project is open in another process.
+    /// The project is open in another process (CLI exit 3).
     ProjectLocked,
-    /// A project, device or finding does not exist.
+    /// A project, device, finding or file does not exist (exit 6).
     NotFound,
-    /// Input was refused; nothing was changed.
+    /// Input was refused; nothing was changed (exit 4).
     InvalidInput,
-    /// The disk is full.
+    /// The disk is full (exit 7).
     DiskFull,
-    /// The OS keyring is locked or missing.
+    /// The OS keyring is locked or cannot be reached.
     KeyringUnavailable,
-    /// A signature or integrity check failed.
+    /// A signature or integrity check failed (exit 5).
     VerificationFailed,
-    /// A device presented another TLS certificate than the one pinned for it; nothing was sent to it.
+    /// A device presented another TLS certificate than its pinned one; nothing was sent (exit 9).
     CertificateChanged,
-    /// Anything else.
+    /// A front end was asked for project work with no project open (the app before one is opened).
+    NoProject,
+    /// The person cancelled; what finished before is kept.
+    Cancelled,
+    /// Anything else (exit 1).
     Internal,
 }
 

@@ -10,6 +10,7 @@ pub mod claims;
 mod clones;
 pub mod credentials;
 pub mod discover;
+pub mod env;
 mod error;
 mod facts;
 pub mod firmware;
@@ -19,6 +20,7 @@ pub mod listen;
 mod pins;
 pub mod place;
 pub mod progress;
+mod read;
 mod reidentify;
 pub mod report;
 mod report_it;
@@ -32,12 +34,46 @@ pub mod unidentified;
 pub mod web_page;
 
 pub use error::{Error, ErrorCode, Result};
+pub use read::DEFAULT_MAX_CLOCK_SKEW_SECS;
 pub use session::{NewProject, Session, read_plan_csv};
 pub use status::{CountBy, Status, VlanSummary};
 
-pub use handover_devices as devices;
-pub use handover_model as model;
-pub use handover_policy as policy;
-pub use handover_report as report_crate;
-pub use handover_store as store;
-pub use handover_vault as vault;
+/// The domain types the engine's API speaks in (devices, findings, credentials references, the plan).
+pub mod model {
+    pub use handover_model::{
+        Clock, CredentialRef, CredentialState, Device, DeviceId, DeviceUser, Finding, FindingId,
+        FindingStatus, Plan, PlanCsvError, ProjectId, Role, Severity, Site, SystemClock, Vlan,
+        Waiver,
+    };
+}
+
+/// The device client front ends build once and pass to workflows, and what discovery hears.
+pub mod devices {
+    pub use handover_devices::discovery::ProbeOptions;
+    pub use handover_devices::discovery::hello::Announcement;
+    pub use handover_devices::{ClientOptions, DeviceClient};
+}
+
+/// Catalogs, check thresholds and fixes, the firmware plan's terms.
+pub mod policy {
+    pub use handover_policy::Catalogs;
+    pub use handover_policy::catalog::signature::TrustedKey;
+    pub use handover_policy::checks::{Fix, Settings};
+    pub use handover_policy::firmware_plan::{Action, Identified, Standing};
+}
+
+/// The report's page sizes, signing identity and verification verdicts.
+pub mod report_types {
+    pub use handover_report::{ChainStatus, PageSize, SigningIdentity, Tone, Verdict};
+}
+
+/// The keyring and secrets: the OS keyring, password policies, typed passwords.
+pub mod vault {
+    pub use handover_vault::{CredentialStore, KdfParams, OsKeyring, PasswordPolicy, SecretString};
+}
+
+/// What the store says about the audit log and switches, as the read API returns it.
+pub mod records {
+    pub use handover_store::audit::{Entry as AuditEntry, Verdict as AuditVerdict};
+    pub use handover_store::switches::Switch;
+}

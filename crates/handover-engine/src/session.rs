@@ -82,8 +82,16 @@ impl Session {
         })
     }
 
-    /// The open project (read access for front ends and other engine modules).
-    pub fn project(&self) -> &Project {
+    /// The open project, for the engine's modules (front ends read through `read.rs`).
+    pub(crate) fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The open project's store, for tests that inspect what a workflow left behind (sealed secrets, the
+    /// rotation journal, claims). Only with the `test-support` feature; the shipped front ends never see it.
+    #[cfg(feature = "test-support")]
+    #[doc(hidden)]
+    pub fn store_for_tests(&self) -> &Project {
         &self.project
     }
 

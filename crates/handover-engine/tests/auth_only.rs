@@ -8,10 +8,10 @@ mod common;
 
 use std::net::Ipv4Addr;
 
-use handover_engine::model::{DeviceId, FindingStatus};
-use handover_engine::report_crate::model::{FirmwareStatus, ReportModel};
-use handover_engine::vault::{PasswordPolicy, SecretString};
+use handover_model::{DeviceId, FindingStatus};
+use handover_report::model::{FirmwareStatus, ReportModel};
 use handover_sim::{DeviceSpec, DiscoveryQuirk, FaultSpec, Role, SiteManifest, Vendor};
+use handover_vault::{PasswordPolicy, SecretString};
 
 fn guarded(name: &str, last: u8, password: Option<&str>) -> DeviceSpec {
     let mut d = DeviceSpec::new(
@@ -40,7 +40,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
     let dflt = common::id_at(&s, &site, "guarded-default");
     let changed = common::id_at(&s, &site, "guarded-changed");
     for id in [dflt, changed] {
-        let f = s.project().device(id).unwrap().facts;
+        let f = s.device(id).unwrap().facts;
         assert!(
             f.manufacturer.is_none() && f.model.is_none() && f.firmware.is_none(),
             "nothing is known before login: {f:#?}"
@@ -51,8 +51,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
     let (catalogs, settings) = (&kit.catalogs, common::settings(&s));
     s.run_checks(&[], catalogs, &settings).unwrap();
     let not_identified = |s: &handover_engine::Session, id: DeviceId| {
-        s.project()
-            .findings()
+        s.findings()
             .unwrap()
             .into_iter()
             .find(|f| f.device == id && f.check == "firmware.not-identified")
@@ -78,7 +77,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
     let found = s.find_defaults(&cx, &[]).await.unwrap();
     assert_eq!(found.defaults_found, 1, "{found:#?}");
     let h = site.device("guarded-default").unwrap();
-    let d = s.project().device(dflt).unwrap();
+    let d = s.device(dflt).unwrap();
     assert_eq!(d.facts.model.as_deref(), Some(h.model()), "{d:#?}");
     assert_eq!(d.facts.firmware, Some(h.firmware()));
     assert_eq!(d.identity.serial.as_deref(), Some(h.serial()));
@@ -96,7 +95,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
     .await
     .unwrap();
     let h2 = site.device("guarded-changed").unwrap();
-    let d2 = s.project().device(changed).unwrap();
+    let d2 = s.device(changed).unwrap();
     assert_eq!(d2.facts.firmware, Some(h2.firmware()), "{d2:#?}");
     assert_eq!(d2.identity.serial.as_deref(), Some(h2.serial()));
 
@@ -121,7 +120,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
 /// The report model, and the firmware status and version its device rows give `ids`.
 fn in_report(
     s: &handover_engine::Session,
-    catalogs: &handover_engine::policy::Catalogs,
+    catalogs: &handover_policy::Catalogs,
     ids: &[DeviceId],
 ) -> (ReportModel, Vec<(FirmwareStatus, String)>) {
     let model = s

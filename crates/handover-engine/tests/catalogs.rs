@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 
 use handover_engine::catalogs::{import, load_with};
-use handover_engine::policy::catalog::signature::{TrustedKey, sign};
+use handover_policy::catalog::signature::{TrustedKey, sign};
 
 const FIRMWARE: &str = include_str!("../../../assets/catalogs/firmware-baseline.toml");
 
@@ -104,7 +104,7 @@ fn the_shipped_catalogs_carry_valid_signatures_from_the_shipped_key() {
         let base = manifest_dir().join("../../assets/catalogs");
         let bytes = std::fs::read(base.join(format!("{name}.toml"))).unwrap();
         let sig = std::fs::read_to_string(base.join(format!("{name}.toml.sig"))).unwrap();
-        handover_engine::policy::catalog::signature::verify(
+        handover_policy::catalog::signature::verify(
             name,
             &bytes,
             Some(&sig),
@@ -182,8 +182,7 @@ fn an_ignored_catalog_is_audited_once_per_reason() {
     let newer = FIRMWARE.replace("version = \"2026.11.1\"", "version = \"2027.1.1\"");
     std::fs::write(&dropped, &newer).unwrap();
     let ignored = |s: &handover_engine::Session| {
-        s.project()
-            .audit_entries(0, 10_000)
+        s.audit_entries(0, 10_000)
             .unwrap()
             .into_iter()
             .filter(|e| e.action == "catalog.ignored")

@@ -3,13 +3,11 @@
 
 use std::sync::Arc;
 
-use handover_engine::model::{
-    DeviceFacts, DeviceIdentity, FindingStatus, FixedClock, Plan, Role, Site,
-};
-use handover_engine::policy::Catalogs;
-use handover_engine::policy::checks::Settings;
-use handover_engine::store::devices::Sighting;
 use handover_engine::{NewProject, Session};
+use handover_model::{DeviceFacts, DeviceIdentity, FindingStatus, FixedClock, Plan, Role, Site};
+use handover_policy::Catalogs;
+use handover_policy::checks::Settings;
+use handover_store::devices::Sighting;
 use time::macros::{date, datetime};
 
 fn settings() -> Settings {
@@ -73,7 +71,6 @@ fn findings_follow_the_devices_and_waivers_persist() {
     let sum = s.run_checks(&[], &cat, &settings()).unwrap();
     assert_eq!((sum.devices, sum.new, sum.fixed), (3, 3, 0));
     let checks: Vec<_> = s
-        .project()
         .findings()
         .unwrap()
         .into_iter()
@@ -93,7 +90,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
     assert_eq!((sum.new, sum.fixed), (0, 0));
 
     // Waive one; the firmware gets updated: that one is fixed, the waiver stays.
-    let f2 = s.project().findings().unwrap()[1].id;
+    let f2 = s.findings().unwrap()[1].id;
     s.waive(f2, "Temporary: camera moves to VLAN 20 in phase 2")
         .unwrap();
     s.record_sighting(sighting("127.20.0.10", "12.5.56", false))
@@ -104,7 +101,6 @@ fn findings_follow_the_devices_and_waivers_persist() {
 
     let s = Session::open(&path, None, clock.clone()).unwrap();
     let statuses: Vec<_> = s
-        .project()
         .findings()
         .unwrap()
         .into_iter()
@@ -118,7 +114,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
             FindingStatus::Open
         ]
     );
-    let w = &s.project().waivers().unwrap()[0];
+    let w = &s.waivers().unwrap()[0];
     assert_eq!((w.finding, w.by.as_str()), (f2, "Ana"));
     assert!(s.verify_audit().unwrap().is_intact());
     assert_eq!((w.approver.as_deref(), w.expires.as_deref()), (None, None));
@@ -141,7 +137,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
         .unwrap_err();
     assert!(e.to_string().contains("approver"), "{e}");
     assert_eq!(
-        s.project().waivers().unwrap()[0].approver,
+        s.waivers().unwrap()[0].approver,
         None,
         "a refusal changes nothing"
     );
@@ -154,13 +150,13 @@ fn findings_follow_the_devices_and_waivers_persist() {
     .unwrap();
     drop(s);
     let s = Session::open(&path, None, clock).unwrap();
-    let w = &s.project().waivers().unwrap()[0];
+    let w = &s.waivers().unwrap()[0];
     assert_eq!(
         (w.by.as_str(), w.approver.as_deref(), w.expires.as_deref()),
         ("Ana", Some("M. Lindqvist (IT)"), Some("2027-03-31"))
     );
     let audit = s
-        .project()
+        .store_for_tests()
         .audit_latest("finding.waive", &f2.to_string())
         .unwrap()
         .unwrap();

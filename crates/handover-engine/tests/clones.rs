@@ -5,9 +5,9 @@
 
 mod common;
 
-use handover_engine::model::{DeviceId, FindingStatus};
-use handover_engine::vault::PasswordPolicy;
+use handover_model::{DeviceId, FindingStatus};
 use handover_sim::{DeviceSpec, Role, SiteManifest, Vendor};
+use handover_vault::PasswordPolicy;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -57,16 +57,13 @@ async fn clones_are_findings_naming_both_and_never_share_a_password() {
         .devices()
         .iter()
         .map(|h| {
-            let d = s
-                .project()
-                .device(common::id_at(&s, &site, h.name()))
-                .unwrap();
+            let d = s.device(common::id_at(&s, &site, h.name())).unwrap();
             assert_eq!(d.identity.mac.unwrap().to_string(), h.mac(), "{d:#?}");
             assert_eq!(d.identity.serial.as_deref(), Some(h.serial()), "{d:#?}");
             (h.name().to_owned(), d.id)
         })
         .collect();
-    assert_eq!(s.project().devices().unwrap().len(), 4);
+    assert_eq!(s.devices().unwrap().len(), 4);
     let user = Vendor::Generic.personality().default_user;
     for h in site.devices() {
         let (_, pw) = s
@@ -86,7 +83,7 @@ async fn clones_are_findings_naming_both_and_never_share_a_password() {
     // Findings naming both devices of each pair, kept through the checks and in the report.
     s.run_checks(&[], &kit.catalogs, &common::settings(&s))
         .unwrap();
-    let findings = s.project().findings().unwrap();
+    let findings = s.findings().unwrap();
     let open = |check: &str, name: &str| {
         findings
             .iter()

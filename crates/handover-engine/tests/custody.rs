@@ -5,13 +5,13 @@
 
 mod common;
 
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::model::CredentialState;
-use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::vault::{CredentialStore, OsKeyring, PasswordPolicy};
+use handover_model::CredentialState;
+use handover_policy::Catalogs;
 use handover_sim::FaultSpec;
+use handover_vault::{CredentialStore, OsKeyring, PasswordPolicy};
 use tokio_util::sync::CancellationToken;
 
 fn keyring() -> Option<OsKeyring> {
@@ -62,9 +62,9 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     println!("rotate: {rotated:#?}\nrecover: {recovered:#?}");
     assert_eq!(recovered.still_unsettled, 0);
 
-    let project = s.project().id().to_string();
-    let refs = s.project().credentials().unwrap();
-    let devices = s.project().devices().unwrap();
+    let project = s.project_id().to_string();
+    let refs = s.credentials().unwrap();
+    let devices = s.devices().unwrap();
     let mut checked = 0;
     for c in refs.iter().filter(|c| c.matched_default.is_some()) {
         assert_eq!(c.state, CredentialState::Rotated, "{c:?}");
@@ -93,7 +93,7 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     assert_eq!(checked, 22);
     // Nothing left pending: every secret is a current one, sealed in the project; the keyring holds one entry
     // for the project, its vault key.
-    let secrets = s.project().secrets().unwrap();
+    let secrets = s.store_for_tests().secrets().unwrap();
     assert!(
         secrets.iter().all(|x| x.sealed_as.ends_with("#current")),
         "{secrets:?}"

@@ -12,15 +12,15 @@ use std::net::Ipv4Addr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::Session;
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::model::{CredentialState, DeviceId};
-use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::store::devices::Sighting;
-use handover_engine::vault::{CredentialStore, MemoryStore, PasswordPolicy};
+use handover_model::{CredentialState, DeviceId};
+use handover_policy::Catalogs;
 use handover_sim::{DeviceHandle, DeviceSpec, FaultSpec, Role, SimSite, SiteManifest, Vendor};
+use handover_store::devices::Sighting;
+use handover_vault::{CredentialStore, MemoryStore, PasswordPolicy};
 use tokio_util::sync::CancellationToken;
 
 struct World {
@@ -51,7 +51,7 @@ impl World {
             .await
             .unwrap();
         assert_eq!(
-            session.project().devices().unwrap().len(),
+            session.devices().unwrap().len(),
             site.devices().len(),
             "every simulated device is found"
         );
@@ -97,8 +97,7 @@ impl World {
 
     fn id(&self, s: &Session, name: &str) -> DeviceId {
         let ip = std::net::IpAddr::V4(self.handle(name).ip());
-        s.project()
-            .devices()
+        s.devices()
             .unwrap()
             .into_iter()
             .find(|d| d.address == ip)
@@ -114,7 +113,7 @@ impl World {
     }
 
     fn pending_secrets(s: &Session) -> usize {
-        s.project()
+        s.store_for_tests()
             .secrets()
             .unwrap()
             .iter()
@@ -194,7 +193,7 @@ async fn a_change_the_device_applied_is_kept_whatever_setuser_answered() {
         );
     }
     assert_eq!(World::pending_secrets(&s), 0);
-    assert!(s.project().rotations(true).unwrap().is_empty());
+    assert!(s.store_for_tests().rotations(true).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -220,7 +219,7 @@ async fn a_refused_change_rolls_back_only_after_the_old_password_is_proven() {
     assert_eq!(w.held(&mut s, "refuses", user), default);
     assert!(h.check_password(user, default));
     assert_eq!(World::pending_secrets(&s), 0);
-    let refs = s.project().credentials().unwrap();
+    let refs = s.credentials().unwrap();
     assert_eq!(refs[0].state, CredentialState::FactoryDefault);
 }
 
@@ -262,7 +261,7 @@ async fn an_unanswered_rotation_stays_open_until_the_device_itself_settles_it() 
         (1, 0),
         "{rec:#?}"
     );
-    assert_eq!(s.project().rotations(true).unwrap().len(), 1);
+    assert_eq!(s.store_for_tests().rotations(true).unwrap().len(), 1);
     assert_eq!(World::pending_secrets(&s), 1);
     // Back from its reboot, the device says which password it takes: the new one.
     while h.is_rebooting() {
@@ -271,7 +270,7 @@ async fn an_unanswered_rotation_stays_open_until_the_device_itself_settles_it() 
     let cx = w.custody(&fresh, &progress);
     let rec = s.recover(&cx).await.unwrap();
     assert_eq!((rec.on_new, rec.still_unsettled), (1, 0), "{rec:#?}");
-    assert!(s.project().rotations(true).unwrap().is_empty());
+    assert!(s.store_for_tests().rotations(true).unwrap().is_empty());
     assert_eq!(World::pending_secrets(&s), 0);
     let held = w.held(&mut s, "reboots", user);
     assert!(h.check_password(user, &held));
@@ -341,13 +340,13 @@ async fn a_device_answering_with_another_serial_is_sent_nothing() {
     .unwrap();
     // The record of "real" is made to point at the impostor (same factory password, another serial).
     let (real, impostor) = (w.id(&s, "real"), w.id(&s, "impostor"));
-    let known = s.project().device(real).unwrap();
+    let known = s.device(real).unwrap();
     assert!(
         known.identity.serial.is_some() || known.identity.mac.is_some(),
         "{known:?}"
     );
-    let xaddr = s.project().device(impostor).unwrap().facts.xaddr;
-    let mut facts = s.project().device(real).unwrap().facts;
+    let xaddr = s.device(impostor).unwrap().facts.xaddr;
+    let mut facts = s.device(real).unwrap().facts;
     facts.xaddr = xaddr;
     s.record_sighting(Sighting {
         device: Some(real),
@@ -368,7 +367,7 @@ async fn a_device_answering_with_another_serial_is_sent_nothing() {
         "nothing was sent"
     );
     assert_eq!(World::pending_secrets(&s), 0);
-    let audit = s.project().audit_entries(0, 10_000).unwrap();
+    let audit = s.audit_entries(0, 10_000).unwrap();
     assert!(
         audit
             .iter()
@@ -388,7 +387,7 @@ async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
     assert_eq!(r.rotated, 2, "{r:#?}");
     let user = w.handle("one").vendor().personality().default_user;
     let passwords = [w.held(&mut s, "one", user), w.held(&mut s, "two", user)];
-    let path = s.project().path().to_owned();
+    let path = s.path().to_owned();
     let mut bytes = std::fs::read(&path).unwrap();
     if let Ok(wal) = std::fs::read(format!("{}-wal", path.display())) {
         bytes.extend(wal);
@@ -399,10 +398,10 @@ async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
             "a password is in the project file in clear"
         );
     }
-    assert_eq!(s.project().secrets().unwrap().len(), 2);
+    assert_eq!(s.store_for_tests().secrets().unwrap().len(), 2);
     // Without the key (another keyring, or the key shredded), nothing opens, and the error says what to do.
-    let pid = s.project().id().to_string();
-    let shredded = handover_engine::vault::sealed::shred_key(&*w.keyring, &pid).unwrap();
+    let pid = s.project_id().to_string();
+    let shredded = handover_vault::sealed::shred_key(&*w.keyring, &pid).unwrap();
     assert!(shredded);
     let id = w.id(&s, "one");
     let reopened_path = path.clone();
@@ -410,12 +409,7 @@ async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
         &mut s,
         common::demo_project(w._dir.path(), "placeholder"),
     ));
-    let mut s = Session::open(
-        &reopened_path,
-        None,
-        Arc::new(handover_engine::model::SystemClock),
-    )
-    .unwrap();
+    let mut s = Session::open(&reopened_path, None, Arc::new(handover_model::SystemClock)).unwrap();
     let e = s.reveal_password(&*w.keyring, id, None).unwrap_err();
     assert_eq!(
         e.code(),
@@ -434,7 +428,7 @@ async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
 /// (the host refuses the held password) as a finding, and the rotation goes to the real device.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
-    use handover_engine::devices::discovery::{Method, Sighting as Seen, hello::Announcement};
+    use handover_devices::discovery::{Method, Sighting as Seen, hello::Announcement};
     use handover_engine::listen::{Heard, HelloChange};
     let (w, mut s) = World::new(
         vec![generic("camera", 80), generic("impostor", 81)],
@@ -447,10 +441,10 @@ async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
     let cancel = CancellationToken::new();
     let progress = silent();
     let camera = w.id(&s, "camera");
-    let known = s.project().device(camera).unwrap();
+    let known = s.device(camera).unwrap();
     let impostor = w.handle("impostor");
     let impostor_id = w.id(&s, "impostor");
-    let impostor_xaddr = s.project().device(impostor_id).unwrap().facts.xaddr;
+    let impostor_xaddr = s.device(impostor_id).unwrap().facts.xaddr;
     let hello = Announcement::Hello(Seen {
         endpoint: known.identity.endpoint_ref.clone().unwrap(),
         xaddrs: impostor_xaddr.clone().into_iter().collect(),
@@ -471,11 +465,11 @@ async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
         "{heard:?}"
     );
     assert_eq!(
-        s.project().device(camera).unwrap().address,
+        s.device(camera).unwrap().address,
         known.address,
         "the device did not move"
     );
-    assert_eq!(s.project().claims(true).unwrap().len(), 1);
+    assert_eq!(s.store_for_tests().claims(true).unwrap().len(), 1);
     // The next discover asks the claimer with the held password: refused, so the claim is refuted.
     let summary = s
         .discover(
@@ -488,8 +482,8 @@ async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
         .await
         .unwrap();
     assert_eq!(summary.claims.refuted, 1, "{summary:#?}");
-    assert_eq!(s.project().device(camera).unwrap().address, known.address);
-    let findings = s.project().findings().unwrap();
+    assert_eq!(s.device(camera).unwrap().address, known.address);
+    let findings = s.findings().unwrap();
     assert!(
         findings
             .iter()
@@ -529,7 +523,7 @@ async fn a_device_in_custody_moves_once_it_proves_itself() {
     .await
     .unwrap();
     let id = w.id(&s, "mover");
-    let real = s.project().device(id).unwrap();
+    let real = s.device(id).unwrap();
     assert!(real.identity.serial.is_some(), "{real:?}");
     let mut facts = real.facts.clone();
     facts.xaddr = Some("http://127.20.0.199/onvif/device_service".into());
@@ -556,12 +550,11 @@ async fn a_device_in_custody_moves_once_it_proves_itself() {
         (1, 1),
         "{summary:#?}"
     );
-    let now = s.project().device(id).unwrap();
+    let now = s.device(id).unwrap();
     assert_eq!(now.address, real.address);
     assert_eq!(now.facts.xaddr, real.facts.xaddr);
     assert!(
-        s.project()
-            .findings()
+        s.findings()
             .unwrap()
             .iter()
             .all(|f| f.check != "identity.claim")
@@ -593,7 +586,7 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
         0,
         "nothing was sent in clear"
     );
-    let pinned = s.project().device(secure).unwrap().facts.tls_fingerprint;
+    let pinned = s.device(secure).unwrap().facts.tls_fingerprint;
     assert_eq!(
         pinned.as_deref(),
         w.site.tls_fingerprint(),
@@ -608,7 +601,7 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
         .await
         .unwrap();
     assert_eq!(outcome(&r, plain), "rotated", "{r:#?}");
-    let audit = s.project().audit_entries(0, 10_000).unwrap();
+    let audit = s.audit_entries(0, 10_000).unwrap();
     assert!(
         audit
             .iter()
@@ -616,7 +609,7 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
     );
     assert_eq!(r.refused, 0, "{r:#?}");
     // The report lists the device whose password crossed in clear, and only that one.
-    let catalogs = handover_engine::policy::Catalogs::built_in();
+    let catalogs = handover_policy::Catalogs::built_in();
     let model = s
         .report_model(&catalogs, time::OffsetDateTime::now_utc())
         .unwrap();
@@ -665,7 +658,6 @@ async fn reset_mid_job(spec: DeviceSpec, base: u16, name: &str) {
     assert_eq!(r.rotated, 1, "{r:#?}");
     let id = w.id(&s, name);
     let user = s
-        .project()
         .credentials()
         .unwrap()
         .into_iter()
@@ -706,7 +698,7 @@ async fn reset_mid_job(spec: DeviceSpec, base: u16, name: &str) {
     );
     // The refused password is kept, not forgotten.
     let refused = s
-        .project()
+        .store_for_tests()
         .secrets()
         .unwrap()
         .into_iter()
@@ -714,7 +706,6 @@ async fn reset_mid_job(spec: DeviceSpec, base: u16, name: &str) {
         .count();
     assert_eq!(refused, 1);
     let cred = s
-        .project()
         .credentials()
         .unwrap()
         .into_iter()

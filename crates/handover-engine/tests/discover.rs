@@ -3,7 +3,7 @@
 
 mod common;
 
-use handover_engine::devices::{ClientOptions, DeviceClient};
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::progress::silent;
 use tokio_util::sync::CancellationToken;
 
@@ -21,7 +21,7 @@ async fn the_demo_site_is_found_whole_and_identified_where_onvif_allows() {
     let expected = site.devices().len();
     assert_eq!(sum.found, expected, "{sum:#?}");
     assert_eq!(sum.new, expected);
-    let devices = s.project().devices().unwrap();
+    let devices = s.devices().unwrap();
     assert_eq!(devices.len(), expected);
     // Every device got its role from its scopes, and its address matches the simulator's.
     for d in &devices {
@@ -48,6 +48,6 @@ async fn the_demo_site_is_found_whole_and_identified_where_onvif_allows() {
         .await
         .unwrap();
     assert_eq!((again.found, again.new), (expected, 0));
-    assert_eq!(s.project().devices().unwrap().len(), expected);
+    assert_eq!(s.devices().unwrap().len(), expected);
     site.shutdown();
 }

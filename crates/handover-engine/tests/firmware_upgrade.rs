@@ -8,17 +8,17 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::Session;
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::firmware::{UpgradeSummary, Upgrader};
-use handover_engine::model::{DeviceId, FindingStatus};
-use handover_engine::policy::Catalogs;
-use handover_engine::policy::catalog::firmware::FirmwareBaseline;
-use handover_engine::policy::checks::Settings;
 use handover_engine::progress::silent;
-use handover_engine::vault::{MemoryStore, PasswordPolicy};
+use handover_model::{DeviceId, FindingStatus};
+use handover_policy::Catalogs;
+use handover_policy::catalog::firmware::FirmwareBaseline;
+use handover_policy::checks::Settings;
 use handover_sim::{DeviceHandle, FaultSpec, SimSite, SiteManifest};
+use handover_vault::{MemoryStore, PasswordPolicy};
 use sha2::Digest as _;
 use tokio_util::sync::CancellationToken;
 
@@ -123,13 +123,7 @@ async fn fixture(copies: &[FaultSpec], base: u16, corrupt_dahua: bool) -> Fixtur
         ("axis", "AXIS OS 12 cameras", AXIS_TO, axis),
     ]);
     session.set_firmware_folder(&folder).unwrap();
-    let all: Vec<DeviceId> = session
-        .project()
-        .devices()
-        .unwrap()
-        .iter()
-        .map(|d| d.id)
-        .collect();
+    let all: Vec<DeviceId> = session.devices().unwrap().iter().map(|d| d.id).collect();
     let cx = Custody {
         client: &client,
         keyring: keyring.clone(),
@@ -170,7 +164,6 @@ impl Fixture {
     fn id(&self, name: &str) -> DeviceId {
         let ip = self.site.device(name).unwrap().ip();
         self.session
-            .project()
             .devices()
             .unwrap()
             .into_iter()
@@ -226,7 +219,6 @@ impl Fixture {
     fn firmware_finding(&self, name: &str) -> Option<FindingStatus> {
         let id = self.id(name);
         self.session
-            .project()
             .findings()
             .unwrap()
             .into_iter()
@@ -260,16 +252,16 @@ async fn the_demo_sites_outdated_cameras_are_upgraded_and_their_findings_fixed()
             Some(FindingStatus::Fixed),
             "{name}"
         );
-        let d = fx.session.project().device(fx.id(name)).unwrap();
+        let d = fx.session.device(fx.id(name)).unwrap();
         assert_eq!(d.facts.firmware.as_deref(), Some(to));
     }
     assert!(s.bytes_sent > 3 * 200_000);
-    let journal = fx.session.project().upgrades(false).unwrap();
+    let journal = fx.session.store_for_tests().upgrades(false).unwrap();
     assert_eq!(journal.len(), 3);
     assert!(
         journal
             .iter()
-            .all(|u| u.phase == handover_engine::store::firmware::UpgradePhase::Upgraded)
+            .all(|u| u.phase == handover_store::firmware::UpgradePhase::Upgraded)
     );
     // The report: version before and after, the image's SHA-256, when, why it was trusted.
     let m = fx
@@ -305,7 +297,13 @@ async fn the_demo_sites_outdated_cameras_are_upgraded_and_their_findings_fixed()
     // A second run has nothing left to do and sends nothing.
     let again = fx.upgrade(&[], None).await;
     assert!(again.outcomes.is_empty(), "{again:#?}");
-    assert!(fx.session.project().audit_verify().unwrap().is_intact());
+    assert!(
+        fx.session
+            .store_for_tests()
+            .audit_verify()
+            .unwrap()
+            .is_intact()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -337,7 +335,6 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
     let mut fx = fixture(&faults, 46_400, true).await;
     let fp_before = fx
         .session
-        .project()
         .device(fx.id("cam-hik-2"))
         .unwrap()
         .facts
@@ -369,7 +366,7 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
     );
     assert_eq!(fx.sim("cam-corridor-06").counters().reboots, 0);
     assert_eq!(fx.sim("cam-parking-03").firmware_upgrades(), 0);
-    let hik2 = fx.session.project().device(fx.id("cam-hik-2")).unwrap();
+    let hik2 = fx.session.device(fx.id("cam-hik-2")).unwrap();
     assert_eq!(hik2.facts.firmware.as_deref(), Some(HIK_TO));
     assert_ne!(
         hik2.facts.tls_fingerprint, fp_before,
@@ -379,7 +376,7 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
     // Left open: the reset one and the one not back.
     let open: Vec<DeviceId> = fx
         .session
-        .project()
+        .store_for_tests()
         .upgrades(true)
         .unwrap()
         .iter()
@@ -410,7 +407,13 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
     );
     tokio::time::sleep(Duration::from_millis(800)).await;
     assert_eq!(fx.recover().await, (2, 0, 0));
-    assert!(fx.session.project().upgrades(true).unwrap().is_empty());
+    assert!(
+        fx.session
+            .store_for_tests()
+            .upgrades(true)
+            .unwrap()
+            .is_empty()
+    );
     assert_eq!(fx.firmware_finding("cam-hik-3"), Some(FindingStatus::Fixed));
 }
 
@@ -450,7 +453,6 @@ async fn a_failing_canary_holds_the_rest_of_its_run() {
     // Every outcome is audited: the waiting devices too.
     let skipped: Vec<String> = fx
         .session
-        .project()
         .audit_entries(0, 1000)
         .unwrap()
         .into_iter()

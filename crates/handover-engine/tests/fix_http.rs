@@ -8,14 +8,14 @@ mod common;
 
 use std::sync::Arc;
 
+use handover_devices::{ClientOptions, Credentials, DeviceClient};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, Credentials, DeviceClient};
-use handover_engine::model::FindingStatus;
-use handover_engine::policy::Catalogs;
-use handover_engine::policy::checks::{Fix, Settings};
 use handover_engine::progress::silent;
-use handover_engine::vault::{CredentialStore, MemoryStore, PasswordPolicy};
+use handover_model::FindingStatus;
+use handover_policy::Catalogs;
+use handover_policy::checks::{Fix, Settings};
 use handover_sim::{FaultSpec, SiteManifest};
+use handover_vault::{CredentialStore, MemoryStore, PasswordPolicy};
 use tokio_util::sync::CancellationToken;
 
 const FIXED: &str = "cam-entrance-01";
@@ -51,8 +51,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
         .await
         .unwrap();
     let id_of = |s: &handover_engine::Session, ip: std::net::Ipv4Addr| {
-        s.project()
-            .devices()
+        s.devices()
             .unwrap()
             .into_iter()
             .find(|d| d.address == std::net::IpAddr::V4(ip))
@@ -95,12 +94,11 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
 
     let settings = Settings {
         max_clock_skew_secs: 10,
-        today: s.project().now().date(),
+        today: s.today(),
     };
     s.run_checks(&[], &catalogs, &settings).unwrap();
     let finding = |s: &handover_engine::Session, id| {
-        s.project()
-            .findings()
+        s.findings()
             .unwrap()
             .into_iter()
             .find(|f| f.device == id && f.check == "services.http-beside-https")
@@ -108,19 +106,18 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     let on_cam = finding(&s, cam_id).unwrap_or_else(|| {
         panic!(
             "HTTP beside HTTPS is found: {:#?}",
-            s.project().device(cam_id).unwrap()
+            s.device(cam_id).unwrap()
         )
     });
     let on_acs = finding(&s, acs_id).unwrap_or_else(|| {
         panic!(
             "HTTP beside HTTPS is found: {:#?}",
-            s.project().device(acs_id).unwrap()
+            s.device(acs_id).unwrap()
         )
     });
     // The commissioned devices (HTTP off) raise nothing of the kind: only devices with HTTP on do.
-    let devices = s.project().devices().unwrap();
+    let devices = s.devices().unwrap();
     for f in s
-        .project()
         .findings()
         .unwrap()
         .into_iter()
@@ -140,7 +137,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     );
 
     // Refusal: HTTPS does not work on the access controller, so nothing changes there.
-    let acs_xaddr_before = s.project().device(acs_id).unwrap().facts.xaddr;
+    let acs_xaddr_before = s.device(acs_id).unwrap().facts.xaddr;
     let err = s
         .fix(on_acs.id, &client, keyring.as_ref(), &catalogs, &settings)
         .await
@@ -151,10 +148,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
         "{err}"
     );
     assert!(acs.protocol_enabled("HTTP"), "HTTP left on");
-    assert_eq!(
-        s.project().device(acs_id).unwrap().facts.xaddr,
-        acs_xaddr_before
-    );
+    assert_eq!(s.device(acs_id).unwrap().facts.xaddr, acs_xaddr_before);
     assert_eq!(finding(&s, acs_id).unwrap().status, FindingStatus::Open);
 
     // The fix on the camera.
@@ -169,7 +163,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     assert!(cam.protocol_enabled("HTTPS"));
     let https = cam.https_xaddr().unwrap();
     assert_eq!(
-        s.project().device(cam_id).unwrap().facts.xaddr.as_deref(),
+        s.device(cam_id).unwrap().facts.xaddr.as_deref(),
         Some(https.as_str()),
         "later work talks HTTPS"
     );
@@ -200,7 +194,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     assert_eq!(finding(&s, cam_id).unwrap().status, FindingStatus::Fixed);
     s.run_checks(&[cam_id], &catalogs, &settings).unwrap();
     assert_eq!(finding(&s, cam_id).unwrap().status, FindingStatus::Fixed);
-    let audit = s.project().audit_entries(0, 100_000).unwrap();
+    let audit = s.audit_entries(0, 100_000).unwrap();
     let entry = audit
         .iter()
         .find(|e| e.action == "finding.status" && e.subject == on_cam.id.to_string())
@@ -210,7 +204,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
         "{:?}",
         entry.detail
     );
-    assert!(s.project().audit_verify().unwrap().is_intact());
+    assert!(s.store_for_tests().audit_verify().unwrap().is_intact());
 }
 
 /// `fix --all`'s path: every fixable finding of the site at once, devices in parallel. On a device with both
@@ -271,11 +265,10 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
     .unwrap();
     let settings = Settings {
         max_clock_skew_secs: 10,
-        today: s.project().now().date(),
+        today: s.today(),
     };
     s.run_checks(&[], &catalogs, &settings).unwrap();
     let fixable: Vec<_> = s
-        .project()
         .findings()
         .unwrap()
         .into_iter()
@@ -294,7 +287,6 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
         fixable.iter().map(|f| (f.id, f.device)).collect::<Vec<_>>()
     );
     let open = s
-        .project()
         .findings()
         .unwrap()
         .into_iter()
@@ -302,7 +294,6 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
         .count();
     assert!(open > offered.len(), "some open findings have no fix");
     let cam_id = s
-        .project()
         .devices()
         .unwrap()
         .into_iter()
@@ -343,7 +334,7 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
         !cam.is_discoverable(),
         "WS-Discovery off, sent before HTTP went off"
     );
-    let after = s.project().findings().unwrap();
+    let after = s.findings().unwrap();
     for f in &fixable {
         let now = after.iter().find(|a| a.id == f.id).unwrap();
         let ok = results.iter().any(|(id, r)| *id == f.id && r.is_ok());
@@ -357,5 +348,5 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
             if ok { "a proven fix" } else { "a failure" }
         );
     }
-    assert!(s.project().audit_verify().unwrap().is_intact());
+    assert!(s.store_for_tests().audit_verify().unwrap().is_intact());
 }

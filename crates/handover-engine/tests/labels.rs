@@ -5,8 +5,8 @@ mod common;
 
 use handover_engine::ErrorCode;
 use handover_engine::labels::Relabel;
-use handover_engine::model::{DeviceId, DeviceIdentity, DiscoveryMethod, MacAddr};
-use handover_engine::store::devices::Sighting;
+use handover_model::{DeviceId, DeviceIdentity, DiscoveryMethod, MacAddr};
+use handover_store::devices::Sighting;
 
 /// Three devices: two share an address (an encoder's channels), one has a MAC and a serial.
 fn project(dir: &std::path::Path) -> handover_engine::Session {
@@ -29,7 +29,7 @@ fn project(dir: &std::path::Path) -> handover_engine::Session {
             },
             address: Some(addr.parse().unwrap()),
             method: Some(DiscoveryMethod::WsDiscovery),
-            facts: handover_engine::model::DeviceFacts {
+            facts: handover_model::DeviceFacts {
                 scopes: vec![format!("onvif://www.onvif.org/name/{}", &eref[9..])],
                 ..Default::default()
             },
@@ -41,8 +41,7 @@ fn project(dir: &std::path::Path) -> handover_engine::Session {
 }
 
 fn names(s: &handover_engine::Session) -> Vec<(String, Option<String>)> {
-    s.project()
-        .devices()
+    s.devices()
         .unwrap()
         .iter()
         .map(|d| (d.name(), d.location()))
@@ -64,11 +63,7 @@ fn a_typed_name_wins_and_an_empty_one_gives_the_devices_own_back() {
     let dir = tempfile::tempdir().unwrap();
     let mut s = project(dir.path());
     let id = DeviceId(1);
-    assert_eq!(
-        s.project().device(id).unwrap().name(),
-        "a",
-        "its ONVIF name scope"
-    );
+    assert_eq!(s.device(id).unwrap().name(), "a", "its ONVIF name scope");
     let d = s
         .relabel_device(
             id,
@@ -154,7 +149,7 @@ fn every_kind_of_bad_row_refuses_the_file_naming_its_line() {
         );
         assert_eq!(names(&s), before, "{csv:?} changed something");
     }
-    let audit = s.project().audit_entries(0, 1000).unwrap();
+    let audit = s.audit_entries(0, 1000).unwrap();
     assert!(audit.iter().all(|e| e.action != "device.labelled"));
 }
 
@@ -193,7 +188,6 @@ fn a_good_file_labels_by_any_key_and_lists_devices_not_found_yet() {
     let r = import(&mut s, dir.path(), csv).unwrap();
     assert!(r.changed.is_empty());
     let labelled = s
-        .project()
         .audit_entries(0, 1000)
         .unwrap()
         .into_iter()

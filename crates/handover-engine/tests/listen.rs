@@ -15,11 +15,11 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use handover_engine::model::{DeviceIdentity, DiscoveryMethod, Site, SystemClock};
-use handover_engine::store::devices::Sighting;
 use handover_engine::{NewProject, Session};
+use handover_model::{DeviceIdentity, DiscoveryMethod, Site, SystemClock};
 use handover_sim::SiteManifest;
 use handover_sim::device::DeviceConfig;
+use handover_store::devices::Sighting;
 
 /// Runs `ip` with these arguments; the error output when it fails.
 fn ip_try(args: &str) -> Result<(), String> {
@@ -309,7 +309,7 @@ fn hello_and_bye_heard_while_the_project_is_open() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let s = Session::open(&project, None, Arc::new(SystemClock)).expect("reopen the project");
-    let devices = s.project().devices().expect("devices");
+    let devices = s.devices().expect("devices");
     assert_eq!(devices.len(), 3, "{devices:#?}");
     for (i, e) in endpoints.iter().enumerate() {
         let d = devices
@@ -326,7 +326,7 @@ fn hello_and_bye_heard_while_the_project_is_open() {
             "{d:#?}"
         );
     }
-    let audit = s.project().audit_entries(0, 10_000).expect("audit");
+    let audit = s.audit_entries(0, 10_000).expect("audit");
     let byes: Vec<_> = audit.iter().filter(|e| e.action == "device.bye").collect();
     assert_eq!(byes.len(), 1, "{byes:#?}");
     assert_eq!(byes[0].subject, rebooted, "{byes:#?}");

@@ -25,8 +25,7 @@ fn hello(n: u32, from: IpAddr) -> Announcement {
 }
 
 fn entries(s: &handover_engine::Session, action: &str) -> Vec<serde_json::Value> {
-    s.project()
-        .audit_entries(0, 100_000)
+    s.audit_entries(0, 100_000)
         .unwrap()
         .into_iter()
         .filter(|e| e.action == action)
@@ -49,7 +48,7 @@ fn one_host_flooding_hellos_gets_its_share_and_one_summary() {
         }
     }
     let burst = PER_SOURCE_BURST as usize;
-    assert_eq!(s.project().devices().unwrap().len(), burst);
+    assert_eq!(s.devices().unwrap().len(), burst);
     assert_eq!(entries(&s, "device.found").len(), burst);
     assert_eq!(shown, 1, "the front end is told once, not per datagram");
     // Nothing summarised before the window closes; then exactly one entry with the count.
@@ -85,7 +84,7 @@ fn a_spoofed_flood_adds_at_most_the_shared_burst_and_known_devices_still_get_thr
         let _ = s.record_announcement_at(&hello(n, source(n)), t0).unwrap();
     }
     let burst = NEW_DEVICE_BURST as usize;
-    assert_eq!(s.project().devices().unwrap().len(), burst);
+    assert_eq!(s.devices().unwrap().len(), burst);
     // The devices already known announce again (a site-wide reboot): none refused.
     let later = t0 + Duration::from_millis(10);
     for n in 0..burst as u32 {

@@ -9,14 +9,14 @@ mod common;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::model::CredentialState;
-use handover_engine::policy::Catalogs;
-use handover_engine::policy::checks::Settings;
 use handover_engine::progress::silent;
-use handover_engine::vault::{MemoryStore, PasswordPolicy, SecretString};
+use handover_model::CredentialState;
+use handover_policy::Catalogs;
+use handover_policy::checks::Settings;
 use handover_sim::{DeviceSpec, FaultSpec, Role, SiteManifest, Vendor};
+use handover_vault::{MemoryStore, PasswordPolicy, SecretString};
 use tokio_util::sync::CancellationToken;
 
 fn generic(name: &str, last: u8, no_setuser: bool) -> DeviceSpec {
@@ -67,7 +67,6 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         h.vendor().personality().default_password,
     );
     let id = s
-        .project()
         .devices()
         .unwrap()
         .into_iter()
@@ -112,11 +111,11 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         "the device keeps its default"
     );
     assert!(
-        s.project().rotations(true).unwrap().is_empty(),
+        s.store_for_tests().rotations(true).unwrap().is_empty(),
         "nothing left open"
     );
     let pending = s
-        .project()
+        .store_for_tests()
         .secrets()
         .unwrap()
         .iter()
@@ -124,7 +123,6 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         .count();
     assert_eq!(pending, 0);
     let cred = s
-        .project()
         .credentials()
         .unwrap()
         .into_iter()
@@ -132,18 +130,17 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         .unwrap();
     assert_eq!(cred.state, CredentialState::FactoryDefault);
     assert_eq!(
-        s.project().device(id).unwrap().facts.onvif_password_change,
+        s.device(id).unwrap().facts.onvif_password_change,
         Some(false)
     );
 
     // The check and the report: still on its factory default, with the way out named.
     let settings = Settings {
         max_clock_skew_secs: 10,
-        today: s.project().now().date(),
+        today: s.today(),
     };
     s.run_checks(&[], &catalogs, &settings).unwrap();
     let finding = s
-        .project()
         .findings()
         .unwrap()
         .into_iter()
@@ -163,7 +160,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         .unwrap();
     assert_eq!(
         row.credential.state,
-        handover_engine::report_crate::model::CredentialState::DefaultActive
+        handover_report::model::CredentialState::DefaultActive
     );
     assert!(
         model
@@ -204,18 +201,14 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         .unwrap();
     assert_eq!((named.rotated, named.cannot_rotate), (1, 0), "{named:#?}");
     assert_eq!(
-        s.project().device(id).unwrap().facts.onvif_password_change,
+        s.device(id).unwrap().facts.onvif_password_change,
         Some(true)
     );
     s.run_checks(&[], &catalogs, &settings).unwrap();
     assert!(
-        !s.project()
-            .findings()
-            .unwrap()
-            .iter()
-            .any(|f| f.device == id
-                && f.check == "credentials.default"
-                && f.status == handover_engine::model::FindingStatus::Open),
+        !s.findings().unwrap().iter().any(|f| f.device == id
+            && f.check == "credentials.default"
+            && f.status == handover_model::FindingStatus::Open),
         "the default finding is resolved once the technician's password is proven"
     );
 }

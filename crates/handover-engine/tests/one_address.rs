@@ -6,8 +6,8 @@
 
 mod common;
 
-use handover_engine::vault::PasswordPolicy;
 use handover_sim::{DeviceSpec, Role, SiteManifest, Vendor};
+use handover_vault::PasswordPolicy;
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 
@@ -30,7 +30,7 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     let ip = Ipv4Addr::new(127, 20, 0, 90);
     let (site, mut s, _dir, kit) =
         common::discovered_site(channels(ip), 36_700, "one-address").await;
-    let devices = s.project().devices().unwrap();
+    let devices = s.devices().unwrap();
     assert_eq!(devices.len(), usize::from(N), "{devices:#?}");
     let want: BTreeSet<String> = site.devices().iter().map(|h| h.xaddr()).collect();
     let have: BTreeSet<String> = devices
@@ -45,7 +45,7 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     let f = s.find_defaults(&cx, &[]).await.unwrap();
     assert_eq!(f.defaults_found, usize::from(N), "{f:#?}");
     // Identified again with the password just found: each as itself (the device guards its serial).
-    let devices = s.project().devices().unwrap();
+    let devices = s.devices().unwrap();
     assert_eq!(devices.len(), usize::from(N), "{devices:#?}");
     let serials: BTreeSet<_> = devices
         .iter()
@@ -65,7 +65,6 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     let mut passwords = BTreeSet::new();
     for h in site.devices() {
         let d = s
-            .project()
             .devices()
             .unwrap()
             .into_iter()
@@ -121,8 +120,10 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
         "{rows:?}"
     );
     assert!(
-        model.devices.iter().all(|d| d.credential.state
-            == handover_engine::report_crate::model::CredentialState::Rotated),
+        model
+            .devices
+            .iter()
+            .all(|d| d.credential.state == handover_report::model::CredentialState::Rotated),
         "{:#?}",
         model.devices
     );
@@ -149,5 +150,5 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
         .await
         .unwrap();
     assert!(ids.contains(&again));
-    assert_eq!(manual.project().devices().unwrap().len(), usize::from(N));
+    assert_eq!(manual.devices().unwrap().len(), usize::from(N));
 }

@@ -5,13 +5,13 @@
 
 use std::sync::Arc;
 
-use handover_engine::model::{DeviceFacts, DeviceIdentity, FixedClock, Plan, Role, Site};
-use handover_engine::policy::Catalogs;
-use handover_engine::policy::checks::Settings;
-use handover_engine::store::devices::Sighting;
-use handover_engine::store::discovery::Note;
-use handover_engine::store::{Actor, Project};
 use handover_engine::{NewProject, Session};
+use handover_model::{DeviceFacts, DeviceIdentity, FixedClock, Plan, Role, Site};
+use handover_policy::Catalogs;
+use handover_policy::checks::Settings;
+use handover_store::devices::Sighting;
+use handover_store::discovery::Note;
+use handover_store::{Actor, Project};
 use time::macros::{date, datetime};
 
 fn sighting(addr: &str, firmware: Option<&str>, mac: Option<&str>) -> Sighting {

@@ -7,12 +7,12 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::policy::Catalogs;
 use handover_engine::progress::{Progress, ProgressFn, Step, silent};
-use handover_engine::vault::{MemoryStore, PasswordPolicy};
+use handover_policy::Catalogs;
 use handover_sim::FaultSpec;
+use handover_vault::{MemoryStore, PasswordPolicy};
 use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -66,7 +66,7 @@ async fn rotation_progress_moves_per_device() {
         .find(|d| last.message.starts_with(&format!("{}:", d.device)))
         .map(|d| d.device.clone())
         .unwrap();
-    let project_devices = s.project().devices().unwrap();
+    let project_devices = s.devices().unwrap();
     let slow_device = project_devices
         .iter()
         .find(|d| d.address == std::net::IpAddr::V4(slow.ip()))

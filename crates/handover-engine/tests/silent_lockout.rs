@@ -8,12 +8,12 @@ mod common;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
+use handover_devices::{ClientOptions, Credentials, DeviceClient, LoginCheck};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, Credentials, DeviceClient, LoginCheck};
-use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::vault::MemoryStore;
+use handover_policy::Catalogs;
 use handover_sim::Vendor;
+use handover_vault::MemoryStore;
 use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -29,7 +29,7 @@ async fn a_silently_locked_digest_device_is_explained_not_called_changed() {
         .unwrap();
 
     // A Hikvision-like camera still on its factory default.
-    let devices = s.project().devices().unwrap();
+    let devices = s.devices().unwrap();
     let (h, d) = site
         .devices()
         .iter()

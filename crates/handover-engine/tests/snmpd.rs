@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use handover_engine::Session;
 use handover_engine::switch::{SwitchCredentials, SwitchSummary};
-use handover_engine::vault::{MemoryStore, SecretString};
 use handover_sim::SimSite;
+use handover_vault::{MemoryStore, SecretString};
 
 const COMMUNITY: &str = "handover-ro-7731";
 const V3_USER: &str = "handover-audit";
@@ -209,8 +209,7 @@ async fn net_snmp_agent_qbridge_v2c_and_v3_and_bad_credentials() {
     assert_eq!((r.answered, r.located), (0, 0), "{r:?}");
     assert!(r.failed[0].1.contains("did not answer SNMP"), "{r:?}");
     assert!(
-        sess.project()
-            .devices()
+        sess.devices()
             .unwrap()
             .iter()
             .all(|d| d.facts.switch_port.is_none()),

@@ -9,14 +9,14 @@ mod common;
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
+use handover_devices::{ClientOptions, Credentials, DeviceClient, LoginCheck};
 use handover_engine::Session;
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, Credentials, DeviceClient, LoginCheck};
-use handover_engine::model::{CredentialState, DeviceId};
-use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::vault::{MemoryStore, SecretString};
+use handover_model::{CredentialState, DeviceId};
+use handover_policy::Catalogs;
 use handover_sim::{AuthRefusal, DeviceSpec, FaultSpec, Role, SimSite, SiteManifest, Vendor};
+use handover_vault::{MemoryStore, SecretString};
 use tokio_util::sync::CancellationToken;
 
 const STYLES: [AuthRefusal; 5] = [
@@ -65,14 +65,13 @@ async fn world(
     )
     .await
     .unwrap();
-    assert_eq!(s.project().devices().unwrap().len(), site.devices().len());
+    assert_eq!(s.devices().unwrap().len(), site.devices().len());
     (site, s, dir)
 }
 
 fn id_of(s: &Session, site: &SimSite, name: &str) -> DeviceId {
     let ip = std::net::IpAddr::V4(site.device(name).unwrap().ip());
-    s.project()
-        .devices()
+    s.devices()
         .unwrap()
         .into_iter()
         .find(|d| d.address == ip)
@@ -131,7 +130,7 @@ async fn find_defaults_reads_every_standard_refusal_as_one_and_keeps_within_the_
         assert_eq!(h.counters().lockouts, 0, "{changed} was locked out: {o:?}");
         assert_eq!(h.counters().failed_logins, budget, "{changed}: {o:?}");
         assert_eq!(
-            s.project()
+            s.store_for_tests()
                 .recent_failures(id, time::Duration::hours(1))
                 .unwrap(),
             budget as u32,
@@ -201,7 +200,7 @@ async fn credentials_set_says_refused_or_locked_out_never_could_not_ask() {
             "{style:?}: {e}"
         );
         assert_eq!(
-            s.project()
+            s.store_for_tests()
                 .recent_failures(id, time::Duration::hours(1))
                 .unwrap(),
             1,
@@ -242,8 +241,7 @@ async fn credentials_set_says_refused_or_locked_out_never_could_not_ask() {
         }
         assert!(!e.contains("could not"), "{style:?}: {e}");
         assert!(
-            s.project()
-                .credentials()
+            s.credentials()
                 .unwrap()
                 .iter()
                 .all(|c| c.device != id || c.state != CredentialState::TechnicianSupplied)

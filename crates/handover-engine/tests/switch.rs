@@ -5,7 +5,7 @@
 mod common;
 
 use handover_engine::switch::SwitchCredentials;
-use handover_engine::vault::{MemoryStore, SecretString};
+use handover_vault::{MemoryStore, SecretString};
 
 fn s(v: &str) -> SecretString {
     SecretString::new(v.to_owned())

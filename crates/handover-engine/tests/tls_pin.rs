@@ -8,14 +8,14 @@ mod common;
 
 use std::sync::Arc;
 
+use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
-use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::model::Device;
-use handover_engine::policy::Catalogs;
 use handover_engine::progress::silent;
-use handover_engine::vault::{MemoryStore, SecretString};
 use handover_engine::{ErrorCode, Session};
+use handover_model::Device;
+use handover_policy::Catalogs;
 use handover_sim::FaultSpec;
+use handover_vault::{MemoryStore, SecretString};
 use tokio_util::sync::CancellationToken;
 
 fn https(d: &Device) -> bool {
@@ -26,8 +26,7 @@ fn https(d: &Device) -> bool {
 }
 
 fn actions(s: &Session, action: &str) -> Vec<serde_json::Value> {
-    s.project()
-        .audit_entries(0, 100_000)
+    s.audit_entries(0, 100_000)
         .unwrap()
         .into_iter()
         .filter(|e| e.action == action)
@@ -49,7 +48,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
 
     // First use: every device reached over HTTPS is pinned to the certificate it presented, in one audited
     // entry; devices reached over plain HTTP have nothing pinned.
-    let devices = s.project().devices().unwrap();
+    let devices = s.devices().unwrap();
     let over_tls: Vec<&Device> = devices.iter().filter(|d| https(d)).collect();
     assert!(!over_tls.is_empty(), "the demo site has HTTPS-only devices");
     for d in &devices {
@@ -130,7 +129,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
     );
     assert_eq!(after.failed_logins, before.failed_logins);
     assert_eq!(
-        s.project().device(target.id).unwrap().facts.tls_fingerprint,
+        s.device(target.id).unwrap().facts.tls_fingerprint,
         Some(site_fp.clone()),
         "the pin is kept"
     );
@@ -141,10 +140,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
     assert!(e.to_string().contains("no pinned certificate"), "{e}");
     let old = s.forget_certificate(Some(&fresh), target.id).unwrap();
     assert_eq!(old, site_fp);
-    assert_eq!(
-        s.project().device(target.id).unwrap().facts.tls_fingerprint,
-        None
-    );
+    assert_eq!(s.device(target.id).unwrap().facts.tls_fingerprint, None);
     let forgotten = actions(&s, "device.certificate-forgotten");
     assert_eq!(forgotten.len(), 1);
     assert_eq!(forgotten[0]["sha256"], site_fp.as_str());
@@ -154,14 +150,14 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
         .unwrap();
     assert_eq!(sum.identified, 1, "{:?}", sum.failed);
     assert_eq!(
-        s.project().device(target.id).unwrap().facts.tls_fingerprint,
+        s.device(target.id).unwrap().facts.tls_fingerprint,
         Some(replaced_fp.clone())
     );
     assert!(handle.counters().requests > after.requests);
     assert_eq!(actions(&s, "devices.certificates-pinned").len(), 2);
 
     // The report carries each device's pinned certificate (inventory JSON/CSV, method appendix).
-    let model = s.report_model(&catalogs, s.project().now()).unwrap();
+    let model = s.report_model(&catalogs, s.now()).unwrap();
     let in_report = model
         .devices
         .iter()

@@ -7,9 +7,9 @@ mod common;
 
 use std::net::IpAddr;
 
-use handover_engine::model::DeviceId;
-use handover_engine::store::devices::Sighting;
-use handover_engine::vault::{CredentialStore, EntryKey, MemoryStore, Slot};
+use handover_model::DeviceId;
+use handover_store::devices::Sighting;
+use handover_vault::{CredentialStore, EntryKey, MemoryStore, Slot};
 
 #[test]
 fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
@@ -24,14 +24,14 @@ fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
     assert_eq!(dev.id, DeviceId(1));
     // What the earlier version wrote: a credential reference in the file, the password in the keyring, and an
     // interrupted rotation's pending entry.
-    let conn = rusqlite::Connection::open(s.project().path()).unwrap();
+    let conn = rusqlite::Connection::open(s.path()).unwrap();
     conn.execute(
         "INSERT INTO credentials (device_id, username, state) VALUES (1, 'admin', 'factory-default')",
         [],
     )
     .unwrap();
     drop(conn);
-    let pid = s.project().id().to_string();
+    let pid = s.project_id().to_string();
     let keyring = MemoryStore::new();
     let current = EntryKey::device(&pid, "D1", "admin", Slot::Current).unwrap();
     let pending = EntryKey::device(&pid, "D1", "admin", Slot::Pending).unwrap();
@@ -50,7 +50,7 @@ fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
         ("admin", "legacy-Pw-1")
     );
     // The pending password of the interrupted rotation came along too, still sealed, for `recover`.
-    let sealed = s.project().secrets().unwrap();
+    let sealed = s.store_for_tests().secrets().unwrap();
     let names: Vec<&str> = sealed.iter().map(|x| x.sealed_as.as_str()).collect();
     assert_eq!(sealed.len(), 3, "{names:?}");
     assert!(names.iter().any(|n| n.ends_with("D1/admin#pending")));
@@ -70,19 +70,19 @@ fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
         left.iter().any(|k| k.ends_with("report-signing-key#other")),
         "{left:?}"
     );
-    let audit = s.project().audit_entries(0, 1_000).unwrap();
+    let audit = s.audit_entries(0, 1_000).unwrap();
     assert!(
         audit
             .iter()
             .any(|e| e.action == "vault.keyring-entries-moved")
     );
     // A second session neither migrates again nor makes another key.
-    let path = s.project().path().to_owned();
+    let path = s.path().to_owned();
     drop(s);
     let mut again = handover_engine::Session::open(
         &path,
         None,
-        std::sync::Arc::new(handover_engine::model::SystemClock),
+        std::sync::Arc::new(handover_model::SystemClock),
     )
     .unwrap();
     let (_, pw) = again.reveal_password(&keyring, dev.id, None).unwrap();

@@ -26,10 +26,6 @@ pub const FIX_DEVICES_AT_ONCE: usize = 32;
 /// Devices identified at once.
 pub const IDENTIFY_DEVICES_AT_ONCE: usize = 32;
 
-fn eng(e: handover_engine::store::Error) -> AppError {
-    handover_engine::Error::from(e).into()
-}
-
 /// What fixing the open findings of these devices (all devices when none are named) would change; findings
 /// without a fix are counted, not listed.
 #[tauri::command]
@@ -40,7 +36,7 @@ pub async fn fix_plan(state: State<'_, AppState>, req: FixPlanRequest) -> CmdRes
             let fixes = s.open_fixes(&catalogs, &settings(s))?;
             let names = labels(s)?;
             let wanted = |d: i64| req.devices.is_empty() || req.devices.contains(&d);
-            let findings = s.project().findings().map_err(eng)?;
+            let findings = s.findings()?;
             let titles: HashMap<i64, &str> = findings
                 .iter()
                 .map(|f| (f.id.0, f.title.as_str()))
@@ -84,7 +80,7 @@ pub async fn fix_findings(
             let total = ids.len() as u64;
             job.progress(0, total, "");
             let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let keyring = handover_vault::OsKeyring::open()?;
+            let keyring = handover_engine::env::os_keyring()?;
             let settings = settings(s);
             let results = tauri::async_runtime::block_on(async {
                 let client = DeviceClient::new(ClientOptions::default());
@@ -99,13 +95,8 @@ pub async fn fix_findings(
                 .await
             })?;
             let names = labels(s)?;
-            let device_of: HashMap<i64, i64> = s
-                .project()
-                .findings()
-                .map_err(eng)?
-                .iter()
-                .map(|f| (f.id.0, f.device.0))
-                .collect();
+            let device_of: HashMap<i64, i64> =
+                s.findings()?.iter().map(|f| (f.id.0, f.device.0)).collect();
             let label = |f: FindingId| {
                 device_of
                     .get(&f.0)
@@ -204,7 +195,7 @@ pub async fn identify_devices(
 pub async fn unidentified_hosts(state: State<'_, AppState>) -> CmdResult<Vec<UnidentifiedHostDto>> {
     state
         .with_session(|s| {
-            let plan = s.project().plan().map_err(eng)?;
+            let plan = s.plan()?;
             Ok(s.unidentified_hosts()?
                 .into_iter()
                 .map(|h| UnidentifiedHostDto {

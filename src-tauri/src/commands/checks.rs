@@ -7,7 +7,7 @@ use tauri::{AppHandle, State};
 
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::{DeviceId, FindingId};
-use handover_engine::policy::checks::{Fix, Settings};
+use handover_engine::policy::{Fix, Settings};
 
 use crate::dto::{
     self, CheckSummaryDto, FindingDto, FindingRequest, FixOutcomeDto, FixPreview, JobRequest,
@@ -17,21 +17,10 @@ use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
 use crate::state::{AppState, blocking, with_slot};
 
-/// Largest acceptable device clock difference, as the CLI's default (`handover check --max-skew`).
-pub const MAX_CLOCK_SKEW_SECS: i64 = 10;
-
-fn eng(e: handover_engine::store::Error) -> AppError {
-    handover_engine::Error::from(e).into()
-}
-
 fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppError> {
-    let p = s.project();
-    let (plan, findings, creds, waivers) = (
-        p.plan().map_err(eng)?,
-        p.findings().map_err(eng)?,
-        p.credentials().map_err(eng)?,
-        p.waivers().map_err(eng)?,
-    );
+    let p = s;
+    let (plan, findings, creds, waivers) =
+        (p.plan()?, p.findings()?, p.credentials()?, p.waivers()?);
     let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
     let fixable: std::collections::HashSet<FindingId> = s
         .open_fixes(&catalogs, &settings(s))?
@@ -39,8 +28,7 @@ fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppErro
         .map(|(f, _, _)| f)
         .collect();
     let labels: HashMap<i64, String> = p
-        .devices()
-        .map_err(eng)?
+        .devices()?
         .iter()
         .map(|d| (d.id.0, dto::row(d, &plan, &findings, &creds).label))
         .collect();
@@ -72,10 +60,9 @@ pub async fn run_checks(
     let slot = state.slot();
     let result = blocking(move || {
         let devices: Vec<(DeviceId, String)> = with_slot(&slot, |s| {
-            let p = s.project();
-            let plan = p.plan().map_err(eng)?;
-            Ok(p.devices()
-                .map_err(eng)?
+            let p = s;
+            let plan = p.plan()?;
+            Ok(p.devices()?
                 .iter()
                 .map(|d| (d.id, dto::row(d, &plan, &[], &[]).label))
                 .collect())
@@ -87,10 +74,7 @@ pub async fn run_checks(
         for (i, (id, label)) in devices.iter().enumerate() {
             job.checkpoint()?;
             let s = with_slot(&slot, |s| {
-                let settings = Settings {
-                    max_clock_skew_secs: MAX_CLOCK_SKEW_SECS,
-                    today: s.project().now().date(),
-                };
+                let settings = s.check_settings(None);
                 Ok(s.run_checks(&[*id], &catalogs, &settings)?)
             })?;
             sum.devices += s.devices;
@@ -130,10 +114,7 @@ pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> Cmd
 
 /// The checks' settings: the CLI's default clock threshold and the project's today.
 pub fn settings(s: &handover_engine::Session) -> Settings {
-    Settings {
-        max_clock_skew_secs: MAX_CLOCK_SKEW_SECS,
-        today: s.project().now().date(),
-    }
+    s.check_settings(None)
 }
 
 /// The action in words.
@@ -182,7 +163,7 @@ pub async fn fix_finding(
     state
         .with_session(move |s| {
             let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let keyring = handover_vault::OsKeyring::open()?;
+            let keyring = handover_engine::env::os_keyring()?;
             let settings = settings(s);
             let o = tauri::async_runtime::block_on(async {
                 let client = DeviceClient::new(ClientOptions::default());

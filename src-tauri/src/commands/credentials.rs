@@ -35,13 +35,9 @@ use crate::state::{AppState, blocking, with_slot};
 /// The account name a VMS account gets when none is typed.
 pub const DEFAULT_VMS_USER: &str = "vms";
 
-fn eng(e: handover_engine::store::Error) -> AppError {
-    handover_engine::Error::from(e).into()
-}
-
 /// The OS keyring; locked or missing is a `keyring-unavailable` error that says to unlock or start it.
 fn keyring() -> Result<Arc<dyn CredentialStore>, AppError> {
-    Ok(Arc::new(handover_engine::vault::OsKeyring::open()?))
+    handover_engine::env::shared_keyring().map_err(Into::into)
 }
 
 fn client() -> DeviceClient {
@@ -50,10 +46,9 @@ fn client() -> DeviceClient {
 
 /// Every device's name for people, by id.
 pub(crate) fn labels(s: &Session) -> Result<HashMap<i64, String>, AppError> {
-    let p = s.project();
-    let plan = p.plan().map_err(eng)?;
-    Ok(p.devices()
-        .map_err(eng)?
+    let p = s;
+    let plan = p.plan()?;
+    Ok(p.devices()?
         .iter()
         .map(|d| (d.id.0, dto::row(d, &plan, &[], &[]).label))
         .collect())
@@ -75,11 +70,10 @@ pub fn outcomes(list: &[DeviceOutcome], labels: &HashMap<i64, String>) -> Vec<Ou
 }
 
 fn overview(s: &Session) -> Result<CustodyOverview, AppError> {
-    let p = s.project();
-    let (plan, creds) = (p.plan().map_err(eng)?, p.credentials().map_err(eng)?);
+    let p = s;
+    let (plan, creds) = (p.plan()?, p.credentials()?);
     let rows = p
-        .devices()
-        .map_err(eng)?
+        .devices()?
         .iter()
         .map(|d| {
             let c = creds.iter().find(|c| c.device == d.id);
@@ -99,7 +93,7 @@ fn overview(s: &Session) -> Result<CustodyOverview, AppError> {
         .collect();
     Ok(CustodyOverview {
         rows,
-        unsettled: p.rotations(true).map_err(eng)?.len(),
+        unsettled: p.unsettled_rotations()?,
     })
 }
 
@@ -111,10 +105,9 @@ pub async fn custody_overview(state: State<'_, AppState>) -> CmdResult<CustodyOv
 
 /// The devices a run covers, with their names: the ones asked for, else those `all` picks.
 fn targets(s: &Session, asked: &[i64], all: Pick) -> Result<Vec<(DeviceId, String)>, AppError> {
-    let p = s.project();
-    let (plan, creds) = (p.plan().map_err(eng)?, p.credentials().map_err(eng)?);
-    Ok(p.devices()
-        .map_err(eng)?
+    let p = s;
+    let (plan, creds) = (p.plan()?, p.credentials()?);
+    Ok(p.devices()?
         .iter()
         .filter(|d| {
             if asked.is_empty() {
@@ -409,11 +402,10 @@ pub async fn export_credentials(
 
 /// The accounts `users` of device `id`, flagged against what Handover holds and the vendor's default names.
 fn accounts_dto(s: &Session, id: DeviceId, users: &[DeviceUser]) -> Result<AccountsDto, AppError> {
-    let p = s.project();
-    let d = p.device(id).map_err(eng)?;
+    let p = s;
+    let d = p.device(id)?;
     let held: Vec<String> = p
-        .credentials()
-        .map_err(eng)?
+        .credentials()?
         .into_iter()
         .filter(|c| c.device == id && c.state != CredentialState::Unknown)
         .map(|c| c.username)
@@ -426,7 +418,7 @@ fn accounts_dto(s: &Session, id: DeviceId, users: &[DeviceUser]) -> Result<Accou
         .into_iter()
         .map(|c| c.user)
         .collect();
-    let plan = p.plan().map_err(eng)?;
+    let plan = p.plan()?;
     Ok(AccountsDto {
         device: id.0,
         label: dto::row(&d, &plan, &[], &[]).label,
@@ -462,7 +454,7 @@ pub async fn device_accounts(
 }
 
 fn recorded_users(s: &Session, id: DeviceId) -> Result<Vec<DeviceUser>, AppError> {
-    Ok(s.project().device(id).map_err(eng)?.facts.users)
+    Ok(s.device(id)?.facts.users)
 }
 
 /// Removes an account Handover does not hold (read back from the device to prove it is gone).

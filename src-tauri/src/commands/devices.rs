@@ -14,21 +14,13 @@ use crate::dto::{
 use crate::error::{AppError, CmdResult};
 use crate::state::AppState;
 
-fn eng(e: handover_engine::store::Error) -> AppError {
-    handover_engine::Error::from(e).into()
-}
-
 /// Every device with its step states.
 #[tauri::command]
 pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow>> {
     state
         .with_session(|s| {
-            let p = s.project();
-            let (plan, findings, creds) = (
-                p.plan().map_err(eng)?,
-                p.findings().map_err(eng)?,
-                p.credentials().map_err(eng)?,
-            );
+            let p = s;
+            let (plan, findings, creds) = (p.plan()?, p.findings()?, p.credentials()?);
             // Each row reads only its own device's findings and credentials: grouped once, so thousands of
             // devices cost one pass, not devices × findings.
             let mut by_device: HashMap<DeviceId, (Vec<Finding>, Vec<CredentialRef>)> =
@@ -40,7 +32,7 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
                 by_device.entry(c.device).or_default().1.push(c);
             }
             let none = (Vec::new(), Vec::new());
-            let devices = p.devices().map_err(eng)?;
+            let devices = p.devices()?;
             // Several devices behind one address (an encoder's channels, a NAT): each row shows its port.
             let mut at: HashMap<std::net::IpAddr, usize> = HashMap::new();
             for d in &devices {
@@ -63,19 +55,14 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
 
 /// One device in depth: the evidence per step, its credentials and findings.
 fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, AppError> {
-    let p = s.project();
+    let p = s;
     let d = p
-        .devices()
-        .map_err(eng)?
+        .devices()?
         .into_iter()
         .find(|d| d.id == id)
         .ok_or_else(|| AppError::Invalid(format!("there is no device {id}")))?;
-    let (plan, findings, creds, waivers) = (
-        p.plan().map_err(eng)?,
-        p.findings().map_err(eng)?,
-        p.credentials().map_err(eng)?,
-        p.waivers().map_err(eng)?,
-    );
+    let (plan, findings, creds, waivers) =
+        (p.plan()?, p.findings()?, p.credentials()?, p.waivers()?);
     let row = dto::row(&d, &plan, &findings, &creds);
     let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
     Ok(DeviceDetail {
@@ -154,13 +141,6 @@ pub async fn rename_device(
 #[tauri::command]
 pub async fn list_credentials(state: State<'_, AppState>) -> CmdResult<Vec<CredentialDto>> {
     state
-        .with_session(|s| {
-            Ok(s.project()
-                .credentials()
-                .map_err(eng)?
-                .iter()
-                .map(CredentialDto::from)
-                .collect())
-        })
+        .with_session(|s| Ok(s.credentials()?.iter().map(CredentialDto::from).collect()))
         .await
 }

@@ -6,7 +6,7 @@ use tauri::{AppHandle, State};
 
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
-use handover_vault::CredentialStore;
+use handover_engine::vault::CredentialStore;
 
 use crate::dto::{DiscoverRequest, DiscoverSummaryDto, SubnetLineDto};
 use crate::error::{AppError, CmdResult};
@@ -32,7 +32,7 @@ pub fn ranges(typed: &[String]) -> Result<Vec<ipnet::Ipv4Net>, AppError> {
 /// Runs `f` on a device client with the keyring when it can be reached: identification uses the passwords
 /// Handover holds, and works without them.
 pub fn with_devices<T>(f: impl AsyncFnOnce(&DeviceClient, Option<&dyn CredentialStore>) -> T) -> T {
-    let keyring = handover_vault::OsKeyring::open().ok();
+    let keyring = handover_engine::env::os_keyring().ok();
     tauri::async_runtime::block_on(async {
         let client = DeviceClient::new(ClientOptions::default());
         f(&client, keyring.as_ref().map(|k| k as &dyn CredentialStore)).await

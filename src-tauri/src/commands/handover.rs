@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use tauri::State;
 
 use handover_engine::catalogs;
-use handover_engine::report_crate::{PageSize, SigningIdentity};
+use handover_engine::report_types::{PageSize, SigningIdentity};
 use handover_engine::signing;
-use handover_vault::OsKeyring;
 
 use crate::dto::{CreateIdentityRequest, IdentityDto, Paper, ReportOutcomeDto, WriteReportRequest};
 use crate::error::{AppError, CmdResult};
@@ -30,7 +29,7 @@ fn describe(id: &SigningIdentity, data: &Path) -> Result<IdentityDto, AppError> 
 #[tauri::command]
 pub async fn signing_identity() -> CmdResult<Option<IdentityDto>> {
     blocking(|| {
-        let store = OsKeyring::open()?;
+        let store = handover_engine::env::os_keyring()?;
         let data = catalogs::data_dir();
         signing::load(&store)?
             .map(|id| describe(&id, &data))
@@ -50,7 +49,7 @@ pub async fn create_signing_identity(req: CreateIdentityRequest) -> CmdResult<Id
                     .into(),
             ));
         }
-        let store = OsKeyring::open()?;
+        let store = handover_engine::env::os_keyring()?;
         let data = catalogs::data_dir();
         signing::create(&store, &data, name, org, time::OffsetDateTime::now_utc(), false)?;
         let id = signing::load(&store)?.ok_or_else(|| {
@@ -75,7 +74,7 @@ pub async fn write_report(
                     "the report must be a .pdf file; add .pdf to the name".into(),
                 ));
             }
-            let store = OsKeyring::open()?;
+            let store = handover_engine::env::os_keyring()?;
             let data = catalogs::data_dir();
             let id = signing::load(&store)?.ok_or_else(|| {
                 AppError::Invalid(

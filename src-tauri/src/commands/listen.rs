@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use tauri::{AppHandle, Emitter, State};
 use tokio_util::sync::CancellationToken;
 
-use handover_engine::devices::discovery::hello::Announcement;
+use handover_engine::devices::Announcement;
 use handover_engine::listen::{Heard, HelloChange, ListenOn, Listener};
 
 use crate::dto::{self, DeviceHeard, ListenerState, ListenerStatus};
@@ -104,7 +104,7 @@ pub fn stop(app: &AppHandle, state: &AppState) {
 pub fn start(app: &AppHandle, state: &AppState) {
     stop(app, state);
     let slot = state.slot();
-    let Ok(path) = with_slot(&slot, |s| Ok(s.project().path().to_path_buf())) else {
+    let Ok(path) = with_slot(&slot, |s| Ok(s.path().to_path_buf())) else {
         return;
     };
     let shared = state.listening();
@@ -199,7 +199,7 @@ impl Recorder {
     fn record(&self, slot: &Arc<Mutex<Option<handover_engine::Session>>>, a: &Announcement) {
         let heard = with_slot(slot, |s| {
             // The project may have been closed or replaced since this was heard.
-            if s.project().path() != self.path {
+            if s.path() != self.path {
                 return Err(AppError::NoProject);
             }
             let h = s.record_announcement(a)?;
@@ -228,7 +228,7 @@ impl Recorder {
     /// Writes the summaries of refused announcements when listening stops.
     fn flush(&self, slot: &Arc<Mutex<Option<handover_engine::Session>>>) {
         let done = with_slot(slot, |s| {
-            if s.project().path() != self.path {
+            if s.path() != self.path {
                 return Err(AppError::NoProject);
             }
             Ok(s.flush_announcements()?)
@@ -244,7 +244,7 @@ impl Recorder {
 /// The event for what was recorded (none for an announcement the rate limits refused).
 fn describe(s: &handover_engine::Session, h: &Heard) -> Option<DeviceHeard> {
     let label = |id: handover_engine::model::DeviceId| {
-        let p = s.project();
+        let p = s;
         match (p.device(id), p.plan()) {
             (Ok(d), Ok(plan)) => dto::row(&d, &plan, &[], &[]).label,
             _ => id.to_string(),

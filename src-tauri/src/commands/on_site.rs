@@ -46,7 +46,7 @@ pub async fn copy_password(
 ) -> CmdResult<CopiedDto> {
     let (username, password) = state
         .with_session(move |s| {
-            let keyring = handover_engine::vault::OsKeyring::open()?;
+            let keyring = handover_engine::env::os_keyring()?;
             Ok(s.reveal_password(&keyring, DeviceId(req.device), req.user.as_deref())?)
         })
         .await?;

@@ -11,13 +11,7 @@ use crate::state::{AppState, blocking};
 /// IT's plan in the open project.
 #[tauri::command]
 pub async fn get_plan(state: State<'_, AppState>) -> CmdResult<PlanDto> {
-    state
-        .with_session(|s| {
-            Ok(PlanDto::from(
-                &s.project().plan().map_err(handover_engine::Error::from)?,
-            ))
-        })
-        .await
+    state.with_session(|s| Ok(PlanDto::from(&s.plan()?))).await
 }
 
 /// Reads a plan CSV without importing it: the plan, or its first problem with line and column.

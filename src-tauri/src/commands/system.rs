@@ -2,7 +2,7 @@
 
 use tauri::State;
 
-use crate::dto::{AppInfo, Feature, KeyringState, KeyringStatus};
+use crate::dto::{AppInfo, Feature, KeyringStatus};
 use crate::error::CmdResult;
 use crate::jobs::Jobs;
 use crate::state::blocking;
@@ -36,26 +36,10 @@ pub fn app_info() -> AppInfo {
     }
 }
 
-/// Whether secrets can be kept now (probes the OS keyring through handover-vault; never prompts).
+/// Whether secrets can be kept now (the engine probes the OS keyring; never prompts).
 #[tauri::command]
 pub async fn keyring_status() -> CmdResult<KeyringStatus> {
-    blocking(|| {
-        Ok(match handover_vault::OsKeyring::open() {
-            Ok(k) => KeyringStatus {
-                state: KeyringState::Ready,
-                message: format!("Keyring ready ({})", k.display_name()),
-            },
-            Err(e) if e.is_locked() => KeyringStatus {
-                state: KeyringState::Locked,
-                message: format!("Keyring locked: {e}"),
-            },
-            Err(e) => KeyringStatus {
-                state: KeyringState::Unavailable,
-                message: format!("Keyring unavailable: {e}"),
-            },
-        })
-    })
-    .await
+    blocking(|| Ok(handover_engine::env::keyring_status())).await
 }
 
 /// Asks a running job to stop at its next step. Returns whether it was running.

@@ -23,26 +23,7 @@ pub struct AppInfo {
     pub features: Vec<Feature>,
 }
 
-/// Whether secrets can be kept now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum KeyringState {
-    /// Reachable and unlocked.
-    Ready,
-    /// Reachable but locked.
-    Locked,
-    /// Not reachable at all.
-    Unavailable,
-}
-
-/// The keyring status shown in the header.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct KeyringStatus {
-    /// The state.
-    pub state: KeyringState,
-    /// Which store, or what to do.
-    pub message: String,
-}
+pub use handover_engine::env::{KeyringState, KeyringStatus};
 
 /// A `progress` event.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]

@@ -6,11 +6,11 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use handover_engine::model::{DeviceFacts, DeviceIdentity, Plan, Role, Site, SystemClock};
-use handover_engine::policy::Catalogs;
-use handover_engine::policy::checks::Settings;
-use handover_engine::store::devices::Sighting;
 use handover_engine::{NewProject, Session};
+use handover_model::{DeviceFacts, DeviceIdentity, Plan, Role, Site, SystemClock};
+use handover_policy::Catalogs;
+use handover_policy::checks::Settings;
+use handover_store::devices::Sighting;
 
 /// The plan: four camera VLANs of 1,022 addresses each.
 const PLAN: &str = "vlan_id,name,subnet,gateway,roles\n\
@@ -80,7 +80,7 @@ pub fn write(path: &Path, n: usize) {
     s.record_sightings(batch).expect("record the cameras");
     let settings = Settings {
         max_clock_skew_secs: 10,
-        today: s.project().now().date(),
+        today: s.today(),
     };
     s.run_checks(&[], &Catalogs::built_in(), &settings)
         .expect("run the checks");

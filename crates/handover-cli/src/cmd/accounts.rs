@@ -18,10 +18,7 @@ pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
     let wanted = device
         .parse::<DeviceId>()
         .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
-    session
-        .project()
-        .device(wanted)
-        .map_err(handover_engine::Error::from)?;
+    session.device(wanted)?;
     let keyring = super::keyring()?;
     let rt = super::runtime()?;
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });

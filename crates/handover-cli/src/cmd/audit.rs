@@ -77,12 +77,11 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
                 Some(a) => *a,
                 None if *oldest => 0,
                 None => {
-                    let (head, _) = handover_engine::store::audit::head(session.project().conn())
-                        .map_err(handover_engine::Error::from)?;
+                    let (head, _) = session.audit_head()?;
                     (head - limit).max(0)
                 }
             };
-            let mut entries = session.project().audit_entries(after, *limit)?;
+            let mut entries = session.audit_entries(after, *limit)?;
             if newest_first {
                 entries.reverse();
             }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use handover_engine::catalogs;
-use handover_engine::policy::catalog::signature::TrustedKey;
+use handover_engine::policy::TrustedKey;
 
 use crate::args::{CatalogCommand, Cli};
 

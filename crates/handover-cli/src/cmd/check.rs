@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use handover_engine::model::{DeviceId, FindingId, FindingStatus};
-use handover_engine::policy::checks::Settings;
 
 use crate::args::{CheckArgs, Cli};
 
@@ -18,10 +17,7 @@ pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
         })
         .collect::<Result<Vec<_>, _>>()?;
     let catalogs = super::catalogs(&mut session)?;
-    let settings = Settings {
-        max_clock_skew_secs: a.max_skew,
-        today: session.project().now().date(),
-    };
+    let settings = session.check_settings(Some(a.max_skew));
     let s = session.run_checks(&only, &catalogs, &settings)?;
     if cli.json {
         crate::output::json(&s)?;
@@ -61,14 +57,11 @@ pub fn findings(
             let id = d
                 .parse::<DeviceId>()
                 .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))?;
-            session
-                .project()
-                .device(id)
-                .map_err(handover_engine::Error::from)?;
+            session.device(id)?;
             Ok(id)
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let mut findings = session.project().findings()?;
+    let mut findings = session.findings()?;
     if !states.is_empty() {
         findings.retain(|f| states.iter().any(|s| s.status() == f.status));
     } else if !all {
@@ -97,7 +90,6 @@ pub fn findings(
         return Ok(ExitCode::SUCCESS);
     }
     let names: std::collections::HashMap<DeviceId, String> = session
-        .project()
         .devices()?
         .iter()
         .map(|d| (d.id, super::devices::cell(d)))
@@ -154,8 +146,8 @@ pub fn waive(
 }
 
 /// What a fix will change, in words.
-fn describe(action: &handover_engine::policy::checks::Fix) -> String {
-    use handover_engine::policy::checks::Fix;
+fn describe(action: &handover_engine::policy::Fix) -> String {
+    use handover_engine::policy::Fix;
     match action {
         Fix::DisableDiscovery => "switch WS-Discovery off".to_owned(),
         Fix::SetNtp { servers } => format!("set NTP to {}", servers.join(", ")),
@@ -167,10 +159,7 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
     use std::io::{BufRead, IsTerminal};
     let mut session = super::open(cli)?;
     let catalogs = super::catalogs(&mut session)?;
-    let settings = Settings {
-        max_clock_skew_secs: 10,
-        today: session.project().now().date(),
-    };
+    let settings = session.check_settings(None);
     let mut ids: Vec<FindingId> = list
         .iter()
         .map(|f| {
@@ -180,7 +169,6 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
         .collect::<Result<_, _>>()?;
     if all {
         for f in session
-            .project()
             .findings()?
             .into_iter()
             .filter(|f| f.status == FindingStatus::Open)
@@ -213,9 +201,8 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
         );
         outln!("These changes will be made on the devices, each read back:");
         for (id, action) in &planned {
-            let f = handover_engine::store::findings::get(session.project().conn(), *id)?;
+            let f = session.finding(*id)?;
             let on = session
-                .project()
                 .device(f.device)
                 .map_or_else(|_| f.device.to_string(), |d| super::devices::cell(&d));
             outln!("  {id} on {on}: {}", describe(action));

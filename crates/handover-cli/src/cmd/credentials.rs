@@ -21,7 +21,6 @@ fn ids(list: &[String]) -> anyhow::Result<Vec<DeviceId>> {
 /// Each device named as `D3 Front door` in tables (the id alone when the project cannot say).
 fn named(session: &handover_engine::Session) -> std::collections::HashMap<String, String> {
     session
-        .project()
         .devices()
         .unwrap_or_default()
         .iter()
@@ -52,7 +51,7 @@ fn outcomes(session: &handover_engine::Session, list: &[DeviceOutcome]) {
 pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
     let mut session = super::open(cli)?;
     if let CredentialsCommand::List = c {
-        let list = session.project().credentials()?;
+        let list = session.credentials()?;
         if cli.json {
             crate::output::json(&list)?;
         } else {
@@ -203,7 +202,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             let id: DeviceId = device
                 .parse()
                 .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
-            session.project().device(id)?;
+            session.device(id)?;
             if !*yes {
                 anyhow::ensure!(
                     std::io::IsTerminal::is_terminal(&std::io::stdin()),

@@ -6,12 +6,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use handover_engine::credentials::Custody;
-use handover_engine::devices::discovery::ProbeOptions;
+use handover_engine::devices::ProbeOptions;
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::model::{FindingStatus, Plan, Site};
-use handover_engine::policy::checks::Settings;
-use handover_engine::report_crate::PageSize;
+use handover_engine::report_types::PageSize;
 use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
 use handover_engine::{NewProject, Session, catalogs, signing};
 use handover_sim::{Planted, SimSite, SiteManifest, SpawnOptions};
@@ -131,7 +130,6 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         let (Some(pw), Some(dev)) = (
             spec.password.as_deref(),
             session
-                .project()
                 .devices()?
                 .into_iter()
                 .find(|d| d.address.to_string() == spec.address.to_string()),
@@ -164,12 +162,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         r.rolled_back,
         r.unsettled
     );
-    let ids: Vec<_> = session
-        .project()
-        .devices()?
-        .into_iter()
-        .map(|d| d.id)
-        .collect();
+    let ids: Vec<_> = session.devices()?.into_iter().map(|d| d.id).collect();
     rt.block_on(session.identify(&client, Some(store), &ids, 32, &cancel, &progress))?;
 
     if let (Some(addr), Some(spec)) = (site.switch_addr(), site.switch_spec()) {
@@ -191,10 +184,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         5,
         "Checking firmware, placement, services, time and accounts",
     );
-    let settings = Settings {
-        max_clock_skew_secs: 10,
-        today: session.project().now().date(),
-    };
+    let settings = session.check_settings(None);
     let c = session.run_checks(&[], &cats, &settings)?;
     outln!(
         "{} open findings: {:?}",
@@ -205,7 +195,6 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     // read back.
     let mut fixed = 0;
     for f in session
-        .project()
         .findings()?
         .into_iter()
         .filter(|f| f.status == FindingStatus::Open)
@@ -221,13 +210,12 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         "fixed {fixed} findings on the devices (WS-Discovery off, NTP from the plan, HTTP off where HTTPS works), each read back"
     );
     if let Some(f) = session
-        .project()
         .findings()?
         .into_iter()
         .find(|f| f.check == "services.http-only" && f.status == FindingStatus::Open)
     {
         // The customer's IT lead accepts the risk for a quarter (the technician only records it).
-        let until = session.project().now().date() + time::Duration::days(90);
+        let until = session.today() + time::Duration::days(90);
         let until = format!(
             "{:04}-{:02}-{:02}",
             until.year(),
@@ -272,7 +260,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
                 &data,
                 "Demo Technician",
                 "Example Security Integrators",
-                session.project().now(),
+                session.now(),
                 false,
             )?;
             signing::load(store)?.ok_or_else(|| {

@@ -136,7 +136,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     let session = super::open(cli)?;
-    let devices = session.project().devices()?;
+    let devices = session.devices()?;
     if cli.json {
         let shown: Vec<Shown<'_>> = devices
             .iter()

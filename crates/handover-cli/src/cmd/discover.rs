@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use handover_engine::devices::discovery::ProbeOptions;
+use handover_engine::devices::ProbeOptions;
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
 
@@ -90,7 +90,7 @@ pub fn add(cli: &Cli, address: &str) -> anyhow::Result<ExitCode> {
             )
             .await
     })?;
-    let d = session.project().device(id)?;
+    let d = session.device(id)?;
     if cli.json {
         crate::output::json(&d)?;
     } else {

@@ -6,8 +6,7 @@ use std::process::ExitCode;
 
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::firmware::Upgrader;
-use handover_engine::policy::checks::Settings;
-use handover_engine::policy::firmware_plan::{Action, Identified, Standing};
+use handover_engine::policy::{Action, Identified, Standing};
 
 use crate::args::{Cli, FirmwareCommand, FirmwarePlanArgs};
 
@@ -220,10 +219,7 @@ pub(crate) fn upgrade(
     let cancel = super::ctrl_c_cancels(&rt);
     let progress = crate::progress::terminal(cli.json);
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
-    let settings = Settings {
-        max_clock_skew_secs: 10,
-        today: session.project().now().date(),
-    };
+    let settings = session.check_settings(None);
     let up = Upgrader {
         client: &client,
         keyring: &keyring,
@@ -284,10 +280,7 @@ pub(crate) fn recover(
     let keyring = super::keyring()?;
     let rt = super::runtime()?;
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
-    let settings = Settings {
-        max_clock_skew_secs: 10,
-        today: session.project().now().date(),
-    };
+    let settings = session.check_settings(None);
     let r = rt.block_on(session.firmware_recover(&client, &keyring, &catalogs, &settings))?;
     if cli.json {
         crate::output::json(&r)?;

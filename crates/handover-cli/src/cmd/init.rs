@@ -40,7 +40,7 @@ pub fn run(cli: &Cli, a: &InitArgs) -> anyhow::Result<ExitCode> {
         outln!(
             "Created project {} ({})",
             cli.project.display(),
-            session.project().id()
+            session.project_id()
         );
         if vlans > 0 {
             outln!("Plan: {vlans} VLANs imported.");

@@ -85,7 +85,7 @@ pub fn ctrl_c_cancels(rt: &tokio::runtime::Runtime) -> tokio_util::sync::Cancell
 
 /// Opens the OS keyring, or says what to do when it is locked or missing.
 pub fn keyring() -> anyhow::Result<handover_engine::vault::OsKeyring> {
-    Ok(handover_engine::vault::OsKeyring::open().map_err(handover_engine::Error::from)?)
+    Ok(handover_engine::env::os_keyring()?)
 }
 
 /// Reads a secret from the terminal without echo, or one line from stdin when it is not a terminal.

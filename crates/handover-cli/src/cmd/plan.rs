@@ -20,7 +20,7 @@ pub fn run(cli: &Cli, c: &PlanCommand) -> anyhow::Result<ExitCode> {
             }
         }
         PlanCommand::Show => {
-            let plan = session.project().plan()?;
+            let plan = session.plan()?;
             if cli.json {
                 crate::output::json(&plan)?;
             } else if plan.vlans.is_empty() {

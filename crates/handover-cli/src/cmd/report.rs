@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use handover_engine::catalogs;
 use handover_engine::report::verify_report;
-use handover_engine::report_crate::{ChainStatus, PageSize, Tone, Verdict};
+use handover_engine::report_types::{ChainStatus, PageSize, Tone, Verdict};
 use handover_engine::signing;
 
 use crate::args::{Cli, Paper, ReportArgs, SignIdentityCommand, VerifyArgs};

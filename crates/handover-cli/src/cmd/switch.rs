@@ -10,7 +10,7 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
     let mut session = super::open(cli)?;
     match c {
         SwitchCommand::List => {
-            let list = session.project().switches()?;
+            let list = session.switches()?;
             if cli.json {
                 crate::output::json(&list)?;
             } else {

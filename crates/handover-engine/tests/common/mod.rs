@@ -6,10 +6,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 
-use handover_engine::devices::discovery::ProbeOptions;
+use handover_devices::discovery::ProbeOptions;
 use handover_engine::discover::DiscoverOptions;
-use handover_engine::model::{Plan, Site, SystemClock};
 use handover_engine::{NewProject, Session};
+use handover_model::{Plan, Site, SystemClock};
 use handover_sim::{Addressing, SimSite, SiteManifest, SpawnOptions};
 
 /// An HTTP and a WS-Discovery port for one test, distinct per test and per process (`base` per test file).
@@ -81,9 +81,7 @@ pub fn unicast(wsd_port: u16) -> DiscoverOptions {
 /// devices told their MAC.
 pub async fn discovered_demo(wsd_port: u16, dir: &Path, name: &str) -> (Session, usize) {
     let mut sess = demo_project(dir, name);
-    let client = handover_engine::devices::DeviceClient::new(
-        handover_engine::devices::ClientOptions::default(),
-    );
+    let client = handover_devices::DeviceClient::new(handover_devices::ClientOptions::default());
     sess.discover(
         &client,
         None,
@@ -94,7 +92,6 @@ pub async fn discovered_demo(wsd_port: u16, dir: &Path, name: &str) -> (Session,
     .await
     .unwrap();
     let with_mac = sess
-        .project()
         .devices()
         .unwrap()
         .iter()
@@ -111,7 +108,7 @@ pub fn located_vs_wiring(
     site: &SimSite,
 ) -> Vec<(String, String, u16, u16, Option<u16>)> {
     let mut out = Vec::new();
-    for d in sess.project().devices().unwrap() {
+    for d in sess.devices().unwrap() {
         let Some(sw) = &d.facts.switch_port else {
             continue;
         };
@@ -130,9 +127,9 @@ pub fn located_vs_wiring(
 /// What a custody run needs besides the session: a client, the built-in catalogs, an in-memory keyring (the
 /// vault key only), no cancellation, silent progress.
 pub struct Kit {
-    pub client: handover_engine::devices::DeviceClient,
-    pub catalogs: handover_engine::policy::Catalogs,
-    pub keyring: Arc<handover_engine::vault::MemoryStore>,
+    pub client: handover_devices::DeviceClient,
+    pub catalogs: handover_policy::Catalogs,
+    pub keyring: Arc<handover_vault::MemoryStore>,
     pub cancel: tokio_util::sync::CancellationToken,
     pub progress: handover_engine::progress::ProgressFn,
 }
@@ -141,11 +138,9 @@ impl Kit {
     /// A fresh kit with an empty in-memory keyring.
     pub fn quiet() -> Self {
         Kit {
-            client: handover_engine::devices::DeviceClient::new(
-                handover_engine::devices::ClientOptions::default(),
-            ),
-            catalogs: handover_engine::policy::Catalogs::built_in(),
-            keyring: Arc::new(handover_engine::vault::MemoryStore::new()),
+            client: handover_devices::DeviceClient::new(handover_devices::ClientOptions::default()),
+            catalogs: handover_policy::Catalogs::built_in(),
+            keyring: Arc::new(handover_vault::MemoryStore::new()),
             cancel: tokio_util::sync::CancellationToken::new(),
             progress: handover_engine::progress::silent(),
         }
@@ -182,18 +177,17 @@ pub async fn discovered_site(
 }
 
 /// The checks' settings for today.
-pub fn settings(s: &Session) -> handover_engine::policy::checks::Settings {
-    handover_engine::policy::checks::Settings {
+pub fn settings(s: &Session) -> handover_policy::checks::Settings {
+    handover_policy::checks::Settings {
         max_clock_skew_secs: 10,
-        today: s.project().now().date(),
+        today: s.today(),
     }
 }
 
 /// The project's device at the simulated device `name`'s address.
-pub fn id_at(s: &Session, site: &SimSite, name: &str) -> handover_engine::model::DeviceId {
+pub fn id_at(s: &Session, site: &SimSite, name: &str) -> handover_model::DeviceId {
     let ip = std::net::IpAddr::V4(site.device(name).unwrap().ip());
-    s.project()
-        .devices()
+    s.devices()
         .unwrap()
         .into_iter()
         .find(|d| d.address == ip)

@@ -2,7 +2,7 @@
 import type { KeyringState } from "./KeyringState";
 
 /**
- * The keyring status shown in the header.
+ * The OS keyring's state with a line for people.
  */
 export type KeyringStatus = { 
 /**
@@ -10,6 +10,6 @@ export type KeyringStatus = {
  */
 state: KeyringState, 
 /**
- * Which store, or what to do.
+ * Which store, or what is wrong.
  */
 message: string, };
