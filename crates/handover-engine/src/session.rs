@@ -33,6 +33,21 @@ pub struct Session {
     pub(crate) announcements: Option<crate::listen::limit::Limiter>,
 }
 
+/// The fewest characters a waiver's reason may have: it goes into the signed report for IT to read.
+pub const MIN_WAIVER_REASON_CHARS: usize = 5;
+
+/// A waiver's reason, trimmed, or why it is refused.
+fn waiver_reason(reason: &str) -> Result<&str> {
+    let reason = reason.trim();
+    if reason.chars().count() < MIN_WAIVER_REASON_CHARS {
+        return Err(Error::Invalid(format!(
+            "give a reason IT can read (at least {MIN_WAIVER_REASON_CHARS} characters, a few words): it goes \
+             into the signed report"
+        )));
+    }
+    Ok(reason)
+}
+
 /// Reads and parses a plan CSV file; nothing is written anywhere.
 pub fn read_plan_csv(path: &Path) -> Result<Plan> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
@@ -126,7 +141,21 @@ impl Session {
         id: handover_model::FindingId,
         reason: &str,
     ) -> Result<handover_model::Waiver> {
+        let reason = waiver_reason(reason)?;
         Ok(self.project.waive(id, reason, &self.actor)?)
+    }
+
+    /// Waives several findings with one reason; every id is looked up before the first is waived, so a
+    /// wrong id changes nothing. Returns how many were waived.
+    pub fn waive_many(&mut self, ids: &[handover_model::FindingId], reason: &str) -> Result<usize> {
+        let reason = waiver_reason(reason)?;
+        for id in ids {
+            self.finding(*id)?;
+        }
+        for id in ids {
+            self.project.waive(*id, reason, &self.actor)?;
+        }
+        Ok(ids.len())
     }
 
     /// Waives a finding with the customer's approver and an expiry date (`YYYY-MM-DD`), either optional.
@@ -137,6 +166,7 @@ impl Session {
         approver: Option<&str>,
         expires: Option<&str>,
     ) -> Result<handover_model::Waiver> {
+        let reason = waiver_reason(reason)?;
         Ok(self
             .project
             .waive_approved(id, reason, approver, expires, &self.actor)?)

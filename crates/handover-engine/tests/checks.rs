@@ -121,6 +121,21 @@ fn findings_follow_the_devices_and_waivers_persist() {
     let mut s = s;
     let e = s.waive(f2, "  ").unwrap_err();
     assert!(e.to_string().contains("reason"), "{e}");
+    // The reason rule is the engine's, so the CLI and the app refuse the same words.
+    let e = s.waive(f2, " ok  ").unwrap_err();
+    assert_eq!(e.code(), handover_engine::ErrorCode::InvalidInput, "{e}");
+    assert!(e.to_string().contains("at least 5 characters"), "{e}");
+    // Several at once: one unknown id and nothing is waived.
+    let before = s.waivers().unwrap().len();
+    let e = s
+        .waive_many(&[f2, handover_model::FindingId(9_999)], "Phase 2 work")
+        .unwrap_err();
+    assert_eq!(e.code(), handover_engine::ErrorCode::NotFound, "{e}");
+    assert_eq!(
+        s.waivers().unwrap().len(),
+        before,
+        "a refusal changes nothing"
+    );
 
     // The customer's approver and an expiry date: kept across reopening, in the audit log, and in the report.
     let e = s

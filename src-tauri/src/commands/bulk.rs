@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use tauri::{AppHandle, State};
 
-use super::checks::{describe_fix, settings};
 use super::credentials::labels;
 use super::discover::with_devices;
 use crate::dto::{
@@ -33,7 +32,7 @@ pub async fn fix_plan(state: State<'_, AppState>, req: FixPlanRequest) -> CmdRes
     state
         .with_session(move |s| {
             let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let fixes = s.open_fixes(&catalogs, &settings(s))?;
+            let fixes = s.open_fixes(&catalogs, &s.check_settings(None))?;
             let names = labels(s)?;
             let wanted = |d: i64| req.devices.is_empty() || req.devices.contains(&d);
             let findings = s.findings()?;
@@ -49,7 +48,7 @@ pub async fn fix_plan(state: State<'_, AppState>, req: FixPlanRequest) -> CmdRes
                     device: d.0,
                     device_label: names.get(&d.0).cloned().unwrap_or_default(),
                     title: titles.get(&f.0).copied().unwrap_or_default().to_owned(),
-                    description: describe_fix(fix),
+                    description: fix.describe(),
                 })
                 .collect();
             let open = findings
@@ -81,7 +80,7 @@ pub async fn fix_findings(
             job.progress(0, total, "");
             let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
             let keyring = handover_engine::env::os_keyring()?;
-            let settings = settings(s);
+            let settings = s.check_settings(None);
             let results = tauri::async_runtime::block_on(async {
                 let client = DeviceClient::new(ClientOptions::default());
                 s.fix_many(
@@ -132,20 +131,10 @@ pub async fn fix_findings(
 /// Waives these findings with one reason (each recorded with who and when in the audit log). Returns how many.
 #[tauri::command]
 pub async fn waive_findings(state: State<'_, AppState>, req: WaiveManyRequest) -> CmdResult<usize> {
-    let reason = req.reason.trim().to_owned();
-    if reason.len() < 5 {
-        return Err(AppError::Invalid(
-            "give a reason IT can read (at least a few words): it goes into the signed report"
-                .into(),
-        )
-        .into());
-    }
     state
         .with_session(move |s| {
-            for id in &req.findings {
-                s.waive(FindingId(*id), &reason)?;
-            }
-            Ok(req.findings.len())
+            let ids: Vec<FindingId> = req.findings.iter().copied().map(FindingId).collect();
+            Ok(s.waive_many(&ids, &req.reason)?)
         })
         .await
 }

@@ -7,7 +7,7 @@ use tauri::{AppHandle, State};
 
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::{DeviceId, FindingId};
-use handover_engine::policy::{Fix, Settings};
+use handover_engine::policy::Fix;
 
 use crate::dto::{
     self, CheckSummaryDto, FindingDto, FindingRequest, FixOutcomeDto, FixPreview, JobRequest,
@@ -23,7 +23,7 @@ fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppErro
         (p.plan()?, p.findings()?, p.credentials()?, p.waivers()?);
     let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
     let fixable: std::collections::HashSet<FindingId> = s
-        .open_fixes(&catalogs, &settings(s))?
+        .open_fixes(&catalogs, &s.check_settings(None))?
         .into_iter()
         .map(|(f, _, _)| f)
         .collect();
@@ -93,17 +93,10 @@ pub async fn run_checks(
 /// Waives a finding with a reason (recorded with who and when in the audit log).
 #[tauri::command]
 pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> CmdResult<FindingDto> {
-    if req.reason.trim().len() < 5 {
-        return Err(AppError::Invalid(
-            "give a reason IT can read (at least a few words): it goes into the signed report"
-                .into(),
-        )
-        .into());
-    }
     state
         .with_session(move |s| {
             let id = FindingId(req.id);
-            s.waive(id, req.reason.trim())?;
+            s.waive(id, &req.reason)?;
             all_findings(s)?
                 .into_iter()
                 .find(|f| f.id == id.0)
@@ -112,38 +105,17 @@ pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> Cmd
         .await
 }
 
-/// The checks' settings: the CLI's default clock threshold and the project's today.
-pub fn settings(s: &handover_engine::Session) -> Settings {
-    s.check_settings(None)
-}
-
-/// The action in words.
-pub fn describe_fix(f: &Fix) -> String {
-    match f {
-        Fix::SetNtp { servers } => format!(
-            "point the device's time at the plan's NTP servers ({}) on the device, then read it back",
-            servers.join(", ")
-        ),
-        Fix::DisableDiscovery => {
-            "turn WS-Discovery off on the device (commissioning is done), then read it back".into()
-        }
-        Fix::DisableHttp => "prove HTTPS works with the password Handover holds, turn plain HTTP off on the device, \
-             then read it back over HTTPS (Handover talks HTTPS to it from then on)"
-            .into(),
-    }
-}
-
 /// What fixing a finding would do, before the technician confirms.
 #[tauri::command]
 pub async fn fix_preview(state: State<'_, AppState>, req: FindingRequest) -> CmdResult<FixPreview> {
     state
         .with_session(move |s| {
             let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let fix = s.fix_for(FindingId(req.id), &catalogs, &settings(s))?;
+            let fix = s.fix_for(FindingId(req.id), &catalogs, &s.check_settings(None))?;
             Ok(FixPreview {
                 id: req.id,
                 available: fix.is_some(),
-                description: fix.as_ref().map(describe_fix).unwrap_or_else(|| {
+                description: fix.as_ref().map(Fix::describe).unwrap_or_else(|| {
                     "Handover cannot fix this one on the device: fix it by hand and run the checks \
                      again, or waive it with a reason"
                         .into()
@@ -164,7 +136,7 @@ pub async fn fix_finding(
         .with_session(move |s| {
             let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
             let keyring = handover_engine::env::os_keyring()?;
-            let settings = settings(s);
+            let settings = s.check_settings(None);
             let o = tauri::async_runtime::block_on(async {
                 let client = DeviceClient::new(ClientOptions::default());
                 s.fix(FindingId(req.id), &client, &keyring, &catalogs, &settings)
@@ -172,7 +144,7 @@ pub async fn fix_finding(
             })?;
             Ok(FixOutcomeDto {
                 finding: o.finding,
-                description: describe_fix(&o.action),
+                description: o.action.describe(),
                 read_back: o.read_back,
             })
         })

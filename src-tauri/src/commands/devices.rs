@@ -7,7 +7,6 @@ use tauri::State;
 
 use handover_engine::model::{CredentialRef, DeviceId, Finding, FindingStatus};
 
-use super::checks::settings;
 use crate::dto::{
     self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto, RenameRequest,
 };
@@ -78,7 +77,8 @@ fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, Ap
             .filter(|f| f.device == id)
             .map(|f| {
                 let fixable = f.status == FindingStatus::Open
-                    && s.fix_for(f.id, &catalogs, &settings(s))?.is_some();
+                    && s.fix_for(f.id, &catalogs, &s.check_settings(None))?
+                        .is_some();
                 Ok(FindingDto::new(f, row.label.clone(), &waivers, fixable))
             })
             .collect::<Result<_, AppError>>()?,

@@ -145,16 +145,6 @@ pub fn waive(
     Ok(ExitCode::SUCCESS)
 }
 
-/// What a fix will change, in words.
-fn describe(action: &handover_engine::policy::Fix) -> String {
-    use handover_engine::policy::Fix;
-    match action {
-        Fix::DisableDiscovery => "switch WS-Discovery off".to_owned(),
-        Fix::SetNtp { servers } => format!("set NTP to {}", servers.join(", ")),
-        Fix::DisableHttp => "switch plain HTTP off (HTTPS proven first)".to_owned(),
-    }
-}
-
 pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
     use std::io::{BufRead, IsTerminal};
     let mut session = super::open(cli)?;
@@ -205,7 +195,7 @@ pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<E
             let on = session
                 .device(f.device)
                 .map_or_else(|_| f.device.to_string(), |d| super::devices::cell(&d));
-            outln!("  {id} on {on}: {}", describe(action));
+            outln!("  {id} on {on}: {}", action.describe());
         }
         out!("Apply {} change(s)? [y/N] ", planned.len());
         let mut line = String::new();

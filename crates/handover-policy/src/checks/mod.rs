@@ -55,6 +55,28 @@ pub enum Fix {
     DisableHttp,
 }
 
+impl Fix {
+    /// What applying the fix does on the device, in words for the technician (the CLI's prompt and the app's
+    /// preview both show this).
+    pub fn describe(&self) -> String {
+        match self {
+            Fix::SetNtp { servers } => format!(
+                "point the device's time at the plan's NTP servers ({}), then read it back",
+                servers.join(", ")
+            ),
+            Fix::DisableDiscovery => {
+                "turn WS-Discovery off on the device (commissioning is done), then read it back"
+                    .into()
+            }
+            Fix::DisableHttp => {
+                "prove HTTPS works with the password Handover holds, turn plain HTTP off on the \
+                 device, then read it back over HTTPS (Handover talks HTTPS to it from then on)"
+                    .into()
+            }
+        }
+    }
+}
+
 /// A finding as a check raises it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Raised {
