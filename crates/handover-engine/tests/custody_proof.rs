@@ -573,7 +573,7 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
     let outcome = |r: &handover_engine::credentials::RotateSummary, id: DeviceId| {
         r.devices
             .iter()
-            .find(|d| d.device == id.to_string())
+            .find(|d| d.device == id)
             .map(|d| d.outcome.clone())
             .unwrap()
     };
@@ -682,7 +682,7 @@ async fn reset_mid_job(spec: DeviceSpec, base: u16, name: &str) {
     let outcome = |f: &handover_engine::credentials::FindSummary| {
         f.devices
             .iter()
-            .find(|d| d.device == id.to_string())
+            .find(|d| d.device == id)
             .map(|d| d.outcome.clone())
     };
     let f = s

@@ -193,7 +193,7 @@ impl Fixture {
             .unwrap()
     }
     fn outcome(&self, s: &UpgradeSummary, name: &str) -> (String, String) {
-        let id = self.id(name).to_string();
+        let id = self.id(name);
         let o = s
             .outcomes
             .iter()
@@ -445,7 +445,7 @@ async fn a_failing_canary_holds_the_rest_of_its_run() {
     assert_eq!(
         s.outcomes
             .iter()
-            .find(|o| o.device == fx.id(canary).to_string())
+            .find(|o| o.device == fx.id(canary))
             .unwrap()
             .wave,
         0

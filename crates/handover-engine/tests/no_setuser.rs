@@ -90,11 +90,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         (1, 0, 1, 1, 0),
         "{r:#?}"
     );
-    let o = r
-        .devices
-        .iter()
-        .find(|o| o.device == id.to_string())
-        .unwrap();
+    let o = r.devices.iter().find(|o| o.device == id).unwrap();
     assert_eq!(o.outcome, "cannot-rotate-default", "{o:?}");
     for words in [
         "cannot change passwords over ONVIF",
@@ -188,10 +184,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         .await
         .unwrap();
     assert_eq!(again.cannot_rotate, 0, "{again:#?}");
-    assert!(
-        again.devices.iter().all(|o| o.device != id.to_string()),
-        "{again:#?}"
-    );
+    assert!(again.devices.iter().all(|o| o.device != id), "{again:#?}");
     // New firmware that changes passwords over ONVIF: named explicitly, the device is rotated and no longer
     // known as one without SetUser.
     h.set_faults(FaultSpec::default());

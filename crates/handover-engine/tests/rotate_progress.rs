@@ -64,18 +64,14 @@ async fn rotation_progress_moves_per_device() {
         .devices
         .iter()
         .find(|d| last.message.starts_with(&format!("{}:", d.device)))
-        .map(|d| d.device.clone())
+        .map(|d| d.device)
         .unwrap();
     let project_devices = s.devices().unwrap();
     let slow_device = project_devices
         .iter()
         .find(|d| d.address == std::net::IpAddr::V4(slow.ip()))
         .unwrap();
-    assert_eq!(
-        slow_id,
-        slow_device.id.to_string(),
-        "the slow camera ends last"
-    );
+    assert_eq!(slow_id, slow_device.id, "the slow camera ends last");
     let (first_at, _) = ticks.first().unwrap();
     assert!(
         last_at.duration_since(*first_at) > Duration::from_secs(1),

@@ -119,11 +119,7 @@ async fn find_defaults_reads_every_standard_refusal_as_one_and_keeps_within_the_
     for (i, _) in STYLES.iter().enumerate() {
         let changed = format!("changed-{i}");
         let id = id_of(&s, &site, &changed);
-        let o = found
-            .devices
-            .iter()
-            .find(|o| o.device == id.to_string())
-            .unwrap();
+        let o = found.devices.iter().find(|o| o.device == id).unwrap();
         assert_eq!(o.outcome, "unknown", "{o:?}");
         assert!(o.detail.contains("the password was changed"), "{o:?}");
         let h = site.device(&changed).unwrap();

@@ -10,7 +10,7 @@ use handover_engine::model::{DeviceId, FindingId};
 use handover_engine::policy::Fix;
 
 use crate::dto::{
-    self, CheckSummaryDto, FindingDto, FindingRequest, FixOutcomeDto, FixPreview, JobRequest,
+    CheckSummaryDto, FindingDto, FindingRequest, FixOutcomeDto, FixPreview, JobRequest,
     WaiveRequest,
 };
 use crate::error::{AppError, CmdResult};
@@ -18,20 +18,14 @@ use crate::jobs::Jobs;
 use crate::state::{AppState, blocking, with_slot};
 
 fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppError> {
-    let p = s;
-    let (plan, findings, creds, waivers) =
-        (p.plan()?, p.findings()?, p.credentials()?, p.waivers()?);
+    let (findings, waivers) = (s.findings()?, s.waivers()?);
     let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
     let fixable: std::collections::HashSet<FindingId> = s
         .open_fixes(&catalogs, &s.check_settings(None))?
         .into_iter()
         .map(|(f, _, _)| f)
         .collect();
-    let labels: HashMap<i64, String> = p
-        .devices()?
-        .iter()
-        .map(|d| (d.id.0, dto::row(d, &plan, &findings, &creds).label))
-        .collect();
+    let labels: HashMap<i64, String> = s.devices()?.iter().map(|d| (d.id.0, d.name())).collect();
     Ok(findings
         .iter()
         .map(|f| {
@@ -60,12 +54,7 @@ pub async fn run_checks(
     let slot = state.slot();
     let result = blocking(move || {
         let devices: Vec<(DeviceId, String)> = with_slot(&slot, |s| {
-            let p = s;
-            let plan = p.plan()?;
-            Ok(p.devices()?
-                .iter()
-                .map(|d| (d.id, dto::row(d, &plan, &[], &[]).label))
-                .collect())
+            Ok(s.devices()?.iter().map(|d| (d.id, d.name())).collect())
         })?;
         let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
         let total = devices.len() as u64;

@@ -46,22 +46,20 @@ fn client() -> DeviceClient {
 
 /// Every device's name for people, by id.
 pub(crate) fn labels(s: &Session) -> Result<HashMap<i64, String>, AppError> {
-    let p = s;
-    let plan = p.plan()?;
-    Ok(p.devices()?
-        .iter()
-        .map(|d| (d.id.0, dto::row(d, &plan, &[], &[]).label))
-        .collect())
+    Ok(s.devices()?.iter().map(|d| (d.id.0, d.name())).collect())
 }
 
 /// The engine's per-device outcomes with the devices' names.
 pub fn outcomes(list: &[DeviceOutcome], labels: &HashMap<i64, String>) -> Vec<OutcomeDto> {
     list.iter()
         .map(|o| {
-            let id = o.device.parse::<DeviceId>().map_or(0, |d| d.0);
+            let id = o.device.0;
             OutcomeDto {
                 device: id,
-                label: labels.get(&id).cloned().unwrap_or_else(|| o.device.clone()),
+                label: labels
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| o.device.to_string()),
                 outcome: o.outcome.clone(),
                 detail: o.detail.clone(),
             }
@@ -70,16 +68,15 @@ pub fn outcomes(list: &[DeviceOutcome], labels: &HashMap<i64, String>) -> Vec<Ou
 }
 
 fn overview(s: &Session) -> Result<CustodyOverview, AppError> {
-    let p = s;
-    let (plan, creds) = (p.plan()?, p.credentials()?);
-    let rows = p
+    let creds = s.credentials()?;
+    let rows = s
         .devices()?
         .iter()
         .map(|d| {
             let c = creds.iter().find(|c| c.device == d.id);
             CustodyRow {
                 device: d.id.0,
-                label: dto::row(d, &plan, &[], &[]).label,
+                label: d.name(),
                 address: d.address.to_string(),
                 manufacturer: d.facts.manufacturer.clone(),
                 account: c.map(|c| c.username.clone()),
@@ -93,7 +90,7 @@ fn overview(s: &Session) -> Result<CustodyOverview, AppError> {
         .collect();
     Ok(CustodyOverview {
         rows,
-        unsettled: p.unsettled_rotations()?,
+        unsettled: s.unsettled_rotations()?,
     })
 }
 
@@ -105,9 +102,8 @@ pub async fn custody_overview(state: State<'_, AppState>) -> CmdResult<CustodyOv
 
 /// The devices a run covers, with their names: the ones asked for, else those `all` picks.
 fn targets(s: &Session, asked: &[i64], all: Pick) -> Result<Vec<(DeviceId, String)>, AppError> {
-    let p = s;
-    let (plan, creds) = (p.plan()?, p.credentials()?);
-    Ok(p.devices()?
+    let creds = s.credentials()?;
+    Ok(s.devices()?
         .iter()
         .filter(|d| {
             if asked.is_empty() {
@@ -116,7 +112,7 @@ fn targets(s: &Session, asked: &[i64], all: Pick) -> Result<Vec<(DeviceId, Strin
                 asked.contains(&d.id.0)
             }
         })
-        .map(|d| (d.id, dto::row(d, &plan, &[], &[]).label))
+        .map(|d| (d.id, d.name()))
         .collect())
 }
 
@@ -402,9 +398,8 @@ pub async fn export_credentials(
 
 /// The accounts `users` of device `id`, flagged against what Handover holds and the vendor's default names.
 fn accounts_dto(s: &Session, id: DeviceId, users: &[DeviceUser]) -> Result<AccountsDto, AppError> {
-    let p = s;
-    let d = p.device(id)?;
-    let held: Vec<String> = p
+    let d = s.device(id)?;
+    let held: Vec<String> = s
         .credentials()?
         .into_iter()
         .filter(|c| c.device == id && c.state != CredentialState::Unknown)
@@ -418,10 +413,9 @@ fn accounts_dto(s: &Session, id: DeviceId, users: &[DeviceUser]) -> Result<Accou
         .into_iter()
         .map(|c| c.user)
         .collect();
-    let plan = p.plan()?;
     Ok(AccountsDto {
         device: id.0,
-        label: dto::row(&d, &plan, &[], &[]).label,
+        label: d.name(),
         accounts: users
             .iter()
             .map(|u| {
@@ -515,17 +509,17 @@ mod tests {
     #[test]
     fn outcomes_carry_the_device_id_and_name() {
         let names = HashMap::from([(3, "cam-dock".to_owned())]);
-        let o = |device: &str| DeviceOutcome {
-            device: device.into(),
+        let o = |device: i64| DeviceOutcome {
+            device: DeviceId(device),
             outcome: "rotated".into(),
             detail: "new password proven".into(),
         };
-        let got = outcomes(&[o("D3"), o("D9"), o("?")], &names);
+        let got = outcomes(&[o(3), o(9)], &names);
         assert_eq!(
             got.iter()
                 .map(|o| (o.device, o.label.as_str()))
                 .collect::<Vec<_>>(),
-            [(3, "cam-dock"), (9, "D9"), (0, "?")]
+            [(3, "cam-dock"), (9, "D9")]
         );
     }
 }

@@ -18,8 +18,7 @@ use crate::state::AppState;
 pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow>> {
     state
         .with_session(|s| {
-            let p = s;
-            let (plan, findings, creds) = (p.plan()?, p.findings()?, p.credentials()?);
+            let (plan, findings, creds) = (s.plan()?, s.findings()?, s.credentials()?);
             // Each row reads only its own device's findings and credentials: grouped once, so thousands of
             // devices cost one pass, not devices × findings.
             let mut by_device: HashMap<DeviceId, (Vec<Finding>, Vec<CredentialRef>)> =
@@ -31,7 +30,7 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
                 by_device.entry(c.device).or_default().1.push(c);
             }
             let none = (Vec::new(), Vec::new());
-            let devices = p.devices()?;
+            let devices = s.devices()?;
             // Several devices behind one address (an encoder's channels, a NAT): each row shows its port.
             let mut at: HashMap<std::net::IpAddr, usize> = HashMap::new();
             for d in &devices {
@@ -54,14 +53,13 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
 
 /// One device in depth: the evidence per step, its credentials and findings.
 fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, AppError> {
-    let p = s;
-    let d = p
+    let d = s
         .devices()?
         .into_iter()
         .find(|d| d.id == id)
         .ok_or_else(|| AppError::Invalid(format!("there is no device {id}")))?;
     let (plan, findings, creds, waivers) =
-        (p.plan()?, p.findings()?, p.credentials()?, p.waivers()?);
+        (s.plan()?, s.findings()?, s.credentials()?, s.waivers()?);
     let row = dto::row(&d, &plan, &findings, &creds);
     let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
     Ok(DeviceDetail {

@@ -244,11 +244,7 @@ impl Recorder {
 /// The event for what was recorded (none for an announcement the rate limits refused).
 fn describe(s: &handover_engine::Session, h: &Heard) -> Option<DeviceHeard> {
     let label = |id: handover_engine::model::DeviceId| {
-        let p = s;
-        match (p.device(id), p.plan()) {
-            (Ok(d), Ok(plan)) => dto::row(&d, &plan, &[], &[]).label,
-            _ => id.to_string(),
-        }
+        s.device(id).map_or_else(|_| id.to_string(), |d| d.name())
     };
     let at = dto::rfc3339(time::OffsetDateTime::now_utc());
     Some(match h {

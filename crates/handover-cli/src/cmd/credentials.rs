@@ -19,12 +19,12 @@ fn ids(list: &[String]) -> anyhow::Result<Vec<DeviceId>> {
 }
 
 /// Each device named as `D3 Front door` in tables (the id alone when the project cannot say).
-fn named(session: &handover_engine::Session) -> std::collections::HashMap<String, String> {
+fn named(session: &handover_engine::Session) -> std::collections::HashMap<DeviceId, String> {
     session
         .devices()
         .unwrap_or_default()
         .iter()
-        .map(|d| (d.id.to_string(), super::devices::cell(d)))
+        .map(|d| (d.id, super::devices::cell(d)))
         .collect()
 }
 
@@ -37,7 +37,7 @@ fn outcomes(session: &handover_engine::Session, list: &[DeviceOutcome]) {
                 names
                     .get(&o.device)
                     .cloned()
-                    .unwrap_or_else(|| o.device.clone()),
+                    .unwrap_or_else(|| o.device.to_string()),
                 o.outcome.clone(),
                 o.detail.clone(),
             ]
@@ -59,9 +59,11 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             let rows: Vec<Vec<String>> = list
                 .iter()
                 .map(|c| {
-                    let id = c.device.to_string();
                     vec![
-                        names.get(&id).cloned().unwrap_or(id),
+                        names
+                            .get(&c.device)
+                            .cloned()
+                            .unwrap_or_else(|| c.device.to_string()),
                         c.username.clone(),
                         c.state.to_string(),
                         c.rotated_at.map(crate::output::time).unwrap_or_default(),

@@ -400,7 +400,7 @@ impl Session {
             )?;
             rep.tick(format!("{}: {detail}", job.id));
             summary.devices.push(DeviceOutcome {
-                device: job.id.to_string(),
+                device: job.id,
                 outcome: outcome.into(),
                 detail,
             });
@@ -551,7 +551,7 @@ impl Session {
             )?;
         }
         Ok(Some(DeviceOutcome {
-            device: subject,
+            device: job.id,
             outcome: outcome.into(),
             detail,
         }))

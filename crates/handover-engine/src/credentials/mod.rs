@@ -54,7 +54,7 @@ pub struct Custody<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct DeviceOutcome {
     /// The device.
-    pub device: String,
+    pub device: handover_model::DeviceId,
     /// Short code: `default-found`, `rotated`, `created`, `unknown`, `locked-out`, `unreachable`, ...
     pub outcome: String,
     /// For people: what happened and what to do.

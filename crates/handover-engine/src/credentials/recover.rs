@@ -142,7 +142,7 @@ impl Session {
             };
             rep.tick(format!("{dev} {user}: {}", outcome.0));
             summary.devices.push(DeviceOutcome {
-                device: dev.to_string(),
+                device: dev,
                 outcome: outcome.0.into(),
                 detail: format!("{user}: {}", outcome.1),
             });

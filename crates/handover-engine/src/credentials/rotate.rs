@@ -258,7 +258,7 @@ impl Session {
             }
             rep.tick(format!("{id}: {outcome}"));
             summary.devices.push(DeviceOutcome {
-                device: id.to_string(),
+                device: id,
                 outcome: outcome.into(),
                 detail: format!("{user}: {detail}"),
             });

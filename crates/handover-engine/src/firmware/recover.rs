@@ -18,7 +18,7 @@ use crate::session::Session;
 #[derive(Debug, Clone, Serialize)]
 pub struct Settled {
     /// The device.
-    pub device: String,
+    pub device: handover_model::DeviceId,
     /// `upgraded`, `not-upgraded` or `open`.
     pub outcome: String,
     /// What the device said, and what to do when it stays open.
@@ -60,7 +60,7 @@ impl Session {
             let (Some(creds), Some(xaddr)) = (creds, d.facts.xaddr.clone()) else {
                 summary.still_open += 1;
                 summary.devices.push(Settled {
-                    device: d.id.to_string(),
+                    device: d.id,
                     outcome: "open".into(),
                     detail: "Handover holds no password for it: take custody, then recover again"
                         .into(),
@@ -150,7 +150,7 @@ impl Session {
                 None => summary.still_open += 1,
             }
             summary.devices.push(Settled {
-                device: d.id.to_string(),
+                device: d.id,
                 outcome: outcome.into(),
                 detail,
             });

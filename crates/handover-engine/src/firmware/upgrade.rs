@@ -53,7 +53,7 @@ pub struct Upgrader<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct UpgradeOutcome {
     /// The device.
-    pub device: String,
+    pub device: handover_model::DeviceId,
     /// Its model.
     pub model: String,
     /// The version before.
@@ -134,7 +134,7 @@ impl Job {
     }
     fn outcome(&self, wave: usize, outcome: &str, detail: String) -> UpgradeOutcome {
         UpgradeOutcome {
-            device: self.id.to_string(),
+            device: self.id,
             model: self.model.clone(),
             from: self.from.clone(),
             to: self.to.clone(),
@@ -240,7 +240,7 @@ impl Session {
         for o in &summary.outcomes {
             let detail = serde_json::json!({"outcome": o.outcome, "detail": o.detail, "image_sha256": o.image_sha256, "to": o.to});
             self.project_mut()
-                .record(&actor, "firmware.skipped", &o.device, detail)?;
+                .record(&actor, "firmware.skipped", &o.device.to_string(), detail)?;
         }
         let total = jobs.len();
         let mut rep = Reporter::new(up.progress, Step::Firmware, total);
@@ -258,7 +258,7 @@ impl Session {
                         let o = j.outcome(n, "waiting", "not started: an earlier device was not upgraded (or the run was cancelled); look at it, then run the upgrade again".into());
                         let detail = serde_json::json!({"outcome": o.outcome, "detail": o.detail, "image_sha256": o.image_sha256, "to": o.to});
                         writer.with(|p, a| {
-                            p.record(a, "firmware.skipped", &o.device, detail)
+                            p.record(a, "firmware.skipped", &o.device.to_string(), detail)
                                 .map(|_| ())
                         })?;
                         summary.outcomes.push(o);
