@@ -80,15 +80,6 @@ pub fn eta_ms(elapsed_ms: u64, done: u64, total: u64) -> Option<u64> {
 }
 
 impl Job {
-    /// Fails with `Cancelled` when the technician asked to stop.
-    pub fn checkpoint(&self) -> Result<(), AppError> {
-        if self.cancel.is_cancelled() {
-            Err(AppError::Cancelled)
-        } else {
-            Ok(())
-        }
-    }
-
     /// The token engine workflows watch (cancelled by `cancel_job`).
     pub fn token(&self) -> CancellationToken {
         self.cancel.clone()

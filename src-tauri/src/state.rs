@@ -1,6 +1,7 @@
-//! The app's state: at most one open [`Session`], behind a mutex, the Hello/Bye listener that runs while it
-//! is open, and the helper every command uses to run its engine call on a blocking thread (the engine is
-//! synchronous: SQLite).
+//! The app's state: at most one open [`Session`], shared (the slot's mutex is held only to take or replace
+//! it), the Hello/Bye listener that runs while it is open, and the helper every command uses to run its engine
+//! call on a blocking thread (the engine is synchronous: SQLite). A long job, the listener and the screens'
+//! reads run on the same session at once; the engine orders their writes.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
@@ -12,14 +13,20 @@ use crate::error::{AppError, CmdResult};
 /// Shared state managed by Tauri.
 #[derive(Default)]
 pub struct AppState {
-    session: Arc<Mutex<Option<Session>>>,
+    session: Slot,
     listening: Arc<Mutex<Listening>>,
 }
 
-type Slot = Arc<Mutex<Option<Session>>>;
+/// Where the open session lives: taken (cloned) under the lock, used without it.
+pub type Slot = Arc<Mutex<Option<Arc<Session>>>>;
 
-fn lock(slot: &Slot) -> MutexGuard<'_, Option<Session>> {
+fn lock(slot: &Slot) -> MutexGuard<'_, Option<Arc<Session>>> {
     slot.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The open session, shared; `no-project` when none is open.
+fn current(slot: &Slot) -> Result<Arc<Session>, AppError> {
+    lock(slot).clone().ok_or(AppError::NoProject)
 }
 
 /// Runs `f` on a blocking thread; the error becomes a `CommandError`.
@@ -39,19 +46,14 @@ impl AppState {
     pub async fn with_session<T, F>(&self, f: F) -> CmdResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Session) -> Result<T, AppError> + Send + 'static,
+        F: FnOnce(&Session) -> Result<T, AppError> + Send + 'static,
     {
         let slot = self.session.clone();
-        blocking(move || {
-            let mut g = lock(&slot);
-            let s = g.as_mut().ok_or(AppError::NoProject)?;
-            f(s)
-        })
-        .await
+        blocking(move || f(&*current(&slot)?)).await
     }
 
     /// Replaces the open session (closing the previous one, which releases its lock) with what `f` opens.
-    /// The old project is closed first, so reopening the same file works.
+    /// The old project is closed first, so reopening the same file works (once any job still running on it ends).
     pub async fn replace<T, F>(&self, f: F) -> CmdResult<T>
     where
         T: Send + 'static,
@@ -62,7 +64,7 @@ impl AppState {
             let mut g = lock(&slot);
             *g = None;
             let (s, t) = f()?;
-            *g = Some(s);
+            *g = Some(Arc::new(s));
             Ok(t)
         })
         .await
@@ -78,7 +80,7 @@ impl AppState {
         .await
     }
 
-    /// A handle for long jobs that take the lock step by step.
+    /// A handle for long jobs and the listener, which take the open session when they need it.
     pub fn slot(&self) -> Slot {
         self.session.clone()
     }
@@ -89,12 +91,10 @@ impl AppState {
     }
 }
 
-/// Runs `f` with the session held in `slot` (for long jobs, between steps).
+/// Runs `f` with the session open in `slot` (`no-project` when none is).
 pub fn with_slot<T>(
     slot: &Slot,
-    f: impl FnOnce(&mut Session) -> Result<T, AppError>,
+    f: impl FnOnce(&Session) -> Result<T, AppError>,
 ) -> Result<T, AppError> {
-    let mut g = lock(slot);
-    let s = g.as_mut().ok_or(AppError::NoProject)?;
-    f(s)
+    f(&*current(slot)?)
 }

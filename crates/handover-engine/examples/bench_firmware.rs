@@ -100,7 +100,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .as_bytes(),
     )?;
-    let mut s = Session::create(
+    let s = Session::create(
         NewProject {
             path: dir.path().join("b.handover"),
             site: Site {

@@ -93,7 +93,7 @@ async fn run(
         technician: "Bench".into(),
         ..Site::default()
     };
-    let mut s = Session::create(
+    let s = Session::create(
         NewProject {
             path: dir.path().join("b.handover"),
             site: info,

@@ -26,8 +26,7 @@ async fn main() {
         .filter(|w| w[0] == "--interface")
         .map(|w| w[1].clone())
         .collect();
-    let mut session =
-        Session::open(&project, None, Arc::new(SystemClock)).expect("open the project");
+    let session = Session::open(&project, None, Arc::new(SystemClock)).expect("open the project");
     let listener = Listener::bind(&ListenOn::Interfaces(interfaces)).expect("bind the listener");
     eprintln!("listening on {}", listener.interfaces().join(", "));
     let cancel = CancellationToken::new();

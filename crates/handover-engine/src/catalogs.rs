@@ -210,7 +210,7 @@ impl Session {
     /// Loads the catalogs in use from the data folder `data` with the shipped keys (see [`load_with`]).
     /// Each imported file that is ignored is written to the audit log as `catalog.ignored`, once for as long
     /// as the reason stays the same, and returned to show the technician.
-    pub fn catalogs(&mut self, data: &Path) -> Result<(Catalogs, Vec<Ignored>)> {
+    pub fn catalogs(&self, data: &Path) -> Result<(Catalogs, Vec<Ignored>)> {
         let (catalogs, ignored) = load_with(data, &TrustedKey::shipped());
         for i in &ignored {
             let detail = serde_json::json!({ "file": i.path.display().to_string(), "why": i.why });

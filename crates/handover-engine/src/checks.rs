@@ -11,6 +11,7 @@ use handover_policy::checks::{Context, Settings, evaluate};
 use handover_store::findings::NewFinding;
 
 use crate::error::Result;
+use crate::progress::{ProgressFn, Reporter, Step};
 use crate::session::Session;
 
 /// What a checks run did.
@@ -29,10 +30,24 @@ pub struct CheckSummary {
 impl Session {
     /// Runs every check on the given devices (all when `only` is empty).
     pub fn run_checks(
-        &mut self,
+        &self,
         only: &[DeviceId],
         catalogs: &Catalogs,
         settings: &Settings,
+    ) -> Result<CheckSummary> {
+        let never = tokio_util::sync::CancellationToken::new();
+        self.run_checks_with(only, catalogs, settings, &never, &crate::progress::silent())
+    }
+
+    /// [`run_checks`](Self::run_checks), reporting each device as it is done and stopping at `cancel` between
+    /// devices (what was checked before is kept; the summary counts it).
+    pub fn run_checks_with(
+        &self,
+        only: &[DeviceId],
+        catalogs: &Catalogs,
+        settings: &Settings,
+        cancel: &tokio_util::sync::CancellationToken,
+        progress: &ProgressFn,
     ) -> Result<CheckSummary> {
         let plan = self.project().plan()?;
         let credentials = self.project().credentials()?;
@@ -43,17 +58,19 @@ impl Session {
             .filter(|d| only.is_empty() || only.contains(&d.id))
             .collect();
         let actor = self.actor().clone();
-        let mut summary = CheckSummary {
-            devices: devices.len(),
-            ..CheckSummary::default()
-        };
+        let mut summary = CheckSummary::default();
         // Each device's findings before this run, read once (not once per device).
         let mut existing: BTreeMap<handover_model::DeviceId, Vec<handover_model::Finding>> =
             BTreeMap::new();
-        for f in self.project().findings()? {
+        let listed = self.project().findings()?;
+        for f in listed {
             existing.entry(f.device).or_default().push(f);
         }
+        let mut rep = Reporter::new(progress, Step::Check, devices.len());
         for d in &devices {
+            if cancel.is_cancelled() {
+                break;
+            }
             let creds: Vec<_> = credentials
                 .iter()
                 .filter(|c| c.device == d.id)
@@ -97,6 +114,8 @@ impl Session {
                     summary.fixed += 1;
                 }
             }
+            summary.devices += 1;
+            rep.tick(d.name());
         }
         for f in self
             .project()

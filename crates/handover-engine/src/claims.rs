@@ -100,12 +100,13 @@ async fn judge(
 impl Session {
     /// Proves or refutes every open claim (see the module docs); `vault` opens the held passwords.
     pub(crate) async fn prove_claims(
-        &mut self,
+        &self,
         client: &DeviceClient,
         vault: Option<&Sealer>,
     ) -> Result<ClaimSummary> {
         let mut summary = ClaimSummary::default();
-        for claim in self.project().claims(true)? {
+        let listed = self.project().claims(true)?;
+        for claim in listed {
             let d = self.project().device(claim.device)?;
             let xaddr = claim
                 .xaddr
@@ -130,7 +131,7 @@ impl Session {
         Ok(summary)
     }
 
-    fn move_with_claim(&mut self, claim: &Claim, xaddr: &str, why: &str) -> Result<()> {
+    fn move_with_claim(&self, claim: &Claim, xaddr: &str, why: &str) -> Result<()> {
         let actor = self.actor().clone();
         self.project_mut().record_sighting(
             Sighting {
@@ -148,7 +149,7 @@ impl Session {
         Ok(())
     }
 
-    fn refute_claim(&mut self, claim: &Claim, d: &Device, why: &str) -> Result<()> {
+    fn refute_claim(&self, claim: &Claim, d: &Device, why: &str) -> Result<()> {
         let actor = self.actor().clone();
         self.project_mut().settle_claim(claim, false, why, &actor)?;
         self.project_mut().raise_finding(

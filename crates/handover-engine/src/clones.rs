@@ -15,7 +15,7 @@ use crate::session::Session;
 impl Session {
     /// Raises (or refreshes) a duplicate-identity finding on every device of `ids` that shares its MAC or serial
     /// with another device, and on those others. Returns how many devices have a clone.
-    pub(crate) fn record_clones(&mut self, ids: &[DeviceId]) -> Result<usize> {
+    pub(crate) fn record_clones(&self, ids: &[DeviceId]) -> Result<usize> {
         let mut affected = BTreeSet::new();
         for id in ids {
             let d = self.project().device(*id)?;

@@ -108,17 +108,19 @@ fn outcome(s: &Summary) -> &'static str {
 impl Session {
     /// Finds devices and identifies them. Cancel stops probing and identification; what was found so far is kept.
     pub async fn discover(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: Option<&dyn CredentialStore>,
         opts: &DiscoverOptions,
         cancel: &CancellationToken,
         progress: &ProgressFn,
     ) -> Result<DiscoverSummary> {
+        let _one_at_a_time = self.exclusive().await;
         let mut rep = Reporter::new(progress, Step::Discover, 0);
         let mut subnets: Vec<Ipv4Net> = Vec::new();
         if opts.sweep_plan {
-            for v in self.project().plan()?.vlans {
+            let listed = self.project().plan()?.vlans;
+            for v in listed {
                 if let IpNet::V4(n) = v.subnet {
                     subnets.push(n);
                 }
@@ -291,7 +293,7 @@ impl Session {
             summary.found, summary.new
         ));
         let ident = self
-            .identify(
+            .identify_now(
                 client,
                 keyring,
                 &ids,
@@ -307,12 +309,13 @@ impl Session {
 
     /// Adds a device by address (IP, host:port or device service URL) and identifies it.
     pub async fn add_manual(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: Option<&dyn CredentialStore>,
         address: &str,
         progress: &ProgressFn,
     ) -> Result<DeviceId> {
+        let _one_at_a_time = self.exclusive().await;
         let s = Seen::manual(address)?;
         let (identity, facts) = facts::from_sighting(&s);
         let (dev, _) = self.record_sighting(Sighting {
@@ -324,7 +327,7 @@ impl Session {
             device: None,
         })?;
         let ident = self
-            .identify(
+            .identify_now(
                 client,
                 keyring,
                 &[dev.id],
@@ -378,7 +381,22 @@ impl Session {
     /// Identifies devices (all reads in the order the device layer uses), at most `concurrency` at once and
     /// one request in flight per device; stores what was read.
     pub async fn identify(
-        &mut self,
+        &self,
+        client: &DeviceClient,
+        keyring: Option<&dyn CredentialStore>,
+        ids: &[DeviceId],
+        concurrency: usize,
+        cancel: &CancellationToken,
+        progress: &ProgressFn,
+    ) -> Result<IdentifySummary> {
+        let _one_at_a_time = self.exclusive().await;
+        self.identify_now(client, keyring, ids, concurrency, cancel, progress)
+            .await
+    }
+
+    /// [`identify`](Self::identify) within a workflow that already runs alone.
+    pub(crate) async fn identify_now(
+        &self,
         client: &DeviceClient,
         keyring: Option<&dyn CredentialStore>,
         ids: &[DeviceId],

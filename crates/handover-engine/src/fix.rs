@@ -50,16 +50,17 @@ impl Session {
         catalogs: &Catalogs,
         settings: &Settings,
     ) -> Result<Vec<(FindingId, DeviceId, Fix)>> {
-        let p = self.project();
-        let open: Vec<_> = p
-            .findings()?
+        let (findings, plan, devices) = {
+            let p = self.project();
+            (p.findings()?, p.plan()?, p.devices()?)
+        };
+        let open: Vec<_> = findings
             .into_iter()
             .filter(|f| f.status == FindingStatus::Open)
             .collect();
-        let plan = p.plan()?;
         let mut by_device: std::collections::HashMap<DeviceId, Vec<(&'static str, Fix)>> =
             std::collections::HashMap::new();
-        for d in p.devices()? {
+        for d in devices {
             if open.iter().any(|f| f.device == d.id) {
                 let fixes = self.raised_fixes(&d, &plan, catalogs, settings)?;
                 by_device.insert(d.id, fixes);
@@ -107,13 +108,14 @@ impl Session {
     /// Applies the finding's fix on the device and reads it back; the finding is marked fixed only when the
     /// read-back shows the change.
     pub async fn fix(
-        &mut self,
+        &self,
         id: FindingId,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         catalogs: &Catalogs,
         settings: &Settings,
     ) -> Result<FixOutcome> {
+        let _one_at_a_time = self.exclusive().await;
         let p = self.prepare_fix(id, keyring, catalogs, settings)?;
         let applied = apply(client, &p, settings).await;
         self.commit_fix(p, applied)
@@ -124,7 +126,7 @@ impl Session {
     /// result is recorded as soon as its device has answered, so a crash loses no fix already read back.
     /// Returns one result per finding, in the order the devices answered.
     pub async fn fix_many(
-        &mut self,
+        &self,
         ids: &[FindingId],
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
@@ -132,6 +134,7 @@ impl Session {
         settings: &Settings,
         concurrency: usize,
     ) -> Result<Vec<(FindingId, Result<FixOutcome>)>> {
+        let _one_at_a_time = self.exclusive().await;
         use futures::StreamExt as _;
         let mut out = Vec::with_capacity(ids.len());
         let mut by_device: std::collections::BTreeMap<DeviceId, Vec<Prepared>> =
@@ -183,7 +186,7 @@ impl Session {
 
     /// Everything a fix needs from the project, read before any device is asked.
     fn prepare_fix(
-        &mut self,
+        &self,
         id: FindingId,
         keyring: &dyn CredentialStore,
         catalogs: &Catalogs,
@@ -218,7 +221,7 @@ impl Session {
     }
 
     /// Records what the device answered: the facts read back, and the finding fixed when the fix was proven.
-    fn commit_fix(&mut self, p: Prepared, applied: Applied) -> Result<FixOutcome> {
+    fn commit_fix(&self, p: Prepared, applied: Applied) -> Result<FixOutcome> {
         let actor = self.actor().clone();
         if let Some(facts) = applied.facts {
             self.project_mut().record_sightings(

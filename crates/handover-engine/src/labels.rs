@@ -54,7 +54,7 @@ impl Relabel {
 
 impl Session {
     /// Names a device and/or says where it is (audited as `device.labelled`). Returns the device as stored.
-    pub fn relabel_device(&mut self, id: DeviceId, change: &Relabel) -> Result<Device> {
+    pub fn relabel_device(&self, id: DeviceId, change: &Relabel) -> Result<Device> {
         let device = self.project().device(id)?;
         let label = change
             .apply(&device.label)
@@ -66,7 +66,7 @@ impl Session {
     }
 
     /// Imports a labels CSV (see the module's rules). A file with a bad row changes nothing.
-    pub fn import_labels_csv(&mut self, path: &Path) -> Result<LabelImport> {
+    pub fn import_labels_csv(&self, path: &Path) -> Result<LabelImport> {
         let io = |source| Error::Io {
             path: path.to_owned(),
             source,

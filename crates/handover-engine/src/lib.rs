@@ -20,6 +20,7 @@ pub mod listen;
 mod pins;
 pub mod place;
 pub mod progress;
+mod project_lock;
 mod read;
 mod reidentify;
 pub mod report;
@@ -33,6 +34,7 @@ pub mod switch;
 pub mod unidentified;
 pub mod web_page;
 
+pub use env::DEVICES_AT_ONCE;
 pub use error::{Error, ErrorCode, Result};
 pub use read::DEFAULT_MAX_CLOCK_SKEW_SECS;
 pub use session::{MIN_WAIVER_REASON_CHARS, NewProject, Session, read_plan_csv};

@@ -163,13 +163,13 @@ pub enum Heard {
 impl Session {
     /// Records one announcement: a Hello as a sighting (merged with the device it is, by endpoint
     /// reference, MAC or serial), a Bye as an audit entry about the device it names.
-    pub fn record_announcement(&mut self, a: &Announcement) -> Result<Heard> {
+    pub fn record_announcement(&self, a: &Announcement) -> Result<Heard> {
         self.record_announcement_at(a, Instant::now())
     }
 
     /// [`Session::record_announcement`] at a given moment (for tests of the rate limits).
     #[doc(hidden)]
-    pub fn record_announcement_at(&mut self, a: &Announcement, now: Instant) -> Result<Heard> {
+    pub fn record_announcement_at(&self, a: &Announcement, now: Instant) -> Result<Heard> {
         self.flush_due_announcements(now, false)?;
         let sighting = match a {
             Announcement::Hello(seen) => {
@@ -194,10 +194,13 @@ impl Session {
             Some(s) => !self.project().knows(s)?,
             None => false,
         };
-        let limiter = self
+        let admitted = self
             .announcements
-            .get_or_insert_with(|| limit::Limiter::new(now));
-        if let Err(denied) = limiter.admit(source, new_device, now) {
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .get_or_insert_with(|| limit::Limiter::new(now))
+            .admit(source, new_device, now);
+        if let Err(denied) = admitted {
             return Ok(Heard::Limited {
                 address: source,
                 first: denied.first,
@@ -246,11 +249,16 @@ impl Session {
 
     /// Writes the summaries of refused announcements whose window has closed (every one when `all`):
     /// one `announcements.limited` audit entry per source, or one for a flood of new devices.
-    fn flush_due_announcements(&mut self, now: Instant, all: bool) -> Result<()> {
-        let Some(limiter) = self.announcements.as_mut() else {
-            return Ok(());
+    fn flush_due_announcements(&self, now: Instant, all: bool) -> Result<()> {
+        let due = match self
+            .announcements
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_mut()
+        {
+            Some(limiter) => limiter.due(now, all),
+            None => return Ok(()),
         };
-        let due = limiter.due(now, all);
         let actor = self.actor().clone();
         for s in due {
             let (subject, why) = match s.from {
@@ -282,7 +290,7 @@ impl Session {
     }
 
     /// Writes every pending summary of refused announcements; front ends call it when listening stops.
-    pub fn flush_announcements(&mut self) -> Result<()> {
+    pub fn flush_announcements(&self) -> Result<()> {
         self.flush_due_announcements(Instant::now(), true)
     }
 
@@ -291,7 +299,7 @@ impl Session {
     /// session for the whole time; the desktop app uses [`Listener::run`] and
     /// [`Session::record_announcement`] around its own lock.
     pub async fn listen<F>(
-        &mut self,
+        &self,
         listener: Listener,
         cancel: &CancellationToken,
         mut on_heard: F,

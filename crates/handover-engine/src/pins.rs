@@ -35,7 +35,8 @@ impl Session {
     /// Pins every recorded certificate on `client` (each engine operation that talks to devices does this
     /// first).
     pub fn pin_certificates(&self, client: &DeviceClient) -> Result<()> {
-        for d in self.project().devices()? {
+        let listed = self.project().devices()?;
+        for d in listed {
             pin(client, &d);
         }
         Ok(())
@@ -44,7 +45,7 @@ impl Session {
     /// Forgets the certificate pinned for `id` (after the technician confirmed on site that the device was
     /// replaced or reset); the next HTTPS answer pins the new one. Returns the fingerprint forgotten.
     pub fn forget_certificate(
-        &mut self,
+        &self,
         client: Option<&DeviceClient>,
         id: DeviceId,
     ) -> Result<String> {

@@ -22,6 +22,8 @@ pub enum Step {
     Recover,
     /// Asking switches.
     Switch,
+    /// Running the checks.
+    Check,
     /// Fixing findings.
     Fix,
     /// Upgrading firmware.

@@ -96,7 +96,7 @@ impl Session {
 
     /// Where the project file is.
     pub fn path(&self) -> &Path {
-        self.project().path()
+        self.path_buf()
     }
 
     /// The checks' thresholds for today: the default clock-skew limit unless `max_skew_secs` overrides it.

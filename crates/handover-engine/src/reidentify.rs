@@ -17,7 +17,7 @@ use crate::session::Session;
 impl Session {
     /// Identifies `ids` again with their held credentials (nothing when `ids` is empty).
     pub(crate) async fn reidentify(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         ids: &[DeviceId],
@@ -28,13 +28,13 @@ impl Session {
         if ids.is_empty() || cancel.is_cancelled() {
             return Ok(IdentifySummary::default());
         }
-        self.identify(client, Some(keyring), ids, concurrency, cancel, progress)
+        self.identify_now(client, Some(keyring), ids, concurrency, cancel, progress)
             .await
     }
 
     /// [`reidentify`](Self::reidentify) within a custody run, with its client, keyring and concurrency.
     pub(crate) async fn reidentify_in(
-        &mut self,
+        &self,
         cx: &Custody<'_>,
         ids: &[DeviceId],
     ) -> Result<IdentifySummary> {

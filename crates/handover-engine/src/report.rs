@@ -50,14 +50,15 @@ impl Session {
     /// Renders, signs and writes the report to `pdf` (twins beside it: `.json`, `.csv`). Refuses
     /// ([`Error::AuditBroken`], naming the first bad entry) when the audit log does not verify.
     pub fn write_report(
-        &mut self,
+        &self,
         pdf: &Path,
         paper: PageSize,
         catalogs: &Catalogs,
         identity: &SigningIdentity,
     ) -> Result<ReportOutcome> {
         // History first: a report anchors the audit log's head, so a broken log is never signed over.
-        if let Some(problem) = self.project().audit_verify()?.problem {
+        let read = self.project().audit_verify()?.problem;
+        if let Some(problem) = read {
             return Err(Error::AuditBroken(problem));
         }
         let now = self.project().now();

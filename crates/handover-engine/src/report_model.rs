@@ -159,7 +159,7 @@ impl Session {
                     rotated_at: cred.and_then(|c| c.rotated_at),
                     rotated_by: cred.and_then(|c| c.rotated_by.clone()),
                     over_plain_http: cred.is_some_and(|c| c.state == CredentialState::Rotated)
-                        && last_change_over_plain_http(p, d.id)?,
+                        && last_change_over_plain_http(&p, d.id)?,
                 },
                 placement: placement(d, &plan, mine),
                 services: services(d),
@@ -367,8 +367,8 @@ impl Session {
                 finished_at: now,
             },
             signer: None,
-            credentials: Some(credential_handover(p, &devices, &credentials)?),
-            firmware_upgrades: firmware_upgrades(p, &devices)?,
+            credentials: Some(credential_handover(&p, &devices, &credentials)?),
+            firmware_upgrades: firmware_upgrades(&p, &devices)?,
         })
     }
 }

@@ -84,9 +84,14 @@ impl Session {
     ///
     /// Errors: the keyring is locked or unreachable; the project has sealed secrets but this keyring holds no
     /// key for it (another laptop, or a keyring restored without it), or another key.
-    pub fn vault(&mut self, keyring: &dyn CredentialStore) -> Result<Sealer> {
-        if let Some(v) = &self.vault {
-            return Ok(v.clone());
+    pub fn vault(&self, keyring: &dyn CredentialStore) -> Result<Sealer> {
+        let cached = self
+            .vault
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if let Some(v) = cached {
+            return Ok(v);
         }
         let pid = self.project().id().to_string();
         let record = self.project().vault()?;
@@ -120,14 +125,17 @@ impl Session {
         if !record.as_ref().is_some_and(|r| r.keyring_migrated) {
             self.migrate_keyring(keyring, &sealer, record.is_none())?;
         }
-        self.vault = Some(sealer.clone());
+        *self
+            .vault
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(sealer.clone());
         Ok(sealer)
     }
 
     /// Seals earlier versions' keyring entries of this project into the project file, proves each opens, then
     /// removes them from the keyring; records the key fingerprint.
     fn migrate_keyring(
-        &mut self,
+        &self,
         keyring: &dyn CredentialStore,
         vault: &Sealer,
         first: bool,
@@ -194,7 +202,7 @@ impl Session {
     /// `None`), for a technician who must type it into the device's web page. Audited as
     /// `credential.revealed`: who asked, for which device and account (never the password).
     pub fn reveal_password(
-        &mut self,
+        &self,
         keyring: &dyn CredentialStore,
         device: DeviceId,
         user: Option<&str>,
@@ -214,7 +222,7 @@ impl Session {
         let username = account.username.clone();
         let vault = self.vault(keyring)?;
         let key = crate::credentials::entry(
-            self.project(),
+            self.project_id(),
             device,
             &username,
             handover_vault::Slot::Current,
@@ -236,7 +244,8 @@ impl Session {
 
     /// The secret kept for `key` in the project file, opened; `None` when there is none.
     pub(crate) fn secret(&self, vault: &Sealer, key: &EntryKey) -> Result<Option<SecretString>> {
-        match self.project().secret(&place(key)?)? {
+        let read = self.project().secret(&place(key)?)?;
+        match read {
             Some(stored) => open(vault, &stored).map(Some),
             None => Ok(None),
         }

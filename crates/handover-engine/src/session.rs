@@ -2,13 +2,14 @@
 //! technician works on the project; dropping it releases the project for other processes.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use handover_model::{Clock, Plan, Site};
 use handover_store::audit::Verdict;
 use handover_store::{Actor, Project};
 
 use crate::error::{Error, Result};
+use crate::project_lock::{ProjectGuard, ProjectLock};
 use crate::status::{CountBy, Status, VlanSummary};
 
 /// What a new project needs.
@@ -22,15 +23,21 @@ pub struct NewProject {
     pub plan: Option<(Plan, String)>,
 }
 
-/// An open project.
+/// An open project. Shared (`&Session`, `Arc<Session>`): a long workflow, the Hello listener and reads run on
+/// it at once, each call taking the project lock only for its own reads and writes; workflows that change
+/// devices (discovery, custody, fixes, upgrades) run one at a time (`Session::exclusive`).
 #[derive(Debug)]
 pub struct Session {
-    project: Project,
+    project: ProjectLock,
+    /// Where the project file is (fixed while it is open).
+    path: PathBuf,
     actor: Actor,
     /// The project's vault key, read from the OS keyring on first use (`Session::vault`).
-    pub(crate) vault: Option<handover_vault::Sealer>,
+    pub(crate) vault: Mutex<Option<handover_vault::Sealer>>,
     /// Rate limits on announcements heard while listening (`Session::record_announcement`).
-    pub(crate) announcements: Option<crate::listen::limit::Limiter>,
+    pub(crate) announcements: Mutex<Option<crate::listen::limit::Limiter>>,
+    /// Held by each workflow that works on devices, so two never interleave.
+    work: tokio::sync::Mutex<()>,
 }
 
 /// The fewest characters a waiver's reason may have: it goes into the signed report for IT to read.
@@ -61,6 +68,17 @@ pub fn read_plan_csv(path: &Path) -> Result<Plan> {
 }
 
 impl Session {
+    fn with(project: Project, actor: Actor) -> Self {
+        Self {
+            path: project.path().to_owned(),
+            project: ProjectLock::new(project),
+            actor,
+            vault: Mutex::new(None),
+            announcements: Mutex::new(None),
+            work: tokio::sync::Mutex::new(()),
+        }
+    }
+
     /// Creates a project (and imports its plan) and opens it. On a bad plan nothing is created.
     pub fn create(new: NewProject, clock: Arc<dyn Clock>) -> Result<Self> {
         if new.site.technician.trim().is_empty() {
@@ -77,41 +95,47 @@ impl Session {
         if let Some((plan, source)) = &new.plan {
             project.import_plan(plan, source, &actor)?;
         }
-        Ok(Self {
-            project,
-            actor,
-            vault: None,
-            announcements: None,
-        })
+        Ok(Self::with(project, actor))
     }
 
     /// Opens an existing project. The acting technician is the site's, unless `actor` names another.
     pub fn open(path: &Path, actor: Option<String>, clock: Arc<dyn Clock>) -> Result<Self> {
         let project = Project::open(path, clock)?;
         let actor = Actor(actor.unwrap_or(project.site()?.technician));
-        Ok(Self {
-            project,
-            actor,
-            vault: None,
-            announcements: None,
-        })
+        Ok(Self::with(project, actor))
     }
 
-    /// The open project, for the engine's modules (front ends read through `read.rs`).
-    pub(crate) fn project(&self) -> &Project {
+    /// The open project, for the engine's modules (front ends read through `read.rs`), until the guard drops.
+    /// Keep it to one statement: taking it again while it lives panics.
+    pub(crate) fn project(&self) -> ProjectGuard<'_> {
+        self.project.lock()
+    }
+
+    /// The same, for writes.
+    pub(crate) fn project_mut(&self) -> ProjectGuard<'_> {
+        self.project.lock()
+    }
+
+    pub(crate) fn path_buf(&self) -> &Path {
+        &self.path
+    }
+
+    /// The lock itself, for workflows whose device futures write one at a time.
+    pub(crate) fn project_lock(&self) -> &ProjectLock {
         &self.project
+    }
+
+    /// Waits until no other device workflow runs on this session, then holds that until dropped.
+    pub(crate) async fn exclusive(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.work.lock().await
     }
 
     /// The open project's store, for tests that inspect what a workflow left behind (sealed secrets, the
     /// rotation journal, claims). Only with the `test-support` feature; the shipped front ends never see it.
     #[cfg(feature = "test-support")]
     #[doc(hidden)]
-    pub fn store_for_tests(&self) -> &Project {
-        &self.project
-    }
-
-    pub(crate) fn project_mut(&mut self) -> &mut Project {
-        &mut self.project
+    pub fn store_for_tests(&self) -> ProjectGuard<'_> {
+        self.project.lock()
     }
 
     /// Who is acting.
@@ -121,46 +145,46 @@ impl Session {
 
     /// Records a device sighting (discovery, identification, or a manual add).
     pub fn record_sighting(
-        &mut self,
+        &self,
         s: handover_store::devices::Sighting,
     ) -> Result<(handover_model::Device, handover_store::devices::Change)> {
-        Ok(self.project.record_sighting(s, &self.actor)?)
+        Ok(self.project_mut().record_sighting(s, &self.actor)?)
     }
 
     /// Records many sightings in one transaction (a discovery round's worth).
     pub fn record_sightings(
-        &mut self,
+        &self,
         batch: Vec<handover_store::devices::Sighting>,
     ) -> Result<Vec<(handover_model::Device, handover_store::devices::Change)>> {
-        Ok(self.project.record_sightings(batch, &self.actor)?)
+        Ok(self.project_mut().record_sightings(batch, &self.actor)?)
     }
 
     /// Waives a finding with a reason (recorded with who and when).
     pub fn waive(
-        &mut self,
+        &self,
         id: handover_model::FindingId,
         reason: &str,
     ) -> Result<handover_model::Waiver> {
         let reason = waiver_reason(reason)?;
-        Ok(self.project.waive(id, reason, &self.actor)?)
+        Ok(self.project_mut().waive(id, reason, &self.actor)?)
     }
 
     /// Waives several findings with one reason; every id is looked up before the first is waived, so a
     /// wrong id changes nothing. Returns how many were waived.
-    pub fn waive_many(&mut self, ids: &[handover_model::FindingId], reason: &str) -> Result<usize> {
+    pub fn waive_many(&self, ids: &[handover_model::FindingId], reason: &str) -> Result<usize> {
         let reason = waiver_reason(reason)?;
         for id in ids {
             self.finding(*id)?;
         }
         for id in ids {
-            self.project.waive(*id, reason, &self.actor)?;
+            self.project_mut().waive(*id, reason, &self.actor)?;
         }
         Ok(ids.len())
     }
 
     /// Waives a finding with the customer's approver and an expiry date (`YYYY-MM-DD`), either optional.
     pub fn waive_approved(
-        &mut self,
+        &self,
         id: handover_model::FindingId,
         reason: &str,
         approver: Option<&str>,
@@ -168,29 +192,30 @@ impl Session {
     ) -> Result<handover_model::Waiver> {
         let reason = waiver_reason(reason)?;
         Ok(self
-            .project
+            .project_mut()
             .waive_approved(id, reason, approver, expires, &self.actor)?)
     }
 
     /// Replaces the plan with the one in a CSV file. A bad file changes nothing.
-    pub fn import_plan_csv(&mut self, path: &Path) -> Result<Plan> {
+    pub fn import_plan_csv(&self, path: &Path) -> Result<Plan> {
         let plan = read_plan_csv(path)?;
         let source = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        self.project.import_plan(&plan, &source, &self.actor)?;
+        self.project_mut()
+            .import_plan(&plan, &source, &self.actor)?;
         Ok(plan)
     }
 
     /// Walks the audit chain.
     pub fn verify_audit(&self) -> Result<Verdict> {
-        Ok(self.project.audit_verify()?)
+        Ok(self.project().audit_verify()?)
     }
 
     /// The project at a glance.
     pub fn status(&self) -> Result<Status> {
-        let p = &self.project;
+        let p = self.project();
         let plan = p.plan()?;
         let devices = p.devices()?;
         let vlans = plan

@@ -54,7 +54,7 @@ pub struct SwitchSummary {
 impl Session {
     /// Adds (or updates) a switch; its secrets are sealed into the project under the vault key.
     pub fn add_switch(
-        &mut self,
+        &self,
         keyring: &dyn CredentialStore,
         name: &str,
         address: &str,
@@ -118,11 +118,13 @@ impl Session {
     }
 
     /// Reads every listed switch and records where each known MAC is.
-    pub async fn query_switches(&mut self, keyring: &dyn CredentialStore) -> Result<SwitchSummary> {
+    pub async fn query_switches(&self, keyring: &dyn CredentialStore) -> Result<SwitchSummary> {
+        let _one_at_a_time = self.exclusive().await;
         let mut summary = SwitchSummary::default();
         let mut located: Vec<(String, handover_devices::switch::MacLocation)> = Vec::new();
         let vault = self.vault(keyring)?;
-        for sw in self.project().switches()? {
+        let listed = self.project().switches()?;
+        for sw in listed {
             let key = EntryKey::other(
                 &self.project().id().to_string(),
                 &names::snmp_switch(&sw.id.to_string()),
@@ -187,7 +189,8 @@ impl Session {
             }
         }
         let mut batch = Vec::new();
-        for d in self.project().devices()? {
+        let listed = self.project().devices()?;
+        for d in listed {
             let Some(mac) = d.identity.mac else { continue };
             match located.iter().find(|(_, l)| l.mac == mac.0) {
                 Some((switch, l)) => {

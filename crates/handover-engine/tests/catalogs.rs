@@ -177,7 +177,7 @@ fn an_ignored_catalog_is_audited_once_per_reason() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(data.join("catalogs")).unwrap();
-    let mut s = common::demo_project(dir.path(), "catalogs");
+    let s = common::demo_project(dir.path(), "catalogs");
     let dropped = data.join("catalogs/firmware-baseline.toml");
     let newer = FIRMWARE.replace("version = \"2026.11.1\"", "version = \"2027.1.1\"");
     std::fs::write(&dropped, &newer).unwrap();

@@ -49,7 +49,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
         technician: "Ana".into(),
         ..Site::default()
     };
-    let mut s = Session::create(
+    let s = Session::create(
         NewProject {
             path: path.clone(),
             site,
@@ -118,7 +118,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
     assert_eq!((w.finding, w.by.as_str()), (f2, "Ana"));
     assert!(s.verify_audit().unwrap().is_intact());
     assert_eq!((w.approver.as_deref(), w.expires.as_deref()), (None, None));
-    let mut s = s;
+    let s = s;
     let e = s.waive(f2, "  ").unwrap_err();
     assert!(e.to_string().contains("reason"), "{e}");
     // The reason rule is the engine's, so the CLI and the app refuse the same words.

@@ -34,7 +34,7 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     });
 
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "custody");
+    let s = common::demo_project(dir.path(), "custody");
     let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
     let progress = silent();

@@ -38,7 +38,7 @@ impl World {
         manifest.devices = devices;
         let (site, wsd) = common::site(manifest, base).await;
         let dir = tempfile::tempdir().unwrap();
-        let mut session = common::demo_project(dir.path(), name);
+        let session = common::demo_project(dir.path(), name);
         let client = DeviceClient::new(ClientOptions::default());
         session
             .discover(
@@ -318,7 +318,7 @@ async fn the_administrator_is_rotated_whatever_a_service_account_sorts_as() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_answering_with_another_serial_is_sent_nothing() {
-    let (w, mut s) = World::new(
+    let (w, s) = World::new(
         vec![generic("real", 50), generic("impostor", 51)],
         34_400,
         "impostor",
@@ -409,7 +409,7 @@ async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
         &mut s,
         common::demo_project(w._dir.path(), "placeholder"),
     ));
-    let mut s = Session::open(&reopened_path, None, Arc::new(handover_model::SystemClock)).unwrap();
+    let s = Session::open(&reopened_path, None, Arc::new(handover_model::SystemClock)).unwrap();
     let e = s.reveal_password(&*w.keyring, id, None).unwrap_err();
     assert_eq!(
         e.code(),

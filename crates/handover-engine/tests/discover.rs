@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 async fn the_demo_site_is_found_whole_and_identified_where_onvif_allows() {
     let (site, wsd_port) = common::demo_site(20_000).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "discover");
+    let s = common::demo_project(dir.path(), "discover");
     let client = DeviceClient::new(ClientOptions::default());
     let opts = common::unicast(wsd_port);
     let sum = s

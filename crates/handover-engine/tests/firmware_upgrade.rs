@@ -99,7 +99,7 @@ fn catalogs(images: &[(&str, &str, &str, String)]) -> Catalogs {
 async fn fixture(copies: &[FaultSpec], base: u16, corrupt_dahua: bool) -> Fixture {
     let (site, wsd) = common::site(manifest(copies), base).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut session = common::demo_project(dir.path(), "fw");
+    let session = common::demo_project(dir.path(), "fw");
     let client = DeviceClient::new(ClientOptions::default());
     let keyring = Arc::new(MemoryStore::new());
     let (cancel, progress) = (CancellationToken::new(), silent());

@@ -42,7 +42,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     assert!(cam.xaddr().starts_with("http://"));
 
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "fix-http");
+    let s = common::demo_project(dir.path(), "fix-http");
     let client = DeviceClient::new(ClientOptions::default());
     let keyring = Arc::new(MemoryStore::new());
     let cancel = CancellationToken::new();
@@ -232,7 +232,7 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
     let acs = site.device(BROKEN_TLS).unwrap().clone();
 
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "fix-many");
+    let s = common::demo_project(dir.path(), "fix-many");
     let client = DeviceClient::new(ClientOptions::default());
     let keyring = Arc::new(MemoryStore::new());
     let cancel = CancellationToken::new();

@@ -10,7 +10,7 @@ use handover_store::devices::Sighting;
 
 /// Three devices: two share an address (an encoder's channels), one has a MAC and a serial.
 fn project(dir: &std::path::Path) -> handover_engine::Session {
-    let mut s = common::demo_project(dir, "labels");
+    let s = common::demo_project(dir, "labels");
     for (eref, mac, serial, addr) in [
         (
             "urn:uuid:a",
@@ -61,7 +61,7 @@ fn import(
 #[test]
 fn a_typed_name_wins_and_an_empty_one_gives_the_devices_own_back() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = project(dir.path());
+    let s = project(dir.path());
     let id = DeviceId(1);
     assert_eq!(s.device(id).unwrap().name(), "a", "its ONVIF name scope");
     let d = s

@@ -172,7 +172,7 @@ fn hello_and_bye_heard_while_the_project_is_open() {
     .expect("write manifest");
     let project = tmp.path().join("listen.handover");
     let known = {
-        let mut s = Session::create(
+        let s = Session::create(
             NewProject {
                 path: project.clone(),
                 site: Site {

@@ -36,7 +36,7 @@ fn entries(s: &handover_engine::Session, action: &str) -> Vec<serde_json::Value>
 #[test]
 fn one_host_flooding_hellos_gets_its_share_and_one_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "flood");
+    let s = common::demo_project(dir.path(), "flood");
     let attacker: IpAddr = "192.0.2.66".parse().unwrap();
     let t0 = Instant::now();
     let mut shown = 0;
@@ -76,7 +76,7 @@ fn one_host_flooding_hellos_gets_its_share_and_one_summary() {
 #[test]
 fn a_spoofed_flood_adds_at_most_the_shared_burst_and_known_devices_still_get_through() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "spoofed");
+    let s = common::demo_project(dir.path(), "spoofed");
     let t0 = Instant::now();
     let source = |n: u32| IpAddr::from([10, 66, (n / 250) as u8, (n % 250 + 1) as u8]);
     // Every Hello from a different (spoofed) source, each a new device.

@@ -42,7 +42,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
     ];
     let (site, wsd) = common::site(manifest, 36_500).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "no-setuser");
+    let s = common::demo_project(dir.path(), "no-setuser");
     let client = DeviceClient::new(ClientOptions::default());
     let (cancel, progress) = (CancellationToken::new(), silent());
     s.discover(&client, None, &common::unicast(wsd), &cancel, &progress)

@@ -28,8 +28,7 @@ fn channels(ip: Ipv4Addr) -> SiteManifest {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     let ip = Ipv4Addr::new(127, 20, 0, 90);
-    let (site, mut s, _dir, kit) =
-        common::discovered_site(channels(ip), 36_700, "one-address").await;
+    let (site, s, _dir, kit) = common::discovered_site(channels(ip), 36_700, "one-address").await;
     let devices = s.devices().unwrap();
     assert_eq!(devices.len(), usize::from(N), "{devices:#?}");
     let want: BTreeSet<String> = site.devices().iter().map(|h| h.xaddr()).collect();
@@ -130,7 +129,7 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
 
     // By hand: `host:port` of each channel adds a device of its own, and adding one again finds it.
     let dir2 = tempfile::tempdir().unwrap();
-    let mut manual = common::demo_project(dir2.path(), "one-address-manual");
+    let manual = common::demo_project(dir2.path(), "one-address-manual");
     let mut ids = BTreeSet::new();
     for h in site.devices() {
         let id = manual

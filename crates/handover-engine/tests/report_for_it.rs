@@ -55,7 +55,7 @@ fn the_report_model_lists_unidentified_hosts_owners_and_what_was_not_checked() {
         technician: "Ana".into(),
         ..Site::default()
     };
-    let mut s = Session::create(
+    let s = Session::create(
         NewProject {
             path: path.clone(),
             site,

@@ -19,7 +19,7 @@ use tokio_util::sync::CancellationToken;
 async fn rotation_progress_moves_per_device() {
     let (site, wsd) = common::demo_site(32_500).await;
     let dir = tempfile::tempdir().unwrap();
-    let (mut s, _) = common::discovered_demo(wsd, dir.path(), "rotate-progress").await;
+    let (s, _) = common::discovered_demo(wsd, dir.path(), "rotate-progress").await;
     let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
     let catalogs = Catalogs::built_in();

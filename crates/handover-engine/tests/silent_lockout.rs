@@ -20,7 +20,7 @@ use tokio_util::sync::CancellationToken;
 async fn a_silently_locked_digest_device_is_explained_not_called_changed() {
     let (site, wsd) = common::demo_site(32_000).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "silent-lockout");
+    let s = common::demo_project(dir.path(), "silent-lockout");
     let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
     let progress = silent();

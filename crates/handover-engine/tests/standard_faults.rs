@@ -54,7 +54,7 @@ async fn world(
     manifest.devices = devices;
     let (site, wsd) = common::site(manifest, base).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), name);
+    let s = common::demo_project(dir.path(), name);
     let client = DeviceClient::new(ClientOptions::default());
     s.discover(
         &client,
@@ -93,7 +93,7 @@ async fn find_defaults_reads_every_standard_refusal_as_one_and_keeps_within_the_
             Some("Changed-On-Site-9"),
         ));
     }
-    let (site, mut s, _dir) = world(devices, 36_100, "standard-refusals").await;
+    let (site, s, _dir) = world(devices, 36_100, "standard-refusals").await;
     let client = DeviceClient::new(ClientOptions::default());
     let catalogs = Catalogs::built_in();
     let (cancel, progress) = (CancellationToken::new(), silent());
@@ -173,7 +173,7 @@ async fn credentials_set_says_refused_or_locked_out_never_could_not_ask() {
             Some("Right-Pass-77"),
         ));
     }
-    let (site, mut s, _dir) = world(devices, 36_300, "set-refusals").await;
+    let (site, s, _dir) = world(devices, 36_300, "set-refusals").await;
     let client = DeviceClient::new(ClientOptions::default());
     let keyring = MemoryStore::new();
     for (i, style) in STYLES.iter().enumerate() {

@@ -16,7 +16,7 @@ async fn the_switch_locates_devices_and_bad_credentials_are_named() {
     let (site, wsd) = common::demo_site(30_000).await;
     let dir = tempfile::tempdir().unwrap();
     // MACs come from identification; without credentials only some devices tell theirs.
-    let (mut sess, with_mac) = common::discovered_demo(wsd, dir.path(), "switch").await;
+    let (sess, with_mac) = common::discovered_demo(wsd, dir.path(), "switch").await;
 
     // A test double stands in for the keyring here: this test is about SNMP, and the keyring is exercised
     // for real by the custody and CLI tests.

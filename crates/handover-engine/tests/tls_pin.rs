@@ -41,7 +41,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
     let replaced_fp = site.replaced_tls_fingerprint().unwrap().to_string();
     assert_ne!(site_fp, replaced_fp);
     let dir = tempfile::tempdir().unwrap();
-    let (mut s, _) = common::discovered_demo(wsd, dir.path(), "tls-pin").await;
+    let (s, _) = common::discovered_demo(wsd, dir.path(), "tls-pin").await;
     let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
     let progress = silent();

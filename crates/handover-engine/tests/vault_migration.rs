@@ -14,7 +14,7 @@ use handover_vault::{CredentialStore, EntryKey, MemoryStore, Slot};
 #[test]
 fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
     let dir = tempfile::tempdir().unwrap();
-    let mut s = common::demo_project(dir.path(), "legacy");
+    let s = common::demo_project(dir.path(), "legacy");
     let (dev, _) = s
         .record_sighting(Sighting {
             address: Some("127.20.0.10".parse::<IpAddr>().unwrap()),
@@ -79,7 +79,7 @@ fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
     // A second session neither migrates again nor makes another key.
     let path = s.path().to_owned();
     drop(s);
-    let mut again = handover_engine::Session::open(
+    let again = handover_engine::Session::open(
         &path,
         None,
         std::sync::Arc::new(handover_model::SystemClock),

@@ -20,11 +20,6 @@ use crate::state::AppState;
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::{DeviceId, FindingId, FindingStatus};
 
-/// Devices fixed at once (the CLI's `fix --all` uses the same engine call).
-pub const FIX_DEVICES_AT_ONCE: usize = 32;
-/// Devices identified at once.
-pub const IDENTIFY_DEVICES_AT_ONCE: usize = 32;
-
 /// What fixing the open findings of these devices (all devices when none are named) would change; findings
 /// without a fix are counted, not listed.
 #[tauri::command]
@@ -89,7 +84,7 @@ pub async fn fix_findings(
                     &keyring,
                     &catalogs,
                     &settings,
-                    FIX_DEVICES_AT_ONCE,
+                    handover_engine::DEVICES_AT_ONCE,
                 )
                 .await
             })?;
@@ -162,7 +157,7 @@ pub async fn identify_devices(
                     client,
                     keyring,
                     &ids,
-                    IDENTIFY_DEVICES_AT_ONCE,
+                    handover_engine::DEVICES_AT_ONCE,
                     &token,
                     &sink,
                 )

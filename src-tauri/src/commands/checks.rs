@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use tauri::{AppHandle, State};
 
 use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::model::{DeviceId, FindingId};
+use handover_engine::model::FindingId;
 use handover_engine::policy::Fix;
 
 use crate::dto::{
@@ -15,7 +15,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
-use crate::state::{AppState, blocking, with_slot};
+use crate::state::AppState;
 
 fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppError> {
     let (findings, waivers) = (s.findings()?, s.waivers()?);
@@ -38,11 +38,11 @@ fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppErro
 /// Every finding in the project.
 #[tauri::command]
 pub async fn list_findings(state: State<'_, AppState>) -> CmdResult<Vec<FindingDto>> {
-    state.with_session(|s| all_findings(s)).await
+    state.with_session(all_findings).await
 }
 
-/// Runs every check on every device, one device at a time: progress after each, cancellable between them
-/// (what was checked before the cancel is kept).
+/// Runs every check on every device: progress per device, cancellable between devices (what was checked
+/// before the cancel is kept).
 #[tauri::command]
 pub async fn run_checks(
     app: AppHandle,
@@ -50,31 +50,21 @@ pub async fn run_checks(
     jobs: State<'_, Jobs>,
     req: JobRequest,
 ) -> CmdResult<CheckSummaryDto> {
-    let mut job = jobs.start(&app, &req.job, "Running checks")?;
-    let slot = state.slot();
-    let result = blocking(move || {
-        let devices: Vec<(DeviceId, String)> = with_slot(&slot, |s| {
-            Ok(s.devices()?.iter().map(|d| (d.id, d.name())).collect())
-        })?;
-        let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
-        let total = devices.len() as u64;
-        let mut sum = CheckSummaryDto::default();
-        job.progress(0, total, "");
-        for (i, (id, label)) in devices.iter().enumerate() {
-            job.checkpoint()?;
-            let s = with_slot(&slot, |s| {
-                let settings = s.check_settings(None);
-                Ok(s.run_checks(&[*id], &catalogs, &settings)?)
-            })?;
-            sum.devices += s.devices;
-            sum.new += s.new;
-            sum.fixed += s.fixed;
-            sum.open_by_severity = s.open_by_severity;
-            job.progress(i as u64 + 1, total, label);
-        }
-        Ok(sum)
-    })
-    .await;
+    let job = jobs.start(&app, &req.job, "Running checks")?;
+    let (token, sink) = (job.token(), job.engine_sink());
+    let result = state
+        .with_session(move |s| {
+            let _job = job;
+            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
+            let c = s.run_checks_with(&[], &catalogs, &s.check_settings(None), &token, &sink)?;
+            Ok(CheckSummaryDto {
+                devices: c.devices,
+                new: c.new,
+                fixed: c.fixed,
+                open_by_severity: c.open_by_severity,
+            })
+        })
+        .await;
     jobs.finish(&req.job);
     result
 }

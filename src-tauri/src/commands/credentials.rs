@@ -3,12 +3,12 @@
 //! the OS keyring, recovery of interrupted rotations, a password the technician knows (proven first), the
 //! KeePass export for IT, and each device's accounts (remove one Handover does not hold, create the VMS's).
 //!
-//! Find-defaults and rotate run as cancellable jobs that call the engine once per device, so the progress bar
-//! moves as each device finishes (the engine reports a batch's devices only when the whole batch is done);
-//! the session lock is taken per device, so the Hello listener and the screens' reads go on in between.
-//! Which devices a run covers is the engine's rule (rotation: defaults and supplied passwords; find-defaults:
-//! every device, the engine skipping those whose password it holds). Passwords come in only as requests,
-//! become `SecretString`s at once, and never go back out.
+//! Find-defaults, rotate and recover are cancellable jobs that each make one engine call, with the CLI's
+//! concurrency; the engine streams each device's progress as it finishes, and the Hello listener and the
+//! screens' reads go on meanwhile (the session is shared). Which devices a run covers is the engine's rule
+//! (rotation: defaults and supplied passwords; find-defaults: every device, the engine skipping those whose
+//! password it holds). Passwords come in only as requests, become `SecretString`s at once, and never go back
+//! out.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -19,7 +19,6 @@ use tauri::{AppHandle, State};
 use handover_engine::credentials::{Custody, DeviceOutcome};
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::{CredentialState, DeviceId, DeviceUser};
-use handover_engine::progress::silent;
 use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
 use handover_engine::{Session, catalogs};
 
@@ -30,7 +29,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, CmdResult};
 use crate::jobs::{Job, Jobs};
-use crate::state::{AppState, blocking, with_slot};
+use crate::state::AppState;
 
 /// The account name a VMS account gets when none is typed.
 pub const DEFAULT_VMS_USER: &str = "vms";
@@ -97,144 +96,53 @@ fn overview(s: &Session) -> Result<CustodyOverview, AppError> {
 /// Where custody stands, device by device.
 #[tauri::command]
 pub async fn custody_overview(state: State<'_, AppState>) -> CmdResult<CustodyOverview> {
-    state.with_session(|s| overview(s)).await
+    state.with_session(overview).await
 }
 
-/// The devices a run covers, with their names: the ones asked for, else those `all` picks.
-fn targets(s: &Session, asked: &[i64], all: Pick) -> Result<Vec<(DeviceId, String)>, AppError> {
-    let creds = s.credentials()?;
-    Ok(s.devices()?
-        .iter()
-        .filter(|d| {
-            if asked.is_empty() {
-                all(d, creds.iter().find(|c| c.device == d.id).map(|c| c.state))
-            } else {
-                asked.contains(&d.id.0)
-            }
-        })
-        .map(|d| (d.id, d.name()))
-        .collect())
-}
-
-/// Runs `one` for each target device with the session lock held for that device only, reporting progress
-/// after each; stops at a cancel (what was done is kept).
-fn per_device(
-    job: &mut Job,
-    slot: &Arc<std::sync::Mutex<Option<Session>>>,
-    targets: &[(DeviceId, String)],
+/// Custody context for one engine run: the keyring, the catalogs in use, a device client, the engine's
+/// concurrency, this job's cancel token and progress sink.
+fn with_custody<T>(
+    s: &Session,
+    job: &Job,
     plain_http: bool,
-    mut one: impl FnMut(&mut Session, &Custody<'_>, DeviceId) -> Result<Vec<DeviceOutcome>, AppError>,
-) -> Result<(), AppError> {
+    run: impl FnOnce(&Custody<'_>) -> handover_engine::Result<T>,
+) -> Result<T, AppError> {
     let keyring = keyring()?;
-    let catalogs = catalogs::load(&catalogs::data_dir());
+    let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
     let client = client();
-    let (token, quiet) = (job.token(), silent());
-    let total = targets.len() as u64;
-    job.progress(0, total, "");
-    for (i, (id, label)) in targets.iter().enumerate() {
-        job.checkpoint()?;
-        let said = with_slot(slot, |s| {
-            let cx = Custody {
-                client: &client,
-                keyring: keyring.clone(),
-                catalogs: &catalogs,
-                concurrency: 1,
-                plain_http,
-                cancel: &token,
-                progress: &quiet,
-            };
-            one(s, &cx, *id)
-        })?;
-        let what = said
-            .iter()
-            .map(|o| o.outcome.as_str())
-            .collect::<Vec<_>>()
-            .join(", ");
-        job.progress(i as u64 + 1, total, &format!("{label}: {what}"));
-    }
-    Ok(())
+    let (token, sink) = (job.token(), job.engine_sink());
+    let cx = Custody {
+        client: &client,
+        keyring,
+        catalogs: &catalogs,
+        concurrency: handover_engine::DEVICES_AT_ONCE,
+        plain_http,
+        cancel: &token,
+        progress: &sink,
+    };
+    Ok(run(&cx)?)
 }
 
-/// A run's summary: the engine's counts for each device, summed, then every device's outcome.
-trait RunSummary: Default + Send + 'static {
-    /// What the engine returns for one call.
-    type Engine;
-    /// Adds one call's counts; returns its per-device outcomes.
-    fn add(&mut self, e: Self::Engine) -> Vec<DeviceOutcome>;
-    fn set_outcomes(&mut self, outcomes: Vec<OutcomeDto>);
-}
-
-impl RunSummary for FindDefaultsDto {
-    type Engine = handover_engine::credentials::FindSummary;
-    fn add(&mut self, f: Self::Engine) -> Vec<DeviceOutcome> {
-        self.defaults_found += f.defaults_found;
-        self.already_held += f.already_held;
-        self.held_refused += f.held_refused;
-        self.unknown += f.unknown;
-        self.factory_new += f.factory_new;
-        self.failed_attempts += f.failed_attempts;
-        f.devices
-    }
-    fn set_outcomes(&mut self, outcomes: Vec<OutcomeDto>) {
-        self.outcomes = outcomes;
-    }
-}
-
-impl RunSummary for RotateDto {
-    type Engine = handover_engine::credentials::RotateSummary;
-    fn add(&mut self, r: Self::Engine) -> Vec<DeviceOutcome> {
-        self.rotated += r.rotated;
-        self.skipped += r.skipped;
-        self.rolled_back += r.rolled_back;
-        self.unsettled += r.unsettled;
-        self.refused += r.refused;
-        self.cannot_rotate += r.cannot_rotate;
-        self.cannot_rotate_default += r.cannot_rotate_default;
-        self.failed += r.failed;
-        r.devices
-    }
-    fn set_outcomes(&mut self, outcomes: Vec<OutcomeDto>) {
-        self.outcomes = outcomes;
-    }
-}
-
-/// Which devices a run covers when none are asked for.
-type Pick = fn(&handover_engine::model::Device, Option<CredentialState>) -> bool;
-
-/// A cancellable custody job over the devices asked for (else those `pick` chooses): `one` runs the engine for
-/// one device.
-async fn custody_job<T: RunSummary>(
+/// A cancellable custody job: one engine call over the devices asked for (none: the engine's own choice), its
+/// progress streamed per device; the summary carries every device's outcome with its name.
+async fn custody_job<T: Send + 'static>(
     (app, state, jobs): (AppHandle, State<'_, AppState>, State<'_, Jobs>),
     req: CustodyJobRequest,
     label: &str,
-    pick: Pick,
-    mut one: impl FnMut(&mut Session, &Custody<'_>, DeviceId) -> handover_engine::Result<T::Engine>
-    + Send
-    + 'static,
+    run: impl FnOnce(&Session, &Custody<'_>, &[DeviceId]) -> handover_engine::Result<T> + Send + 'static,
 ) -> CmdResult<T> {
-    let mut job = jobs.start(&app, &req.job, label)?;
-    let slot = state.slot();
-    let asked = req.devices.clone();
+    let job = jobs.start(&app, &req.job, label)?;
+    let ids: Vec<DeviceId> = req.devices.iter().copied().map(DeviceId).collect();
     let plain_http = req.allow_plain_http.unwrap_or(false);
-    let result = blocking(move || {
-        let (targets, names) = with_slot(&slot, |s| Ok((targets(s, &asked, pick)?, labels(s)?)))?;
-        let mut sum = T::default();
-        let mut all = Vec::new();
-        per_device(&mut job, &slot, &targets, plain_http, |s, cx, id| {
-            let said = sum.add(one(s, cx, id)?);
-            all.extend(said.iter().cloned());
-            Ok(said)
-        })?;
-        sum.set_outcomes(outcomes(&all, &names));
-        Ok(sum)
-    })
-    .await;
+    let result = state
+        .with_session(move |s| with_custody(s, &job, plain_http, |cx| run(s, cx, &ids)))
+        .await;
     jobs.finish(&req.job);
     result
 }
 
 /// Tries catalog defaults (each device's vendor first, never as many failures as it locks out at) on every
-/// device with an ONVIF address; the engine skips those whose password it holds.
+/// device with an ONVIF address (or those asked for); the engine skips those whose password it holds.
 #[tauri::command]
 pub async fn find_defaults(
     app: AppHandle,
@@ -242,16 +150,22 @@ pub async fn find_defaults(
     jobs: State<'_, Jobs>,
     req: CustodyJobRequest,
 ) -> CmdResult<FindDefaultsDto> {
-    let pick: Pick = |d, _| d.facts.xaddr.is_some();
-    let one = |s: &mut Session, cx: &Custody<'_>, id| {
-        tauri::async_runtime::block_on(s.find_defaults(cx, &[id]))
-    };
     custody_job(
         (app, state, jobs),
         req,
         "Trying factory defaults",
-        pick,
-        one,
+        |s, cx, ids| {
+            let f = tauri::async_runtime::block_on(s.find_defaults(cx, ids))?;
+            Ok(FindDefaultsDto {
+                defaults_found: f.defaults_found,
+                already_held: f.already_held,
+                held_refused: f.held_refused,
+                unknown: f.unknown,
+                factory_new: f.factory_new,
+                failed_attempts: f.failed_attempts,
+                outcomes: outcomes(&f.devices, &labels(s).unwrap_or_default()),
+            })
+        },
     )
     .await
 }
@@ -265,14 +179,26 @@ pub async fn rotate_credentials(
     jobs: State<'_, Jobs>,
     req: CustodyJobRequest,
 ) -> CmdResult<RotateDto> {
-    use CredentialState::{FactoryDefault, TechnicianSupplied};
-    let pick: Pick =
-        |d, c| d.facts.xaddr.is_some() && matches!(c, Some(FactoryDefault | TechnicianSupplied));
-    let policy = PasswordPolicy::default();
-    let one = move |s: &mut Session, cx: &Custody<'_>, id| {
-        tauri::async_runtime::block_on(s.rotate(cx, &policy, &[id]))
-    };
-    custody_job((app, state, jobs), req, "Rotating passwords", pick, one).await
+    custody_job(
+        (app, state, jobs),
+        req,
+        "Rotating passwords",
+        |s, cx, ids| {
+            let r = tauri::async_runtime::block_on(s.rotate(cx, &PasswordPolicy::default(), ids))?;
+            Ok(RotateDto {
+                rotated: r.rotated,
+                skipped: r.skipped,
+                rolled_back: r.rolled_back,
+                unsettled: r.unsettled,
+                refused: r.refused,
+                cannot_rotate: r.cannot_rotate,
+                cannot_rotate_default: r.cannot_rotate_default,
+                failed: r.failed,
+                outcomes: outcomes(&r.devices, &labels(s).unwrap_or_default()),
+            })
+        },
+    )
+    .await
 }
 
 /// Settles rotations a crash or a rebooting device interrupted (safe to run any time).
@@ -284,23 +210,11 @@ pub async fn recover_credentials(
     req: JobRequest,
 ) -> CmdResult<RecoverDto> {
     let job = jobs.start(&app, &req.job, "Recovering interrupted rotations")?;
-    let (token, sink) = (job.token(), job.engine_sink());
     let result = state
         .with_session(move |s| {
-            let _job = job;
-            let keyring = keyring()?;
-            let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
-            let client = client();
-            let cx = Custody {
-                client: &client,
-                keyring,
-                catalogs: &catalogs,
-                concurrency: 1,
-                plain_http: false,
-                cancel: &token,
-                progress: &sink,
-            };
-            let r = tauri::async_runtime::block_on(s.recover(&cx))?;
+            let r = with_custody(s, &job, false, |cx| {
+                tauri::async_runtime::block_on(s.recover(cx))
+            })?;
             Ok(RecoverDto {
                 on_new: r.on_new,
                 on_old: r.on_old,

@@ -21,7 +21,7 @@ use handover_engine::listen::{Heard, HelloChange, ListenOn, Listener};
 
 use crate::dto::{self, DeviceHeard, ListenerState, ListenerStatus};
 use crate::error::AppError;
-use crate::state::{AppState, with_slot};
+use crate::state::{AppState, Slot, with_slot};
 
 /// The event each recorded announcement is pushed under.
 pub const DEVICE_HEARD: &str = "device-heard";
@@ -196,7 +196,7 @@ struct Recorder {
 }
 
 impl Recorder {
-    fn record(&self, slot: &Arc<Mutex<Option<handover_engine::Session>>>, a: &Announcement) {
+    fn record(&self, slot: &Slot, a: &Announcement) {
         let heard = with_slot(slot, |s| {
             // The project may have been closed or replaced since this was heard.
             if s.path() != self.path {
@@ -226,7 +226,7 @@ impl Recorder {
     }
 
     /// Writes the summaries of refused announcements when listening stops.
-    fn flush(&self, slot: &Arc<Mutex<Option<handover_engine::Session>>>) {
+    fn flush(&self, slot: &Slot) {
         let done = with_slot(slot, |s| {
             if s.path() != self.path {
                 return Err(AppError::NoProject);

@@ -127,7 +127,7 @@ pub fn waive(
     let id: FindingId = finding
         .parse()
         .map_err(|_| anyhow::anyhow!("{finding:?} is not a finding id such as F7"))?;
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let w = session.waive_approved(id, reason, approver, expires)?;
     if cli.json {
         crate::output::json(&w)?;

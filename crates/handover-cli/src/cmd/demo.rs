@@ -59,7 +59,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         site.devices().len()
     );
 
-    let mut session = if path.exists() {
+    let session = if path.exists() {
         outln!("Reopening {}", path.display());
         Session::open(&path, cli.actor.clone(), super::clock())?
     } else {

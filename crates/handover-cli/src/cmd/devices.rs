@@ -44,7 +44,7 @@ fn rename(
     location: Option<&String>,
 ) -> anyhow::Result<ExitCode> {
     let id = parse_id(device)?;
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let d = session.relabel_device(
         id,
         &Relabel {
@@ -68,7 +68,7 @@ fn rename(
 }
 
 fn labels(cli: &Cli, file: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let r = session.import_labels_csv(file)?;
     if cli.json {
         crate::output::json(&r)?;
@@ -108,7 +108,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
     }
     if let Some(DevicesCommand::ForgetCertificate { device }) = action {
         let id = parse_id(device)?;
-        let mut session = super::open(cli)?;
+        let session = super::open(cli)?;
         let old = session.forget_certificate(None, id)?;
         outln!(
             "Forgot the certificate pinned for {id} (SHA-256 {old}); the next HTTPS answer pins the new one \

@@ -9,7 +9,7 @@ use handover_engine::discover::DiscoverOptions;
 use crate::args::{Cli, DiscoverArgs};
 
 pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
     let keyring = super::keyring().ok();
@@ -73,7 +73,7 @@ pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn add(cli: &Cli, address: &str) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let rt = super::runtime()?;
     let keyring = super::keyring().ok();
     let progress = crate::progress::terminal(cli.json);

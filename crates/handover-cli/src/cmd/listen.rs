@@ -9,7 +9,7 @@ use handover_engine::listen::{Heard, HelloChange, ListenOn, Listener};
 use crate::args::{Cli, ListenArgs};
 
 pub fn run(cli: &Cli, a: &ListenArgs) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
     let on = match a.address {

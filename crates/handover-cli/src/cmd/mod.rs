@@ -57,9 +57,8 @@ pub fn catalogs(session: &mut Session) -> anyhow::Result<handover_engine::policy
 }
 
 /// A runtime for the commands that talk to devices.
-/// Devices worked on at once by custody and fixes (each device still sees one request at a time). At 50 ms
-/// of latency, 64 keeps a 1,000-device job within a minute (BENCHMARKS.md, whole job).
-pub const DEVICES_AT_ONCE: usize = 64;
+/// Devices worked on at once: the engine's figure, the same in the app.
+pub const DEVICES_AT_ONCE: usize = handover_engine::DEVICES_AT_ONCE;
 
 pub fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_multi_thread()

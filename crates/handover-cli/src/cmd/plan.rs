@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use crate::args::{Cli, PlanCommand};
 
 pub fn run(cli: &Cli, c: &PlanCommand) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     match c {
         PlanCommand::Import { file } => {
             let plan = session.import_plan_csv(file)?;

@@ -7,7 +7,7 @@ use handover_engine::switch::SwitchCredentials;
 use crate::args::{Cli, SwitchCommand};
 
 pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     match c {
         SwitchCommand::List => {
             let list = session.switches()?;

@@ -15,7 +15,7 @@ use crate::session::Session;
 
 impl Session {
     fn admin_session(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         device: DeviceId,
@@ -38,7 +38,7 @@ impl Session {
     }
 
     async fn refresh_users(
-        &mut self,
+        &self,
         session: &handover_devices::OnvifSession,
         device: DeviceId,
     ) -> Result<Vec<handover_model::DeviceUser>> {
@@ -57,7 +57,7 @@ impl Session {
 
     /// The accounts on the device, read with the password Handover holds (and recorded for the checks).
     pub async fn accounts(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         device: DeviceId,
@@ -69,12 +69,13 @@ impl Session {
 
     /// Removes an account Handover does not hold; read back to prove it is gone.
     pub async fn remove_account(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         device: DeviceId,
         user: &str,
     ) -> Result<()> {
+        let _one_at_a_time = self.exclusive().await;
         let (session, _, held) = self.admin_session(client, keyring, device)?;
         if held == user {
             return Err(Error::Invalid(format!(
@@ -102,13 +103,14 @@ impl Session {
     /// Creates an Operator-level account for the VMS with a new password (keyring first, then the device), and
     /// proves it logs in.
     pub async fn create_service_account(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         catalogs: &Catalogs,
         device: DeviceId,
         user: &str,
     ) -> Result<()> {
+        let _one_at_a_time = self.exclusive().await;
         let (session, xaddr, _) = self.admin_session(client, keyring, device)?;
         let _ = session.system_date_and_time().await;
         let d = self.project().device(device)?;
@@ -132,7 +134,7 @@ impl Session {
         let vault = self.vault(keyring)?;
         let sealed = crate::sealed::seal(
             &vault,
-            &entry(self.project(), device, user, Slot::Current)?,
+            &entry(self.project_id(), device, user, Slot::Current)?,
             &password,
         )?;
         let actor = self.actor().clone();

@@ -102,16 +102,14 @@ pub(crate) fn undecided(e: &handover_devices::Error) -> (&'static str, String) {
 
 impl Session {
     /// Tries catalog defaults on devices whose password Handover does not hold yet (all when `only` is empty).
-    pub async fn find_defaults(
-        &mut self,
-        cx: &Custody<'_>,
-        only: &[DeviceId],
-    ) -> Result<FindSummary> {
+    pub async fn find_defaults(&self, cx: &Custody<'_>, only: &[DeviceId]) -> Result<FindSummary> {
+        let _one_at_a_time = self.exclusive().await;
         let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
         let vault = self.vault(&*cx.keyring)?;
         let mut summary = FindSummary::default();
         let mut jobs = Vec::new();
-        for d in self.project().devices()? {
+        let listed = self.project().devices()?;
+        for d in listed {
             crate::pins::pin(client, &d);
             if !only.is_empty() && !only.contains(&d.id) {
                 continue;
@@ -154,7 +152,7 @@ impl Session {
         let mut rep = Reporter::new(cx.progress, Step::FindDefaults, jobs.len());
         let actor = self.actor().clone();
         let writer = Writer {
-            project: std::sync::Mutex::new(self.project_mut()),
+            project: self.project_lock(),
             actor,
         };
         let results: Vec<(Job, Found)> = futures::stream::iter(jobs)
@@ -287,7 +285,7 @@ impl Session {
             let (outcome, detail, state, user, matched) = match found {
                 Found::Held => unreachable!("only asked when a password is held"),
                 Found::Works(c) => {
-                    let key = entry(self.project(), job.id, &c.user, Slot::Current)?;
+                    let key = entry(self.project_id(), job.id, &c.user, Slot::Current)?;
                     sealed.push(crate::sealed::seal(
                         &vault,
                         &key,
@@ -413,7 +411,7 @@ impl Session {
     /// proven: a refused held password is replaced only by a default the device accepted, and kept in the
     /// `refused` slot. `None` when the held password still works (nothing to say per device).
     fn settle_held(
-        &mut self,
+        &self,
         vault: &handover_vault::Sealer,
         job: &Job,
         found: Found,
@@ -435,12 +433,12 @@ impl Session {
                 // The refused password is kept; the default the device took becomes the account's password.
                 let refused = crate::sealed::seal(
                     vault,
-                    &entry(self.project(), job.id, held_user, Slot::Refused)?,
+                    &entry(self.project_id(), job.id, held_user, Slot::Refused)?,
                     held_pw,
                 )?;
                 let found = crate::sealed::seal(
                     vault,
-                    &entry(self.project(), job.id, &c.user, Slot::Current)?,
+                    &entry(self.project_id(), job.id, &c.user, Slot::Current)?,
                     &SecretString::new(c.password.clone()),
                 )?;
                 let prior = handover_store::credentials::for_device(self.project().conn(), job.id)?
@@ -460,7 +458,7 @@ impl Session {
                         })
                     };
                     let gone = crate::sealed::remove(&entry(
-                        self.project(),
+                        self.project_id(),
                         job.id,
                         held_user,
                         Slot::Current,

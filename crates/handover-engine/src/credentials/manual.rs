@@ -14,13 +14,14 @@ use crate::session::Session;
 impl Session {
     /// Checks `password` for `user` on the device and, if the device takes it, keeps it in the keyring.
     pub async fn set_credential(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         device: DeviceId,
         user: &str,
         password: SecretString,
     ) -> Result<()> {
+        let _one_at_a_time = self.exclusive().await;
         let d = self.project().device(device)?;
         crate::pins::pin(client, &d);
         let xaddr = d.facts.xaddr.ok_or_else(|| {
@@ -70,7 +71,7 @@ impl Session {
         let vault = self.vault(keyring)?;
         let sealed = crate::sealed::seal(
             &vault,
-            &entry(self.project(), device, user, Slot::Current)?,
+            &entry(self.project_id(), device, user, Slot::Current)?,
             &password,
         )?;
         let cref = CredentialRef {
@@ -92,13 +93,13 @@ impl Session {
         let mut writes = vec![sealed];
         if !open.is_empty() {
             writes.push(crate::sealed::remove(&entry(
-                self.project(),
+                self.project_id(),
                 device,
                 user,
                 Slot::Pending,
             )?)?);
             writes.push(crate::sealed::remove(&entry(
-                self.project(),
+                self.project_id(),
                 device,
                 user,
                 Slot::Previous,
@@ -127,7 +128,7 @@ impl Session {
 
     /// Writes every held account to an encrypted KeePass file for IT (a group per VLAN). Returns how many.
     pub fn export_kdbx(
-        &mut self,
+        &self,
         keyring: &dyn CredentialStore,
         path: &Path,
         master: &SecretString,
@@ -140,10 +141,11 @@ impl Session {
             accounts: Vec::new(),
         };
         let vault = self.vault(keyring)?;
-        for c in self.project().credentials()? {
+        let listed = self.project().credentials()?;
+        for c in listed {
             let Some(password) = self.secret(
                 &vault,
-                &entry(self.project(), c.device, &c.username, Slot::Current)?,
+                &entry(self.project_id(), c.device, &c.username, Slot::Current)?,
             )?
             else {
                 continue;

@@ -12,7 +12,7 @@ mod manual;
 mod recover;
 mod rotate;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use handover_devices::{Credentials, DeviceClient, LoginCheck};
 use handover_model::{CredentialRef, CredentialState, DeviceId};
@@ -26,7 +26,7 @@ pub use recover::RecoverSummary;
 pub use rotate::RotateSummary;
 pub(crate) use rotate::same_device;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What every custody workflow needs: the device client, the keyring, the catalogs, how many devices at once,
 /// cancellation and where progress goes.
@@ -122,13 +122,13 @@ pub fn administrator<'a>(
 }
 
 pub(crate) fn entry(
-    project: &Project,
+    project: handover_model::ProjectId,
     device: DeviceId,
     user: &str,
     slot: Slot,
 ) -> Result<EntryKey> {
     Ok(EntryKey::device(
-        &project.id().to_string(),
+        &project.to_string(),
         &device.to_string(),
         user,
         slot,
@@ -150,10 +150,10 @@ pub(crate) async fn try_login(
     Ok(session.check_login().await)
 }
 
-/// Project writes shared by concurrent device futures (all polled on one task; the lock is never contended
-/// across threads, it only orders writes).
+/// Project writes shared by concurrent device futures: each takes the session's project lock for one write, so
+/// the listener and the screens' reads go on in between.
 pub(crate) struct Writer<'a> {
-    pub project: Mutex<&'a mut Project>,
+    pub project: &'a crate::project_lock::ProjectLock,
     pub actor: Actor,
 }
 
@@ -162,10 +162,7 @@ impl Writer<'_> {
         &self,
         f: impl FnOnce(&mut Project, &Actor) -> handover_store::Result<T>,
     ) -> Result<T> {
-        let mut guard = self
-            .project
-            .lock()
-            .map_err(|_| Error::Invalid("internal: the project lock was poisoned".into()))?;
+        let mut guard = self.project.lock();
         Ok(f(&mut guard, &self.actor)?)
     }
     /// The sealed secret kept for `key` (still sealed).

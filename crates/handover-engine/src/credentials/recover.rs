@@ -50,7 +50,8 @@ struct Open {
 
 impl Session {
     /// Settles every interrupted or unproven rotation of this project, by asking each device.
-    pub async fn recover(&mut self, cx: &Custody<'_>) -> Result<RecoverSummary> {
+    pub async fn recover(&self, cx: &Custody<'_>) -> Result<RecoverSummary> {
+        let _one_at_a_time = self.exclusive().await;
         let client = cx.client;
         self.pin_certificates(client)?;
         let vault = self.vault(&*cx.keyring)?;
@@ -153,7 +154,8 @@ impl Session {
     /// Every account with a pending (or legacy previous) sealed password or an open journal row.
     fn open_rotations(&self, vault: &Sealer) -> Result<BTreeMap<(DeviceId, String), Open>> {
         let mut open: BTreeMap<(DeviceId, String), Open> = BTreeMap::new();
-        for s in self.project().secrets()? {
+        let listed = self.project().secrets()?;
+        for s in listed {
             if let SecretName::Device {
                 device,
                 username,
@@ -164,7 +166,8 @@ impl Session {
                 open.entry((*device, username.clone())).or_default();
             }
         }
-        for r in self.project().rotations(true)? {
+        let listed = self.project().rotations(true)?;
+        for r in listed {
             open.entry((r.device, r.username.clone()))
                 .or_default()
                 .rows
@@ -172,7 +175,7 @@ impl Session {
         }
         for ((dev, user), o) in open.iter_mut() {
             let read = |slot| -> Result<Option<SecretString>> {
-                self.secret(vault, &entry(self.project(), *dev, user, slot)?)
+                self.secret(vault, &entry(self.project_id(), *dev, user, slot)?)
             };
             o.pending = read(Slot::Pending)?;
             o.current = read(Slot::Current)?;
@@ -184,7 +187,7 @@ impl Session {
     /// Makes `working` (proven on the device) the account's current password, removes the other slots, records
     /// the credential, and closes the account's open journal rows — the first in the same transaction.
     fn settle(
-        &mut self,
+        &self,
         vault: &Sealer,
         dev: DeviceId,
         user: &str,
@@ -192,7 +195,7 @@ impl Session {
         working: Option<&SecretString>,
         on_new: bool,
     ) -> Result<()> {
-        let key = |slot| -> Result<EntryKey> { entry(self.project(), dev, user, slot) };
+        let key = |slot| -> Result<EntryKey> { entry(self.project_id(), dev, user, slot) };
         let mut writes: Vec<SecretWrite> = Vec::new();
         if let Some(w) = working
             && o.current.as_ref() != Some(w)
@@ -242,7 +245,7 @@ impl Session {
     /// open journal rows closed as settled with `note` (the others closed after it); with no open row, the
     /// writes and credential go in as `action`.
     pub(super) fn close_rotations(
-        &mut self,
+        &self,
         dev: DeviceId,
         rows: &[Rotation],
         writes: &[SecretWrite],

@@ -158,17 +158,19 @@ impl Session {
     /// Rotates every administrator account Handover holds and has not rotated yet, on every device (or on the
     /// given ones, where rotated accounts are rotated again). Service accounts are left alone.
     pub async fn rotate(
-        &mut self,
+        &self,
         cx: &Custody<'_>,
         project_policy: &PasswordPolicy,
         only: &[DeviceId],
     ) -> Result<RotateSummary> {
+        let _one_at_a_time = self.exclusive().await;
         let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
         let vault = self.vault(&*cx.keyring)?;
         let mut summary = RotateSummary::default();
         let refs = self.project().credentials()?;
         let mut jobs = Vec::new();
-        for d in self.project().devices()? {
+        let listed = self.project().devices()?;
+        for d in listed {
             crate::pins::pin(client, &d);
             let wanted = only.is_empty() || only.contains(&d.id);
             if !wanted {
@@ -200,7 +202,7 @@ impl Session {
                     id: d.id,
                     xaddr: xaddr.clone(),
                     user: c.username.clone(),
-                    key: entry(self.project(), d.id, &c.username, Slot::Current)?,
+                    key: entry(self.project_id(), d.id, &c.username, Slot::Current)?,
                     policy: policy.clone(),
                     was_default: c.matched_default.clone(),
                     serial: d.identity.serial.clone(),
@@ -215,7 +217,7 @@ impl Session {
         let mut rep = Reporter::new(cx.progress, Step::Rotate, jobs.len());
         let actor = self.actor().clone();
         let writer = Writer {
-            project: std::sync::Mutex::new(self.project_mut()),
+            project: self.project_lock(),
             actor: actor.clone(),
         };
         // Each account's outcome is counted and reported as soon as it is known, so progress moves per device.

@@ -50,7 +50,7 @@ impl FirmwarePlan {
 
 impl Session {
     /// Points the project at the folder holding the firmware images (audited).
-    pub fn set_firmware_folder(&mut self, folder: &Path) -> Result<PathBuf> {
+    pub fn set_firmware_folder(&self, folder: &Path) -> Result<PathBuf> {
         let abs = std::path::absolute(folder).map_err(|source| Error::Io {
             path: folder.to_owned(),
             source,
@@ -98,7 +98,7 @@ impl Session {
     /// Accepts an image the signed catalog does not list, for this project (audited with the reason). An image
     /// whose checksum differs from the catalog's for the version it names is never accepted.
     pub fn accept_firmware_image(
-        &mut self,
+        &self,
         file: &Path,
         reason: &str,
         catalogs: &Catalogs,
@@ -168,7 +168,8 @@ impl Session {
             None => None,
         };
         let mut devices = Vec::new();
-        for d in self.project().devices()? {
+        let listed = self.project().devices()?;
+        for d in listed {
             if !only.is_empty() && !only.contains(&d.id) {
                 continue;
             }

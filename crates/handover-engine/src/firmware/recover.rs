@@ -43,18 +43,20 @@ pub struct FirmwareRecoverSummary {
 impl Session {
     /// Settles every open upgrade by asking its device (see the module documentation).
     pub async fn firmware_recover(
-        &mut self,
+        &self,
         client: &DeviceClient,
         keyring: &dyn CredentialStore,
         catalogs: &Catalogs,
         settings: &Settings,
     ) -> Result<FirmwareRecoverSummary> {
+        let _one_at_a_time = self.exclusive().await;
         self.pin_certificates(client)?;
         let vault = self.vault(keyring)?;
         let mut summary = FirmwareRecoverSummary::default();
         let mut settled = Vec::new();
         let actor = self.actor().clone();
-        for u in self.project().upgrades(true)? {
+        let listed = self.project().upgrades(true)?;
+        for u in listed {
             let d = self.project().device(u.device)?;
             let creds = self.held_credentials(&vault, d.id)?;
             let (Some(creds), Some(xaddr)) = (creds, d.facts.xaddr.clone()) else {

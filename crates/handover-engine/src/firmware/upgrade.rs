@@ -188,11 +188,12 @@ impl Session {
     /// first, then waves; a device not upgraded stops the run. Every step is journaled and audited; the firmware
     /// check runs again on the devices upgraded.
     pub async fn firmware_upgrade(
-        &mut self,
+        &self,
         up: &Upgrader<'_>,
         only: &[DeviceId],
         forced: Option<&str>,
     ) -> Result<UpgradeSummary> {
+        let _one_at_a_time = self.exclusive().await;
         let started = Instant::now();
         let plan = self.firmware_plan(up.catalogs, only, forced)?;
         self.pin_certificates(up.client)?;
@@ -249,7 +250,7 @@ impl Session {
         let mut upgraded = Vec::new();
         {
             let writer = Writer {
-                project: std::sync::Mutex::new(self.project_mut()),
+                project: self.project_lock(),
                 actor,
             };
             for (n, wave) in waves(jobs, up.in_flight).into_iter().enumerate() {
@@ -310,7 +311,7 @@ impl Session {
     /// Records what devices reported after an upgrade: their version and, when re-pinned after proof, their
     /// new certificate.
     pub(crate) fn record_firmware_facts(
-        &mut self,
+        &self,
         facts: Vec<(DeviceId, Option<String>, Option<String>)>,
     ) -> Result<()> {
         if facts.is_empty() {

@@ -80,7 +80,7 @@ pub fn unicast(wsd_port: u16) -> DiscoverOptions {
 /// Discovers the demo site into a new project in `dir` (unicast, no credentials); returns it with how many
 /// devices told their MAC.
 pub async fn discovered_demo(wsd_port: u16, dir: &Path, name: &str) -> (Session, usize) {
-    let mut sess = demo_project(dir, name);
+    let sess = demo_project(dir, name);
     let client = handover_devices::DeviceClient::new(handover_devices::ClientOptions::default());
     sess.discover(
         &client,
@@ -168,7 +168,7 @@ pub async fn discovered_site(
 ) -> (SimSite, Session, tempfile::TempDir, Kit) {
     let (site, wsd) = site(manifest, base).await;
     let dir = tempfile::tempdir().unwrap();
-    let mut s = demo_project(dir.path(), name);
+    let s = demo_project(dir.path(), name);
     let kit = Kit::quiet();
     s.discover(&kit.client, None, &unicast(wsd), &kit.cancel, &kit.progress)
         .await
