@@ -314,6 +314,18 @@ fn names_travel_everywhere(out: &Path, project: &Path, data: &Path) {
         (d("D3")["name"].as_str(), d("D3")["location"].as_str()),
         (Some("Zürich Tor 3"), Some("Car park"))
     );
+    // The step states are the engine's, the same the app's grid shows.
+    assert_eq!(d("D3")["steps"]["identified"], "done", "{:#}", d("D3"));
+    let in_custody = devices
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["steps"]["credentials"] == "done")
+        .count();
+    assert!(
+        in_custody > 10,
+        "after the demo most devices are in custody: {in_custody}"
+    );
     // A device that named itself keeps its own ONVIF name until the technician renames it.
     let d4 = d("D4");
     let own = d4["name"].as_str().unwrap().to_owned();

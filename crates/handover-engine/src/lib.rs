@@ -32,6 +32,7 @@ pub mod signing;
 mod status;
 pub mod switch;
 pub mod unidentified;
+pub mod view;
 pub mod web_page;
 
 pub use env::DEVICES_AT_ONCE;

@@ -1,47 +1,17 @@
 //! Devices screen shapes: one row per device with a status per step (identified, credentials, firmware,
 //! placement, services), and the detail panel with the evidence behind each.
 //!
-//! A step's state is derived from what the project holds: the device's facts, its credential references and
-//! its findings (by check family: `credentials.*`/`accounts.*`, `firmware.*`, `network.*`, `services.*` and
-//! `time.*`). Deriving it here keeps the front end free of domain rules.
+//! The step states and the evidence rows are the engine's (`handover_engine::view`); this module only shapes
+//! them for the IPC.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use handover_engine::model::{
-    CredentialRef, CredentialState, Device, Finding, FindingStatus, Plan,
-};
+use handover_engine::model::{CredentialRef, Device, Finding, FindingStatus, Plan};
 
 use super::checks::FindingDto;
 
-/// Where one step stands for one device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepState {
-    /// Not done yet (or nothing known).
-    Pending,
-    /// Done, nothing open.
-    Done,
-    /// Open findings need a fix or a waiver.
-    Attention,
-    /// Open findings were waived.
-    Waived,
-}
-
-/// The five steps.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Steps {
-    /// Maker and model known.
-    pub identified: StepState,
-    /// Credentials in custody.
-    pub credentials: StepState,
-    /// Firmware checked.
-    pub firmware: StepState,
-    /// On the planned VLAN.
-    pub placement: StepState,
-    /// Services and time.
-    pub services: StepState,
-}
+pub use handover_engine::view::{Fact, StepState, Steps, facts, steps};
 
 /// One row of the device grid.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -75,17 +45,6 @@ pub struct DeviceRow {
     pub open_findings: usize,
     /// Step states.
     pub steps: Steps,
-}
-
-/// One fact shown in the detail panel.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Fact {
-    /// Which step it is evidence for.
-    pub step: String,
-    /// What it is.
-    pub name: String,
-    /// The value as read.
-    pub value: String,
 }
 
 /// A credential reference (never the secret).
@@ -159,54 +118,6 @@ pub struct DeviceRequest {
     pub id: i64,
 }
 
-fn family_state(findings: &[&Finding], prefixes: &[&str], evidence: bool) -> StepState {
-    let mine: Vec<_> = findings
-        .iter()
-        .filter(|f| prefixes.iter().any(|p| f.check.starts_with(p)))
-        .collect();
-    if mine.iter().any(|f| f.status == FindingStatus::Open) {
-        StepState::Attention
-    } else if mine.iter().any(|f| f.status == FindingStatus::Waived) {
-        StepState::Waived
-    } else if evidence {
-        StepState::Done
-    } else {
-        StepState::Pending
-    }
-}
-
-/// The step states of one device.
-pub fn steps(d: &Device, findings: &[&Finding], creds: &[&CredentialRef]) -> Steps {
-    let f = &d.facts;
-    let identified = if f.manufacturer.is_some() && f.model.is_some() {
-        StepState::Done
-    } else {
-        StepState::Pending
-    };
-    let in_custody = !creds.is_empty()
-        && creds.iter().all(|c| {
-            matches!(
-                c.state,
-                CredentialState::Rotated | CredentialState::TechnicianSupplied
-            )
-        });
-    Steps {
-        identified,
-        credentials: family_state(findings, &["credentials.", "accounts."], in_custody),
-        firmware: family_state(findings, &["firmware."], f.firmware.is_some()),
-        placement: family_state(
-            findings,
-            &["network."],
-            f.switch_port.is_some() || !f.gateways.is_empty(),
-        ),
-        services: family_state(
-            findings,
-            &["services.", "time."],
-            !f.protocols.is_empty() || f.ntp_enabled.is_some(),
-        ),
-    }
-}
-
 /// A grid row for `d`, given all findings and credentials of the project.
 pub fn row(d: &Device, plan: &Plan, findings: &[Finding], creds: &[CredentialRef]) -> DeviceRow {
     let mine: Vec<&Finding> = findings.iter().filter(|x| x.device == d.id).collect();
@@ -230,95 +141,6 @@ pub fn row(d: &Device, plan: &Plan, findings: &[Finding], creds: &[CredentialRef
             .count(),
         steps: steps(d, &mine, &my_creds),
     }
-}
-
-fn opt(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "not read".into())
-}
-
-fn list<T: ToString>(v: &[T]) -> String {
-    if v.is_empty() {
-        "none".into()
-    } else {
-        v.iter()
-            .map(ToString::to_string)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// The evidence rows of the detail panel.
-pub fn facts(d: &Device) -> Vec<Fact> {
-    let f = &d.facts;
-    let fact = |step: &str, name: &str, value: String| Fact {
-        step: step.into(),
-        name: name.into(),
-        value,
-    };
-    let mut out = vec![
-        fact("identified", "Manufacturer", opt(&f.manufacturer)),
-        fact("identified", "Model", opt(&f.model)),
-        fact("identified", "Serial", opt(&d.identity.serial)),
-        fact(
-            "identified",
-            "MAC",
-            d.identity
-                .mac
-                .map_or_else(|| "not read".into(), |m| m.to_string()),
-        ),
-        fact(
-            "identified",
-            "Found by",
-            list(&d.found_by.iter().collect::<Vec<_>>()),
-        ),
-        fact("firmware", "Firmware", opt(&f.firmware)),
-        fact("placement", "Address", d.address.to_string()),
-        fact(
-            "placement",
-            "DHCP",
-            f.dhcp.map_or("not read".into(), |b| b.to_string()),
-        ),
-        fact("placement", "Gateways", list(&f.gateways)),
-        fact("placement", "DNS", list(&f.dns)),
-    ];
-    if let Some(p) = &f.switch_port {
-        out.push(fact(
-            "placement",
-            "Switch port",
-            format!("{} port {}, VLAN {}", p.switch, p.port, p.vlan),
-        ));
-    }
-    out.push(fact("services", "Protocols", list(&f.protocols)));
-    if let Some(fp) = &f.tls_fingerprint {
-        out.push(fact(
-            "services",
-            "TLS certificate (pinned)",
-            format!("SHA-256 {fp}"),
-        ));
-    }
-    out.push(fact(
-        "services",
-        "NTP",
-        match f.ntp_enabled {
-            Some(true) => format!("on: {}", list(&f.ntp)),
-            Some(false) => "off".into(),
-            None => "not read".into(),
-        },
-    ));
-    if let Some(ms) = f.clock_skew_ms {
-        out.push(fact("services", "Clock skew", format!("{ms} ms")));
-    }
-    out.push(fact(
-        "credentials",
-        "Accounts on device",
-        list(
-            &f.users
-                .iter()
-                .map(|u| format!("{} ({})", u.username, u.level))
-                .collect::<Vec<_>>(),
-        ),
-    ));
-    out
 }
 
 /// Which account's password to copy ("Copy password" in a device's details).

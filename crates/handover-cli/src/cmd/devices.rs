@@ -17,6 +17,8 @@ struct Shown<'a> {
     name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     location: Option<String>,
+    /// Where each step stands (the same states as the app's grid).
+    steps: handover_engine::view::Steps,
 }
 
 /// `D3 Front door`, cut to fit a table cell: how a device is named in tables of other things.
@@ -53,10 +55,12 @@ fn rename(
         },
     )?;
     if cli.json {
+        let (findings, creds) = (session.findings()?, session.credentials()?);
         crate::output::json(&Shown {
             device: &d,
             name: d.name(),
             location: d.location(),
+            steps: handover_engine::view::steps_in(&d, &findings, &creds),
         })?;
     } else {
         match d.location() {
@@ -138,12 +142,14 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
     let session = super::open(cli)?;
     let devices = session.devices()?;
     if cli.json {
+        let (findings, creds) = (session.findings()?, session.credentials()?);
         let shown: Vec<Shown<'_>> = devices
             .iter()
             .map(|d| Shown {
                 device: d,
                 name: d.name(),
                 location: d.location(),
+                steps: handover_engine::view::steps_in(d, &findings, &creds),
             })
             .collect();
         crate::output::json(&shown)?;
