@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
+use handover_engine::model::{DeviceId, FindingId};
 
 /// Handover: discover, secure and hand over physical-security devices.
 #[derive(Debug, Parser)]
@@ -58,7 +59,7 @@ pub enum Command {
         all: bool,
         /// Only the findings of these devices (e.g. D3).
         #[arg(long = "device")]
-        devices: Vec<String>,
+        devices: Vec<DeviceId>,
         /// Only findings at least this severe.
         #[arg(long, value_enum)]
         severity: Option<MinSeverity>,
@@ -70,7 +71,7 @@ pub enum Command {
     /// HTTPS is proven), each read back to prove it; lists the changes and asks once.
     Fix {
         /// The findings, e.g. F7 (or --all for every open finding Handover can fix).
-        findings: Vec<String>,
+        findings: Vec<FindingId>,
         /// Every open finding that has a fix.
         #[arg(long)]
         all: bool,
@@ -81,7 +82,7 @@ pub enum Command {
     /// Accept a finding with a reason (shown in the report as waived, with who and when).
     Waive {
         /// The finding, e.g. F7.
-        finding: String,
+        finding: FindingId,
         /// Why it is acceptable.
         #[arg(long)]
         reason: String,
@@ -176,7 +177,7 @@ pub enum FirmwareCommand {
 pub struct FirmwarePlanArgs {
     /// Only these devices (e.g. D3); all when omitted.
     #[arg(long = "device")]
-    pub devices: Vec<String>,
+    pub devices: Vec<DeviceId>,
     /// Use this image (file name or SHA-256) for the chosen devices instead of the newest one.
     #[arg(long)]
     pub image: Option<String>,
@@ -190,7 +191,7 @@ pub enum DevicesCommand {
     #[command(group(clap::ArgGroup::new("change").required(true).multiple(true).args(["name", "location"])))]
     Rename {
         /// The device, e.g. D3.
-        device: String,
+        device: DeviceId,
         /// Its new name, e.g. "Gate 3 east".
         name: Option<String>,
         /// Where it is, e.g. "Car park level 2".
@@ -208,13 +209,13 @@ pub enum DevicesCommand {
     ForgetCertificate {
         /// The device.
         #[arg(long)]
-        device: String,
+        device: DeviceId,
     },
     /// Print the address of a device's own web page: HTTPS where the device offers it.
     Web {
         /// The device.
         #[arg(long)]
-        device: String,
+        device: DeviceId,
     },
 }
 
@@ -225,13 +226,13 @@ pub enum AccountsCommand {
     List {
         /// The device.
         #[arg(long)]
-        device: String,
+        device: DeviceId,
     },
     /// Remove an account Handover does not hold (e.g. an installer's leftover administrator).
     Remove {
         /// The device.
         #[arg(long)]
-        device: String,
+        device: DeviceId,
         /// The account.
         #[arg(long)]
         user: String,
@@ -240,7 +241,7 @@ pub enum AccountsCommand {
     CreateVms {
         /// The device.
         #[arg(long)]
-        device: String,
+        device: DeviceId,
         /// The account's name.
         #[arg(long, default_value = "vms")]
         user: String,
@@ -305,13 +306,13 @@ pub enum CredentialsCommand {
     FindDefaults {
         /// Only these devices.
         #[arg(long = "device")]
-        devices: Vec<String>,
+        devices: Vec<DeviceId>,
     },
     /// Rotate each held password to a unique strong one, proven on the device and kept in the keyring.
     Rotate {
         /// Only these devices (rotates them again even if rotated before).
         #[arg(long = "device")]
-        devices: Vec<String>,
+        devices: Vec<DeviceId>,
         /// Devices that offer no working HTTPS get their new password over plain HTTP (in clear on the wire;
         /// audited). Without it they are left untouched, and devices with HTTPS always get it over HTTPS.
         #[arg(long)]
@@ -323,7 +324,7 @@ pub enum CredentialsCommand {
     Set {
         /// The device.
         #[arg(long)]
-        device: String,
+        device: DeviceId,
         /// The account.
         #[arg(long, default_value = "admin")]
         user: String,
@@ -340,7 +341,7 @@ pub enum CredentialsCommand {
     Show {
         /// The device.
         #[arg(long)]
-        device: String,
+        device: DeviceId,
         /// The account (default: the device's administrator account).
         #[arg(long)]
         user: Option<String>,
@@ -476,7 +477,7 @@ pub struct VerifyArgs {
 pub struct CheckArgs {
     /// Only these devices (e.g. D3); all when omitted.
     #[arg(long = "device")]
-    pub devices: Vec<String>,
+    pub devices: Vec<DeviceId>,
     /// Largest acceptable clock difference in seconds.
     #[arg(long, default_value_t = handover_engine::DEFAULT_MAX_CLOCK_SKEW_SECS)]
     pub max_skew: i64,

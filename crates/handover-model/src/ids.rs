@@ -64,7 +64,7 @@ macro_rules! row_id {
         }
 
         impl std::str::FromStr for $name {
-            type Err = std::num::ParseIntError;
+            type Err = IdError;
             /// Accepts `12` as well as the displayed form with its prefix.
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let s = s.trim();
@@ -72,10 +72,23 @@ macro_rules! row_id {
                     .strip_prefix($prefix)
                     .or_else(|| s.strip_prefix(&$prefix.to_ascii_lowercase()))
                     .unwrap_or(s);
-                digits.parse().map(Self)
+                digits.parse().map(Self).map_err(|_| IdError {
+                    given: s.to_owned(),
+                    example: concat!($prefix, "12"),
+                })
             }
         }
     };
+}
+
+/// Text that is not an id of the kind asked for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{given:?} is not an id such as {example}")]
+pub struct IdError {
+    /// What was given.
+    pub given: String,
+    /// What one looks like.
+    pub example: &'static str,
 }
 
 row_id!(

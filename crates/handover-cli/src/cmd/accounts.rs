@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::model::DeviceId;
 
 use crate::args::{AccountsCommand, Cli};
 
@@ -15,20 +14,14 @@ pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
         | AccountsCommand::CreateVms { device, .. } => device,
     };
     // A device that does not exist is "not found", whatever the state of the keyring.
-    let wanted = device
-        .parse::<DeviceId>()
-        .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+    let wanted = *device;
     session.device(wanted)?;
     let keyring = super::keyring()?;
     let rt = super::runtime()?;
     let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
-    let id = |d: &str| {
-        d.parse::<DeviceId>()
-            .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
-    };
     match c {
         AccountsCommand::List { device } => {
-            let users = rt.block_on(session.accounts(&client, &keyring, id(device)?))?;
+            let users = rt.block_on(session.accounts(&client, &keyring, *device))?;
             if cli.json {
                 crate::output::json(&users)?;
             } else {
@@ -40,18 +33,14 @@ pub fn run(cli: &Cli, c: &AccountsCommand) -> anyhow::Result<ExitCode> {
             }
         }
         AccountsCommand::Remove { device, user } => {
-            rt.block_on(session.remove_account(&client, &keyring, id(device)?, user))?;
+            rt.block_on(session.remove_account(&client, &keyring, *device, user))?;
             outln!("Removed {user} from {device}; read back: it is gone.");
         }
         AccountsCommand::CreateVms { device, user } => {
             let catalogs = super::catalogs(&mut session)?;
-            rt.block_on(session.create_service_account(
-                &client,
-                &keyring,
-                &catalogs,
-                id(device)?,
-                user,
-            ))?;
+            rt.block_on(
+                session.create_service_account(&client, &keyring, &catalogs, *device, user),
+            )?;
             outln!(
                 "Created {user} (Operator) on {device}; its password is in the keyring and in `credentials export`."
             );

@@ -8,17 +8,10 @@ use crate::args::{CheckArgs, Cli};
 
 pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
     let mut session = super::open(cli)?;
-    let only = a
-        .devices
-        .iter()
-        .map(|d| {
-            d.parse::<DeviceId>()
-                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let only = &a.devices;
     let catalogs = super::catalogs(&mut session)?;
     let settings = session.check_settings(Some(a.max_skew));
-    let s = session.run_checks(&only, &catalogs, &settings)?;
+    let s = session.run_checks(only, &catalogs, &settings)?;
     if cli.json {
         crate::output::json(&s)?;
     } else {
@@ -46,7 +39,7 @@ pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
 pub fn findings(
     cli: &Cli,
     all: bool,
-    devices: &[String],
+    devices: &[DeviceId],
     severity: Option<crate::args::MinSeverity>,
     states: &[crate::args::FindingState],
 ) -> anyhow::Result<ExitCode> {
@@ -54,9 +47,7 @@ pub fn findings(
     let devices = devices
         .iter()
         .map(|d| {
-            let id = d
-                .parse::<DeviceId>()
-                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))?;
+            let id = *d;
             session.device(id)?;
             Ok(id)
         })
@@ -119,14 +110,12 @@ pub fn findings(
 
 pub fn waive(
     cli: &Cli,
-    finding: &str,
+    finding: FindingId,
     reason: &str,
     approver: Option<&str>,
     expires: Option<&str>,
 ) -> anyhow::Result<ExitCode> {
-    let id: FindingId = finding
-        .parse()
-        .map_err(|_| anyhow::anyhow!("{finding:?} is not a finding id such as F7"))?;
+    let id = finding;
     let session = super::open(cli)?;
     let w = session.waive_approved(id, reason, approver, expires)?;
     if cli.json {
@@ -145,18 +134,12 @@ pub fn waive(
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn fix(cli: &Cli, list: &[String], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
+pub fn fix(cli: &Cli, list: &[FindingId], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
     use std::io::{BufRead, IsTerminal};
     let mut session = super::open(cli)?;
     let catalogs = super::catalogs(&mut session)?;
     let settings = session.check_settings(None);
-    let mut ids: Vec<FindingId> = list
-        .iter()
-        .map(|f| {
-            f.parse()
-                .map_err(|_| anyhow::anyhow!("{f:?} is not a finding id such as F7"))
-        })
-        .collect::<Result<_, _>>()?;
+    let mut ids: Vec<FindingId> = list.to_vec();
     if all {
         for f in session
             .findings()?

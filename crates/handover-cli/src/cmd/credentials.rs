@@ -9,15 +9,6 @@ use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy};
 
 use crate::args::{Cli, CredentialsCommand};
 
-fn ids(list: &[String]) -> anyhow::Result<Vec<DeviceId>> {
-    list.iter()
-        .map(|d| {
-            d.parse::<DeviceId>()
-                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
-        })
-        .collect()
-}
-
 /// Each device named as `D3 Front door` in tables (the id alone when the project cannot say).
 fn named(session: &handover_engine::Session) -> std::collections::HashMap<DeviceId, String> {
     session
@@ -99,7 +90,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
     };
     match c {
         CredentialsCommand::FindDefaults { devices } => {
-            let s = rt.block_on(session.find_defaults(&cx, &ids(devices)?))?;
+            let s = rt.block_on(session.find_defaults(&cx, devices))?;
             if cli.json {
                 crate::output::json(&s)?;
             } else {
@@ -119,7 +110,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             }
         }
         CredentialsCommand::Rotate { devices, .. } => {
-            let s = rt.block_on(session.rotate(&cx, &PasswordPolicy::default(), &ids(devices)?))?;
+            let s = rt.block_on(session.rotate(&cx, &PasswordPolicy::default(), devices))?;
             // Devices that cannot change passwords over ONVIF end the run with their own status, so a script
             // sees that custody is not complete.
             let status = if s.cannot_rotate > 0 {
@@ -178,9 +169,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
             }
         }
         CredentialsCommand::Set { device, user } => {
-            let id: DeviceId = device
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+            let id: DeviceId = *device;
             let pw = super::read_secret(&format!("Password of {user} on {id}: "))?;
             rt.block_on(session.set_credential(&client, store, id, user, pw))?;
             outln!(
@@ -201,9 +190,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         }
         CredentialsCommand::List => {}
         CredentialsCommand::Show { device, user, yes } => {
-            let id: DeviceId = device
-                .parse()
-                .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))?;
+            let id: DeviceId = *device;
             session.device(id)?;
             if !*yes {
                 anyhow::ensure!(

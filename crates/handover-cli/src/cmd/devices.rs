@@ -33,19 +33,12 @@ pub fn cell(d: &Device) -> String {
     }
 }
 
-fn parse_id(device: &str) -> anyhow::Result<DeviceId> {
-    device
-        .parse::<DeviceId>()
-        .map_err(|_| anyhow::anyhow!("{device:?} is not a device id such as D3"))
-}
-
 fn rename(
     cli: &Cli,
-    device: &str,
+    id: DeviceId,
     name: Option<&String>,
     location: Option<&String>,
 ) -> anyhow::Result<ExitCode> {
-    let id = parse_id(device)?;
     let session = super::open(cli)?;
     let d = session.relabel_device(
         id,
@@ -106,12 +99,12 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
             device,
             name,
             location,
-        }) => return rename(cli, device, name.as_ref(), location.as_ref()),
+        }) => return rename(cli, *device, name.as_ref(), location.as_ref()),
         Some(DevicesCommand::Labels { file }) => return labels(cli, file),
         _ => {}
     }
     if let Some(DevicesCommand::ForgetCertificate { device }) = action {
-        let id = parse_id(device)?;
+        let id = *device;
         let session = super::open(cli)?;
         let old = session.forget_certificate(None, id)?;
         outln!(
@@ -121,7 +114,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(DevicesCommand::Web { device }) = action {
-        let id = parse_id(device)?;
+        let id = *device;
         let page = super::open(cli)?.web_page(id)?;
         if cli.json {
             crate::output::json(&page)?;

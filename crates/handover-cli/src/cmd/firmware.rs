@@ -95,7 +95,7 @@ fn plan(
     session: &mut handover_engine::Session,
     a: &FirmwarePlanArgs,
 ) -> anyhow::Result<ExitCode> {
-    let only = super::device_ids(&a.devices)?;
+    let only = a.devices.clone();
     let catalogs = super::catalogs(session)?;
     let p = session.firmware_plan(&catalogs, &only, a.image.as_deref())?;
     if cli.json {
@@ -172,7 +172,7 @@ pub(crate) fn upgrade(
     else {
         return Ok(ExitCode::SUCCESS);
     };
-    let only = super::device_ids(&a.devices)?;
+    let only = a.devices.clone();
     let catalogs = super::catalogs(session)?;
     let p = session.firmware_plan(&catalogs, &only, a.image.as_deref())?;
     let n = p.upgrades().count();

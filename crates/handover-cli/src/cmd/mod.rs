@@ -30,17 +30,6 @@ pub fn clock() -> Arc<dyn Clock> {
     Arc::new(SystemClock)
 }
 
-/// Parses `--device` values such as `D3`.
-pub fn device_ids(values: &[String]) -> anyhow::Result<Vec<handover_engine::model::DeviceId>> {
-    values
-        .iter()
-        .map(|d| {
-            d.parse()
-                .map_err(|_| anyhow::anyhow!("{d:?} is not a device id such as D3"))
-        })
-        .collect()
-}
-
 /// Opens the project named on the command line.
 pub fn open(cli: &Cli) -> anyhow::Result<Session> {
     Ok(Session::open(&cli.project, cli.actor.clone(), clock())?)
@@ -128,7 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             expires,
         } => check::waive(
             &cli,
-            finding,
+            *finding,
             reason,
             approver.as_deref(),
             expires.as_deref(),
