@@ -202,21 +202,6 @@ impl Project {
     pub fn site(&self) -> Result<Site> {
         site::read(&self.conn)
     }
-    /// Changes the site details.
-    pub fn set_site(&mut self, s: &Site, actor: &Actor) -> Result<()> {
-        self.audited(actor, |tx, _| {
-            site::write(tx, s)?;
-            Ok((
-                (),
-                Some((
-                    "site.update".into(),
-                    "project".into(),
-                    serde_json::to_value(s)?,
-                )),
-            ))
-        })
-    }
-
     /// IT's plan as imported (empty if none yet).
     pub fn plan(&self) -> Result<Plan> {
         plan::read(&self.conn)

@@ -1,38 +1,17 @@
-//! App-wide commands: what the app offers, the keyring status, cancelling a job.
+//! App-wide commands: the app's version, the keyring status, cancelling a job.
 
 use tauri::State;
 
-use crate::dto::{AppInfo, Feature, KeyringStatus};
+use crate::dto::{AppInfo, KeyringStatus};
 use crate::error::CmdResult;
 use crate::jobs::Jobs;
 use crate::state::blocking;
 
-/// Workflow parts and whether the engine offers them in this build. A screen whose part is not ready shows a
-/// "coming" state with the note.
-pub fn features() -> Vec<Feature> {
-    let f = |id: &str, ready: bool, note: &str| Feature {
-        id: id.into(),
-        ready,
-        note: note.into(),
-    };
-    vec![
-        f("projects", true, ""),
-        f("plan", true, ""),
-        f("discover", true, ""),
-        f("devices", true, ""),
-        f("credentials", true, ""),
-        f("checks", true, ""),
-        f("handover", true, ""),
-        f("review", true, ""),
-    ]
-}
-
-/// The app's version and features.
+/// The app's version.
 #[tauri::command]
 pub fn app_info() -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION").into(),
-        features: features(),
     }
 }
 

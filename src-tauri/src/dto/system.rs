@@ -1,26 +1,13 @@
-//! App-wide shapes: what the app offers (screens ready or coming), the keyring status, progress events.
+//! App-wide shapes: the app's version, the keyring status, progress events.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
-
-/// A part of the workflow and whether the engine offers it yet.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Feature {
-    /// Screen id, e.g. "discover".
-    pub id: String,
-    /// Whether the engine offers it in this build.
-    pub ready: bool,
-    /// What the screen says when it is not ready.
-    pub note: String,
-}
 
 /// What the front end needs to know about the app.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AppInfo {
     /// The app's version.
     pub version: String,
-    /// Workflow parts and whether each is ready.
-    pub features: Vec<Feature>,
 }
 
 pub use handover_engine::env::{KeyringState, KeyringStatus};

@@ -1,4 +1,4 @@
-// App-wide reactive state (Svelte 5 runes): the open project's status, the keyring, features, running jobs.
+// App-wide reactive state (Svelte 5 runes): the open project's status, the keyring, running jobs.
 import type { AppInfo } from './bindings/AppInfo';
 import type { DeviceHeard } from './bindings/DeviceHeard';
 import type { KeyringStatus } from './bindings/KeyringStatus';
@@ -52,9 +52,4 @@ export async function refreshKeyring() {
   } catch (e) {
     app.keyring = { state: 'unavailable', message: `Keyring status unknown: ${String((e as { message?: string }).message ?? e)}` };
   }
-}
-
-export function featureNote(id: string): string | null {
-  const f = app.info?.features.find((x) => x.id === id);
-  return f && !f.ready ? f.note : null;
 }

@@ -96,15 +96,3 @@ impl HelloListener {
         }
     }
 }
-
-/// Binds and listens until cancelled (see [`HelloListener`]).
-pub async fn listen_hello<F>(
-    opts: &HelloOptions,
-    cancel: &CancellationToken,
-    on_event: F,
-) -> Result<u64>
-where
-    F: FnMut(Announcement),
-{
-    Ok(HelloListener::bind(opts)?.run(cancel, on_event).await)
-}
