@@ -2,7 +2,8 @@
 # The desktop app's tests: installs what they need (Debian packages, npm packages, tauri-driver), builds the UI
 # and the app (scripts/build-desktop.sh), runs svelte-check and Vitest, checks the IPC bindings for drift, runs
 # the app's unit tests, and walks the real window end to end under Xvfb against the simulated demo site
-# (screenshots in docs/screenshots/).
+# (screenshots in $CARGO_TARGET_DIR/screenshots/, never over the committed ones: scripts/update-screenshots.sh
+# refreshes docs/screenshots/).
 # Idempotent: a second run skips installs and rebuilds only what changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -5,7 +5,8 @@
 # `apt-get install ./…deb` (what the README tells users) and always purges it again on exit. Installed, it
 # checks `handover --version` against the workspace version, validates the desktop entry, asks GIO what a
 # project file is (by name and by content), starts the installed app under Xvfb with a project as its
-# argument and saves a screenshot of the whole screen (docs/screenshots/installed-app.png), and drives the
+# argument and saves a screenshot of the whole screen (installed-app.png in $CARGO_TARGET_DIR/screenshots, or
+# in $HANDOVER_SCREENSHOTS: scripts/update-screenshots.sh), and drives the
 # installed app with tauri-driver (src-tauri/tests/installed.rs: the project is open, the About box shows the
 # version). The .rpm is inspected, not installed: this is a Debian machine; the CI matrix builds AppImage,
 # MSI, NSIS and DMG (.github/workflows/installers.yml).
@@ -123,7 +124,7 @@ echo "default application for application/x-handover-project: ${default:-none}"
 
 echo "== the installed app under Xvfb, opened with a project (as a double-click does)"
 t0=$(now)
-SHOT="$ROOT/docs/screenshots/installed-app.png"
+SHOT="${HANDOVER_SCREENSHOTS:-${CARGO_TARGET_DIR:-/var/tmp/handover-target}/screenshots}/installed-app.png"
 mkdir -p "$(dirname "$SHOT")"
 # As in a desktop session: a D-Bus session with an unlocked (throwaway) keyring, a throwaway HOME and XDG
 # folders (cargo and rustup keep theirs). Device announcements are heard on loopback only (HANDOVER_LISTEN),

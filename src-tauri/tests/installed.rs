@@ -3,7 +3,7 @@
 //! `handover` CLI creates a project; the installed `handover-desktop` is started with that project as its
 //! argument (what the desktop entry's `Exec=handover-desktop %f` does when a `.handover` file is opened) and
 //! shows it open; its About box shows the workspace version, the one `handover --version` prints. The About
-//! box is saved as docs/screenshots/installed-about.png.
+//! box is saved as installed-about.png beside the walk's screenshots (`driver::screenshot_dir`).
 //!
 //! Without `HANDOVER_INSTALLED_BIN` it prints SKIP and passes: nothing is installed to test. Built only with
 //! `--features e2e` (it drives the window with tauri-driver, like the e2e walk, whose driver module it shares).

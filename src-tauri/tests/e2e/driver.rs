@@ -168,12 +168,25 @@ pub async fn click(c: &Client, css: &str) {
     wait_for(c, css).await.click().await.expect("click");
 }
 
-/// Saves a PNG of the window to docs/screenshots/NAME.png.
+/// Where screenshots go: `HANDOVER_SCREENSHOTS` when set (`scripts/update-screenshots.sh` points it at
+/// `docs/screenshots/` to refresh the committed ones), else `screenshots/` in the build folder, so a test run
+/// never rewrites committed files.
+pub fn screenshot_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("HANDOVER_SCREENSHOTS") {
+        return PathBuf::from(d);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| crate::manifest_dir().join("../target"));
+    target.join("screenshots")
+}
+
+/// Saves a PNG of the window to NAME.png in [`screenshot_dir`].
 pub async fn shot(c: &Client, name: &str) {
     // Let transitions and layout settle.
     tokio::time::sleep(Duration::from_millis(300)).await;
     let png = c.screenshot().await.expect("screenshot");
-    let dir = crate::manifest_dir().join("../docs/screenshots");
+    let dir = screenshot_dir();
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
 }

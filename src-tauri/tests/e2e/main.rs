@@ -16,7 +16,8 @@
 //! changed (red). Last, a 2,000-camera project opened at 1366x768: at least 20 whole rows below the grid's
 //! header, the rows in the page bounded, first paint, filter and scroll figures printed, and the one confirmation
 //! of "Fix all fixable" listing its 1,333 changes. Each screen is saved to
-//! docs/screenshots/.
+//! the build folder's `screenshots/` (`driver::screenshot_dir`; `scripts/update-screenshots.sh` refreshes
+//! docs/screenshots/).
 //!
 //! Needs an unlocked Secret Service (scripts/test-desktop.sh starts a throwaway gnome-keyring in a
 //! dbus-run-session). Built only with `--features e2e` (see Cargo.toml), so `cargo test -p handover-desktop` needs no X server.
