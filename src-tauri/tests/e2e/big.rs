@@ -28,7 +28,7 @@ pub fn write(path: &Path, n: usize) {
         integrator: "Example Security".into(),
         ..Site::default()
     };
-    let mut s = Session::create(
+    let s = Session::create(
         NewProject {
             path: path.to_owned(),
             site,
