@@ -1,77 +1,15 @@
-//! Reading a signed handover PDF for the Review screen, with no project and no network: the verdict comes
-//! from `handover_report::verify` (signature, integrity, chain), and the embedded inventory JSON
-//! (`handover-inventory.json`) is read here so the reviewer can browse devices and findings. The JSON is
-//! shown for a bad file too, under the verdict that says not to rely on it.
-//!
-//! Note for the lead: reading the embedded JSON duplicates a few lines of `handover_report::verify`; a
-//! public `handover_report::embedded_inventory(bytes)` would let this module drop its lopdf use.
+//! The Review screen's view of a signed handover PDF read with no project and no network: the verdict, the
+//! signer and the embedded inventory come from `handover_report::read_inventory` (through the engine's
+//! `report::read_report`); this module only shapes them for the front end and words the headline. The
+//! inventory is shown for a bad file too, under the verdict that says not to rely on it.
 
-use lopdf::{Document, Object};
-use serde::Deserialize;
-
-use handover_report::model::{Device, Finding, Site, Waiver};
-use handover_report::twin::EMBEDDED_JSON_NAME;
-use handover_report::{ChainStatus, TrustedCert, Verdict, Verification};
+use handover_report::{ChainStatus, Inventory, Reading, Verdict, Verification};
 
 use crate::dto::{
     ReviewDevice, ReviewDto, ReviewFinding, ReviewInventory, ReviewVerdict, SignerDto,
 };
 
-/// The embedded inventory as written by `handover_report::twin::inventory_json`.
-#[derive(Deserialize)]
-struct Inventory {
-    project_id: String,
-    generated_at: String,
-    site: Site,
-    devices: Vec<Device>,
-    findings: Vec<Finding>,
-    #[serde(default)]
-    waivers: Vec<Waiver>,
-}
-
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).ok(),
-        other => Some(other),
-    }
-}
-
-fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
-    deref(doc, o)?.as_dict().ok()
-}
-
-/// The bytes of the attached `handover-inventory.json`, if the PDF has one.
-pub fn embedded_json(bytes: &[u8]) -> Option<Vec<u8>> {
-    let doc = Document::load_mem(bytes).ok()?;
-    let catalog = doc.catalog().ok()?;
-    let names = deref_dict(&doc, catalog.get(b"Names").ok()?)?;
-    let ef = deref_dict(&doc, names.get(b"EmbeddedFiles").ok()?)?;
-    let arr = deref(&doc, ef.get(b"Names").ok()?)?.as_array().ok()?;
-    for pair in arr.chunks(2) {
-        if let [name, spec] = pair
-            && name.as_str().ok() == Some(EMBEDDED_JSON_NAME.as_bytes())
-        {
-            let spec = deref_dict(&doc, spec)?;
-            let efd = deref_dict(&doc, spec.get(b"EF").ok()?)?;
-            let stream = deref(&doc, efd.get(b"F").ok()?)?.as_stream().ok()?;
-            return stream
-                .decompressed_content()
-                .ok()
-                .or_else(|| Some(stream.content.clone()));
-        }
-    }
-    None
-}
-
-fn snake<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn inventory(json: &[u8]) -> Option<ReviewInventory> {
-    let inv: Inventory = serde_json::from_slice(json).ok()?;
+fn inventory(inv: &Inventory) -> ReviewInventory {
     let devices = inv
         .devices
         .iter()
@@ -85,8 +23,8 @@ fn inventory(json: &[u8]) -> Option<ReviewInventory> {
             model: d.model.clone(),
             serial: d.serial.clone(),
             firmware: d.firmware.version.clone(),
-            firmware_status: snake(&d.firmware.status),
-            credential: snake(&d.credential.state),
+            firmware_status: d.firmware.status.label().to_owned(),
+            credential: d.credential.state.code().to_owned(),
             placement_verified: d.placement.verified,
             placement_evidence: d.placement.evidence.clone(),
             services: d
@@ -103,11 +41,11 @@ fn inventory(json: &[u8]) -> Option<ReviewInventory> {
         .map(|f| ReviewFinding {
             id: f.id.clone(),
             device_id: f.device_id.clone(),
-            severity: snake(&f.severity),
+            severity: f.severity.label().to_owned(),
             title: f.title.clone(),
             detail: f.detail.clone(),
             clauses: f.clauses.clone(),
-            status: snake(&f.status),
+            status: f.status.label().to_owned(),
             waiver: inv
                 .waivers
                 .iter()
@@ -115,16 +53,16 @@ fn inventory(json: &[u8]) -> Option<ReviewInventory> {
                 .map(|w| format!("{} ({})", w.reason, w.approved_by)),
         })
         .collect();
-    Some(ReviewInventory {
-        project_id: inv.project_id,
-        site: inv.site.name,
-        customer: inv.site.customer,
-        integrator: inv.site.integrator,
-        technician: inv.site.technician,
-        generated_at: inv.generated_at,
+    ReviewInventory {
+        project_id: inv.project_id.clone(),
+        site: inv.site.name.clone(),
+        customer: inv.site.customer.clone(),
+        integrator: inv.site.integrator.clone(),
+        technician: inv.site.technician.clone(),
+        generated_at: inv.generated_at.clone(),
         devices,
         findings,
-    })
+    }
 }
 
 /// The verdict for the front end, and its sentence (with the reason for anything but trusted).
@@ -165,15 +103,10 @@ pub fn verdict(v: &Verification) -> (ReviewVerdict, String) {
     }
 }
 
-/// Verifies `bytes` against `trusted` at `now` and reads the inventory.
-pub fn review(
-    path: &str,
-    bytes: &[u8],
-    trusted: &[TrustedCert],
-    now: time::OffsetDateTime,
-) -> ReviewDto {
-    let v = handover_report::verify(bytes, trusted, now);
-    let (verdict, headline) = verdict(&v);
+/// What the Review screen shows of `reading`, the report at `path`.
+pub fn review(path: &str, reading: &Reading) -> ReviewDto {
+    let v = &reading.verification;
+    let (verdict, headline) = verdict(v);
     ReviewDto {
         path: path.to_owned(),
         verdict,
@@ -192,7 +125,7 @@ pub fn review(
         },
         reasons: v.untrusted_because.clone(),
         problems: v.problems.clone(),
-        inventory: embedded_json(bytes).and_then(|j| inventory(&j)),
+        inventory: reading.inventory.as_ref().ok().map(inventory),
     }
 }
 
@@ -205,7 +138,7 @@ mod tests {
         let at = time::macros::datetime!(2026-12-04 10:00 UTC);
         let model = handover_report::sample::sample_model(12, at);
         let json = handover_report::twin::inventory_json(&model).unwrap();
-        let inv = inventory(&json).expect("the twin parses");
+        let inv = inventory(&Inventory::from_json(&json).expect("the twin parses"));
         assert_eq!(inv.devices.len(), model.devices.len());
         for (shown, d) in inv.devices.iter().zip(&model.devices) {
             assert_eq!(shown.id, d.id);

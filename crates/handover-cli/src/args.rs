@@ -101,7 +101,7 @@ pub enum Command {
     /// The integrator's signing identity (kept in the OS keyring).
     #[command(subcommand, name = "sign-identity")]
     SignIdentity(SignIdentityCommand),
-    /// Verify a signed handover report offline (no project needed).
+    /// Verify a signed handover report offline (no project needed); --json adds the inventory it carries.
     Verify(VerifyArgs),
     /// Find devices (WS-Discovery on each interface, unicast sweeps of the plan's subnets) and identify them.
     Discover(DiscoverArgs),

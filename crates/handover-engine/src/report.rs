@@ -110,13 +110,23 @@ impl Session {
     }
 }
 
-/// Verifies a signed report offline against the CA certificates in `trust` (PEM files; a file without a
-/// certificate is refused as invalid input); no project needed.
+/// The verification alone of [`read_report`].
 pub fn verify_report(
     pdf: &Path,
     trust: &[PathBuf],
     now: time::OffsetDateTime,
 ) -> Result<handover_report::Verification> {
+    read_report(pdf, trust, now).map(|r| r.verification)
+}
+
+/// Reads a signed report offline (`handover verify`, the app's Review screen): verifies it against the CA
+/// certificates in `trust` (PEM files; a file without a certificate is refused as invalid input) and reads the
+/// inventory its JSON twin carries; no project needed.
+pub fn read_report(
+    pdf: &Path,
+    trust: &[PathBuf],
+    now: time::OffsetDateTime,
+) -> Result<handover_report::Reading> {
     let bytes = std::fs::read(pdf).map_err(|source| Error::Io {
         path: pdf.to_owned(),
         source,
@@ -127,7 +137,12 @@ pub fn verify_report(
             path: t.clone(),
             source,
         })?;
-        let certs = handover_report::TrustedCert::from_pem(&pem)?;
+        let certs = handover_report::TrustedCert::from_pem(&pem).map_err(|e| {
+            Error::Invalid(format!(
+                "{}: not a PEM certificate file ({e}), so it cannot be trusted as a CA",
+                t.display()
+            ))
+        })?;
         if certs.is_empty() {
             // Never fall back to "no CA given" when one was named: say what is wrong with it.
             return Err(Error::Invalid(format!(
@@ -137,5 +152,5 @@ pub fn verify_report(
         }
         anchors.extend(certs);
     }
-    Ok(handover_report::verify(&bytes, &anchors, now))
+    Ok(handover_report::read_inventory(&bytes, &anchors, now))
 }

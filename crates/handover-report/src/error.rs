@@ -1,7 +1,8 @@
 //! The crate's one error type, [`Error`]. It carries the real source error of each
 //! failing layer (PDF parser, DER codec, X.509 builder, PKCS#12, JSON/CSV) and has
 //! question methods for the cases a caller treats differently. A *bad signature* found by
-//! [`crate::verify()`] is not an error: it is data in the returned [`crate::Verification`].
+//! [`crate::verify()`] is not an error: it is data in the returned [`crate::Verification`], and an
+//! embedded inventory that cannot be read is a [`crate::TwinProblem`] in the [`crate::Reading`].
 
 /// Everything that can go wrong while rendering, exporting, signing or loading an identity.
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! The handover report: a report model ([`ReportModel`]) rendered to a PDF ([`render()`]),
 //! its machine-readable twin as JSON and CSV ([`twin`]), a PAdES signature added by
-//! incremental update ([`sign()`]), and offline verification ([`verify()`]). The crate is pure:
+//! incremental update ([`sign()`]), offline verification ([`verify()`]), and reading a report
+//! back with the inventory it carries ([`read_inventory()`]). The crate is pure:
 //! no clock reads (times are parameters), no file or network IO (the font is compiled in),
 //! randomness only through a caller-supplied RNG. It does not store keys: the caller keeps
 //! a [`SigningIdentity`] (e.g. in the OS keyring) as bytes.
@@ -8,7 +9,8 @@
 //! Module map: `model` (the report's nouns), `twin` (JSON/CSV exports), `layout` (font
 //! metrics, wrapping, Arabic forms, page composer, tables), `sections` (what each part of
 //! the report shows), `render` (PDF assembly, font subsetting, embedded JSON), `sign`
-//! (identities, CMS, PAdES incremental update), `verify` (offline checks), `sample` (a
+//! (identities, CMS, PAdES incremental update), `verify` (offline checks), `read` (verdict,
+//! history anchor and embedded inventory in one serialisable reading), `sample` (a
 //! synthetic model for tests, benchmarks and demos).
 //!
 //! ```
@@ -31,6 +33,7 @@
 pub mod error;
 mod layout;
 pub mod model;
+pub mod read;
 pub mod render;
 pub mod sample;
 mod sections;
@@ -41,6 +44,7 @@ pub mod verify;
 pub use error::{Error, Result};
 pub use layout::page::PageSize;
 pub use model::*;
+pub use read::{AuditAnchor, Inventory, Reading, TwinProblem, read_inventory};
 pub use render::{RenderOptions, render};
 pub use sign::identity::{CaBundle, IdentityDescription, SigningIdentity, TrustedCert};
 pub use sign::pades::sign;

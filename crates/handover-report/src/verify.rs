@@ -5,7 +5,8 @@
 //! with the embedded signer certificate and its signing-certificate-v2 binding, validates the
 //! signer's certification path to a trusted CA at the caller's `now` (`chain`, RFC 5280
 //! rules), compares the signer's organisation with the integrator the report names, and
-//! summarises the embedded inventory JSON. Problems are data in [`Verification`], never
+//! summarises the embedded inventory JSON (found and parsed by `read`, which returns it whole).
+//! Problems are data in [`Verification`], never
 //! errors; [`Verification::verdict`] folds them into one of four outcomes ([`Verdict`]), and
 //! `text` prints them.
 
@@ -22,11 +23,11 @@ use x509_cert::Certificate;
 pub use chain::ChainStatus;
 pub use history::AuditHead;
 
+use crate::read::{Inventory, TwinProblem, embedded};
 use crate::sign::cms::{
     self, ID_AA_SIGNING_CERTIFICATE_V2, ID_MESSAGE_DIGEST, SigningCertificateV2,
 };
 use crate::sign::identity::{IdentityDescription, TrustedCert, describe_certificate};
-use crate::twin::EMBEDDED_JSON_NAME;
 
 /// Figures from the embedded inventory JSON.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -198,19 +199,45 @@ impl Verification {
     }
 }
 
-/// Verifies a signed report offline against `trusted` CAs at time `now`.
+/// Verifies a signed report offline against `trusted` CAs at time `now`. To read the inventory
+/// the report carries as well, use [`crate::read_inventory`].
 pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Verification {
+    examine(bytes, trusted, now).0
+}
+
+/// The verification and the embedded inventory, from one parse of the PDF.
+pub(crate) fn examine(
+    bytes: &[u8],
+    trusted: &[TrustedCert],
+    now: OffsetDateTime,
+) -> (Verification, Result<Inventory, TwinProblem>) {
     let mut v = Verification::empty();
     let doc = match Document::load_mem(bytes) {
         Ok(d) => d,
         Err(e) => {
             v.problems.push(format!("not a readable PDF: {e}"));
-            return v;
+            return (v, Err(TwinProblem::NotAPdf(e)));
         }
     };
-    v.inventory = inventory_summary(&doc, &mut v.problems);
+    let inventory = embedded::twin_bytes(&doc).and_then(|json| Inventory::from_json(&json));
+    match &inventory {
+        Ok(inv) => v.inventory = Some(inv.summary()),
+        Err(problem) => v.problems.push(problem.to_string()),
+    }
+    signature(bytes, &doc, trusted, now, &mut v);
+    (v, inventory)
+}
+
+/// The history anchor and the signature: every check after the twin is read.
+fn signature(
+    bytes: &[u8],
+    doc: &Document,
+    trusted: &[TrustedCert],
+    now: OffsetDateTime,
+    v: &mut Verification,
+) {
     let claimed = v.inventory.as_ref().and_then(|i| i.audit_log_head.clone());
-    v.audit_head = history::check(&doc, claimed);
+    v.audit_head = history::check(doc, claimed);
     match &v.audit_head {
         None if v.inventory.is_some() => v.problems.push(
             "the embedded inventory names no audit log head (a report from an older Handover): the history anchor was not compared".into(),
@@ -230,7 +257,7 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         .rfind(|d| d.has(b"ByteRange") && d.has(b"Contents"));
     let Some(sig) = sig else {
         v.problems.push("no signature found".into());
-        return v;
+        return;
     };
     v.signed = true;
     v.signing_time = sig
@@ -244,7 +271,7 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         .and_then(|o| o.as_name().ok())
         .map(|s| printable(&String::from_utf8_lossy(s)));
     let Some(range) = byte_range(sig, bytes.len(), &mut v.problems) else {
-        return v;
+        return;
     };
     let signed_end = range[2] + range[3];
     // The unsigned gap must be exactly the /Contents hex string, or unsigned bytes could hide there.
@@ -256,7 +283,7 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
     if !gap_ok {
         v.problems
             .push("the unsigned gap is not just the signature value".into());
-        return v;
+        return;
     }
     v.appended_bytes = (bytes.len() - signed_end) as u64;
     v.covers_whole_file = v.appended_bytes == 0;
@@ -270,7 +297,7 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         Ok(c) => c,
         Err(_) => {
             v.problems.push("/Contents is not a string".into());
-            return v;
+            return;
         }
     };
     let sd = match cms::parse_signed_data(contents) {
@@ -278,15 +305,14 @@ pub fn verify(bytes: &[u8], trusted: &[TrustedCert], now: OffsetDateTime) -> Ver
         Err(e) => {
             v.problems
                 .push(format!("the signature is not a CMS SignedData: {e}"));
-            return v;
+            return;
         }
     };
     let mut h = Sha256::new();
     h.update(&bytes[range[0]..range[0] + range[1]]);
     h.update(&bytes[range[2]..signed_end]);
     let digest: [u8; 32] = h.finalize().into();
-    check_signer(&sd, &digest, trusted, now, &mut v);
-    v
+    check_signer(&sd, &digest, trusted, now, v);
 }
 
 fn byte_range(
@@ -436,94 +462,10 @@ fn organization_mismatch(organization: Option<&str>, integrator: Option<&str>) -
     }
 }
 
-/// Reads the embedded inventory JSON (name tree `/EmbeddedFiles`, file `handover-inventory.json`).
-fn inventory_summary(doc: &Document, problems: &mut Vec<String>) -> Option<InventorySummary> {
-    let found = (|| -> Option<Vec<u8>> {
-        let catalog = doc.catalog().ok()?;
-        let names = deref_dict(doc, catalog.get(b"Names").ok()?)?;
-        let ef = deref_dict(doc, names.get(b"EmbeddedFiles").ok()?)?;
-        let arr = deref(doc, ef.get(b"Names").ok()?)?.as_array().ok()?;
-        let mut i = 0;
-        while i + 1 < arr.len() {
-            if arr[i].as_str().ok() == Some(EMBEDDED_JSON_NAME.as_bytes()) {
-                let spec = deref_dict(doc, &arr[i + 1])?;
-                let efd = deref_dict(doc, spec.get(b"EF").ok()?)?;
-                let stream = deref(doc, efd.get(b"F").ok()?)?.as_stream().ok()?;
-                return stream
-                    .decompressed_content()
-                    .ok()
-                    .or_else(|| Some(stream.content.clone()));
-            }
-            i += 2;
-        }
-        None
-    })();
-    let Some(json) = found else {
-        problems.push(format!("no embedded {EMBEDDED_JSON_NAME}"));
-        return None;
-    };
-    let value: serde_json::Value = match serde_json::from_slice(&json) {
-        Ok(v) => v,
-        Err(e) => {
-            problems.push(format!("embedded inventory is not JSON: {e}"));
-            return None;
-        }
-    };
-    let s = |p: &str| {
-        printable(
-            value
-                .pointer(p)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default(),
-        )
-    };
-    let n = |p: &str| {
-        value
-            .pointer(p)
-            .and_then(|v| v.as_array())
-            .map(Vec::len)
-            .unwrap_or(0)
-    };
-    let open = value
-        .pointer("/findings")
-        .and_then(|v| v.as_array())
-        .map(|a| {
-            a.iter()
-                .filter(|f| f.get("status").and_then(|s| s.as_str()) == Some("open"))
-                .count()
-        })
-        .unwrap_or(0);
-    Some(InventorySummary {
-        project_id: s("/project_id"),
-        site: s("/site/name"),
-        integrator: s("/site/integrator"),
-        audit_log_head: value
-            .pointer("/audit_log_head")
-            .and_then(|v| v.as_str())
-            .map(printable),
-        generated_at: s("/generated_at"),
-        devices: n("/devices"),
-        vlans: n("/vlans"),
-        open_findings: open,
-        waivers: n("/waivers"),
-    })
-}
-
 /// Text from the (untrusted) file made safe to print on a terminal: control characters,
 /// including escape sequences, become U+FFFD.
 pub(crate) fn printable(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
         .collect()
-}
-
-fn deref<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Object> {
-    match o {
-        Object::Reference(id) => doc.get_object(*id).ok(),
-        other => Some(other),
-    }
-}
-
-fn deref_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a lopdf::Dictionary> {
-    deref(doc, o)?.as_dict().ok()
 }

@@ -3,36 +3,29 @@
 
 use std::path::{Path, PathBuf};
 
-use handover_report::TrustedCert;
+use handover_engine::report;
 
 use crate::dto::{ExportCsvRequest, ReviewDto, ReviewRequest};
 use crate::error::{AppError, CmdResult};
 use crate::report_file;
 use crate::state::blocking;
 
-fn read(path: &Path) -> Result<Vec<u8>, AppError> {
-    std::fs::read(path).map_err(|source| AppError::Io {
-        path: path.to_owned(),
-        source,
-    })
-}
-
-/// Verifies the signature and integrity of a handover PDF against the CAs in `trust_path` (if given), now.
+/// Verifies the signature and integrity of a handover PDF against the CAs in `trust_path` (if given), now,
+/// and reads the inventory it carries; a trust file without a certificate is refused, as in the CLI.
 #[tauri::command]
 pub async fn verify_report(req: ReviewRequest) -> CmdResult<ReviewDto> {
     blocking(move || {
         let path = PathBuf::from(req.path.trim());
-        let bytes = read(&path)?;
-        let trusted = match req.trust_path.as_deref().map(str::trim) {
-            Some(t) if !t.is_empty() => TrustedCert::from_pem(&read(Path::new(t))?)?,
-            _ => Vec::new(),
-        };
-        Ok(report_file::review(
-            &path.display().to_string(),
-            &bytes,
-            &trusted,
-            time::OffsetDateTime::now_utc(),
-        ))
+        let trust: Vec<PathBuf> = req
+            .trust_path
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(PathBuf::from)
+            .into_iter()
+            .collect();
+        let reading = report::read_report(&path, &trust, time::OffsetDateTime::now_utc())?;
+        Ok(report_file::review(&path.display().to_string(), &reading))
     })
     .await
 }

@@ -1,5 +1,5 @@
 //! Review screen shapes: a signed handover PDF's verdict, who signed and when, and the embedded inventory
-//! and findings for browsing. Built from `handover_report::verify` and the PDF's embedded JSON.
+//! and findings for browsing. Built from `handover_report::read_inventory` (verdict and embedded inventory).
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

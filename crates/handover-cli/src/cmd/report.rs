@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use handover_engine::catalogs;
-use handover_engine::report::verify_report;
+use handover_engine::report::read_report;
 use handover_engine::report_types::{ChainStatus, PageSize, Tone, Verdict};
 use handover_engine::signing;
 
@@ -108,17 +108,11 @@ pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> 
 }
 
 pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
-    let v = verify_report(&a.report, &a.trust, time::OffsetDateTime::now_utc())?;
-    let verdict = v.verdict();
+    let reading = read_report(&a.report, &a.trust, time::OffsetDateTime::now_utc())?;
+    let verdict = reading.verdict();
+    let v = &reading.verification;
     if cli.json {
-        crate::output::json(&serde_json::json!({
-            "verdict": verdict,
-            "tone": verdict.tone(),
-            "exit_status": verdict.exit_code(),
-            "reason": v.reason(),
-            "untrusted_because": v.untrusted_because,
-            "detail": v,
-        }))?;
+        crate::output::json(&reading)?;
     } else {
         outln_styled!(
             "{}: {}",
