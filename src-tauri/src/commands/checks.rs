@@ -19,7 +19,7 @@ use crate::state::AppState;
 
 fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppError> {
     let (findings, waivers) = (s.findings()?, s.waivers()?);
-    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
     let fixable: std::collections::HashSet<FindingId> = s
         .open_fixes(&catalogs, &s.check_settings(None))?
         .into_iter()

@@ -319,7 +319,7 @@ fn accounts_dto(s: &Session, id: DeviceId, users: &[DeviceUser]) -> Result<Accou
         .filter(|c| c.device == id && c.state != CredentialState::Unknown)
         .map(|c| c.username)
         .collect();
-    let catalogs = catalogs::load(&catalogs::data_dir());
+    let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
     let defaults: Vec<String> = catalogs
         .defaults
         .attempt_plan(&d.facts, d.identity.mac)

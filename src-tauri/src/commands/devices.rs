@@ -61,7 +61,7 @@ fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, Ap
     let (plan, findings, creds, waivers) =
         (s.plan()?, s.findings()?, s.credentials()?, s.waivers()?);
     let row = dto::row(&d, &plan, &findings, &creds);
-    let catalogs = handover_engine::catalogs::load(&handover_engine::catalogs::data_dir());
+    let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
     Ok(DeviceDetail {
         facts: dto::facts(&d),
         tls_pinned: d.facts.tls_fingerprint.clone(),
