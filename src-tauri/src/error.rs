@@ -28,9 +28,6 @@ pub enum AppError {
         /// The IO error.
         source: std::io::Error,
     },
-    /// A report file or certificate that cannot be used.
-    #[error(transparent)]
-    Report(#[from] handover_report::Error),
     /// Input the shell itself refuses (before reaching the engine).
     #[error("{0}")]
     Invalid(String),
@@ -61,7 +58,7 @@ impl AppError {
                 std::io::ErrorKind::StorageFull => ErrorCode::DiskFull,
                 _ => ErrorCode::Internal,
             },
-            AppError::Invalid(_) | AppError::Report(_) => ErrorCode::InvalidInput,
+            AppError::Invalid(_) => ErrorCode::InvalidInput,
             AppError::Task(_) => ErrorCode::Internal,
         }
     }

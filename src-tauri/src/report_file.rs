@@ -3,7 +3,7 @@
 //! `report::read_report`); this module only shapes them for the front end and words the headline. The
 //! inventory is shown for a bad file too, under the verdict that says not to rely on it.
 
-use handover_report::{ChainStatus, Inventory, Reading, Verdict, Verification};
+use handover_engine::report_types::{ChainStatus, Inventory, Reading, Verdict, Verification};
 
 use crate::dto::{
     ReviewDevice, ReviewDto, ReviewFinding, ReviewInventory, ReviewVerdict, SignerDto,

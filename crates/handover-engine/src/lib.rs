@@ -67,7 +67,9 @@ pub mod policy {
 
 /// The report's page sizes, signing identity and verification verdicts.
 pub mod report_types {
-    pub use handover_report::{ChainStatus, PageSize, SigningIdentity, Tone, Verdict};
+    pub use handover_report::{
+        ChainStatus, Inventory, PageSize, Reading, SigningIdentity, Tone, Verdict, Verification,
+    };
 }
 
 /// The keyring and secrets: the OS keyring, password policies, typed passwords.

@@ -14,7 +14,7 @@ use crate::error::{AppError, CmdResult};
 use crate::state::{AppState, blocking};
 
 fn describe(id: &SigningIdentity, data: &Path) -> Result<IdentityDto, AppError> {
-    let d = id.describe()?;
+    let d = id.describe().map_err(handover_engine::Error::from)?;
     let ca = signing::ensure_ca_file(id, data)?;
     Ok(IdentityDto {
         subject: d.subject,
