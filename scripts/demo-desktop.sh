@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo in the desktop app (scripts/demo.sh runs this when a display is present): builds the app and the
-# CLI, starts the simulated site (`handover sim`: 24 devices on 127.20/30/40.x, loopback only), creates a demo
+# CLI, starts the simulated site (`handover-sim`: 24 devices on 127.20/30/40.x, loopback only), creates a demo
 # project with the demo plan and discovers the site into it (unicast sweep, no multicast), then opens the app
 # on that project. Take it from there: Credentials (find defaults, type the one changed password printed
 # below, rotate), Checks (fix, waive), Handover (sign). The app listens for device announcements on loopback
@@ -11,18 +11,19 @@ cd "$(dirname "$0")/.."
 out="$(mkdir -p "${1:?usage: demo-desktop.sh OUTPUT_FOLDER}" && cd "$1" && pwd)"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/tmp/handover-target}"
 bash scripts/build-desktop.sh
-cargo build -q -p handover-cli
+cargo build -q -p handover-cli --bin handover -p handover-sim --bin handover-sim
 bin="$CARGO_TARGET_DIR/debug/handover"
+sim_bin="$CARGO_TARGET_DIR/debug/handover-sim"
 app="$CARGO_TARGET_DIR/debug/handover-desktop"
 export HANDOVER_DATA_DIR="${HANDOVER_DATA_DIR:-$out/data}" HANDOVER_LISTEN="${HANDOVER_LISTEN:-127.0.0.1:3702}"
 
 echo "== Starting the simulated site (loopback only)"
-"$bin" sim > "$out/sim.log" 2>&1 &
+"$sim_bin" > "$out/sim.log" 2>&1 &
 sim=$!
 trap 'kill "$sim" 2>/dev/null; wait "$sim" 2>/dev/null || true' EXIT
 for _ in $(seq 100); do
   grep -q "Press Ctrl-C" "$out/sim.log" && break
-  kill -0 "$sim" 2>/dev/null || { cat "$out/sim.log" >&2; echo "the simulated site did not start (is a demo or \`handover sim\` running? stop it)" >&2; exit 1; }
+  kill -0 "$sim" 2>/dev/null || { cat "$out/sim.log" >&2; echo "the simulated site did not start (is a demo or another handover-sim running? stop it)" >&2; exit 1; }
   sleep 0.1
 done
 

@@ -14,11 +14,13 @@ out="$(mkdir -p "${1:-handover-demo}" && cd "${1:-handover-demo}" && pwd)"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -z "${HANDOVER_DEMO_HEADLESS:-}" ]; then
   exec bash scripts/demo-desktop.sh "$out"
 fi
-cargo build -q -p handover-cli
-bin="$CARGO_TARGET_DIR/debug/handover"
+# The demo is a binary of its own (crates/handover-demo): the `handover` the installers ship has no simulator.
+# `handover` is built too, for the commands the demo ends with.
+cargo build -q -p handover-demo --bin handover-demo -p handover-cli --bin handover
+bin="$CARGO_TARGET_DIR/debug/handover-demo"
 export HANDOVER_DATA_DIR="${HANDOVER_DATA_DIR:-$out/data}"
 if [ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ] && [ -z "${HANDOVER_DEMO_THROWAWAY_KEYRING:-}" ]; then
-  exec "$bin" demo --out "$out" --fresh
+  exec "$bin" --out "$out" --fresh
 fi
 echo "No desktop session: using a throwaway keyring for the demo."
-exec bash scripts/with-keyring.sh "$bin" demo --out "$out" --fresh
+exec bash scripts/with-keyring.sh "$bin" --out "$out" --fresh

@@ -1,12 +1,12 @@
 //! Benchmark: the whole job as a technician runs it, through the real `handover` CLI, over DEVICES simulated devices
 //! (default 1,000) at 0 ms and 50 ms of device latency, with the real OS keyring: discover → find-defaults →
-//! rotate → discover again (identification with the held passwords) → switch → check → fix → report. The simulated site runs as its own process (`handover sim`), so the
+//! rotate → discover again (identification with the held passwords) → switch → check → fix → report. The simulated site runs as its own process (`handover-sim`), so the
 //! figures are the CLI's alone. Each stage's time is printed beside its bound (the requests the devices counted
 //! × latency ÷ the CLI's concurrency for that stage, plus the WS-Discovery listening window for discover), and the
 //! total beside the sum of the bounds. Prints a Markdown table for BENCHMARKS.md.
 //!
 //! ```text
-//! cargo build --release -p handover-cli --bin handover --example bench_job
+//! cargo build --release -p handover-cli --bin handover --example bench_job -p handover-sim --bin handover-sim
 //! bash scripts/with-keyring.sh "$CARGO_TARGET_DIR"/release/examples/bench_job [DEVICES] [LATENCY_MS…]
 //! ```
 //!
@@ -142,7 +142,7 @@ struct Stage {
     bound: Option<f64>,
 }
 
-fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
+fn run_job(bin: &Path, sim_bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     let dir = tempfile::tempdir()?;
     // `BENCH_JOB_KEEP=1`: keep the project (and the site manifest), even after a failed stage, for profiling
     // single stages afterwards.
@@ -162,8 +162,8 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     let mut sim = Sim(Command::new("sh")
         .arg("-c")
         .arg("ulimit -n 262144 2>/dev/null || ulimit -n \"$(ulimit -Hn)\"; exec \"$0\" \"$@\"")
-        .arg(bin)
-        .args(["sim", "--status", STATUS, "--manifest"])
+        .arg(sim_bin)
+        .args(["--status", STATUS, "--manifest"])
         .arg(dir.path().join("site.toml"))
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
@@ -368,16 +368,17 @@ fn run_job(bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Stage>> {
     Ok(out)
 }
 
-fn bin() -> Res<PathBuf> {
+/// The binary `name` of `package`, beside this example's folder in the target directory.
+fn bin(package: &str, name: &str) -> Res<PathBuf> {
     let exe = std::env::current_exe()?;
     let dir = exe
         .parent()
         .and_then(Path::parent)
         .ok_or("cannot find the target directory")?;
-    let bin = dir.join("handover");
+    let bin = dir.join(name);
     if !bin.exists() {
         return Err(format!(
-            "{} not found: build it first with `cargo build --release -p handover-cli --bin handover`",
+            "{} not found: build it first with `cargo build --release -p {package} --bin {name}`",
             bin.display()
         )
         .into());
@@ -397,7 +398,8 @@ fn main() -> Res<()> {
             "note: no session bus; run under scripts/with-keyring.sh for the real OS keyring"
         );
     }
-    let bin = bin()?;
+    let sim_bin = bin("handover-sim", "handover-sim")?;
+    let bin = bin("handover-cli", "handover")?;
     println!("whole job through the CLI ({}), {n} devices", bin.display());
     println!();
     println!(
@@ -405,7 +407,7 @@ fn main() -> Res<()> {
     );
     println!("|---|---|---|---|---|---|---|---|---|");
     for latency in latencies {
-        let stages = run_job(&bin, n, latency)?;
+        let stages = run_job(&bin, &sim_bin, n, latency)?;
         let total: f64 = stages.iter().map(|s| s.secs).sum();
         let bounds: Option<f64> = stages.iter().map(|s| s.bound).sum();
         println!(

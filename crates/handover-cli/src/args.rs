@@ -42,8 +42,6 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Run the demo on the built-in simulated site.
-    Demo(DemoArgs),
     /// List the devices the project knows (or act on one: forget-certificate, web).
     Devices {
         /// What to do with a device (none: list them all).
@@ -115,8 +113,6 @@ pub enum Command {
     /// Credential custody: find defaults, rotate, recover, supply, export for IT.
     #[command(subcommand)]
     Credentials(CredentialsCommand),
-    /// Run a simulated site (default: the built-in demo site) until Ctrl-C.
-    Sim(SimArgs),
     /// The accounts on a device: list, remove ones Handover does not hold, create a least-privilege VMS account.
     #[command(subcommand)]
     Accounts(AccountsCommand),
@@ -351,21 +347,6 @@ pub enum CredentialsCommand {
     },
 }
 
-/// `handover sim`.
-#[derive(Debug, Args)]
-pub struct SimArgs {
-    /// A site manifest (TOML); default: the built-in demo site.
-    #[arg(long)]
-    pub manifest: Option<PathBuf>,
-    /// Where the status endpoint listens (HTTP JSON on loopback).
-    #[arg(long, default_value = "127.0.0.1:18080")]
-    pub status: std::net::SocketAddr,
-    /// Also answer multicast WS-Discovery probes on this interface (inside a network namespace only: the
-    /// simulator's Hello and Bye then go to the multicast group too).
-    #[arg(long)]
-    pub multicast_interface: Option<String>,
-}
-
 /// A finding's state, for `handover findings --state`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FindingState {
@@ -550,15 +531,4 @@ pub enum AuditCommand {
         #[arg(long)]
         full: bool,
     },
-}
-
-/// `handover demo`.
-#[derive(Debug, Args)]
-pub struct DemoArgs {
-    /// Folder for the demo's project file and outputs.
-    #[arg(long, default_value = "handover-demo")]
-    pub out: PathBuf,
-    /// Start over: remove an earlier demo project in that folder first.
-    #[arg(long)]
-    pub fresh: bool,
 }

@@ -1,6 +1,8 @@
 //! The `handover` binary as a user meets it: init, plan import, status, audit verify, exit statuses, and two
 //! processes on one project.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -222,7 +224,8 @@ fn missing_project_says_how_to_create_one_and_exits_6() {
     assert!(text(&o).contains("handover init"));
 }
 
-/// The demo runs the whole chain on the simulated site through the real keyring (under with-keyring.sh).
+/// The demo (`handover-demo`, its own binary) runs the whole chain on the simulated site through the real
+/// keyring (under with-keyring.sh); the project it leaves is then read and changed with the `handover` CLI.
 #[test]
 fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
@@ -234,8 +237,8 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     let _turn = SIGNING_IDENTITY.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("demo");
-    let o = Command::new(env!("CARGO_BIN_EXE_handover"))
-        .args(["demo", "--fresh", "--out"])
+    let o = Command::new(common::demo_bin())
+        .args(["--fresh", "--out"])
         .arg(&out)
         .env("HANDOVER_DATA_DIR", dir.path().join("data"))
         .output()

@@ -1,5 +1,5 @@
 //! Crash safety of credential rotation, with real processes, as a campaign: a simulated site runs as its own
-//! process (`handover sim`); in each trial a few devices get a random fault (a change applied and then answered
+//! process (`handover-sim`); in each trial a few devices get a random fault (a change applied and then answered
 //! with a fault or a 401, applied late, a reboot in the middle of SetUser, a slow device), `handover credentials
 //! rotate` is killed with SIGKILL at a random moment, `handover credentials recover` runs until every device has
 //! answered, and every device must then accept the password Handover holds for it (opened from the sealed vault
@@ -63,7 +63,7 @@ fn random_fault(rng: &mut Rng) -> serde_json::Value {
 }
 
 /// The demo site, grown to `devices` by copying its devices (every vendor, every condition) onto free addresses
-/// of the same VLANs, as TOML for `handover sim --manifest`.
+/// of the same VLANs, as TOML for `handover-sim --manifest`.
 fn site_manifest(devices: usize) -> String {
     let mut m = handover_sim::SiteManifest::demo();
     let originals = m.devices.clone();

@@ -1,5 +1,5 @@
-//! Firmware upgrades from the command line against a simulated site running as its own process (`handover
-//! sim`), through the real OS keyring (run under scripts/with-keyring.sh): the demo site's outdated cameras are
+//! Firmware upgrades from the command line against a simulated site running as its own process
+//! (`handover-sim`), through the real OS keyring (run under scripts/with-keyring.sh): the demo site's outdated cameras are
 //! planned (an image not in the signed catalog refused until accepted, an image for another model refused),
 //! upgraded and their findings fixed by the re-check; then a campaign kills `firmware upgrade` with SIGKILL
 //! mid-wave and `firmware recover` must settle every device on its own answer, the journal and the devices

@@ -1,9 +1,11 @@
 //! Twenty devices behind one address, found by multicast WS-Discovery (issue #20: all twenty answered, then
 //! `discover` failed with "device D8 not found", exit 6, storing nothing). Inside network namespaces the test
-//! creates: `handover sim` runs in a "site" namespace (twenty cameras on 10.78.0.10, each on its own ports,
+//! creates: `handover-sim` runs in a "site" namespace (twenty cameras on 10.78.0.10, each on its own ports,
 //! answering the group on its veth), `handover discover --interface` in a "laptop" namespace. Discovery and
 //! the checks run through; the project holds twenty devices, each with its own service address (shown with its port). Needs root and
 //! iproute2; skips with a printed reason otherwise. No multicast is ever sent from the root namespace.
+
+mod common;
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -111,7 +113,9 @@ fn twenty_devices_behind_one_address_found_by_multicast_stay_twenty() {
     std::fs::write(&manifest_path, manifest).unwrap();
     lab.sim = Some(
         Command::new("ip")
-            .args(["netns", "exec", &site, BIN, "sim", "--manifest"])
+            .args(["netns", "exec", &site])
+            .arg(common::sim_bin())
+            .arg("--manifest")
             .arg(&manifest_path)
             .args(["--multicast-interface", &vs])
             .stdout(Stdio::null())

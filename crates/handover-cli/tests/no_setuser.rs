@@ -2,8 +2,10 @@
 //! SetUser with "Action not supported"): the run rotates the others, names that device's own outcome with what to
 //! do next, and ends with exit status 11 (README's table) — in text and in `--json` — until the technician has
 //! changed it with the vendor's tool and handed the password over with `credentials set`. The simulated site runs
-//! as its own process (`handover sim --manifest`) on loopback addresses of its own. Runs under
+//! as its own process (`handover-sim --manifest`) on loopback addresses of its own. Runs under
 //! scripts/with-keyring.sh (the vault key lives in the OS keyring).
+
+mod common;
 
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -79,8 +81,8 @@ fn a_device_that_cannot_change_passwords_over_onvif_ends_rotation_with_exit_11()
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("site.toml");
     std::fs::write(&manifest, MANIFEST).unwrap();
-    let _sim = Sim(Command::new(BIN)
-        .args(["sim", "--status", STATUS, "--manifest"])
+    let _sim = Sim(Command::new(common::sim_bin())
+        .args(["--status", STATUS, "--manifest"])
         .arg(&manifest)
         .stdout(Stdio::null())
         .stderr(Stdio::null())

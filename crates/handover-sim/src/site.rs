@@ -440,8 +440,7 @@ impl Drop for SimSite {
     }
 }
 
-/// Runs a manifest until Ctrl-C, printing every address first (the `handover-sim` binary and
-/// `handover sim` call this).
+/// Runs a manifest until Ctrl-C, printing every address first (what the `handover-sim` binary runs).
 pub async fn run_until_ctrl_c(manifest: SiteManifest, opts: SpawnOptions) -> Result<()> {
     let site = SimSite::spawn(manifest, opts).await?;
     println!("{}", site.describe());

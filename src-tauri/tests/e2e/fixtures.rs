@@ -87,7 +87,7 @@ impl DemoSite {
                 .expect("a runtime for the simulated site");
             let site = rt
                 .block_on(handover_sim::SimSite::spawn(manifest, opts))
-                .expect("the demo site starts (is a demo or `handover sim` running? stop it)");
+                .expect("the demo site starts (is a demo or `handover-sim` running? stop it)");
             (rt, site)
         })
         .join()

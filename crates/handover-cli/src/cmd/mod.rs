@@ -5,7 +5,6 @@ mod audit;
 mod catalog;
 mod check;
 mod credentials;
-mod demo;
 mod devices;
 mod discover;
 mod firmware;
@@ -13,7 +12,6 @@ mod init;
 mod listen;
 mod plan;
 mod report;
-mod sim;
 mod status;
 mod switch;
 
@@ -101,7 +99,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Plan(c) => plan::run(&cli, c),
         Command::Status => status::run(&cli),
         Command::Audit(c) => audit::run(&cli, c),
-        Command::Demo(a) => demo::run(&cli, a),
         Command::Devices { action } => devices::run(&cli, action.as_ref()),
         Command::Check(a) => check::run(&cli, a),
         Command::Findings {
@@ -131,7 +128,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Add { address } => discover::add(&cli, address),
         Command::Listen(a) => listen::run(&cli, a),
         Command::Credentials(c) => credentials::run(&cli, c),
-        Command::Sim(a) => sim::run(a),
         Command::Switch(c) => switch::run(&cli, c),
         Command::Accounts(c) => accounts::run(&cli, c),
         Command::Firmware(c) => firmware::run(&cli, c),

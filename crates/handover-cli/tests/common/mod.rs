@@ -1,10 +1,12 @@
-//! Shared by the CLI tests that run a simulated site as its own process (`handover sim`): running the real
-//! binary against a project and data folder, the simulator process (killed when dropped), and its status
-//! endpoint (plain HTTP on loopback).
+//! Shared by the CLI tests that run a simulated site as its own process (the `handover-sim` binary): running
+//! the real `handover` binary against a project and data folder, the workspace's other binaries (`handover-sim`,
+//! `handover-demo`, built on first use), the simulator process (killed when dropped), and its status endpoint
+//! (plain HTTP on loopback).
 #![allow(dead_code)] // each test binary uses a different part of this module
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_handover");
@@ -29,14 +31,49 @@ pub fn text(o: &Output) -> String {
     )
 }
 
-/// A `handover sim` process, killed when dropped.
+/// A binary of another package of the workspace, built (or found fresh) by cargo in the target folder this
+/// test runs from: cargo gives a test only its own package's binaries (`CARGO_BIN_EXE_*`).
+fn workspace_bin(package: &str) -> PathBuf {
+    // target/<profile>/deps/<test>-<hash> -> target/<profile>
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("a target folder");
+    let target = profile.parent().expect("a target folder");
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "--quiet", "-p", package, "--bin", package])
+        .arg("--target-dir")
+        .arg(target);
+    if profile.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    let status = build.status().expect("run cargo");
+    assert!(status.success(), "cargo build -p {package} failed");
+    profile.join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
+}
+
+/// The simulator's command line (`handover-sim`).
+pub fn sim_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| workspace_bin("handover-sim"))
+}
+
+/// The demo (`handover-demo`).
+pub fn demo_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| workspace_bin("handover-demo"))
+}
+
+/// A `handover-sim` process, killed when dropped.
 pub struct Sim(pub Child);
 
 impl Sim {
-    /// Starts `handover sim --manifest MANIFEST` with its status endpoint on `status` and waits until it answers.
+    /// Starts `handover-sim --manifest MANIFEST` with its status endpoint on `status` and waits until it answers.
     pub fn start(manifest: &Path, status_addr: &str) -> Sim {
-        let sim = Sim(Command::new(BIN)
-            .args(["sim", "--status", status_addr, "--manifest"])
+        let sim = Sim(Command::new(sim_bin())
+            .args(["--status", status_addr, "--manifest"])
             .arg(manifest)
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())

@@ -1,4 +1,4 @@
-//! `handover demo`: the whole job on the built-in simulated site, in one process: the simulator starts on
+//! The demo: the whole job on the built-in simulated site, in one process: the simulator starts on
 //! loopback, then discover → find defaults → rotate (the technician types the one changed password) → check →
 //! waive → signed report → verify → KeePass export. Only loopback traffic; no multicast.
 
@@ -15,9 +15,9 @@ use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretS
 use handover_engine::{NewProject, Session, catalogs, signing};
 use handover_sim::{Planted, SimSite, SiteManifest, SpawnOptions};
 
-use crate::args::{Cli, DemoArgs};
+use crate::Args;
 
-const DEMO_PLAN: &[u8] = include_bytes!("../../../../assets/demo/plan.csv");
+const DEMO_PLAN: &[u8] = include_bytes!("../../../assets/demo/plan.csv");
 /// The KeePass export's password in the demo (a real run asks the technician).
 const DEMO_EXPORT_PASSWORD: &str = "demo-export-password";
 
@@ -33,7 +33,7 @@ fn step(n: u32, what: &str) {
     outln!("\n== {n}. {what}");
 }
 
-pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
+pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&a.out)?;
     let path = a.out.join("demo.handover");
     if a.fresh {
@@ -43,8 +43,9 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
     let store: &dyn CredentialStore = &keyring;
     let data = catalogs::data_dir();
     let rt = super::runtime()?;
-    let cancel = super::ctrl_c_cancels(&rt);
-    let progress = crate::progress::terminal(false);
+    // Nothing is cancelled half-way: Ctrl-C ends the demo at once, and every step is journaled.
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let progress = super::progress();
     let manifest = SiteManifest::demo();
 
     step(
@@ -52,7 +53,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
         "Starting the simulated site (24 devices on 3 VLANs, loopback only)",
     );
     let site = rt.block_on(SimSite::spawn(manifest.clone(), SpawnOptions { status: None, ..SpawnOptions::default() })).map_err(|e| {
-        anyhow::anyhow!("the simulated site could not start ({e}); is another `handover sim` or demo running? stop it and retry")
+        anyhow::anyhow!("the simulated site could not start ({e}); is another `handover-sim` or demo running? stop it and retry")
     })?;
     outln!(
         "{} devices listening on 127.20.0.0/24, 127.30.0.0/24, 127.40.0.0/24",
@@ -61,7 +62,7 @@ pub fn run(cli: &Cli, a: &DemoArgs) -> anyhow::Result<ExitCode> {
 
     let session = if path.exists() {
         outln!("Reopening {}", path.display());
-        Session::open(&path, cli.actor.clone(), super::clock())?
+        Session::open(&path, a.actor.clone(), super::clock())?
     } else {
         let site_info = Site {
             name: "Demo site — Harbour Logistics depot".into(),
