@@ -48,8 +48,13 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
     let cancel = CancellationToken::new();
     let quiet = silent();
     let started = Arc::new(AtomicBool::new(false));
-    let flag = started.clone();
-    let progress: ProgressFn = Arc::new(move |_: &Progress| flag.store(true, Ordering::SeqCst));
+    // The moment of the rotation's last report: made inside `rotate`, while it still runs alone.
+    let last_tick: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let (flag, tick) = (started.clone(), last_tick.clone());
+    let progress: ProgressFn = Arc::new(move |_: &Progress| {
+        *tick.lock().unwrap() = Some(Instant::now());
+        flag.store(true, Ordering::SeqCst);
+    });
     let found = rt.block_on(async {
         let client = DeviceClient::new(ClientOptions::default());
         let cx = Custody {
@@ -108,11 +113,17 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
                 };
                 s.recover(&cx).await.unwrap();
             });
+            let (finished, waited_for) = (Instant::now(), t.elapsed());
+            let last = last_tick.lock().unwrap().expect("the rotation reported");
             assert!(
-                rotation_done.load(Ordering::SeqCst),
-                "recover ran while the rotation was still going"
+                last < finished,
+                "recover finished before the rotation's last device was done"
             );
-            *waited.lock().unwrap() = Some(t.elapsed());
+            assert!(
+                waited_for > Duration::from_millis(500),
+                "recover took {waited_for:?}: it did not wait for the slow camera's rotation"
+            );
+            *waited.lock().unwrap() = Some(waited_for);
         });
 
         while !started.load(Ordering::SeqCst) {
