@@ -75,6 +75,17 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         IdentifyRequest,
         IdentifyDto,
         UnidentifiedHostDto,
+        AddDeviceRequest,
+        LabelsOutcomeDto,
+        UnmatchedLabelDto,
+        ImportIdentityRequest,
+        AddSwitchRequest,
+        SwitchDto,
+        SwitchFailureDto,
+        SwitchQueryDto,
+        CatalogDto,
+        IgnoredCatalogDto,
+        CatalogsDto,
     );
     Ok(())
 }

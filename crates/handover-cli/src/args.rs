@@ -110,6 +110,11 @@ pub enum Command {
         /// The address.
         address: String,
     },
+    /// Identify devices again (with the passwords Handover holds, when the keyring can be reached).
+    Identify {
+        /// The devices, e.g. D3 D7 (none: every device).
+        devices: Vec<DeviceId>,
+    },
     /// Credential custody: find defaults, rotate, recover, supply, export for IT.
     #[command(subcommand)]
     Credentials(CredentialsCommand),
@@ -213,6 +218,9 @@ pub enum DevicesCommand {
         #[arg(long)]
         device: DeviceId,
     },
+    /// Hosts that answered on the plan's subnets in the latest discovery but could not be identified, with why
+    /// and what to do next.
+    Unidentified,
 }
 
 /// `handover accounts ...`.

@@ -1059,3 +1059,19 @@ fn manifest_dir() -> std::path::PathBuf {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }
+
+#[test]
+fn identify_and_the_unidentified_hosts_answer_on_a_project_without_devices() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = init(dir.path());
+    let o = handover(&p, &["devices", "unidentified"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Every host"), "{}", text(&o));
+    let o = handover(&p, &["--json", "devices", "unidentified"]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "[]");
+    let o = handover(&p, &["identify"]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("0 identified."), "{}", text(&o));
+    let o = handover(&p, &["identify", "camera-3"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}

@@ -1,5 +1,6 @@
 //! Devices screen: the grid (a status per step for every device), the detail panel, credential references,
-//! and forgetting a replaced device's pinned TLS certificate.
+//! forgetting a replaced device's pinned TLS certificate, and importing names and locations from a labels CSV
+//! (`Session::import_labels_csv`, the CLI's `handover devices labels`).
 
 use std::collections::HashMap;
 
@@ -8,7 +9,8 @@ use tauri::State;
 use handover_engine::model::{CredentialRef, DeviceId, Finding, FindingStatus};
 
 use crate::dto::{
-    self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto, RenameRequest,
+    self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto, LabelsOutcomeDto,
+    PathRequest, RenameRequest, UnmatchedLabelDto,
 };
 use crate::error::{AppError, CmdResult};
 use crate::state::AppState;
@@ -52,7 +54,7 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
 }
 
 /// One device in depth: the evidence per step, its credentials and findings.
-fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, AppError> {
+pub(crate) fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<DeviceDetail, AppError> {
     let d = s
         .devices()?
         .into_iter()
@@ -140,5 +142,31 @@ pub async fn rename_device(
 pub async fn list_credentials(state: State<'_, AppState>) -> CmdResult<Vec<CredentialDto>> {
     state
         .with_session(|s| Ok(s.credentials()?.iter().map(CredentialDto::from).collect()))
+        .await
+}
+
+/// Names and locates devices from a labels CSV (a file with a bad row changes nothing).
+#[tauri::command]
+pub async fn import_labels(
+    state: State<'_, AppState>,
+    req: PathRequest,
+) -> CmdResult<LabelsOutcomeDto> {
+    let file = std::path::PathBuf::from(req.path.trim());
+    if file.as_os_str().is_empty() {
+        return Err(AppError::Invalid("choose the labels CSV to import".into()).into());
+    }
+    state
+        .with_session(move |s| {
+            let r = s.import_labels_csv(&file)?;
+            Ok(LabelsOutcomeDto {
+                matched: r.matched,
+                changed: r.changed.len(),
+                unmatched: r
+                    .unmatched
+                    .into_iter()
+                    .map(|(line, key)| UnmatchedLabelDto { line, key })
+                    .collect(),
+            })
+        })
         .await
 }

@@ -1,6 +1,6 @@
 //! Discover screen: the engine's discovery (sweeps of the plan's subnets and typed ranges, multicast
-//! WS-Discovery, then identification) as a cancellable job with progress events. What was found before a
-//! cancel is kept.
+//! WS-Discovery, then identification) as a cancellable job with progress events, and adding one device by
+//! address (`Session::add_manual`, the CLI's `handover add`). What was found before a cancel is kept.
 
 use tauri::{AppHandle, State};
 
@@ -8,7 +8,9 @@ use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::vault::CredentialStore;
 
-use crate::dto::{DiscoverRequest, DiscoverSummaryDto, SubnetLineDto};
+use crate::dto::{
+    AddDeviceRequest, DeviceDetail, DiscoverRequest, DiscoverSummaryDto, SubnetLineDto,
+};
 use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
 use crate::state::AppState;
@@ -77,6 +79,41 @@ pub async fn run_discovery(
                     })
                     .collect(),
             })
+        })
+        .await;
+    jobs.finish(&req.job);
+    result
+}
+
+/// Adds a device by address (IP, `host:port` or its device service URL) and identifies it, as a job. Returns
+/// the device as the details panel shows it.
+#[tauri::command]
+pub async fn add_device(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    jobs: State<'_, Jobs>,
+    req: AddDeviceRequest,
+) -> CmdResult<DeviceDetail> {
+    let address = req.address.trim().to_owned();
+    if address.is_empty() {
+        return Err(AppError::Invalid(
+            "type the device's address: an IP (10.20.0.15), host:port, or its ONVIF service URL"
+                .into(),
+        )
+        .into());
+    }
+    let job = jobs.start(&app, &req.job, "Adding a device")?;
+    let (token, sink) = (job.token(), job.engine_sink());
+    let result = state
+        .with_session(move |s| {
+            let _job = job;
+            let id = with_devices(async |client, keyring| {
+                token
+                    .run_until_cancelled(s.add_manual(client, keyring, &address, &sink))
+                    .await
+            })
+            .ok_or(AppError::Cancelled)??;
+            super::devices::detail(s, id)
         })
         .await;
     jobs.finish(&req.job);

@@ -1,5 +1,5 @@
-//! Handover screen: the integrator's signing identity (kept in the OS keyring by the engine's `signing`
-//! module) and signing + saving the report (`Session::write_report`).
+//! Handover screen: the integrator's signing identity (created, or imported from a PKCS#12 file, and kept in
+//! the OS keyring by the engine's `signing` module) and signing + saving the report (`Session::write_report`).
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +9,12 @@ use handover_engine::catalogs;
 use handover_engine::report_types::{PageSize, SigningIdentity};
 use handover_engine::signing;
 
-use crate::dto::{CreateIdentityRequest, IdentityDto, Paper, ReportOutcomeDto, WriteReportRequest};
+use handover_engine::vault::SecretString;
+
+use crate::dto::{
+    CreateIdentityRequest, IdentityDto, ImportIdentityRequest, Paper, ReportOutcomeDto,
+    WriteReportRequest,
+};
 use crate::error::{AppError, CmdResult};
 use crate::state::{AppState, blocking};
 
@@ -56,6 +61,27 @@ pub async fn create_signing_identity(req: CreateIdentityRequest) -> CmdResult<Id
             AppError::Invalid("the identity was not found in the keyring after creating it".into())
         })?;
         describe(&id, &data)
+    })
+    .await
+}
+
+/// Imports a signing identity (certificate and key) from a PKCS#12 file into the keyring, replacing the one
+/// there; a wrong password or an unusable certificate is refused and the old identity stays.
+#[tauri::command]
+pub async fn import_signing_identity(req: ImportIdentityRequest) -> CmdResult<IdentityDto> {
+    let ImportIdentityRequest { path, password } = req;
+    let password = SecretString::new(password);
+    let file = PathBuf::from(path.trim());
+    if file.as_os_str().is_empty() {
+        return Err(AppError::Invalid("choose the .p12 or .pfx file to import".into()).into());
+    }
+    blocking(move || {
+        let store = handover_engine::env::os_keyring()?;
+        signing::import_pkcs12(&store, &file, password.expose())?;
+        let id = signing::load(&store)?.ok_or_else(|| {
+            AppError::Invalid("the identity was not found in the keyring after importing it".into())
+        })?;
+        describe(&id, &catalogs::data_dir())
     })
     .await
 }

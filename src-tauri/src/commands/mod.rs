@@ -4,6 +4,7 @@
 //! `crate::bindings`.
 
 pub mod bulk;
+pub mod catalogs;
 pub mod checks;
 pub mod credentials;
 pub mod devices;
@@ -14,6 +15,7 @@ pub mod on_site;
 pub mod plan;
 pub mod project;
 pub mod review;
+pub mod switches;
 pub mod system;
 
 /// The invoke handler with every command.
@@ -33,11 +35,13 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         plan::preview_plan_csv,
         plan::import_plan_csv,
         discover::run_discovery,
+        discover::add_device,
         devices::list_devices,
         devices::device_detail,
         devices::forget_certificate,
         devices::rename_device,
         devices::list_credentials,
+        devices::import_labels,
         on_site::copy_password,
         on_site::open_web_page,
         credentials::custody_overview,
@@ -55,6 +59,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         checks::waive_finding,
         checks::fix_preview,
         checks::fix_finding,
+        catalogs::catalog_status,
+        catalogs::import_catalog,
         bulk::fix_plan,
         bulk::fix_findings,
         bulk::waive_findings,
@@ -62,8 +68,12 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         bulk::unidentified_hosts,
         handover::signing_identity,
         handover::create_signing_identity,
+        handover::import_signing_identity,
         handover::write_report,
         review::verify_report,
         review::export_csv,
+        switches::add_switch,
+        switches::list_switches,
+        switches::query_switches,
     ]
 }

@@ -118,6 +118,38 @@ pub struct DeviceRequest {
     pub id: i64,
 }
 
+/// Add a device by address and identify it, as a job.
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AddDeviceRequest {
+    /// The job id (used to cancel and to match progress events).
+    pub job: String,
+    /// An IP address, `host:port`, or the device service URL.
+    pub address: String,
+}
+
+/// A labels row that named no device Handover knows.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct UnmatchedLabelDto {
+    /// The line in the file.
+    #[ts(type = "number")]
+    pub line: usize,
+    /// The key it gave (MAC, serial or address).
+    pub key: String,
+}
+
+/// What importing a labels CSV did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct LabelsOutcomeDto {
+    /// Rows that matched a device.
+    #[ts(type = "number")]
+    pub matched: usize,
+    /// Devices whose name or location changed.
+    #[ts(type = "number")]
+    pub changed: usize,
+    /// Rows that named no known device.
+    pub unmatched: Vec<UnmatchedLabelDto>,
+}
+
 /// A grid row for `d`, given all findings and credentials of the project.
 pub fn row(d: &Device, plan: &Plan, findings: &[Finding], creds: &[CredentialRef]) -> DeviceRow {
     let mine: Vec<&Finding> = findings.iter().filter(|x| x.device == d.id).collect();

@@ -1,4 +1,7 @@
-//! Handover screen shapes: the integrator's signing identity, and signing and saving the report.
+//! Handover screen shapes: the integrator's signing identity (created, or imported from PKCS#12 with a
+//! password that only travels towards the backend), and signing and saving the report.
+
+use std::fmt;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -25,6 +28,23 @@ pub struct CreateIdentityRequest {
     pub name: String,
     /// The integrator organisation.
     pub organisation: String,
+}
+
+/// Import an existing signing identity from a PKCS#12 (.p12/.pfx) file.
+#[derive(Clone, Deserialize, TS)]
+pub struct ImportIdentityRequest {
+    /// The .p12 or .pfx file.
+    pub path: String,
+    /// Its password (becomes a `Secret` at once; never logged).
+    pub password: String,
+}
+
+impl fmt::Debug for ImportIdentityRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImportIdentityRequest")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Paper size of the report.

@@ -3,6 +3,7 @@
 //! `crate::bindings` exports them to `ui/src/lib/bindings/` and a test fails when the checked-in files drift.
 
 mod bulk;
+mod catalogs;
 mod checks;
 mod credentials;
 mod devices;
@@ -11,9 +12,11 @@ mod listen;
 mod plan;
 mod project;
 mod review;
+mod switches;
 mod system;
 
 pub use bulk::*;
+pub use catalogs::*;
 pub use checks::*;
 pub use credentials::*;
 pub use devices::*;
@@ -22,6 +25,7 @@ pub use listen::*;
 pub use plan::*;
 pub use project::*;
 pub use review::*;
+pub use switches::*;
 pub use system::*;
 
 /// RFC 3339 text for a timestamp (what every DTO carries).

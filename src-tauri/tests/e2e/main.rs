@@ -461,6 +461,9 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
     fill(&c, "input[type=search]", "").await;
     shot(&c, "15-checks-waived").await;
+    // The catalogs the checks used, beside them (the CLI's `handover catalog show`).
+    let catalogs = wait_text(&c, "[data-testid=catalogs]", "default-credentials").await;
+    assert!(catalogs.contains("firmware-baseline"), "{catalogs}");
 
     // Devices: a selection fixed in one go, asked once. The devices whose services need attention; a click on
     // the first row, then shift+down three times in the grid.

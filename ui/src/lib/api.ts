@@ -3,6 +3,11 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AccountsDto } from './bindings/AccountsDto';
+import type { AddSwitchRequest } from './bindings/AddSwitchRequest';
+import type { CatalogsDto } from './bindings/CatalogsDto';
+import type { LabelsOutcomeDto } from './bindings/LabelsOutcomeDto';
+import type { SwitchDto } from './bindings/SwitchDto';
+import type { SwitchQueryDto } from './bindings/SwitchQueryDto';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AuditDto } from './bindings/AuditDto';
 import type { CheckSummaryDto } from './bindings/CheckSummaryDto';
@@ -72,6 +77,7 @@ export const api = {
   importPlan: (path: string) => call<PlanDto>('import_plan_csv', { req: { path } }),
 
   discover: (req: DiscoverRequest) => call<DiscoverSummaryDto>('run_discovery', { req }),
+  addDevice: (job: string, address: string) => call<DeviceDetail>('add_device', { req: { job, address } }),
 
   devices: () => call<DeviceRow[]>('list_devices'),
   device: (id: number) => call<DeviceDetail>('device_detail', { req: { id } }),
@@ -80,6 +86,14 @@ export const api = {
   copyPassword: (device: number, user: string | null) => call<CopiedDto>('copy_password', { req: { device, user } }),
   openWebPage: (id: number) => call<WebPageDto>('open_web_page', { req: { id } }),
   credentials: () => call<CredentialDto[]>('list_credentials'),
+  importLabels: (path: string) => call<LabelsOutcomeDto>('import_labels', { req: { path } }),
+
+  switches: () => call<SwitchDto[]>('list_switches'),
+  addSwitch: (req: AddSwitchRequest) => call<SwitchDto[]>('add_switch', { req }),
+  querySwitches: (job: string) => call<SwitchQueryDto>('query_switches', { req: { job } }),
+
+  catalogs: () => call<CatalogsDto>('catalog_status'),
+  importCatalog: (path: string) => call<CatalogsDto>('import_catalog', { req: { path } }),
 
   custody: () => call<CustodyOverview>('custody_overview'),
   findDefaults: (req: CustodyJobRequest) => call<FindDefaultsDto>('find_defaults', { req }),
@@ -106,6 +120,7 @@ export const api = {
 
   signingIdentity: () => call<IdentityDto | null>('signing_identity'),
   createIdentity: (name: string, organisation: string) => call<IdentityDto>('create_signing_identity', { req: { name, organisation } }),
+  importIdentity: (path: string, password: string) => call<IdentityDto>('import_signing_identity', { req: { path, password } }),
   writeReport: (req: WriteReportRequest) => call<ReportOutcomeDto>('write_report', { req }),
 
   verifyReport: (req: ReviewRequest) => call<ReviewDto>('verify_report', { req }),

@@ -93,6 +93,33 @@ fn labels(cli: &Cli, file: &std::path::Path) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn unidentified(cli: &Cli) -> anyhow::Result<ExitCode> {
+    let hosts = super::open(cli)?.unidentified_hosts()?;
+    if cli.json {
+        crate::output::json(&hosts)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if hosts.is_empty() {
+        outln!(
+            "Every host that answered on the plan's subnets was identified (or there was no discovery yet)."
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<Vec<String>> = hosts
+        .iter()
+        .map(|h| {
+            vec![
+                h.subnet.clone(),
+                h.address.clone(),
+                h.reason.clone(),
+                h.next.clone(),
+            ]
+        })
+        .collect();
+    crate::output::table(&["SUBNET", "ADDRESS", "WHY", "NEXT"], &rows);
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCode> {
     match action {
         Some(DevicesCommand::Rename {
@@ -101,6 +128,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
             location,
         }) => return rename(cli, *device, name.as_ref(), location.as_ref()),
         Some(DevicesCommand::Labels { file }) => return labels(cli, file),
+        Some(DevicesCommand::Unidentified) => return unidentified(cli),
         _ => {}
     }
     if let Some(DevicesCommand::ForgetCertificate { device }) = action {

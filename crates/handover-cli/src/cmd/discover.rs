@@ -1,10 +1,11 @@
-//! `handover discover` and `handover add`: find and identify devices.
+//! `handover discover`, `handover add` and `handover identify`: find and identify devices.
 
 use std::process::ExitCode;
 
 use handover_engine::devices::ProbeOptions;
 use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
+use handover_engine::model::DeviceId;
 
 use crate::args::{Cli, DiscoverArgs};
 
@@ -100,6 +101,48 @@ pub fn add(cli: &Cli, address: &str) -> anyhow::Result<ExitCode> {
             crate::output::inert(&d.facts.manufacturer.unwrap_or_default()),
             crate::output::inert(&d.facts.model.unwrap_or_default())
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn identify(cli: &Cli, devices: &[DeviceId]) -> anyhow::Result<ExitCode> {
+    let session = super::open(cli)?;
+    let ids: Vec<DeviceId> = if devices.is_empty() {
+        session.devices()?.iter().map(|d| d.id).collect()
+    } else {
+        devices.to_vec()
+    };
+    let rt = super::runtime()?;
+    let cancel = super::ctrl_c_cancels(&rt);
+    let keyring = super::keyring().ok();
+    let progress = crate::progress::terminal(cli.json);
+    let s = rt.block_on(async {
+        let client = DeviceClient::new(ClientOptions::default());
+        session
+            .identify(
+                &client,
+                keyring
+                    .as_ref()
+                    .map(|k| k as &dyn handover_engine::vault::CredentialStore),
+                &ids,
+                handover_engine::DEVICES_AT_ONCE,
+                &cancel,
+                &progress,
+            )
+            .await
+    })?;
+    if cli.json {
+        let failed: Vec<_> = s
+            .failed
+            .iter()
+            .map(|(d, why)| serde_json::json!({ "device": d, "why": why }))
+            .collect();
+        crate::output::json(&serde_json::json!({ "identified": s.identified, "failed": failed }))?;
+    } else {
+        outln!("{} identified.", s.identified);
+        for (d, why) in &s.failed {
+            outln!("  {d} not identified: {}", crate::output::inert(why));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -126,6 +126,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Verify(a) => report::verify(&cli, a),
         Command::Discover(a) => discover::run(&cli, a),
         Command::Add { address } => discover::add(&cli, address),
+        Command::Identify { devices } => discover::identify(&cli, devices),
         Command::Listen(a) => listen::run(&cli, a),
         Command::Credentials(c) => credentials::run(&cli, c),
         Command::Switch(c) => switch::run(&cli, c),
