@@ -79,7 +79,8 @@ fn params(s: &str) -> Option<Vec<(String, String)>> {
 /// Parses one `WWW-Authenticate` value; None when it is not a usable Digest challenge.
 pub fn parse_challenge(header: &str) -> Option<Challenge> {
     let h = header.trim();
-    if h.len() < 6 || !h[..6].eq_ignore_ascii_case("digest") {
+    // `get`, not indexing: a hostile header may put a multi-byte character across byte 6.
+    if !h.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("digest")) {
         return None;
     }
     let fields = params(&h[6..])?;
@@ -164,6 +165,20 @@ pub fn authorization(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_challenge_with_a_multibyte_character_near_the_scheme_is_refused_not_a_panic() {
+        // Found by the onvif_soap fuzz target: a WWW-Authenticate value whose sixth byte falls inside a character.
+        for h in [
+            "Dige\u{e9}t realm=x",
+            "D\u{1f600}gest",
+            "\u{e9}\u{e9}\u{e9}",
+            "Digest\u{e9}",
+        ] {
+            assert!(parse_challenge(h).is_none(), "{h:?}");
+        }
+        assert!(parse_challenge("digest realm=\"r\u{e9}\", nonce=\"n\"").is_some());
+    }
 
     #[test]
     fn picks_sha256_over_md5_and_reads_fields() {
