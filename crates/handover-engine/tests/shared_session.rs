@@ -33,6 +33,25 @@ fn newcomer() -> Announcement {
     })
 }
 
+/// The custody context every run here uses: the test keyring, eight devices at once, plain HTTP accepted.
+fn custody<'a>(
+    client: &'a DeviceClient,
+    keyring: &Arc<MemoryStore>,
+    catalogs: &'a Catalogs,
+    cancel: &'a CancellationToken,
+    progress: &'a ProgressFn,
+) -> Custody<'a> {
+    Custody {
+        client,
+        keyring: keyring.clone(),
+        catalogs,
+        concurrency: 8,
+        plain_http: true,
+        cancel,
+        progress,
+    }
+}
+
 #[test]
 fn the_listener_and_reads_go_on_while_a_rotation_runs() {
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -57,15 +76,7 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
     });
     let found = rt.block_on(async {
         let client = DeviceClient::new(ClientOptions::default());
-        let cx = Custody {
-            client: &client,
-            keyring: keyring.clone(),
-            catalogs: &catalogs,
-            concurrency: 8,
-            plain_http: true,
-            cancel: &cancel,
-            progress: &quiet,
-        };
+        let cx = custody(&client, &keyring, &catalogs, &cancel, &quiet);
         s.find_defaults(&cx, &[]).await.unwrap()
     });
     assert!(found.defaults_found > 2, "{found:#?}");
@@ -80,15 +91,7 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
         let rotation = scope.spawn(|| {
             rt.block_on(async {
                 let client = DeviceClient::new(ClientOptions::default());
-                let cx = Custody {
-                    client: &client,
-                    keyring: keyring.clone(),
-                    catalogs: &catalogs,
-                    concurrency: 8,
-                    plain_http: true,
-                    cancel: &cancel,
-                    progress: &progress,
-                };
+                let cx = custody(&client, &keyring, &catalogs, &cancel, &progress);
                 let r = s.rotate(&cx, &PasswordPolicy::default(), &[]).await;
                 rotation_done.store(true, Ordering::SeqCst);
                 r
@@ -102,15 +105,7 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
             let t = Instant::now();
             rt.block_on(async {
                 let client = DeviceClient::new(ClientOptions::default());
-                let cx = Custody {
-                    client: &client,
-                    keyring: keyring.clone(),
-                    catalogs: &catalogs,
-                    concurrency: 8,
-                    plain_http: true,
-                    cancel: &cancel,
-                    progress: &quiet,
-                };
+                let cx = custody(&client, &keyring, &catalogs, &cancel, &quiet);
                 s.recover(&cx).await.unwrap();
             });
             let (finished, waited_for) = (Instant::now(), t.elapsed());
