@@ -77,10 +77,11 @@ pub enum Command {
         #[arg(long)]
         yes: bool,
     },
-    /// Accept a finding with a reason (shown in the report as waived, with who and when).
+    /// Accept findings with a reason (shown in the report as waived, with who and when).
     Waive {
-        /// The finding, e.g. F7.
-        finding: FindingId,
+        /// The findings, e.g. F7 F9 (all are checked first: one unknown id waives none).
+        #[arg(required = true, num_args = 1..)]
+        findings: Vec<FindingId>,
         /// Why it is acceptable.
         #[arg(long)]
         reason: String,
@@ -459,6 +460,24 @@ pub struct VerifyArgs {
     /// A CA certificate (PEM) to trust; repeat for several.
     #[arg(long)]
     pub trust: Vec<PathBuf>,
+    /// Also write the rows the report carries to this CSV file, in the report's own columns (whatever the
+    /// verdict, which is still printed and still sets the exit status).
+    #[arg(long, value_name = "FILE.csv")]
+    pub export_csv: Option<PathBuf>,
+    /// Which rows --export-csv writes.
+    #[arg(long, value_enum, default_value_t = ExportKind::Devices, requires = "export_csv")]
+    pub csv_kind: ExportKind,
+}
+
+/// Which CSV `verify --export-csv` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    /// The device inventory (the columns of the report's `.csv` twin).
+    Devices,
+    /// NetBox's device import (the report's `-netbox.csv` twin).
+    Netbox,
+    /// The findings (the report's `-findings.csv` twin).
+    Findings,
 }
 
 /// `handover check`.

@@ -223,11 +223,15 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
             u8::from(until.month()),
             until.day()
         );
-        session.waive_approved(
-            f.id,
-            "Panel firmware has no HTTPS; the panel sits behind the access-control firewall (ticket IT-4711)",
-            Some("R. Osei (Harbour Logistics IT)"),
-            Some(&until),
+        session.waive(
+            &[f.id],
+            &handover_engine::WaiverTerms {
+                reason: "Panel firmware has no HTTPS; the panel sits behind the access-control firewall \
+                         (ticket IT-4711)"
+                    .into(),
+                approver: Some("R. Osei (Harbour Logistics IT)".into()),
+                expires: Some(until.clone()),
+            },
         )?;
         outln!(
             "waived {} ({}) with a reason, approved by the customer until {until}",

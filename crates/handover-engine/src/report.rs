@@ -154,3 +154,68 @@ pub fn read_report(
     }
     Ok(handover_report::read_inventory(&bytes, &anchors, now))
 }
+
+/// Which CSV twin to export from a received report (the desktop app's Review screen): the same writers, and
+/// so the same columns, as the twins `write_report` puts beside the PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum CsvKind {
+    /// The device inventory (`<name>.csv`).
+    Devices,
+    /// The devices for NetBox's device import (`<name>-netbox.csv`).
+    Netbox,
+    /// The findings (`<name>-findings.csv`).
+    Findings,
+}
+
+/// Writes one CSV twin of the report at `pdf` to `out` (which must end in `.csv`), with only the rows whose
+/// ids are in `keep` (device ids, or finding ids for [`CsvKind::Findings`]; all rows when `None`), and
+/// returns how many rows were written. The rows come from the inventory the report carries, whatever the
+/// signature's verdict (the Review screen shows the verdict beside the export); no project is needed. The
+/// file is written atomically.
+pub fn export_report_csv(
+    pdf: &Path,
+    kind: CsvKind,
+    keep: Option<&[String]>,
+    out: &Path,
+) -> Result<usize> {
+    if out.extension().and_then(|e| e.to_str()) != Some("csv") {
+        return Err(Error::Invalid(format!(
+            "{}: the export must be a .csv file; add .csv to the name",
+            out.display()
+        )));
+    }
+    let bytes = std::fs::read(pdf).map_err(|source| Error::Io {
+        path: pdf.to_owned(),
+        source,
+    })?;
+    let reading = handover_report::read_inventory(&bytes, &[], time::OffsetDateTime::now_utc());
+    let inventory = reading.inventory.map_err(|problem| {
+        Error::Invalid(format!(
+            "{}: {problem}; there are no rows to export",
+            pdf.display()
+        ))
+    })?;
+    let mut source = inventory.csv_source();
+    source.keep = keep;
+    let csv = match kind {
+        CsvKind::Devices => handover_report::twin::devices_csv(&source),
+        CsvKind::Netbox => handover_report::twin::netbox_devices_csv(&source),
+        CsvKind::Findings => handover_report::twin::findings_rows_csv(&source),
+    }?;
+    let rows = match kind {
+        CsvKind::Findings => inventory
+            .findings
+            .iter()
+            .filter(|f| keep.is_none_or(|k| k.contains(&f.id)))
+            .count(),
+        _ => inventory
+            .devices
+            .iter()
+            .filter(|d| keep.is_none_or(|k| k.contains(&d.id)))
+            .count(),
+    };
+    write_atomic(out, &csv)?;
+    Ok(rows)
+}

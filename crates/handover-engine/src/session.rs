@@ -55,6 +55,29 @@ fn waiver_reason(reason: &str) -> Result<&str> {
     Ok(reason)
 }
 
+/// What a waiver says: why the risk is acceptable (at least [`MIN_WAIVER_REASON_CHARS`] characters), who
+/// on the customer's side accepts it, and until when (`YYYY-MM-DD`). A waiver without an approver shows in
+/// the report as not approved by the customer.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WaiverTerms {
+    /// Why it is acceptable; goes into the signed report.
+    pub reason: String,
+    /// The customer's person who accepts the risk, e.g. "M. Lindqvist (IT security)".
+    pub approver: Option<String>,
+    /// The last day the waiver holds, `YYYY-MM-DD`.
+    pub expires: Option<String>,
+}
+
+impl WaiverTerms {
+    /// Terms with a reason only (no approver yet, no expiry).
+    pub fn because(reason: impl Into<String>) -> Self {
+        WaiverTerms {
+            reason: reason.into(),
+            ..WaiverTerms::default()
+        }
+    }
+}
+
 /// Reads and parses a plan CSV file; nothing is written anywhere.
 pub fn read_plan_csv(path: &Path) -> Result<Plan> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
@@ -159,41 +182,34 @@ impl Session {
         Ok(self.project_mut().record_sightings(batch, &self.actor)?)
     }
 
-    /// Waives a finding with a reason (recorded with who and when).
+    /// Waives findings on the same terms (reason, and optionally the customer's approver and an expiry
+    /// date), each recorded with who and when. The terms and every id are checked before the first is
+    /// waived, so a bad term or a wrong id changes nothing. Returns the waivers in the order given.
     pub fn waive(
         &self,
-        id: handover_model::FindingId,
-        reason: &str,
-    ) -> Result<handover_model::Waiver> {
-        let reason = waiver_reason(reason)?;
-        Ok(self.project_mut().waive(id, reason, &self.actor)?)
-    }
-
-    /// Waives several findings with one reason; every id is looked up before the first is waived, so a
-    /// wrong id changes nothing. Returns how many were waived.
-    pub fn waive_many(&self, ids: &[handover_model::FindingId], reason: &str) -> Result<usize> {
-        let reason = waiver_reason(reason)?;
+        ids: &[handover_model::FindingId],
+        terms: &WaiverTerms,
+    ) -> Result<Vec<handover_model::Waiver>> {
+        let reason = waiver_reason(&terms.reason)?;
+        if ids.is_empty() {
+            return Err(Error::Invalid("name at least one finding to waive".into()));
+        }
+        let (approver, expires) = (terms.approver.as_deref(), terms.expires.as_deref());
+        handover_store::waiver_terms(reason, approver, expires)?;
         for id in ids {
             self.finding(*id)?;
         }
-        for id in ids {
-            self.project_mut().waive(*id, reason, &self.actor)?;
-        }
-        Ok(ids.len())
-    }
-
-    /// Waives a finding with the customer's approver and an expiry date (`YYYY-MM-DD`), either optional.
-    pub fn waive_approved(
-        &self,
-        id: handover_model::FindingId,
-        reason: &str,
-        approver: Option<&str>,
-        expires: Option<&str>,
-    ) -> Result<handover_model::Waiver> {
-        let reason = waiver_reason(reason)?;
-        Ok(self
-            .project_mut()
-            .waive_approved(id, reason, approver, expires, &self.actor)?)
+        ids.iter()
+            .map(|id| {
+                Ok(self.project_mut().waive_approved(
+                    *id,
+                    reason,
+                    approver,
+                    expires,
+                    &self.actor,
+                )?)
+            })
+            .collect()
     }
 
     /// Replaces the plan with the one in a CSV file. A bad file changes nothing.

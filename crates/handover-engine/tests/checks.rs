@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use handover_engine::{NewProject, Session};
+use handover_engine::{NewProject, Session, WaiverTerms};
 use handover_model::{DeviceFacts, DeviceIdentity, FindingStatus, FixedClock, Plan, Role, Site};
 use handover_policy::Catalogs;
 use handover_policy::checks::Settings;
@@ -91,8 +91,11 @@ fn findings_follow_the_devices_and_waivers_persist() {
 
     // Waive one; the firmware gets updated: that one is fixed, the waiver stays.
     let f2 = s.findings().unwrap()[1].id;
-    s.waive(f2, "Temporary: camera moves to VLAN 20 in phase 2")
-        .unwrap();
+    s.waive(
+        &[f2],
+        &WaiverTerms::because("Temporary: camera moves to VLAN 20 in phase 2"),
+    )
+    .unwrap();
     s.record_sighting(sighting("127.20.0.10", "12.5.56", false))
         .unwrap();
     let sum = s.run_checks(&[], &cat, &settings()).unwrap();
@@ -119,16 +122,19 @@ fn findings_follow_the_devices_and_waivers_persist() {
     assert!(s.verify_audit().unwrap().is_intact());
     assert_eq!((w.approver.as_deref(), w.expires.as_deref()), (None, None));
     let s = s;
-    let e = s.waive(f2, "  ").unwrap_err();
+    let e = s.waive(&[f2], &WaiverTerms::because("  ")).unwrap_err();
     assert!(e.to_string().contains("reason"), "{e}");
     // The reason rule is the engine's, so the CLI and the app refuse the same words.
-    let e = s.waive(f2, " ok  ").unwrap_err();
+    let e = s.waive(&[f2], &WaiverTerms::because(" ok  ")).unwrap_err();
     assert_eq!(e.code(), handover_engine::ErrorCode::InvalidInput, "{e}");
     assert!(e.to_string().contains("at least 5 characters"), "{e}");
     // Several at once: one unknown id and nothing is waived.
     let before = s.waivers().unwrap().len();
     let e = s
-        .waive_many(&[f2, handover_model::FindingId(9_999)], "Phase 2 work")
+        .waive(
+            &[f2, handover_model::FindingId(9_999)],
+            &WaiverTerms::because("Phase 2 work"),
+        )
         .unwrap_err();
     assert_eq!(e.code(), handover_engine::ErrorCode::NotFound, "{e}");
     assert_eq!(
@@ -138,31 +144,42 @@ fn findings_follow_the_devices_and_waivers_persist() {
     );
 
     // The customer's approver and an expiry date: kept across reopening, in the audit log, and in the report.
+    let terms = |approver: Option<&str>, expires: Option<&str>| WaiverTerms {
+        reason: "Temporary: camera moves to VLAN 20 in phase 2".into(),
+        approver: approver.map(str::to_owned),
+        expires: expires.map(str::to_owned),
+    };
+    let open = s
+        .findings()
+        .unwrap()
+        .into_iter()
+        .find(|f| f.status == FindingStatus::Open)
+        .unwrap()
+        .id;
+    // A bad date refuses the whole batch, including the finding not waived yet.
     let e = s
-        .waive_approved(
-            f2,
-            "Phase 2",
-            Some("M. Lindqvist (IT)"),
-            Some("next spring"),
+        .waive(
+            &[open, f2],
+            &terms(Some("M. Lindqvist (IT)"), Some("next spring")),
         )
         .unwrap_err();
     assert!(e.to_string().contains("YYYY-MM-DD"), "{e}");
-    let e = s
-        .waive_approved(f2, "Phase 2", Some("  "), None)
-        .unwrap_err();
+    assert_eq!(
+        s.finding(open).unwrap().status,
+        FindingStatus::Open,
+        "a refused batch waives nothing"
+    );
+    let e = s.waive(&[f2], &terms(Some("  "), None)).unwrap_err();
     assert!(e.to_string().contains("approver"), "{e}");
     assert_eq!(
         s.waivers().unwrap()[0].approver,
         None,
         "a refusal changes nothing"
     );
-    s.waive_approved(
-        f2,
-        "Temporary: camera moves to VLAN 20 in phase 2",
-        Some("M. Lindqvist (IT)"),
-        Some("2027-03-31"),
-    )
-    .unwrap();
+    let done = s
+        .waive(&[f2], &terms(Some("M. Lindqvist (IT)"), Some("2027-03-31")))
+        .unwrap();
+    assert_eq!(done[0].approver.as_deref(), Some("M. Lindqvist (IT)"));
     drop(s);
     let s = Session::open(&path, None, clock).unwrap();
     let w = &s.waivers().unwrap()[0];

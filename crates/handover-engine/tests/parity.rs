@@ -198,16 +198,6 @@ const TABLE: &[(&str, Side, Side)] = &[
     ("Session::finding", Cmd("fix"), Cmd("fix_preview")),
     ("Session::waivers", Cmd("findings"), Cmd("list_findings")),
     ("Session::waive", Cmd("waive"), Cmd("waive_finding")),
-    (
-        "Session::waive_approved",
-        Cmd("waive"),
-        Gap("#17: the app's waiver has no approver or expiry field yet"),
-    ),
-    (
-        "Session::waive_many",
-        Gap("#17: `handover waive` takes one finding"),
-        Cmd("waive_findings"),
-    ),
     ("Session::fix", Cmd("fix"), Cmd("fix_finding")),
     ("Session::fix_for", Cmd("fix"), Cmd("fix_preview")),
     ("Session::fix_many", Cmd("fix"), Cmd("fix_findings")),
@@ -216,37 +206,42 @@ const TABLE: &[(&str, Side, Side)] = &[
     (
         "Session::firmware_folder",
         Cmd("firmware folder"),
-        Gap("#19: firmware in the app"),
+        Cmd("firmware_plan"),
+    ),
+    (
+        "Session::firmware_folder_set",
+        Cmd("firmware plan"),
+        Cmd("firmware_plan"),
     ),
     (
         "Session::set_firmware_folder",
         Cmd("firmware folder"),
-        Gap("#19: firmware in the app"),
+        Cmd("set_firmware_folder"),
     ),
     (
         "Session::firmware_images",
         Cmd("firmware images"),
-        Gap("#19: firmware in the app"),
+        Cmd("firmware_plan"),
     ),
     (
         "Session::accept_firmware_image",
         Cmd("firmware accept"),
-        Gap("#19: firmware in the app"),
+        Cmd("accept_firmware_image"),
     ),
     (
         "Session::firmware_plan",
         Cmd("firmware plan"),
-        Gap("#19: firmware in the app"),
+        Cmd("firmware_plan"),
     ),
     (
         "Session::firmware_upgrade",
         Cmd("firmware upgrade"),
-        Gap("#19: firmware in the app"),
+        Cmd("upgrade_firmware"),
     ),
     (
         "Session::firmware_recover",
         Cmd("firmware recover"),
-        Gap("#19: firmware in the app"),
+        Cmd("recover_firmware"),
     ),
     // Report.
     ("Session::write_report", Cmd("report"), Cmd("write_report")),
@@ -323,6 +318,11 @@ const TABLE: &[(&str, Side, Side)] = &[
         Cmd("signing_identity"),
     ),
     ("report::verify_report", Cmd("verify"), Cmd("verify_report")),
+    (
+        "report::export_report_csv",
+        Cmd("verify"),
+        Cmd("export_csv"),
+    ),
 ];
 
 fn root() -> PathBuf {

@@ -93,6 +93,29 @@ impl Inventory {
     }
 }
 
+impl Inventory {
+    /// Every row of this inventory, for the CSV writers (the Review screen's export): the same schema as
+    /// the report's own CSV twins. The date NetBox descriptions carry is read from `generated_at`, or
+    /// shown as written when it is not RFC 3339.
+    pub fn csv_source(&self) -> crate::twin::CsvSource<'_> {
+        let generated_on = OffsetDateTime::parse(
+            &self.generated_at,
+            &time::format_description::well_known::Rfc3339,
+        )
+        .map(crate::layout::text::format_date)
+        .unwrap_or_else(|_| printable(&self.generated_at));
+        crate::twin::CsvSource {
+            site: &self.site,
+            generated_on,
+            vlans: &self.vlans,
+            devices: &self.devices,
+            findings: &self.findings,
+            waivers: &self.waivers,
+            keep: None,
+        }
+    }
+}
+
 /// Why a report's embedded inventory could not be read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -123,7 +123,66 @@ pub fn device_status(d: &Device) -> &'static str {
     }
 }
 
-fn open_findings_of<'a>(model: &'a ReportModel, d: &Device) -> String {
+/// What the CSV twins are written from: the model when a report is made ([`ReportModel::csv_source`]), or
+/// the inventory read back from a signed report ([`crate::Inventory::csv_source`], the desktop app's Review
+/// export). Both go through the same writers, so a CSV exported from a received report has the report's
+/// own schema, byte for byte. `keep` picks the rows (device ids for the device CSVs, finding ids for the
+/// findings CSV); every row when `None`. Open findings per device are counted over all findings.
+#[derive(Debug, Clone)]
+pub struct CsvSource<'a> {
+    /// Site, customer and the people involved.
+    pub site: &'a Site,
+    /// The report's date as the PDF prints it (NetBox descriptions).
+    pub generated_on: String,
+    /// The planned VLANs.
+    pub vlans: &'a [Vlan],
+    /// Every device.
+    pub devices: &'a [Device],
+    /// Every finding.
+    pub findings: &'a [Finding],
+    /// Every waiver.
+    pub waivers: &'a [Waiver],
+    /// The ids of the rows to write; all when `None`.
+    pub keep: Option<&'a [String]>,
+}
+
+impl CsvSource<'_> {
+    fn kept(&self, id: &str) -> bool {
+        self.keep.is_none_or(|k| k.iter().any(|x| x == id))
+    }
+}
+
+impl ReportModel {
+    /// Every row of this model, for the CSV writers.
+    pub fn csv_source(&self) -> CsvSource<'_> {
+        CsvSource {
+            site: &self.site,
+            generated_on: crate::layout::text::format_date(self.generated_at),
+            vlans: &self.vlans,
+            devices: &self.devices,
+            findings: &self.findings,
+            waivers: &self.waivers,
+            keep: None,
+        }
+    }
+}
+
+/// The device inventory as CSV (header [`CSV_HEADER`]) for a report's model.
+pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
+    devices_csv(&model.csv_source())
+}
+
+/// The NetBox device import (header [`NETBOX_CSV_HEADER`]) for a report's model.
+pub fn netbox_csv(model: &ReportModel) -> Result<Vec<u8>> {
+    netbox_devices_csv(&model.csv_source())
+}
+
+/// The findings as CSV (header [`FINDINGS_CSV_HEADER`]) for a report's model.
+pub fn findings_csv(model: &ReportModel) -> Result<Vec<u8>> {
+    findings_rows_csv(&model.csv_source())
+}
+
+fn open_findings_of<'a>(model: &CsvSource<'a>, d: &Device) -> String {
     model
         .findings
         .iter()
@@ -136,11 +195,12 @@ fn open_findings_of<'a>(model: &'a ReportModel, d: &Device) -> String {
         .join(" ")
 }
 
-/// The device inventory as CSV (RFC 4180 quoting, header row first, one row per device).
-pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
+/// The device inventory as CSV (RFC 4180 quoting, header row first, one row per device kept). Every text cell
+/// goes through the formula guard: a source read back from a received file is untrusted throughout.
+pub fn devices_csv(model: &CsvSource<'_>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(CSV_HEADER)?;
-    for d in &model.devices {
+    for d in model.devices.iter().filter(|d| model.kept(&d.id)) {
         let vlan_name = model
             .vlans
             .iter()
@@ -156,7 +216,7 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
             .join("; ");
         let port = d.switch_port.as_ref();
         w.write_record([
-            d.id.as_str(),
+            csv_safe(&d.id).as_str(),
             &csv_safe(&d.name),
             &csv_safe(d.location.as_deref().unwrap_or("")),
             &csv_safe(&d.role),
@@ -164,8 +224,8 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
             device_status(d),
             &d.vlan_id.to_string(),
             &csv_safe(vlan_name),
-            &d.address,
-            &d.mac,
+            &csv_safe(&d.address),
+            &csv_safe(&d.mac),
             &csv_safe(port.map_or("", |p| p.switch.as_str())),
             &csv_safe(port.map_or("", |p| p.port.as_str())),
             &port.map(|p| p.vlan.to_string()).unwrap_or_default(),
@@ -184,9 +244,9 @@ pub fn inventory_csv(model: &ReportModel) -> Result<Vec<u8>> {
                 "no"
             },
             if d.placement.verified { "yes" } else { "no" },
-            &services,
-            &open_findings_of(model, d),
-            d.tls_sha256.as_deref().unwrap_or(""),
+            &csv_safe(&services),
+            &csv_safe(&open_findings_of(model, d)),
+            &csv_safe(d.tls_sha256.as_deref().unwrap_or("")),
         ])?;
     }
     w.flush().map_err(csv::Error::from)?;
@@ -221,7 +281,7 @@ pub const NETBOX_CSV_HEADER: [&str; 18] = [
 /// The devices as NetBox's device import wants them (`/dcim/devices/import/`, CSV). NetBox finds
 /// `role`, `manufacturer`, `site` by name and `device_type` by model, so those must exist in NetBox
 /// (the README lists what to create); a device without a known maker or model gets "Unknown".
-pub fn netbox_csv(model: &ReportModel) -> Result<Vec<u8>> {
+pub fn netbox_devices_csv(model: &CsvSource<'_>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(NETBOX_CSV_HEADER)?;
     let or_unknown = |s: &str| {
@@ -231,7 +291,7 @@ pub fn netbox_csv(model: &ReportModel) -> Result<Vec<u8>> {
             csv_safe(s.trim())
         }
     };
-    for d in &model.devices {
+    for d in model.devices.iter().filter(|d| model.kept(&d.id)) {
         let port = d.switch_port.as_ref();
         w.write_record([
             csv_safe(&d.name),
@@ -243,12 +303,11 @@ pub fn netbox_csv(model: &ReportModel) -> Result<Vec<u8>> {
             csv_safe(&d.serial),
             csv_safe(&format!(
                 "Handed over by {} on {}",
-                model.site.integrator,
-                crate::layout::text::format_date(model.generated_at)
+                model.site.integrator, model.generated_on
             )),
-            d.id.clone(),
-            d.address.clone(),
-            d.mac.clone(),
+            csv_safe(&d.id),
+            csv_safe(&d.address),
+            csv_safe(&d.mac),
             if d.vlan_id == 0 {
                 String::new()
             } else {
@@ -288,12 +347,15 @@ pub const FINDINGS_CSV_HEADER: [&str; 17] = [
     "read_back_at",
 ];
 
-/// The findings as CSV, one row per finding (with its waiver, if any), for IT's ticketing.
-pub fn findings_csv(model: &ReportModel) -> Result<Vec<u8>> {
+/// The findings as CSV, one row per finding kept (with its waiver, if any), for IT's ticketing.
+pub fn findings_rows_csv(model: &CsvSource<'_>) -> Result<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(FINDINGS_CSV_HEADER)?;
-    for f in &model.findings {
-        let device = f.device_id.as_deref().and_then(|id| model.device(id));
+    for f in model.findings.iter().filter(|f| model.kept(&f.id)) {
+        let device = f
+            .device_id
+            .as_deref()
+            .and_then(|id| model.devices.iter().find(|d| d.id == id));
         let waiver = model.waivers.iter().find(|w| w.finding_id == f.id);
         w.write_record([
             csv_safe(&f.id),
@@ -317,8 +379,8 @@ pub fn findings_csv(model: &ReportModel) -> Result<Vec<u8>> {
                 })
                 .unwrap_or_default()
                 .to_owned(),
-            f.due.clone().unwrap_or_default(),
-            f.known_exploited.join(" "),
+            csv_safe(f.due.as_deref().unwrap_or("")),
+            csv_safe(&f.known_exploited.join(" ")),
             csv_safe(&f.action),
             f.resolution
                 .as_ref()

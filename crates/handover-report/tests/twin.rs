@@ -263,3 +263,69 @@ fn the_netbox_csv_has_netbox_import_fields_and_valid_values() {
         .collect();
     assert_eq!(staged, expected);
 }
+
+#[test]
+fn csv_exported_from_a_received_report_is_the_reports_own_csv() {
+    use handover_report::twin::{devices_csv, findings_rows_csv, netbox_csv, netbox_devices_csv};
+    let m = model(25);
+    let pdf = render_n(25);
+    let reading = handover_report::read_inventory(&pdf, &[], clock());
+    let inv = reading.inventory.expect("the twin is readable");
+    // Every row: byte for byte the files `report` writes beside the PDF.
+    let all = inv.csv_source();
+    assert_eq!(devices_csv(&all).unwrap(), inventory_csv(&m).unwrap());
+    assert_eq!(netbox_devices_csv(&all).unwrap(), netbox_csv(&m).unwrap());
+    assert_eq!(findings_rows_csv(&all).unwrap(), findings_csv(&m).unwrap());
+    // A selection keeps the header and only the rows named, with the open findings still counted over all.
+    let keep = [m.devices[3].id.clone(), m.devices[7].id.clone()];
+    let mut some = inv.csv_source();
+    some.keep = Some(&keep);
+    let text = String::from_utf8(devices_csv(&some).unwrap()).unwrap();
+    let whole = String::from_utf8(inventory_csv(&m).unwrap()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[0], CSV_HEADER.join(","));
+    for (line, id) in lines[1..].iter().zip(&keep) {
+        assert!(
+            whole.lines().any(|l| l == *line),
+            "{line} is a row of the report's own CSV"
+        );
+        assert!(line.starts_with(&format!("{id},")), "{line}");
+    }
+    let f_keep = [m.findings[0].id.clone()];
+    let mut f = inv.csv_source();
+    f.keep = Some(&f_keep);
+    let text = String::from_utf8(findings_rows_csv(&f).unwrap()).unwrap();
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert_eq!(text.lines().next().unwrap(), FINDINGS_CSV_HEADER.join(","));
+}
+
+#[test]
+fn csv_from_a_hostile_inventory_cannot_run_as_a_formula() {
+    use handover_report::twin::{devices_csv, netbox_devices_csv};
+    let pdf = render_n(3);
+    let mut inv = handover_report::read_inventory(&pdf, &[], clock())
+        .inventory
+        .unwrap();
+    // A received file can say anything, even in fields Handover itself fills with ids and addresses.
+    inv.devices[0].id = "=HYPERLINK(\"http://x\")".into();
+    inv.devices[0].address = "+1+1".into();
+    inv.devices[0].mac = "@SUM(A1)".into();
+    inv.devices[0].tls_sha256 = Some("-2".into());
+    inv.generated_at = "\u{1b}]0;title\u{7}".into();
+    for csv in [
+        devices_csv(&inv.csv_source()).unwrap(),
+        netbox_devices_csv(&inv.csv_source()).unwrap(),
+    ] {
+        let mut r = csv::Reader::from_reader(csv.as_slice());
+        for row in r.records() {
+            for cell in row.unwrap().iter() {
+                assert!(
+                    !cell.trim_start().starts_with(['=', '+', '-', '@']),
+                    "a formula cell: {cell:?}"
+                );
+                assert!(!cell.chars().any(char::is_control), "{cell:?}");
+            }
+        }
+    }
+}

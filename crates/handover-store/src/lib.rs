@@ -32,7 +32,7 @@ pub use error::{Error, Result};
 pub use lock::LockHolder;
 pub use meta::ProjectMeta;
 pub use migrate::{LATEST_VERSION, apply_up_to};
-pub use project::{Actor, PhaseChange, Project};
+pub use project::{Actor, PhaseChange, Project, waiver_terms};
 
 /// The file extension of project files.
 pub const EXTENSION: &str = "handover";

@@ -403,22 +403,7 @@ impl Project {
         expires: Option<&str>,
         actor: &Actor,
     ) -> Result<Waiver> {
-        if reason.trim().is_empty() {
-            return Err(Error::Conflict("a waiver needs a reason".into()));
-        }
-        let approver = match approver.map(str::trim) {
-            Some("") => {
-                return Err(Error::Conflict(
-                    "the approver is empty: name the customer's person who accepts the risk".into(),
-                ));
-            }
-            other => other.map(str::to_owned),
-        };
-        if let Some(e) = expires {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(e, format)
-                .map_err(|_| Error::Conflict(format!("expiry {e:?} is not a date (YYYY-MM-DD)")))?;
-        }
+        let approver = waiver_terms(reason, approver, expires)?;
         self.audited(actor, |tx, now| {
             let w = Waiver {
                 finding: id,
@@ -778,4 +763,31 @@ fn slots(writes: &[SecretWrite]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Checks a waiver's terms before anything is written: a reason, an approver that is not blank (returned
+/// trimmed) and an expiry that is a date (`YYYY-MM-DD`). [`Project::waive_approved`] applies it; callers
+/// that waive several findings apply it first so a bad term changes nothing.
+pub fn waiver_terms(
+    reason: &str,
+    approver: Option<&str>,
+    expires: Option<&str>,
+) -> Result<Option<String>> {
+    if reason.trim().is_empty() {
+        return Err(Error::Conflict("a waiver needs a reason".into()));
+    }
+    let approver = match approver.map(str::trim) {
+        Some("") => {
+            return Err(Error::Conflict(
+                "the approver is empty: name the customer's person who accepts the risk".into(),
+            ));
+        }
+        other => other.map(str::to_owned),
+    };
+    if let Some(e) = expires {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(e, format)
+            .map_err(|_| Error::Conflict(format!("expiry {e:?} is not a date (YYYY-MM-DD)")))?;
+    }
+    Ok(approver)
 }

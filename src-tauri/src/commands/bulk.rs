@@ -129,7 +129,8 @@ pub async fn waive_findings(state: State<'_, AppState>, req: WaiveManyRequest) -
     state
         .with_session(move |s| {
             let ids: Vec<FindingId> = req.findings.iter().copied().map(FindingId).collect();
-            Ok(s.waive_many(&ids, &req.reason)?)
+            let terms = crate::dto::waiver_terms(&req.reason, &req.approver, &req.expires);
+            Ok(s.waive(&ids, &terms)?.len())
         })
         .await
 }

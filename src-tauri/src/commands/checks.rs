@@ -69,13 +69,14 @@ pub async fn run_checks(
     result
 }
 
-/// Waives a finding with a reason (recorded with who and when in the audit log).
+/// Waives a finding with a reason, and the customer's approver and expiry when given (recorded with who and
+/// when in the audit log).
 #[tauri::command]
 pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> CmdResult<FindingDto> {
     state
         .with_session(move |s| {
             let id = FindingId(req.id);
-            s.waive(id, &req.reason)?;
+            s.waive(&[id], &req.terms())?;
             all_findings(s)?
                 .into_iter()
                 .find(|f| f.id == id.0)

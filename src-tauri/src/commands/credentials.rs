@@ -35,11 +35,11 @@ use crate::state::AppState;
 pub const DEFAULT_VMS_USER: &str = "vms";
 
 /// The OS keyring; locked or missing is a `keyring-unavailable` error that says to unlock or start it.
-fn keyring() -> Result<Arc<dyn CredentialStore>, AppError> {
+pub(crate) fn keyring() -> Result<Arc<dyn CredentialStore>, AppError> {
     handover_engine::env::shared_keyring().map_err(Into::into)
 }
 
-fn client() -> DeviceClient {
+pub(crate) fn client() -> DeviceClient {
     tauri::async_runtime::block_on(async { DeviceClient::new(ClientOptions::default()) })
 }
 

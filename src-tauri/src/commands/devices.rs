@@ -2,11 +2,9 @@
 //! forgetting a replaced device's pinned TLS certificate, and importing names and locations from a labels CSV
 //! (`Session::import_labels_csv`, the CLI's `handover devices labels`).
 
-use std::collections::HashMap;
-
 use tauri::State;
 
-use handover_engine::model::{CredentialRef, DeviceId, Finding, FindingStatus};
+use handover_engine::model::{DeviceId, FindingStatus};
 
 use crate::dto::{
     self, CredentialDto, DeviceDetail, DeviceRequest, DeviceRow, FindingDto, LabelsOutcomeDto,
@@ -21,34 +19,7 @@ pub async fn list_devices(state: State<'_, AppState>) -> CmdResult<Vec<DeviceRow
     state
         .with_session(|s| {
             let (plan, findings, creds) = (s.plan()?, s.findings()?, s.credentials()?);
-            // Each row reads only its own device's findings and credentials: grouped once, so thousands of
-            // devices cost one pass, not devices × findings.
-            let mut by_device: HashMap<DeviceId, (Vec<Finding>, Vec<CredentialRef>)> =
-                HashMap::new();
-            for f in findings {
-                by_device.entry(f.device).or_default().0.push(f);
-            }
-            for c in creds {
-                by_device.entry(c.device).or_default().1.push(c);
-            }
-            let none = (Vec::new(), Vec::new());
-            let devices = s.devices()?;
-            // Several devices behind one address (an encoder's channels, a NAT): each row shows its port.
-            let mut at: HashMap<std::net::IpAddr, usize> = HashMap::new();
-            for d in &devices {
-                *at.entry(d.address).or_default() += 1;
-            }
-            Ok(devices
-                .iter()
-                .map(|d| {
-                    let (f, c) = by_device.get(&d.id).unwrap_or(&none);
-                    let mut row = dto::row(d, &plan, f, c);
-                    if at.get(&d.address).is_some_and(|n| *n > 1) {
-                        row.address = handover_engine::place::shown_address(d, &devices);
-                    }
-                    row
-                })
-                .collect())
+            Ok(dto::rows(&s.devices()?, &plan, findings, creds))
         })
         .await
 }

@@ -9,6 +9,7 @@ pub mod checks;
 pub mod credentials;
 pub mod devices;
 pub mod discover;
+pub mod firmware;
 pub mod handover;
 pub mod listen;
 pub mod on_site;
@@ -61,6 +62,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         checks::fix_finding,
         catalogs::catalog_status,
         catalogs::import_catalog,
+        firmware::firmware_plan,
+        firmware::set_firmware_folder,
+        firmware::accept_firmware_image,
+        firmware::upgrade_firmware,
+        firmware::recover_firmware,
         bulk::fix_plan,
         bulk::fix_findings,
         bulk::waive_findings,

@@ -1,12 +1,12 @@
 //! Review screen (no project needed): verify a signed handover PDF offline and browse what it carries; save
-//! the rows the reviewer filtered as CSV.
+//! the rows the reviewer filtered as one of the report's own CSV twins.
 
 use std::path::{Path, PathBuf};
 
 use handover_engine::report;
 
-use crate::dto::{ExportCsvRequest, ReviewDto, ReviewRequest};
-use crate::error::{AppError, CmdResult};
+use crate::dto::{ExportCsvDto, ExportCsvRequest, ReviewDto, ReviewRequest};
+use crate::error::CmdResult;
 use crate::report_file;
 use crate::state::blocking;
 
@@ -30,24 +30,23 @@ pub async fn verify_report(req: ReviewRequest) -> CmdResult<ReviewDto> {
     .await
 }
 
-/// Writes CSV text the Review screen built from the rows shown. Only `.csv` files are written.
+/// Writes the rows the reviewer kept as one of the report's CSV twins, through the report's own writers
+/// (`report::export_report_csv`), so the columns are those of the files beside the PDF. Only `.csv` files
+/// are written.
 #[tauri::command]
-pub async fn export_csv(req: ExportCsvRequest) -> CmdResult<String> {
+pub async fn export_csv(req: ExportCsvRequest) -> CmdResult<ExportCsvDto> {
     blocking(move || {
         let path = PathBuf::from(req.path.trim());
-        if path.extension().and_then(|e| e.to_str()) != Some("csv") {
-            return Err(AppError::Invalid(
-                "the export must be a .csv file; add .csv to the name".into(),
-            ));
-        }
-        let tmp = path.with_extension("csv.tmp");
-        let io = |p: &Path| {
-            let p = p.to_owned();
-            move |source| AppError::Io { path: p, source }
-        };
-        std::fs::write(&tmp, req.contents.as_bytes()).map_err(io(&tmp))?;
-        std::fs::rename(&tmp, &path).map_err(io(&path))?;
-        Ok(path.display().to_string())
+        let rows = report::export_report_csv(
+            Path::new(req.report.trim()),
+            req.kind,
+            req.ids.as_deref(),
+            &path,
+        )?;
+        Ok(ExportCsvDto {
+            path: path.display().to_string(),
+            rows,
+        })
     })
     .await
 }

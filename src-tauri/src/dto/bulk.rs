@@ -85,6 +85,12 @@ pub struct WaiveManyRequest {
     pub findings: Vec<i64>,
     /// Why they are acceptable (recorded with each, with who and when).
     pub reason: String,
+    /// Who on the customer's side accepts the risk (blank or absent: not approved yet).
+    #[serde(default)]
+    pub approver: Option<String>,
+    /// The last day the waivers hold, `YYYY-MM-DD` (blank or absent: no expiry).
+    #[serde(default)]
+    pub expires: Option<String>,
 }
 
 /// Identify these devices again, as one job.

@@ -16,6 +16,10 @@ pub struct WaiverDto {
     pub by: String,
     /// When (RFC 3339).
     pub at: String,
+    /// Who on the customer's side accepted the risk (none: not approved by the customer).
+    pub approver: Option<String>,
+    /// The last day it holds, `YYYY-MM-DD` (none: no expiry).
+    pub expires: Option<String>,
 }
 
 impl From<&Waiver> for WaiverDto {
@@ -24,6 +28,8 @@ impl From<&Waiver> for WaiverDto {
             reason: w.reason.clone(),
             by: w.by.clone(),
             at: super::rfc3339(w.at),
+            approver: w.approver.clone(),
+            expires: w.expires.clone(),
         }
     }
 }
@@ -116,6 +122,38 @@ pub struct WaiveRequest {
     pub id: i64,
     /// Why it is acceptable (recorded with who and when).
     pub reason: String,
+    /// Who on the customer's side accepts the risk (blank or absent: not approved yet).
+    #[serde(default)]
+    pub approver: Option<String>,
+    /// The last day the waiver holds, `YYYY-MM-DD` (blank or absent: no expiry).
+    #[serde(default)]
+    pub expires: Option<String>,
+}
+
+impl WaiveRequest {
+    /// The engine's terms; a blank approver or expiry means none was given.
+    pub fn terms(&self) -> handover_engine::WaiverTerms {
+        waiver_terms(&self.reason, &self.approver, &self.expires)
+    }
+}
+
+/// The engine's waiver terms from the form's fields; blank optional fields are absent.
+pub fn waiver_terms(
+    reason: &str,
+    approver: &Option<String>,
+    expires: &Option<String>,
+) -> handover_engine::WaiverTerms {
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    handover_engine::WaiverTerms {
+        reason: reason.to_owned(),
+        approver: given(approver),
+        expires: given(expires),
+    }
 }
 
 /// A finding id sent by the front end.

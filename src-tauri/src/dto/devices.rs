@@ -7,7 +7,9 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use handover_engine::model::{CredentialRef, Device, Finding, FindingStatus, Plan};
+use std::collections::HashMap;
+
+use handover_engine::model::{CredentialRef, Device, DeviceId, Finding, FindingStatus, Plan};
 
 use super::checks::FindingDto;
 
@@ -150,6 +152,38 @@ pub struct LabelsOutcomeDto {
     pub unmatched: Vec<UnmatchedLabelDto>,
 }
 
+/// The grid: one row per device, in order. Each row reads only its own device's findings and credentials
+/// (grouped once, so thousands of devices cost one pass, not devices × findings), and devices behind one address
+/// (an encoder's channels, a NAT) show their service's port (`place::shown_addresses`, the CLI's and the
+/// report's rule).
+pub fn rows(
+    devices: &[Device],
+    plan: &Plan,
+    findings: Vec<Finding>,
+    creds: Vec<CredentialRef>,
+) -> Vec<DeviceRow> {
+    let mut by_device: HashMap<DeviceId, (Vec<Finding>, Vec<CredentialRef>)> = HashMap::new();
+    for f in findings {
+        by_device.entry(f.device).or_default().0.push(f);
+    }
+    for c in creds {
+        by_device.entry(c.device).or_default().1.push(c);
+    }
+    let none = (Vec::new(), Vec::new());
+    let addresses = handover_engine::place::shown_addresses(devices);
+    devices
+        .iter()
+        .zip(addresses)
+        .map(|(d, address)| {
+            let (f, c) = by_device.get(&d.id).unwrap_or(&none);
+            DeviceRow {
+                address,
+                ..row(d, plan, f, c)
+            }
+        })
+        .collect()
+}
+
 /// A grid row for `d`, given all findings and credentials of the project.
 pub fn row(d: &Device, plan: &Plan, findings: &[Finding], creds: &[CredentialRef]) -> DeviceRow {
     let mine: Vec<&Finding> = findings.iter().filter(|x| x.device == d.id).collect();
@@ -203,4 +237,55 @@ pub struct WebPageDto {
     pub secure: bool,
     /// The certificate Handover pinned (SHA-256), to compare with what the browser shows.
     pub certificate: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A device as the engine stores it, read from JSON (front ends never build one themselves).
+    fn device(id: u32, address: &str, xaddr: &str) -> Device {
+        serde_json::from_value(serde_json::json!({
+            "id": format!("D{id}"),
+            "identity": {},
+            "address": address,
+            "role": null,
+            "found_by": [],
+            "facts": { "xaddr": xaddr, "model": "Encoder" },
+            "first_seen": "2026-12-07T10:00:00Z",
+            "last_seen": "2026-12-07T10:00:00Z",
+        }))
+        .expect("a device")
+    }
+
+    #[test]
+    fn devices_behind_one_address_each_show_their_port_in_the_grid() {
+        let devices: Vec<Device> = (0..20)
+            .map(|i| {
+                let port = 8081 + i;
+                device(
+                    i + 1,
+                    "10.0.0.5",
+                    &format!("http://10.0.0.5:{port}/onvif/device_service"),
+                )
+            })
+            .chain([device(
+                21,
+                "10.0.0.6",
+                "http://10.0.0.6:8080/onvif/device_service",
+            )])
+            .collect();
+        let rows = rows(&devices, &Plan::default(), Vec::new(), Vec::new());
+        assert_eq!(rows.len(), 21, "no device is dropped");
+        let shown: std::collections::BTreeSet<&str> =
+            rows[..20].iter().map(|r| r.address.as_str()).collect();
+        assert_eq!(shown.len(), 20, "twenty distinct lines: {shown:?}");
+        assert_eq!(rows[0].address, "10.0.0.5:8081");
+        assert_eq!(rows[19].address, "10.0.0.5:8100");
+        assert_eq!(
+            rows[20].address, "10.0.0.6",
+            "a lone device keeps its bare address"
+        );
+        assert_eq!(rows[5].id, 6, "rows in the devices' order");
+    }
 }

@@ -143,11 +143,26 @@ pub struct ReviewDto {
     pub inventory: Option<ReviewInventory>,
 }
 
-/// Save rows as CSV.
+/// Save the rows the reviewer kept as one of the report's own CSV twins (same columns as the files
+/// `handover report` writes beside the PDF).
 #[derive(Debug, Clone, Deserialize, TS)]
 pub struct ExportCsvRequest {
+    /// The signed report the rows come from.
+    pub report: String,
+    /// Which twin: devices, NetBox's device import, or findings.
+    pub kind: handover_engine::report::CsvKind,
+    /// The device ids (finding ids for findings) to keep; every row when absent.
+    #[serde(default)]
+    pub ids: Option<Vec<String>>,
     /// Where (must end in .csv).
     pub path: String,
-    /// The CSV text.
-    pub contents: String,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ExportCsvDto {
+    /// The file written.
+    pub path: String,
+    /// Rows written (besides the header).
+    pub rows: usize,
 }

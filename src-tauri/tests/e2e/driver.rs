@@ -154,6 +154,19 @@ pub async fn fill(c: &Client, css: &str, text: &str) {
     e.send_keys(keys).await.expect("type");
 }
 
+/// Sets an input's value the way a picker does (a date input takes no typed keys in every engine) and fires
+/// the input event the page listens to.
+pub async fn set_value(c: &Client, css: &str, value: &str) {
+    wait_for(c, css).await;
+    c.execute(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+         e.dispatchEvent(new Event('input', { bubbles: true }));",
+        vec![css.into(), value.into()],
+    )
+    .await
+    .unwrap_or_else(|e| panic!("set {css} to {value}: {e}"));
+}
+
 /// Chooses `value` in the select matching `css`.
 pub async fn choose(c: &Client, css: &str, value: &str) {
     wait_for(c, css)

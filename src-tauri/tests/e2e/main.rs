@@ -31,8 +31,8 @@ use std::process::Command;
 use std::time::Instant;
 
 use driver::{
-    assert_not_in_page, choose, click, click_xpath, fill, scroll_panel_to, scroll_to, shot,
-    wait_for, wait_text, wait_text_within,
+    assert_not_in_page, choose, click, click_xpath, fill, scroll_panel_to, scroll_to, set_value,
+    shot, wait_for, wait_text, wait_text_within,
 };
 
 /// What the X clipboard holds now (empty when nothing), read with xclip as another program would.
@@ -457,10 +457,28 @@ async fn technician_walk_and_it_review() {
         "Panel firmware has no HTTPS; it sits behind the access-control firewall (IT ticket 4411)",
     )
     .await;
+    // The customer's approver and an expiry, as IT asks for every accepted risk.
+    fill(&c, "[data-testid=waive-approver]", "R. Osei (Harbour IT)").await;
+    let until = time::OffsetDateTime::now_utc().date() + time::Duration::days(90);
+    let until = format!(
+        "{:04}-{:02}-{:02}",
+        until.year(),
+        u8::from(until.month()),
+        until.day()
+    );
+    set_value(&c, "[data-testid=waive-expires]", &until).await;
     click(&c, "[data-testid=waive-submit]").await;
     wait_text(&c, "[data-testid=status-filter]", "Waived (1)").await;
-    fill(&c, "input[type=search]", "").await;
+    choose(&c, "[data-testid=status-filter]", "waived").await;
+    wait_text(
+        &c,
+        "[data-testid^=waiver-]",
+        &format!("approved by R. Osei (Harbour IT) until {until}"),
+    )
+    .await;
     shot(&c, "15-checks-waived").await;
+    choose(&c, "[data-testid=status-filter]", "open").await;
+    fill(&c, "input[type=search]", "").await;
     // The catalogs the checks used, beside them (the CLI's `handover catalog show`).
     let catalogs = wait_text(&c, "[data-testid=catalogs]", "default-credentials").await;
     assert!(catalogs.contains("firmware-baseline"), "{catalogs}");
@@ -556,9 +574,42 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
     wait_text(&c, "[data-testid=inventory]", "Warehouse 3").await;
     shot(&c, "17-review-own-report").await;
+    assert!(
+        json.contains("\"approved_by\": \"R. Osei (Harbour IT)\""),
+        "the waiver's approver in the report"
+    );
+    // Exported from the Review screen, every device in NetBox's format: byte for byte the twin beside the PDF.
+    click(&c, "[data-testid=tab-devices]").await;
+    choose(&c, "[data-testid=export-format]", "netbox").await;
+    let exported = tmp.path().join("for-netbox.csv");
+    fill(&c, "#export-path", &s(&exported)).await;
+    click(&c, "[data-testid=export-csv]").await;
+    wait_text(&c, "[data-testid=export-done]", "NetBox import").await;
+    let twin = report.with_file_name("warehouse-3-handover-netbox.csv");
+    assert_eq!(
+        std::fs::read(&exported).unwrap(),
+        std::fs::read(&twin).unwrap(),
+        "the app's export and the report's twin"
+    );
+    // A filtered selection keeps the report's columns.
+    fill(&c, "[aria-label='Search devices']", "Zürich Tor 3").await;
+    choose(&c, "[data-testid=export-format]", "devices").await;
+    let one = tmp.path().join("one-device.csv");
+    fill(&c, "#export-path", &s(&one)).await;
+    click(&c, "[data-testid=export-csv]").await;
+    wait_text(&c, "[data-testid=export-done]", "Saved 1 row").await;
+    let one = std::fs::read_to_string(&one).unwrap();
+    let own = std::fs::read_to_string(report.with_extension("csv")).unwrap();
+    assert_eq!(one.lines().next(), own.lines().next(), "the same header");
+    assert!(
+        one.contains("Zürich Tor 3") && one.lines().count() == 2,
+        "{one}"
+    );
+    fill(&c, "[aria-label='Search devices']", "").await;
 
     // Review: a signed report, no trust anchor: intact, signer not confirmed (amber, saying why).
     click(&c, "[data-testid=nav-review]").await;
+    scroll_to(&c, "#review-pdf").await;
     fill(&c, "#review-pdf", &s(&fx.signed)).await;
     fill(&c, "#review-trust", "").await;
     click(&c, "[data-testid=verify]").await;

@@ -49,7 +49,13 @@ import type { ReviewDto } from './bindings/ReviewDto';
 import type { ReviewRequest } from './bindings/ReviewRequest';
 import type { StatusDto } from './bindings/StatusDto';
 import type { UnidentifiedHostDto } from './bindings/UnidentifiedHostDto';
+import type { WaiveRequest } from './bindings/WaiveRequest';
+import type { ExportCsvDto } from './bindings/ExportCsvDto';
+import type { ExportCsvRequest } from './bindings/ExportCsvRequest';
 import { toCommandError } from './errors';
+
+/** A waiver's terms as both waive commands take them (generated from the Rust request). */
+export type WaiverTerms = Omit<WaiveRequest, 'id'>;
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -110,11 +116,11 @@ export const api = {
   runChecks: (job: string) => call<CheckSummaryDto>('run_checks', { req: { job } }),
   fixPreview: (id: number) => call<FixPreview>('fix_preview', { req: { id } }),
   fix: (id: number) => call<FixOutcomeDto>('fix_finding', { req: { id } }),
-  waive: (id: number, reason: string) => call<FindingDto>('waive_finding', { req: { id, reason } }),
+  waive: (id: number, terms: WaiverTerms) => call<FindingDto>('waive_finding', { req: { id, ...terms } }),
 
   fixPlan: (devices: number[]) => call<FixPlanDto>('fix_plan', { req: { devices } }),
   fixMany: (job: string, findings: number[]) => call<FixManyDto>('fix_findings', { req: { job, findings } }),
-  waiveMany: (findings: number[], reason: string) => call<number>('waive_findings', { req: { findings, reason } }),
+  waiveMany: (findings: number[], terms: WaiverTerms) => call<number>('waive_findings', { req: { findings, ...terms } }),
   identify: (job: string, devices: number[]) => call<IdentifyDto>('identify_devices', { req: { job, devices } }),
   unidentifiedHosts: () => call<UnidentifiedHostDto[]>('unidentified_hosts'),
 
@@ -124,7 +130,7 @@ export const api = {
   writeReport: (req: WriteReportRequest) => call<ReportOutcomeDto>('write_report', { req }),
 
   verifyReport: (req: ReviewRequest) => call<ReviewDto>('verify_report', { req }),
-  exportCsv: (path: string, contents: string) => call<string>('export_csv', { req: { path, contents } }),
+  exportCsv: (req: ExportCsvRequest) => call<ExportCsvDto>('export_csv', { req }),
 };
 
 export function onProgress(f: (ev: ProgressEvent) => void): Promise<UnlistenFn> {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ReviewDevice } from './bindings/ReviewDevice';
-import { toCsv } from './csv';
-import { DEVICE_COLUMNS, VERDICT, exportName, filterReviewDevices, intact, trustworthy } from './review';
+import { VERDICT, exportName, filterReviewDevices, intact, trustworthy } from './review';
 
 const d = (id: string, name: string, maker: string, tls: string | null = null): ReviewDevice => ({
   id, name, vlan_id: 20, address: '10.20.0.5', mac: 'aa:bb:cc:dd:ee:ff', maker, model: 'M1', serial: 'S1', firmware: '1.0', firmware_status: 'compliant',
@@ -23,21 +22,16 @@ describe('review', () => {
       expect(VERDICT[v].tone).toBe('bad');
     }
   });
-  it('searches devices and exports the rows shown', () => {
+  it('searches devices by any field', () => {
     const rows = [d('D1', 'Lobby', 'Axis', 'AB:CD:EF'), d('D2', 'Dock', 'Hanwha')];
     expect(filterReviewDevices(rows, 'hanwha').map((x) => x.id)).toEqual(['D2']);
-    const csv = toCsv(DEVICE_COLUMNS, filterReviewDevices(rows, 'lobby'));
-    const lines = csv.trim().split('\r\n');
-    expect(lines).toHaveLength(2);
-    expect(lines[0].startsWith('device_id,name,vlan_id')).toBe(true);
-    expect(lines[0].endsWith(',tls_certificate_sha256')).toBe(true);
-    expect(lines[1]).toContain('443/tcp https; 554/tcp rtsp');
-    expect(lines[1].endsWith(',AB:CD:EF')).toBe(true);
-    // A device without a pinned certificate leaves the column empty.
-    expect(toCsv(DEVICE_COLUMNS, [rows[1]]).trim().endsWith(',')).toBe(true);
+    expect(filterReviewDevices(rows, 'lobby axis').map((x) => x.id)).toEqual(['D1']);
+    expect(filterReviewDevices(rows, 'vlan 20')).toHaveLength(2);
+    expect(filterReviewDevices(rows, 'lobby hanwha')).toHaveLength(0);
   });
-  it('suggests an export name next to the report', () => {
-    expect(exportName('/tmp/site.pdf', 'findings')).toBe('/tmp/site-findings.csv');
-    expect(exportName('/tmp/SITE.PDF', 'devices')).toBe('/tmp/SITE-devices.csv');
+  it('suggests an export name next to the report that is none of its twins', () => {
+    expect(exportName('/tmp/site.pdf', 'findings')).toBe('/tmp/site-selected-findings.csv');
+    expect(exportName('/tmp/SITE.PDF', 'devices')).toBe('/tmp/SITE-selected-devices.csv');
+    expect(exportName('/tmp/site.pdf', 'netbox')).toBe('/tmp/site-selected-netbox.csv');
   });
 });

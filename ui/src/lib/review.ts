@@ -1,6 +1,7 @@
-// Review screen logic: verdict presentation, device search, CSV columns. Pure, unit-tested.
+// Review screen logic: verdict presentation, device search, export file names. Pure, unit-tested. The CSV columns
+// are the report's own (the engine writes the export with the report's writers).
 import type { ReviewDevice } from './bindings/ReviewDevice';
-import type { ReviewFinding } from './bindings/ReviewFinding';
+import type { CsvKind } from './bindings/CsvKind';
 import type { ReviewVerdict } from './bindings/ReviewVerdict';
 
 export const VERDICT: Record<ReviewVerdict, { title: string; tone: 'ok' | 'warn' | 'bad' }> = {
@@ -30,37 +31,10 @@ export function filterReviewDevices(rows: ReviewDevice[], text: string): ReviewD
   });
 }
 
-export const DEVICE_COLUMNS: { header: string; value: (d: ReviewDevice) => unknown }[] = [
-  { header: 'device_id', value: (d) => d.id },
-  { header: 'name', value: (d) => d.name },
-  { header: 'vlan_id', value: (d) => d.vlan_id },
-  { header: 'address', value: (d) => d.address },
-  { header: 'mac', value: (d) => d.mac },
-  { header: 'maker', value: (d) => d.maker },
-  { header: 'model', value: (d) => d.model },
-  { header: 'serial', value: (d) => d.serial },
-  { header: 'firmware', value: (d) => d.firmware },
-  { header: 'firmware_status', value: (d) => d.firmware_status },
-  { header: 'credential', value: (d) => d.credential },
-  { header: 'placement_verified', value: (d) => d.placement_verified },
-  { header: 'placement_evidence', value: (d) => d.placement_evidence },
-  { header: 'services', value: (d) => d.services },
-  { header: 'tls_certificate_sha256', value: (d) => d.tls_sha256 ?? '' },
-];
-
-export const FINDING_COLUMNS: { header: string; value: (f: ReviewFinding) => unknown }[] = [
-  { header: 'finding_id', value: (f) => f.id },
-  { header: 'device_id', value: (f) => f.device_id },
-  { header: 'severity', value: (f) => f.severity },
-  { header: 'status', value: (f) => f.status },
-  { header: 'title', value: (f) => f.title },
-  { header: 'detail', value: (f) => f.detail },
-  { header: 'clauses', value: (f) => f.clauses },
-  { header: 'waiver', value: (f) => f.waiver },
-];
-
-/** A default export file name next to the report: "report.pdf" -> "report-findings.csv". */
-export function exportName(reportPath: string, what: 'devices' | 'findings'): string {
+/** A default export file name next to the report: "report.pdf" -> "report-selected-findings.csv". Never the name
+ * of one of the report's own twins ("report.csv", "report-findings.csv", "report-netbox.csv"), so an export of a
+ * filtered selection does not replace them. */
+export function exportName(reportPath: string, what: CsvKind): string {
   const base = reportPath.replace(/\.pdf$/i, '');
-  return `${base}-${what}.csv`;
+  return `${base}-selected-${what}.csv`;
 }

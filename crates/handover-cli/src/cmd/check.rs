@@ -110,24 +110,28 @@ pub fn findings(
 
 pub fn waive(
     cli: &Cli,
-    finding: FindingId,
-    reason: &str,
-    approver: Option<&str>,
-    expires: Option<&str>,
+    findings: &[FindingId],
+    terms: handover_engine::WaiverTerms,
 ) -> anyhow::Result<ExitCode> {
-    let id = finding;
     let session = super::open(cli)?;
-    let w = session.waive_approved(id, reason, approver, expires)?;
+    let waived = session.waive(findings, &terms)?;
     if cli.json {
-        crate::output::json(&w)?;
+        crate::output::json(&waived)?;
     } else {
-        outln!("Waived {id} by {} at {}: {}", w.by, w.at, w.reason);
-        match (&w.approver, &w.expires) {
+        for w in &waived {
+            outln!("Waived {} by {} at {}: {}", w.finding, w.by, w.at, w.reason);
+        }
+        match (&terms.approver, &terms.expires) {
             (Some(a), Some(e)) => outln!("Approved by {a}, until {e}"),
             (Some(a), None) => outln!("Approved by {a}, no expiry"),
             (None, _) => outln!(
-                "No approver on the customer's side yet: the report shows this waiver as not approved \
-                 (add --approver \"Name (role)\" --expires YYYY-MM-DD)"
+                "No approver on the customer's side yet: the report shows {} as not approved \
+                 (add --approver \"Name (role)\" --expires YYYY-MM-DD)",
+                if waived.len() == 1 {
+                    "this waiver"
+                } else {
+                    "these waivers"
+                }
             ),
         }
     }

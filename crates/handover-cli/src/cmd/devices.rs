@@ -182,15 +182,17 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
     }
     let opt = |s: &Option<String>| s.clone().unwrap_or_else(|| "-".into());
     let located = devices.iter().any(|d| d.location().is_some());
+    let addresses = handover_engine::place::shown_addresses(&devices);
     let rows: Vec<Vec<String>> = devices
         .iter()
-        .map(|d| {
+        .zip(addresses)
+        .map(|(d, address)| {
             let mut row = vec![d.id.to_string(), d.name()];
             if located {
                 row.push(opt(&d.location()));
             }
             row.extend([
-                handover_engine::place::shown_address(d, &devices),
+                address,
                 d.role
                     .as_ref()
                     .map_or_else(|| "-".into(), ToString::to_string),

@@ -108,16 +108,18 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             state,
         } => check::findings(&cli, *all, devices, *severity, state),
         Command::Waive {
-            finding,
+            findings,
             reason,
             approver,
             expires,
         } => check::waive(
             &cli,
-            *finding,
-            reason,
-            approver.as_deref(),
-            expires.as_deref(),
+            findings,
+            handover_engine::WaiverTerms {
+                reason: reason.clone(),
+                approver: approver.clone(),
+                expires: expires.clone(),
+            },
         ),
         Command::Fix { findings, all, yes } => check::fix(&cli, findings, *all, *yes),
         Command::Catalog(c) => catalog::run(&cli, c),

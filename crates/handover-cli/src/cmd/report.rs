@@ -162,6 +162,22 @@ pub fn verify(cli: &Cli, a: &VerifyArgs) -> anyhow::Result<ExitCode> {
             outln!("To confirm who signed, pass the integrator's CA certificate: --trust CA.pem");
         }
     }
+    if let Some(out) = &a.export_csv {
+        use crate::args::ExportKind;
+        use handover_engine::report::{CsvKind, export_report_csv};
+        let kind = match a.csv_kind {
+            ExportKind::Devices => CsvKind::Devices,
+            ExportKind::Netbox => CsvKind::Netbox,
+            ExportKind::Findings => CsvKind::Findings,
+        };
+        let rows = export_report_csv(&a.report, kind, None, out)?;
+        // On stderr, so `--json` output stays one document.
+        errln!(
+            "Exported {} to {}",
+            count(rows as u64, "row", "rows"),
+            out.display()
+        );
+    }
     Ok(ExitCode::from(verdict.exit_code()))
 }
 

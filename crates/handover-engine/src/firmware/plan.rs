@@ -67,14 +67,17 @@ impl Session {
         Ok(abs)
     }
 
+    /// The firmware folder, when one was set.
+    pub fn firmware_folder_set(&self) -> Result<Option<PathBuf>> {
+        Ok(self.project().firmware_folder()?.map(PathBuf::from))
+    }
+
     /// The firmware folder, or an error saying how to set it.
     pub fn firmware_folder(&self) -> Result<PathBuf> {
-        self.project()
-            .firmware_folder()?
-            .map(PathBuf::from)
-            .ok_or_else(|| {
+        self.firmware_folder_set()?.ok_or_else(|| {
                 Error::Invalid(
-                    "the project has no firmware folder: run `handover firmware folder DIR` first"
+                    "the project has no firmware folder yet: name the folder holding the images downloaded from \
+                     the vendors' portals (`handover firmware folder DIR`, or the app's Firmware screen)"
                         .into(),
                 )
             })

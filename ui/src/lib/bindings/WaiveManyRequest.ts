@@ -11,4 +11,12 @@ findings: Array<number>,
 /**
  * Why they are acceptable (recorded with each, with who and when).
  */
-reason: string, };
+reason: string, 
+/**
+ * Who on the customer's side accepts the risk (blank or absent: not approved yet).
+ */
+approver: string | null, 
+/**
+ * The last day the waivers hold, `YYYY-MM-DD` (blank or absent: no expiry).
+ */
+expires: string | null, };

@@ -11,4 +11,12 @@ id: number,
 /**
  * Why it is acceptable (recorded with who and when).
  */
-reason: string, };
+reason: string, 
+/**
+ * Who on the customer's side accepts the risk (blank or absent: not approved yet).
+ */
+approver: string | null, 
+/**
+ * The last day the waiver holds, `YYYY-MM-DD` (blank or absent: no expiry).
+ */
+expires: string | null, };

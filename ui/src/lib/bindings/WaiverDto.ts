@@ -15,4 +15,12 @@ by: string,
 /**
  * When (RFC 3339).
  */
-at: string, };
+at: string, 
+/**
+ * Who on the customer's side accepted the risk (none: not approved by the customer).
+ */
+approver: string | null, 
+/**
+ * The last day it holds, `YYYY-MM-DD` (none: no expiry).
+ */
+expires: string | null, };
