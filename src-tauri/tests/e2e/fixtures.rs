@@ -62,12 +62,49 @@ pub struct DemoSite {
 /// The demo device the walk reboots.
 pub const REBOOTING: &str = "icom-main-01";
 
+/// The demo's outdated cameras (Hikvision, Dahua), which the walk upgrades, and the versions it brings them to.
+pub const OUTDATED: [&str; 2] = ["cam-parking-03", "cam-corridor-06"];
+pub const HIK_TO: &str = "V5.7.23 build 240618";
+pub const DAHUA_TO: &str = "V2.820.0000000.5.R";
+
+/// A folder with the vendors' images for the outdated cameras (not in the signed catalog: the walk accepts
+/// them with a reason).
+pub fn firmware_folder(dir: &std::path::Path) -> std::path::PathBuf {
+    let folder = dir.join("firmware");
+    std::fs::create_dir_all(&folder).unwrap();
+    handover_sim::firmware::write_image_file(
+        &folder.join("digicap.dav"),
+        "Hikvision",
+        "DS-2CD2*",
+        HIK_TO,
+        2_000_000,
+    )
+    .unwrap();
+    handover_sim::firmware::write_image_file(
+        &folder.join("dahua.bin"),
+        "Dahua",
+        "IPC-HFW2*",
+        DAHUA_TO,
+        2_000_000,
+    )
+    .unwrap();
+    folder
+}
+
 impl DemoSite {
     pub fn spawn(hello_to: std::net::SocketAddr) -> Self {
         use handover_sim::{DiscoveryOptions, SiteManifest, SpawnOptions};
         let mut manifest = SiteManifest::demo();
         for d in manifest.devices.iter_mut().filter(|d| d.name == REBOOTING) {
             d.reboot_ms = Some(1_500);
+        }
+        // The two outdated cameras the walk upgrades come back from a firmware reboot quickly.
+        for d in manifest
+            .devices
+            .iter_mut()
+            .filter(|d| OUTDATED.contains(&d.name.as_str()))
+        {
+            d.reboot_ms = Some(500);
         }
         let opts = SpawnOptions {
             discovery_options: DiscoveryOptions {

@@ -532,6 +532,80 @@ async fn technician_walk_and_it_review() {
     choose(&c, "#device-step", "any").await;
     choose(&c, "#device-state", "any").await;
 
+    // Firmware: the vendors' images from a folder, accepted with a reason (not in the signed catalog), the plan,
+    // one confirmation, then the outdated cameras upgraded and proven after their reboot.
+    click(&c, "[data-testid=nav-firmware]").await;
+    wait_text(
+        &c,
+        "[data-testid=firmware-plan-headline]",
+        "Choose the folder",
+    )
+    .await;
+    let folder = fixtures::firmware_folder(tmp.path());
+    fill(&c, "#firmware-folder", &s(&folder)).await;
+    click(&c, "[data-testid=firmware-folder-set]").await;
+    for image in ["digicap.dav", "dahua.bin"] {
+        wait_text(
+            &c,
+            &format!("[data-testid='image-standing-{image}']"),
+            "not-in-catalog",
+        )
+        .await;
+        click(&c, &format!("[data-testid='accept-open-{image}']")).await;
+        fill(
+            &c,
+            "[data-testid=accept-reason]",
+            "Downloaded from the vendor's portal; SHA-256 compared with the vendor's release note",
+        )
+        .await;
+        click(&c, "[data-testid=accept-submit]").await;
+        wait_text(
+            &c,
+            &format!("[data-testid='image-standing-{image}']"),
+            "accepted",
+        )
+        .await;
+    }
+    wait_text(
+        &c,
+        "[data-testid=firmware-plan-headline]",
+        "2 devices to upgrade",
+    )
+    .await;
+    shot(&c, "15d-firmware-plan").await;
+    click(&c, "[data-testid=firmware-upgrade]").await;
+    wait_text(&c, "[data-testid=firmware-confirm]", fixtures::HIK_TO).await;
+    click(&c, "[data-testid=firmware-confirm-apply]").await;
+    let done = wait_text_within(
+        &c,
+        "[data-testid=firmware-result]",
+        "2 of 2 devices upgraded",
+        120,
+    )
+    .await;
+    assert!(!done.contains("stopped"), "{done}");
+    wait_text(
+        &c,
+        "[data-testid=firmware-plan-headline]",
+        "Nothing to upgrade",
+    )
+    .await;
+    scroll_to(&c, "[data-testid=firmware-result]").await;
+    shot(&c, "15e-firmware-upgraded").await;
+    for (name, to) in [
+        (fixtures::OUTDATED[0], fixtures::HIK_TO),
+        (fixtures::OUTDATED[1], fixtures::DAHUA_TO),
+    ] {
+        let d = site
+            .site()
+            .devices()
+            .iter()
+            .find(|d| d.name() == name)
+            .expect("the outdated camera");
+        assert_eq!(d.firmware(), to, "{name} runs the target");
+        assert_eq!(d.firmware_upgrades(), 1, "{name} upgraded once");
+    }
+
     // Handover: create the signing identity (in the real keyring), sign and save, check it as IT will.
     wait_text(&c, "[data-testid=keyring]", "Keyring ready").await;
     let badge = wait_for(&c, "[data-testid=keyring]").await;
@@ -574,6 +648,10 @@ async fn technician_walk_and_it_review() {
     wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
     wait_text(&c, "[data-testid=inventory]", "Warehouse 3").await;
     shot(&c, "17-review-own-report").await;
+    assert!(
+        json.contains(fixtures::HIK_TO) && json.contains(fixtures::DAHUA_TO),
+        "the upgraded versions in the report"
+    );
     assert!(
         json.contains("\"approved_by\": \"R. Osei (Harbour IT)\""),
         "the waiver's approver in the report"

@@ -51,6 +51,11 @@ import type { StatusDto } from './bindings/StatusDto';
 import type { UnidentifiedHostDto } from './bindings/UnidentifiedHostDto';
 import type { WaiveRequest } from './bindings/WaiveRequest';
 import type { ExportCsvDto } from './bindings/ExportCsvDto';
+import type { FirmwareImageDto } from './bindings/FirmwareImageDto';
+import type { FirmwarePlanDto } from './bindings/FirmwarePlanDto';
+import type { FirmwareRecoverDto } from './bindings/FirmwareRecoverDto';
+import type { FirmwareUpgradeDto } from './bindings/FirmwareUpgradeDto';
+import type { FirmwareUpgradeRequest } from './bindings/FirmwareUpgradeRequest';
 import type { ExportCsvRequest } from './bindings/ExportCsvRequest';
 import { toCommandError } from './errors';
 
@@ -131,6 +136,12 @@ export const api = {
 
   verifyReport: (req: ReviewRequest) => call<ReviewDto>('verify_report', { req }),
   exportCsv: (req: ExportCsvRequest) => call<ExportCsvDto>('export_csv', { req }),
+
+  firmwarePlan: () => call<FirmwarePlanDto>('firmware_plan'),
+  setFirmwareFolder: (path: string) => call<FirmwarePlanDto>('set_firmware_folder', { req: { path } }),
+  acceptFirmwareImage: (file: string, reason: string) => call<FirmwareImageDto>('accept_firmware_image', { req: { file, reason } }),
+  upgradeFirmware: (req: FirmwareUpgradeRequest) => call<FirmwareUpgradeDto>('upgrade_firmware', { req }),
+  recoverFirmware: (job: string) => call<FirmwareRecoverDto>('recover_firmware', { req: { job } }),
 };
 
 export function onProgress(f: (ev: ProgressEvent) => void): Promise<UnlistenFn> {

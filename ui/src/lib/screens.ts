@@ -7,6 +7,7 @@ export type ScreenId =
   | 'devices'
   | 'credentials'
   | 'checks'
+  | 'firmware'
   | 'handover'
   | 'review';
 
@@ -26,8 +27,9 @@ export const SCREENS: ScreenDef[] = [
   { id: 'devices', title: 'Devices', needsProject: true, key: '4' },
   { id: 'credentials', title: 'Credentials', needsProject: true, key: '5' },
   { id: 'checks', title: 'Checks', needsProject: true, key: '6' },
-  { id: 'handover', title: 'Handover', needsProject: true, key: '7' },
-  { id: 'review', title: 'Review a report', needsProject: false, key: '8' },
+  { id: 'firmware', title: 'Firmware', needsProject: true, key: '7' },
+  { id: 'handover', title: 'Handover', needsProject: true, key: '8' },
+  { id: 'review', title: 'Review a report', needsProject: false, key: '9' },
 ];
 
 export function canOpen(s: ScreenDef, hasProject: boolean): boolean {
