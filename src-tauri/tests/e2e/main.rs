@@ -529,8 +529,35 @@ async fn technician_walk_and_it_review() {
         "{changes} planned: {done}"
     );
     shot(&c, "15c-devices-bulk-fixed").await;
+    // Four devices of the whole grid identified again, then their passwords rotated once more: one engine call
+    // each (the fixed devices left the filtered selection).
     choose(&c, "#device-step", "any").await;
     choose(&c, "#device-state", "any").await;
+    wait_for(&c, "[data-testid^=device-row-]")
+        .await
+        .click()
+        .await
+        .expect("select the first row");
+    wait_for(&c, "[data-testid=device-grid]")
+        .await
+        .send_keys("\u{E008}\u{E015}\u{E015}\u{E015}\u{E000}")
+        .await
+        .expect("shift+down");
+    wait_text(&c, "[data-testid=selected-count]", "4 selected").await;
+    click(&c, "[data-testid=bulk-identify]").await;
+    let identified = wait_text_within(&c, "[data-testid=bulk-result]", "Identified", 60).await;
+    assert!(identified.contains("nothing read from 0"), "{identified}");
+    click(&c, "[data-testid=bulk-rotate]").await;
+    wait_for(&c, "[data-testid=rotate-panel]").await;
+    click(&c, "[data-testid=bulk-rotate-apply]").await;
+    let rotated = wait_text_within(&c, "[data-testid=bulk-result]", "Rotated ", 120).await;
+    assert!(
+        count_after(&rotated, "Rotated") >= 1
+            && rotated.contains("rolled back 0")
+            && rotated.contains("failed 0"),
+        "{rotated}"
+    );
+    shot(&c, "15c2-devices-bulk-rotated").await;
 
     // Firmware: the vendors' images from a folder, accepted with a reason (not in the signed catalog), the plan,
     // one confirmation, then the outdated cameras upgraded and proven after their reboot.
