@@ -1,6 +1,6 @@
 //! Benchmark: the whole job as a technician runs it, through the real `handover` CLI, over DEVICES simulated devices
 //! (default 1,000) at 0 ms and 50 ms of device latency, with the real OS keyring: discover → find-defaults →
-//! rotate → discover again (identification with the held passwords) → switch → check → fix → report. The simulated site runs as its own process (`handover-sim`), so the
+//! rotate (find-defaults identifies the devices again with the passwords found) → switch → check → fix → report. The simulated site runs as its own process (`handover-sim`), so the
 //! figures are the CLI's alone. Each stage's time is printed beside its bound (the requests the devices counted
 //! × latency ÷ the CLI's concurrency for that stage, plus the WS-Discovery listening window for discover), and the
 //! total beside the sum of the bounds. Prints a Markdown table for BENCHMARKS.md.
@@ -314,14 +314,8 @@ fn run_job(bin: &Path, sim_bin: &Path, n: usize, latency_ms: u64) -> Res<Vec<Sta
             CUSTODY_CONCURRENCY,
             0.0,
         ),
-        // The CLI identifies again with the held passwords only when asked: `discover` once more, as the
-        // technician does after custody (the device layer then reads protocols, discovery mode, NTP, users).
-        (
-            "discover again",
-            vec!["discover", "--no-multicast"],
-            IDENTIFY_CONCURRENCY,
-            PROBE_WINDOW_S,
-        ),
+        // No second `discover`: find-defaults identifies every device whose password it found again with that
+        // password (protocols, discovery mode, NTP, users), so the technician goes straight on.
         ("switch", vec!["switch", "query"], 1.0, 0.0),
         ("check", vec!["check"], 1.0, 0.0),
         (

@@ -267,7 +267,18 @@ impl Session {
         }
         drop(outcomes);
         drop(writer);
-        // Custody changed: the devices are read again as the new password sees them.
+        // A device never identified (it wants credentials even to say what it is, and no earlier step read it
+        // with a password) is read now with the new one. The others were read when their password was first
+        // held (find-defaults, `credentials set`); a new password changes none of what identification reads, and
+        // reading every rotated device again doubled a 1,000-device rotation.
+        let reread: Vec<_> = reread
+            .into_iter()
+            .filter(|id| {
+                self.project()
+                    .device(*id)
+                    .is_ok_and(|d| d.facts.firmware.is_none())
+            })
+            .collect();
         self.reidentify_in(cx, &reread).await?;
         Ok(summary)
     }
