@@ -36,7 +36,9 @@ pub struct ClientOptions {
     pub max_in_flight: usize,
     /// Idle keep-alive connections kept per device.
     pub pool_idle_per_host: usize,
-    /// How long an idle keep-alive connection is kept.
+    /// How long an idle keep-alive connection is kept. Short: a workflow talks to a device in a burst (its
+    /// requests follow each other within a second) and then not again for a long while, embedded devices accept
+    /// only a few connections at a time, and a site has thousands of them.
     pub pool_idle_timeout: Duration,
 }
 
@@ -48,7 +50,7 @@ impl Default for ClientOptions {
             max_body: 1 << 20,
             max_in_flight: 256,
             pool_idle_per_host: 1,
-            pool_idle_timeout: Duration::from_secs(30),
+            pool_idle_timeout: Duration::from_secs(5),
         }
     }
 }
@@ -104,7 +106,11 @@ impl Http {
         let upload = Client::builder(TokioExecutor::new())
             .pool_max_idle_per_host(0)
             .build(conn.clone());
+        // Without a timer the pool never evicts an idle connection (only a later checkout for the same device
+        // would): one socket per device stayed open on both sides, and at 5,000 devices the simulator ran out of
+        // descriptors half way through `fix --all` (every device in flight waited 10 s, un-accepted).
         let client = Client::builder(TokioExecutor::new())
+            .pool_timer(hyper_util::rt::TokioTimer::new())
             .pool_max_idle_per_host(opts.pool_idle_per_host)
             .pool_idle_timeout(opts.pool_idle_timeout)
             .build(conn);
@@ -319,6 +325,57 @@ pub(crate) fn parse_http_date(s: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An idle keep-alive connection is closed once the idle time has passed, without another request to the
+    /// same device: a site's thousands of devices must not each keep a socket open on the laptop and the device.
+    #[tokio::test]
+    async fn an_idle_connection_is_closed_after_the_idle_timeout() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = vec![0u8; 64 * 1024];
+            let mut seen = Vec::new();
+            // Read the request (headers and its small body), answer with keep-alive.
+            while !String::from_utf8_lossy(&seen).contains("</x>") {
+                let n = s.read(&mut buf).await.unwrap();
+                assert!(n > 0, "the request arrives");
+                seen.extend_from_slice(&buf[..n]);
+            }
+            let body = "<x/>";
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            s.write_all(answer.as_bytes()).await.unwrap();
+            // Then wait for the client to close the connection (a read of 0 bytes).
+            let started = std::time::Instant::now();
+            let n = tokio::time::timeout(Duration::from_secs(5), s.read(&mut buf))
+                .await
+                .expect("the client closes the idle connection within 5 s")
+                .unwrap();
+            (n, started.elapsed())
+        });
+        let http = Http::new(ClientOptions {
+            pool_idle_timeout: Duration::from_millis(300),
+            ..ClientOptions::default()
+        });
+        let uri: Uri = format!("http://{addr}/onvif/device_service")
+            .parse()
+            .unwrap();
+        let r = http
+            .post_soap(&uri, "urn:test", None, Bytes::from_static(b"<x></x>"))
+            .await
+            .unwrap();
+        assert_eq!(r.status, 200);
+        let (n, after) = server.await.unwrap();
+        assert_eq!(n, 0, "closed, not another request");
+        assert!(
+            after >= Duration::from_millis(250),
+            "kept for its idle time first: {after:?}"
+        );
+    }
 
     #[test]
     fn http_dates_parse() {
