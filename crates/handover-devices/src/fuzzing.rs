@@ -1,8 +1,9 @@
 //! Entry points for the fuzz targets in `fuzz/` (feature `fuzzing`, never on in the product): hostile bytes
 //! go through the same code a device's answer meets, with no socket. `soap_answer` hands one HTTP answer
-//! to every ONVIF operation of a session (our transport's status, Digest challenge, Date and fault
-//! handling, then oxvif's SOAP parsing and our conversions); `snmp_response` decodes one SNMP datagram as
-//! async-snmp's client does first and runs its varbinds through our forwarding-table code.
+//! to one ONVIF operation of a session, chosen with the authentication by the input's first byte (our
+//! transport's status, Digest challenge, Date and fault handling, then oxvif's SOAP parsing and our
+//! conversions); `snmp_response` decodes one SNMP datagram as async-snmp's client does first and runs its
+//! varbinds through our forwarding-table code.
 
 use std::sync::OnceLock;
 
@@ -82,45 +83,149 @@ fn session(r: &Response, creds: Option<Credentials>, auth: AuthPreference) -> On
     .expect("the fixed XAddr is valid")
 }
 
-/// Every ONVIF operation the product makes, each answered with `data` (an HTTP answer, see [`answer`]).
+/// The ONVIF operations the product makes, in the order the selector byte of [`soap_answer`] names them
+/// (`identify` at both depths, which makes several requests, then each request on its own).
+pub const OPERATIONS: [&str; 22] = [
+    "identify(Full)",
+    "identify(Basic)",
+    "GetSystemDateAndTime",
+    "GetDeviceInformation",
+    "GetNetworkInterfaces",
+    "GetNetworkDefaultGateway",
+    "GetDNS",
+    "GetNTP",
+    "GetScopes",
+    "GetHostname",
+    "GetNetworkProtocols",
+    "GetDiscoveryMode",
+    "GetServiceCapabilities",
+    "check_login",
+    "GetUsers",
+    "CreateUsers",
+    "SetUser",
+    "DeleteUsers",
+    "SetNTP",
+    "SetNetworkProtocols",
+    "SetDiscoveryMode",
+    "SystemReboot",
+];
+
+/// How the session authenticates, the selector byte's second part: no credentials, then credentials with
+/// each [`AuthPreference`].
+pub const AUTH_MODES: [&str; 4] = ["anonymous", "Auto", "WsUsernameToken", "HttpDigest"];
+
+/// What a selector byte asks for: (operation index into [`OPERATIONS`], auth index into [`AUTH_MODES`]).
+/// Every byte maps to one pair and every pair is reached by at least two bytes (`b % 88`), among them a
+/// printable character, so the seeds stay readable text.
+pub fn selector(b: u8) -> (usize, usize) {
+    let b = usize::from(b) % (OPERATIONS.len() * AUTH_MODES.len());
+    (b % OPERATIONS.len(), b / OPERATIONS.len())
+}
+
+/// One ONVIF operation answered with an HTTP answer: `data[0]` chooses the operation and the session's
+/// authentication ([`selector`]), `data[1..]` is the answer (see [`answer`]), given to every request the
+/// operation makes. One operation per input keeps an execution short; every operation stays reachable.
 pub fn soap_answer(data: &[u8]) {
-    let r = answer(data);
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let (op, auth) = selector(sel);
+    let r = answer(rest);
     let admin = || Some(Credentials::new("admin", "fuzz-password"));
+    let (creds, pref) = match auth {
+        0 => (None, AuthPreference::Auto),
+        1 => (admin(), AuthPreference::Auto),
+        2 => (admin(), AuthPreference::WsUsernameToken),
+        _ => (admin(), AuthPreference::HttpDigest),
+    };
     runtime().block_on(async {
-        let anon = session(&r, None, AuthPreference::Auto);
-        let _ = anon.identify(Depth::Full).await;
-        let _ = anon.system_date_and_time().await;
-        let digest = session(&r, admin(), AuthPreference::HttpDigest);
-        let _ = digest.identify(Depth::Basic).await;
-        let s = session(&r, admin(), AuthPreference::Auto);
-        let _ = s.identify(Depth::Full).await;
-        let _ = s.check_login().await;
-        let _ = s.users().await;
-        let _ = s
-            .create_users(&[NewUser {
-                username: "operator".into(),
-                password: Password::new("fuzz-password-2"),
-                level: UserLevel::Operator,
-            }])
-            .await;
-        let _ = s
-            .set_user(
-                "admin",
-                Some(&Password::new("fuzz-password-3")),
-                &UserLevel::Administrator,
-            )
-            .await;
-        let _ = s.delete_users(&["operator"]).await;
-        let _ = s.set_ntp(false, &["192.0.2.123"]).await;
-        let _ = s
-            .set_network_protocols(&[NetworkProtocol {
-                name: "HTTP".into(),
-                enabled: false,
-                ports: vec![80],
-            }])
-            .await;
-        let _ = s.set_discovery_mode(DiscoveryMode::NonDiscoverable).await;
-        let _ = s.reboot().await;
+        let s = session(&r, creds, pref);
+        match op {
+            0 => {
+                let _ = s.identify(Depth::Full).await;
+            }
+            1 => {
+                let _ = s.identify(Depth::Basic).await;
+            }
+            2 => {
+                let _ = s.system_date_and_time().await;
+            }
+            3 => {
+                let _ = s.device_information().await;
+            }
+            4 => {
+                let _ = s.network_interfaces().await;
+            }
+            5 => {
+                let _ = s.default_gateway().await;
+            }
+            6 => {
+                let _ = s.dns().await;
+            }
+            7 => {
+                let _ = s.ntp().await;
+            }
+            8 => {
+                let _ = s.scopes().await;
+            }
+            9 => {
+                let _ = s.hostname().await;
+            }
+            10 => {
+                let _ = s.network_protocols().await;
+            }
+            11 => {
+                let _ = s.discovery_mode().await;
+            }
+            12 => {
+                let _ = s.password_limits().await;
+            }
+            13 => {
+                let _ = s.check_login().await;
+            }
+            14 => {
+                let _ = s.users().await;
+            }
+            15 => {
+                let _ = s
+                    .create_users(&[NewUser {
+                        username: "operator".into(),
+                        password: Password::new("fuzz-password-2"),
+                        level: UserLevel::Operator,
+                    }])
+                    .await;
+            }
+            16 => {
+                let _ = s
+                    .set_user(
+                        "admin",
+                        Some(&Password::new("fuzz-password-3")),
+                        &UserLevel::Administrator,
+                    )
+                    .await;
+            }
+            17 => {
+                let _ = s.delete_users(&["operator"]).await;
+            }
+            18 => {
+                let _ = s.set_ntp(false, &["192.0.2.123"]).await;
+            }
+            19 => {
+                let _ = s
+                    .set_network_protocols(&[NetworkProtocol {
+                        name: "HTTP".into(),
+                        enabled: false,
+                        ports: vec![80],
+                    }])
+                    .await;
+            }
+            20 => {
+                let _ = s.set_discovery_mode(DiscoveryMode::NonDiscoverable).await;
+            }
+            _ => {
+                let _ = s.reboot().await;
+            }
+        }
     });
 }
 
