@@ -4,6 +4,8 @@
 mod common;
 #[path = "cli/demo_chain.rs"]
 mod demo_chain;
+#[path = "cli/demo_waivers.rs"]
+mod demo_waivers;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

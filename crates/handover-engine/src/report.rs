@@ -205,16 +205,12 @@ pub fn export_report_csv(
         CsvKind::Findings => handover_report::twin::findings_rows_csv(&source),
     }?;
     let rows = match kind {
-        CsvKind::Findings => inventory
+        CsvKind::Findings => source
             .findings
             .iter()
-            .filter(|f| keep.is_none_or(|k| k.contains(&f.id)))
+            .filter(|f| source.kept(&f.id))
             .count(),
-        _ => inventory
-            .devices
-            .iter()
-            .filter(|d| keep.is_none_or(|k| k.contains(&d.id)))
-            .count(),
+        _ => source.devices.iter().filter(|d| source.kept(&d.id)).count(),
     };
     write_atomic(out, &csv)?;
     Ok(rows)

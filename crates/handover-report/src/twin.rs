@@ -147,7 +147,8 @@ pub struct CsvSource<'a> {
 }
 
 impl CsvSource<'_> {
-    fn kept(&self, id: &str) -> bool {
+    /// Whether the row with this id is written.
+    pub fn kept(&self, id: &str) -> bool {
         self.keep.is_none_or(|k| k.iter().any(|x| x == id))
     }
 }
