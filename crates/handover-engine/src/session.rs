@@ -196,6 +196,15 @@ impl Session {
         }
         let (approver, expires) = (terms.approver.as_deref(), terms.expires.as_deref());
         handover_store::waiver_terms(reason, approver, expires)?;
+        if let Some(e) = expires {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            if time::Date::parse(e, format).is_ok_and(|d| d < self.today()) {
+                return Err(Error::Invalid(format!(
+                    "the expiry {e} is in the past: a waiver must hold at least until today ({})",
+                    self.today()
+                )));
+            }
+        }
         for id in ids {
             self.finding(*id)?;
         }

@@ -169,6 +169,15 @@ fn findings_follow_the_devices_and_waivers_persist() {
         FindingStatus::Open,
         "a refused batch waives nothing"
     );
+    // An expiry before the project's today is refused by the engine, for the CLI and the app alike.
+    let e = s
+        .waive(
+            &[open],
+            &terms(Some("M. Lindqvist (IT)"), Some("2020-01-01")),
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), handover_engine::ErrorCode::InvalidInput, "{e}");
+    assert!(e.to_string().contains("in the past"), "{e}");
     let e = s.waive(&[f2], &terms(Some("  "), None)).unwrap_err();
     assert!(e.to_string().contains("approver"), "{e}");
     assert_eq!(
