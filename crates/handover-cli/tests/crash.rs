@@ -12,11 +12,9 @@
 mod common;
 
 use std::process::{Command, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use handover_engine::model::{DeviceId, SystemClock};
-use handover_engine::vault::OsKeyring;
+use handover_engine::model::DeviceId;
 
 use common::{BIN, Sim, handover};
 /// The simulator's status endpoint for this test (the demo site's fixed device addresses, a status port of
@@ -205,7 +203,6 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
             )
         })
         .collect();
-    let keyring = OsKeyring::open().unwrap();
     let (mut interrupted, mut settled_new, mut settled_old, mut waited) = (0u64, 0u64, 0u64, 0u64);
     let campaign = Instant::now();
     for trial in 0..trials {
@@ -261,10 +258,10 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
         }
         // Every device takes the password Handover holds, opened from the sealed vault.
         let site = status().expect("the simulator answers");
-        let session = handover_engine::Session::open(&p, None, Arc::new(SystemClock)).unwrap();
+        let session = handover_engine::Session::open(&p, None, handover_engine::Env::os()).unwrap();
         for (device, user) in &held {
             let (_, stored) = session
-                .reveal_password(&keyring, *device, Some(user))
+                .reveal_password(*device, Some(user))
                 .unwrap_or_else(|e| panic!("trial {trial} (seed {seed}): {device}: {e}"));
             let addr = address(*device);
             let sim_dev = site["devices"]

@@ -7,12 +7,11 @@ use std::process::ExitCode;
 
 use handover_engine::credentials::Custody;
 use handover_engine::devices::ProbeOptions;
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::model::{FindingStatus, Plan, Site};
 use handover_engine::report_types::PageSize;
 use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
-use handover_engine::{NewProject, Session, catalogs, signing};
+use handover_engine::{Env, NewProject, Session, catalogs, signing};
 use handover_sim::{Planted, SimSite, SiteManifest, SpawnOptions};
 
 use crate::Args;
@@ -62,7 +61,7 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
 
     let session = if path.exists() {
         outln!("Reopening {}", path.display());
-        Session::open(&path, a.actor.clone(), super::clock())?
+        Session::open(&path, a.actor.clone(), Env::os())?
     } else {
         let site_info = Site {
             name: "Demo site — Harbour Logistics depot".into(),
@@ -78,16 +77,11 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
                 site: site_info,
                 plan: Some((plan, "demo plan.csv".into())),
             },
-            super::clock(),
+            Env::os(),
         )?
     };
 
-    let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
-    let (cats, _) = session.catalogs(&data)?;
     let cx = Custody {
-        client: &client,
-        keyring: std::sync::Arc::new(keyring.clone()),
-        catalogs: &cats,
         concurrency: 32,
         plain_http: true,
         cancel: &cancel,
@@ -103,7 +97,7 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
         probe: ProbeOptions::default(),
         ..DiscoverOptions::default()
     };
-    let d = rt.block_on(session.discover(&client, Some(store), &opts, &cancel, &progress))?;
+    let d = rt.block_on(session.discover(&opts, &cancel, &progress))?;
     outln!(
         "found {} devices, identified {} without credentials",
         d.found,
@@ -138,13 +132,7 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
             continue;
         };
         let user = spec.username.clone().unwrap_or_else(|| "service".into());
-        rt.block_on(session.set_credential(
-            &client,
-            store,
-            dev.id,
-            &user,
-            SecretString::new(pw.to_owned()),
-        ))?;
+        rt.block_on(session.set_credential(dev.id, &user, SecretString::new(pw.to_owned())))?;
         outln!(
             "technician supplied the password of {} ({}); proven on the device",
             dev.id,
@@ -164,7 +152,7 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
         r.unsettled
     );
     let ids: Vec<_> = session.devices()?.into_iter().map(|d| d.id).collect();
-    rt.block_on(session.identify(&client, Some(store), &ids, 32, &cancel, &progress))?;
+    rt.block_on(session.identify(&ids, 32, &cancel, &progress))?;
 
     if let (Some(addr), Some(spec)) = (site.switch_addr(), site.switch_spec()) {
         let creds = handover_engine::switch::SwitchCredentials::V3 {
@@ -172,8 +160,8 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
             auth: SecretString::new(spec.v3_auth_password.clone()),
             privacy: SecretString::new(spec.v3_priv_password.clone()),
         };
-        session.add_switch(store, &spec.name, &addr.to_string(), &creds)?;
-        let s = rt.block_on(session.query_switches(store))?;
+        session.add_switch(&spec.name, &addr.to_string(), &creds)?;
+        let s = rt.block_on(session.query_switches())?;
         outln!(
             "switch {} (SNMPv3 authPriv): {} devices located on their ports",
             spec.name,
@@ -186,7 +174,7 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
         "Checking firmware, placement, services, time and accounts",
     );
     let settings = session.check_settings(None);
-    let c = session.run_checks(&[], &cats, &settings)?;
+    let c = session.run_checks(&[], &settings)?;
     outln!(
         "{} open findings: {:?}",
         c.open_by_severity.values().sum::<usize>(),
@@ -200,8 +188,8 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
         .into_iter()
         .filter(|f| f.status == FindingStatus::Open)
     {
-        if session.fix_for(f.id, &cats, &settings)?.is_some() {
-            match rt.block_on(session.fix(f.id, &client, store, &cats, &settings)) {
+        if session.fix_for(f.id, &settings)?.is_some() {
+            match rt.block_on(session.fix(f.id, &settings)) {
                 Ok(_) => fixed += 1,
                 Err(e) => outln!("{} not fixed: {e}", f.id),
             }
@@ -243,7 +231,6 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     step(6, "Exporting credentials for IT (KeePass KDBX4)");
     let kdbx = a.out.join("credentials.kdbx");
     let n = session.export_kdbx(
-        store,
         &kdbx,
         &SecretString::new(DEMO_EXPORT_PASSWORD.into()),
         &KdfParams::default(),
@@ -275,7 +262,7 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     };
     signing::ensure_ca_file(&identity, &data)?;
     let pdf = a.out.join("handover-report.pdf");
-    let o = session.write_report(&pdf, PageSize::A4, &cats, &identity)?;
+    let o = session.write_report(&pdf, PageSize::A4, &identity)?;
     let v = handover_engine::report::verify_report(
         &pdf,
         &[signing::ca_cert_path(&data)],

@@ -8,7 +8,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use handover_engine::model::{Clock, SystemClock};
 use handover_engine::progress::{Progress, ProgressFn};
 
 /// One line of the demo's narration on stdout; a reader that went away ends the narration quietly.
@@ -47,11 +46,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The clock the demo records times with.
-fn clock() -> Arc<dyn Clock> {
-    Arc::new(SystemClock)
 }
 
 /// A runtime for the device work.

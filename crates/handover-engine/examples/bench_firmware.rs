@@ -14,13 +14,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use handover_devices::discovery::ProbeOptions;
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::firmware::Upgrader;
 use handover_engine::progress::silent;
-use handover_engine::{NewProject, Session};
-use handover_model::{DeviceId, Plan, Site, SystemClock};
+use handover_engine::{Env, NewProject, Session};
+use handover_model::{DeviceId, Plan, Site};
 use handover_policy::Catalogs;
 use handover_policy::catalog::firmware::FirmwareBaseline;
 use handover_policy::checks::Settings;
@@ -110,11 +109,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             },
             plan: Some((plan, "bench".into())),
         },
-        Arc::new(SystemClock),
+        Env::os()
+            .with_keyring(Arc::new(MemoryStore::new()))
+            .with_catalogs(catalogs),
     )?;
     s.set_firmware_folder(&folder)?;
-    let client = DeviceClient::new(ClientOptions::default());
-    let keyring = Arc::new(MemoryStore::new());
     let (cancel, progress) = (CancellationToken::new(), silent());
     let opts = DiscoverOptions {
         multicast: false,
@@ -126,11 +125,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         ..DiscoverOptions::default()
     };
     let t = Instant::now();
-    s.discover(&client, None, &opts, &cancel, &progress).await?;
+    s.discover(&opts, &cancel, &progress).await?;
     let cx = Custody {
-        client: &client,
-        keyring: keyring.clone(),
-        catalogs: &catalogs,
         concurrency: 64,
         plain_http: true,
         cancel: &cancel,
@@ -138,26 +134,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     s.find_defaults(&cx, &[]).await?;
     let ids: Vec<DeviceId> = s.devices()?.iter().map(|d| d.id).collect();
-    s.identify(
-        &client,
-        Some(keyring.as_ref()),
-        &ids,
-        64,
-        &cancel,
-        &progress,
-    )
-    .await?;
+    s.identify(&ids, 64, &cancel, &progress).await?;
     let setup_s = t.elapsed().as_secs_f64();
-    let planned = s.firmware_plan(&catalogs, &[], None)?.upgrades().count();
+    let planned = s.firmware_plan(&[], None)?.upgrades().count();
     let settings = Settings {
         max_clock_skew_secs: 10,
         today: time::OffsetDateTime::now_utc().date(),
     };
     let rate = link_mbps * 1_000_000 / 8;
     let up = Upgrader {
-        client: &client,
-        keyring: keyring.as_ref(),
-        catalogs: &catalogs,
         settings: &settings,
         in_flight,
         uplink_bytes_per_sec: rate,

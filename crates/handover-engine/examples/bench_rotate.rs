@@ -16,12 +16,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use handover_devices::discovery::ProbeOptions;
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::progress::silent;
-use handover_engine::{NewProject, Session};
-use handover_model::{Plan, Site, SystemClock};
+use handover_engine::{Env, NewProject, Session};
+use handover_model::{Plan, Site};
 use handover_policy::Catalogs;
 use handover_sim::{Addressing, FaultSpec, SimSite, SiteManifest, SpawnOptions};
 use handover_vault::{
@@ -99,9 +98,10 @@ async fn run(
             site: info,
             plan: Some((plan, "bench".into())),
         },
-        Arc::new(SystemClock),
+        Env::os()
+            .with_keyring(keyring.clone())
+            .with_catalogs(Catalogs::built_in()),
     )?;
-    let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
     let progress = silent();
     let opts = DiscoverOptions {
@@ -114,13 +114,9 @@ async fn run(
         ..DiscoverOptions::default()
     };
     let t = Instant::now();
-    s.discover(&client, None, &opts, &cancel, &progress).await?;
+    s.discover(&opts, &cancel, &progress).await?;
     let discover_s = t.elapsed().as_secs_f64();
-    let catalogs = Catalogs::built_in();
     let cx = Custody {
-        client: &client,
-        keyring: keyring.clone(),
-        catalogs: &catalogs,
         concurrency: CONCURRENCY,
         plain_http: true,
         cancel: &cancel,

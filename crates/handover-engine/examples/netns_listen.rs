@@ -7,11 +7,9 @@
 
 use std::io::Read as _;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use handover_engine::Session;
 use handover_engine::listen::{ListenOn, Listener};
-use handover_model::SystemClock;
+use handover_engine::{Env, Session};
 use tokio_util::sync::CancellationToken;
 
 #[tokio::main(flavor = "current_thread")]
@@ -26,7 +24,7 @@ async fn main() {
         .filter(|w| w[0] == "--interface")
         .map(|w| w[1].clone())
         .collect();
-    let session = Session::open(&project, None, Arc::new(SystemClock)).expect("open the project");
+    let session = Session::open(&project, None, Env::os()).expect("open the project");
     let listener = Listener::bind(&ListenOn::Interfaces(interfaces)).expect("bind the listener");
     eprintln!("listening on {}", listener.interfaces().join(", "));
     let cancel = CancellationToken::new();

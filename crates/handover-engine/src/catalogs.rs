@@ -206,12 +206,33 @@ pub fn import(data: &Path, file: &Path, trusted: &[TrustedKey]) -> Result<Catalo
     Ok(info)
 }
 
+/// What identifies the imported files as they are now (size and time of each catalog and signature file), so a
+/// session loads them again only when one changed.
+pub(crate) type Stamp = Vec<Option<(u64, std::time::SystemTime)>>;
+
+fn stamp(data: &Path) -> Stamp {
+    ["default-credentials", "firmware-baseline"]
+        .iter()
+        .flat_map(|kind| {
+            let toml = catalog_path(data, kind);
+            [toml.with_extension("toml.sig"), toml]
+        })
+        .map(|p| {
+            let m = std::fs::metadata(p).ok()?;
+            Some((m.len(), m.modified().ok()?))
+        })
+        .collect()
+}
+
 impl Session {
-    /// Loads the catalogs in use from the data folder `data` with the shipped keys (see [`load_with`]).
-    /// Each imported file that is ignored is written to the audit log as `catalog.ignored`, once for as long
-    /// as the reason stays the same, and returned to show the technician.
-    pub fn catalogs(&self, data: &Path) -> Result<(Catalogs, Vec<Ignored>)> {
-        let (catalogs, ignored) = load_with(data, &TrustedKey::shipped());
+    /// The catalogs in use: the session's fixed ones, or those loaded now from its data folder with the shipped
+    /// keys (see [`load_with`]). Each imported file that is ignored is written to the audit log as
+    /// `catalog.ignored`, once for as long as the reason stays the same, and returned to show the technician.
+    pub fn catalogs(&self) -> Result<(Catalogs, Vec<Ignored>)> {
+        if let Some(fixed) = &self.env().catalogs {
+            return Ok((fixed.clone(), Vec::new()));
+        }
+        let (catalogs, ignored) = self.loaded_catalogs();
         for i in &ignored {
             let detail = serde_json::json!({ "file": i.path.display().to_string(), "why": i.why });
             let last = self.project().audit_latest("catalog.ignored", &i.kind)?;
@@ -223,5 +244,42 @@ impl Session {
                 .record(&actor, "catalog.ignored", &i.kind, detail)?;
         }
         Ok((catalogs, ignored))
+    }
+
+    /// The catalogs loaded from the data folder, parsed and checked again only when an imported file changed.
+    fn loaded_catalogs(&self) -> (Catalogs, Vec<Ignored>) {
+        let now = stamp(self.data_dir());
+        let mut cache = self
+            .catalog_cache
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((seen, loaded)) = cache.as_ref()
+            && *seen == now
+        {
+            return loaded.clone();
+        }
+        let loaded = load_with(self.data_dir(), &TrustedKey::shipped());
+        *cache = Some((now, loaded.clone()));
+        loaded
+    }
+
+    /// The catalogs in use, for a workflow (ignored imports audited as by [`Session::catalogs`]).
+    pub(crate) fn catalogs_in_use(&self) -> Result<Catalogs> {
+        Ok(self.catalogs()?.0)
+    }
+
+    /// Imports a signed catalog file into the session's data folder (see [`import`]), for every project on
+    /// this laptop; an accepted import is written to this project's audit log as `catalog.imported`. On a
+    /// refusal nothing changes.
+    pub fn import_catalog(&self, file: &Path) -> Result<CatalogInfo> {
+        let info = import(self.data_dir(), file, &TrustedKey::shipped())?;
+        let detail = serde_json::json!({
+            "file": file.display().to_string(),
+            "version": info.header.version,
+        });
+        let actor = self.actor().clone();
+        self.project_mut()
+            .record(&actor, "catalog.imported", &info.header.kind, detail)?;
+        Ok(info)
     }
 }

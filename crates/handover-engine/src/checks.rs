@@ -29,19 +29,34 @@ pub struct CheckSummary {
 
 impl Session {
     /// Runs every check on the given devices (all when `only` is empty).
-    pub fn run_checks(
+    pub fn run_checks(&self, only: &[DeviceId], settings: &Settings) -> Result<CheckSummary> {
+        self.run_checks_in(only, &self.catalogs_in_use()?, settings)
+    }
+
+    /// [`run_checks`](Self::run_checks) with the catalogs a workflow already loaded.
+    pub(crate) fn run_checks_in(
         &self,
         only: &[DeviceId],
         catalogs: &Catalogs,
         settings: &Settings,
     ) -> Result<CheckSummary> {
         let never = tokio_util::sync::CancellationToken::new();
-        self.run_checks_with(only, catalogs, settings, &never, &crate::progress::silent())
+        self.checks_over(only, catalogs, settings, &never, &crate::progress::silent())
     }
 
     /// [`run_checks`](Self::run_checks), reporting each device as it is done and stopping at `cancel` between
     /// devices (what was checked before is kept; the summary counts it).
     pub fn run_checks_with(
+        &self,
+        only: &[DeviceId],
+        settings: &Settings,
+        cancel: &tokio_util::sync::CancellationToken,
+        progress: &ProgressFn,
+    ) -> Result<CheckSummary> {
+        self.checks_over(only, &self.catalogs_in_use()?, settings, cancel, progress)
+    }
+
+    fn checks_over(
         &self,
         only: &[DeviceId],
         catalogs: &Catalogs,

@@ -7,11 +7,10 @@ use std::collections::BTreeMap;
 use futures::StreamExt;
 use handover_devices::discovery::sweep::{Summary, SweepOptions, sweep};
 use handover_devices::discovery::{Method, ProbeOptions, Sighting as Seen};
-use handover_devices::{Credentials, Depth, DeviceClient};
+use handover_devices::{Credentials, Depth};
 use handover_model::{DeviceId, DiscoveryMethod};
 use handover_store::devices::Sighting;
 use handover_store::discovery::Note;
-use handover_vault::CredentialStore;
 use ipnet::{IpNet, Ipv4Net};
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
@@ -109,13 +108,12 @@ impl Session {
     /// Finds devices and identifies them. Cancel stops probing and identification; what was found so far is kept.
     pub async fn discover(
         &self,
-        client: &DeviceClient,
-        keyring: Option<&dyn CredentialStore>,
         opts: &DiscoverOptions,
         cancel: &CancellationToken,
         progress: &ProgressFn,
     ) -> Result<DiscoverSummary> {
         let _one_at_a_time = self.exclusive().await;
+        let client = self.client();
         let mut rep = Reporter::new(progress, Step::Discover, 0);
         let mut subnets: Vec<Ipv4Net> = Vec::new();
         if opts.sweep_plan {
@@ -281,11 +279,13 @@ impl Session {
         }
         // Identity before trust: claims to be a device in custody are proven (the device moves) or refuted (a
         // finding) before anything else is sent.
-        let vault = match keyring {
-            Some(k) if !self.project().claims(true)?.is_empty() => Some(self.vault(k)?),
-            _ => None,
+        let claimed = !self.project().claims(true)?.is_empty();
+        let vault = if claimed {
+            self.vault_if_reachable()?
+        } else {
+            None
         };
-        summary.claims = self.prove_claims(client, vault.as_ref()).await?;
+        summary.claims = self.prove_claims(self.client(), vault.as_ref()).await?;
         rep.done = summary.found;
         rep.total = summary.found;
         rep.say(format!(
@@ -293,14 +293,7 @@ impl Session {
             summary.found, summary.new
         ));
         let ident = self
-            .identify_now(
-                client,
-                keyring,
-                &ids,
-                opts.identify_concurrency,
-                cancel,
-                progress,
-            )
+            .identify_now(&ids, opts.identify_concurrency, cancel, progress)
             .await?;
         summary.identified = ident.identified;
         summary.unidentified = ident.failed;
@@ -308,13 +301,7 @@ impl Session {
     }
 
     /// Adds a device by address (IP, host:port or device service URL) and identifies it.
-    pub async fn add_manual(
-        &self,
-        client: &DeviceClient,
-        keyring: Option<&dyn CredentialStore>,
-        address: &str,
-        progress: &ProgressFn,
-    ) -> Result<DeviceId> {
+    pub async fn add_manual(&self, address: &str, progress: &ProgressFn) -> Result<DeviceId> {
         let _one_at_a_time = self.exclusive().await;
         let s = Seen::manual(address)?;
         let (identity, facts) = facts::from_sighting(&s);
@@ -327,14 +314,7 @@ impl Session {
             device: None,
         })?;
         let ident = self
-            .identify_now(
-                client,
-                keyring,
-                &[dev.id],
-                1,
-                &CancellationToken::new(),
-                progress,
-            )
+            .identify_now(&[dev.id], 1, &CancellationToken::new(), progress)
             .await?;
         if let Some((_, why)) = ident.failed.first() {
             return Err(Error::Invalid(format!(
@@ -382,34 +362,27 @@ impl Session {
     /// one request in flight per device; stores what was read.
     pub async fn identify(
         &self,
-        client: &DeviceClient,
-        keyring: Option<&dyn CredentialStore>,
         ids: &[DeviceId],
         concurrency: usize,
         cancel: &CancellationToken,
         progress: &ProgressFn,
     ) -> Result<IdentifySummary> {
         let _one_at_a_time = self.exclusive().await;
-        self.identify_now(client, keyring, ids, concurrency, cancel, progress)
-            .await
+        self.identify_now(ids, concurrency, cancel, progress).await
     }
 
     /// [`identify`](Self::identify) within a workflow that already runs alone.
     pub(crate) async fn identify_now(
         &self,
-        client: &DeviceClient,
-        keyring: Option<&dyn CredentialStore>,
         ids: &[DeviceId],
         concurrency: usize,
         cancel: &CancellationToken,
         progress: &ProgressFn,
     ) -> Result<IdentifySummary> {
+        let client = self.client();
         let mut jobs = Vec::new();
         let mut unpinned = std::collections::HashSet::new();
-        let vault = match keyring {
-            Some(k) => Some(self.vault(k)?),
-            None => None,
-        };
+        let vault = self.vault_if_reachable()?;
         for id in ids {
             let d = self.project().device(*id)?;
             let Some(xaddr) = d.facts.xaddr.clone() else {

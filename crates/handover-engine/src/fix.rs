@@ -8,7 +8,6 @@ use handover_model::{Device, DeviceId, FindingId, FindingStatus};
 use handover_policy::Catalogs;
 use handover_policy::checks::{Context, Fix, Settings, evaluate};
 use handover_store::devices::Sighting;
-use handover_vault::CredentialStore;
 use serde::Serialize;
 
 use crate::error::{Error, Result};
@@ -27,7 +26,11 @@ pub struct FixOutcome {
 
 impl Session {
     /// The fix Handover offers for a finding, if any (to show before asking for confirmation).
-    pub fn fix_for(
+    pub fn fix_for(&self, id: FindingId, settings: &Settings) -> Result<Option<Fix>> {
+        self.fix_for_with(id, &self.catalogs_in_use()?, settings)
+    }
+
+    fn fix_for_with(
         &self,
         id: FindingId,
         catalogs: &Catalogs,
@@ -45,11 +48,8 @@ impl Session {
 
     /// The fix of every open finding Handover can fix on its device (what "Fix all fixable" offers), each
     /// device evaluated once; findings without a fix are left out. In finding order.
-    pub fn open_fixes(
-        &self,
-        catalogs: &Catalogs,
-        settings: &Settings,
-    ) -> Result<Vec<(FindingId, DeviceId, Fix)>> {
+    pub fn open_fixes(&self, settings: &Settings) -> Result<Vec<(FindingId, DeviceId, Fix)>> {
+        let catalogs = &self.catalogs_in_use()?;
         let (findings, plan, devices) = {
             let p = self.project();
             (p.findings()?, p.plan()?, p.devices()?)
@@ -107,17 +107,11 @@ impl Session {
 
     /// Applies the finding's fix on the device and reads it back; the finding is marked fixed only when the
     /// read-back shows the change.
-    pub async fn fix(
-        &self,
-        id: FindingId,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
-        catalogs: &Catalogs,
-        settings: &Settings,
-    ) -> Result<FixOutcome> {
+    pub async fn fix(&self, id: FindingId, settings: &Settings) -> Result<FixOutcome> {
         let _one_at_a_time = self.exclusive().await;
-        let p = self.prepare_fix(id, keyring, catalogs, settings)?;
-        let applied = apply(client, &p, settings).await;
+        let catalogs = self.catalogs_in_use()?;
+        let p = self.prepare_fix(id, &catalogs, settings)?;
+        let applied = apply(self.client(), &p, settings).await;
         self.commit_fix(p, applied)
     }
 
@@ -128,19 +122,18 @@ impl Session {
     pub async fn fix_many(
         &self,
         ids: &[FindingId],
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
-        catalogs: &Catalogs,
         settings: &Settings,
         concurrency: usize,
     ) -> Result<Vec<(FindingId, Result<FixOutcome>)>> {
         let _one_at_a_time = self.exclusive().await;
+        let catalogs = self.catalogs_in_use()?;
+        let (client, catalogs) = (self.client(), &catalogs);
         use futures::StreamExt as _;
         let mut out = Vec::with_capacity(ids.len());
         let mut by_device: std::collections::BTreeMap<DeviceId, Vec<Prepared>> =
             std::collections::BTreeMap::new();
         for &id in ids {
-            match self.prepare_fix(id, keyring, catalogs, settings) {
+            match self.prepare_fix(id, catalogs, settings) {
                 Ok(p) => by_device.entry(p.device.id).or_default().push(p),
                 Err(e) => out.push((id, Err(e))),
             }
@@ -188,7 +181,6 @@ impl Session {
     fn prepare_fix(
         &self,
         id: FindingId,
-        keyring: &dyn CredentialStore,
         catalogs: &Catalogs,
         settings: &Settings,
     ) -> Result<Prepared> {
@@ -196,14 +188,14 @@ impl Session {
         if f.status != FindingStatus::Open {
             return Err(Error::Invalid(format!("{id} is {} already", f.status)));
         }
-        let action = self.fix_for(id, catalogs, settings)?.ok_or_else(|| Error::Invalid(format!("Handover cannot fix {id} ({}) on the device: fix it by hand or waive it with a reason", f.check)))?;
+        let action = self.fix_for_with(id, catalogs, settings)?.ok_or_else(|| Error::Invalid(format!("Handover cannot fix {id} ({}) on the device: fix it by hand or waive it with a reason", f.check)))?;
         let device = self.project().device(f.device)?;
         let xaddr = device
             .facts
             .xaddr
             .clone()
             .ok_or_else(|| Error::Invalid(format!("{} has no ONVIF address", device.id)))?;
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let creds = self.held_credentials(&vault, device.id)?.ok_or_else(|| {
             Error::Invalid(format!(
                 "Handover holds no password for {}: take custody first",

@@ -35,7 +35,7 @@ pub mod unidentified;
 pub mod view;
 pub mod web_page;
 
-pub use env::DEVICES_AT_ONCE;
+pub use env::{DEVICES_AT_ONCE, Env, Keyring};
 pub use error::{Error, ErrorCode, Result};
 pub use read::DEFAULT_MAX_CLOCK_SKEW_SECS;
 pub use session::{MIN_WAIVER_REASON_CHARS, NewProject, Session, WaiverTerms, read_plan_csv};
@@ -50,7 +50,8 @@ pub mod model {
     };
 }
 
-/// The device client front ends build once and pass to workflows, and what discovery hears.
+/// The device client an [`Env`] carries (tests and benchmarks build their own with other limits), and what
+/// discovery hears.
 pub mod devices {
     pub use handover_devices::discovery::ProbeOptions;
     pub use handover_devices::discovery::hello::Announcement;

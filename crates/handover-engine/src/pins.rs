@@ -32,31 +32,27 @@ pub(crate) fn presented(client: &DeviceClient, xaddr: &str) -> Option<String> {
 }
 
 impl Session {
-    /// Pins every recorded certificate on `client` (each engine operation that talks to devices does this
+    /// Pins every recorded certificate on the session's client (workflows that talk to many devices do this
     /// first).
-    pub fn pin_certificates(&self, client: &DeviceClient) -> Result<()> {
+    pub(crate) fn pin_certificates(&self) -> Result<()> {
         let listed = self.project().devices()?;
         for d in listed {
-            pin(client, &d);
+            pin(self.client(), &d);
         }
         Ok(())
     }
 
     /// Forgets the certificate pinned for `id` (after the technician confirmed on site that the device was
     /// replaced or reset); the next HTTPS answer pins the new one. Returns the fingerprint forgotten.
-    pub fn forget_certificate(
-        &self,
-        client: Option<&DeviceClient>,
-        id: DeviceId,
-    ) -> Result<String> {
+    pub fn forget_certificate(&self, id: DeviceId) -> Result<String> {
         let d = self.project().device(id)?;
         let actor = self.actor().clone();
         let old = self
             .project_mut()
             .forget_certificate(id, &actor)?
             .ok_or_else(|| Error::Invalid(format!("{id} has no pinned certificate")))?;
-        if let (Some(c), Some(x)) = (client, &d.facts.xaddr) {
-            c.unpin_host(x);
+        if let Some(x) = &d.facts.xaddr {
+            self.client().unpin_host(x);
         }
         Ok(old)
     }

@@ -3,9 +3,7 @@
 //! GetDeviceInformation is read for the first time then (maker, model, firmware, MAC, serial, accounts), so
 //! the checks judge it instead of passing it by. It only reads; a device that cannot be read stays as it was.
 
-use handover_devices::DeviceClient;
 use handover_model::DeviceId;
-use handover_vault::CredentialStore;
 use tokio_util::sync::CancellationToken;
 
 use crate::credentials::Custody;
@@ -18,8 +16,6 @@ impl Session {
     /// Identifies `ids` again with their held credentials (nothing when `ids` is empty).
     pub(crate) async fn reidentify(
         &self,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
         ids: &[DeviceId],
         concurrency: usize,
         cancel: &CancellationToken,
@@ -28,24 +24,16 @@ impl Session {
         if ids.is_empty() || cancel.is_cancelled() {
             return Ok(IdentifySummary::default());
         }
-        self.identify_now(client, Some(keyring), ids, concurrency, cancel, progress)
-            .await
+        self.identify_now(ids, concurrency, cancel, progress).await
     }
 
-    /// [`reidentify`](Self::reidentify) within a custody run, with its client, keyring and concurrency.
+    /// [`reidentify`](Self::reidentify) within a custody run, with its concurrency.
     pub(crate) async fn reidentify_in(
         &self,
         cx: &Custody<'_>,
         ids: &[DeviceId],
     ) -> Result<IdentifySummary> {
-        self.reidentify(
-            cx.client,
-            &*cx.keyring,
-            ids,
-            cx.concurrency,
-            cx.cancel,
-            cx.progress,
-        )
-        .await
+        self.reidentify(ids, cx.concurrency, cx.cancel, cx.progress)
+            .await
     }
 }

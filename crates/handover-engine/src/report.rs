@@ -3,7 +3,6 @@
 
 use std::path::{Path, PathBuf};
 
-use handover_policy::Catalogs;
 use handover_report::{PageSize, RenderOptions, SigningIdentity};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -53,7 +52,6 @@ impl Session {
         &self,
         pdf: &Path,
         paper: PageSize,
-        catalogs: &Catalogs,
         identity: &SigningIdentity,
     ) -> Result<ReportOutcome> {
         // History first: a report anchors the audit log's head, so a broken log is never signed over.
@@ -62,7 +60,7 @@ impl Session {
             return Err(Error::AuditBroken(problem));
         }
         let now = self.project().now();
-        let mut model = self.report_model(catalogs, now)?;
+        let mut model = self.report_model(now)?;
         // The CA IT is asked to trust, with its fingerprint on the cover to confirm by phone.
         model.signer = identity.signer()?;
         let opts = RenderOptions {

@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use handover_model::{CredentialState, Device, Finding, FindingStatus, Plan, Severity};
-use handover_policy::Catalogs;
 use handover_policy::catalog::firmware::Assessment;
 use handover_policy::clauses;
 use handover_report as r;
@@ -91,7 +90,8 @@ fn last_change_over_plain_http(
 
 impl Session {
     /// The report model for the project as it stands.
-    pub fn report_model(&self, catalogs: &Catalogs, now: OffsetDateTime) -> Result<r::ReportModel> {
+    pub fn report_model(&self, now: OffsetDateTime) -> Result<r::ReportModel> {
+        let catalogs = &self.catalogs_in_use()?;
         let p = self.project();
         let plan = p.plan()?;
         let site = p.site()?;

@@ -84,7 +84,7 @@ impl Session {
     ///
     /// Errors: the keyring is locked or unreachable; the project has sealed secrets but this keyring holds no
     /// key for it (another laptop, or a keyring restored without it), or another key.
-    pub fn vault(&self, keyring: &dyn CredentialStore) -> Result<Sealer> {
+    pub fn vault(&self) -> Result<Sealer> {
         let cached = self
             .vault
             .lock()
@@ -93,6 +93,8 @@ impl Session {
         if let Some(v) = cached {
             return Ok(v);
         }
+        let keyring = self.keyring()?;
+        let keyring = &*keyring;
         let pid = self.project().id().to_string();
         let record = self.project().vault()?;
         let sealer = match (&record, sealed::load_key(keyring, &pid)?) {
@@ -130,6 +132,23 @@ impl Session {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(sealer.clone());
         Ok(sealer)
+    }
+
+    /// The vault when the keyring can be reached now, for work that goes on without held passwords when it
+    /// cannot (discovery, identification). A keyring that holds another key than the project's is an error.
+    pub(crate) fn vault_if_reachable(&self) -> Result<Option<Sealer>> {
+        let cached = self
+            .vault
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
+        if cached.is_some() {
+            return Ok(cached);
+        }
+        if self.keyring().is_err() {
+            return Ok(None);
+        }
+        self.vault().map(Some)
     }
 
     /// Seals earlier versions' keyring entries of this project into the project file, proves each opens, then
@@ -203,7 +222,6 @@ impl Session {
     /// `credential.revealed`: who asked, for which device and account (never the password).
     pub fn reveal_password(
         &self,
-        keyring: &dyn CredentialStore,
         device: DeviceId,
         user: Option<&str>,
     ) -> Result<(String, SecretString)> {
@@ -220,7 +238,7 @@ impl Session {
             ))
         })?;
         let username = account.username.clone();
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let key = crate::credentials::entry(
             self.project_id(),
             device,

@@ -4,10 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use handover_model::{Clock, Plan, Site};
+use handover_devices::DeviceClient;
+use handover_model::{Plan, Site};
 use handover_store::audit::Verdict;
 use handover_store::{Actor, Project};
+use handover_vault::CredentialStore;
 
+use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::project_lock::{ProjectGuard, ProjectLock};
 use crate::status::{CountBy, Status, VlanSummary};
@@ -23,6 +26,13 @@ pub struct NewProject {
     pub plan: Option<(Plan, String)>,
 }
 
+type CatalogCache = Mutex<
+    Option<(
+        crate::catalogs::Stamp,
+        (handover_policy::Catalogs, Vec<crate::catalogs::Ignored>),
+    )>,
+>;
+
 /// An open project. Shared (`&Session`, `Arc<Session>`): a long workflow, the Hello listener and reads run on
 /// it at once, each call taking the project lock only for its own reads and writes; workflows that change
 /// devices (discovery, custody, fixes, upgrades) run one at a time (`Session::exclusive`).
@@ -32,8 +42,12 @@ pub struct Session {
     /// Where the project file is (fixed while it is open).
     path: PathBuf,
     actor: Actor,
+    /// The clock, device client, keyring, data folder and catalogs every workflow uses.
+    env: Env,
     /// The project's vault key, read from the OS keyring on first use (`Session::vault`).
     pub(crate) vault: Mutex<Option<handover_vault::Sealer>>,
+    /// The catalogs last loaded from the data folder, with the files' stamp then (`Session::catalogs`).
+    pub(crate) catalog_cache: CatalogCache,
     /// Rate limits on announcements heard while listening (`Session::record_announcement`).
     pub(crate) announcements: Mutex<Option<crate::listen::limit::Limiter>>,
     /// Held by each workflow that works on devices, so two never interleave.
@@ -91,19 +105,21 @@ pub fn read_plan_csv(path: &Path) -> Result<Plan> {
 }
 
 impl Session {
-    fn with(project: Project, actor: Actor) -> Self {
+    fn with(project: Project, actor: Actor, env: Env) -> Self {
         Self {
             path: project.path().to_owned(),
             project: ProjectLock::new(project),
             actor,
+            env,
             vault: Mutex::new(None),
+            catalog_cache: Mutex::new(None),
             announcements: Mutex::new(None),
             work: tokio::sync::Mutex::new(()),
         }
     }
 
-    /// Creates a project (and imports its plan) and opens it. On a bad plan nothing is created.
-    pub fn create(new: NewProject, clock: Arc<dyn Clock>) -> Result<Self> {
+    /// Creates a project (and imports its plan) and opens it in `env`. On a bad plan nothing is created.
+    pub fn create(new: NewProject, env: Env) -> Result<Self> {
         if new.site.technician.trim().is_empty() {
             return Err(Error::Invalid(
                 "the technician's name is required: it goes into the audit log and the report"
@@ -114,18 +130,39 @@ impl Session {
             plan.validate()?;
         }
         let actor = Actor(new.site.technician.clone());
-        let mut project = Project::create(&new.path, &new.site, clock)?;
+        let mut project = Project::create(&new.path, &new.site, env.clock.clone())?;
         if let Some((plan, source)) = &new.plan {
             project.import_plan(plan, source, &actor)?;
         }
-        Ok(Self::with(project, actor))
+        Ok(Self::with(project, actor, env))
     }
 
-    /// Opens an existing project. The acting technician is the site's, unless `actor` names another.
-    pub fn open(path: &Path, actor: Option<String>, clock: Arc<dyn Clock>) -> Result<Self> {
-        let project = Project::open(path, clock)?;
+    /// Opens an existing project in `env` (front ends: [`Env::os`]). The acting technician is the site's,
+    /// unless `actor` names another.
+    pub fn open(path: &Path, actor: Option<String>, env: Env) -> Result<Self> {
+        let project = Project::open(path, env.clock.clone())?;
         let actor = Actor(actor.unwrap_or(project.site()?.technician));
-        Ok(Self::with(project, actor))
+        Ok(Self::with(project, actor, env))
+    }
+
+    /// The environment the session was opened in.
+    pub(crate) fn env(&self) -> &Env {
+        &self.env
+    }
+
+    /// The shared device client.
+    pub(crate) fn client(&self) -> &DeviceClient {
+        &self.env.client
+    }
+
+    /// The keyring holding the project's vault key, opened now.
+    pub(crate) fn keyring(&self) -> Result<Arc<dyn CredentialStore>> {
+        self.env.keyring()
+    }
+
+    /// The app's data folder (imported catalogs, the report CA).
+    pub fn data_dir(&self) -> &Path {
+        &self.env.data_dir
     }
 
     /// The open project, for the engine's modules (front ends read through `read.rs`), until the guard drops.

@@ -9,7 +9,7 @@ use handover_devices::Password;
 use handover_devices::switch::{SnmpAuth, SwitchTarget, locate_macs};
 use handover_model::SwitchPort;
 use handover_store::devices::Sighting;
-use handover_vault::{CredentialStore, EntryKey, SecretString, names};
+use handover_vault::{EntryKey, SecretString, names};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -53,13 +53,7 @@ pub struct SwitchSummary {
 
 impl Session {
     /// Adds (or updates) a switch; its secrets are sealed into the project under the vault key.
-    pub fn add_switch(
-        &self,
-        keyring: &dyn CredentialStore,
-        name: &str,
-        address: &str,
-        creds: &SwitchCredentials,
-    ) -> Result<()> {
+    pub fn add_switch(&self, name: &str, address: &str, creds: &SwitchCredentials) -> Result<()> {
         address.parse::<SocketAddr>().map_err(|_| {
             Error::Invalid(format!(
                 "{address:?} is not an address such as 10.0.0.2:161"
@@ -96,7 +90,7 @@ impl Session {
                 )
             }
         };
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let actor = self.actor().clone();
         let id = self
             .project_mut()
@@ -118,11 +112,11 @@ impl Session {
     }
 
     /// Reads every listed switch and records where each known MAC is.
-    pub async fn query_switches(&self, keyring: &dyn CredentialStore) -> Result<SwitchSummary> {
+    pub async fn query_switches(&self) -> Result<SwitchSummary> {
         let _one_at_a_time = self.exclusive().await;
         let mut summary = SwitchSummary::default();
         let mut located: Vec<(String, handover_devices::switch::MacLocation)> = Vec::new();
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let listed = self.project().switches()?;
         for sw in listed {
             let key = EntryKey::other(

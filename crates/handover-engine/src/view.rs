@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use handover_model::{CredentialRef, CredentialState, Device, Finding, FindingStatus};
+use handover_model::{CredentialRef, CredentialState, Device, DeviceUser, Finding, FindingStatus};
 
 /// Where one step stands for one device.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -196,6 +196,40 @@ pub fn facts(d: &Device) -> Vec<Fact> {
     out
 }
 
+/// One account on a device as every front end shows it, flagged against what Handover holds and the vendor's
+/// factory-default names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// User name.
+    pub username: String,
+    /// ONVIF level: Administrator, Operator, User, ...
+    pub level: String,
+    /// Handover holds its password.
+    pub held: bool,
+    /// An administrator Handover does not hold (the checks raise it).
+    pub extra_admin: bool,
+    /// A name from the vendor's factory defaults that Handover does not hold.
+    pub factory_name: bool,
+}
+
+/// The accounts `users`, flagged: `held` names the accounts Handover holds a password for, `factory` the
+/// vendor's default user names.
+pub fn accounts(users: &[DeviceUser], held: &[String], factory: &[String]) -> Vec<Account> {
+    users
+        .iter()
+        .map(|u| {
+            let is_held = held.contains(&u.username);
+            Account {
+                username: u.username.clone(),
+                level: u.level.clone(),
+                held: is_held,
+                extra_admin: !is_held && u.level.eq_ignore_ascii_case("Administrator"),
+                factory_name: !is_held && factory.contains(&u.username),
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -275,6 +309,43 @@ mod tests {
             get("Switch port"),
             None,
             "only when a switch told where it is"
+        );
+    }
+
+    #[test]
+    fn an_account_is_flagged_only_when_handover_does_not_hold_it() {
+        let u = |name: &str, level: &str| DeviceUser {
+            username: name.into(),
+            level: level.into(),
+        };
+        let users = [
+            u("handover", "Administrator"),
+            u("admin", "Administrator"),
+            u("root", "Operator"),
+            u("vms", "Operator"),
+        ];
+        let got = accounts(
+            &users,
+            &["handover".into()],
+            &["admin".into(), "root".into()],
+        );
+        let flags: Vec<_> = got
+            .iter()
+            .map(|a| (a.username.as_str(), a.held, a.extra_admin, a.factory_name))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("handover", true, false, false),
+                ("admin", false, true, true),
+                ("root", false, false, true),
+                ("vms", false, false, false),
+            ]
+        );
+        // The account Handover holds is never flagged, even under a factory name.
+        let held_default = accounts(&users[1..2], &["admin".into()], &["admin".into()]);
+        assert!(
+            held_default[0].held && !held_default[0].extra_admin && !held_default[0].factory_name
         );
     }
 }

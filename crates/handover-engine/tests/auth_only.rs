@@ -48,8 +48,8 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
     }
 
     // Before custody: the firmware check cannot judge them, and says so; the report does not pass them.
-    let (catalogs, settings) = (&kit.catalogs, common::settings(&s));
-    s.run_checks(&[], catalogs, &settings).unwrap();
+    let settings = common::settings(&s);
+    s.run_checks(&[], &settings).unwrap();
     let not_identified = |s: &handover_engine::Session, id: DeviceId| {
         s.findings()
             .unwrap()
@@ -59,7 +59,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
     };
     assert_eq!(not_identified(&s, dflt), Some(FindingStatus::Open));
     assert_eq!(not_identified(&s, changed), Some(FindingStatus::Open));
-    let (model, firmware) = in_report(&s, catalogs, &[dflt, changed]);
+    let (model, firmware) = in_report(&s, &[dflt, changed]);
     for (id, (status, _)) in [dflt, changed].into_iter().zip(firmware) {
         assert_ne!(status, FirmwareStatus::Compliant);
         assert!(
@@ -73,7 +73,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
     }
 
     // find-defaults finds the one on its default and identifies it again at once.
-    let (cx, keyring) = (kit.custody(), &kit.keyring);
+    let cx = kit.custody();
     let found = s.find_defaults(&cx, &[]).await.unwrap();
     assert_eq!(found.defaults_found, 1, "{found:#?}");
     let h = site.device("guarded-default").unwrap();
@@ -85,15 +85,9 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
 
     // The technician gives the other one's password: proven, kept, and the device identified at once.
     let user = Vendor::Generic.personality().default_user;
-    s.set_credential(
-        &kit.client,
-        &**keyring,
-        changed,
-        user,
-        SecretString::new("Set-On-Site-77".into()),
-    )
-    .await
-    .unwrap();
+    s.set_credential(changed, user, SecretString::new("Set-On-Site-77".into()))
+        .await
+        .unwrap();
     let h2 = site.device("guarded-changed").unwrap();
     let d2 = s.device(changed).unwrap();
     assert_eq!(d2.facts.firmware, Some(h2.firmware()), "{d2:#?}");
@@ -105,10 +99,10 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
         .await
         .unwrap();
     assert_eq!(r.rotated, 2, "{r:#?}");
-    s.run_checks(&[], catalogs, &settings).unwrap();
+    s.run_checks(&[], &settings).unwrap();
     assert_eq!(not_identified(&s, dflt), Some(FindingStatus::Fixed));
     assert_eq!(not_identified(&s, changed), Some(FindingStatus::Fixed));
-    let (_, firmware) = in_report(&s, catalogs, &[dflt, changed]);
+    let (_, firmware) = in_report(&s, &[dflt, changed]);
     for (status, version) in firmware {
         assert_eq!(
             (status, version.as_str()),
@@ -120,12 +114,9 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
 /// The report model, and the firmware status and version its device rows give `ids`.
 fn in_report(
     s: &handover_engine::Session,
-    catalogs: &handover_policy::Catalogs,
     ids: &[DeviceId],
 ) -> (ReportModel, Vec<(FirmwareStatus, String)>) {
-    let model = s
-        .report_model(catalogs, time::OffsetDateTime::now_utc())
-        .unwrap();
+    let model = s.report_model(time::OffsetDateTime::now_utc()).unwrap();
     let rows = ids
         .iter()
         .map(|id| {

@@ -177,7 +177,10 @@ fn an_ignored_catalog_is_audited_once_per_reason() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(data.join("catalogs")).unwrap();
-    let s = common::demo_project(dir.path(), "catalogs");
+    // The catalogs in use are those of the data folder, checked again at each use (not fixed ones).
+    let mut env = handover_engine::Env::for_tests().with_data_dir(data.clone());
+    env.catalogs = None;
+    let s = common::demo_project_in(dir.path(), "catalogs", env);
     let dropped = data.join("catalogs/firmware-baseline.toml");
     let newer = FIRMWARE.replace("version = \"2026.11.1\"", "version = \"2027.1.1\"");
     std::fs::write(&dropped, &newer).unwrap();
@@ -189,7 +192,7 @@ fn an_ignored_catalog_is_audited_once_per_reason() {
             .collect::<Vec<_>>()
     };
     for _ in 0..3 {
-        let (c, warnings) = s.catalogs(&data).unwrap();
+        let (c, warnings) = s.catalogs().unwrap();
         assert_eq!(c.firmware.info.source, "built-in");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
     }
@@ -210,8 +213,8 @@ fn an_ignored_catalog_is_audited_once_per_reason() {
         sign(newer.as_bytes(), &key),
     )
     .unwrap();
-    s.catalogs(&data).unwrap();
-    s.catalogs(&data).unwrap();
+    s.catalogs().unwrap();
+    s.catalogs().unwrap();
     assert_eq!(ignored(&s).len(), 2);
     assert!(s.verify_audit().unwrap().is_intact());
 }

@@ -3,9 +3,8 @@
 
 use std::sync::Arc;
 
-use handover_engine::{NewProject, Session, WaiverTerms};
+use handover_engine::{Env, NewProject, Session, WaiverTerms};
 use handover_model::{DeviceFacts, DeviceIdentity, FindingStatus, FixedClock, Plan, Role, Site};
-use handover_policy::Catalogs;
 use handover_policy::checks::Settings;
 use handover_store::devices::Sighting;
 use time::macros::{date, datetime};
@@ -55,10 +54,9 @@ fn findings_follow_the_devices_and_waivers_persist() {
             site,
             plan: Some((plan, "plan.csv".into())),
         },
-        clock.clone(),
+        Env::for_tests().with_clock(clock.clone()),
     )
     .unwrap();
-    let cat = Catalogs::built_in();
 
     // Three cameras: one outdated, one on the access-control subnet, one fine but discoverable.
     for (addr, fw, disc) in [
@@ -68,7 +66,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
     ] {
         s.record_sighting(sighting(addr, fw, disc)).unwrap();
     }
-    let sum = s.run_checks(&[], &cat, &settings()).unwrap();
+    let sum = s.run_checks(&[], &settings()).unwrap();
     assert_eq!((sum.devices, sum.new, sum.fixed), (3, 3, 0));
     let checks: Vec<_> = s
         .findings()
@@ -86,7 +84,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
     );
 
     // Running again raises nothing new.
-    let sum = s.run_checks(&[], &cat, &settings()).unwrap();
+    let sum = s.run_checks(&[], &settings()).unwrap();
     assert_eq!((sum.new, sum.fixed), (0, 0));
 
     // Waive one; the firmware gets updated: that one is fixed, the waiver stays.
@@ -98,11 +96,11 @@ fn findings_follow_the_devices_and_waivers_persist() {
     .unwrap();
     s.record_sighting(sighting("127.20.0.10", "12.5.56", false))
         .unwrap();
-    let sum = s.run_checks(&[], &cat, &settings()).unwrap();
+    let sum = s.run_checks(&[], &settings()).unwrap();
     assert_eq!((sum.new, sum.fixed), (0, 1));
     drop(s);
 
-    let s = Session::open(&path, None, clock.clone()).unwrap();
+    let s = Session::open(&path, None, Env::for_tests().with_clock(clock.clone())).unwrap();
     let statuses: Vec<_> = s
         .findings()
         .unwrap()
@@ -190,7 +188,7 @@ fn findings_follow_the_devices_and_waivers_persist() {
         .unwrap();
     assert_eq!(done[0].approver.as_deref(), Some("M. Lindqvist (IT)"));
     drop(s);
-    let s = Session::open(&path, None, clock).unwrap();
+    let s = Session::open(&path, None, Env::for_tests().with_clock(clock)).unwrap();
     let w = &s.waivers().unwrap()[0];
     assert_eq!(
         (w.by.as_str(), w.approver.as_deref(), w.expires.as_deref()),
@@ -203,9 +201,8 @@ fn findings_follow_the_devices_and_waivers_persist() {
         .unwrap();
     assert_eq!(audit.detail["approver"], "M. Lindqvist (IT)");
     assert_eq!(audit.detail["expires"], "2027-03-31");
-    let cat = Catalogs::built_in();
     let model = s
-        .report_model(&cat, time::macros::datetime!(2026-12-07 12:00 UTC))
+        .report_model(time::macros::datetime!(2026-12-07 12:00 UTC))
         .unwrap();
     assert_eq!(model.waivers[0].approved_by, "M. Lindqvist (IT)");
     assert_eq!(model.waivers[0].recorded_by, "Ana");

@@ -34,19 +34,13 @@ async fn clones_are_findings_naming_both_and_never_share_a_password() {
     ];
     let (site, s, _dir, kit) = common::discovered_site(manifest, 36_800, "clones").await;
     let wsd = site.devices()[0].discovery_addr().unwrap().port();
-    let (cx, keyring) = (kit.custody(), &kit.keyring);
+    let cx = kit.custody();
     let f = s.find_defaults(&cx, &[]).await.unwrap();
     assert_eq!(f.defaults_found, 4, "{f:#?}");
     // A second discovery identifies them all again, with the passwords held: still four devices.
-    s.discover(
-        &kit.client,
-        Some(&**keyring),
-        &common::unicast(wsd),
-        &kit.cancel,
-        &kit.progress,
-    )
-    .await
-    .unwrap();
+    s.discover(&common::unicast(wsd), &kit.cancel, &kit.progress)
+        .await
+        .unwrap();
     let r = s
         .rotate(&cx, &PasswordPolicy::default(), &[])
         .await
@@ -66,9 +60,7 @@ async fn clones_are_findings_naming_both_and_never_share_a_password() {
     assert_eq!(s.devices().unwrap().len(), 4);
     let user = Vendor::Generic.personality().default_user;
     for h in site.devices() {
-        let (_, pw) = s
-            .reveal_password(&**keyring, id_of[h.name()], None)
-            .unwrap();
+        let (_, pw) = s.reveal_password(id_of[h.name()], None).unwrap();
         assert!(h.check_password(user, pw.expose()), "{}", h.name());
         for other in site.devices().iter().filter(|o| o.name() != h.name()) {
             assert!(
@@ -81,8 +73,7 @@ async fn clones_are_findings_naming_both_and_never_share_a_password() {
     }
 
     // Findings naming both devices of each pair, kept through the checks and in the report.
-    s.run_checks(&[], &kit.catalogs, &common::settings(&s))
-        .unwrap();
+    s.run_checks(&[], &common::settings(&s)).unwrap();
     let findings = s.findings().unwrap();
     let open = |check: &str, name: &str| {
         findings
@@ -113,9 +104,7 @@ async fn clones_are_findings_naming_both_and_never_share_a_password() {
             && [id_of["twin-a"], id_of["twin-b"]].contains(&f.device)),
         "the twins have their own MACs"
     );
-    let model = s
-        .report_model(&kit.catalogs, time::OffsetDateTime::now_utc())
-        .unwrap();
+    let model = s.report_model(time::OffsetDateTime::now_utc()).unwrap();
     assert_eq!(model.devices.len(), 4);
     let in_report = model
         .findings

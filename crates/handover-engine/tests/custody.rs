@@ -5,11 +5,9 @@
 
 mod common;
 
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;
 use handover_model::CredentialState;
-use handover_policy::Catalogs;
 use handover_sim::FaultSpec;
 use handover_vault::{CredentialStore, OsKeyring, PasswordPolicy};
 use tokio_util::sync::CancellationToken;
@@ -34,19 +32,16 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     });
 
     let dir = tempfile::tempdir().unwrap();
-    let s = common::demo_project(dir.path(), "custody");
-    let client = DeviceClient::new(ClientOptions::default());
+    // The vault key goes to the real keyring, as the front ends' `Env::os()` puts it.
+    let env = handover_engine::Env::os()
+        .with_keyring(std::sync::Arc::new(keyring.clone()))
+        .with_catalogs(handover_policy::Catalogs::built_in());
+    let s = common::demo_project_in(dir.path(), "custody", env);
     let cancel = CancellationToken::new();
     let progress = silent();
     let opts = common::unicast(wsd);
-    s.discover(&client, Some(&keyring), &opts, &cancel, &progress)
-        .await
-        .unwrap();
-    let catalogs = Catalogs::built_in();
+    s.discover(&opts, &cancel, &progress).await.unwrap();
     let cx = Custody {
-        client: &client,
-        keyring: std::sync::Arc::new(keyring.clone()),
-        catalogs: &catalogs,
         concurrency: 16,
         plain_http: true,
         cancel: &cancel,
@@ -74,9 +69,7 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
             .iter()
             .find(|h| std::net::IpAddr::V4(h.ip()) == d.address)
             .unwrap();
-        let (_, stored) = s
-            .reveal_password(&keyring, c.device, Some(&c.username))
-            .unwrap();
+        let (_, stored) = s.reveal_password(c.device, Some(&c.username)).unwrap();
         assert!(
             handle.check_password(&c.username, stored.expose()),
             "{}: the stored password does not log in",
@@ -110,29 +103,22 @@ async fn every_default_is_rotated_proven_and_no_device_locks_out() {
         .unwrap()
         .id;
     let handle = site.device("cam-entrance-01").unwrap();
-    s.create_service_account(&client, &keyring, &catalogs, cam, "vms")
-        .await
-        .unwrap();
-    let (_, vms) = s.reveal_password(&keyring, cam, Some("vms")).unwrap();
+    s.create_service_account(cam, "vms").await.unwrap();
+    let (_, vms) = s.reveal_password(cam, Some("vms")).unwrap();
     assert!(handle.check_password("vms", vms.expose()));
-    let listed = s.accounts(&client, &keyring, cam).await.unwrap();
+    let listed = s.accounts(cam).await.unwrap();
     assert!(
         listed
             .iter()
             .any(|u| u.username == "vms" && u.level == "Operator"),
         "{listed:?}"
     );
-    let vault = s.vault(&keyring).unwrap();
+    let vault = s.vault().unwrap();
     let held = s.held_credentials(&vault, cam).unwrap().unwrap().username;
     assert_ne!(held, "vms", "the held account stays the administrator");
-    let e = s
-        .remove_account(&client, &keyring, cam, &held)
-        .await
-        .unwrap_err();
+    let e = s.remove_account(cam, &held).await.unwrap_err();
     assert!(e.to_string().contains("cannot remove"), "{e}");
-    s.remove_account(&client, &keyring, cam, "vms")
-        .await
-        .unwrap();
+    s.remove_account(cam, "vms").await.unwrap();
     assert!(!handle.users().contains(&"vms".to_owned()));
     // Clean up this test's keyring entries.
     for k in keyring.list(&project).unwrap() {

@@ -17,7 +17,6 @@ use handover_engine::Session;
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;
 use handover_model::{CredentialState, DeviceId};
-use handover_policy::Catalogs;
 use handover_sim::{DeviceHandle, DeviceSpec, FaultSpec, Role, SimSite, SiteManifest, Vendor};
 use handover_store::devices::Sighting;
 use handover_vault::{CredentialStore, MemoryStore, PasswordPolicy};
@@ -26,8 +25,6 @@ use tokio_util::sync::CancellationToken;
 struct World {
     site: SimSite,
     keyring: Arc<MemoryStore>,
-    client: DeviceClient,
-    catalogs: Catalogs,
     wsd: u16,
     _dir: tempfile::TempDir,
 }
@@ -38,16 +35,10 @@ impl World {
         manifest.devices = devices;
         let (site, wsd) = common::site(manifest, base).await;
         let dir = tempfile::tempdir().unwrap();
-        let session = common::demo_project(dir.path(), name);
-        let client = DeviceClient::new(ClientOptions::default());
+        let keyring = Arc::new(MemoryStore::new());
+        let session = common::demo_project_in(dir.path(), name, common::env_with(keyring.clone()));
         session
-            .discover(
-                &client,
-                None,
-                &common::unicast(wsd),
-                &CancellationToken::new(),
-                &silent(),
-            )
+            .discover(&common::unicast(wsd), &CancellationToken::new(), &silent())
             .await
             .unwrap();
         assert_eq!(
@@ -57,9 +48,7 @@ impl World {
         );
         let w = Self {
             site,
-            keyring: Arc::new(MemoryStore::new()),
-            client: DeviceClient::new(ClientOptions::default()),
-            catalogs: Catalogs::built_in(),
+            keyring,
             wsd,
             _dir: dir,
         };
@@ -81,9 +70,6 @@ impl World {
         plain_http: bool,
     ) -> Custody<'a> {
         Custody {
-            client: &self.client,
-            keyring: self.keyring.clone(),
-            catalogs: &self.catalogs,
             concurrency: 8,
             plain_http,
             cancel,
@@ -108,7 +94,7 @@ impl World {
     /// The password Handover holds for `user` on the device, opened from the sealed vault.
     fn held(&self, s: &mut Session, name: &str, user: &str) -> String {
         let id = self.id(s, name);
-        let (_, pw) = s.reveal_password(&*self.keyring, id, Some(user)).unwrap();
+        let (_, pw) = s.reveal_password(id, Some(user)).unwrap();
         pw.expose().clone()
     }
 
@@ -297,9 +283,7 @@ async fn the_administrator_is_rotated_whatever_a_service_account_sorts_as() {
     assert_eq!(found.defaults_found, 1, "{found:#?}");
     let id = w.id(&s, "axis");
     // "VMS" sorts before "root": the old rule took the first credential by name and skipped the device.
-    s.create_service_account(&w.client, &*w.keyring, &w.catalogs, id, "VMS")
-        .await
-        .unwrap();
+    s.create_service_account(id, "VMS").await.unwrap();
     let cx = w.custody(&cancel, &progress);
     let r = s
         .rotate(&cx, &PasswordPolicy::default(), &[])
@@ -329,15 +313,9 @@ async fn a_device_answering_with_another_serial_is_sent_nothing() {
     let cx = w.custody(&cancel, &progress);
     s.find_defaults(&cx, &[]).await.unwrap();
     // Identified with the held passwords: serial and MAC are known from an authenticated read.
-    s.discover(
-        &w.client,
-        Some(&*w.keyring),
-        &common::unicast(w.wsd),
-        &cancel,
-        &progress,
-    )
-    .await
-    .unwrap();
+    s.discover(&common::unicast(w.wsd), &cancel, &progress)
+        .await
+        .unwrap();
     // The record of "real" is made to point at the impostor (same factory password, another serial).
     let (real, impostor) = (w.id(&s, "real"), w.id(&s, "impostor"));
     let known = s.device(real).unwrap();
@@ -409,8 +387,8 @@ async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
         &mut s,
         common::demo_project(w._dir.path(), "placeholder"),
     ));
-    let s = Session::open(&reopened_path, None, Arc::new(handover_model::SystemClock)).unwrap();
-    let e = s.reveal_password(&*w.keyring, id, None).unwrap_err();
+    let s = Session::open(&reopened_path, None, common::env_with(w.keyring.clone())).unwrap();
+    let e = s.reveal_password(id, None).unwrap_err();
     assert_eq!(
         e.code(),
         handover_engine::ErrorCode::KeyringUnavailable,
@@ -472,13 +450,7 @@ async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
     assert_eq!(s.store_for_tests().claims(true).unwrap().len(), 1);
     // The next discover asks the claimer with the held password: refused, so the claim is refuted.
     let summary = s
-        .discover(
-            &w.client,
-            Some(&*w.keyring),
-            &common::unicast(w.wsd),
-            &cancel,
-            &progress,
-        )
+        .discover(&common::unicast(w.wsd), &cancel, &progress)
         .await
         .unwrap();
     assert_eq!(summary.claims.refuted, 1, "{summary:#?}");
@@ -513,15 +485,9 @@ async fn a_device_in_custody_moves_once_it_proves_itself() {
     let progress = silent();
     // Identified with the held password (serial and MAC known), then the record is placed at an old address,
     // as if the camera had been re-addressed since.
-    s.discover(
-        &w.client,
-        Some(&*w.keyring),
-        &common::unicast(w.wsd),
-        &cancel,
-        &progress,
-    )
-    .await
-    .unwrap();
+    s.discover(&common::unicast(w.wsd), &cancel, &progress)
+        .await
+        .unwrap();
     let id = w.id(&s, "mover");
     let real = s.device(id).unwrap();
     assert!(real.identity.serial.is_some(), "{real:?}");
@@ -536,13 +502,7 @@ async fn a_device_in_custody_moves_once_it_proves_itself() {
     .unwrap();
     // The sweep finds it at its real address: a claim, proven by an authenticated read, and the device moves.
     let summary = s
-        .discover(
-            &w.client,
-            Some(&*w.keyring),
-            &common::unicast(w.wsd),
-            &cancel,
-            &progress,
-        )
+        .discover(&common::unicast(w.wsd), &cancel, &progress)
         .await
         .unwrap();
     assert_eq!(
@@ -609,10 +569,7 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
     );
     assert_eq!(r.refused, 0, "{r:#?}");
     // The report lists the device whose password crossed in clear, and only that one.
-    let catalogs = handover_policy::Catalogs::built_in();
-    let model = s
-        .report_model(&catalogs, time::OffsetDateTime::now_utc())
-        .unwrap();
+    let model = s.report_model(time::OffsetDateTime::now_utc()).unwrap();
     let over_http: Vec<&str> = model
         .devices
         .iter()
@@ -633,11 +590,13 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
     let fresh = DeviceClient::new(ClientOptions::default());
     let pinned_before = DeviceClient::new(ClientOptions::default());
     pinned_before.pin_certificate(&secure_dev.https_xaddr().unwrap(), pinned.as_deref());
-    for client in [&fresh, &pinned_before] {
-        let cx = Custody {
-            client,
-            ..w.custody_http(&cancel, &progress, true)
-        };
+    // Each is the client of a session opened on the project anew.
+    let path = s.path().to_owned();
+    drop(s);
+    for client in [fresh, pinned_before] {
+        let env = common::env_with(w.keyring.clone()).with_client(client);
+        let s = Session::open(&path, None, env).unwrap();
+        let cx = w.custody_http(&cancel, &progress, true);
         let r = s
             .rotate(&cx, &PasswordPolicy::default(), &[secure])
             .await
@@ -729,7 +688,7 @@ async fn reset_mid_job(spec: DeviceSpec, base: u16, name: &str) {
     );
     assert_eq!((r.rotated, r.refused), (0, 1), "{r:#?}");
     assert_eq!(dev.counters().set_user_calls, before, "nothing was sent");
-    s.forget_certificate(Some(&w.client), id).unwrap();
+    s.forget_certificate(id).unwrap();
     // And custody again: rotated, proven on the device.
     let r = s
         .rotate(

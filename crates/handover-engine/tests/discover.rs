@@ -3,7 +3,6 @@
 
 mod common;
 
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::progress::silent;
 use tokio_util::sync::CancellationToken;
 
@@ -12,10 +11,9 @@ async fn the_demo_site_is_found_whole_and_identified_where_onvif_allows() {
     let (site, wsd_port) = common::demo_site(20_000).await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "discover");
-    let client = DeviceClient::new(ClientOptions::default());
     let opts = common::unicast(wsd_port);
     let sum = s
-        .discover(&client, None, &opts, &CancellationToken::new(), &silent())
+        .discover(&opts, &CancellationToken::new(), &silent())
         .await
         .unwrap();
     let expected = site.devices().len();
@@ -44,7 +42,7 @@ async fn the_demo_site_is_found_whole_and_identified_where_onvif_allows() {
     assert!(sum.identified > 0);
     // Discovery again finds the same devices, not new ones.
     let again = s
-        .discover(&client, None, &opts, &CancellationToken::new(), &silent())
+        .discover(&opts, &CancellationToken::new(), &silent())
         .await
         .unwrap();
     assert_eq!((again.found, again.new), (expected, 0));

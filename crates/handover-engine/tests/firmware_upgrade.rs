@@ -8,7 +8,6 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::Session;
 use handover_engine::credentials::Custody;
 use handover_engine::firmware::{UpgradeSummary, Upgrader};
@@ -68,9 +67,6 @@ fn manifest(copies: &[FaultSpec]) -> SiteManifest {
 struct Fixture {
     site: SimSite,
     session: Session,
-    client: DeviceClient,
-    keyring: Arc<MemoryStore>,
-    catalogs: Catalogs,
     _dir: tempfile::TempDir,
 }
 
@@ -99,14 +95,6 @@ fn catalogs(images: &[(&str, &str, &str, String)]) -> Catalogs {
 async fn fixture(copies: &[FaultSpec], base: u16, corrupt_dahua: bool) -> Fixture {
     let (site, wsd) = common::site(manifest(copies), base).await;
     let dir = tempfile::tempdir().unwrap();
-    let session = common::demo_project(dir.path(), "fw");
-    let client = DeviceClient::new(ClientOptions::default());
-    let keyring = Arc::new(MemoryStore::new());
-    let (cancel, progress) = (CancellationToken::new(), silent());
-    session
-        .discover(&client, None, &common::unicast(wsd), &cancel, &progress)
-        .await
-        .unwrap();
     let folder = dir.path().join("firmware");
     std::fs::create_dir(&folder).unwrap();
     let hik = image(&folder, "digicap.dav", HIK.2, HIK.3, HIK_TO);
@@ -122,12 +110,17 @@ async fn fixture(copies: &[FaultSpec], base: u16, corrupt_dahua: bool) -> Fixtur
         ("dahua", "Dahua Lite IP cameras", DAHUA_TO, dahua),
         ("axis", "AXIS OS 12 cameras", AXIS_TO, axis),
     ]);
+    // The session's catalogs are those that name the images (signed by the publisher in the field).
+    let env = common::env_with(Arc::new(MemoryStore::new())).with_catalogs(catalogs);
+    let session = common::demo_project_in(dir.path(), "fw", env);
+    let (cancel, progress) = (CancellationToken::new(), silent());
+    session
+        .discover(&common::unicast(wsd), &cancel, &progress)
+        .await
+        .unwrap();
     session.set_firmware_folder(&folder).unwrap();
     let all: Vec<DeviceId> = session.devices().unwrap().iter().map(|d| d.id).collect();
     let cx = Custody {
-        client: &client,
-        keyring: keyring.clone(),
-        catalogs: &catalogs,
         concurrency: 8,
         plain_http: true,
         cancel: &cancel,
@@ -138,17 +131,11 @@ async fn fixture(copies: &[FaultSpec], base: u16, corrupt_dahua: bool) -> Fixtur
         .rotate(&cx, &PasswordPolicy::default(), &all)
         .await
         .unwrap();
-    session
-        .identify(&client, Some(keyring.as_ref()), &all, 8, &cancel, &progress)
-        .await
-        .unwrap();
-    session.run_checks(&[], &catalogs, &settings()).unwrap();
+    session.identify(&all, 8, &cancel, &progress).await.unwrap();
+    session.run_checks(&[], &settings()).unwrap();
     Fixture {
         site,
         session,
-        client,
-        keyring,
-        catalogs,
         _dir: dir,
     }
 }
@@ -177,9 +164,6 @@ impl Fixture {
     async fn upgrade(&mut self, only: &[DeviceId], wait: Option<Duration>) -> UpgradeSummary {
         let (cancel, progress, settings) = (CancellationToken::new(), silent(), settings());
         let up = Upgrader {
-            client: &self.client,
-            keyring: self.keyring.as_ref(),
-            catalogs: &self.catalogs,
             settings: &settings,
             in_flight: 4,
             uplink_bytes_per_sec: 0,
@@ -203,16 +187,7 @@ impl Fixture {
     }
     /// Runs `firmware_recover`: (settled upgraded, settled not upgraded, still open).
     async fn recover(&mut self) -> (usize, usize, usize) {
-        let r = self
-            .session
-            .firmware_recover(
-                &self.client,
-                self.keyring.as_ref(),
-                &self.catalogs,
-                &settings(),
-            )
-            .await
-            .unwrap();
+        let r = self.session.firmware_recover(&settings()).await.unwrap();
         println!("{r:#?}");
         (r.upgraded, r.not_upgraded, r.still_open)
     }
@@ -237,7 +212,7 @@ async fn the_demo_sites_outdated_cameras_are_upgraded_and_their_findings_fixed()
             "{name}"
         );
     }
-    let plan = fx.session.firmware_plan(&fx.catalogs, &[], None).unwrap();
+    let plan = fx.session.firmware_plan(&[], None).unwrap();
     assert_eq!(plan.upgrades().count(), 3, "{plan:#?}");
     let s = fx.upgrade(&[], None).await;
     for (name, to) in [
@@ -266,7 +241,7 @@ async fn the_demo_sites_outdated_cameras_are_upgraded_and_their_findings_fixed()
     // The report: version before and after, the image's SHA-256, when, why it was trusted.
     let m = fx
         .session
-        .report_model(&fx.catalogs, time::OffsetDateTime::now_utc())
+        .report_model(time::OffsetDateTime::now_utc())
         .unwrap();
     assert_eq!(m.firmware_upgrades.len(), 3);
     for u in &m.firmware_upgrades {
@@ -389,7 +364,7 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
     fx.sim("cam-hik-3").set_faults(FaultSpec::default());
     fx.sim("cam-hik-3").reboot();
     let held = {
-        let vault = fx.session.vault(fx.keyring.as_ref()).unwrap();
+        let vault = fx.session.vault().unwrap();
         fx.session
             .held_credentials(&vault, fx.id("cam-hik-1"))
             .unwrap()

@@ -6,16 +6,13 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use handover_devices::{ClientOptions, Credentials, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;
 use handover_model::FindingStatus;
-use handover_policy::Catalogs;
 use handover_policy::checks::{Fix, Settings};
 use handover_sim::{FaultSpec, SiteManifest};
-use handover_vault::{CredentialStore, MemoryStore, PasswordPolicy};
+use handover_vault::PasswordPolicy;
 use tokio_util::sync::CancellationToken;
 
 const FIXED: &str = "cam-entrance-01";
@@ -43,11 +40,9 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
 
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "fix-http");
-    let client = DeviceClient::new(ClientOptions::default());
-    let keyring = Arc::new(MemoryStore::new());
     let cancel = CancellationToken::new();
     let progress = silent();
-    s.discover(&client, None, &common::unicast(wsd), &cancel, &progress)
+    s.discover(&common::unicast(wsd), &cancel, &progress)
         .await
         .unwrap();
     let id_of = |s: &handover_engine::Session, ip: std::net::Ipv4Addr| {
@@ -59,11 +54,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
             .id
     };
     let (cam_id, acs_id) = (id_of(&s, cam.ip()), id_of(&s, acs.ip()));
-    let catalogs = Catalogs::built_in();
     let cx = Custody {
-        client: &client,
-        keyring: keyring.clone(),
-        catalogs: &catalogs,
         concurrency: 2,
         plain_http: true,
         cancel: &cancel,
@@ -73,22 +64,16 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     s.rotate(&cx, &PasswordPolicy::default(), &[cam_id, acs_id])
         .await
         .unwrap();
-    let vault = s.vault(keyring.as_ref() as &dyn CredentialStore).unwrap();
+    let vault = s.vault().unwrap();
     let held = |s: &handover_engine::Session, id| -> Credentials {
         s.held_credentials(&vault, id)
             .unwrap()
             .expect("custody holds a password")
     };
     // Identify again with the held passwords: the protocols and the rest are read now.
-    s.discover(
-        &client,
-        Some(keyring.as_ref() as &dyn CredentialStore),
-        &common::unicast(wsd),
-        &cancel,
-        &progress,
-    )
-    .await
-    .unwrap();
+    s.discover(&common::unicast(wsd), &cancel, &progress)
+        .await
+        .unwrap();
     let cam_creds = held(&s, cam_id);
     assert!(cam.check_password(&cam_creds.username, cam_creds.password.expose()));
 
@@ -96,7 +81,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
         max_clock_skew_secs: 10,
         today: s.today(),
     };
-    s.run_checks(&[], &catalogs, &settings).unwrap();
+    s.run_checks(&[], &settings).unwrap();
     let finding = |s: &handover_engine::Session, id| {
         s.findings()
             .unwrap()
@@ -132,16 +117,13 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
         assert!(h.protocol_enabled("HTTP"), "{} has HTTP off", h.name());
     }
     assert_eq!(
-        s.fix_for(on_cam.id, &catalogs, &settings).unwrap(),
+        s.fix_for(on_cam.id, &settings).unwrap(),
         Some(Fix::DisableHttp)
     );
 
     // Refusal: HTTPS does not work on the access controller, so nothing changes there.
     let acs_xaddr_before = s.device(acs_id).unwrap().facts.xaddr;
-    let err = s
-        .fix(on_acs.id, &client, keyring.as_ref(), &catalogs, &settings)
-        .await
-        .unwrap_err();
+    let err = s.fix(on_acs.id, &settings).await.unwrap_err();
     assert!(
         err.to_string().contains("HTTPS could not be shown to work")
             && err.to_string().contains("nothing changed"),
@@ -152,10 +134,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
     assert_eq!(finding(&s, acs_id).unwrap().status, FindingStatus::Open);
 
     // The fix on the camera.
-    let out = s
-        .fix(on_cam.id, &client, keyring.as_ref(), &catalogs, &settings)
-        .await
-        .unwrap();
+    let out = s.fix(on_cam.id, &settings).await.unwrap();
     let fp = site.tls_fingerprint().unwrap();
     assert!(out.read_back.contains(fp), "{}", out.read_back);
     assert!(!out.read_back.contains("HTTP:"), "{}", out.read_back);
@@ -192,7 +171,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
 
     // Resolved on re-check, and audited with the fingerprint.
     assert_eq!(finding(&s, cam_id).unwrap().status, FindingStatus::Fixed);
-    s.run_checks(&[cam_id], &catalogs, &settings).unwrap();
+    s.run_checks(&[cam_id], &settings).unwrap();
     assert_eq!(finding(&s, cam_id).unwrap().status, FindingStatus::Fixed);
     let audit = s.audit_entries(0, 100_000).unwrap();
     let entry = audit
@@ -233,18 +212,12 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
 
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "fix-many");
-    let client = DeviceClient::new(ClientOptions::default());
-    let keyring = Arc::new(MemoryStore::new());
     let cancel = CancellationToken::new();
     let progress = silent();
-    s.discover(&client, None, &common::unicast(wsd), &cancel, &progress)
+    s.discover(&common::unicast(wsd), &cancel, &progress)
         .await
         .unwrap();
-    let catalogs = Catalogs::built_in();
     let cx = Custody {
-        client: &client,
-        keyring: keyring.clone(),
-        catalogs: &catalogs,
         concurrency: 8,
         plain_http: true,
         cancel: &cancel,
@@ -254,30 +227,24 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
     s.rotate(&cx, &PasswordPolicy::default(), &[])
         .await
         .unwrap();
-    s.discover(
-        &client,
-        Some(keyring.as_ref() as &dyn CredentialStore),
-        &common::unicast(wsd),
-        &cancel,
-        &progress,
-    )
-    .await
-    .unwrap();
+    s.discover(&common::unicast(wsd), &cancel, &progress)
+        .await
+        .unwrap();
     let settings = Settings {
         max_clock_skew_secs: 10,
         today: s.today(),
     };
-    s.run_checks(&[], &catalogs, &settings).unwrap();
+    s.run_checks(&[], &settings).unwrap();
     let fixable: Vec<_> = s
         .findings()
         .unwrap()
         .into_iter()
         .filter(|f| f.status == FindingStatus::Open)
-        .filter(|f| s.fix_for(f.id, &catalogs, &settings).unwrap().is_some())
+        .filter(|f| s.fix_for(f.id, &settings).unwrap().is_some())
         .collect();
     // "Fix all fixable" (one evaluation per device) offers exactly the findings `fix_for` has a fix for.
     let offered: Vec<_> = s
-        .open_fixes(&catalogs, &settings)
+        .open_fixes(&settings)
         .unwrap()
         .into_iter()
         .map(|(f, d, _)| (f, d))
@@ -310,10 +277,7 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
         "the camera has HTTP and another fixable finding: {on_cam:?}"
     );
     let ids: Vec<_> = fixable.iter().map(|f| f.id).collect();
-    let results = s
-        .fix_many(&ids, &client, keyring.as_ref(), &catalogs, &settings, 8)
-        .await
-        .unwrap();
+    let results = s.fix_many(&ids, &settings, 8).await.unwrap();
     assert_eq!(results.len(), ids.len(), "one result per finding");
     let failed: Vec<String> = results
         .iter()

@@ -11,12 +11,11 @@ use std::io::{BufRead as _, BufReader};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use handover_engine::{NewProject, Session};
-use handover_model::{DeviceIdentity, DiscoveryMethod, Site, SystemClock};
+use handover_engine::{Env, NewProject, Session};
+use handover_model::{DeviceIdentity, DiscoveryMethod, Site};
 use handover_sim::SiteManifest;
 use handover_sim::device::DeviceConfig;
 use handover_store::devices::Sighting;
@@ -182,7 +181,7 @@ fn hello_and_bye_heard_while_the_project_is_open() {
                 },
                 plan: None,
             },
-            Arc::new(SystemClock),
+            Env::for_tests(),
         )
         .expect("create the project");
         let (d, _) = s
@@ -308,7 +307,7 @@ fn hello_and_bye_heard_while_the_project_is_open() {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let s = Session::open(&project, None, Arc::new(SystemClock)).expect("reopen the project");
+    let s = Session::open(&project, None, Env::for_tests()).expect("reopen the project");
     let devices = s.devices().expect("devices");
     assert_eq!(devices.len(), 3, "{devices:#?}");
     for (i, e) in endpoints.iter().enumerate() {

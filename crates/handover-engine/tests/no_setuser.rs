@@ -7,16 +7,13 @@
 mod common;
 
 use std::net::Ipv4Addr;
-use std::sync::Arc;
 
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;
 use handover_model::CredentialState;
-use handover_policy::Catalogs;
 use handover_policy::checks::Settings;
 use handover_sim::{DeviceSpec, FaultSpec, Role, SiteManifest, Vendor};
-use handover_vault::{MemoryStore, PasswordPolicy, SecretString};
+use handover_vault::{PasswordPolicy, SecretString};
 use tokio_util::sync::CancellationToken;
 
 fn generic(name: &str, last: u8, no_setuser: bool) -> DeviceSpec {
@@ -43,17 +40,11 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
     let (site, wsd) = common::site(manifest, 36_500).await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "no-setuser");
-    let client = DeviceClient::new(ClientOptions::default());
     let (cancel, progress) = (CancellationToken::new(), silent());
-    s.discover(&client, None, &common::unicast(wsd), &cancel, &progress)
+    s.discover(&common::unicast(wsd), &cancel, &progress)
         .await
         .unwrap();
-    let catalogs = Catalogs::built_in();
-    let keyring = Arc::new(MemoryStore::new());
     let cx = Custody {
-        client: &client,
-        keyring: keyring.clone(),
-        catalogs: &catalogs,
         concurrency: 4,
         plain_http: true,
         cancel: &cancel,
@@ -135,7 +126,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         max_clock_skew_secs: 10,
         today: s.today(),
     };
-    s.run_checks(&[], &catalogs, &settings).unwrap();
+    s.run_checks(&[], &settings).unwrap();
     let finding = s
         .findings()
         .unwrap()
@@ -146,9 +137,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         finding.evidence.contains("vendor's tool") && finding.evidence.contains("credentials set"),
         "{finding:?}"
     );
-    let model = s
-        .report_model(&catalogs, time::OffsetDateTime::now_utc())
-        .unwrap();
+    let model = s.report_model(time::OffsetDateTime::now_utc()).unwrap();
     let row = model
         .devices
         .iter()
@@ -170,15 +159,9 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
     // rotation run leaves the device alone (exit 0 for the CLI).
     let new_pw = "Vendor-Tool-Set-42";
     assert!(h.set_password(user, new_pw));
-    s.set_credential(
-        &client,
-        &*keyring,
-        id,
-        user,
-        SecretString::new(new_pw.into()),
-    )
-    .await
-    .unwrap();
+    s.set_credential(id, user, SecretString::new(new_pw.into()))
+        .await
+        .unwrap();
     let again = s
         .rotate(&cx, &PasswordPolicy::default(), &[])
         .await
@@ -197,7 +180,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         s.device(id).unwrap().facts.onvif_password_change,
         Some(true)
     );
-    s.run_checks(&[], &catalogs, &settings).unwrap();
+    s.run_checks(&[], &settings).unwrap();
     assert!(
         !s.findings().unwrap().iter().any(|f| f.device == id
             && f.check == "credentials.default"

@@ -40,7 +40,7 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     assert!(devices.iter().all(|d| d.address == IpAddr::V4(ip)));
 
     // Custody: a default found on each, then a password of its own, proven on that device and no other.
-    let (cx, keyring) = (kit.custody(), &kit.keyring);
+    let cx = kit.custody();
     let f = s.find_defaults(&cx, &[]).await.unwrap();
     assert_eq!(f.defaults_found, usize::from(N), "{f:#?}");
     // Identified again with the password just found: each as itself (the device guards its serial).
@@ -73,7 +73,7 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
             })
             .unwrap();
         assert_eq!(d.identity.serial.as_deref(), Some(h.serial()), "{d:#?}");
-        let (_, pw) = s.reveal_password(&**keyring, d.id, None).unwrap();
+        let (_, pw) = s.reveal_password(d.id, None).unwrap();
         assert!(
             h.check_password(user, pw.expose()),
             "{} takes its own password",
@@ -92,11 +92,8 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     assert_eq!(passwords.len(), usize::from(N));
 
     // Checks and report: all eight, each with its own row.
-    s.run_checks(&[], &kit.catalogs, &common::settings(&s))
-        .unwrap();
-    let model = s
-        .report_model(&kit.catalogs, time::OffsetDateTime::now_utc())
-        .unwrap();
+    s.run_checks(&[], &common::settings(&s)).unwrap();
+    let model = s.report_model(time::OffsetDateTime::now_utc()).unwrap();
     assert_eq!(model.devices.len(), usize::from(N));
     let rows: BTreeSet<&str> = model.devices.iter().map(|d| d.address.as_str()).collect();
     let http: BTreeSet<String> = site
@@ -133,19 +130,14 @@ async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     let mut ids = BTreeSet::new();
     for h in site.devices() {
         let id = manual
-            .add_manual(&kit.client, None, &h.http_addr().to_string(), &kit.progress)
+            .add_manual(&h.http_addr().to_string(), &kit.progress)
             .await
             .unwrap();
         ids.insert(id);
     }
     assert_eq!(ids.len(), usize::from(N), "{ids:?}");
     let again = manual
-        .add_manual(
-            &kit.client,
-            None,
-            &site.devices()[3].http_addr().to_string(),
-            &kit.progress,
-        )
+        .add_manual(&site.devices()[3].http_addr().to_string(), &kit.progress)
         .await
         .unwrap();
     assert!(ids.contains(&again));

@@ -168,6 +168,11 @@ const TABLE: &[(&str, Side, Side)] = &[
         Cmd("device_accounts"),
     ),
     (
+        "Session::account_view",
+        Cmd("accounts list"),
+        Cmd("device_accounts"),
+    ),
+    (
         "Session::remove_account",
         Cmd("accounts remove"),
         Cmd("remove_account"),
@@ -194,6 +199,16 @@ const TABLE: &[(&str, Side, Side)] = &[
     ("Session::run_checks_with", Cmd("check"), Cmd("run_checks")),
     ("Session::check_settings", Cmd("check"), Cmd("run_checks")),
     ("Session::catalogs", Cmd("check"), Cmd("catalog_status")),
+    (
+        "Session::import_catalog",
+        Inner("`catalog import` works without a project: `catalogs::import`"),
+        Cmd("import_catalog"),
+    ),
+    (
+        "Session::data_dir",
+        Inner("`report` writes the CA certificate there"),
+        Inner("the report writes the CA certificate there"),
+    ),
     ("Session::findings", Cmd("findings"), Cmd("list_findings")),
     ("Session::finding", Cmd("fix"), Cmd("fix_preview")),
     ("Session::waivers", Cmd("findings"), Cmd("list_findings")),
@@ -277,11 +292,6 @@ const TABLE: &[(&str, Side, Side)] = &[
         Inner("the project's id"),
     ),
     (
-        "Session::pin_certificates",
-        Inner("every workflow that talks to devices pins first"),
-        Inner("every workflow pins first"),
-    ),
-    (
         "Session::vault",
         Inner("workflows open the vault themselves"),
         Inner("workflows open the vault themselves"),
@@ -300,7 +310,7 @@ const TABLE: &[(&str, Side, Side)] = &[
     (
         "catalogs::import",
         Cmd("catalog import"),
-        Cmd("import_catalog"),
+        Inner("the app imports into the open project's data folder: `Session::import_catalog`"),
     ),
     (
         "signing::create",

@@ -5,9 +5,8 @@
 
 use std::sync::Arc;
 
-use handover_engine::{NewProject, Session};
+use handover_engine::{Env, NewProject, Session};
 use handover_model::{DeviceFacts, DeviceIdentity, FixedClock, Plan, Role, Site};
-use handover_policy::Catalogs;
 use handover_policy::checks::Settings;
 use handover_store::devices::Sighting;
 use handover_store::discovery::Note;
@@ -61,7 +60,7 @@ fn the_report_model_lists_unidentified_hosts_owners_and_what_was_not_checked() {
             site,
             plan: Some((plan, "plan.csv".into())),
         },
-        clock.clone(),
+        Env::for_tests().with_clock(clock.clone()),
     )
     .unwrap();
     s.record_sighting(sighting(
@@ -77,7 +76,7 @@ fn the_report_model_lists_unidentified_hosts_owners_and_what_was_not_checked() {
         max_clock_skew_secs: 10,
         today: date!(2026 - 11 - 22),
     };
-    s.run_checks(&[], &Catalogs::built_in(), &settings).unwrap();
+    s.run_checks(&[], &settings).unwrap();
     drop(s);
 
     // What the sweep recorded about the other hosts on the subnet.
@@ -113,10 +112,8 @@ fn the_report_model_lists_unidentified_hosts_owners_and_what_was_not_checked() {
     .unwrap();
     drop(p);
 
-    let s = Session::open(&path, None, clock).unwrap();
-    let m = s
-        .report_model(&Catalogs::built_in(), datetime!(2026-11-22 12:00 UTC))
-        .unwrap();
+    let s = Session::open(&path, None, Env::for_tests().with_clock(clock)).unwrap();
+    let m = s.report_model(datetime!(2026-11-22 12:00 UTC)).unwrap();
     let sub = m
         .method
         .discovery

@@ -7,12 +7,10 @@ mod common;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::progress::{Progress, ProgressFn, Step, silent};
-use handover_policy::Catalogs;
 use handover_sim::FaultSpec;
-use handover_vault::{MemoryStore, PasswordPolicy};
+use handover_vault::PasswordPolicy;
 use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -20,9 +18,7 @@ async fn rotation_progress_moves_per_device() {
     let (site, wsd) = common::demo_site(32_500).await;
     let dir = tempfile::tempdir().unwrap();
     let (s, _) = common::discovered_demo(wsd, dir.path(), "rotate-progress").await;
-    let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
-    let catalogs = Catalogs::built_in();
     let events: Arc<Mutex<Vec<(Instant, Progress)>>> = Arc::default();
     let sink = events.clone();
     let progress: ProgressFn = Arc::new(move |p: &Progress| {
@@ -30,9 +26,6 @@ async fn rotation_progress_moves_per_device() {
     });
     let quiet = silent();
     let mut cx = Custody {
-        client: &client,
-        keyring: Arc::new(MemoryStore::new()),
-        catalogs: &catalogs,
         concurrency: 8,
         plain_http: true,
         cancel: &cancel,

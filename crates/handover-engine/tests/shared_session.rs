@@ -12,13 +12,11 @@ use std::time::{Duration, Instant};
 
 use handover_devices::discovery::hello::Announcement;
 use handover_devices::discovery::{Method, Sighting as Seen};
-use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::listen::{Heard, HelloChange};
 use handover_engine::progress::{Progress, ProgressFn, silent};
-use handover_policy::Catalogs;
 use handover_sim::FaultSpec;
-use handover_vault::{MemoryStore, PasswordPolicy};
+use handover_vault::PasswordPolicy;
 use tokio_util::sync::CancellationToken;
 
 fn newcomer() -> Announcement {
@@ -34,17 +32,8 @@ fn newcomer() -> Announcement {
 }
 
 /// The custody context every run here uses: the test keyring, eight devices at once, plain HTTP accepted.
-fn custody<'a>(
-    client: &'a DeviceClient,
-    keyring: &Arc<MemoryStore>,
-    catalogs: &'a Catalogs,
-    cancel: &'a CancellationToken,
-    progress: &'a ProgressFn,
-) -> Custody<'a> {
+fn custody<'a>(cancel: &'a CancellationToken, progress: &'a ProgressFn) -> Custody<'a> {
     Custody {
-        client,
-        keyring: keyring.clone(),
-        catalogs,
         concurrency: 8,
         plain_http: true,
         cancel,
@@ -62,8 +51,6 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
         (site, s)
     });
     let s = Arc::new(s);
-    let keyring = Arc::new(MemoryStore::new());
-    let catalogs = Catalogs::built_in();
     let cancel = CancellationToken::new();
     let quiet = silent();
     let started = Arc::new(AtomicBool::new(false));
@@ -75,8 +62,7 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
         flag.store(true, Ordering::SeqCst);
     });
     let found = rt.block_on(async {
-        let client = DeviceClient::new(ClientOptions::default());
-        let cx = custody(&client, &keyring, &catalogs, &cancel, &quiet);
+        let cx = custody(&cancel, &quiet);
         s.find_defaults(&cx, &[]).await.unwrap()
     });
     assert!(found.defaults_found > 2, "{found:#?}");
@@ -90,8 +76,7 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
     std::thread::scope(|scope| {
         let rotation = scope.spawn(|| {
             rt.block_on(async {
-                let client = DeviceClient::new(ClientOptions::default());
-                let cx = custody(&client, &keyring, &catalogs, &cancel, &progress);
+                let cx = custody(&cancel, &progress);
                 let r = s.rotate(&cx, &PasswordPolicy::default(), &[]).await;
                 rotation_done.store(true, Ordering::SeqCst);
                 r
@@ -104,8 +89,7 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
             }
             let t = Instant::now();
             rt.block_on(async {
-                let client = DeviceClient::new(ClientOptions::default());
-                let cx = custody(&client, &keyring, &catalogs, &cancel, &quiet);
+                let cx = custody(&cancel, &quiet);
                 s.recover(&cx).await.unwrap();
             });
             let (finished, waited_for) = (Instant::now(), t.elapsed());

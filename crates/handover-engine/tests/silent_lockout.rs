@@ -6,14 +6,11 @@
 mod common;
 
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Arc;
 
 use handover_devices::{ClientOptions, Credentials, DeviceClient, LoginCheck};
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;
-use handover_policy::Catalogs;
 use handover_sim::Vendor;
-use handover_vault::MemoryStore;
 use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -21,10 +18,9 @@ async fn a_silently_locked_digest_device_is_explained_not_called_changed() {
     let (site, wsd) = common::demo_site(32_000).await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "silent-lockout");
-    let client = DeviceClient::new(ClientOptions::default());
     let cancel = CancellationToken::new();
     let progress = silent();
-    s.discover(&client, None, &common::unicast(wsd), &cancel, &progress)
+    s.discover(&common::unicast(wsd), &cancel, &progress)
         .await
         .unwrap();
 
@@ -45,6 +41,7 @@ async fn a_silently_locked_digest_device_is_explained_not_called_changed() {
     let xaddr = d.facts.xaddr.clone().unwrap();
 
     // Someone (a browser, an earlier tool) fails five logins from this laptop: the address is blocked.
+    let client = DeviceClient::new(ClientOptions::default());
     for _ in 0..5 {
         let session = client
             .session(&xaddr, Some(Credentials::new("admin", "guess-1234")))
@@ -58,11 +55,7 @@ async fn a_silently_locked_digest_device_is_explained_not_called_changed() {
     assert!(h.is_address_blocked(localhost), "the device blocked us");
     let refused_before = h.counters().refused_while_locked;
 
-    let catalogs = Catalogs::built_in();
     let cx = Custody {
-        client: &client,
-        keyring: Arc::new(MemoryStore::new()),
-        catalogs: &catalogs,
         concurrency: 4,
         plain_http: true,
         cancel: &cancel,

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use handover_engine::Session;
 use handover_engine::switch::{SwitchCredentials, SwitchSummary};
 use handover_sim::SimSite;
-use handover_vault::{MemoryStore, SecretString};
+use handover_vault::SecretString;
 
 const COMMUNITY: &str = "handover-ro-7731";
 const V3_USER: &str = "handover-audit";
@@ -172,15 +172,10 @@ async fn set_up(base: u16, qbridge: bool, dir: &Path) -> Option<(SimSite, Snmpd,
     Some((site, agent, sess, with_mac))
 }
 
-/// Lists the switch (credentials to the test store) and asks it.
-async fn ask(
-    sess: &mut Session,
-    keyring: &MemoryStore,
-    addr: &str,
-    creds: &SwitchCredentials,
-) -> SwitchSummary {
-    sess.add_switch(keyring, "access-sw", addr, creds).unwrap();
-    sess.query_switches(keyring).await.unwrap()
+/// Lists the switch (credentials sealed under the session's test keyring) and asks it.
+async fn ask(sess: &mut Session, addr: &str, creds: &SwitchCredentials) -> SwitchSummary {
+    sess.add_switch("access-sw", addr, creds).unwrap();
+    sess.query_switches().await.unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -191,21 +186,14 @@ async fn net_snmp_agent_qbridge_v2c_and_v3_and_bad_credentials() {
     };
     // A test double stands in for the keyring: this test is about SNMP against a third-party agent; the
     // keyring is exercised for real by the custody and CLI tests.
-    let keyring = MemoryStore::new();
 
     // Wrong community: net-snmp drops the request silently; reported, nothing located.
-    let r = ask(
-        &mut sess,
-        &keyring,
-        &agent.addr,
-        &SwitchCredentials::V2c(s("public")),
-    )
-    .await;
+    let r = ask(&mut sess, &agent.addr, &SwitchCredentials::V2c(s("public"))).await;
     assert_eq!((r.answered, r.located), (0, 0), "{r:?}");
     assert!(r.failed[0].1.contains("community"), "{r:?}");
 
     // Wrong v3 authentication password: net-snmp answers with a report (wrong digest); reported.
-    let r = ask(&mut sess, &keyring, &agent.addr, &v3("not-the-auth-pass")).await;
+    let r = ask(&mut sess, &agent.addr, &v3("not-the-auth-pass")).await;
     assert_eq!((r.answered, r.located), (0, 0), "{r:?}");
     assert!(r.failed[0].1.contains("did not answer SNMP"), "{r:?}");
     assert!(
@@ -219,7 +207,6 @@ async fn net_snmp_agent_qbridge_v2c_and_v3_and_bad_credentials() {
     // The right community, then v3 authPriv: every device with a known MAC is located where the agent says.
     let r = ask(
         &mut sess,
-        &keyring,
         &agent.addr,
         &SwitchCredentials::V2c(s(COMMUNITY)),
     )
@@ -230,13 +217,13 @@ async fn net_snmp_agent_qbridge_v2c_and_v3_and_bad_credentials() {
         "{r:?}"
     );
     assert_locations_match(&sess, &site);
-    let r = ask(&mut sess, &keyring, &agent.addr, &v3(V3_AUTH)).await;
+    let r = ask(&mut sess, &agent.addr, &v3(V3_AUTH)).await;
     assert_eq!((r.answered, r.located), (1, with_mac), "{r:?}");
     assert_locations_match(&sess, &site);
 
     // The agent stops: the switch no longer answers, and that is reported with what to check.
     drop(agent);
-    let r = sess.query_switches(&keyring).await.unwrap();
+    let r = sess.query_switches().await.unwrap();
     assert_eq!(r.answered, 0, "{r:?}");
     assert!(r.failed[0].1.contains("check its address"), "{r:?}");
 }
@@ -248,8 +235,7 @@ async fn net_snmp_agent_bridge_mib_fallback() {
     let Some((site, agent, mut sess, with_mac)) = set_up(31_500, false, dir.path()).await else {
         return;
     };
-    let keyring = MemoryStore::new();
-    let r = ask(&mut sess, &keyring, &agent.addr, &v3(V3_AUTH)).await;
+    let r = ask(&mut sess, &agent.addr, &v3(V3_AUTH)).await;
     assert_eq!(
         (r.answered, r.located, r.not_seen),
         (1, with_mac, 0),

@@ -7,16 +7,14 @@
 mod common;
 
 use std::net::Ipv4Addr;
-use std::sync::Arc;
 
 use handover_devices::{ClientOptions, Credentials, DeviceClient, LoginCheck};
 use handover_engine::Session;
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;
 use handover_model::{CredentialState, DeviceId};
-use handover_policy::Catalogs;
 use handover_sim::{AuthRefusal, DeviceSpec, FaultSpec, Role, SimSite, SiteManifest, Vendor};
-use handover_vault::{MemoryStore, SecretString};
+use handover_vault::SecretString;
 use tokio_util::sync::CancellationToken;
 
 const STYLES: [AuthRefusal; 5] = [
@@ -55,16 +53,9 @@ async fn world(
     let (site, wsd) = common::site(manifest, base).await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), name);
-    let client = DeviceClient::new(ClientOptions::default());
-    s.discover(
-        &client,
-        None,
-        &common::unicast(wsd),
-        &CancellationToken::new(),
-        &silent(),
-    )
-    .await
-    .unwrap();
+    s.discover(&common::unicast(wsd), &CancellationToken::new(), &silent())
+        .await
+        .unwrap();
     assert_eq!(s.devices().unwrap().len(), site.devices().len());
     (site, s, dir)
 }
@@ -94,13 +85,8 @@ async fn find_defaults_reads_every_standard_refusal_as_one_and_keeps_within_the_
         ));
     }
     let (site, s, _dir) = world(devices, 36_100, "standard-refusals").await;
-    let client = DeviceClient::new(ClientOptions::default());
-    let catalogs = Catalogs::built_in();
     let (cancel, progress) = (CancellationToken::new(), silent());
     let cx = Custody {
-        client: &client,
-        keyring: Arc::new(MemoryStore::new()),
-        catalogs: &catalogs,
         concurrency: 8,
         plain_http: true,
         cancel: &cancel,
@@ -174,20 +160,14 @@ async fn credentials_set_says_refused_or_locked_out_never_could_not_ask() {
         ));
     }
     let (site, s, _dir) = world(devices, 36_300, "set-refusals").await;
+    // Someone else's client, for the logins that lock the account.
     let client = DeviceClient::new(ClientOptions::default());
-    let keyring = MemoryStore::new();
     for (i, style) in STYLES.iter().enumerate() {
         let name = format!("cam-{i}");
         let id = id_of(&s, &site, &name);
         let h = site.device(&name).unwrap();
         let e = s
-            .set_credential(
-                &client,
-                &keyring,
-                id,
-                "admin",
-                SecretString::new("Wrong-Pass-00".into()),
-            )
+            .set_credential(id, "admin", SecretString::new("Wrong-Pass-00".into()))
             .await
             .unwrap_err()
             .to_string();
@@ -219,13 +199,7 @@ async fn credentials_set_says_refused_or_locked_out_never_could_not_ask() {
         }
         assert_eq!(h.counters().lockouts, 1, "{style:?}");
         let e = s
-            .set_credential(
-                &client,
-                &keyring,
-                id,
-                "admin",
-                SecretString::new("Right-Pass-77".into()),
-            )
+            .set_credential(id, "admin", SecretString::new("Right-Pass-77".into()))
             .await
             .unwrap_err()
             .to_string();

@@ -5,7 +5,7 @@
 mod common;
 
 use handover_engine::switch::SwitchCredentials;
-use handover_vault::{MemoryStore, SecretString};
+use handover_vault::SecretString;
 
 fn s(v: &str) -> SecretString {
     SecretString::new(v.to_owned())
@@ -20,19 +20,17 @@ async fn the_switch_locates_devices_and_bad_credentials_are_named() {
 
     // A test double stands in for the keyring here: this test is about SNMP, and the keyring is exercised
     // for real by the custody and CLI tests.
-    let keyring = MemoryStore::new();
     let addr = site.switch_addr().unwrap().to_string();
     let spec = site.switch_spec().unwrap().clone();
 
     // Wrong credentials first: each is reported, nothing is located.
     sess.add_switch(
-        &keyring,
         "core-sw",
         &addr,
         &SwitchCredentials::V2c(s("not-the-community")),
     )
     .unwrap();
-    let r = sess.query_switches(&keyring).await.unwrap();
+    let r = sess.query_switches().await.unwrap();
     assert_eq!((r.answered, r.located), (0, 0), "{r:?}");
     assert!(
         r.failed[0].1.contains("did not answer SNMP") && r.failed[0].1.contains("community"),
@@ -44,9 +42,8 @@ async fn the_switch_locates_devices_and_bad_credentials_are_named() {
         auth: s("wrong-auth-pass"),
         privacy: s(&spec.v3_priv_password),
     };
-    sess.add_switch(&keyring, "core-sw", &addr, &wrong_v3)
-        .unwrap();
-    let r = sess.query_switches(&keyring).await.unwrap();
+    sess.add_switch("core-sw", &addr, &wrong_v3).unwrap();
+    let r = sess.query_switches().await.unwrap();
     assert_eq!(r.answered, 0, "{r:?}");
 
     // A switch that does not answer at all (nothing listens there).
@@ -56,24 +53,22 @@ async fn the_switch_locates_devices_and_bad_credentials_are_named() {
         .unwrap()
         .to_string();
     sess.add_switch(
-        &keyring,
         "core-sw",
         &silent_addr,
         &SwitchCredentials::V2c(s(&spec.community)),
     )
     .unwrap();
-    let r = sess.query_switches(&keyring).await.unwrap();
+    let r = sess.query_switches().await.unwrap();
     assert_eq!(r.answered, 0, "{r:?}");
 
     // The right v2c community, then v3 authPriv: every device with a known MAC is located.
     sess.add_switch(
-        &keyring,
         "core-sw",
         &addr,
         &SwitchCredentials::V2c(s(&spec.community)),
     )
     .unwrap();
-    let r = sess.query_switches(&keyring).await.unwrap();
+    let r = sess.query_switches().await.unwrap();
     assert_eq!(
         (r.answered, r.located, r.not_seen),
         (1, with_mac, 0),
@@ -84,8 +79,8 @@ async fn the_switch_locates_devices_and_bad_credentials_are_named() {
         auth: s(&spec.v3_auth_password),
         privacy: s(&spec.v3_priv_password),
     };
-    sess.add_switch(&keyring, "core-sw", &addr, &v3).unwrap();
-    let r = sess.query_switches(&keyring).await.unwrap();
+    sess.add_switch("core-sw", &addr, &v3).unwrap();
+    let r = sess.query_switches().await.unwrap();
     assert_eq!((r.answered, r.located), (1, with_mac), "{r:?}");
 
     // The recorded ports match the simulator's wiring, misplacements included.

@@ -6,16 +6,13 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;
 use handover_engine::{ErrorCode, Session};
 use handover_model::Device;
-use handover_policy::Catalogs;
 use handover_sim::FaultSpec;
-use handover_vault::{MemoryStore, SecretString};
+use handover_vault::SecretString;
 use tokio_util::sync::CancellationToken;
 
 fn https(d: &Device) -> bool {
@@ -41,8 +38,17 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
     let replaced_fp = site.replaced_tls_fingerprint().unwrap().to_string();
     assert_ne!(site_fp, replaced_fp);
     let dir = tempfile::tempdir().unwrap();
-    let (s, _) = common::discovered_demo(wsd, dir.path(), "tls-pin").await;
-    let client = DeviceClient::new(ClientOptions::default());
+    let kit = common::Kit::quiet();
+    // Idle connections close after 100 ms: a replaced device is reached over a new connection (with its own
+    // handshake), as in the field, not over one the genuine device left open.
+    let short_idle = DeviceClient::new(ClientOptions {
+        pool_idle_timeout: std::time::Duration::from_millis(100),
+        ..ClientOptions::default()
+    });
+    let s = common::demo_project_in(dir.path(), "tls-pin", kit.env().with_client(short_idle));
+    s.discover(&common::unicast(wsd), &kit.cancel, &kit.progress)
+        .await
+        .unwrap();
     let cancel = CancellationToken::new();
     let progress = silent();
 
@@ -75,10 +81,11 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
         ..FaultSpec::default()
     });
     let before = handle.counters();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
     // Identification fails for that device and says why.
     let sum = s
-        .identify(&client, None, &[target.id], 4, &cancel, &progress)
+        .identify(&[target.id], 4, &cancel, &progress)
         .await
         .unwrap();
     assert_eq!(sum.identified, 0);
@@ -90,13 +97,14 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
     );
     assert!(why.contains("forget-certificate"), "says what to do: {why}");
 
-    // Another client (the app started again) pins from the project too: a password typed for the device is
-    // refused at the handshake, so it never leaves the laptop.
+    // Another session with a fresh client (the app started again) pins from the project too: a password typed
+    // for the device is refused at the handshake, so it never leaves the laptop.
+    let path = s.path().to_owned();
+    drop(s);
     let fresh = DeviceClient::new(ClientOptions::default());
+    let s = Session::open(&path, None, kit.env().with_client(fresh)).unwrap();
     let err = s
         .set_credential(
-            &fresh,
-            &MemoryStore::new(),
             target.id,
             "admin",
             SecretString::new("typed-by-the-technician".into()),
@@ -107,11 +115,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
     assert!(err.to_string().contains("not the one pinned"), "{err}");
     // Nor does the search for factory defaults try anything there (nor count an attempt against the
     // vendor's lockout budget).
-    let catalogs = Catalogs::built_in();
     let cx = Custody {
-        client: &fresh,
-        keyring: Arc::new(MemoryStore::new()),
-        catalogs: &catalogs,
         concurrency: 2,
         plain_http: true,
         cancel: &cancel,
@@ -136,16 +140,16 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
 
     // Forgetting the pin on purpose is audited; the next answer pins the new certificate.
     let other = devices.iter().find(|d| !https(d)).unwrap();
-    let e = s.forget_certificate(Some(&fresh), other.id).unwrap_err();
+    let e = s.forget_certificate(other.id).unwrap_err();
     assert!(e.to_string().contains("no pinned certificate"), "{e}");
-    let old = s.forget_certificate(Some(&fresh), target.id).unwrap();
+    let old = s.forget_certificate(target.id).unwrap();
     assert_eq!(old, site_fp);
     assert_eq!(s.device(target.id).unwrap().facts.tls_fingerprint, None);
     let forgotten = actions(&s, "device.certificate-forgotten");
     assert_eq!(forgotten.len(), 1);
     assert_eq!(forgotten[0]["sha256"], site_fp.as_str());
     let sum = s
-        .identify(&fresh, None, &[target.id], 4, &cancel, &progress)
+        .identify(&[target.id], 4, &cancel, &progress)
         .await
         .unwrap();
     assert_eq!(sum.identified, 1, "{:?}", sum.failed);
@@ -157,7 +161,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
     assert_eq!(actions(&s, "devices.certificates-pinned").len(), 2);
 
     // The report carries each device's pinned certificate (inventory JSON/CSV, method appendix).
-    let model = s.report_model(&catalogs, s.now()).unwrap();
+    let model = s.report_model(s.now()).unwrap();
     let in_report = model
         .devices
         .iter()
@@ -167,10 +171,7 @@ async fn a_device_presenting_another_certificate_is_refused_before_anything_is_s
 
     // The other devices were never disturbed: a full identification still reads them all.
     let ids: Vec<_> = devices.iter().map(|d| d.id).collect();
-    let sum = s
-        .identify(&fresh, None, &ids, 8, &cancel, &progress)
-        .await
-        .unwrap();
+    let sum = s.identify(&ids, 8, &cancel, &progress).await.unwrap();
     assert!(
         sum.failed
             .iter()

@@ -14,7 +14,8 @@ use handover_vault::{CredentialStore, EntryKey, MemoryStore, Slot};
 #[test]
 fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
     let dir = tempfile::tempdir().unwrap();
-    let s = common::demo_project(dir.path(), "legacy");
+    let keyring = std::sync::Arc::new(MemoryStore::new());
+    let s = common::demo_project_in(dir.path(), "legacy", common::env_with(keyring.clone()));
     let (dev, _) = s
         .record_sighting(Sighting {
             address: Some("127.20.0.10".parse::<IpAddr>().unwrap()),
@@ -32,7 +33,6 @@ fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
     .unwrap();
     drop(conn);
     let pid = s.project_id().to_string();
-    let keyring = MemoryStore::new();
     let current = EntryKey::device(&pid, "D1", "admin", Slot::Current).unwrap();
     let pending = EntryKey::device(&pid, "D1", "admin", Slot::Pending).unwrap();
     let switch = EntryKey::other(&pid, "snmp-switch:1").unwrap();
@@ -44,7 +44,7 @@ fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
         .unwrap();
     keyring.put(&signing, &"PEM".into()).unwrap();
 
-    let (user, pw) = s.reveal_password(&keyring, dev.id, None).unwrap();
+    let (user, pw) = s.reveal_password(dev.id, None).unwrap();
     assert_eq!(
         (user.as_str(), pw.expose().as_str()),
         ("admin", "legacy-Pw-1")
@@ -79,13 +79,9 @@ fn keyring_entries_of_an_earlier_version_move_into_the_sealed_vault() {
     // A second session neither migrates again nor makes another key.
     let path = s.path().to_owned();
     drop(s);
-    let again = handover_engine::Session::open(
-        &path,
-        None,
-        std::sync::Arc::new(handover_model::SystemClock),
-    )
-    .unwrap();
-    let (_, pw) = again.reveal_password(&keyring, dev.id, None).unwrap();
+    let again =
+        handover_engine::Session::open(&path, None, common::env_with(keyring.clone())).unwrap();
+    let (_, pw) = again.reveal_password(dev.id, None).unwrap();
     assert_eq!(pw.expose(), "legacy-Pw-1");
     assert_eq!(keyring.list(&pid).unwrap().len(), 2);
 }

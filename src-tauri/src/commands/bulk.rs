@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use tauri::{AppHandle, State};
 
 use super::credentials::labels;
-use super::discover::with_devices;
+use super::discover::run;
 use crate::dto::{
     FixManyDto, FixManyRequest, FixPlanDto, FixPlanRequest, FixResultDto, IdentifyDto,
     IdentifyRequest, PlannedFixDto, UnidentifiedHostDto, WaiveManyRequest,
@@ -17,7 +17,6 @@ use crate::dto::{
 use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
 use crate::state::AppState;
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::{DeviceId, FindingId, FindingStatus};
 
 /// What fixing the open findings of these devices (all devices when none are named) would change; findings
@@ -26,8 +25,7 @@ use handover_engine::model::{DeviceId, FindingId, FindingStatus};
 pub async fn fix_plan(state: State<'_, AppState>, req: FixPlanRequest) -> CmdResult<FixPlanDto> {
     state
         .with_session(move |s| {
-            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let fixes = s.open_fixes(&catalogs, &s.check_settings(None))?;
+            let fixes = s.open_fixes(&s.check_settings(None))?;
             let names = labels(s)?;
             let wanted = |d: i64| req.devices.is_empty() || req.devices.contains(&d);
             let findings = s.findings()?;
@@ -73,21 +71,8 @@ pub async fn fix_findings(
         .with_session(move |s| {
             let total = ids.len() as u64;
             job.progress(0, total, "");
-            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let keyring = handover_engine::env::os_keyring()?;
             let settings = s.check_settings(None);
-            let results = tauri::async_runtime::block_on(async {
-                let client = DeviceClient::new(ClientOptions::default());
-                s.fix_many(
-                    &ids,
-                    &client,
-                    &keyring,
-                    &catalogs,
-                    &settings,
-                    handover_engine::DEVICES_AT_ONCE,
-                )
-                .await
-            })?;
+            let results = run(s.fix_many(&ids, &settings, handover_engine::DEVICES_AT_ONCE))?;
             let names = labels(s)?;
             let device_of: HashMap<i64, i64> =
                 s.findings()?.iter().map(|f| (f.id.0, f.device.0)).collect();
@@ -153,17 +138,7 @@ pub async fn identify_devices(
     let result = state
         .with_session(move |s| {
             let _job = job;
-            let o = with_devices(async |client, keyring| {
-                s.identify(
-                    client,
-                    keyring,
-                    &ids,
-                    handover_engine::DEVICES_AT_ONCE,
-                    &token,
-                    &sink,
-                )
-                .await
-            })?;
+            let o = run(s.identify(&ids, handover_engine::DEVICES_AT_ONCE, &token, &sink))?;
             Ok(IdentifyDto {
                 identified: o.identified,
                 failed: o.failed.into_iter().map(|(a, b)| [a, b]).collect(),

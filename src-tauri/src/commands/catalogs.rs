@@ -1,20 +1,17 @@
 //! Catalogs (Checks screen): the default-credential and firmware-baseline catalogs in use, imported files that
 //! are ignored and why (`Session::catalogs`, which notes each in the audit log once), and importing a newer
-//! signed catalog (`catalogs::import`: signature first, then content). The CLI's `handover catalog show|import`.
+//! signed catalog (`Session::import_catalog`: signature first, then content; audited). The CLI's `handover catalog show|import`.
 
 use std::path::PathBuf;
 
 use tauri::State;
-
-use handover_engine::catalogs;
-use handover_engine::policy::TrustedKey;
 
 use crate::dto::{CatalogDto, CatalogsDto, IgnoredCatalogDto, PathRequest};
 use crate::error::{AppError, CmdResult};
 use crate::state::AppState;
 
 fn shown(s: &handover_engine::Session) -> Result<CatalogsDto, AppError> {
-    let (in_use, ignored) = s.catalogs(&catalogs::data_dir())?;
+    let (in_use, ignored) = s.catalogs()?;
     Ok(CatalogsDto {
         in_use: in_use
             .infos()
@@ -59,7 +56,7 @@ pub async fn import_catalog(
     }
     state
         .with_session(move |s| {
-            catalogs::import(&catalogs::data_dir(), &file, &TrustedKey::shipped())?;
+            s.import_catalog(&file)?;
             shown(s)
         })
         .await

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use tauri::{AppHandle, State};
 
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::FindingId;
 use handover_engine::policy::Fix;
 
@@ -19,9 +18,8 @@ use crate::state::AppState;
 
 fn all_findings(s: &handover_engine::Session) -> Result<Vec<FindingDto>, AppError> {
     let (findings, waivers) = (s.findings()?, s.waivers()?);
-    let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
     let fixable: std::collections::HashSet<FindingId> = s
-        .open_fixes(&catalogs, &s.check_settings(None))?
+        .open_fixes(&s.check_settings(None))?
         .into_iter()
         .map(|(f, _, _)| f)
         .collect();
@@ -55,8 +53,7 @@ pub async fn run_checks(
     let result = state
         .with_session(move |s| {
             let _job = job;
-            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let c = s.run_checks_with(&[], &catalogs, &s.check_settings(None), &token, &sink)?;
+            let c = s.run_checks_with(&[], &s.check_settings(None), &token, &sink)?;
             Ok(CheckSummaryDto {
                 devices: c.devices,
                 new: c.new,
@@ -90,8 +87,7 @@ pub async fn waive_finding(state: State<'_, AppState>, req: WaiveRequest) -> Cmd
 pub async fn fix_preview(state: State<'_, AppState>, req: FindingRequest) -> CmdResult<FixPreview> {
     state
         .with_session(move |s| {
-            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let fix = s.fix_for(FindingId(req.id), &catalogs, &s.check_settings(None))?;
+            let fix = s.fix_for(FindingId(req.id), &s.check_settings(None))?;
             Ok(FixPreview {
                 id: req.id,
                 available: fix.is_some(),
@@ -114,14 +110,8 @@ pub async fn fix_finding(
 ) -> CmdResult<FixOutcomeDto> {
     state
         .with_session(move |s| {
-            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let keyring = handover_engine::env::os_keyring()?;
             let settings = s.check_settings(None);
-            let o = tauri::async_runtime::block_on(async {
-                let client = DeviceClient::new(ClientOptions::default());
-                s.fix(FindingId(req.id), &client, &keyring, &catalogs, &settings)
-                    .await
-            })?;
+            let o = super::discover::run(s.fix(FindingId(req.id), &settings))?;
             Ok(FixOutcomeDto {
                 finding: o.finding,
                 description: o.action.describe(),

@@ -12,15 +12,13 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use tauri::{AppHandle, State};
 
+use handover_engine::Session;
 use handover_engine::credentials::{Custody, DeviceOutcome};
-use handover_engine::devices::{ClientOptions, DeviceClient};
-use handover_engine::model::{CredentialState, DeviceId, DeviceUser};
-use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
-use handover_engine::{Session, catalogs};
+use handover_engine::model::{DeviceId, DeviceUser};
+use handover_engine::vault::{KdfParams, PasswordPolicy, SecretString};
 
 use crate::dto::{
     self, AccountDto, AccountRequest, AccountsDto, CustodyJobRequest, CustodyOverview, CustodyRow,
@@ -33,15 +31,6 @@ use crate::state::AppState;
 
 /// The account name a VMS account gets when none is typed.
 pub const DEFAULT_VMS_USER: &str = "vms";
-
-/// The OS keyring; locked or missing is a `keyring-unavailable` error that says to unlock or start it.
-pub(crate) fn keyring() -> Result<Arc<dyn CredentialStore>, AppError> {
-    handover_engine::env::shared_keyring().map_err(Into::into)
-}
-
-pub(crate) fn client() -> DeviceClient {
-    tauri::async_runtime::block_on(async { DeviceClient::new(ClientOptions::default()) })
-}
 
 /// Every device's name for people, by id.
 pub(crate) fn labels(s: &Session) -> Result<HashMap<i64, String>, AppError> {
@@ -99,22 +88,15 @@ pub async fn custody_overview(state: State<'_, AppState>) -> CmdResult<CustodyOv
     state.with_session(overview).await
 }
 
-/// Custody context for one engine run: the keyring, the catalogs in use, a device client, the engine's
-/// concurrency, this job's cancel token and progress sink.
+/// How one custody run goes: the engine's concurrency, this job's cancel token and progress sink (the client,
+/// keyring and catalogs are the session's).
 fn with_custody<T>(
-    s: &Session,
     job: &Job,
     plain_http: bool,
     run: impl FnOnce(&Custody<'_>) -> handover_engine::Result<T>,
 ) -> Result<T, AppError> {
-    let keyring = keyring()?;
-    let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
-    let client = client();
     let (token, sink) = (job.token(), job.engine_sink());
     let cx = Custody {
-        client: &client,
-        keyring,
-        catalogs: &catalogs,
         concurrency: handover_engine::DEVICES_AT_ONCE,
         plain_http,
         cancel: &token,
@@ -135,7 +117,7 @@ async fn custody_job<T: Send + 'static>(
     let ids: Vec<DeviceId> = req.devices.iter().copied().map(DeviceId).collect();
     let plain_http = req.allow_plain_http.unwrap_or(false);
     let result = state
-        .with_session(move |s| with_custody(s, &job, plain_http, |cx| run(s, cx, &ids)))
+        .with_session(move |s| with_custody(&job, plain_http, |cx| run(s, cx, &ids)))
         .await;
     jobs.finish(&req.job);
     result
@@ -212,7 +194,7 @@ pub async fn recover_credentials(
     let job = jobs.start(&app, &req.job, "Recovering interrupted rotations")?;
     let result = state
         .with_session(move |s| {
-            let r = with_custody(s, &job, false, |cx| {
+            let r = with_custody(&job, false, |cx| {
                 tauri::async_runtime::block_on(s.recover(cx))
             })?;
             Ok(RecoverDto {
@@ -249,15 +231,7 @@ pub async fn set_credential(
     }
     state
         .with_session(move |s| {
-            let keyring = keyring()?;
-            let client = client();
-            tauri::async_runtime::block_on(s.set_credential(
-                &client,
-                &*keyring,
-                DeviceId(device),
-                &user,
-                password,
-            ))?;
+            super::discover::run(s.set_credential(DeviceId(device), &user, password))?;
             overview(s)
         })
         .await
@@ -300,8 +274,7 @@ pub async fn export_credentials(
     }
     state
         .with_session(move |s| {
-            let keyring = keyring()?;
-            let n = s.export_kdbx(&*keyring, &path, &password, &KdfParams::default())?;
+            let n = s.export_kdbx(&path, &password, &KdfParams::default())?;
             Ok(ExportOutcomeDto {
                 path: path.display().to_string(),
                 accounts: n,
@@ -310,38 +283,15 @@ pub async fn export_credentials(
         .await
 }
 
-/// The accounts `users` of device `id`, flagged against what Handover holds and the vendor's default names.
+/// The accounts `users` of device `id`, flagged by the engine's rule (`Session::account_view`).
 fn accounts_dto(s: &Session, id: DeviceId, users: &[DeviceUser]) -> Result<AccountsDto, AppError> {
-    let d = s.device(id)?;
-    let held: Vec<String> = s
-        .credentials()?
-        .into_iter()
-        .filter(|c| c.device == id && c.state != CredentialState::Unknown)
-        .map(|c| c.username)
-        .collect();
-    let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
-    let defaults: Vec<String> = catalogs
-        .defaults
-        .attempt_plan(&d.facts, d.identity.mac)
-        .candidates
-        .into_iter()
-        .map(|c| c.user)
-        .collect();
     Ok(AccountsDto {
         device: id.0,
-        label: d.name(),
-        accounts: users
-            .iter()
-            .map(|u| {
-                let is_held = held.contains(&u.username);
-                AccountDto {
-                    username: u.username.clone(),
-                    level: u.level.clone(),
-                    held: is_held,
-                    extra_admin: !is_held && u.level.eq_ignore_ascii_case("Administrator"),
-                    factory_name: !is_held && defaults.contains(&u.username),
-                }
-            })
+        label: s.device(id)?.name(),
+        accounts: s
+            .account_view(id, users)?
+            .into_iter()
+            .map(AccountDto::from)
             .collect(),
     })
 }
@@ -354,8 +304,8 @@ pub async fn device_accounts(
 ) -> CmdResult<AccountsDto> {
     state
         .with_session(move |s| {
-            let (keyring, client, id) = (keyring()?, client(), DeviceId(req.id));
-            let users = tauri::async_runtime::block_on(s.accounts(&client, &*keyring, id))?;
+            let id = DeviceId(req.id);
+            let users = super::discover::run(s.accounts(id))?;
             accounts_dto(s, id, &users)
         })
         .await
@@ -373,13 +323,8 @@ pub async fn remove_account(
 ) -> CmdResult<AccountsDto> {
     state
         .with_session(move |s| {
-            let (keyring, client, id) = (keyring()?, client(), DeviceId(req.device));
-            tauri::async_runtime::block_on(s.remove_account(
-                &client,
-                &*keyring,
-                id,
-                req.user.trim(),
-            ))?;
+            let id = DeviceId(req.device);
+            super::discover::run(s.remove_account(id, req.user.trim()))?;
             accounts_dto(s, id, &recorded_users(s, id)?)
         })
         .await
@@ -394,15 +339,12 @@ pub async fn create_service_account(
 ) -> CmdResult<AccountsDto> {
     state
         .with_session(move |s| {
-            let (keyring, client, id) = (keyring()?, client(), DeviceId(req.device));
-            let (catalogs, _) = s.catalogs(&catalogs::data_dir())?;
+            let id = DeviceId(req.device);
             let user = match req.user.trim() {
                 "" => DEFAULT_VMS_USER,
                 u => u,
             };
-            tauri::async_runtime::block_on(
-                s.create_service_account(&client, &*keyring, &catalogs, id, user),
-            )?;
+            super::discover::run(s.create_service_account(id, user))?;
             accounts_dto(s, id, &recorded_users(s, id)?)
         })
         .await

@@ -34,7 +34,6 @@ pub(crate) fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<Devic
     let (plan, findings, creds, waivers) =
         (s.plan()?, s.findings()?, s.credentials()?, s.waivers()?);
     let row = dto::row(&d, &plan, &findings, &creds);
-    let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
     Ok(DeviceDetail {
         facts: dto::facts(&d),
         tls_pinned: d.facts.tls_fingerprint.clone(),
@@ -48,8 +47,7 @@ pub(crate) fn detail(s: &handover_engine::Session, id: DeviceId) -> Result<Devic
             .filter(|f| f.device == id)
             .map(|f| {
                 let fixable = f.status == FindingStatus::Open
-                    && s.fix_for(f.id, &catalogs, &s.check_settings(None))?
-                        .is_some();
+                    && s.fix_for(f.id, &s.check_settings(None))?.is_some();
                 Ok(FindingDto::new(f, row.label.clone(), &waivers, fixable))
             })
             .collect::<Result<_, AppError>>()?,
@@ -80,7 +78,7 @@ pub async fn forget_certificate(
     state
         .with_session(move |s| {
             let id = DeviceId(req.id);
-            s.forget_certificate(None, id)?;
+            s.forget_certificate(id)?;
             detail(s, id)
         })
         .await

@@ -4,9 +4,7 @@
 
 use tauri::{AppHandle, State};
 
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
-use handover_engine::vault::CredentialStore;
 
 use crate::dto::{
     AddDeviceRequest, DeviceDetail, DiscoverRequest, DiscoverSummaryDto, SubnetLineDto,
@@ -31,14 +29,9 @@ pub fn ranges(typed: &[String]) -> Result<Vec<ipnet::Ipv4Net>, AppError> {
         .collect()
 }
 
-/// Runs `f` on a device client with the keyring when it can be reached: identification uses the passwords
-/// Handover holds, and works without them.
-pub fn with_devices<T>(f: impl AsyncFnOnce(&DeviceClient, Option<&dyn CredentialStore>) -> T) -> T {
-    let keyring = handover_engine::env::os_keyring().ok();
-    tauri::async_runtime::block_on(async {
-        let client = DeviceClient::new(ClientOptions::default());
-        f(&client, keyring.as_ref().map(|k| k as &dyn CredentialStore)).await
-    })
+/// Runs an engine workflow to its end on the app's runtime, from a command's blocking thread.
+pub fn run<T>(work: impl std::future::Future<Output = T>) -> T {
+    tauri::async_runtime::block_on(work)
 }
 
 /// Finds and identifies devices; progress as `progress` events, cancellable with `cancel_job`.
@@ -60,9 +53,7 @@ pub async fn run_discovery(
     let result = state
         .with_session(move |s| {
             let _job = job;
-            let o = with_devices(async |client, keyring| {
-                s.discover(client, keyring, &opts, &token, &sink).await
-            })?;
+            let o = run(s.discover(&opts, &token, &sink))?;
             Ok(DiscoverSummaryDto {
                 found: o.found,
                 new: o.new,
@@ -107,12 +98,8 @@ pub async fn add_device(
     let result = state
         .with_session(move |s| {
             let _job = job;
-            let id = with_devices(async |client, keyring| {
-                token
-                    .run_until_cancelled(s.add_manual(client, keyring, &address, &sink))
-                    .await
-            })
-            .ok_or(AppError::Cancelled)??;
+            let id = run(token.run_until_cancelled(s.add_manual(&address, &sink)))
+                .ok_or(AppError::Cancelled)??;
             super::devices::detail(s, id)
         })
         .await;

@@ -4,18 +4,15 @@
 //! what a crash or a device that did not come back left open. The CLI's `handover firmware …`.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use tauri::{AppHandle, State};
 
 use handover_engine::Session;
-use handover_engine::devices::DeviceClient;
 use handover_engine::firmware::Upgrader;
 use handover_engine::model::DeviceId;
-use handover_engine::policy::{Catalogs, Settings};
-use handover_engine::vault::CredentialStore;
 
-use super::credentials::{client, keyring, labels};
+use super::credentials::labels;
+use super::discover::run;
 use crate::dto::{
     AcceptImageRequest, FirmwareImageDto, FirmwarePlanDto, FirmwareRecoverDto, FirmwareUpgradeDto,
     FirmwareUpgradeRequest, JobRequest, PathRequest,
@@ -38,20 +35,11 @@ fn namer(s: &Session) -> Result<impl Fn(i64) -> String, AppError> {
     })
 }
 
-/// What talking to devices needs: the keyring, the catalogs, a client and the check settings.
-fn device_work(
-    s: &Session,
-) -> Result<(Arc<dyn CredentialStore>, Catalogs, DeviceClient, Settings), AppError> {
-    let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-    Ok((keyring()?, catalogs, client(), s.check_settings(None)))
-}
-
 fn plan(s: &Session) -> Result<FirmwarePlanDto, AppError> {
     if s.firmware_folder_set()?.is_none() {
         return Ok(FirmwarePlanDto::no_folder());
     }
-    let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-    let p = s.firmware_plan(&catalogs, &[], None)?;
+    let p = s.firmware_plan(&[], None)?;
     Ok(FirmwarePlanDto::new(&p, namer(s)?))
 }
 
@@ -84,8 +72,7 @@ pub async fn accept_firmware_image(
 ) -> CmdResult<FirmwareImageDto> {
     state
         .with_session(move |s| {
-            let (catalogs, _) = s.catalogs(&handover_engine::catalogs::data_dir())?;
-            let id = s.accept_firmware_image(Path::new(&req.file), &req.reason, &catalogs)?;
+            let id = s.accept_firmware_image(Path::new(&req.file), &req.reason)?;
             Ok(FirmwareImageDto::from(&id))
         })
         .await
@@ -106,11 +93,8 @@ pub async fn upgrade_firmware(
     let result = state
         .with_session(move |s| {
             let (token, sink) = (job.token(), job.engine_sink());
-            let (keyring, catalogs, client, settings) = device_work(s)?;
+            let settings = s.check_settings(None);
             let up = Upgrader {
-                client: &client,
-                keyring: keyring.as_ref(),
-                catalogs: &catalogs,
                 settings: &settings,
                 in_flight: req.in_flight.unwrap_or(DEFAULT_IN_FLIGHT).max(1) as usize,
                 uplink_bytes_per_sec: req.uplink_mbps.unwrap_or(0) * 1_000_000 / 8,
@@ -118,7 +102,7 @@ pub async fn upgrade_firmware(
                 cancel: &token,
                 progress: &sink,
             };
-            let r = tauri::async_runtime::block_on(s.firmware_upgrade(&up, &ids, None))?;
+            let r = run(s.firmware_upgrade(&up, &ids, None))?;
             Ok(FirmwareUpgradeDto::new(&r, namer(s)?))
         })
         .await;
@@ -139,13 +123,7 @@ pub async fn recover_firmware(
     let result = state
         .with_session(move |s| {
             let _job = job;
-            let (keyring, catalogs, client, settings) = device_work(s)?;
-            let r = tauri::async_runtime::block_on(s.firmware_recover(
-                &client,
-                keyring.as_ref(),
-                &catalogs,
-                &settings,
-            ))?;
+            let r = run(s.firmware_recover(&s.check_settings(None)))?;
             Ok(FirmwareRecoverDto::new(&r, namer(s)?))
         })
         .await;

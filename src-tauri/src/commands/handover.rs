@@ -101,7 +101,6 @@ pub async fn write_report(
                 ));
             }
             let store = handover_engine::env::os_keyring()?;
-            let data = catalogs::data_dir();
             let id = signing::load(&store)?.ok_or_else(|| {
                 AppError::Invalid(
                     "there is no signing identity yet: create one on this screen first".into(),
@@ -111,9 +110,8 @@ pub async fn write_report(
                 Paper::A4 => PageSize::A4,
                 Paper::Letter => PageSize::Letter,
             };
-            let (cats, _) = s.catalogs(&data)?;
-            let o = s.write_report(&path, paper, &cats, &id)?;
-            let ca = signing::ensure_ca_file(&id, &data)?;
+            let o = s.write_report(&path, paper, &id)?;
+            let ca = signing::ensure_ca_file(&id, s.data_dir())?;
             Ok(ReportOutcomeDto {
                 pdf: o.pdf.display().to_string(),
                 json: o.json.display().to_string(),

@@ -45,10 +45,7 @@ pub async fn copy_password(
     req: CopyPasswordRequest,
 ) -> CmdResult<CopiedDto> {
     let (username, password) = state
-        .with_session(move |s| {
-            let keyring = handover_engine::env::os_keyring()?;
-            Ok(s.reveal_password(&keyring, DeviceId(req.device), req.user.as_deref())?)
-        })
+        .with_session(move |s| Ok(s.reveal_password(DeviceId(req.device), req.user.as_deref())?))
         .await?;
     app.clipboard()
         .write_text(password.expose().clone())

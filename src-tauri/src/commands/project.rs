@@ -2,11 +2,9 @@
 //! at a glance, recent projects, the audit chain.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use tauri::{AppHandle, Manager, State};
 
-use handover_engine::model::SystemClock;
 use handover_engine::{NewProject, Session};
 
 use super::listen;
@@ -79,7 +77,7 @@ pub async fn create_project(
                 site: req.site.into(),
                 plan,
             };
-            let s = Session::create(new, Arc::new(SystemClock))?;
+            let s = Session::create(new, handover_engine::Env::os())?;
             let status = StatusDto::from(s.status()?);
             Ok((s, status))
         })
@@ -99,7 +97,11 @@ pub async fn open_project(
     let status = state
         .replace(move || {
             let actor = req.actor.filter(|a| !a.trim().is_empty());
-            let s = Session::open(Path::new(req.path.trim()), actor, Arc::new(SystemClock))?;
+            let s = Session::open(
+                Path::new(req.path.trim()),
+                actor,
+                handover_engine::Env::os(),
+            )?;
             let status = StatusDto::from(s.status()?);
             Ok((s, status))
         })

@@ -66,8 +66,7 @@ pub async fn add_switch(
     let (name, address, creds) = credentials(req)?;
     state
         .with_session(move |s| {
-            let keyring = handover_engine::env::os_keyring()?;
-            s.add_switch(&keyring, &name, &address, &creds)?;
+            s.add_switch(&name, &address, &creds)?;
             list(s)
         })
         .await
@@ -111,11 +110,8 @@ pub async fn query_switches(
                 ));
             }
             job.progress(0, total, "");
-            let keyring = handover_engine::env::os_keyring()?;
-            let o = tauri::async_runtime::block_on(
-                token.run_until_cancelled(s.query_switches(&keyring)),
-            )
-            .ok_or(AppError::Cancelled)??;
+            let o = super::discover::run(token.run_until_cancelled(s.query_switches()))
+                .ok_or(AppError::Cancelled)??;
             job.progress(total, total, &format!("{} answered", o.answered));
             Ok(SwitchQueryDto {
                 answered: o.answered,

@@ -219,6 +219,18 @@ pub struct AccountDto {
     pub factory_name: bool,
 }
 
+impl From<handover_engine::view::Account> for AccountDto {
+    fn from(a: handover_engine::view::Account) -> Self {
+        AccountDto {
+            username: a.username,
+            level: a.level,
+            held: a.held,
+            extra_admin: a.extra_admin,
+            factory_name: a.factory_name,
+        }
+    }
+}
+
 /// The accounts on a device.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct AccountsDto {

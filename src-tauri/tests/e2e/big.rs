@@ -4,11 +4,9 @@
 //! nothing answers at these addresses, so the walk only looks at it.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use handover_engine::{NewProject, Session};
-use handover_model::{DeviceFacts, DeviceIdentity, Plan, Role, Site, SystemClock};
-use handover_policy::Catalogs;
+use handover_model::{DeviceFacts, DeviceIdentity, Plan, Role, Site};
 use handover_policy::checks::Settings;
 use handover_store::devices::Sighting;
 
@@ -34,7 +32,7 @@ pub fn write(path: &Path, n: usize) {
             site,
             plan: Some((plan, "campus-plan.csv".into())),
         },
-        Arc::new(SystemClock),
+        handover_engine::Env::os(),
     )
     .expect("create the big project");
     let makers = [
@@ -82,6 +80,5 @@ pub fn write(path: &Path, n: usize) {
         max_clock_skew_secs: 10,
         today: s.today(),
     };
-    s.run_checks(&[], &Catalogs::built_in(), &settings)
-        .expect("run the checks");
+    s.run_checks(&[], &settings).expect("run the checks");
 }

@@ -7,11 +7,11 @@ use handover_engine::model::{DeviceId, FindingId, FindingStatus};
 use crate::args::{CheckArgs, Cli};
 
 pub fn run(cli: &Cli, a: &CheckArgs) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let only = &a.devices;
-    let catalogs = super::catalogs(&mut session)?;
+    super::catalogs(&session)?;
     let settings = session.check_settings(Some(a.max_skew));
-    let s = session.run_checks(only, &catalogs, &settings)?;
+    let s = session.run_checks(only, &settings)?;
     if cli.json {
         crate::output::json(&s)?;
     } else {
@@ -140,30 +140,26 @@ pub fn waive(
 
 pub fn fix(cli: &Cli, list: &[FindingId], all: bool, yes: bool) -> anyhow::Result<ExitCode> {
     use std::io::{BufRead, IsTerminal};
-    let mut session = super::open(cli)?;
-    let catalogs = super::catalogs(&mut session)?;
+    let session = super::open(cli)?;
+    super::catalogs(&session)?;
     let settings = session.check_settings(None);
-    let mut ids: Vec<FindingId> = list.to_vec();
+    let mut failed = 0;
+    let mut planned = Vec::with_capacity(list.len());
     if all {
-        for f in session
-            .findings()?
-            .into_iter()
-            .filter(|f| f.status == FindingStatus::Open)
-        {
-            if session.fix_for(f.id, &catalogs, &settings)?.is_some() {
-                ids.push(f.id);
-            }
+        for (id, _, action) in session.open_fixes(&settings)? {
+            planned.push((id, action));
         }
     }
-    if ids.is_empty() {
+    if planned.is_empty() && list.is_empty() {
         anyhow::ensure!(all, "name a finding (e.g. `handover fix F7`) or use --all");
         outln!("Nothing to fix: no open finding has a fix Handover can apply on the device.");
         return Ok(ExitCode::SUCCESS);
     }
-    let mut failed = 0;
-    let mut planned = Vec::with_capacity(ids.len());
-    for id in ids {
-        match session.fix_for(id, &catalogs, &settings)? {
+    for &id in list {
+        if planned.iter().any(|(p, _)| *p == id) {
+            continue;
+        }
+        match session.fix_for(id, &settings)? {
             Some(action) => planned.push((id, action)),
             None => {
                 outln!("{id}: Handover cannot fix this on the device; fix it by hand or waive it");
@@ -193,21 +189,8 @@ pub fn fix(cli: &Cli, list: &[FindingId], all: bool, yes: bool) -> anyhow::Resul
         }
     }
     let ids: Vec<FindingId> = planned.iter().map(|(id, _)| *id).collect();
-    let keyring = super::keyring()?;
     let rt = super::runtime()?;
-    let client = rt.block_on(async {
-        handover_engine::devices::DeviceClient::new(
-            handover_engine::devices::ClientOptions::default(),
-        )
-    });
-    let results = rt.block_on(session.fix_many(
-        &ids,
-        &client,
-        &keyring,
-        &catalogs,
-        &settings,
-        super::DEVICES_AT_ONCE,
-    ))?;
+    let results = rt.block_on(session.fix_many(&ids, &settings, super::DEVICES_AT_ONCE))?;
     for (id, r) in results {
         match r {
             Ok(o) if cli.json => crate::output::json(&o)?,

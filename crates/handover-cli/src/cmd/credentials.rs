@@ -3,9 +3,8 @@
 use std::process::ExitCode;
 
 use handover_engine::credentials::{Custody, DeviceOutcome};
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::model::DeviceId;
-use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy};
+use handover_engine::vault::{KdfParams, PasswordPolicy};
 
 use crate::args::{Cli, CredentialsCommand};
 
@@ -40,7 +39,7 @@ fn outcomes(session: &handover_engine::Session, list: &[DeviceOutcome]) {
 }
 
 pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     if let CredentialsCommand::List = c {
         let list = session.credentials()?;
         if cli.json {
@@ -66,17 +65,13 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let keyring = super::keyring()?;
-    let store: &dyn CredentialStore = &keyring;
+    // Said before any device is asked: custody needs the keyring.
+    super::keyring()?;
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
     let progress = crate::progress::terminal(cli.json);
-    let catalogs = super::catalogs(&mut session)?;
-    let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
+    super::catalogs(&session)?;
     let cx = Custody {
-        client: &client,
-        keyring: std::sync::Arc::new(keyring.clone()),
-        catalogs: &catalogs,
         concurrency: super::DEVICES_AT_ONCE,
         plain_http: matches!(
             c,
@@ -171,7 +166,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         CredentialsCommand::Set { device, user } => {
             let id: DeviceId = *device;
             let pw = super::read_secret(&format!("Password of {user} on {id}: "))?;
-            rt.block_on(session.set_credential(&client, store, id, user, pw))?;
+            rt.block_on(session.set_credential(id, user, pw))?;
             outln!(
                 "The device takes it; kept in the keyring. It will be rotated by `handover credentials rotate`."
             );
@@ -182,7 +177,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                 let again = super::read_secret("Again: ")?;
                 anyhow::ensure!(again == pw, "the two passwords differ; nothing was written");
             }
-            let n = session.export_kdbx(store, kdbx, &pw, &KdfParams::default())?;
+            let n = session.export_kdbx(kdbx, &pw, &KdfParams::default())?;
             outln!(
                 "Wrote {n} accounts to {} (KDBX4, AES-256, Argon2id 64 MiB).",
                 kdbx.display()
@@ -207,7 +202,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
                     return Ok(ExitCode::SUCCESS);
                 }
             }
-            let (user, password) = session.reveal_password(store, id, user.as_deref())?;
+            let (user, password) = session.reveal_password(id, user.as_deref())?;
             if cli.json {
                 crate::output::json(&serde_json::json!({
                     "device": id.to_string(), "user": user, "password": password.expose(),

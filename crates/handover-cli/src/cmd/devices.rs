@@ -134,7 +134,7 @@ pub fn run(cli: &Cli, action: Option<&DevicesCommand>) -> anyhow::Result<ExitCod
     if let Some(DevicesCommand::ForgetCertificate { device }) = action {
         let id = *device;
         let session = super::open(cli)?;
-        let old = session.forget_certificate(None, id)?;
+        let old = session.forget_certificate(id)?;
         outln!(
             "Forgot the certificate pinned for {id} (SHA-256 {old}); the next HTTPS answer pins the new one \
              (run `handover discover`)."

@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 use handover_engine::devices::ProbeOptions;
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::model::DeviceId;
 
@@ -13,7 +12,6 @@ pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
     let session = super::open(cli)?;
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
-    let keyring = super::keyring().ok();
     let progress = crate::progress::terminal(cli.json);
     let opts = DiscoverOptions {
         sweep_plan: !a.no_plan_sweep,
@@ -26,20 +24,7 @@ pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
         },
         ..DiscoverOptions::default()
     };
-    let s = rt.block_on(async {
-        let client = DeviceClient::new(ClientOptions::default());
-        session
-            .discover(
-                &client,
-                keyring
-                    .as_ref()
-                    .map(|k| k as &dyn handover_engine::vault::CredentialStore),
-                &opts,
-                &cancel,
-                &progress,
-            )
-            .await
-    })?;
+    let s = rt.block_on(session.discover(&opts, &cancel, &progress))?;
     if cli.json {
         crate::output::json(&s)?;
         return Ok(ExitCode::SUCCESS);
@@ -76,21 +61,8 @@ pub fn run(cli: &Cli, a: &DiscoverArgs) -> anyhow::Result<ExitCode> {
 pub fn add(cli: &Cli, address: &str) -> anyhow::Result<ExitCode> {
     let session = super::open(cli)?;
     let rt = super::runtime()?;
-    let keyring = super::keyring().ok();
     let progress = crate::progress::terminal(cli.json);
-    let id = rt.block_on(async {
-        let client = DeviceClient::new(ClientOptions::default());
-        session
-            .add_manual(
-                &client,
-                keyring
-                    .as_ref()
-                    .map(|k| k as &dyn handover_engine::vault::CredentialStore),
-                address,
-                &progress,
-            )
-            .await
-    })?;
+    let id = rt.block_on(session.add_manual(address, &progress))?;
     let d = session.device(id)?;
     if cli.json {
         crate::output::json(&d)?;
@@ -114,23 +86,9 @@ pub fn identify(cli: &Cli, devices: &[DeviceId]) -> anyhow::Result<ExitCode> {
     };
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
-    let keyring = super::keyring().ok();
     let progress = crate::progress::terminal(cli.json);
-    let s = rt.block_on(async {
-        let client = DeviceClient::new(ClientOptions::default());
-        session
-            .identify(
-                &client,
-                keyring
-                    .as_ref()
-                    .map(|k| k as &dyn handover_engine::vault::CredentialStore),
-                &ids,
-                handover_engine::DEVICES_AT_ONCE,
-                &cancel,
-                &progress,
-            )
-            .await
-    })?;
+    let s =
+        rt.block_on(session.identify(&ids, handover_engine::DEVICES_AT_ONCE, &cancel, &progress))?;
     if cli.json {
         let failed: Vec<_> = s
             .failed

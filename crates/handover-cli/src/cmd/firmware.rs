@@ -4,22 +4,21 @@
 
 use std::process::ExitCode;
 
-use handover_engine::devices::{ClientOptions, DeviceClient};
 use handover_engine::firmware::Upgrader;
 use handover_engine::policy::{Action, Identified, Standing};
 
 use crate::args::{Cli, FirmwareCommand, FirmwarePlanArgs};
 
 pub fn run(cli: &Cli, c: &FirmwareCommand) -> anyhow::Result<ExitCode> {
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     match c {
         FirmwareCommand::Folder { dir } => {
             let abs = session.set_firmware_folder(dir)?;
             outln!("Firmware folder: {}", abs.display());
         }
         FirmwareCommand::Images => {
-            let catalogs = super::catalogs(&mut session)?;
-            let images = session.firmware_images(&catalogs)?;
+            super::catalogs(&session)?;
+            let images = session.firmware_images()?;
             if cli.json {
                 crate::output::json(&images)?;
             } else {
@@ -31,8 +30,8 @@ pub fn run(cli: &Cli, c: &FirmwareCommand) -> anyhow::Result<ExitCode> {
             }
         }
         FirmwareCommand::Accept { file, reason } => {
-            let catalogs = super::catalogs(&mut session)?;
-            let id = session.accept_firmware_image(file, reason, &catalogs)?;
+            super::catalogs(&session)?;
+            let id = session.accept_firmware_image(file, reason)?;
             if cli.json {
                 crate::output::json(&id)?;
             } else {
@@ -44,9 +43,9 @@ pub fn run(cli: &Cli, c: &FirmwareCommand) -> anyhow::Result<ExitCode> {
                 );
             }
         }
-        FirmwareCommand::Plan(a) => return plan(cli, &mut session, a),
-        FirmwareCommand::Upgrade { .. } => return upgrade(cli, &mut session, c),
-        FirmwareCommand::Recover => return recover(cli, &mut session),
+        FirmwareCommand::Plan(a) => return plan(cli, &session, a),
+        FirmwareCommand::Upgrade { .. } => return upgrade(cli, &session, c),
+        FirmwareCommand::Recover => return recover(cli, &session),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -92,12 +91,12 @@ pub fn size(bytes: u64) -> String {
 
 fn plan(
     cli: &Cli,
-    session: &mut handover_engine::Session,
+    session: &handover_engine::Session,
     a: &FirmwarePlanArgs,
 ) -> anyhow::Result<ExitCode> {
     let only = a.devices.clone();
-    let catalogs = super::catalogs(session)?;
-    let p = session.firmware_plan(&catalogs, &only, a.image.as_deref())?;
+    super::catalogs(session)?;
+    let p = session.firmware_plan(&only, a.image.as_deref())?;
     if cli.json {
         crate::output::json(&p)?;
         return Ok(ExitCode::SUCCESS);
@@ -159,7 +158,7 @@ fn plan(
 /// The upgrade: plan shown and confirmed, then the engine's waves.
 pub(crate) fn upgrade(
     cli: &Cli,
-    session: &mut handover_engine::Session,
+    session: &handover_engine::Session,
     c: &FirmwareCommand,
 ) -> anyhow::Result<ExitCode> {
     let FirmwareCommand::Upgrade {
@@ -173,8 +172,8 @@ pub(crate) fn upgrade(
         return Ok(ExitCode::SUCCESS);
     };
     let only = a.devices.clone();
-    let catalogs = super::catalogs(session)?;
-    let p = session.firmware_plan(&catalogs, &only, a.image.as_deref())?;
+    super::catalogs(session)?;
+    let p = session.firmware_plan(&only, a.image.as_deref())?;
     let n = p.upgrades().count();
     if n == 0 {
         if cli.json {
@@ -214,16 +213,12 @@ pub(crate) fn upgrade(
             return Ok(ExitCode::SUCCESS);
         }
     }
-    let keyring = super::keyring()?;
+    super::keyring()?;
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
     let progress = crate::progress::terminal(cli.json);
-    let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
     let settings = session.check_settings(None);
     let up = Upgrader {
-        client: &client,
-        keyring: &keyring,
-        catalogs: &catalogs,
         settings: &settings,
         in_flight: (*in_flight).max(1),
         uplink_bytes_per_sec: uplink_mbps * 1_000_000 / 8,
@@ -272,16 +267,12 @@ pub(crate) fn upgrade(
 }
 
 /// `firmware recover`.
-pub(crate) fn recover(
-    cli: &Cli,
-    session: &mut handover_engine::Session,
-) -> anyhow::Result<ExitCode> {
-    let catalogs = super::catalogs(session)?;
-    let keyring = super::keyring()?;
+pub(crate) fn recover(cli: &Cli, session: &handover_engine::Session) -> anyhow::Result<ExitCode> {
+    super::catalogs(session)?;
+    super::keyring()?;
     let rt = super::runtime()?;
-    let client = rt.block_on(async { DeviceClient::new(ClientOptions::default()) });
     let settings = session.check_settings(None);
-    let r = rt.block_on(session.firmware_recover(&client, &keyring, &catalogs, &settings))?;
+    let r = rt.block_on(session.firmware_recover(&settings))?;
     if cli.json {
         crate::output::json(&r)?;
     } else {

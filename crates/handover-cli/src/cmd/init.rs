@@ -32,7 +32,7 @@ pub fn run(cli: &Cli, a: &InitArgs) -> anyhow::Result<ExitCode> {
             site,
             plan,
         },
-        super::clock(),
+        handover_engine::Env::os(),
     )?;
     if cli.json {
         crate::output::json(&session.status()?)?;

@@ -16,27 +16,20 @@ mod status;
 mod switch;
 
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use handover_engine::Session;
-use handover_engine::model::{Clock, SystemClock};
+use handover_engine::{Env, Session};
 
 use crate::args::{Cli, Command};
 
-/// The clock the CLI records times with.
-pub fn clock() -> Arc<dyn Clock> {
-    Arc::new(SystemClock)
-}
-
-/// Opens the project named on the command line.
+/// Opens the project named on the command line, in the machine's environment (OS keyring, data folder).
 pub fn open(cli: &Cli) -> anyhow::Result<Session> {
-    Ok(Session::open(&cli.project, cli.actor.clone(), clock())?)
+    Ok(Session::open(&cli.project, cli.actor.clone(), Env::os())?)
 }
 
 /// The catalogs in use for this project; imported files that are ignored are said on stderr and written to
 /// the audit log once.
-pub fn catalogs(session: &mut Session) -> anyhow::Result<handover_engine::policy::Catalogs> {
-    let (c, ignored) = session.catalogs(&handover_engine::catalogs::data_dir())?;
+pub fn catalogs(session: &Session) -> anyhow::Result<handover_engine::policy::Catalogs> {
+    let (c, ignored) = session.catalogs()?;
     for i in &ignored {
         errln!("warning: {}", crate::output::inert(&i.to_string()));
     }
@@ -69,7 +62,8 @@ pub fn ctrl_c_cancels(rt: &tokio::runtime::Runtime) -> tokio_util::sync::Cancell
     token
 }
 
-/// Opens the OS keyring, or says what to do when it is locked or missing.
+/// Opens the OS keyring, or says what to do when it is locked or missing (commands that need it say so before
+/// any device is asked).
 pub fn keyring() -> anyhow::Result<handover_engine::vault::OsKeyring> {
     Ok(handover_engine::env::os_keyring()?)
 }

@@ -15,7 +15,7 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
     let identity = signing::load(&store)?.ok_or_else(|| {
         anyhow::anyhow!("no signing identity yet: create one with `handover sign-identity create --name NAME --org ORG` or import yours with `handover sign-identity import FILE.p12`")
     })?;
-    let mut session = super::open(cli)?;
+    let session = super::open(cli)?;
     let out = a
         .out
         .clone()
@@ -24,9 +24,9 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         Paper::A4 => PageSize::A4,
         Paper::Letter => PageSize::Letter,
     };
-    let ca = signing::ensure_ca_file(&identity, &catalogs::data_dir())?;
-    let cats = super::catalogs(&mut session)?;
-    let o = session.write_report(&out, paper, &cats, &identity)?;
+    let ca = signing::ensure_ca_file(&identity, session.data_dir())?;
+    super::catalogs(&session)?;
+    let o = session.write_report(&out, paper, &identity)?;
     if cli.json {
         crate::output::json(&o)?;
     } else {

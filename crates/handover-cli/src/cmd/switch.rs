@@ -33,7 +33,7 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
             address,
             v3_user,
         } => {
-            let keyring = super::keyring()?;
+            super::keyring()?;
             let creds = match v3_user {
                 None => SwitchCredentials::V2c(super::read_secret("SNMP community: ")?),
                 Some(user) => SwitchCredentials::V3 {
@@ -42,15 +42,15 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
                     privacy: super::read_secret("SNMPv3 privacy password: ")?,
                 },
             };
-            session.add_switch(&keyring, name, address, &creds)?;
+            session.add_switch(name, address, &creds)?;
             outln!(
                 "Added switch {name} ({address}); its credentials are in the keyring. Ask it with `handover switch query`."
             );
         }
         SwitchCommand::Query => {
-            let keyring = super::keyring()?;
+            super::keyring()?;
             let rt = super::runtime()?;
-            let s = rt.block_on(session.query_switches(&keyring))?;
+            let s = rt.block_on(session.query_switches())?;
             if cli.json {
                 crate::output::json(&s)?;
             } else {

@@ -2,11 +2,10 @@
 //! create a least-privilege account for the VMS with its own password, kept in the keyring before the device
 //! is asked to create it, and proven afterwards.
 
-use handover_devices::{DeviceClient, LoginCheck, NewUser, Password, UserLevel};
+use handover_devices::{LoginCheck, NewUser, Password, UserLevel};
 use handover_model::{CredentialRef, CredentialState, DeviceId};
-use handover_policy::Catalogs;
 use handover_store::devices::Sighting;
-use handover_vault::{CredentialStore, PasswordPolicy, Slot};
+use handover_vault::{PasswordPolicy, Slot};
 
 use super::{device_policy, entry, try_login};
 use crate::error::{Error, Result};
@@ -16,8 +15,6 @@ use crate::session::Session;
 impl Session {
     fn admin_session(
         &self,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
         device: DeviceId,
     ) -> Result<(handover_devices::OnvifSession, String, String)> {
         let d = self.project().device(device)?;
@@ -26,13 +23,14 @@ impl Session {
                 "{device} has no ONVIF address yet: run `handover discover`"
             ))
         })?;
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let creds = self.held_credentials(&vault, device)?.ok_or_else(|| {
             Error::Invalid(format!(
                 "Handover holds no password for {device}: take custody first"
             ))
         })?;
         let user = creds.username.clone();
+        let client = self.client();
         crate::pins::pin(client, &d);
         Ok((client.session(&xaddr, Some(creds))?, xaddr, user))
     }
@@ -55,28 +53,43 @@ impl Session {
         Ok(users)
     }
 
-    /// The accounts on the device, read with the password Handover holds (and recorded for the checks).
-    pub async fn accounts(
+    /// The accounts `users` of `device` as every front end shows them (see [`crate::view::accounts`]): which
+    /// Handover holds, which are administrators it does not hold, which carry a vendor's factory name.
+    pub fn account_view(
         &self,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
         device: DeviceId,
-    ) -> Result<Vec<handover_model::DeviceUser>> {
-        let (session, _, _) = self.admin_session(client, keyring, device)?;
+        users: &[handover_model::DeviceUser],
+    ) -> Result<Vec<crate::view::Account>> {
+        let catalogs = self.catalogs_in_use()?;
+        let d = self.project().device(device)?;
+        let held: Vec<String> = self
+            .project()
+            .credentials()?
+            .into_iter()
+            .filter(|c| c.device == device && c.state != CredentialState::Unknown)
+            .map(|c| c.username)
+            .collect();
+        let factory: Vec<String> = catalogs
+            .defaults
+            .attempt_plan(&d.facts, d.identity.mac)
+            .candidates
+            .into_iter()
+            .map(|c| c.user)
+            .collect();
+        Ok(crate::view::accounts(users, &held, &factory))
+    }
+
+    /// The accounts on the device, read with the password Handover holds (and recorded for the checks).
+    pub async fn accounts(&self, device: DeviceId) -> Result<Vec<handover_model::DeviceUser>> {
+        let (session, _, _) = self.admin_session(device)?;
         let _ = session.system_date_and_time().await;
         self.refresh_users(&session, device).await
     }
 
     /// Removes an account Handover does not hold; read back to prove it is gone.
-    pub async fn remove_account(
-        &self,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
-        device: DeviceId,
-        user: &str,
-    ) -> Result<()> {
+    pub async fn remove_account(&self, device: DeviceId, user: &str) -> Result<()> {
         let _one_at_a_time = self.exclusive().await;
-        let (session, _, held) = self.admin_session(client, keyring, device)?;
+        let (session, _, held) = self.admin_session(device)?;
         if held == user {
             return Err(Error::Invalid(format!(
                 "{user} is the account Handover holds for {device}; it cannot remove it"
@@ -102,19 +115,13 @@ impl Session {
 
     /// Creates an Operator-level account for the VMS with a new password (keyring first, then the device), and
     /// proves it logs in.
-    pub async fn create_service_account(
-        &self,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
-        catalogs: &Catalogs,
-        device: DeviceId,
-        user: &str,
-    ) -> Result<()> {
+    pub async fn create_service_account(&self, device: DeviceId, user: &str) -> Result<()> {
         let _one_at_a_time = self.exclusive().await;
-        let (session, xaddr, _) = self.admin_session(client, keyring, device)?;
+        let (session, xaddr, _) = self.admin_session(device)?;
         let _ = session.system_date_and_time().await;
         let d = self.project().device(device)?;
-        let rules = catalogs
+        let rules = self
+            .catalogs_in_use()?
             .defaults
             .attempt_plan(&d.facts, d.identity.mac)
             .password_rules;
@@ -131,7 +138,7 @@ impl Session {
         let password = handover_vault::generate_os(&policy)?.password;
         // Sealed into the project before the device is asked, so a crash never leaves an account whose password
         // nobody has.
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let sealed = crate::sealed::seal(
             &vault,
             &entry(self.project_id(), device, user, Slot::Current)?,
@@ -152,7 +159,7 @@ impl Session {
                 level: UserLevel::Operator,
             }])
             .await?;
-        match try_login(client, &xaddr, user, &password).await? {
+        match try_login(self.client(), &xaddr, user, &password).await? {
             LoginCheck::Accepted { .. } => {}
             other => {
                 return Err(Error::Invalid(format!(

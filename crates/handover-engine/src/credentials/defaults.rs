@@ -104,8 +104,9 @@ impl Session {
     /// Tries catalog defaults on devices whose password Handover does not hold yet (all when `only` is empty).
     pub async fn find_defaults(&self, cx: &Custody<'_>, only: &[DeviceId]) -> Result<FindSummary> {
         let _one_at_a_time = self.exclusive().await;
-        let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
-        let vault = self.vault(&*cx.keyring)?;
+        let catalogs = self.catalogs_in_use()?;
+        let (client, catalogs, cancel) = (self.client(), &catalogs, cx.cancel);
+        let vault = self.vault()?;
         let mut summary = FindSummary::default();
         let mut jobs = Vec::new();
         let listed = self.project().devices()?;

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
-use handover_devices::{DeviceClient, LoginCheck};
+use handover_devices::LoginCheck;
 use handover_model::{CredentialRef, CredentialState, DeviceId};
-use handover_vault::{CredentialStore, ExportAccount, ExportModel, KdfParams, SecretString, Slot};
+use handover_vault::{ExportAccount, ExportModel, KdfParams, SecretString, Slot};
 
 use super::{entry, try_login};
 use crate::error::{Error, Result};
@@ -15,13 +15,12 @@ impl Session {
     /// Checks `password` for `user` on the device and, if the device takes it, keeps it in the keyring.
     pub async fn set_credential(
         &self,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
         device: DeviceId,
         user: &str,
         password: SecretString,
     ) -> Result<()> {
         let _one_at_a_time = self.exclusive().await;
+        let client = self.client();
         let d = self.project().device(device)?;
         crate::pins::pin(client, &d);
         let xaddr = d.facts.xaddr.ok_or_else(|| {
@@ -68,7 +67,7 @@ impl Session {
                 )));
             }
         }
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let sealed = crate::sealed::seal(
             &vault,
             &entry(self.project_id(), device, user, Slot::Current)?,
@@ -115,8 +114,6 @@ impl Session {
         )?;
         // Custody changed: what the device guarded behind its password is read now.
         self.reidentify(
-            client,
-            keyring,
             &[device],
             1,
             &tokio_util::sync::CancellationToken::new(),
@@ -129,7 +126,6 @@ impl Session {
     /// Writes every held account to an encrypted KeePass file for IT (a group per VLAN). Returns how many.
     pub fn export_kdbx(
         &self,
-        keyring: &dyn CredentialStore,
         path: &Path,
         master: &SecretString,
         kdf: &KdfParams,
@@ -140,7 +136,7 @@ impl Session {
             title: format!("Handover — {}", site.name),
             accounts: Vec::new(),
         };
-        let vault = self.vault(keyring)?;
+        let vault = self.vault()?;
         let listed = self.project().credentials()?;
         for c in listed {
             let Some(password) = self.secret(

@@ -12,8 +12,6 @@ mod manual;
 mod recover;
 mod rotate;
 
-use std::sync::Arc;
-
 use handover_devices::{Credentials, DeviceClient, LoginCheck};
 use handover_model::{CredentialRef, CredentialState, DeviceId};
 use handover_policy::catalog::defaults::PasswordRules;
@@ -28,16 +26,9 @@ pub(crate) use rotate::same_device;
 
 use crate::error::Result;
 
-/// What every custody workflow needs: the device client, the keyring, the catalogs, how many devices at once,
-/// cancellation and where progress goes.
+/// How a custody run goes (the client, keyring and catalogs are the session's): how many devices at once,
+/// whether plain HTTP is accepted, cancellation and where progress goes.
 pub struct Custody<'a> {
-    /// The shared device client.
-    pub client: &'a DeviceClient,
-    /// The OS keyring (or a test store): it holds the project's vault key, read once per session
-    /// (`Session::vault`).
-    pub keyring: Arc<dyn handover_vault::CredentialStore>,
-    /// The catalogs in use.
-    pub catalogs: &'a handover_policy::Catalogs,
     /// Devices worked on at once.
     pub concurrency: usize,
     /// The technician accepted, for this run, that a device offering no working HTTPS receives its new password

@@ -52,9 +52,9 @@ impl Session {
     /// Settles every interrupted or unproven rotation of this project, by asking each device.
     pub async fn recover(&self, cx: &Custody<'_>) -> Result<RecoverSummary> {
         let _one_at_a_time = self.exclusive().await;
-        let client = cx.client;
-        self.pin_certificates(client)?;
-        let vault = self.vault(&*cx.keyring)?;
+        let client = self.client();
+        self.pin_certificates()?;
+        let vault = self.vault()?;
         let open = self.open_rotations(&vault)?;
         let mut rep = Reporter::new(cx.progress, Step::Recover, open.len());
         let mut summary = RecoverSummary::default();

@@ -164,8 +164,9 @@ impl Session {
         only: &[DeviceId],
     ) -> Result<RotateSummary> {
         let _one_at_a_time = self.exclusive().await;
-        let (client, catalogs, cancel) = (cx.client, cx.catalogs, cx.cancel);
-        let vault = self.vault(&*cx.keyring)?;
+        let catalogs = self.catalogs_in_use()?;
+        let (client, catalogs, cancel) = (self.client(), &catalogs, cx.cancel);
+        let vault = self.vault()?;
         let mut summary = RotateSummary::default();
         let refs = self.project().credentials()?;
         let mut jobs = Vec::new();

@@ -84,7 +84,11 @@ impl Session {
     }
 
     /// The images in the folder, identified against the catalog and the technician's acceptances.
-    pub fn firmware_images(&self, catalogs: &Catalogs) -> Result<Vec<Identified>> {
+    pub fn firmware_images(&self) -> Result<Vec<Identified>> {
+        self.firmware_images_with(&self.catalogs_in_use()?)
+    }
+
+    fn firmware_images_with(&self, catalogs: &Catalogs) -> Result<Vec<Identified>> {
         let folder = self.firmware_folder()?;
         let accepted: Vec<String> = self
             .project()
@@ -100,12 +104,8 @@ impl Session {
 
     /// Accepts an image the signed catalog does not list, for this project (audited with the reason). An image
     /// whose checksum differs from the catalog's for the version it names is never accepted.
-    pub fn accept_firmware_image(
-        &self,
-        file: &Path,
-        reason: &str,
-        catalogs: &Catalogs,
-    ) -> Result<Identified> {
+    pub fn accept_firmware_image(&self, file: &Path, reason: &str) -> Result<Identified> {
+        let catalogs = &self.catalogs_in_use()?;
         if reason.trim().is_empty() {
             return Err(Error::Invalid(
                 "say why this image is trusted (--reason), for the audit log and the report".into(),
@@ -151,14 +151,19 @@ impl Session {
 
     /// The plan: for every device (or only `only`), what it would get; `forced` names an image file the
     /// technician chose for those devices instead of the newest one.
-    pub fn firmware_plan(
+    pub fn firmware_plan(&self, only: &[DeviceId], forced: Option<&str>) -> Result<FirmwarePlan> {
+        self.firmware_plan_with(&self.catalogs_in_use()?, only, forced)
+    }
+
+    /// [`firmware_plan`](Self::firmware_plan) with the catalogs a workflow already loaded.
+    pub(crate) fn firmware_plan_with(
         &self,
         catalogs: &Catalogs,
         only: &[DeviceId],
         forced: Option<&str>,
     ) -> Result<FirmwarePlan> {
         let folder = self.firmware_folder()?;
-        let images = self.firmware_images(catalogs)?;
+        let images = self.firmware_images_with(catalogs)?;
         let forced = match forced {
             Some(name) => Some(
                 images

@@ -2,11 +2,8 @@
 //! asked, with the held password, which version it runs (after proving it is the device the project knows);
 //! its answer alone settles the journal entry. A device that cannot answer now stays open, with what to do.
 
-use handover_devices::DeviceClient;
-use handover_policy::Catalogs;
 use handover_policy::checks::Settings;
 use handover_store::firmware::UpgradePhase;
-use handover_vault::CredentialStore;
 use serde::Serialize;
 
 use super::proof::{Seen, Target, ask};
@@ -42,16 +39,11 @@ pub struct FirmwareRecoverSummary {
 
 impl Session {
     /// Settles every open upgrade by asking its device (see the module documentation).
-    pub async fn firmware_recover(
-        &self,
-        client: &DeviceClient,
-        keyring: &dyn CredentialStore,
-        catalogs: &Catalogs,
-        settings: &Settings,
-    ) -> Result<FirmwareRecoverSummary> {
+    pub async fn firmware_recover(&self, settings: &Settings) -> Result<FirmwareRecoverSummary> {
         let _one_at_a_time = self.exclusive().await;
-        self.pin_certificates(client)?;
-        let vault = self.vault(keyring)?;
+        let client = self.client();
+        self.pin_certificates()?;
+        let vault = self.vault()?;
         let mut summary = FirmwareRecoverSummary::default();
         let mut settled = Vec::new();
         let actor = self.actor().clone();
@@ -158,7 +150,7 @@ impl Session {
             });
         }
         if !settled.is_empty() {
-            summary.checks = Some(self.run_checks(&settled, catalogs, settings)?);
+            summary.checks = Some(self.run_checks(&settled, settings)?);
         }
         Ok(summary)
     }

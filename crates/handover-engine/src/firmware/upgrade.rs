@@ -11,11 +11,9 @@ use std::time::{Duration, Instant};
 use futures::StreamExt as _;
 use handover_devices::{Credentials, DeviceClient, Uplink};
 use handover_model::{DeviceId, MacAddr};
-use handover_policy::Catalogs;
 use handover_policy::checks::Settings;
 use handover_store::devices::Sighting;
 use handover_store::firmware::{NewUpgrade, UpgradePhase};
-use handover_vault::CredentialStore;
 use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
@@ -26,14 +24,8 @@ use crate::error::Result;
 use crate::progress::{ProgressFn, Reporter, Step};
 use crate::session::Session;
 
-/// What an upgrade run needs.
+/// How an upgrade run goes (the client, keyring and catalogs are the session's).
 pub struct Upgrader<'a> {
-    /// The shared device client.
-    pub client: &'a DeviceClient,
-    /// The keyring holding the project's vault key.
-    pub keyring: &'a dyn CredentialStore,
-    /// The catalogs in use.
-    pub catalogs: &'a Catalogs,
     /// For the checks run again on upgraded devices.
     pub settings: &'a Settings,
     /// Devices upgraded at once in a wave.
@@ -195,9 +187,11 @@ impl Session {
     ) -> Result<UpgradeSummary> {
         let _one_at_a_time = self.exclusive().await;
         let started = Instant::now();
-        let plan = self.firmware_plan(up.catalogs, only, forced)?;
-        self.pin_certificates(up.client)?;
-        let vault = self.vault(up.keyring)?;
+        let catalogs = self.catalogs_in_use()?;
+        let plan = self.firmware_plan_with(&catalogs, only, forced)?;
+        self.pin_certificates()?;
+        let vault = self.vault()?;
+        let client = self.client();
         let open: Vec<DeviceId> = self
             .project()
             .upgrades(true)?
@@ -271,7 +265,7 @@ impl Session {
                     .map(|job| {
                         let (writer, uplink) = (&writer, &uplink);
                         async move {
-                            let done = one(up, writer, &job, uplink).await;
+                            let done = one(up, client, writer, &job, uplink).await;
                             (job, done)
                         }
                     })
@@ -302,7 +296,7 @@ impl Session {
             )?;
         }
         if !upgraded.is_empty() {
-            summary.checks = Some(self.run_checks(&upgraded, up.catalogs, up.settings)?);
+            summary.checks = Some(self.run_checks_in(&upgraded, &catalogs, up.settings)?);
         }
         summary.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(summary)
@@ -343,6 +337,7 @@ fn sighting(id: DeviceId, version: Option<String>, fingerprint: Option<String>) 
 /// One device, end to end.
 async fn one(
     up: &Upgrader<'_>,
+    client: &DeviceClient,
     writer: &Writer<'_>,
     job: &Job,
     uplink: &Arc<Uplink>,
@@ -358,7 +353,7 @@ async fn one(
         })?;
         Ok(done)
     };
-    let (from, settings_before) = match ask(up.client, &job.target(), false).await {
+    let (from, settings_before) = match ask(client, &job.target(), false).await {
         Seen::Runs { version, .. } if version == job.to => {
             return skip(Done {
                 version: Some(version),
@@ -409,7 +404,7 @@ async fn one(
             a,
         )
     })?;
-    let session = up.client.session(&job.xaddr, Some(job.creds.clone()))?;
+    let session = client.session(&job.xaddr, Some(job.creds.clone()))?;
     let _ = session.system_date_and_time().await;
     let refused = |e: &handover_devices::Error| {
         e.is_image_refused() || e.is_auth_rejected() || e.is_not_supported()
@@ -418,7 +413,7 @@ async fn one(
         writer.with(|p, a| p.upgrade_advance(id, job.id, UpgradePhase::NotUpgraded, &note, a))?;
         Ok(Done::nothing_sent(code, note))
     };
-    let route = match up.client.firmware_route(&session).await {
+    let route = match client.firmware_route(&session).await {
         Ok(r) => r,
         Err(e) if refused(&e) => {
             return settle_now(
@@ -430,8 +425,7 @@ async fn one(
     };
     let down_secs = route.expected_down().map(|d| d.as_secs());
     writer.with(|p, a| p.upgrade_sent(id, job.id, "sending the image", down_secs, a))?;
-    let (bytes, how) = match up
-        .client
+    let (bytes, how) = match client
         .upload_firmware(&session, &route, &job.file, uplink)
         .await
     {
@@ -453,7 +447,7 @@ async fn one(
         Err(e) => (0, format!("the upload broke off ({e})")),
     };
     let wait = up.reboot_wait.unwrap_or_else(|| reboot_budget(down_secs));
-    let done = settle_after(up, job, &from, &settings_before, wait).await;
+    let done = settle_after(up, client, job, &from, &settings_before, wait).await;
     let note = format!("{how}; {}", done.detail);
     let phase = match done.code {
         // It runs the target: the journal says so; the outcome says what else changed.
@@ -497,6 +491,7 @@ fn reset(why: &str) -> Done {
 /// Waits for the device to come back and judges what it runs.
 async fn settle_after(
     up: &Upgrader<'_>,
+    client: &DeviceClient,
     job: &Job,
     from: &str,
     settings_before: &[String],
@@ -511,7 +506,7 @@ async fn settle_after(
                 return Done::nothing_sent("unsettled", "cancelled while the device was installing; run `handover firmware recover`".into());
             }
         }
-        let seen = ask(up.client, &job.target(), true).await;
+        let seen = ask(client, &job.target(), true).await;
         match &seen {
             Seen::Runs {
                 version,

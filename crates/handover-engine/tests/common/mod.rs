@@ -8,8 +8,8 @@ use std::sync::atomic::{AtomicU16, Ordering};
 
 use handover_devices::discovery::ProbeOptions;
 use handover_engine::discover::DiscoverOptions;
-use handover_engine::{NewProject, Session};
-use handover_model::{Plan, Site, SystemClock};
+use handover_engine::{Env, NewProject, Session};
+use handover_model::{Plan, Site};
 use handover_sim::{Addressing, SimSite, SiteManifest, SpawnOptions};
 
 /// An HTTP and a WS-Discovery port for one test, distinct per test and per process (`base` per test file).
@@ -45,8 +45,25 @@ pub async fn site(manifest: SiteManifest, base: u16) -> (SimSite, u16) {
     )
 }
 
-/// A new project with the demo plan in `dir`.
+/// A test environment: the system clock, a device client with the default limits, the built-in catalogs and
+/// `keyring` (an in-memory double) for the vault key.
+pub fn env_with(keyring: Arc<handover_vault::MemoryStore>) -> Env {
+    Env::os()
+        .with_keyring(keyring)
+        .with_catalogs(handover_policy::Catalogs::built_in())
+}
+
+/// A new project with the demo plan in `dir`, with a keyring of its own.
 pub fn demo_project(dir: &Path, name: &str) -> Session {
+    demo_project_in(
+        dir,
+        name,
+        env_with(Arc::new(handover_vault::MemoryStore::new())),
+    )
+}
+
+/// A new project with the demo plan in `dir`, in `env`.
+pub fn demo_project_in(dir: &Path, name: &str, env: Env) -> Session {
     let plan = Plan::from_csv(include_bytes!("../../../../assets/demo/plan.csv")).unwrap();
     let site = Site {
         name: name.into(),
@@ -60,7 +77,7 @@ pub fn demo_project(dir: &Path, name: &str) -> Session {
             site,
             plan: Some((plan, "plan.csv".into())),
         },
-        Arc::new(SystemClock),
+        env,
     )
     .unwrap()
 }
@@ -81,10 +98,7 @@ pub fn unicast(wsd_port: u16) -> DiscoverOptions {
 /// devices told their MAC.
 pub async fn discovered_demo(wsd_port: u16, dir: &Path, name: &str) -> (Session, usize) {
     let sess = demo_project(dir, name);
-    let client = handover_devices::DeviceClient::new(handover_devices::ClientOptions::default());
     sess.discover(
-        &client,
-        None,
         &unicast(wsd_port),
         &tokio_util::sync::CancellationToken::new(),
         &handover_engine::progress::silent(),
@@ -124,11 +138,9 @@ pub fn located_vs_wiring(
     out
 }
 
-/// What a custody run needs besides the session: a client, the built-in catalogs, an in-memory keyring (the
+/// What a custody run needs besides the session: the in-memory keyring the session's environment holds (the
 /// vault key only), no cancellation, silent progress.
 pub struct Kit {
-    pub client: handover_devices::DeviceClient,
-    pub catalogs: handover_policy::Catalogs,
     pub keyring: Arc<handover_vault::MemoryStore>,
     pub cancel: tokio_util::sync::CancellationToken,
     pub progress: handover_engine::progress::ProgressFn,
@@ -138,20 +150,20 @@ impl Kit {
     /// A fresh kit with an empty in-memory keyring.
     pub fn quiet() -> Self {
         Kit {
-            client: handover_devices::DeviceClient::new(handover_devices::ClientOptions::default()),
-            catalogs: handover_policy::Catalogs::built_in(),
             keyring: Arc::new(handover_vault::MemoryStore::new()),
             cancel: tokio_util::sync::CancellationToken::new(),
             progress: handover_engine::progress::silent(),
         }
     }
 
+    /// The test environment with this kit's keyring.
+    pub fn env(&self) -> Env {
+        env_with(self.keyring.clone())
+    }
+
     /// Custody over this kit, 4 devices at once, plain HTTP allowed.
     pub fn custody(&self) -> handover_engine::credentials::Custody<'_> {
         handover_engine::credentials::Custody {
-            client: &self.client,
-            keyring: self.keyring.clone(),
-            catalogs: &self.catalogs,
             concurrency: 4,
             plain_http: true,
             cancel: &self.cancel,
@@ -168,9 +180,9 @@ pub async fn discovered_site(
 ) -> (SimSite, Session, tempfile::TempDir, Kit) {
     let (site, wsd) = site(manifest, base).await;
     let dir = tempfile::tempdir().unwrap();
-    let s = demo_project(dir.path(), name);
     let kit = Kit::quiet();
-    s.discover(&kit.client, None, &unicast(wsd), &kit.cancel, &kit.progress)
+    let s = demo_project_in(dir.path(), name, kit.env());
+    s.discover(&unicast(wsd), &kit.cancel, &kit.progress)
         .await
         .unwrap();
     (site, s, dir, kit)
