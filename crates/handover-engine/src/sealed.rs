@@ -85,12 +85,7 @@ impl Session {
     /// Errors: the keyring is locked or unreachable; the project has sealed secrets but this keyring holds no
     /// key for it (another laptop, or a keyring restored without it), or another key.
     pub fn vault(&self) -> Result<Sealer> {
-        let cached = self
-            .vault
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        if let Some(v) = cached {
+        if let Some(v) = self.cached_vault() {
             return Ok(v);
         }
         let keyring = self.keyring()?;
@@ -134,16 +129,19 @@ impl Session {
         Ok(sealer)
     }
 
+    /// The vault opened earlier in this session, if any.
+    fn cached_vault(&self) -> Option<Sealer> {
+        self.vault
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
     /// The vault when the keyring can be reached now, for work that goes on without held passwords when it
     /// cannot (discovery, identification). A keyring that holds another key than the project's is an error.
     pub(crate) fn vault_if_reachable(&self) -> Result<Option<Sealer>> {
-        let cached = self
-            .vault
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .clone();
-        if cached.is_some() {
-            return Ok(cached);
+        if let Some(v) = self.cached_vault() {
+            return Ok(Some(v));
         }
         if self.keyring().is_err() {
             return Ok(None);
