@@ -30,6 +30,8 @@ pub fn export_all(dir: &Path) -> Result<(), ts_rs::ExportError> {
         StatusDto,
         RecentProject,
         AuditDto,
+        AuditEntryDto,
+        AuditLogRequest,
         PathRequest,
         PlanDto,
         PlanPreview,

@@ -69,6 +69,22 @@ impl Session {
         Ok(self.project().audit_entries(after, limit)?)
     }
 
+    /// The `limit` newest audit entries before sequence number `before` (`None`: up to the head), newest first:
+    /// what `handover audit log` and the app's audit panel show, a page at a time.
+    pub fn audit_recent(&self, before: Option<i64>, limit: i64) -> Result<Vec<Entry>> {
+        let end = match before {
+            Some(b) => b - 1,
+            None => self.audit_head()?.0,
+        };
+        if end <= 0 || limit <= 0 {
+            return Ok(Vec::new());
+        }
+        let after = (end - limit).max(0);
+        let mut page = self.project().audit_entries(after, end - after)?;
+        page.reverse();
+        Ok(page)
+    }
+
     /// The audit log's last sequence number and head hash.
     pub fn audit_head(&self) -> Result<(i64, String)> {
         Ok(handover_store::audit::head(self.project().conn())?)

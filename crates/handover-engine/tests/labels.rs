@@ -195,3 +195,47 @@ fn a_good_file_labels_by_any_key_and_lists_devices_not_found_yet() {
         .count();
     assert_eq!(labelled, 3);
 }
+
+/// The audit log read a page at a time, newest first (`handover audit log`, the app's audit panel): the pages
+/// together are the whole log once, in reverse order; a page before the first entry is empty.
+#[test]
+fn the_audit_log_reads_newest_first_a_page_at_a_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = project(dir.path());
+    for n in 0..7 {
+        s.relabel_device(
+            DeviceId(1),
+            &Relabel {
+                name: Some(format!("Gate {n}")),
+                location: None,
+            },
+        )
+        .unwrap();
+    }
+    let all = s.audit_entries(0, 10_000).unwrap();
+    let (head, _) = s.audit_head().unwrap();
+    assert!(all.len() > 7 && all.last().unwrap().seq == head);
+    let mut paged = Vec::new();
+    let mut before = None;
+    loop {
+        let page = s.audit_recent(before, 3).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        assert!(page.len() <= 3);
+        assert!(
+            page.windows(2).all(|w| w[0].seq == w[1].seq + 1),
+            "newest first"
+        );
+        before = Some(page.last().unwrap().seq);
+        paged.extend(page);
+    }
+    let newest_first: Vec<i64> = all.iter().rev().map(|e| e.seq).collect();
+    assert_eq!(
+        paged.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        newest_first
+    );
+    assert_eq!(paged[0].action, "device.labelled");
+    assert!(s.audit_recent(Some(1), 50).unwrap().is_empty());
+    assert!(s.audit_recent(None, 0).unwrap().is_empty());
+}

@@ -32,6 +32,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Syn
         project::recent_projects,
         project::forget_recent,
         project::verify_audit,
+        project::audit_log,
         plan::get_plan,
         plan::preview_plan_csv,
         plan::import_plan_csv,

@@ -9,7 +9,8 @@ use handover_engine::{NewProject, Session};
 
 use super::listen;
 use crate::dto::{
-    AuditDto, CreateProjectRequest, OpenProjectRequest, RecentProject, StatusDto, rfc3339,
+    AuditDto, AuditEntryDto, AuditLogRequest, CreateProjectRequest, OpenProjectRequest,
+    RecentProject, StatusDto, rfc3339,
 };
 use crate::error::{AppError, CmdResult};
 use crate::recent;
@@ -152,6 +153,20 @@ pub async fn verify_audit(state: State<'_, AppState>) -> CmdResult<AuditDto> {
                 problem: v.problem.as_ref().map(ToString::to_string),
                 head_hash: v.head_hash,
             })
+        })
+        .await
+}
+
+/// The audit log a page at a time, newest first (the CLI's `handover audit log`).
+#[tauri::command]
+pub async fn audit_log(
+    state: State<'_, AppState>,
+    req: AuditLogRequest,
+) -> CmdResult<Vec<AuditEntryDto>> {
+    state
+        .with_session(move |s| {
+            let page = s.audit_recent(req.before, i64::from(req.limit.min(500)))?;
+            Ok(page.into_iter().map(AuditEntryDto::from).collect())
         })
         .await
 }

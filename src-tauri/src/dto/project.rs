@@ -180,3 +180,47 @@ pub struct AuditDto {
     /// The first problem, in words.
     pub problem: Option<String>,
 }
+
+/// A page of the audit log: the `limit` newest entries before sequence number `before` (none: up to the head).
+#[derive(Debug, Clone, Deserialize, TS)]
+pub struct AuditLogRequest {
+    /// Entries older than this sequence number; none for the newest.
+    #[ts(type = "number | null")]
+    pub before: Option<i64>,
+    /// How many.
+    pub limit: u32,
+}
+
+/// One audit log entry as the audit panel shows it (never a secret: the log holds none).
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct AuditEntryDto {
+    /// Sequence number, from 1.
+    #[ts(type = "number")]
+    pub seq: i64,
+    /// When (RFC 3339).
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What, e.g. `credential.rotate`.
+    pub action: String,
+    /// What it was done to, e.g. `D12`.
+    pub subject: String,
+    /// The details, as compact JSON.
+    pub detail: String,
+    /// This entry's hash (the chain link).
+    pub hash: String,
+}
+
+impl From<handover_engine::records::AuditEntry> for AuditEntryDto {
+    fn from(e: handover_engine::records::AuditEntry) -> Self {
+        AuditEntryDto {
+            seq: e.seq,
+            at: super::rfc3339(e.at),
+            actor: e.actor,
+            action: e.action,
+            subject: e.subject,
+            detail: e.detail.to_string(),
+            hash: e.hash,
+        }
+    }
+}

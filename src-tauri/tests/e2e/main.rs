@@ -671,6 +671,27 @@ async fn technician_walk_and_it_review() {
         "a password in the report JSON"
     );
     shot(&c, "16-handover-signed").await;
+    // The audit log's entries, newest first: the signing is the latest; no password is in any of them.
+    click(&c, "[data-testid=audit-panel] summary").await;
+    scroll_to(&c, "[data-testid=audit-refresh]").await;
+    click(&c, "[data-testid=audit-refresh]").await;
+    let newest = wait_text(&c, "[data-testid=audit-entry]", "report.sign").await;
+    assert!(newest.contains("Ana Lopez"), "who signed: {newest}");
+    // The checklist counts the signing too (read again after it, not left at what it was before).
+    let seq = wait_for(&c, "[data-testid=audit-entry] .seq")
+        .await
+        .text()
+        .await
+        .unwrap();
+    wait_text(
+        &c,
+        "[data-testid=handover-checklist]",
+        &format!("Audit log intact ({seq} entries)"),
+    )
+    .await;
+    scroll_to(&c, "[data-testid=audit-panel]").await;
+    shot(&c, "16b-audit-log").await;
+    assert_not_in_page(&c, &password, "the audit log panel").await;
     click(&c, "[data-testid=review-written]").await;
     wait_text(&c, "[data-testid=verdict]", "Valid and trusted").await;
     wait_text(&c, "[data-testid=inventory]", "Warehouse 3").await;

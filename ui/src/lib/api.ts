@@ -10,6 +10,7 @@ import type { SwitchDto } from './bindings/SwitchDto';
 import type { SwitchQueryDto } from './bindings/SwitchQueryDto';
 import type { AppInfo } from './bindings/AppInfo';
 import type { AuditDto } from './bindings/AuditDto';
+import type { AuditEntryDto } from './bindings/AuditEntryDto';
 import type { CheckSummaryDto } from './bindings/CheckSummaryDto';
 import type { CopiedDto } from './bindings/CopiedDto';
 import type { CreateProjectRequest } from './bindings/CreateProjectRequest';
@@ -82,6 +83,8 @@ export const api = {
   recentProjects: () => call<RecentProject[]>('recent_projects'),
   forgetRecent: (path: string) => call<RecentProject[]>('forget_recent', { path }),
   verifyAudit: () => call<AuditDto>('verify_audit'),
+  auditLog: (before: number | null, limit: number) =>
+    call<AuditEntryDto[]>('audit_log', { req: { before, limit } }),
 
   plan: () => call<PlanDto>('get_plan'),
   previewPlan: (path: string) => call<PlanPreview>('preview_plan_csv', { req: { path } }),

@@ -72,19 +72,11 @@ pub fn run(cli: &Cli, c: &AuditCommand) -> anyhow::Result<ExitCode> {
             oldest,
             full,
         } => {
-            let newest_first = after.is_none() && !oldest;
-            let after = match after {
-                Some(a) => *a,
-                None if *oldest => 0,
-                None => {
-                    let (head, _) = session.audit_head()?;
-                    (head - limit).max(0)
-                }
+            let entries = match after {
+                Some(a) => session.audit_entries(*a, *limit)?,
+                None if *oldest => session.audit_entries(0, *limit)?,
+                None => session.audit_recent(None, *limit)?,
             };
-            let mut entries = session.audit_entries(after, *limit)?;
-            if newest_first {
-                entries.reverse();
-            }
             if cli.json {
                 crate::output::json(&entries)?;
             } else {
