@@ -11,9 +11,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{BIN, Sim, handover, text};
+use handover_sim::firmware::{DEMO_DAHUA_TO as DAHUA_TO, DEMO_HIK_TO as HIK_TO};
+
 const STATUS: &str = "127.0.0.1:18094";
-const HIK_TO: &str = "V5.7.23 build 240618";
-const DAHUA_TO: &str = "V2.820.0000000.5.R";
 /// Extra Hikvision cameras for the crash campaign.
 const COPIES: usize = 16;
 
@@ -129,23 +129,7 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
 
     // The folder: the vendors' images, not in the signed catalog.
     let folder = dir.path().join("firmware");
-    std::fs::create_dir(&folder).unwrap();
-    handover_sim::firmware::write_image_file(
-        &folder.join("digicap.dav"),
-        "Hikvision",
-        "DS-2CD2*",
-        HIK_TO,
-        2_000_000,
-    )
-    .unwrap();
-    handover_sim::firmware::write_image_file(
-        &folder.join("dahua.bin"),
-        "Dahua",
-        "IPC-HFW2*",
-        DAHUA_TO,
-        2_000_000,
-    )
-    .unwrap();
+    handover_sim::firmware::write_demo_images(&folder).unwrap();
     assert!(
         run(&["firmware", "folder", folder.to_str().unwrap()])
             .status

@@ -255,6 +255,32 @@ pub fn write_image_file(
     f.into_inner()?.sync_all()
 }
 
+/// The version the demo site's outdated Hikvision camera is upgraded to (the demo's image for it).
+pub const DEMO_HIK_TO: &str = "V5.7.23 build 240618";
+/// The version the demo site's outdated Dahua camera is upgraded to.
+pub const DEMO_DAHUA_TO: &str = "V2.820.0000000.5.R";
+
+/// Writes into `folder` the vendors' images for the demo site's outdated cameras (`digicap.dav` for the
+/// Hikvision, `dahua.bin` for the Dahua, 2 MB each), which the signed catalog does not list: what the CLI's
+/// firmware test and the desktop walk upgrade them with.
+pub fn write_demo_images(folder: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(folder)?;
+    write_image_file(
+        &folder.join("digicap.dav"),
+        "Hikvision",
+        "DS-2CD2*",
+        DEMO_HIK_TO,
+        2_000_000,
+    )?;
+    write_image_file(
+        &folder.join("dahua.bin"),
+        "Dahua",
+        "IPC-HFW2*",
+        DEMO_DAHUA_TO,
+        2_000_000,
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

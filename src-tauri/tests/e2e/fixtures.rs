@@ -64,30 +64,14 @@ pub const REBOOTING: &str = "icom-main-01";
 
 /// The demo's outdated cameras (Hikvision, Dahua), which the walk upgrades, and the versions it brings them to.
 pub const OUTDATED: [&str; 2] = ["cam-parking-03", "cam-corridor-06"];
-pub const HIK_TO: &str = "V5.7.23 build 240618";
-pub const DAHUA_TO: &str = "V2.820.0000000.5.R";
+pub const HIK_TO: &str = handover_sim::firmware::DEMO_HIK_TO;
+pub const DAHUA_TO: &str = handover_sim::firmware::DEMO_DAHUA_TO;
 
 /// A folder with the vendors' images for the outdated cameras (not in the signed catalog: the walk accepts
 /// them with a reason).
 pub fn firmware_folder(dir: &std::path::Path) -> std::path::PathBuf {
     let folder = dir.join("firmware");
-    std::fs::create_dir_all(&folder).unwrap();
-    handover_sim::firmware::write_image_file(
-        &folder.join("digicap.dav"),
-        "Hikvision",
-        "DS-2CD2*",
-        HIK_TO,
-        2_000_000,
-    )
-    .unwrap();
-    handover_sim::firmware::write_image_file(
-        &folder.join("dahua.bin"),
-        "Dahua",
-        "IPC-HFW2*",
-        DAHUA_TO,
-        2_000_000,
-    )
-    .unwrap();
+    handover_sim::firmware::write_demo_images(&folder).unwrap();
     folder
 }
 
