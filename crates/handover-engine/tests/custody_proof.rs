@@ -6,7 +6,7 @@
 //! Each of these failed before the sealed vault and the proven-only state machine.
 //! (The vault key is held by a test double of the keyring here; custody.rs runs the same paths on the real one.)
 
-mod common;
+use handover_test_support as common;
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;

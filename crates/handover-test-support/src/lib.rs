@@ -1,6 +1,7 @@
-//! Shared set-up for the engine's tests against the simulated demo site: ports of their own per test (the demo
-//! site's device addresses are fixed), the site, a project with the demo plan, and unicast discovery options.
-#![allow(dead_code)] // each test binary uses a different part of this module
+//! What the engine's tests share, instead of a `tests/common` module copied into each test binary: simulated
+//! sites on ports of their own per test (the demo site's device addresses are fixed), a project with the demo
+//! plan, the test environment (an in-memory keyring double, the built-in catalogs) and unicast discovery
+//! options. A dev-dependency only; no shipped program links it.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -64,7 +65,7 @@ pub fn demo_project(dir: &Path, name: &str) -> Session {
 
 /// A new project with the demo plan in `dir`, in `env`.
 pub fn demo_project_in(dir: &Path, name: &str, env: Env) -> Session {
-    let plan = Plan::from_csv(include_bytes!("../../../../assets/demo/plan.csv")).unwrap();
+    let plan = Plan::from_csv(include_bytes!("../../../assets/demo/plan.csv")).unwrap();
     let site = Site {
         name: name.into(),
         technician: "Ana".into(),
