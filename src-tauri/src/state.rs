@@ -29,6 +29,12 @@ fn current(slot: &Slot) -> Result<Arc<Session>, AppError> {
     lock(slot).clone().ok_or(AppError::NoProject)
 }
 
+/// Runs an engine workflow to its end on the app's runtime, from a command's blocking thread (inside
+/// `AppState::with_session`).
+pub fn run<T>(work: impl std::future::Future<Output = T>) -> T {
+    tauri::async_runtime::block_on(work)
+}
+
 /// Runs `f` on a blocking thread; the error becomes a `CommandError`.
 pub async fn blocking<T, F>(f: F) -> CmdResult<T>
 where

@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use tauri::{AppHandle, State};
 
 use super::credentials::labels;
-use super::discover::run;
 use crate::dto::{
     FixManyDto, FixManyRequest, FixPlanDto, FixPlanRequest, FixResultDto, IdentifyDto,
     IdentifyRequest, PlannedFixDto, UnidentifiedHostDto, WaiveManyRequest,
@@ -17,6 +16,7 @@ use crate::dto::{
 use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
 use crate::state::AppState;
+use crate::state::run;
 use handover_engine::model::{DeviceId, FindingId, FindingStatus};
 
 /// What fixing the open findings of these devices (all devices when none are named) would change; findings

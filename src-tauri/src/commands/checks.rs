@@ -111,7 +111,7 @@ pub async fn fix_finding(
     state
         .with_session(move |s| {
             let settings = s.check_settings(None);
-            let o = super::discover::run(s.fix(FindingId(req.id), &settings))?;
+            let o = crate::state::run(s.fix(FindingId(req.id), &settings))?;
             Ok(FixOutcomeDto {
                 finding: o.finding,
                 description: o.action.describe(),

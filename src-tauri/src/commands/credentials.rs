@@ -231,7 +231,7 @@ pub async fn set_credential(
     }
     state
         .with_session(move |s| {
-            super::discover::run(s.set_credential(DeviceId(device), &user, password))?;
+            crate::state::run(s.set_credential(DeviceId(device), &user, password))?;
             overview(s)
         })
         .await
@@ -305,7 +305,7 @@ pub async fn device_accounts(
     state
         .with_session(move |s| {
             let id = DeviceId(req.id);
-            let users = super::discover::run(s.accounts(id))?;
+            let users = crate::state::run(s.accounts(id))?;
             accounts_dto(s, id, &users)
         })
         .await
@@ -324,7 +324,7 @@ pub async fn remove_account(
     state
         .with_session(move |s| {
             let id = DeviceId(req.device);
-            super::discover::run(s.remove_account(id, req.user.trim()))?;
+            crate::state::run(s.remove_account(id, req.user.trim()))?;
             accounts_dto(s, id, &recorded_users(s, id)?)
         })
         .await
@@ -344,7 +344,7 @@ pub async fn create_service_account(
                 "" => DEFAULT_VMS_USER,
                 u => u,
             };
-            super::discover::run(s.create_service_account(id, user))?;
+            crate::state::run(s.create_service_account(id, user))?;
             accounts_dto(s, id, &recorded_users(s, id)?)
         })
         .await

@@ -11,7 +11,7 @@ use crate::dto::{
 };
 use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
-use crate::state::AppState;
+use crate::state::{AppState, run};
 
 /// Parses the typed ranges ("10.20.0.0/24"), naming the first bad one.
 pub fn ranges(typed: &[String]) -> Result<Vec<ipnet::Ipv4Net>, AppError> {
@@ -27,11 +27,6 @@ pub fn ranges(typed: &[String]) -> Result<Vec<ipnet::Ipv4Net>, AppError> {
             })
         })
         .collect()
-}
-
-/// Runs an engine workflow to its end on the app's runtime, from a command's blocking thread.
-pub fn run<T>(work: impl std::future::Future<Output = T>) -> T {
-    tauri::async_runtime::block_on(work)
 }
 
 /// Finds and identifies devices; progress as `progress` events, cancellable with `cancel_job`.

@@ -12,7 +12,6 @@ use handover_engine::firmware::Upgrader;
 use handover_engine::model::DeviceId;
 
 use super::credentials::labels;
-use super::discover::run;
 use crate::dto::{
     AcceptImageRequest, FirmwareImageDto, FirmwarePlanDto, FirmwareRecoverDto, FirmwareUpgradeDto,
     FirmwareUpgradeRequest, JobRequest, PathRequest,
@@ -20,6 +19,7 @@ use crate::dto::{
 use crate::error::{AppError, CmdResult};
 use crate::jobs::Jobs;
 use crate::state::AppState;
+use crate::state::run;
 
 /// Waves after the canaries upgrade this many devices at once unless the technician says otherwise.
 pub const DEFAULT_IN_FLIGHT: u32 = 4;

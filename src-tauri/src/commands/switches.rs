@@ -110,7 +110,7 @@ pub async fn query_switches(
                 ));
             }
             job.progress(0, total, "");
-            let o = super::discover::run(token.run_until_cancelled(s.query_switches()))
+            let o = crate::state::run(token.run_until_cancelled(s.query_switches()))
                 .ok_or(AppError::Cancelled)??;
             job.progress(total, total, &format!("{} answered", o.answered));
             Ok(SwitchQueryDto {
