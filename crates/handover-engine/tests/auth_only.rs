@@ -36,7 +36,7 @@ async fn a_device_that_tells_nothing_before_login_is_identified_once_a_password_
         guarded("guarded-default", 96, None),
         guarded("guarded-changed", 97, Some("Set-On-Site-77")),
     ];
-    let (site, s, _dir, kit) = common::discovered_site(manifest, 36_900, "auth-only").await;
+    let (site, s, _dir, kit) = common::discovered_site(manifest, "auth-only").await;
     let dflt = common::id_at(&s, &site, "guarded-default");
     let changed = common::id_at(&s, &site, "guarded-changed");
     for id in [dflt, changed] {

@@ -32,7 +32,7 @@ async fn clones_are_findings_naming_both_and_never_share_a_password() {
         camera("twin-a", 93, "02:00:5e:00:00:03", Some("TWIN-0001")),
         camera("twin-b", 94, "02:00:5e:00:00:04", Some("TWIN-0001")),
     ];
-    let (site, s, _dir, kit) = common::discovered_site(manifest, 36_800, "clones").await;
+    let (site, s, _dir, kit) = common::discovered_site(manifest, "clones").await;
     let wsd = site.devices()[0].discovery_addr().unwrap().port();
     let cx = kit.custody();
     let f = s.find_defaults(&cx, &[]).await.unwrap();

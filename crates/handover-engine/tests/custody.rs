@@ -23,7 +23,7 @@ fn keyring() -> Option<OsKeyring> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_default_is_rotated_proven_and_no_device_locks_out() {
     let Some(keyring) = keyring() else { return };
-    let (site, wsd) = common::demo_site(40_000).await;
+    let (site, wsd) = common::demo_site().await;
     // One camera reboots in the middle of SetUser: the password changes but no answer comes back.
     let rebooting = site.device("cam-dock-05").unwrap().clone();
     rebooting.set_faults(FaultSpec {

@@ -30,10 +30,10 @@ struct World {
 }
 
 impl World {
-    async fn new(devices: Vec<DeviceSpec>, base: u16, name: &str) -> (Self, Session) {
+    async fn new(devices: Vec<DeviceSpec>, name: &str) -> (Self, Session) {
         let mut manifest = SiteManifest::generated(0, Ipv4Addr::new(127, 20, 0, 10));
         manifest.devices = devices;
-        let (site, wsd) = common::site(manifest, base).await;
+        let (site, wsd) = common::site(manifest).await;
         let dir = tempfile::tempdir().unwrap();
         let keyring = Arc::new(MemoryStore::new());
         let session = common::demo_project_in(dir.path(), name, common::env_with(keyring.clone()));
@@ -141,7 +141,6 @@ async fn a_change_the_device_applied_is_kept_whatever_setuser_answered() {
             generic("applies-late", 12),
             generic("clean", 13),
         ],
-        34_000,
         "applied",
     )
     .await;
@@ -184,7 +183,7 @@ async fn a_change_the_device_applied_is_kept_whatever_setuser_answered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_change_rolls_back_only_after_the_old_password_is_proven() {
-    let (w, mut s) = World::new(vec![generic("refuses", 20)], 34_100, "refused").await;
+    let (w, mut s) = World::new(vec![generic("refuses", 20)], "refused").await;
     let h = w.handle("refuses");
     let (user, default) = (
         h.vendor().personality().default_user,
@@ -213,7 +212,7 @@ async fn a_refused_change_rolls_back_only_after_the_old_password_is_proven() {
 async fn an_unanswered_rotation_stays_open_until_the_device_itself_settles_it() {
     let mut spec = generic("reboots", 30);
     spec.reboot_ms = Some(12_000);
-    let (w, mut s) = World::new(vec![spec], 34_200, "unanswered").await;
+    let (w, mut s) = World::new(vec![spec], "unanswered").await;
     let h = w.handle("reboots");
     let user = h.vendor().personality().default_user;
     h.set_faults(FaultSpec {
@@ -270,7 +269,7 @@ async fn the_administrator_is_rotated_whatever_a_service_account_sorts_as() {
         Role::Camera,
         Ipv4Addr::new(127, 20, 0, 40),
     );
-    let (w, mut s) = World::new(vec![spec], 34_300, "service-account").await;
+    let (w, mut s) = World::new(vec![spec], "service-account").await;
     let h = w.handle("axis");
     let (root, default) = (
         h.vendor().personality().default_user,
@@ -304,7 +303,6 @@ async fn the_administrator_is_rotated_whatever_a_service_account_sorts_as() {
 async fn a_device_answering_with_another_serial_is_sent_nothing() {
     let (w, s) = World::new(
         vec![generic("real", 50), generic("impostor", 51)],
-        34_400,
         "impostor",
     )
     .await;
@@ -355,12 +353,7 @@ async fn a_device_answering_with_another_serial_is_sent_nothing() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_project_file_holds_no_password_and_opens_none_without_its_key() {
-    let (w, mut s) = World::new(
-        vec![generic("one", 60), generic("two", 61)],
-        34_500,
-        "sealed",
-    )
-    .await;
+    let (w, mut s) = World::new(vec![generic("one", 60), generic("two", 61)], "sealed").await;
     let r = find_and_rotate(&w, &mut s).await;
     assert_eq!(r.rotated, 2, "{r:#?}");
     let user = w.handle("one").vendor().personality().default_user;
@@ -410,7 +403,6 @@ async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
     use handover_engine::listen::{Heard, HelloChange};
     let (w, mut s) = World::new(
         vec![generic("camera", 80), generic("impostor", 81)],
-        34_600,
         "hijack",
     )
     .await;
@@ -479,7 +471,7 @@ async fn a_hello_claiming_a_device_in_custody_moves_nothing_until_proven() {
 /// A device in custody that really moved is followed once it proves itself with the held password.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_in_custody_moves_once_it_proves_itself() {
-    let (w, mut s) = World::new(vec![generic("mover", 90)], 34_700, "mover").await;
+    let (w, mut s) = World::new(vec![generic("mover", 90)], "mover").await;
     find_and_rotate(&w, &mut s).await;
     let cancel = CancellationToken::new();
     let progress = silent();
@@ -528,7 +520,7 @@ async fn a_device_in_custody_moves_once_it_proves_itself() {
 async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
     let mut http_only = generic("http-only", 101);
     http_only.https = false;
-    let (w, mut s) = World::new(vec![generic("with-https", 100), http_only], 34_800, "https").await;
+    let (w, mut s) = World::new(vec![generic("with-https", 100), http_only], "https").await;
     let r = find_and_rotate(&w, &mut s).await;
     let outcome = |r: &handover_engine::credentials::RotateSummary, id: DeviceId| {
         r.devices
@@ -611,8 +603,8 @@ async fn new_passwords_go_over_https_and_plain_http_needs_consent() {
 /// the held account gone) and keeps the refused password; rotation sends nothing while the device presents
 /// another HTTPS certificate than the pinned one, and takes custody again once the technician confirms the
 /// reset.
-async fn reset_mid_job(spec: DeviceSpec, base: u16, name: &str) {
-    let (w, mut s) = World::new(vec![spec], base, name).await;
+async fn reset_mid_job(spec: DeviceSpec, name: &str) {
+    let (w, mut s) = World::new(vec![spec], name).await;
     let r = find_and_rotate(&w, &mut s).await;
     assert_eq!(r.rotated, 1, "{r:#?}");
     let id = w.id(&s, name);
@@ -717,12 +709,12 @@ async fn a_device_reset_to_its_factory_password_mid_job_is_taken_back_into_custo
     let mut spec = generic("reset", 120);
     spec.vendor = Vendor::Bosch;
     spec.reboot_ms = Some(300);
-    reset_mid_job(spec, 35_000, "reset").await;
+    reset_mid_job(spec, "reset").await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_reset_to_no_users_mid_job_is_taken_back_into_custody() {
     let mut spec = generic("open", 121);
     spec.reboot_ms = Some(300);
-    reset_mid_job(spec, 35_200, "open").await;
+    reset_mid_job(spec, "open").await;
 }

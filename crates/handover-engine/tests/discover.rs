@@ -8,7 +8,7 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_site_is_found_whole_and_identified_where_onvif_allows() {
-    let (site, wsd_port) = common::demo_site(20_000).await;
+    let (site, wsd_port) = common::demo_site().await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "discover");
     let opts = common::unicast(wsd_port);

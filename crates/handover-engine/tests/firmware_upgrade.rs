@@ -92,8 +92,8 @@ fn catalogs(images: &[(&str, &str, &str, String)]) -> Catalogs {
 
 /// The site discovered, custody taken and rotated, checks run, the firmware folder holding an approved image
 /// for each family (the Dahua one corrupted when `corrupt_dahua`).
-async fn fixture(copies: &[FaultSpec], base: u16, corrupt_dahua: bool) -> Fixture {
-    let (site, wsd) = common::site(manifest(copies), base).await;
+async fn fixture(copies: &[FaultSpec], corrupt_dahua: bool) -> Fixture {
+    let (site, wsd) = common::site(manifest(copies)).await;
     let dir = tempfile::tempdir().unwrap();
     let folder = dir.path().join("firmware");
     std::fs::create_dir(&folder).unwrap();
@@ -204,7 +204,7 @@ impl Fixture {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_sites_outdated_cameras_are_upgraded_and_their_findings_fixed() {
-    let mut fx = fixture(&[], 46_000, false).await;
+    let mut fx = fixture(&[], false).await;
     for name in ["cam-parking-03", "cam-corridor-06", "cam-entrance-01"] {
         assert_eq!(
             fx.firmware_finding(name),
@@ -307,7 +307,7 @@ async fn each_failure_mode_is_told_as_it_is_and_recover_settles_by_asking() {
             ..FaultSpec::default()
         },
     ];
-    let mut fx = fixture(&faults, 46_400, true).await;
+    let mut fx = fixture(&faults, true).await;
     let fp_before = fx
         .session
         .device(fx.id("cam-hik-2"))
@@ -400,7 +400,6 @@ async fn a_failing_canary_holds_the_rest_of_its_run() {
             FaultSpec::default(),
             FaultSpec::default(),
         ],
-        46_800,
         false,
     )
     .await;

@@ -33,7 +33,7 @@ async fn http_goes_off_only_where_https_is_proved_and_the_device_moves_to_https(
             };
         }
     }
-    let (site, wsd) = common::site(manifest, 44_000).await;
+    let (site, wsd) = common::site(manifest).await;
     let cam = site.device(FIXED).unwrap().clone();
     let acs = site.device(BROKEN_TLS).unwrap().clone();
     assert!(cam.xaddr().starts_with("http://"));
@@ -206,7 +206,7 @@ async fn fixing_many_at_once_switches_http_off_last_and_records_each_proven_fix(
             };
         }
     }
-    let (site, wsd) = common::site(manifest, 44_200).await;
+    let (site, wsd) = common::site(manifest).await;
     let cam = site.device(FIXED).unwrap().clone();
     let acs = site.device(BROKEN_TLS).unwrap().clone();
 

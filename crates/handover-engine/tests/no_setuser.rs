@@ -37,7 +37,7 @@ async fn a_device_without_setuser_is_its_own_outcome_and_stays_listed_on_its_def
         generic("no-setuser", 70, true),
         generic("normal", 71, false),
     ];
-    let (site, wsd) = common::site(manifest, 36_500).await;
+    let (site, wsd) = common::site(manifest).await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "no-setuser");
     let (cancel, progress) = (CancellationToken::new(), silent());

@@ -28,7 +28,7 @@ fn channels(ip: Ipv4Addr) -> SiteManifest {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn devices_behind_one_address_stay_distinct_through_the_whole_job() {
     let ip = Ipv4Addr::new(127, 20, 0, 90);
-    let (site, s, _dir, kit) = common::discovered_site(channels(ip), 36_700, "one-address").await;
+    let (site, s, _dir, kit) = common::discovered_site(channels(ip), "one-address").await;
     let devices = s.devices().unwrap();
     assert_eq!(devices.len(), usize::from(N), "{devices:#?}");
     let want: BTreeSet<String> = site.devices().iter().map(|h| h.xaddr()).collect();

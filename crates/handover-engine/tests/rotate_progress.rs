@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rotation_progress_moves_per_device() {
-    let (site, wsd) = common::demo_site(32_500).await;
+    let (site, wsd) = common::demo_site().await;
     let dir = tempfile::tempdir().unwrap();
     let (s, _) = common::discovered_demo(wsd, dir.path(), "rotate-progress").await;
     let cancel = CancellationToken::new();

@@ -46,7 +46,7 @@ fn the_listener_and_reads_go_on_while_a_rotation_runs() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let (site, s) = rt.block_on(async {
-        let (site, wsd) = common::demo_site(24_000).await;
+        let (site, wsd) = common::demo_site().await;
         let (s, _) = common::discovered_demo(wsd, dir.path(), "shared").await;
         (site, s)
     });

@@ -15,7 +15,7 @@ use tokio_util::sync::CancellationToken;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_silently_locked_digest_device_is_explained_not_called_changed() {
-    let (site, wsd) = common::demo_site(32_000).await;
+    let (site, wsd) = common::demo_site().await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), "silent-lockout");
     let cancel = CancellationToken::new();

@@ -161,12 +161,12 @@ fn assert_locations_match(sess: &Session, site: &SimSite) {
 
 /// The demo site, `snmpd` serving its forwarding table (Q-BRIDGE-MIB or BRIDGE-MIB), and a project that has
 /// discovered the site; `None` (with a printed reason) when snmpd is not installed.
-async fn set_up(base: u16, qbridge: bool, dir: &Path) -> Option<(SimSite, Snmpd, Session, usize)> {
+async fn set_up(qbridge: bool, dir: &Path) -> Option<(SimSite, Snmpd, Session, usize)> {
     let Some(bin) = snmpd_path() else {
         println!("SKIP: snmpd (net-snmp) is not installed: run scripts/setup.sh");
         return None;
     };
-    let (site, wsd) = common::demo_site(base).await;
+    let (site, wsd) = common::demo_site().await;
     let agent = start_snmpd(&bin, &config(&site, qbridge));
     let (sess, with_mac) = common::discovered_demo(wsd, dir, "snmpd").await;
     Some((site, agent, sess, with_mac))
@@ -181,7 +181,7 @@ async fn ask(sess: &mut Session, addr: &str, creds: &SwitchCredentials) -> Switc
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn net_snmp_agent_qbridge_v2c_and_v3_and_bad_credentials() {
     let dir = tempfile::tempdir().unwrap();
-    let Some((site, agent, mut sess, with_mac)) = set_up(31_000, true, dir.path()).await else {
+    let Some((site, agent, mut sess, with_mac)) = set_up(true, dir.path()).await else {
         return;
     };
     // A test double stands in for the keyring: this test is about SNMP against a third-party agent; the
@@ -232,7 +232,7 @@ async fn net_snmp_agent_qbridge_v2c_and_v3_and_bad_credentials() {
 async fn net_snmp_agent_bridge_mib_fallback() {
     // No Q-BRIDGE forwarding table: only BRIDGE-MIB's dot1dTpFdbPort, with the ports' PVIDs.
     let dir = tempfile::tempdir().unwrap();
-    let Some((site, agent, mut sess, with_mac)) = set_up(31_500, false, dir.path()).await else {
+    let Some((site, agent, mut sess, with_mac)) = set_up(false, dir.path()).await else {
         return;
     };
     let r = ask(&mut sess, &agent.addr, &v3(V3_AUTH)).await;

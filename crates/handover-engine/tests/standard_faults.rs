@@ -43,14 +43,10 @@ fn hanwha(name: &str, last: u8, style: AuthRefusal, password: Option<&str>) -> D
     d
 }
 
-async fn world(
-    devices: Vec<DeviceSpec>,
-    base: u16,
-    name: &str,
-) -> (SimSite, Session, tempfile::TempDir) {
+async fn world(devices: Vec<DeviceSpec>, name: &str) -> (SimSite, Session, tempfile::TempDir) {
     let mut manifest = SiteManifest::generated(0, Ipv4Addr::new(127, 20, 0, 10));
     manifest.devices = devices;
-    let (site, wsd) = common::site(manifest, base).await;
+    let (site, wsd) = common::site(manifest).await;
     let dir = tempfile::tempdir().unwrap();
     let s = common::demo_project(dir.path(), name);
     s.discover(&common::unicast(wsd), &CancellationToken::new(), &silent())
@@ -84,7 +80,7 @@ async fn find_defaults_reads_every_standard_refusal_as_one_and_keeps_within_the_
             Some("Changed-On-Site-9"),
         ));
     }
-    let (site, s, _dir) = world(devices, 36_100, "standard-refusals").await;
+    let (site, s, _dir) = world(devices, "standard-refusals").await;
     let (cancel, progress) = (CancellationToken::new(), silent());
     let cx = Custody {
         concurrency: 8,
@@ -159,7 +155,7 @@ async fn credentials_set_says_refused_or_locked_out_never_could_not_ask() {
             Some("Right-Pass-77"),
         ));
     }
-    let (site, s, _dir) = world(devices, 36_300, "set-refusals").await;
+    let (site, s, _dir) = world(devices, "set-refusals").await;
     // Someone else's client, for the logins that lock the account.
     let client = DeviceClient::new(ClientOptions::default());
     for (i, style) in STYLES.iter().enumerate() {

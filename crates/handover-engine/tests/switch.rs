@@ -13,7 +13,7 @@ fn s(v: &str) -> SecretString {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_switch_locates_devices_and_bad_credentials_are_named() {
-    let (site, wsd) = common::demo_site(30_000).await;
+    let (site, wsd) = common::demo_site().await;
     let dir = tempfile::tempdir().unwrap();
     // MACs come from identification; without credentials only some devices tell theirs.
     let (sess, with_mac) = common::discovered_demo(wsd, dir.path(), "switch").await;

@@ -33,7 +33,7 @@ fn actions(s: &Session, action: &str) -> Vec<serde_json::Value> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_device_presenting_another_certificate_is_refused_before_anything_is_sent() {
-    let (site, wsd) = common::demo_site(45_200).await;
+    let (site, wsd) = common::demo_site().await;
     let site_fp = site.tls_fingerprint().unwrap().to_string();
     let replaced_fp = site.replaced_tls_fingerprint().unwrap().to_string();
     assert_ne!(site_fp, replaced_fp);

@@ -5,7 +5,6 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU16, Ordering};
 
 use handover_devices::discovery::ProbeOptions;
 use handover_engine::discover::DiscoverOptions;
@@ -13,37 +12,45 @@ use handover_engine::{Env, NewProject, Session};
 use handover_model::{Plan, Site};
 use handover_sim::{Addressing, SimSite, SiteManifest, SpawnOptions};
 
-/// An HTTP and a WS-Discovery port for one test, distinct per test and per process (`base` per test file).
-pub fn ports(base: u16) -> (u16, u16) {
-    static NEXT: AtomicU16 = AtomicU16::new(0);
-    let n = NEXT.fetch_add(1, Ordering::SeqCst);
-    let port = base + (std::process::id() % 400) as u16 * 40 + n * 2;
-    (port, port + 1)
+/// An HTTP and a WS-Discovery port the kernel says are free on every address now (HTTP + 363, where a device
+/// serves HTTPS, too). Nothing is sent: the sockets are only bound, then closed for the site to take.
+fn free_ports() -> Option<(u16, u16)> {
+    let http = std::net::TcpListener::bind(("0.0.0.0", 0)).ok()?;
+    let port = http.local_addr().ok()?.port();
+    let _https = std::net::TcpListener::bind(("0.0.0.0", port.checked_add(363)?)).ok()?;
+    let wsd = std::net::UdpSocket::bind(("0.0.0.0", 0)).ok()?;
+    Some((port, wsd.local_addr().ok()?.port()))
 }
 
-/// The demo site on its own ports; returns it with its WS-Discovery port.
-pub async fn demo_site(base: u16) -> (SimSite, u16) {
-    site(SiteManifest::demo(), base).await
+/// The demo site on ports of its own; returns it with its WS-Discovery port.
+pub async fn demo_site() -> (SimSite, u16) {
+    site(SiteManifest::demo()).await
 }
 
-/// A site from `manifest` on its own ports; returns it with its WS-Discovery port.
-pub async fn site(manifest: SiteManifest, base: u16) -> (SimSite, u16) {
-    let (http, wsd) = ports(base);
-    let opts = SpawnOptions {
-        addressing: Addressing::PerDevice {
-            http_port: http,
-            discovery_port: wsd,
-        },
-        status: None,
-        switch_port: Some(0),
-        ..SpawnOptions::default()
-    };
-    (
-        SimSite::spawn(manifest, opts)
-            .await
-            .expect("the site spawns"),
-        wsd,
-    )
+/// A site from `manifest` on ports of its own, which the kernel chose (every device on its own address shares
+/// them, as on a real site); returns it with its WS-Discovery port. Another test taking the same ports between
+/// the choice and the site's binding makes the spawn fail: it is tried again on other ports.
+pub async fn site(manifest: SiteManifest) -> (SimSite, u16) {
+    let mut last = String::new();
+    for _ in 0..20 {
+        let Some((http, wsd)) = free_ports() else {
+            continue;
+        };
+        let opts = SpawnOptions {
+            addressing: Addressing::PerDevice {
+                http_port: http,
+                discovery_port: wsd,
+            },
+            status: None,
+            switch_port: Some(0),
+            ..SpawnOptions::default()
+        };
+        match SimSite::spawn(manifest.clone(), opts).await {
+            Ok(site) => return (site, wsd),
+            Err(e) => last = e.to_string(),
+        }
+    }
+    panic!("the site did not spawn on free ports in 20 tries: {last}");
 }
 
 /// A test environment: the system clock, a device client with the default limits, the built-in catalogs and
@@ -176,10 +183,9 @@ impl Kit {
 /// A site from `manifest` on its own ports, discovered (unicast, no keyring) into a new project named `name`.
 pub async fn discovered_site(
     manifest: SiteManifest,
-    base: u16,
     name: &str,
 ) -> (SimSite, Session, tempfile::TempDir, Kit) {
-    let (site, wsd) = site(manifest, base).await;
+    let (site, wsd) = site(manifest).await;
     let dir = tempfile::tempdir().unwrap();
     let kit = Kit::quiet();
     let s = demo_project_in(dir.path(), name, kit.env());
