@@ -33,6 +33,15 @@ type CatalogCache = Mutex<
     )>,
 >;
 
+/// The keyring once opened (its handle says nothing worth printing).
+struct OpenKeyring(Mutex<Option<Arc<dyn CredentialStore>>>);
+
+impl std::fmt::Debug for OpenKeyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OpenKeyring")
+    }
+}
+
 /// An open project. Shared (`&Session`, `Arc<Session>`): a long workflow, the Hello listener and reads run on
 /// it at once, each call taking the project lock only for its own reads and writes; workflows that change
 /// devices (discovery, custody, fixes, upgrades) run one at a time (`Session::exclusive`).
@@ -46,6 +55,8 @@ pub struct Session {
     env: Env,
     /// The project's vault key, read from the OS keyring on first use (`Session::vault`).
     pub(crate) vault: Mutex<Option<handover_vault::Sealer>>,
+    /// The keyring as opened by the first use that reached it (`Session::keyring`).
+    keyring_open: OpenKeyring,
     /// The catalogs last loaded from the data folder, with the files' stamp then (`Session::catalogs`).
     pub(crate) catalog_cache: CatalogCache,
     /// Rate limits on announcements heard while listening (`Session::record_announcement`).
@@ -113,6 +124,7 @@ impl Session {
             env,
             vault: Mutex::new(None),
             catalog_cache: Mutex::new(None),
+            keyring_open: OpenKeyring(Mutex::new(None)),
             announcements: Mutex::new(None),
             work: tokio::sync::Mutex::new(()),
         }
@@ -155,9 +167,26 @@ impl Session {
         &self.env.client
     }
 
-    /// The keyring holding the project's vault key, opened now.
+    /// The keyring holding the project's vault key: opened once, by the first use that reaches it (a keyring
+    /// locked or unreachable then is tried again at the next use, so unlocking it later needs no reopening).
     pub(crate) fn keyring(&self) -> Result<Arc<dyn CredentialStore>> {
-        self.env.keyring()
+        let mut open = self
+            .keyring_open
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(k) = open.as_ref() {
+            return Ok(k.clone());
+        }
+        let k = self.env.keyring()?;
+        *open = Some(k.clone());
+        Ok(k)
+    }
+
+    /// Opens the session's keyring now, or says what to do when it is locked or missing: for a front end that
+    /// says so before it asks the technician anything or any device is asked. Workflows open it themselves.
+    pub fn keyring_ready(&self) -> Result<()> {
+        self.keyring().map(|_| ())
     }
 
     /// The app's data folder (imported catalogs, the report CA).

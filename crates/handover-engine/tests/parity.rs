@@ -47,6 +47,11 @@ const TABLE: &[(&str, Side, Side)] = &[
     ),
     ("Session::audit_recent", Cmd("audit log"), Cmd("audit_log")),
     (
+        "Session::keyring_ready",
+        Cmd("credentials"),
+        Inner("the app shows the keyring's state (`keyring_status`); workflows open it themselves"),
+    ),
+    (
         "Session::import_plan_csv",
         Cmd("plan import"),
         Cmd("import_plan_csv"),

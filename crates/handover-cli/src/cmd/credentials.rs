@@ -66,7 +66,7 @@ pub fn run(cli: &Cli, c: &CredentialsCommand) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // Said before any device is asked: custody needs the keyring.
-    super::keyring()?;
+    session.keyring_ready()?;
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
     let progress = crate::progress::terminal(cli.json);

@@ -213,7 +213,7 @@ pub(crate) fn upgrade(
             return Ok(ExitCode::SUCCESS);
         }
     }
-    super::keyring()?;
+    session.keyring_ready()?;
     let rt = super::runtime()?;
     let cancel = super::ctrl_c_cancels(&rt);
     let progress = crate::progress::terminal(cli.json);
@@ -269,7 +269,7 @@ pub(crate) fn upgrade(
 /// `firmware recover`.
 pub(crate) fn recover(cli: &Cli, session: &handover_engine::Session) -> anyhow::Result<ExitCode> {
     super::catalogs(session)?;
-    super::keyring()?;
+    session.keyring_ready()?;
     let rt = super::runtime()?;
     let settings = session.check_settings(None);
     let r = rt.block_on(session.firmware_recover(&settings))?;

@@ -33,7 +33,7 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
             address,
             v3_user,
         } => {
-            super::keyring()?;
+            session.keyring_ready()?;
             let creds = match v3_user {
                 None => SwitchCredentials::V2c(super::read_secret("SNMP community: ")?),
                 Some(user) => SwitchCredentials::V3 {
@@ -48,7 +48,7 @@ pub fn run(cli: &Cli, c: &SwitchCommand) -> anyhow::Result<ExitCode> {
             );
         }
         SwitchCommand::Query => {
-            super::keyring()?;
+            session.keyring_ready()?;
             let rt = super::runtime()?;
             let s = rt.block_on(session.query_switches())?;
             if cli.json {
