@@ -17,7 +17,8 @@ use crate::error::Result;
 /// Where the engine keeps the project's vault key.
 #[derive(Clone)]
 pub enum Keyring {
-    /// The OS keyring, opened at each use: a keyring locked at start and unlocked later works without reopening
+    /// The OS keyring, opened by a session's first use that reaches it (`Session::keyring`): a keyring locked at
+    /// start and unlocked later works without reopening
     /// the project.
     Os,
     /// A given store (a test double, or a keyring the caller opened).
