@@ -1,7 +1,7 @@
 //! One version, from one place: the workspace's `[workspace.package] version` in the root Cargo.toml. Every
 //! package inherits it (the app's About box, `handover --version` and the report's method appendix read
 //! their crate's version), and tauri.conf.json names none, so the installers carry the Cargo version too.
-//! The report's side is checked where a report is made (the demo test in `cli.rs`).
+//! The report's side is checked where a report is made (the demo test, `tests/demo/main.rs`).
 
 use std::path::PathBuf;
 use std::process::Command;

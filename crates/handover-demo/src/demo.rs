@@ -10,8 +10,9 @@ use handover_engine::devices::ProbeOptions;
 use handover_engine::discover::DiscoverOptions;
 use handover_engine::model::{FindingStatus, Plan, Site};
 use handover_engine::report_types::PageSize;
-use handover_engine::vault::{CredentialStore, KdfParams, PasswordPolicy, SecretString};
-use handover_engine::{Env, NewProject, Session, catalogs, signing};
+use handover_engine::signing::Signing;
+use handover_engine::vault::{KdfParams, PasswordPolicy, SecretString};
+use handover_engine::{Env, NewProject, Session};
 use handover_sim::{Planted, SimSite, SiteManifest, SpawnOptions};
 
 use crate::Args;
@@ -38,9 +39,8 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     if a.fresh {
         remove_project(&path);
     }
-    let keyring = super::keyring()?;
-    let store: &dyn CredentialStore = &keyring;
-    let data = catalogs::data_dir();
+    // The keyring is opened first, so a locked one is said before the site starts.
+    let signing = Signing::open(&Env::os())?;
     let rt = super::runtime()?;
     // Nothing is cancelled half-way: Ctrl-C ends the demo at once, and every step is journaled.
     let cancel = tokio_util::sync::CancellationToken::new();
@@ -244,28 +244,18 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
         7,
         "Signing the handover report (it names the export and its SHA-256)",
     );
-    let identity = match signing::load(store)? {
+    let identity = match signing.show()? {
         Some(id) => id,
-        None => {
-            signing::create(
-                store,
-                &data,
-                "Demo Technician",
-                "Example Security Integrators",
-                session.now(),
-                false,
-            )?;
-            signing::load(store)?.ok_or_else(|| {
-                anyhow::anyhow!("the new signing identity was not found in the keyring")
-            })?
-        }
+        None => signing.create("Demo Technician", "Example Security Integrators", false)?,
     };
-    signing::ensure_ca_file(&identity, &data)?;
+    let ca = identity
+        .ca_path
+        .ok_or_else(|| anyhow::anyhow!("the signing identity in the keyring has no CA to trust"))?;
     let pdf = a.out.join("handover-report.pdf");
-    let o = session.write_report(&pdf, PageSize::A4, &identity)?;
+    let o = session.write_report(&pdf, PageSize::A4)?;
     let v = handover_engine::report::verify_report(
         &pdf,
-        &[signing::ca_cert_path(&data)],
+        std::slice::from_ref(&ca),
         time::OffsetDateTime::now_utc(),
     )?;
     outln!(
@@ -280,7 +270,7 @@ pub fn run(a: &Args) -> anyhow::Result<ExitCode> {
     outln!(
         "IT's check: handover verify {} --trust {}",
         pdf.display(),
-        signing::ca_cert_path(&data).display()
+        ca.display()
     );
     outln!("The project: handover -p {} status", path.display());
     Ok(ExitCode::SUCCESS)

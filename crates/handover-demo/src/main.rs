@@ -55,11 +55,6 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// The OS keyring, or what to do when it is locked or missing.
-fn keyring() -> anyhow::Result<handover_engine::vault::OsKeyring> {
-    Ok(handover_engine::vault::OsKeyring::open().map_err(handover_engine::Error::from)?)
-}
-
 /// Progress on stderr: one line as each workflow finishes.
 fn progress() -> ProgressFn {
     Arc::new(|p: &Progress| {

@@ -3,7 +3,7 @@
 //! more attempts than asked: lockouts matter), SetNTP/GetNTP, SetNetworkProtocols, SetDiscoveryMode,
 //! SystemReboot and the reported password limits.
 
-mod common;
+use handover_test_support::devices as common;
 
 use std::time::Duration;
 

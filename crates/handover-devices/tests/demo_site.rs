@@ -3,7 +3,7 @@
 //! credentials the manifest gives it: the Axis-like ones that guard even their clock, the Hikvision-like
 //! ones that take only HTTP Digest, the skewed clocks, the factory-new ones without a password.
 
-mod common;
+use handover_test_support::devices as common;
 
 use std::collections::HashSet;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! upload (HTTP and pinned HTTPS), UpgradeSystemFirmware as MTOM where that is all a device has, the device's
 //! refusals (corrupted, another vendor's, another model's image) read as such, and the uplink's pace.
 
-mod common;
+use handover_test_support::devices as common;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

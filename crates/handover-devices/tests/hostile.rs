@@ -3,7 +3,7 @@
 //! discovery and identification of the others go on; a share of probes dropped is made up for by
 //! re-probing the silent targets.
 
-mod common;
+use handover_test_support::devices as common;
 
 use std::net::Ipv4Addr;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! device's self-signed certificate accepted and its fingerprint recorded, the "HTTPS works" proof, and its
 //! refusals (HTTPS off, handshake failing, wrong password over HTTPS); pins enforced per endpoint.
 
-mod common;
+use handover_test_support::devices as common;
 
 use handover_devices::onvif::https::https_xaddr;
 use handover_devices::{Credentials, DeviceClient, Error};

@@ -1,7 +1,7 @@
 //! Discovery sources besides sweeps: Hello and Bye heard while the app is open (unicast here; multicast
 //! only inside network namespaces), manual add by address, and merging every source into one device.
 
-mod common;
+use handover_test_support::devices as common;
 
 use std::time::Duration;
 

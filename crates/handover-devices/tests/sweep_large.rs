@@ -6,7 +6,7 @@
 //! Also twenty devices behind one address (issue #20: the sweep ended at the first answer): each answers the
 //! one probe after its own random delay, and every answer in the window is collected.
 
-mod common;
+use handover_test_support::devices as common;
 
 use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr};

@@ -3,7 +3,7 @@
 //! and a host that answered WS-Discovery with something that is no ProbeMatch for our probe is told as such in
 //! the "why not found" account, never as "ports closed".
 
-mod common;
+use handover_test_support::devices as common;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;

@@ -55,6 +55,11 @@ pub enum Error {
     },
     #[error("{0}")]
     Invalid(String),
+    /// No signing identity is in the keyring yet (a report cannot be signed).
+    #[error(
+        "there is no signing identity yet: create one (`handover sign-identity create --name NAME --org ORG`, or on the app's Handover screen) or import yours from a PKCS#12 file (`handover sign-identity import FILE.p12`)"
+    )]
+    NoSigningIdentity,
     /// The project's audit log does not verify, so no report is signed over it.
     #[error(
         "the audit log does not verify: {0}; no report was signed (a signed report would anchor a forged history). Run `handover audit verify` for details"
@@ -105,6 +110,7 @@ impl Error {
             ) => ErrorCode::InvalidInput,
             Error::PlanCsv { .. } | Error::Plan(_) | Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::AuditBroken(_) => ErrorCode::VerificationFailed,
+            Error::NoSigningIdentity => ErrorCode::NotFound,
             Error::Report(e) if e.is_refused_input() => ErrorCode::InvalidInput,
             Error::Catalog(e) if e.is_signature() => ErrorCode::VerificationFailed,
             Error::Devices(e) if e.is_certificate_changed() => ErrorCode::CertificateChanged,

@@ -1,9 +1,9 @@
-//! The report workflow: render the project's report, sign it with the integrator's identity, and write the
-//! signed PDF with its JSON and CSV twins (inventory, findings, and the devices for NetBox's import). Each file is written atomically (temp file, then rename).
+//! The report workflow: render the project's report, sign it with the integrator's identity (from the session's
+//! keyring), and write the signed PDF with its JSON and CSV twins (inventory, findings, and the devices for NetBox's import). Each file is written atomically (temp file, then rename).
 
 use std::path::{Path, PathBuf};
 
-use handover_report::{PageSize, RenderOptions, SigningIdentity};
+use handover_report::{PageSize, RenderOptions};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -31,6 +31,8 @@ pub struct ReportOutcome {
     pub devices: usize,
     /// Who signed.
     pub signer: String,
+    /// The CA certificate IT is asked to trust (None for an imported identity whose chain carries no CA).
+    pub ca: Option<PathBuf>,
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -46,20 +48,30 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 }
 
 impl Session {
-    /// Renders, signs and writes the report to `pdf` (twins beside it: `.json`, `.csv`). Refuses
-    /// ([`Error::AuditBroken`], naming the first bad entry) when the audit log does not verify.
-    pub fn write_report(
-        &self,
-        pdf: &Path,
-        paper: PageSize,
-        identity: &SigningIdentity,
-    ) -> Result<ReportOutcome> {
+    /// Renders, signs with the integrator's identity in the session's keyring and writes the report to `pdf`
+    /// (twins beside it: `.json`, `.csv`). Refuses ([`Error::AuditBroken`], naming the first bad entry) when
+    /// the audit log does not verify, says what to do when there is no identity yet, and refuses a name that
+    /// does not end in `.pdf`.
+    pub fn write_report(&self, pdf: &Path, paper: PageSize) -> Result<ReportOutcome> {
+        // The twins are named from the PDF's name: another extension would have one overwrite the report.
+        if !pdf
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+        {
+            return Err(Error::Invalid(format!(
+                "the report must be a .pdf file (its JSON and CSV twins are named after it): {}; add .pdf to the name",
+                pdf.display()
+            )));
+        }
+        let now = self.project().now();
+        let signing = crate::signing::Signing::with(self.keyring()?, self.data_dir(), now);
+        let identity = &signing.require()?;
         // History first: a report anchors the audit log's head, so a broken log is never signed over.
         let read = self.project().audit_verify()?.problem;
         if let Some(problem) = read {
             return Err(Error::AuditBroken(problem));
         }
-        let now = self.project().now();
         let mut model = self.report_model(now)?;
         // The CA IT is asked to trust, with its fingerprint on the cover to confirm by phone.
         model.signer = identity.signer()?;
@@ -82,7 +94,8 @@ impl Session {
         write_atomic(&netbox_csv, &handover_report::twin::netbox_csv(&model)?)?;
         write_atomic(pdf, &signed)?;
         let sha256 = hex::encode(Sha256::digest(&signed));
-        let signer = identity.describe()?.subject;
+        let shown = signing.view(identity)?;
+        let signer = shown.certificate.subject;
         let actor = self.actor().clone();
         self.project_mut().record(
             &actor,
@@ -104,6 +117,7 @@ impl Session {
             paper: format!("{paper:?}"),
             devices: model.devices.len(),
             signer,
+            ca: shown.ca_path,
         })
     }
 }

@@ -4,7 +4,7 @@
 //! found by find-defaults, or one the technician gives with `credentials set` — the device is identified again
 //! at once, and the firmware is judged against the baseline.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::Ipv4Addr;
 

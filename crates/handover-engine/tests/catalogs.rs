@@ -1,7 +1,7 @@
 //! Offline catalog updates: a newer signed catalog is taken; tampered, unsigned, foreign-signed or older ones
 //! are refused and the catalog in use stays.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::path::Path;
 

@@ -3,7 +3,7 @@
 //! password (never a clone's), and the duplicates are findings naming both devices, in the checks and the
 //! report.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_model::{DeviceId, FindingStatus};
 use handover_sim::{DeviceSpec, Role, SiteManifest, Vendor};

@@ -3,7 +3,7 @@
 //! password logs into its device and the old one no longer does, no lockout is triggered anywhere, and a device
 //! that reboots in the middle of SetUser is settled with a password Handover holds.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_engine::credentials::Custody;
 use handover_engine::progress::silent;

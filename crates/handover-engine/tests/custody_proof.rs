@@ -6,7 +6,7 @@
 //! Each of these failed before the sealed vault and the proven-only state machine.
 //! (The vault key is held by a test double of the keyring here; custody.rs runs the same paths on the real one.)
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::Ipv4Addr;
 use std::sync::Arc;
@@ -299,11 +299,12 @@ async fn the_administrator_is_rotated_whatever_a_service_account_sorts_as() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_device_answering_with_another_serial_is_sent_nothing() {
+/// Devices "real" and "impostor" (the same factory password, another serial) in custody and identified with
+/// the held passwords, then the record of "real" made to point at the impostor's address.
+async fn real_pointing_at_impostor(octets: (u8, u8), name: &str) -> (World, Session, DeviceId) {
     let (w, s) = World::new(
-        vec![generic("real", 50), generic("impostor", 51)],
-        "impostor",
+        vec![generic("real", octets.0), generic("impostor", octets.1)],
+        name,
     )
     .await;
     let cancel = CancellationToken::new();
@@ -314,7 +315,6 @@ async fn a_device_answering_with_another_serial_is_sent_nothing() {
     s.discover(&common::unicast(w.wsd), &cancel, &progress)
         .await
         .unwrap();
-    // The record of "real" is made to point at the impostor (same factory password, another serial).
     let (real, impostor) = (w.id(&s, "real"), w.id(&s, "impostor"));
     let known = s.device(real).unwrap();
     assert!(
@@ -330,6 +330,14 @@ async fn a_device_answering_with_another_serial_is_sent_nothing() {
         ..Sighting::default()
     })
     .unwrap();
+    (w, s, real)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_answering_with_another_serial_is_sent_nothing() {
+    let (w, s, real) = real_pointing_at_impostor((50, 51), "impostor").await;
+    let cancel = CancellationToken::new();
+    let progress = silent();
     let before = w.handle("impostor").counters().set_user_calls;
     let cx = w.custody(&cancel, &progress);
     let r = s
@@ -349,6 +357,40 @@ async fn a_device_answering_with_another_serial_is_sent_nothing() {
             .iter()
             .any(|e| e.action == "rotation.identity-refused")
     );
+}
+
+/// Identity before trust holds for account changes too: an impostor at a known device's address, taking the
+/// held password, is asked to create no account (its password would be the impostor's) and to remove none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_changes_go_to_no_device_answering_with_another_serial() {
+    let (w, s, real) = real_pointing_at_impostor((52, 53), "impostor-accounts").await;
+    let users = w.handle("impostor").users();
+
+    let e = s.create_service_account(real, "vms").await.unwrap_err();
+    assert!(e.to_string().contains("nothing was sent"), "{e}");
+    assert!(e.to_string().contains("serial"), "{e}");
+    let e = s.remove_account(real, "someone-else").await.unwrap_err();
+    assert!(e.to_string().contains("nothing was sent"), "{e}");
+    assert_eq!(
+        w.handle("impostor").users(),
+        users,
+        "no account made or removed"
+    );
+    let refused = s
+        .audit_entries(0, 10_000)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "account.identity-refused")
+        .count();
+    assert_eq!(refused, 2);
+
+    // The genuine device, at its own address again, takes the same change.
+    let (cancel, progress) = (CancellationToken::new(), silent());
+    s.discover(&common::unicast(w.wsd), &cancel, &progress)
+        .await
+        .unwrap();
+    s.create_service_account(real, "vms").await.unwrap();
+    assert!(w.handle("real").users().iter().any(|u| u == "vms"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,7 +1,7 @@
 //! Discovery on the simulated demo site over real sockets on loopback: every device found once, identified
 //! where ONVIF allows without credentials, and every planned subnet accounted for.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_engine::progress::silent;
 use tokio_util::sync::CancellationToken;

@@ -1,7 +1,9 @@
 //! The engine is the only door: the two front ends (`handover-cli`, `src-tauri`) depend on no inner crate
 //! (store, vault, devices, policy, model, report, simulator) and their shipped sources name none of them nor the
-//! test-only store access, so every rule they apply is the engine's. Read from the manifests and sources as
-//! committed (a file's `#[cfg(test)]` module may use dev-dependencies).
+//! test-only store access, so every rule they apply is the engine's; no crate but the desktop shell knows
+//! Tauri; and the simulator shares no protocol code with the product (it depends on no crate of ours and not on
+//! oxvif), so a bug in our client cannot be mirrored by a device that agrees with it. Read from the manifests
+//! and sources as committed (a file's `#[cfg(test)]` module may use dev-dependencies).
 
 use std::path::{Path, PathBuf};
 
@@ -88,4 +90,65 @@ fn front_end_sources_reach_nothing_behind_the_engine() {
         "front-end code past the engine:\n{}",
         bad.join("\n")
     );
+}
+
+/// Every dependency a library crate's manifest names, normal, dev and build alike.
+fn all_dependencies(manifest: &Path) -> Vec<String> {
+    let doc: toml::Table = std::fs::read_to_string(manifest).unwrap().parse().unwrap();
+    ["dependencies", "dev-dependencies", "build-dependencies"]
+        .iter()
+        .filter_map(|k| doc.get(*k).and_then(|d| d.as_table()))
+        .flat_map(|t| t.keys().cloned())
+        .collect()
+}
+
+#[test]
+fn only_the_desktop_shell_knows_tauri() {
+    let mut crates: Vec<PathBuf> = std::fs::read_dir(workspace().join("crates"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    crates.push(workspace().join("tests"));
+    assert!(crates.len() > 10, "found only {crates:?}");
+    for dir in &crates {
+        let tauri: Vec<String> = all_dependencies(&dir.join("Cargo.toml"))
+            .into_iter()
+            .filter(|d| d.starts_with("tauri"))
+            .collect();
+        assert!(tauri.is_empty(), "{} depends on {tauri:?}", dir.display());
+        let mut files = Vec::new();
+        let src = dir.join("src");
+        sources(if src.is_dir() { &src } else { dir }, &mut files);
+        for (path, text) in &files {
+            assert!(!text.contains("tauri::"), "{} names tauri", path.display());
+        }
+    }
+}
+
+#[test]
+fn the_simulator_shares_no_protocol_code_with_the_product() {
+    let sim = workspace().join("crates/handover-sim");
+    let ours: Vec<String> = dependencies(&sim.join("Cargo.toml"))
+        .into_iter()
+        .filter(|d| d.starts_with("handover-") || d == "oxvif")
+        .collect();
+    assert!(
+        ours.is_empty(),
+        "the simulator depends on {ours:?}: a bug in our client could then be mirrored by a device that agrees \
+         with it"
+    );
+    let mut files = Vec::new();
+    sources(&sim.join("src"), &mut files);
+    assert!(files.len() > 10, "found only {} files", files.len());
+    for (path, text) in &files {
+        for name in ["handover_devices", "handover_engine", "oxvif"] {
+            assert!(
+                !text.contains(&format!("{name}::")),
+                "{} names {name}",
+                path.display()
+            );
+        }
+    }
 }

@@ -3,7 +3,7 @@
 //! to factory, new certificate re-pinned after proof, never back, refused image) with nothing else touched; a
 //! failing canary holds the rest of the run; `recover` settles what was left open by asking the device.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -4,7 +4,7 @@
 //! finding is resolved on re-check and the audit log carries the certificate fingerprint. On the device whose
 //! TLS handshake fails the fix refuses and changes nothing.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_devices::{ClientOptions, Credentials, DeviceClient};
 use handover_engine::credentials::Custody;

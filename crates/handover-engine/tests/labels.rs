@@ -1,7 +1,7 @@
 //! Naming devices through the engine both front ends use: a typed rename, and a labels CSV whose every bad row
 //! refuses the whole file (line named, nothing changed) while rows for devices not found yet are listed.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_engine::ErrorCode;
 use handover_engine::labels::Relabel;

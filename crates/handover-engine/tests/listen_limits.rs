@@ -3,7 +3,7 @@
 //! not 121 of each; a flood spoofing many sources adds at most the shared new-device burst; a real device's
 //! Hello after the flood still lands, and known devices rebooting all at once are never refused.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::IpAddr;
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //! the device listed as on its factory default until the technician changes it with the vendor's tool and hands
 //! the new password over with `credentials set`, after which rotation leaves it alone.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::Ipv4Addr;
 

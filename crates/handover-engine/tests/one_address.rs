@@ -4,7 +4,7 @@
 //! device and no other), the checks and the report list all eight, and adding them by hand (`host:port`)
 //! gives eight devices too.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_sim::{DeviceSpec, Role, SiteManifest, Vendor};
 use handover_vault::PasswordPolicy;

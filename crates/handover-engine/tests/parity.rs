@@ -1,5 +1,5 @@
-//! Parity between the two front ends, as a tested invariant: every public `Session` method and every engine free
-//! function a front end calls is in [`TABLE`] with the `handover` command that offers it (a `## \`handover …\``
+//! Parity between the two front ends, as a tested invariant: every public method of the engine's façades
+//! (`Session`, and `Signing` for the laptop-wide signing identity) and every engine free function a front end calls is in [`TABLE`] with the `handover` command that offers it (a `## \`handover …\``
 //! heading of `docs/cli.md`, which the CLI's reference test ties to the binary) and the Tauri command (a name in
 //! `src-tauri/src/commands/mod.rs`'s `generate_handler!`). A method with no counterpart on one side says why
 //! (`Inner`: not a workflow a technician asks for), and a gap not closed yet names its issue (`Gap`); the test
@@ -23,7 +23,7 @@ enum Side {
 
 use Side::{Cmd, Gap, Inner};
 
-/// `Session::name` or `module::name` (a free function), the CLI, the app.
+/// `Session::name`, `Signing::name` or `module::name` (a free function), the CLI, the app.
 const TABLE: &[(&str, Side, Side)] = &[
     // Project.
     ("Session::create", Cmd("init"), Cmd("create_project")),
@@ -320,18 +320,24 @@ const TABLE: &[(&str, Side, Side)] = &[
         Cmd("catalog import"),
         Inner("the app imports into the open project's data folder: `Session::import_catalog`"),
     ),
+    // The laptop-wide signing identity (no project).
     (
-        "signing::create",
+        "Signing::open",
+        Inner("each identity command opens the keyring first"),
+        Inner("each identity command opens the keyring first"),
+    ),
+    (
+        "Signing::create",
         Cmd("sign-identity create"),
         Cmd("create_signing_identity"),
     ),
     (
-        "signing::import_pkcs12",
+        "Signing::import_pkcs12",
         Cmd("sign-identity import"),
         Cmd("import_signing_identity"),
     ),
     (
-        "signing::load",
+        "Signing::show",
         Cmd("sign-identity show"),
         Cmd("signing_identity"),
     ),
@@ -373,13 +379,17 @@ fn pub_fn(line: &str) -> Option<&str> {
     Some(&rest[..end])
 }
 
-/// The public methods declared in the `impl Session` blocks of this source (items at the block's own depth).
-fn session_methods(src: &str) -> Vec<String> {
+/// The engine's façade types: their public methods are what front ends call.
+const FACADES: [&str; 2] = ["Session", "Signing"];
+
+/// The public methods declared in the `impl TYPE` blocks of this source (items at the block's own depth).
+fn methods_of(src: &str, ty: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut depth: Option<i32> = None;
+    let opening = format!("impl {ty} ");
     for line in src.lines() {
         let code = line.split("//").next().unwrap_or("");
-        if depth.is_none() && code.trim_start().starts_with("impl Session") {
+        if depth.is_none() && code.trim_start().starts_with(&opening) {
             depth = Some(0);
         }
         let Some(d) = depth.as_mut() else { continue };
@@ -394,13 +404,29 @@ fn session_methods(src: &str) -> Vec<String> {
     found
 }
 
-fn all_session_methods() -> BTreeSet<String> {
+/// A row naming a method of a façade type (`Session::…`, `Signing::…`) rather than a free function.
+fn is_method(row: &str) -> bool {
+    FACADES
+        .iter()
+        .any(|ty| row.strip_prefix(ty).is_some_and(|r| r.starts_with("::")))
+}
+
+fn all_facade_methods() -> BTreeSet<String> {
     let mut files = Vec::new();
     rust_files(&root().join("crates/handover-engine/src"), &mut files);
     files
         .iter()
-        .flat_map(|f| session_methods(&read(f)))
-        .map(|m| format!("Session::{m}"))
+        .flat_map(|f| {
+            let src = read(f);
+            FACADES
+                .iter()
+                .flat_map(|ty| {
+                    methods_of(&src, ty)
+                        .into_iter()
+                        .map(move |m| format!("{ty}::{m}"))
+                })
+                .collect::<Vec<_>>()
+        })
         .collect()
 }
 
@@ -435,12 +461,13 @@ fn tauri_commands() -> BTreeSet<String> {
 #[test]
 fn the_scanner_finds_public_methods_of_impl_session_blocks_only() {
     let src = "impl Session {\n    pub fn a(&self) {\n        if x { }\n    }\n    fn hidden() {}\n    pub(crate) fn inner() {}\n    pub async fn b() {}\n}\nimpl Other {\n    pub fn c() {}\n}\n";
-    assert_eq!(session_methods(src), ["a", "b"]);
+    assert_eq!(methods_of(src, "Session"), ["a", "b"]);
+    assert_eq!(methods_of(src, "Other"), ["c"]);
 }
 
 #[test]
-fn every_public_session_method_is_in_the_parity_table() {
-    let methods = all_session_methods();
+fn every_public_facade_method_is_in_the_parity_table() {
+    let methods = all_facade_methods();
     assert!(
         methods.len() > 40,
         "the scan found too few methods: {methods:?}"
@@ -452,23 +479,23 @@ fn every_public_session_method_is_in_the_parity_table() {
         .collect();
     assert!(
         missing.is_empty(),
-        "public Session methods missing from the parity table in {} (give each its `handover` command and \
+        "public Session or Signing methods missing from the parity table in {} (give each its `handover` command and \
          Tauri command, or say why it has none): {missing:?}",
         file!()
     );
     let gone: Vec<&&str> = listed
         .iter()
-        .filter(|e| e.starts_with("Session::") && !methods.contains(**e))
+        .filter(|e| is_method(e) && !methods.contains(**e))
         .collect();
     assert!(
         gone.is_empty(),
-        "the parity table lists methods Session no longer has: {gone:?}"
+        "the parity table lists methods the façades no longer have: {gone:?}"
     );
 }
 
 #[test]
 fn every_listed_free_function_exists_in_the_engine() {
-    for (e, _, _) in TABLE.iter().filter(|(e, _, _)| !e.starts_with("Session::")) {
+    for (e, _, _) in TABLE.iter().filter(|(e, _, _)| !is_method(e)) {
         let (module, name) = e.split_once("::").unwrap();
         let src = read(&root().join(format!("crates/handover-engine/src/{module}.rs")));
         assert!(

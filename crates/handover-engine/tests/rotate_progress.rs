@@ -2,7 +2,7 @@
 //! one camera answering 1.5 s late, every other device's progress event arrives well before that camera's.
 //! (The keyring is a test double here: the subject is the progress stream; custody.rs uses the real one.)
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! devices — neither waits for the rotation — and a second device workflow started meanwhile waits for the
 //! first to end instead of interleaving with it. (The keyring is a test double; custody.rs uses the real one.)
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicBool, Ordering};

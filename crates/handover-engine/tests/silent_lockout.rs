@@ -3,7 +3,7 @@
 //! defaults must not claim "the password was changed" then: it says both readings and what to do for each, and
 //! it never tries more than the vendor's budget.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::{IpAddr, Ipv4Addr};
 

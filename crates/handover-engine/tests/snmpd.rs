@@ -5,7 +5,7 @@
 //! each reported and record nothing. Skips, saying so, where `snmpd` is not installed (scripts/setup.sh
 //! installs it).
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

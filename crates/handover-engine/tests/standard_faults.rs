@@ -4,7 +4,7 @@
 //! `credentials set` must read each as a refusal (never "unreachable"), count every one against the vendor's
 //! lockout budget across runs, and tell a lockout apart from a refusal.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::Ipv4Addr;
 

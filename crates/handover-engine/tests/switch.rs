@@ -2,7 +2,7 @@
 //! with a known MAC on its port and VLAN; a wrong community, wrong v3 passwords and a switch that does not
 //! answer are each reported with what to check, and nothing is recorded from them.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_engine::switch::SwitchCredentials;
 use handover_vault::SecretString;

@@ -4,7 +4,7 @@
 //! engine path refuses it during the handshake, before any request or password reaches it, with an error that
 //! says what to do; forgetting the pin on purpose is audited and the next answer pins the new certificate.
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use handover_devices::{ClientOptions, DeviceClient};
 use handover_engine::credentials::Custody;

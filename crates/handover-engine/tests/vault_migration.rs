@@ -3,7 +3,7 @@
 //! removed from the keyring; the keyring is left with the project's vault key alone. (The keyring is a test
 //! double here; custody.rs and the CLI tests run the vault on the real one.)
 
-use handover_test_support as common;
+use handover_test_support::engine as common;
 
 use std::net::IpAddr;
 

@@ -4,7 +4,7 @@
 //! leaf-issued "CA" (the forged chain of issue 15), and a tampered one. A missing tool fails the test with the
 //! command that installs it.
 
-mod common;
+use handover_test_support::report as common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

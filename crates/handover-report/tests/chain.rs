@@ -3,7 +3,7 @@
 //! trusted, and `verify` must say which rule failed. One `check` helper signs a report with
 //! the given leaf and chain and returns the verification against the given root.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::sign::identity::forged_identity_from_pem_parts;

@@ -3,7 +3,7 @@
 //! `pdftoppm` with ink on it, hostile device names shown as text without breaking the
 //! file, A4 and Letter, and byte-identical output for identical inputs.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::{FindingStatus, PageSize, RenderOptions, render, sample::HOSTILE_NAMES};

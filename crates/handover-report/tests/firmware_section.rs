@@ -2,7 +2,7 @@
 //! the image and its SHA-256, why it was trusted and when; a device not upgraded says so; no section without
 //! upgrades.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::{FirmwareUpgrade, render};

@@ -4,7 +4,7 @@
 //! certificate; every open finding carries an owner and a due date; checks that did not run
 //! read "not checked", never a pass; fixed findings are grouped by what was done.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::{FindingStatus, Owner, render, sign};

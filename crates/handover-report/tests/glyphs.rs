@@ -7,7 +7,7 @@
 //! `pdfsig` still validates the signature. Characters the fonts cannot draw are named on
 //! the cover.
 
-mod common;
+use handover_test_support::report as common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

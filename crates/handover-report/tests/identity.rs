@@ -2,7 +2,7 @@
 //! through bytes, `describe()`, and import of an OpenSSL 3 PKCS#12 with an RSA key made by
 //! the `openssl` command (a real foreign PKI file), signed with and checked by `pdfsig`.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::{SigningIdentity, TrustedCert, Verdict, sign, verify};

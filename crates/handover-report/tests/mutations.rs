@@ -3,7 +3,7 @@
 //! panics, none takes more than 5 s, and the whole run stays under 300 MB. The seed is printed and can be
 //! set with `HANDOVER_MUTATION_SEED` to replay a run; `HANDOVER_MUTATIONS` sets how many.
 
-mod common;
+use handover_test_support::report as common;
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};

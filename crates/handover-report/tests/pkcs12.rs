@@ -3,7 +3,7 @@
 //! unencrypted key, an empty password; and the refusals with their messages: a wrong password,
 //! a changed MAC, changed content, RC4 (and the re-export the message suggests), not PKCS#12.
 
-mod common;
+use handover_test_support::report as common;
 
 use std::path::Path;
 

@@ -4,7 +4,7 @@
 //! panic. Reports are rendered and signed for real; forged twins are put in before signing (the signature
 //! then holds over them) or by an incremental update after it.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::{

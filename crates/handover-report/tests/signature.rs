@@ -2,7 +2,7 @@
 //! without the integrator CA in an NSS database) and our own `verify`, in agreement —
 //! valid, trusted, digest mismatch after a flipped byte, content appended after signing.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::{ChainStatus, TrustedCert, Verdict, sign, verify};

@@ -2,7 +2,7 @@
 //! stable field order and no secret-looking fields; the CSV has one row per device and
 //! neutralises spreadsheet formulas in device-supplied text.
 
-mod common;
+use handover_test_support::report as common;
 
 use common::*;
 use handover_report::twin::{

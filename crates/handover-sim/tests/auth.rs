@@ -2,7 +2,7 @@
 //! block), the WS-Security Created window checked against the device's own skewed clock, and nonce
 //! replay. Lock durations are shortened through the builder; the thresholds are the vendors'.
 
-mod common;
+use handover_test_support::soap as common;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! back), SystemReboot, latency, dropped connections, HTTP 500, malformed and hostile XML, a response
 //! that never ends.
 
-mod common;
+use handover_test_support::soap as common;
 
 use std::time::{Duration, Instant};
 

@@ -2,7 +2,7 @@
 //! ONVIF endpoints over TLS with the site's self-signed certificate, HTTP switched off by SetNetworkProtocols
 //! stops answering while HTTPS goes on, and the broken-TLS fault.
 
-mod common;
+use handover_test_support::soap as common;
 
 use std::io::Write as _;
 use std::process::{Command, Stdio};

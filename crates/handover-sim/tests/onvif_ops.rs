@@ -2,7 +2,7 @@
 //! spec's faults, network settings, vendor quirks (Axis authenticates everything, Bosch SetUser,
 //! Hikvision activation, generic factory-new CreateUsers).
 
-mod common;
+use handover_test_support::soap as common;
 
 use common::{call, call_digest, envelope, post};
 use handover_sim::{FaultSpec, SimDevice, Vendor};

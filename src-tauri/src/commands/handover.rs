@@ -5,62 +5,40 @@ use std::path::{Path, PathBuf};
 
 use tauri::State;
 
-use handover_engine::catalogs;
-use handover_engine::report_types::{PageSize, SigningIdentity};
-use handover_engine::signing;
-
+use handover_engine::Env;
+use handover_engine::report_types::PageSize;
+use handover_engine::signing::{IdentityView, Signing};
 use handover_engine::vault::SecretString;
 
 use crate::dto::{
     CreateIdentityRequest, IdentityDto, ImportIdentityRequest, Paper, ReportOutcomeDto,
     WriteReportRequest,
 };
-use crate::error::{AppError, CmdResult};
+use crate::error::CmdResult;
 use crate::state::{AppState, blocking};
 
-fn describe(id: &SigningIdentity, data: &Path) -> Result<IdentityDto, AppError> {
-    let d = id.describe().map_err(handover_engine::Error::from)?;
-    let ca = signing::ensure_ca_file(id, data)?;
-    Ok(IdentityDto {
-        subject: d.subject,
-        issuer: d.issuer,
-        not_after: d.not_after,
-        fingerprint: d.sha256_fingerprint,
-        ca_path: ca.map(|p| p.display().to_string()),
-    })
+fn dto(v: IdentityView) -> IdentityDto {
+    IdentityDto {
+        subject: v.certificate.subject,
+        issuer: v.certificate.issuer,
+        not_after: v.certificate.not_after,
+        fingerprint: v.certificate.sha256_fingerprint,
+        ca_path: v.ca_path.map(|p| p.display().to_string()),
+    }
 }
 
 /// The signing identity in the keyring, if one was created or imported.
 #[tauri::command]
 pub async fn signing_identity() -> CmdResult<Option<IdentityDto>> {
-    blocking(|| {
-        let store = handover_engine::env::os_keyring()?;
-        let data = catalogs::data_dir();
-        signing::load(&store)?
-            .map(|id| describe(&id, &data))
-            .transpose()
-    })
-    .await
+    blocking(|| Ok(Signing::open(&Env::os())?.show()?.map(dto))).await
 }
 
 /// Creates an integrator CA and signing certificate in the keyring (refuses to replace one).
 #[tauri::command]
 pub async fn create_signing_identity(req: CreateIdentityRequest) -> CmdResult<IdentityDto> {
     blocking(move || {
-        let (name, org) = (req.name.trim(), req.organisation.trim());
-        if name.is_empty() || org.is_empty() {
-            return Err(AppError::Invalid(
-                "give the signer's name and the integrator's organisation: both appear on the certificate"
-                    .into(),
-            ));
-        }
-        let store = handover_engine::env::os_keyring()?;
-        let data = catalogs::data_dir();
-        signing::create(&store, &data, name, org, time::OffsetDateTime::now_utc(), false)?;
-        let id = signing::load(&store)?.ok_or_else(|| {
-            AppError::Invalid("the identity was not found in the keyring after creating it".into())
-        })?;
-        describe(&id, &data)
+        let signing = Signing::open(&Env::os())?;
+        Ok(dto(signing.create(&req.name, &req.organisation, false)?))
     })
     .await
 }
@@ -71,17 +49,11 @@ pub async fn create_signing_identity(req: CreateIdentityRequest) -> CmdResult<Id
 pub async fn import_signing_identity(req: ImportIdentityRequest) -> CmdResult<IdentityDto> {
     let ImportIdentityRequest { path, password } = req;
     let password = SecretString::new(password);
-    let file = PathBuf::from(path.trim());
-    if file.as_os_str().is_empty() {
-        return Err(AppError::Invalid("choose the .p12 or .pfx file to import".into()).into());
-    }
     blocking(move || {
-        let store = handover_engine::env::os_keyring()?;
-        signing::import_pkcs12(&store, &file, password.expose())?;
-        let id = signing::load(&store)?.ok_or_else(|| {
-            AppError::Invalid("the identity was not found in the keyring after importing it".into())
-        })?;
-        describe(&id, &catalogs::data_dir())
+        let signing = Signing::open(&Env::os())?;
+        Ok(dto(
+            signing.import_pkcs12(Path::new(path.trim()), &password)?
+        ))
     })
     .await
 }
@@ -95,23 +67,11 @@ pub async fn write_report(
     state
         .with_session(move |s| {
             let path = PathBuf::from(req.path.trim());
-            if path.extension().and_then(|e| e.to_str()) != Some("pdf") {
-                return Err(AppError::Invalid(
-                    "the report must be a .pdf file; add .pdf to the name".into(),
-                ));
-            }
-            let store = handover_engine::env::os_keyring()?;
-            let id = signing::load(&store)?.ok_or_else(|| {
-                AppError::Invalid(
-                    "there is no signing identity yet: create one on this screen first".into(),
-                )
-            })?;
             let paper = match req.paper {
                 Paper::A4 => PageSize::A4,
                 Paper::Letter => PageSize::Letter,
             };
-            let o = s.write_report(&path, paper, &id)?;
-            let ca = signing::ensure_ca_file(&id, s.data_dir())?;
+            let o = s.write_report(&path, paper)?;
             Ok(ReportOutcomeDto {
                 pdf: o.pdf.display().to_string(),
                 json: o.json.display().to_string(),
@@ -119,7 +79,7 @@ pub async fn write_report(
                 sha256: o.sha256,
                 devices: o.devices,
                 signer: o.signer,
-                ca_path: ca.map(|p| p.display().to_string()),
+                ca_path: o.ca.map(|p| p.display().to_string()),
             })
         })
         .await

@@ -62,12 +62,6 @@ pub fn ctrl_c_cancels(rt: &tokio::runtime::Runtime) -> tokio_util::sync::Cancell
     token
 }
 
-/// Opens the OS keyring, or says what to do when it is locked or missing (commands that need it say so before
-/// any device is asked).
-pub fn keyring() -> anyhow::Result<handover_engine::vault::OsKeyring> {
-    Ok(handover_engine::env::os_keyring()?)
-}
-
 /// Reads a secret from the terminal without echo, or one line from stdin when it is not a terminal.
 pub fn read_secret(prompt: &str) -> anyhow::Result<handover_engine::vault::SecretString> {
     use std::io::IsTerminal;

@@ -3,18 +3,14 @@
 
 use std::process::ExitCode;
 
-use handover_engine::catalogs;
+use handover_engine::Env;
 use handover_engine::report::read_report;
 use handover_engine::report_types::{ChainStatus, PageSize, Tone, Verdict};
-use handover_engine::signing;
+use handover_engine::signing::Signing;
 
 use crate::args::{Cli, Paper, ReportArgs, SignIdentityCommand, VerifyArgs};
 
 pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let store = super::keyring()?;
-    let identity = signing::load(&store)?.ok_or_else(|| {
-        anyhow::anyhow!("no signing identity yet: create one with `handover sign-identity create --name NAME --org ORG` or import yours with `handover sign-identity import FILE.p12`")
-    })?;
     let session = super::open(cli)?;
     let out = a
         .out
@@ -24,9 +20,8 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         Paper::A4 => PageSize::A4,
         Paper::Letter => PageSize::Letter,
     };
-    let ca = signing::ensure_ca_file(&identity, session.data_dir())?;
     super::catalogs(&session)?;
-    let o = session.write_report(&out, paper, &identity)?;
+    let o = session.write_report(&out, paper)?;
     if cli.json {
         crate::output::json(&o)?;
     } else {
@@ -44,7 +39,7 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
         outln!("Findings:      {}", o.findings_csv.display());
         outln!("For NetBox:    {}", o.netbox_csv.display());
         outln!("SHA-256:       {}", o.sha256);
-        match &ca {
+        match &o.ca {
             Some(ca) => outln!(
                 "IT can check it offline with `handover verify {} --trust {}`.",
                 o.pdf.display(),
@@ -60,49 +55,38 @@ pub fn run(cli: &Cli, a: &ReportArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn identity(cli: &Cli, c: &SignIdentityCommand) -> anyhow::Result<ExitCode> {
-    let store = super::keyring()?;
-    let data = catalogs::data_dir();
-    let described = match c {
+    let signing = Signing::open(&Env::os())?;
+    let shown = match c {
         SignIdentityCommand::Create { name, org, replace } => {
-            let d = signing::create(
-                &store,
-                &data,
-                name,
-                org,
-                time::OffsetDateTime::now_utc(),
-                *replace,
-            )?;
-            if !cli.json {
+            let shown = signing.create(name, org, *replace)?;
+            if !cli.json
+                && let Some(ca) = &shown.ca_path
+            {
                 outln!(
                     "Created a signing identity; give IT the CA certificate: {}",
-                    signing::ca_cert_path(&data).display()
+                    ca.display()
                 );
             }
-            d
+            shown
         }
         SignIdentityCommand::Import { file } => {
             let password = super::read_secret("PKCS#12 password: ")?;
-            signing::import_pkcs12(&store, file, password.expose())?
+            signing.import_pkcs12(file, &password)?
         }
-        SignIdentityCommand::Show => signing::load(&store)?
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "no signing identity yet: `handover sign-identity create --name NAME --org ORG`"
-                )
-            })?
-            .describe()
-            .map_err(handover_engine::Error::from)?,
+        SignIdentityCommand::Show => signing
+            .show()?
+            .ok_or(handover_engine::Error::NoSigningIdentity)?,
     };
     if cli.json {
-        crate::output::json(&described)?;
+        crate::output::json(&shown)?;
     } else {
-        outln!("Subject   {}", described.subject);
-        outln!("Issuer    {}", described.issuer);
-        outln!(
-            "Valid     {} to {}",
-            described.not_before,
-            described.not_after
-        );
+        let c = &shown.certificate;
+        outln!("Subject   {}", crate::output::inert(&c.subject));
+        outln!("Issuer    {}", crate::output::inert(&c.issuer));
+        outln!("Valid     {} to {}", c.not_before, c.not_after);
+        if let Some(ca) = &shown.ca_path {
+            outln!("CA file   {} (give it to IT)", ca.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! The accounts on a device: list them, remove ones Handover does not hold (never the one it holds), and
 //! create a least-privilege account for the VMS with its own password, kept in the keyring before the device
-//! is asked to create it, and proven afterwards.
+//! is asked to create it, and proven afterwards. Either change is sent only after the device re-proved, on the
+//! same authenticated session, that it is the device the project knows.
 
 use handover_devices::{LoginCheck, NewUser, Password, UserLevel};
 use handover_model::{CredentialRef, CredentialState, DeviceId};
@@ -33,6 +34,34 @@ impl Session {
         let client = self.client();
         crate::pins::pin(client, &d);
         Ok((client.session(&xaddr, Some(creds))?, xaddr, user))
+    }
+
+    /// Identity before trust, for a change to the device's accounts: on the authenticated session (its clock
+    /// read first), the device must still be the one the project knows (serial, MAC); otherwise the refusal is
+    /// audited and nothing is sent.
+    async fn same_device_or_refuse(
+        &self,
+        session: &handover_devices::OnvifSession,
+        device: DeviceId,
+        action: &str,
+    ) -> Result<()> {
+        let _ = session.system_date_and_time().await;
+        let d = self.project().device(device)?;
+        let Some(why) =
+            super::same_device(session, d.identity.serial.as_deref(), d.identity.mac).await?
+        else {
+            return Ok(());
+        };
+        let actor = self.actor().clone();
+        self.project_mut().record(
+            &actor,
+            "account.identity-refused",
+            &device.to_string(),
+            serde_json::json!({ "action": action, "why": why }),
+        )?;
+        Err(Error::Invalid(format!(
+            "{device}: {why}; nothing was sent: find out which device answers at this address"
+        )))
     }
 
     async fn refresh_users(
@@ -95,7 +124,8 @@ impl Session {
                 "{user} is the account Handover holds for {device}; it cannot remove it"
             )));
         }
-        let _ = session.system_date_and_time().await;
+        self.same_device_or_refuse(&session, device, "remove")
+            .await?;
         session.delete_users(&[user]).await?;
         let users = self.refresh_users(&session, device).await?;
         if users.iter().any(|u| u.username == user) {
@@ -118,7 +148,8 @@ impl Session {
     pub async fn create_service_account(&self, device: DeviceId, user: &str) -> Result<()> {
         let _one_at_a_time = self.exclusive().await;
         let (session, xaddr, _) = self.admin_session(device)?;
-        let _ = session.system_date_and_time().await;
+        self.same_device_or_refuse(&session, device, "create")
+            .await?;
         let d = self.project().device(device)?;
         let rules = self
             .catalogs_in_use()?

@@ -9,24 +9,24 @@
 //! devices, every vendor among them, on free addresses of the same VLANs) set the campaign; the long one is
 //! `HANDOVER_CRASH_TRIALS=200 HANDOVER_CRASH_DEVICES=50` (BENCHMARKS.md).
 
-mod common;
-
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use handover_engine::model::DeviceId;
 
-use common::{BIN, Sim, handover};
+use handover_system_tests::{
+    Rng, Sim, handover, handover_bin, keyring_or_skip, repo_root, setting,
+};
 /// The simulator's status endpoint for this test (the demo site's fixed device addresses, a status port of
 /// its own).
 const STATUS: &str = "127.0.0.1:18093";
 
 fn http(request: &str) -> Option<String> {
-    common::http(STATUS, request)
+    handover_system_tests::http(STATUS, request)
 }
 
 fn status() -> Option<serde_json::Value> {
-    common::status(STATUS)
+    handover_system_tests::status(STATUS)
 }
 
 fn set_faults(device: &str, faults: &serde_json::Value) {
@@ -36,18 +36,6 @@ fn set_faults(device: &str, faults: &serde_json::Value) {
         body.len()
     ));
     assert!(r.is_some(), "the simulator took the faults of {device}");
-}
-
-/// A small deterministic generator (xorshift), seeded per campaign so a failure can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
-    }
 }
 
 fn random_fault(rng: &mut Rng) -> serde_json::Value {
@@ -97,22 +85,16 @@ fn site_manifest(devices: usize) -> String {
 
 #[test]
 fn rotation_killed_at_any_point_never_loses_a_working_password() {
-    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
-        println!(
-            "SKIP rotation_killed_at_any_point_never_loses_a_working_password: no unlocked test keyring (run under scripts/with-keyring.sh)"
-        );
+    if !keyring_or_skip("rotation_killed_at_any_point_never_loses_a_working_password") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let devices_wanted: usize = std::env::var("HANDOVER_CRASH_DEVICES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0);
+    let devices_wanted = setting("HANDOVER_CRASH_DEVICES", 0) as usize;
     let manifest = dir.path().join("site.toml");
     std::fs::write(&manifest, site_manifest(devices_wanted)).unwrap();
     let sim = Sim::start(&manifest, STATUS);
     let (p, data) = (dir.path().join("crash.handover"), dir.path().join("data"));
-    let plan = manifest_dir().join("../../assets/demo/plan.csv");
+    let plan = repo_root().join("assets/demo/plan.csv");
     let plan = plan.to_str().unwrap();
     assert!(
         handover(
@@ -176,22 +158,12 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
         .flat_map(|(d, _)| ["--device".to_owned(), d.to_string()])
         .collect();
 
-    let trials: u64 = std::env::var("HANDOVER_CRASH_TRIALS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30);
-    let seed: u64 = std::env::var("HANDOVER_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    println!("crash campaign: {trials} trials, HANDOVER_CRASH_SEED={seed}");
-    let mut rng = Rng(seed);
+    let trials = setting("HANDOVER_CRASH_TRIALS", 30);
+    let mut rng = Rng::campaign(
+        "HANDOVER_CRASH_SEED",
+        &format!("crash campaign: {trials} trials"),
+    );
+    let seed = rng.seed;
     let names: Vec<(String, String)> = status().unwrap()["devices"]
         .as_array()
         .unwrap()
@@ -214,7 +186,7 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
             faulty.push(name.clone());
         }
         let kill_after_ms = rng.below(1_500);
-        let mut child = Command::new(BIN)
+        let mut child = Command::new(handover_bin())
             .arg("--project")
             .arg(&p)
             .args(["credentials", "rotate", "--allow-plain-http"])
@@ -310,12 +282,4 @@ fn rotation_killed_at_any_point_never_loses_a_working_password() {
     let st: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(st["unsettled_rotations"], 0);
     drop(sim);
-}
-
-/// The package folder, read when the test runs (not baked in at build time), so a test binary built
-/// from another checkout of the same commit still finds this checkout's files.
-fn manifest_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -5,14 +5,13 @@
 //! the checks run through; the project holds twenty devices, each with its own service address (shown with its port). Needs root and
 //! iproute2; skips with a printed reason otherwise. No multicast is ever sent from the root namespace.
 
-mod common;
-
 use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_handover");
+use handover_system_tests::{handover_bin, sim_bin, text};
+
 const N: u16 = 20;
 
 fn ip(args: &[&str]) -> bool {
@@ -44,21 +43,15 @@ impl Drop for Lab {
 
 fn in_ns(ns: &str, project: &Path, args: &[&str]) -> Output {
     Command::new("ip")
-        .args(["netns", "exec", ns, BIN, "--project"])
+        .args(["netns", "exec", ns])
+        .arg(handover_bin())
+        .arg("--project")
         .arg(project)
         .args(args)
         .env_remove("HANDOVER_PROJECT")
         .env_remove("HANDOVER_TECHNICIAN")
         .output()
         .expect("run handover in the namespace")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]
@@ -114,7 +107,7 @@ fn twenty_devices_behind_one_address_found_by_multicast_stay_twenty() {
     lab.sim = Some(
         Command::new("ip")
             .args(["netns", "exec", &site])
-            .arg(common::sim_bin())
+            .arg(sim_bin())
             .arg("--manifest")
             .arg(&manifest_path)
             .args(["--multicast-interface", &vs])

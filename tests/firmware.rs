@@ -5,13 +5,11 @@
 //! mid-wave and `firmware recover` must settle every device on its own answer, the journal and the devices
 //! agreeing. `HANDOVER_FW_CRASH_TRIALS` (default 4) and `HANDOVER_FW_CRASH_SEED` set the campaign.
 
-mod common;
-
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{BIN, Sim, handover, text};
 use handover_sim::firmware::{DEMO_DAHUA_TO as DAHUA_TO, DEMO_HIK_TO as HIK_TO};
+use handover_system_tests::{Rng, Sim, handover, handover_bin, keyring_or_skip, setting, text};
 
 const STATUS: &str = "127.0.0.1:18094";
 /// Extra Hikvision cameras for the crash campaign.
@@ -22,7 +20,7 @@ fn json(o: &Output) -> serde_json::Value {
 }
 
 fn status() -> Option<serde_json::Value> {
-    common::status(STATUS)
+    handover_system_tests::status(STATUS)
 }
 
 /// The demo site with quick reboots, plus `COPIES` Hikvision cameras (outdated, a firmware reboot of 1.5 s so
@@ -71,10 +69,8 @@ fn sim_device(site: &serde_json::Value, ip: &str) -> serde_json::Value {
 
 #[test]
 fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
-    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
-        println!(
-            "SKIP outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered: no unlocked test keyring (run under scripts/with-keyring.sh)"
-        );
+    if !keyring_or_skip("outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered")
+    {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -84,11 +80,7 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
     let (p, data) = (dir.path().join("fw.handover"), dir.path().join("data"));
     let run = |args: &[&str]| handover(&p, &data, args);
     let plan_csv = dir.path().join("plan.csv");
-    std::fs::write(
-        &plan_csv,
-        remap(include_str!("../../../assets/demo/plan.csv")),
-    )
-    .unwrap();
+    std::fs::write(&plan_csv, remap(include_str!("../assets/demo/plan.csv"))).unwrap();
     let plan_csv = plan_csv.to_str().unwrap();
     for args in [
         &[
@@ -205,21 +197,11 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
     }
 
     // The crash campaign on the copies: SIGKILL mid-wave, then recover until every device has answered.
-    let trials: u64 = std::env::var("HANDOVER_FW_CRASH_TRIALS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(4);
-    let mut seed: u64 = std::env::var("HANDOVER_FW_CRASH_SEED")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap()
-                .as_nanos() as u64
-                | 1
-        });
-    println!("firmware crash campaign: {trials} trials, HANDOVER_FW_CRASH_SEED={seed}");
+    let trials = setting("HANDOVER_FW_CRASH_TRIALS", 4);
+    let mut rng = Rng::campaign(
+        "HANDOVER_FW_CRASH_SEED",
+        &format!("firmware crash campaign: {trials} trials"),
+    );
     let copies: Vec<(String, String)> = (0..COPIES)
         .map(|i| {
             let ip = format!("127.121.0.{}", 120 + i);
@@ -228,11 +210,8 @@ fn outdated_cameras_are_upgraded_from_the_cli_and_a_killed_wave_is_recovered() {
         .collect();
     let mut settled_open = 0u64;
     for trial in 0..trials {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        let kill_after = Duration::from_millis(600 + seed % 2500);
-        let mut child = Command::new(BIN)
+        let kill_after = Duration::from_millis(600 + rng.below(2500));
+        let mut child = Command::new(handover_bin())
             .arg("--project")
             .arg(&p)
             .args([

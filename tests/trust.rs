@@ -5,34 +5,11 @@
 //! One test function, because the signing identity lives in the one keyring the run shares.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-fn demo_plan() -> String {
-    manifest_dir()
-        .join("../../assets/demo/plan.csv")
-        .to_string_lossy()
-        .into_owned()
-}
-
-fn run(project: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_handover"))
-        .arg("--project")
-        .arg(project)
-        .args(args)
-        .env("HANDOVER_DATA_DIR", data)
-        .env_remove("HANDOVER_PROJECT")
-        .env_remove("HANDOVER_TECHNICIAN")
-        .output()
-        .expect("run handover")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
+use handover_system_tests::{
+    demo_plan, handover as run, handover_bin, keyring_or_skip, sqlite3, text,
+};
 
 fn init(dir: &Path, data: &Path, name: &str, integrator: &str) -> PathBuf {
     let p = dir.join(format!("{name}.handover"));
@@ -93,20 +70,9 @@ fn other_ca(dir: &Path) -> PathBuf {
     out
 }
 
-fn sqlite3(path: &Path, sql: &str) -> Output {
-    Command::new("sqlite3")
-        .arg(path)
-        .arg(sql)
-        .output()
-        .expect("sqlite3 is installed by scripts/setup.sh")
-}
-
 #[test]
 fn four_verdicts_the_integrator_check_and_history_first() {
-    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
-        println!(
-            "SKIP four_verdicts_the_integrator_check_and_history_first: no unlocked test keyring (run under scripts/with-keyring.sh)"
-        );
+    if !keyring_or_skip("four_verdicts_the_integrator_check_and_history_first") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -277,10 +243,7 @@ fn four_verdicts_the_integrator_check_and_history_first() {
 /// is refused with exit status 4 and a message naming the cause, and no identity is stored.
 #[test]
 fn a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input() {
-    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
-        println!(
-            "SKIP a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input: no unlocked test keyring (run under scripts/with-keyring.sh)"
-        );
+    if !keyring_or_skip("a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input") {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -288,7 +251,7 @@ fn a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input() {
     let p = init(dir.path(), &data, "P12", "Example Security");
     let import = |file: &Path, password: &str| {
         use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+        let mut child = Command::new(handover_bin())
             .arg("--project")
             .arg(&p)
             .args(["sign-identity", "import"])
@@ -361,12 +324,4 @@ fn a_bad_or_wrongly_unlocked_pkcs12_file_is_refused_input() {
     // Nothing was stored: the identity in use (if another test made one) is not the refused one.
     let shown = run(&p, &data, &["sign-identity", "show"]);
     assert!(!text(&shown).contains("Refused Import"), "{}", text(&shown));
-}
-
-/// The package folder, read when the test runs (not baked in at build time), so a test binary built
-/// from another checkout of the same commit still finds this checkout's files.
-fn manifest_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }

@@ -1,23 +1,42 @@
 //! The demo chain as the CLI meets it: `handover-demo` runs the whole job on the simulated site, then the
 //! project it leaves is read and changed with `handover` (names, filters, pins, the report for IT, the
-//! keyring's passwords, the planted faults). Part of the `cli` test binary (`tests/cli.rs`).
+//! keyring's passwords, the planted faults). The `demo` test binary; `waivers.rs` continues it.
 
-use super::*;
+mod waivers;
+
+use std::path::Path;
+use std::process::Command;
+
+use handover_system_tests::{
+    demo_bin, handover, handover_at, handover_bin, keyring_or_skip, sqlite3, text,
+};
 
 /// The demo (`handover-demo`, its own binary) runs the whole chain on the simulated site through the real
 /// keyring (under with-keyring.sh); the project it leaves is then read and changed with the `handover` CLI.
 #[test]
 fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
-    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
-        println!(
-            "SKIP demo_runs_the_whole_chain_to_a_trusted_signed_report: no unlocked test keyring (run under scripts/with-keyring.sh)"
-        );
+    if !keyring_or_skip("demo_runs_the_whole_chain_to_a_trusted_signed_report") {
         return;
     }
-    let _turn = SIGNING_IDENTITY.lock().unwrap_or_else(|e| e.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("demo");
-    let o = Command::new(common::demo_bin())
+    // The keyring is the run's, shared with the other test binaries: the demo signs with the identity it finds
+    // there, so the one another test left (another integrator) is replaced by the demo integrator's first.
+    let o = handover(
+        &dir.path().join("unused.handover"),
+        &dir.path().join("data"),
+        &[
+            "sign-identity",
+            "create",
+            "--replace",
+            "--name",
+            "Demo Technician",
+            "--org",
+            "Example Security Integrators",
+        ],
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let o = Command::new(demo_bin())
         .args(["--fresh", "--out"])
         .arg(&out)
         .env("HANDOVER_DATA_DIR", dir.path().join("data"))
@@ -31,7 +50,7 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     report_names_the_workspace_version(&out);
     report_is_written_for_it(&out, &dir.path().join("data/signing/handover-ca.pem"));
     let project = out.join("demo.handover");
-    let o = handover(&project, &["--json", "credentials", "list"]);
+    let o = handover_at(&project, &["--json", "credentials", "list"]);
     let list: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let rotated = list
         .as_array()
@@ -45,15 +64,15 @@ fn demo_runs_the_whole_chain_to_a_trusted_signed_report() {
     pinned_certificates_are_reported_and_forgotten_on_purpose(&out, &project);
     reading_commands_filter_and_show_the_newest(&out, &project);
     names_travel_everywhere(&out, &project, &dir.path().join("data"));
-    super::demo_waivers::waivers_of_several_findings_are_all_or_nothing(&project);
-    super::demo_waivers::verify_exports_the_reports_own_csv(&out);
+    waivers::waivers_of_several_findings_are_all_or_nothing(&project);
+    waivers::verify_exports_the_reports_own_csv(&out);
 }
 
 /// Issue #18: a device renamed by the technician (or named by a labels CSV) carries that name in every table,
 /// its findings, the JSON, the signed report and the KeePass titles; a labels file with a bad row changes
 /// nothing and names the line; rows for devices not found yet are listed, not fatal.
 fn names_travel_everywhere(out: &Path, project: &Path, data: &Path) {
-    let run = |args: &[&str]| with_data_dir(project, data, args);
+    let run = |args: &[&str]| handover(project, data, args);
     let ok = |args: &[&str]| {
         let o = run(args);
         assert!(o.status.success(), "{args:?}: {}", text(&o));
@@ -186,7 +205,7 @@ fn names_travel_everywhere(out: &Path, project: &Path, data: &Path) {
         assert!(pdf_text.contains(want), "{want} not in the report");
     }
     let kdbx = out.join("renamed.kdbx");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_handover"))
+    let mut child = Command::new(handover_bin())
         .arg("--project")
         .arg(project)
         .args(["credentials", "export", "--kdbx"])
@@ -223,7 +242,7 @@ fn names_travel_everywhere(out: &Path, project: &Path, data: &Path) {
 /// signing time as a date people read.
 fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
     let json = |args: &[&str]| -> serde_json::Value {
-        let o = handover(project, args);
+        let o = handover_at(project, args);
         assert!(o.status.success(), "{args:?}: {}", text(&o));
         serde_json::from_slice(&o.stdout).unwrap()
     };
@@ -277,7 +296,7 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
         &["findings", "--device", "D999"][..],
         &["accounts", "list", "--device", "D999"][..],
     ] {
-        let o = handover(project, args);
+        let o = handover_at(project, args);
         assert_eq!(o.status.code(), Some(6), "{args:?}: {}", text(&o));
         assert!(
             text(&o).contains("D999 not found"),
@@ -288,7 +307,7 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
     let head = json(&["--json", "audit", "verify"])["entries"]
         .as_i64()
         .unwrap();
-    let o = handover(project, &["audit", "log", "--limit", "3"]);
+    let o = handover_at(project, &["audit", "log", "--limit", "3"]);
     let seqs: Vec<i64> = String::from_utf8_lossy(&o.stdout)
         .lines()
         .skip(1)
@@ -301,7 +320,7 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
         text(&o)
     );
     let seqs_of = |args: &[&str]| -> (Vec<i64>, usize) {
-        let o = handover(project, args);
+        let o = handover_at(project, args);
         assert!(o.status.success(), "{args:?}: {}", text(&o));
         let out = String::from_utf8_lossy(&o.stdout).into_owned();
         let widest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
@@ -320,9 +339,9 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
     let (_, cut) = seqs_of(&["audit", "log", "--oldest", "--limit", "500"]);
     let (_, whole) = seqs_of(&["audit", "log", "--oldest", "--limit", "500", "--full"]);
     assert!(whole > cut, "--full shows more: {whole} vs {cut}");
-    let o = handover(project, &["audit", "log", "--limit", "0"]);
+    let o = handover_at(project, &["audit", "log", "--limit", "0"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    let o = handover(
+    let o = handover_at(
         project,
         &["verify", out.join("handover-report.pdf").to_str().unwrap()],
     );
@@ -341,7 +360,7 @@ fn reading_commands_filter_and_show_the_newest(out: &Path, project: &Path) {
 /// Devices that answered over HTTPS have their certificate pinned (in `devices --json` and the report's JSON
 /// twin); `devices forget-certificate` lifts one pin, audited, and says when there is nothing to forget.
 fn pinned_certificates_are_reported_and_forgotten_on_purpose(out: &Path, project: &Path) {
-    let o = handover(project, &["--json", "devices"]);
+    let o = handover_at(project, &["--json", "devices"]);
     let devices: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let pinned: Vec<&serde_json::Value> = devices
         .as_array()
@@ -362,7 +381,7 @@ fn pinned_certificates_are_reported_and_forgotten_on_purpose(out: &Path, project
 
     let id = pinned[0]["id"].as_str().unwrap().to_owned();
     let fp = pinned[0]["facts"]["tls_fingerprint"].as_str().unwrap();
-    let o = handover(project, &["devices", "forget-certificate", "--device", &id]);
+    let o = handover_at(project, &["devices", "forget-certificate", "--device", &id]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains(fp), "{}", text(&o));
     let audit = sqlite3(
@@ -371,10 +390,10 @@ fn pinned_certificates_are_reported_and_forgotten_on_purpose(out: &Path, project
     );
     let audit = String::from_utf8_lossy(&audit.stdout);
     assert!(audit.contains(&id) && audit.contains(fp), "{audit}");
-    let o = handover(project, &["devices", "forget-certificate", "--device", &id]);
+    let o = handover_at(project, &["devices", "forget-certificate", "--device", &id]);
     assert_eq!(o.status.code(), Some(4), "{}", text(&o));
     assert!(text(&o).contains("no pinned certificate"), "{}", text(&o));
-    let o = handover(
+    let o = handover_at(
         project,
         &["devices", "forget-certificate", "--device", "D999"],
     );
@@ -608,7 +627,7 @@ fn no_generated_password_leaves_the_keyring(out: &Path, stdout: &str) {
 fn planted_faults_are_found_and_nothing_else(project: &Path) {
     use handover_sim::{Planted, SiteManifest};
     use std::collections::BTreeSet;
-    let o = handover(project, &["--json", "devices"]);
+    let o = handover_at(project, &["--json", "devices"]);
     let devices: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let addr_of = |id: &str| -> String {
         devices
@@ -621,7 +640,7 @@ fn planted_faults_are_found_and_nothing_else(project: &Path) {
             .unwrap()
             .to_owned()
     };
-    let o = handover(project, &["--json", "findings", "--all"]);
+    let o = handover_at(project, &["--json", "findings", "--all"]);
     let findings: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let found: BTreeSet<(String, String)> = findings
         .as_array()

@@ -1,20 +1,23 @@
 //! The demo chain's project, continued: waivers of several findings on the same terms (all or nothing), and the
 //! report's own CSV twins written again from the signed PDF by `handover verify --export-csv`. Called from
-//! `demo_chain.rs`; part of the `cli` test binary (`tests/cli.rs`).
+//! `main.rs` (the `demo` test binary).
 
-use super::*;
+use std::path::Path;
+use std::process::Command;
+
+use handover_system_tests::{handover_at, handover_bin, text};
 
 /// `handover waive` takes several findings on the same terms; an unknown id or a malformed expiry waives none.
-pub(super) fn waivers_of_several_findings_are_all_or_nothing(project: &Path) {
+pub fn waivers_of_several_findings_are_all_or_nothing(project: &Path) {
     let waived = |p: &Path| {
-        let o = handover(p, &["--json", "findings", "--state", "waived"]);
+        let o = handover_at(p, &["--json", "findings", "--state", "waived"]);
         serde_json::from_slice::<serde_json::Value>(&o.stdout)
             .unwrap()
             .as_array()
             .unwrap()
             .len()
     };
-    let o = handover(project, &["--json", "findings"]);
+    let o = handover_at(project, &["--json", "findings"]);
     let open: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let ids: Vec<String> = open.as_array().unwrap()[..2]
         .iter()
@@ -22,10 +25,10 @@ pub(super) fn waivers_of_several_findings_are_all_or_nothing(project: &Path) {
         .collect();
     let before = waived(project);
     let reason = "Phase 2: these move to VLAN 30 with the new switch";
-    let o = handover(project, &["waive", &ids[0], "F9999", "--reason", reason]);
+    let o = handover_at(project, &["waive", &ids[0], "F9999", "--reason", reason]);
     assert_eq!(o.status.code(), Some(6), "{}", text(&o));
     assert!(text(&o).contains("F9999"), "{}", text(&o));
-    let o = handover(
+    let o = handover_at(
         project,
         &[
             "waive",
@@ -40,7 +43,7 @@ pub(super) fn waivers_of_several_findings_are_all_or_nothing(project: &Path) {
     assert!(!o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("YYYY-MM-DD"), "{}", text(&o));
     assert_eq!(waived(project), before, "a refused waiver changes nothing");
-    let o = handover(
+    let o = handover_at(
         project,
         &[
             "--json",
@@ -70,7 +73,7 @@ pub(super) fn waivers_of_several_findings_are_all_or_nothing(project: &Path) {
 /// `handover verify --export-csv` writes a received report's rows again with the report's own writers: every
 /// kind is byte for byte the twin beside the PDF; the verdict still sets the exit status; a name that is not
 /// `.csv` is refused.
-pub(super) fn verify_exports_the_reports_own_csv(out: &Path) {
+pub fn verify_exports_the_reports_own_csv(out: &Path) {
     let pdf = out.join("handover-report.pdf");
     for (kind, twin) in [
         ("devices", "handover-report.csv"),
@@ -78,7 +81,7 @@ pub(super) fn verify_exports_the_reports_own_csv(out: &Path) {
         ("findings", "handover-report-findings.csv"),
     ] {
         let to = out.join(format!("exported-{kind}.csv"));
-        let o = Command::new(env!("CARGO_BIN_EXE_handover"))
+        let o = Command::new(handover_bin())
             .arg("verify")
             .arg(&pdf)
             .arg("--export-csv")
@@ -99,7 +102,7 @@ pub(super) fn verify_exports_the_reports_own_csv(out: &Path) {
             "{kind}"
         );
     }
-    let o = Command::new(env!("CARGO_BIN_EXE_handover"))
+    let o = Command::new(handover_bin())
         .arg("verify")
         .arg(&pdf)
         .arg("--export-csv")

@@ -1,7 +1,6 @@
-//! Shared helpers for the integration tests: the demo site moved to a loopback range of the test's own
+//! What the device layer's tests share: the demo site moved to a loopback range of the test's own
 //! (so parallel tests and other engineers' demo runs never collide), unicast-only discovery options,
 //! and the credentials the manifest gives each device.
-#![allow(dead_code)]
 
 use std::time::Duration;
 

@@ -1,10 +1,8 @@
-//! Shared helpers for the integration tests: a fixed clock, a sample model of N devices,
+//! What the report's tests share: a fixed clock, a sample model of N devices,
 //! a deterministic signing identity, and runners for the poppler / NSS command-line tools
 //! (`pdfsig`, `pdftotext`, `pdftoppm`, `certutil`, `openssl`; Debian packages poppler-utils,
 //! libnss3-tools and openssl, listed in scripts/packages.txt). A missing tool fails the test with a
 //! message naming the package: these tests are meant to run wherever the suite runs.
-
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -1,7 +1,6 @@
-//! Shared helpers for the simulator's integration tests: a minimal SOAP-over-HTTP client (raw hyper,
+//! What the simulator's tests share: a minimal SOAP-over-HTTP client (raw hyper,
 //! optionally from a chosen loopback source address), WS-UsernameToken and HTTP Digest headers, and
 //! fault readers. Test support only.
-#![allow(dead_code)]
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;

@@ -5,20 +5,9 @@
 //! as its own process (`handover-sim --manifest`) on loopback addresses of its own. Runs under
 //! scripts/with-keyring.sh (the vault key lives in the OS keyring).
 
-mod common;
+use handover_system_tests::{Sim, demo_plan, handover, keyring_or_skip, text};
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_handover");
 const STATUS: &str = "127.0.0.1:18163";
-fn demo_plan() -> String {
-    manifest_dir()
-        .join("../../assets/demo/plan.csv")
-        .to_string_lossy()
-        .into_owned()
-}
 const MANIFEST: &str = r#"
 [site]
 name = "No SetUser"
@@ -37,65 +26,17 @@ role = "camera"
 address = "127.63.0.11"
 "#;
 
-struct Sim(Child);
-
-impl Drop for Sim {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn handover(project: &Path, data: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--project")
-        .arg(project)
-        .args(args)
-        .env("HANDOVER_DATA_DIR", data)
-        .env_remove("HANDOVER_PROJECT")
-        .env_remove("HANDOVER_TECHNICIAN")
-        .output()
-        .expect("run handover")
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
-fn sim_up() -> bool {
-    std::net::TcpStream::connect(STATUS).is_ok()
-}
-
 #[test]
 fn a_device_that_cannot_change_passwords_over_onvif_ends_rotation_with_exit_11() {
-    if std::env::var("HANDOVER_KEYRING_TEST").as_deref() != Ok("1") {
-        println!(
-            "SKIP a_device_that_cannot_change_passwords_over_onvif_ends_rotation_with_exit_11: no unlocked test keyring (run under scripts/with-keyring.sh)"
-        );
+    if !keyring_or_skip(
+        "a_device_that_cannot_change_passwords_over_onvif_ends_rotation_with_exit_11",
+    ) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let manifest = dir.path().join("site.toml");
     std::fs::write(&manifest, MANIFEST).unwrap();
-    let _sim = Sim(Command::new(common::sim_bin())
-        .args(["--status", STATUS, "--manifest"])
-        .arg(&manifest)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap());
-    let started = Instant::now();
-    while !sim_up() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "the simulator did not start"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
+    let _sim = Sim::start(&manifest, STATUS);
     let (p, data) = (dir.path().join("site.handover"), dir.path().join("data"));
     let o = handover(
         &p,
@@ -152,12 +93,4 @@ fn a_device_that_cannot_change_passwords_over_onvif_ends_rotation_with_exit_11()
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["cannot_rotate"], 1, "{v:#}");
     assert_eq!(v["cannot_rotate_default"], 1, "{v:#}");
-}
-
-/// The package folder, read when the test runs (not baked in at build time), so a test binary built
-/// from another checkout of the same commit still finds this checkout's files.
-fn manifest_dir() -> std::path::PathBuf {
-    std::env::var_os("CARGO_MANIFEST_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into())
 }
