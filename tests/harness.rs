@@ -1,6 +1,7 @@
-//! What the whole-system tests share (this folder's library, `handover-system-tests`): the workspace's binaries (`handover`, `handover-sim`, `handover-demo`, built or found fresh by cargo on first
-//! use), running `handover` against a project and data folder, a simulated site as its own process (killed when
-//! dropped), and its status endpoint (plain HTTP on loopback).
+//! What the whole-system tests share (this folder's library, `handover-system-tests`): the workspace's binaries
+//! (`handover`, `handover-sim`, `handover-demo`, built or found fresh by cargo on first use), running `handover`
+//! against a project and data folder, a simulated site as its own process (killed when dropped) and its status
+//! endpoint (plain HTTP on loopback), campaign settings and a replayable generator.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -15,8 +16,8 @@ pub fn handover(project: &Path, data: &Path, args: &[&str]) -> Output {
     cmd.output().expect("run handover")
 }
 
-/// Runs `handover --project PROJECT ARGS` with the user's data folder (the demo's signing identity lives
-/// there).
+/// Runs `handover --project PROJECT ARGS` with the data folder the environment names (`HANDOVER_DATA_DIR`, or
+/// the OS's): for commands that read only the project.
 pub fn handover_at(project: &Path, args: &[&str]) -> Output {
     handover_cmd(project, args).output().expect("run handover")
 }
