@@ -38,7 +38,10 @@ pub mod web_page;
 pub use env::{DEVICES_AT_ONCE, Env, Keyring};
 pub use error::{Error, ErrorCode, Result};
 pub use read::DEFAULT_MAX_CLOCK_SKEW_SECS;
-pub use session::{MIN_WAIVER_REASON_CHARS, NewProject, Session, WaiverTerms, read_plan_csv};
+pub use session::{
+    MIN_WAIVER_REASON_CHARS, NewProject, PlanPreview, Session, WaiverTerms, preview_plan_csv,
+    read_plan_csv,
+};
 pub use status::{CountBy, Status, VlanSummary};
 
 /// The domain types the engine's API speaks in (devices, findings, credentials references, the plan).

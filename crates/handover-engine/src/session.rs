@@ -103,16 +103,56 @@ impl WaiverTerms {
     }
 }
 
-/// Reads and parses a plan CSV file; nothing is written anywhere.
+/// Reads and parses a plan CSV file; nothing is written anywhere. A file larger than any plan (or one that never
+/// ends, such as `/dev/zero`) is refused as too large without being read into memory.
 pub fn read_plan_csv(path: &Path) -> Result<Plan> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes = read_plan_bytes(path)?;
     Plan::from_csv(&bytes).map_err(|source| Error::PlanCsv {
         path: path.to_owned(),
         source,
     })
+}
+
+/// IT's plan CSV as a front end previews it before importing: the file's lines (none when it is larger than
+/// any plan) and what the import would make of them, the first problem located by line and column.
+pub struct PlanPreview {
+    /// The file's lines, for showing a problem in place.
+    pub lines: Vec<String>,
+    /// The plan, or the import's refusal (`Error::PlanCsv` for a problem in the file, naming its line).
+    pub plan: Result<Plan>,
+}
+
+/// Reads a plan CSV for a preview; an error only when the file cannot be read at all.
+pub fn preview_plan_csv(path: &Path) -> Result<PlanPreview> {
+    let bytes = read_plan_bytes(path)?;
+    let plan = Plan::from_csv(&bytes).map_err(|source| Error::PlanCsv {
+        path: path.to_owned(),
+        source,
+    });
+    let lines = if bytes.len() > handover_model::MAX_PLAN_BYTES {
+        Vec::new()
+    } else {
+        String::from_utf8_lossy(&bytes)
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    Ok(PlanPreview { lines, plan })
+}
+
+/// The file's bytes, never more than a plan can be plus one (enough for the parser to say it is too large).
+fn read_plan_bytes(path: &Path) -> Result<Vec<u8>> {
+    use std::io::Read as _;
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut bytes = Vec::new();
+    file.take(handover_model::MAX_PLAN_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    Ok(bytes)
 }
 
 impl Session {

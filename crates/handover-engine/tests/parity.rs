@@ -310,6 +310,12 @@ const TABLE: &[(&str, Side, Side)] = &[
         Inner("tests reach the store"),
     ),
     // Free functions the front ends call.
+    ("session::read_plan_csv", Cmd("init"), Cmd("create_project")),
+    (
+        "session::preview_plan_csv",
+        Cmd("plan import"),
+        Cmd("preview_plan_csv"),
+    ),
     (
         "catalogs::load_with",
         Cmd("catalog show"),

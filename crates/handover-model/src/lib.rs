@@ -25,5 +25,5 @@ pub use finding::{Clause, Finding, FindingStatus, Severity, Waiver};
 pub use ids::{DeviceId, FindingId, IdError, ProjectId};
 pub use names::{DeviceLabel, LabelError, MAX_LABEL_CHARS, clean_label, scope_value};
 pub use plan::{Addressing, Plan, PlanError, Role, RoleError, Vlan};
-pub use plan_csv::{PlanCsvError, PlanCsvErrorKind};
+pub use plan_csv::{MAX_PLAN_BYTES, PlanCsvError, PlanCsvErrorKind};
 pub use site::Site;

@@ -77,9 +77,9 @@ pub enum PlanCsvErrorKind {
     #[error(transparent)]
     Plan(#[from] PlanError),
     /// The file is larger than any plan.
-    #[error("the file is {size} bytes; a plan is at most {max} bytes (is this the plan CSV?)")]
+    #[error("the file has more than {max} bytes, more than any plan (is this the plan CSV?)")]
     TooLarge {
-        /// Its size.
+        /// How much of it was read (more than `max`; a reader may stop there).
         size: usize,
         /// The limit.
         max: usize,

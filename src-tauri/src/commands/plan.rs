@@ -5,7 +5,7 @@ use std::path::Path;
 use tauri::State;
 
 use crate::dto::{CsvProblem, PathRequest, PlanDto, PlanPreview};
-use crate::error::{AppError, CmdResult};
+use crate::error::CmdResult;
 use crate::state::{AppState, blocking};
 
 /// IT's plan in the open project.
@@ -18,46 +18,26 @@ pub async fn get_plan(state: State<'_, AppState>) -> CmdResult<PlanDto> {
 #[tauri::command]
 pub async fn preview_plan_csv(req: PathRequest) -> CmdResult<PlanPreview> {
     blocking(move || {
-        let path = Path::new(req.path.trim());
-        let lines = std::fs::read(path)
-            .map(|b| {
-                String::from_utf8_lossy(&b)
-                    .lines()
-                    .map(str::to_owned)
-                    .collect()
-            })
-            .map_err(|source| AppError::Io {
-                path: path.to_owned(),
-                source,
-            })?;
-        Ok(match handover_engine::read_plan_csv(path) {
+        let preview = handover_engine::preview_plan_csv(Path::new(req.path.trim()))?;
+        let lines = preview.lines;
+        Ok(match preview.plan {
             Ok(plan) => PlanPreview {
                 lines,
                 plan: Some(PlanDto::from(&plan)),
                 problem: None,
                 message: None,
             },
-            Err(e @ handover_engine::Error::PlanCsv { .. }) => {
-                let problem = match &e {
+            Err(e) => PlanPreview {
+                lines,
+                plan: None,
+                problem: match &e {
                     handover_engine::Error::PlanCsv { source, .. } => {
                         Some(CsvProblem::from(source))
                     }
                     _ => None,
-                };
-                PlanPreview {
-                    lines,
-                    plan: None,
-                    problem,
-                    message: Some(e.to_string()),
-                }
-            }
-            Err(e) if e.code() == handover_engine::ErrorCode::InvalidInput => PlanPreview {
-                lines,
-                plan: None,
-                problem: None,
+                },
                 message: Some(e.to_string()),
             },
-            Err(e) => return Err(e.into()),
         })
     })
     .await
