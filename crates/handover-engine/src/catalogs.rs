@@ -73,8 +73,19 @@ fn imported<T>(
     parse: impl FnOnce(&[u8]) -> std::result::Result<T, CatalogError>,
 ) -> Option<(PathBuf, std::result::Result<T, String>)> {
     let path = catalog_path(data, kind);
-    let bytes = std::fs::read(&path).ok()?;
-    let sig = std::fs::read_to_string(path.with_extension("toml.sig")).ok();
+    let bytes = match crate::files::read_capped(&path, crate::files::CATALOG, "a catalog") {
+        Ok(b) => b,
+        Err(Error::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return None;
+        }
+        Err(e) => return Some((path, Err(e.to_string()))),
+    };
+    let sig = crate::files::read_capped_text(
+        &path.with_extension("toml.sig"),
+        crate::files::SIGNATURE,
+        "a catalog signature",
+    )
+    .ok();
     let checked = signature::verify(kind, &bytes, sig.as_deref(), trusted)
         .and_then(|()| parse(&bytes))
         .map_err(|e| e.to_string());
@@ -151,10 +162,18 @@ fn version_key(v: &str) -> Vec<u64> {
 /// Imports a catalog file (with `FILE.sig` beside it), checking signature, content and version. Returns what
 /// is now in use. On any refusal nothing changes.
 pub fn import(data: &Path, file: &Path, trusted: &[TrustedKey]) -> Result<CatalogInfo> {
-    let bytes = std::fs::read(file).map_err(io(file))?;
+    let bytes = crate::files::read_capped(file, crate::files::CATALOG, "a catalog")?;
     let mut sig_path = file.as_os_str().to_owned();
     sig_path.push(".sig");
-    let sig = std::fs::read_to_string(PathBuf::from(&sig_path)).ok();
+    let sig = match crate::files::read_capped_text(
+        &PathBuf::from(&sig_path),
+        crate::files::SIGNATURE,
+        "a catalog signature",
+    ) {
+        Ok(s) => Some(s),
+        Err(Error::Io { .. }) => None,
+        Err(e) => return Err(e),
+    };
     let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

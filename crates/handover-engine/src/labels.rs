@@ -16,9 +16,6 @@ use handover_model::{Device, DeviceId, DeviceLabel, MacAddr, clean_label};
 use crate::error::{Error, Result};
 use crate::session::Session;
 
-/// The largest labels file read (a site of many thousand devices fits in well under a megabyte).
-const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
 /// What an import of a labels CSV did.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LabelImport {
@@ -67,18 +64,7 @@ impl Session {
 
     /// Imports a labels CSV (see the module's rules). A file with a bad row changes nothing.
     pub fn import_labels_csv(&self, path: &Path) -> Result<LabelImport> {
-        let io = |source| Error::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let len = std::fs::metadata(path).map_err(io)?.len();
-        if len > MAX_FILE_BYTES {
-            return Err(Error::Invalid(format!(
-                "{}: {len} bytes is more than a labels file can be ({MAX_FILE_BYTES} bytes at most)",
-                path.display()
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = crate::files::read_capped(path, crate::files::LABELS, "a labels file")?;
         let devices = self.project().devices()?;
         let plan = parse(&bytes, &devices)
             .map_err(|e| Error::Invalid(format!("{}: {e}; nothing was changed", path.display())))?;

@@ -13,6 +13,7 @@ pub mod discover;
 pub mod env;
 mod error;
 mod facts;
+mod files;
 pub mod firmware;
 pub mod fix;
 pub mod labels;

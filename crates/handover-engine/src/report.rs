@@ -139,16 +139,11 @@ pub fn read_report(
     trust: &[PathBuf],
     now: time::OffsetDateTime,
 ) -> Result<handover_report::Reading> {
-    let bytes = std::fs::read(pdf).map_err(|source| Error::Io {
-        path: pdf.to_owned(),
-        source,
-    })?;
+    let bytes = crate::files::read_capped(pdf, crate::files::REPORT, "a handover report")?;
     let mut anchors = Vec::new();
     for t in trust {
-        let pem = std::fs::read(t).map_err(|source| Error::Io {
-            path: t.clone(),
-            source,
-        })?;
+        let pem =
+            crate::files::read_capped(t, crate::files::CERTIFICATES, "a CA certificate file")?;
         let certs = handover_report::TrustedCert::from_pem(&pem).map_err(|e| {
             Error::Invalid(format!(
                 "{}: not a PEM certificate file ({e}), so it cannot be trusted as a CA",
@@ -198,10 +193,7 @@ pub fn export_report_csv(
             out.display()
         )));
     }
-    let bytes = std::fs::read(pdf).map_err(|source| Error::Io {
-        path: pdf.to_owned(),
-        source,
-    })?;
+    let bytes = crate::files::read_capped(pdf, crate::files::REPORT, "a handover report")?;
     let reading = handover_report::read_inventory(&bytes, &[], time::OffsetDateTime::now_utc());
     let inventory = reading.inventory.map_err(|problem| {
         Error::Invalid(format!(

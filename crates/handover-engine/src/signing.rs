@@ -208,10 +208,7 @@ fn import_pkcs12(
     file: &Path,
     password: &str,
 ) -> Result<IdentityDescription> {
-    let bytes = std::fs::read(file).map_err(|source| Error::Io {
-        path: file.to_owned(),
-        source,
-    })?;
+    let bytes = crate::files::read_capped(file, crate::files::PKCS12, "a PKCS#12 identity")?;
     let id = SigningIdentity::from_pkcs12(&bytes, password)?;
     save(store, &id)?;
     Ok(id.describe()?)
