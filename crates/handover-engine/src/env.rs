@@ -18,8 +18,7 @@ use crate::error::Result;
 #[derive(Clone)]
 pub enum Keyring {
     /// The OS keyring, opened by a session's first use that reaches it (`Session::keyring`): a keyring locked at
-    /// start and unlocked later works without reopening
-    /// the project.
+    /// start and unlocked later works without reopening the project.
     Os,
     /// A given store (a test double, or a keyring the caller opened).
     Given(Arc<dyn CredentialStore>),

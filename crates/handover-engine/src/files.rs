@@ -1,6 +1,6 @@
-//! Files a person hands to Handover (labels, catalogs and their signatures, signing identities, reports to
-//! verify, CA certificates) are read no further than such a file can be: a huge file, or one that never ends
-//! (`/dev/zero`, a FIFO), is refused at once with what it is, instead of being read into memory.
+//! Files a person hands to Handover (IT's plan, labels, catalogs and their signatures, signing identities,
+//! reports to verify, CA certificates) are read no further than such a file can be: a huge file, or one that
+//! never ends (`/dev/zero`), is refused at once with what it is, instead of being read into memory.
 
 use std::io::Read as _;
 use std::path::Path;
@@ -20,8 +20,9 @@ pub(crate) const CERTIFICATES: u64 = 1024 * 1024;
 /// A signed handover report: thousands of devices are a few megabytes.
 pub(crate) const REPORT: u64 = 256 * 1024 * 1024;
 
-/// The whole file, when it is at most `max` bytes; `what` names the kind of file in the refusal.
-pub(crate) fn read_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
+/// The file's first `max + 1` bytes at most: more than `max` says the file is too large, for the caller (or its
+/// parser) to refuse.
+pub(crate) fn read_at_most(path: &Path, max: u64) -> Result<Vec<u8>> {
     let io = |source| Error::Io {
         path: path.to_owned(),
         source,
@@ -29,6 +30,12 @@ pub(crate) fn read_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> 
     let file = std::fs::File::open(path).map_err(io)?;
     let mut bytes = Vec::new();
     file.take(max + 1).read_to_end(&mut bytes).map_err(io)?;
+    Ok(bytes)
+}
+
+/// The whole file, when it is at most `max` bytes; `what` names the kind of file in the refusal.
+pub(crate) fn read_capped(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
+    let bytes = read_at_most(path, max)?;
     if bytes.len() as u64 > max {
         return Err(Error::Invalid(format!(
             "{}: more than {max} bytes, more than {what} can be; is this the right file?",

@@ -1,5 +1,6 @@
 //! The report workflow: render the project's report, sign it with the integrator's identity (from the session's
-//! keyring), and write the signed PDF with its JSON and CSV twins (inventory, findings, and the devices for NetBox's import). Each file is written atomically (temp file, then rename).
+//! keyring), and write the signed PDF with its JSON and CSV twins (inventory, findings, and the devices for
+//! NetBox's import). Each file is written atomically (temp file, then rename).
 
 use std::path::{Path, PathBuf};
 

@@ -106,7 +106,7 @@ impl WaiverTerms {
 /// Reads and parses a plan CSV file; nothing is written anywhere. A file larger than any plan (or one that never
 /// ends, such as `/dev/zero`) is refused as too large without being read into memory.
 pub fn read_plan_csv(path: &Path) -> Result<Plan> {
-    let bytes = read_plan_bytes(path)?;
+    let bytes = crate::files::read_at_most(path, handover_model::MAX_PLAN_BYTES as u64)?;
     Plan::from_csv(&bytes).map_err(|source| Error::PlanCsv {
         path: path.to_owned(),
         source,
@@ -124,7 +124,7 @@ pub struct PlanPreview {
 
 /// Reads a plan CSV for a preview; an error only when the file cannot be read at all.
 pub fn preview_plan_csv(path: &Path) -> Result<PlanPreview> {
-    let bytes = read_plan_bytes(path)?;
+    let bytes = crate::files::read_at_most(path, handover_model::MAX_PLAN_BYTES as u64)?;
     let plan = Plan::from_csv(&bytes).map_err(|source| Error::PlanCsv {
         path: path.to_owned(),
         source,
@@ -138,21 +138,6 @@ pub fn preview_plan_csv(path: &Path) -> Result<PlanPreview> {
             .collect()
     };
     Ok(PlanPreview { lines, plan })
-}
-
-/// The file's bytes, never more than a plan can be plus one (enough for the parser to say it is too large).
-fn read_plan_bytes(path: &Path) -> Result<Vec<u8>> {
-    use std::io::Read as _;
-    let io = |source| Error::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let file = std::fs::File::open(path).map_err(io)?;
-    let mut bytes = Vec::new();
-    file.take(handover_model::MAX_PLAN_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
-        .map_err(io)?;
-    Ok(bytes)
 }
 
 impl Session {
